@@ -1,0 +1,29 @@
+// Makes `npm start` and `npm test` work on a fresh clone: installs from the lockfile when
+// node_modules is missing or older than package-lock.json, and builds when asked ("build").
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+
+function run(label, command, args) {
+  console.error(`> ${label}`);
+  const result = spawnSync(command, args, { stdio: "inherit" });
+  if (result.status !== 0) {
+    console.error(`${label} failed (exit ${result.status ?? result.signal}).`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+const marker = "node_modules/.package-lock.json";
+if (!existsSync(marker) || statSync("package-lock.json").mtimeMs > statSync(marker).mtimeMs) {
+  run("installing dependencies from package-lock.json (npm ci)", "npm", [
+    "ci",
+    "--no-audit",
+    "--no-fund",
+  ]);
+}
+if (process.argv.includes("build")) {
+  run("compiling TypeScript (tsc)", process.execPath, [
+    "node_modules/typescript/bin/tsc",
+    "-p",
+    "tsconfig.build.json",
+  ]);
+}

@@ -1,0 +1,138 @@
+/** The only module that reads process.env. Every problem is one line naming the setting. */
+
+export const BELVO_HOSTS = {
+  sandbox: "https://sandbox.belvo.com",
+  development: "https://development.belvo.com",
+  production: "https://api.belvo.com",
+} as const;
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type UpstreamConfig =
+  { kind: "emulator" } | { kind: "belvo"; url: string; secretId: string; secretPassword: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  production: boolean;
+  upstream: UpstreamConfig;
+  timeoutMs: number;
+  apiKeys: string[] | null;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(setting: string, problem: string) {
+    super(`${setting}: ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === "" ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${raw}".`);
+  }
+  return Number(raw);
+}
+
+function upstream(env: Env): UpstreamConfig {
+  const raw = read(env, "BELVO_URL");
+  if (raw === undefined) return { kind: "emulator" };
+  const url = raw in BELVO_HOSTS ? BELVO_HOSTS[raw as keyof typeof BELVO_HOSTS] : raw;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(
+      "BELVO_URL",
+      `expected an http(s) URL or one of ${Object.keys(BELVO_HOSTS).join(", ")}.`,
+    );
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new ConfigError("BELVO_URL", `expected an http or https URL, got "${parsed.protocol}".`);
+  }
+  if (parsed.username || parsed.password) {
+    throw new ConfigError(
+      "BELVO_URL",
+      "must not carry credentials; set BELVO_SECRET_ID and BELVO_SECRET_PASSWORD.",
+    );
+  }
+  if (parsed.search || parsed.hash) {
+    throw new ConfigError("BELVO_URL", "must not carry a query string or fragment.");
+  }
+  const secretId = read(env, "BELVO_SECRET_ID");
+  const secretPassword = read(env, "BELVO_SECRET_PASSWORD");
+  for (const [name, value] of [
+    ["BELVO_SECRET_ID", secretId],
+    ["BELVO_SECRET_PASSWORD", secretPassword],
+  ] as const) {
+    if (value === undefined) {
+      throw new ConfigError(
+        name,
+        "required when BELVO_URL is set (your Belvo secret key pair); unset BELVO_URL to use the built-in sandbox emulator.",
+      );
+    }
+  }
+  return {
+    kind: "belvo",
+    url: parsed.origin + parsed.pathname.replace(/\/+$/, ""),
+    secretId: secretId!,
+    secretPassword: secretPassword!,
+  };
+}
+
+function apiKeys(env: Env, production: boolean): string[] | null {
+  const raw = read(env, "GATEWAY_API_KEYS");
+  const allowAnonymous = read(env, "GATEWAY_ALLOW_ANONYMOUS");
+  if (allowAnonymous !== undefined && allowAnonymous !== "true" && allowAnonymous !== "false") {
+    throw new ConfigError("GATEWAY_ALLOW_ANONYMOUS", 'expected "true" or "false".');
+  }
+  if (raw === undefined) {
+    if (production && allowAnonymous !== "true") {
+      throw new ConfigError(
+        "GATEWAY_API_KEYS",
+        "required when NODE_ENV=production; set it, or set GATEWAY_ALLOW_ANONYMOUS=true to serve without client keys.",
+      );
+    }
+    return null;
+  }
+  const keys = raw.split(",").map((key) => key.trim());
+  const index = keys.findIndex((key) => !/^[\x21-\x7e]{16,}$/.test(key));
+  if (index >= 0) {
+    throw new ConfigError(
+      "GATEWAY_API_KEYS",
+      `key #${index + 1} must be at least 16 printable characters without spaces.`,
+    );
+  }
+  return keys;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const production = read(env, "NODE_ENV") === "production";
+  const logLevel = read(env, "LOG_LEVEL") ?? "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(
+      "LOG_LEVEL",
+      `expected one of ${LOG_LEVELS.join(", ")}; got "${logLevel}".`,
+    );
+  }
+  return {
+    port: integer(env, "PORT", 4000, 0, 65535),
+    host: read(env, "HOST") ?? "127.0.0.1",
+    production,
+    upstream: upstream(env),
+    timeoutMs: integer(env, "BELVO_TIMEOUT_MS", 330_000, 1, 3_600_000),
+    apiKeys: apiKeys(env, production),
+    logLevel: logLevel as LogLevel,
+  };
+}

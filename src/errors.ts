@@ -1,0 +1,113 @@
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { Logger } from "pino";
+
+/** Every `extensions.code` the gateway itself produces. */
+export const ErrorCode = {
+  BadUserInput: "BAD_USER_INPUT",
+  MfaSessionExpired: "MFA_SESSION_EXPIRED",
+  UpstreamRejected: "UPSTREAM_REJECTED",
+  UpstreamAuthFailed: "UPSTREAM_AUTH_FAILED",
+  UpstreamTimeout: "UPSTREAM_TIMEOUT",
+  UpstreamError: "UPSTREAM_ERROR",
+  UpstreamUnavailable: "UPSTREAM_UNAVAILABLE",
+  Unauthenticated: "UNAUTHENTICATED",
+  InternalServerError: "INTERNAL_SERVER_ERROR",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export type UpstreamErrorCode =
+  | typeof ErrorCode.BadUserInput
+  | typeof ErrorCode.MfaSessionExpired
+  | typeof ErrorCode.UpstreamRejected
+  | typeof ErrorCode.UpstreamAuthFailed
+  | typeof ErrorCode.UpstreamTimeout
+  | typeof ErrorCode.UpstreamError
+  | typeof ErrorCode.UpstreamUnavailable;
+
+/** What Belvo said, as far as it said it: status null when no answer arrived. */
+export interface UpstreamDetails {
+  status: number | null;
+  code: string | null;
+  requestId: string | null;
+}
+
+/** Base of every error the gateway shows to clients as it is. */
+export class GatewayError extends GraphQLError {
+  constructor(message: string, code: ErrorCode, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extensions } });
+  }
+}
+
+/** The client's input was refused before any upstream call. `field` names the input path. */
+export class InputError extends GatewayError {
+  constructor(field: string, problem: string) {
+    super(`Invalid ${field}: ${problem}`, ErrorCode.BadUserInput, { field });
+  }
+}
+
+/** Belvo answered with something other than success or an MFA challenge, or did not answer. */
+export class UpstreamError extends GatewayError {
+  constructor(
+    message: string,
+    code: UpstreamErrorCode,
+    upstream: UpstreamDetails,
+    retryable: boolean,
+  ) {
+    super(message, code, { upstream, retryable });
+  }
+}
+
+/**
+ * graphql-js quotes the offending value when it rejects a variable
+ * (`Variable "$input" got invalid value "123456" at "input.token"; String cannot represent ...`);
+ * that value may be an MFA token or a password, so such a message keeps only the variable, the
+ * path and the reason, never the value.
+ */
+const INVALID_VARIABLE =
+  /^Variable "(\$\w+)" got invalid value [\s\S]*?(?: at "(\$?[\w.[\]]+)")?; ([\s\S]*)$/;
+const VALUE_FREE_REASON =
+  /^(?:Field "\w+" (?:of required type "[\w[\]!]+" was not provided|is not defined by type "\w+")(?:\. Did you mean [^?]*\?)?\.|Expected type "\w+" to be an object\.)$/;
+
+export function scrubVariableMessage(message: string): string {
+  const match = INVALID_VARIABLE.exec(message);
+  if (!match) return message;
+  const [, variable, path, reason = ""] = match;
+  const where = path ? ` at "${path}"` : "";
+  const cannotRepresent = /^(\w+(?: "\w+")? cannot represent[^:]*)/.exec(reason)?.[1];
+  const why = VALUE_FREE_REASON.test(reason)
+    ? reason
+    : cannotRepresent
+      ? `${cannotRepresent}.`
+      : "it does not match its type.";
+  return `Variable "${variable}" got an invalid value${where}; ${why}`;
+}
+
+/**
+ * Apollo's `formatError`: our own errors and GraphQL's request errors pass (scrubbed of
+ * values); anything else is logged and masked. This function must not throw.
+ */
+export function createFormatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof GatewayError) {
+      return { message: original.message, path: formatted.path, extensions: original.extensions };
+    }
+    if (
+      original instanceof GraphQLError &&
+      formatted.extensions?.code !== ErrorCode.InternalServerError
+    ) {
+      const { stacktrace: _ignored, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, message: scrubVariableMessage(formatted.message), extensions };
+    }
+    logger.error(
+      { err: original, path: formatted.path },
+      "unexpected error while executing an operation",
+    );
+    return {
+      message: "Internal server error",
+      path: formatted.path,
+      extensions: { code: ErrorCode.InternalServerError },
+    };
+  };
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from "node:crypto";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import { createLogger } from "./logger.js";
+import { startSandbox, type Sandbox } from "./sandbox/server.js";
+import { createGateway } from "./server.js";
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Cannot start: ${error.message}`);
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+  let sandbox: Sandbox | undefined;
+  let upstream;
+  if (config.upstream.kind === "emulator") {
+    sandbox = await startSandbox(0, "127.0.0.1");
+    // The emulator takes any key pair; a random one keeps the gateway's code path the real one.
+    upstream = {
+      url: sandbox.url,
+      secretId: "sandbox",
+      secretPassword: randomBytes(12).toString("hex"),
+    };
+  } else {
+    upstream = config.upstream;
+  }
+  const gateway = await createGateway({
+    upstream,
+    timeoutMs: config.timeoutMs,
+    apiKeys: config.apiKeys,
+    production: config.production,
+    logger,
+  });
+  const url = await gateway.listen(config.port, config.host);
+  const upstreamLabel = sandbox
+    ? `built-in Belvo sandbox emulator at ${sandbox.url}`
+    : `Belvo at ${upstream.url}`;
+  logger.info(
+    { url: `${url}/graphql`, upstream: sandbox ? "emulator" : upstream.url },
+    "gateway listening",
+  );
+  console.log(`\nbelvo-graphql-gateway listening at ${url}/graphql`);
+  console.log(`  upstream: ${upstreamLabel}`);
+  if (sandbox)
+    console.log(
+      "  (set BELVO_URL, BELVO_SECRET_ID and BELVO_SECRET_PASSWORD to use Belvo instead)",
+    );
+  if (!config.production)
+    console.log(
+      `  Apollo Sandbox: open ${url}/graphql in a browser; the example operation runs as is`,
+    );
+  if (config.apiKeys)
+    console.log("  clients must send Authorization: Bearer <one of GATEWAY_API_KEYS>");
+
+  const stop = (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    void gateway
+      .close()
+      .then(() => sandbox?.close())
+      .then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error("Cannot start:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});

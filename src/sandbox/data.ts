@@ -1,0 +1,147 @@
+/** Deterministic, realistic accounts and balances: the same link id always yields the same data. */
+import { fractionFrom, uuidFrom } from "./ids.js";
+import type { SandboxInstitution } from "./institutions.js";
+
+export interface SandboxLink {
+  id: string;
+  institution: string;
+  access_mode: "single" | "recurrent";
+  last_accessed_at: string;
+  created_at: string;
+  external_id: string | null;
+  institution_user_id: string;
+  status: "valid" | "invalid" | "unconfirmed" | "token_required";
+  created_by: string;
+  refresh_rate: string | null;
+  credentials_storage: string;
+  fetch_resources: string[];
+  stale_in: string | null;
+}
+
+export type SandboxAccount = ReturnType<typeof accountsFor>[number];
+export type SandboxBalance = ReturnType<typeof balancesFor>[number];
+
+const PRODUCTS = [
+  {
+    category: "CHECKING_ACCOUNT",
+    balance_type: "ASSET",
+    type: "Cuentas de efectivo",
+    name: "Cuenta Corriente",
+    scale: 40_000,
+  },
+  {
+    category: "SAVINGS_ACCOUNT",
+    balance_type: "ASSET",
+    type: "Cuentas de ahorro",
+    name: "Cuenta de Ahorro",
+    scale: 150_000,
+  },
+  {
+    category: "CREDIT_CARD",
+    balance_type: "LIABILITY",
+    type: "Tarjeta de crédito",
+    name: "Tarjeta Oro",
+    scale: 25_000,
+  },
+  {
+    category: "LOAN_ACCOUNT",
+    balance_type: "LIABILITY",
+    type: "Préstamos",
+    name: "Crédito Personal",
+    scale: 200_000,
+  },
+  {
+    category: "INVESTMENT_ACCOUNT",
+    balance_type: "ASSET",
+    type: "Inversiones",
+    name: "Fondo de Inversión",
+    scale: 500_000,
+  },
+] as const;
+
+const IDENTIFICATION: Record<string, string> = {
+  MXN: "CLABE",
+  COP: "ACCOUNT_NUMBER",
+  BRL: "AGENCY/ACCOUNT",
+};
+/** Peso amounts in Colombia run about 200 times those in Mexico. */
+const CURRENCY_SCALE: Record<string, number> = { MXN: 1, COP: 200, BRL: 0.3 };
+
+/** An amount with two decimals, as Belvo sends it (a JSON number). */
+function amount(seed: string, scale: number): number {
+  return Math.round(fractionFrom(seed) * scale * 100) / 100;
+}
+
+function digits(seed: string, count: number): string {
+  let out = "";
+  for (let i = 0; out.length < count; i++)
+    out += Math.floor(fractionFrom(`${seed}:${i}`) * 1e9)
+      .toString()
+      .padStart(9, "0");
+  return out.slice(0, count);
+}
+
+/** Three to five accounts for a link, in a fixed order. */
+export function accountsFor(link: SandboxLink, institution: SandboxInstitution) {
+  const count = 3 + Math.floor(fractionFrom(`${link.id}:account-count`) * 3);
+  const scale = CURRENCY_SCALE[institution.currency] ?? 1;
+  return PRODUCTS.slice(0, count).map((product, index) => {
+    const id = uuidFrom(`${link.id}:account:${index}`);
+    const current = amount(`${id}:current`, product.scale * scale);
+    const number = digits(`${id}:number`, 18);
+    return {
+      id,
+      link: link.id,
+      institution: { name: institution.name, type: institution.type },
+      collected_at: link.last_accessed_at,
+      created_at: link.created_at,
+      category: product.category,
+      balance_type: product.balance_type,
+      type: product.type,
+      name: product.name,
+      number: number.slice(-10),
+      currency: institution.currency,
+      balance: {
+        current,
+        available:
+          product.balance_type === "ASSET"
+            ? current
+            : amount(`${id}:available`, product.scale * scale),
+      },
+      public_identification_name: IDENTIFICATION[institution.currency] ?? "ACCOUNT_NUMBER",
+      public_identification_value: number,
+    };
+  });
+}
+
+/** One balance per account per day from `dateFrom` to `dateTo` (inclusive). */
+export function balancesFor(
+  accounts: readonly SandboxAccount[],
+  dateFrom: string,
+  dateTo: string,
+  collectedAt: string,
+) {
+  const days: string[] = [];
+  for (
+    let day = new Date(`${dateFrom}T00:00:00Z`);
+    day <= new Date(`${dateTo}T00:00:00Z`);
+    day.setUTCDate(day.getUTCDate() + 1)
+  ) {
+    days.push(day.toISOString().slice(0, 10));
+  }
+  return accounts.flatMap((account) =>
+    days.map((valueDate) => {
+      const drift = 0.9 + fractionFrom(`${account.id}:${valueDate}`) * 0.2;
+      const balance = Math.round(account.balance.current * drift * 100) / 100;
+      return {
+        id: uuidFrom(`${account.id}:balance:${valueDate}`),
+        account,
+        value_date: valueDate,
+        balance,
+        current_balance: balance,
+        statement: null,
+        collected_at: collectedAt,
+      };
+    }),
+  );
+}

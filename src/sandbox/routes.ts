@@ -1,0 +1,248 @@
+/** The emulator's endpoints, answering as Belvo's sandbox does. */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { balancesFor, type SandboxLink } from "./data.js";
+import { Fields } from "./fields.js";
+import { SandboxError, fieldError, filterValues, paginate, requestId, send } from "./http.js";
+import { INSTITUTIONS, findInstitution, publicInstitution } from "./institutions.js";
+import { MFA_LOGINS, challengeBody, judgeToken } from "./mfa.js";
+import { EXAMPLE, type MfaSession, type SandboxState } from "./state.js";
+
+/** The sandbox's default page size (production Belvo's is 100). */
+const PAGE_SIZE = 10;
+const MAX_RANGE_DAYS = 365;
+
+export interface Call {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  state: SandboxState;
+  body: Record<string, unknown>;
+  /** The id in `/api/things/{id}/`, when the path has one. */
+  id?: string;
+}
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+function requireLink(state: SandboxState, id: string, field = "link"): SandboxLink {
+  const link = state.link(id);
+  if (!link)
+    throw fieldError(field, "does_not_exist", `Invalid pk "${id}" - object does not exist.`);
+  return link;
+}
+
+function sessionExpired(): SandboxError {
+  return new SandboxError(400, [
+    {
+      code: "session_expired",
+      message: "The MFA session has expired or was already used; start the request again.",
+    },
+  ]);
+}
+
+function answerChallenge({ res }: Call, session: MfaSession): void {
+  send(res, 428, challengeBody(session, requestId()));
+}
+
+function answerBalances(
+  call: Call,
+  link: SandboxLink,
+  request: { dateFrom: string; dateTo: string; account: string | null },
+  saveData: boolean,
+): void {
+  const { state, res } = call;
+  const accounts = state
+    .accountsOf(link.id)
+    .filter((account) => request.account === null || account.id === request.account);
+  const balances = balancesFor(
+    accounts,
+    request.dateFrom,
+    request.dateTo,
+    state.clock.now().toISOString(),
+  );
+  if (saveData) state.saveBalances(link.id, balances);
+  send(res, saveData ? 201 : 200, balances);
+}
+
+export function registerLink(call: Call): void {
+  const { state, body, res } = call;
+  const fields = new Fields(body);
+  const institutionName = fields.string("institution");
+  const username = fields.string("username");
+  const password = fields.string("password");
+  const accessMode = fields.choice("access_mode", ["single", "recurrent"] as const, "recurrent");
+  const externalId = fields.optionalString("external_id");
+  fields.done();
+  const institution = findInstitution(institutionName!);
+  if (!institution) {
+    throw fieldError(
+      "institution",
+      "does_not_exist",
+      `Object with name=${institutionName} does not exist.`,
+    );
+  }
+  const request = {
+    institution: institution.name,
+    accessMode: accessMode!,
+    externalId: externalId ?? null,
+    username: username!,
+  };
+  const mfaLogin = MFA_LOGINS[username!];
+  if (institution.requiresMfa && mfaLogin && mfaLogin.password === password) {
+    const link = state.addLink(request);
+    link.status = "token_required";
+    state.setLinkMfa(link.id, mfaLogin.mfa);
+    answerChallenge(call, state.openSession("link", link.id, mfaLogin.mfa, null));
+    return;
+  }
+  if (username !== "user_valid" || password !== "pass_valid") {
+    throw new SandboxError(400, [
+      { code: "login_error", message: "Invalid credentials provided to login to the institution" },
+    ]);
+  }
+  send(res, 201, state.addLink(request));
+}
+
+export function retrieveBalances(call: Call): void {
+  const { state, body } = call;
+  const fields = new Fields(body);
+  const linkId = fields.uuid("link");
+  const dateFrom = fields.date("date_from");
+  const dateTo = fields.date("date_to", day(state.clock.now()));
+  const account = fields.uuid("account", false);
+  const saveData = fields.boolean("save_data", true);
+  fields.done();
+  const link = requireLink(state, linkId!);
+  const days = (Date.parse(dateTo!) - Date.parse(dateFrom!)) / 86_400_000;
+  if (days < 0) throw fieldError("date_to", "invalid", "date_to must be on or after date_from.");
+  if (days > MAX_RANGE_DAYS)
+    throw fieldError(
+      "date_from",
+      "invalid",
+      `The date range may span at most ${MAX_RANGE_DAYS} days.`,
+    );
+  if (account && !state.accountsOf(link.id).some((candidate) => candidate.id === account)) {
+    throw fieldError(
+      "account",
+      "does_not_exist",
+      `Invalid pk "${account}" - object does not exist.`,
+    );
+  }
+  if (link.status !== "valid") {
+    throw new SandboxError(400, [
+      {
+        code: "invalid_link",
+        message: "The link is not valid: finish its MFA or register it again.",
+      },
+    ]);
+  }
+  const request = { dateFrom: dateFrom!, dateTo: dateTo!, account: account ?? null };
+  const mfa = state.linkMfa(link.id);
+  if (mfa) {
+    answerChallenge(call, state.openSession("balances", link.id, mfa, request));
+    return;
+  }
+  answerBalances(call, link, request, saveData!);
+}
+
+/** PATCH /api/links/ and /api/balances/: answer a challenge. */
+export function resume(flow: MfaSession["flow"]) {
+  return (call: Call): void => {
+    const { state, body, res } = call;
+    const fields = new Fields(body);
+    const sessionId = fields.string("session");
+    const linkId = fields.uuid("link");
+    const token = fields.optionalString("token");
+    const saveData = fields.boolean("save_data", true);
+    fields.done();
+    const session = state.session(flow, sessionId!);
+    if (!session) throw sessionExpired();
+    if (session.linkId !== linkId)
+      throw fieldError("link", "invalid", "The link does not belong to this session.");
+    if (state.clock.now().getTime() > session.expiresAt) {
+      state.closeSession(session);
+      throw sessionExpired();
+    }
+    const verdict = judgeToken(session, token ?? null, EXAMPLE.token);
+    if (verdict === "missing") throw fieldError("token", "required", "This field is required.");
+    state.closeSession(session);
+    if (verdict === "refused") {
+      answerChallenge(
+        call,
+        state.openSession(flow, session.linkId, session.mfa, session.balanceRequest),
+      );
+      return;
+    }
+    const link = requireLink(state, session.linkId);
+    link.status = "valid";
+    link.last_accessed_at = state.clock.now().toISOString();
+    if (flow === "link") send(res, 200, link);
+    else answerBalances(call, link, session.balanceRequest!, saveData!);
+  };
+}
+
+export function listLinks({ req, res, url, state }: Call): void {
+  const ids = filterValues(url, "id__in");
+  const institution = url.searchParams.get("institution");
+  const links = state
+    .allLinks()
+    .filter(
+      (link) => (!ids || ids.has(link.id)) && (!institution || link.institution === institution),
+    );
+  send(res, 200, paginate(req, url, links, PAGE_SIZE));
+}
+
+export function getLink({ res, state, id }: Call): void {
+  const link = state.link(id!);
+  if (!link) throw new SandboxError(404, [{ code: "not_found", message: "Not found." }]);
+  send(res, 200, link);
+}
+
+export function listAccounts({ req, res, url, state }: Call): void {
+  const ids = filterValues(url, "id__in");
+  const links = filterValues(url, "link__in") ?? filterValues(url, "link");
+  const accounts = state
+    .allAccounts()
+    .filter((account) => (!ids || ids.has(account.id)) && (!links || links.has(account.link)));
+  send(res, 200, paginate(req, url, accounts, PAGE_SIZE));
+}
+
+export function getAccount({ res, state, id }: Call): void {
+  const account = state.account(id!);
+  if (!account) throw new SandboxError(404, [{ code: "not_found", message: "Not found." }]);
+  send(res, 200, account);
+}
+
+export function listBalances({ req, res, url, state }: Call): void {
+  const links = filterValues(url, "link");
+  const accounts = filterValues(url, "account");
+  const balances = state
+    .savedBalances()
+    .filter(
+      (balance) =>
+        (!links || links.has(balance.account.link)) &&
+        (!accounts || accounts.has(balance.account.id)),
+    );
+  send(res, 200, paginate(req, url, balances, PAGE_SIZE));
+}
+
+export function listInstitutions({ req, res, url }: Call): void {
+  const names = filterValues(url, "name__in") ?? filterValues(url, "name");
+  const countries = filterValues(url, "country_code__in") ?? filterValues(url, "country_code");
+  const institutions = INSTITUTIONS.filter(
+    (institution) =>
+      (!names || names.has(institution.name)) &&
+      (!countries || institution.country_codes.some((code) => countries.has(code))),
+  ).map(publicInstitution);
+  send(res, 200, paginate(req, url, institutions, PAGE_SIZE));
+}
+
+export function apiRoot({ req, res }: Call): void {
+  const base = `http://${req.headers.host ?? "127.0.0.1"}/api`;
+  send(
+    res,
+    200,
+    Object.fromEntries(
+      ["links", "accounts", "balances", "institutions"].map((name) => [name, `${base}/${name}/`]),
+    ),
+  );
+}

@@ -1,0 +1,105 @@
+/** The built-in Belvo sandbox emulator: a real HTTP server with Belvo's sandbox behaviour. */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { SandboxError, checkAuth, readJson, send, sendError } from "./http.js";
+import * as routes from "./routes.js";
+import { SandboxState, systemClock, type Clock } from "./state.js";
+
+export interface SandboxOptions {
+  clock?: Clock;
+  maxSessions?: number;
+  maxLinks?: number;
+}
+
+export interface Sandbox {
+  url: string;
+  state: SandboxState;
+  server: Server;
+  close(): Promise<void>;
+}
+
+type Handler = (call: routes.Call) => void;
+
+const COLLECTIONS: Record<string, { list?: Record<string, Handler>; item?: Handler }> = {
+  "": { list: { GET: routes.apiRoot } },
+  links: {
+    list: { GET: routes.listLinks, POST: routes.registerLink, PATCH: routes.resume("link") },
+    item: routes.getLink,
+  },
+  balances: {
+    list: {
+      GET: routes.listBalances,
+      POST: routes.retrieveBalances,
+      PATCH: routes.resume("balances"),
+    },
+  },
+  accounts: { list: { GET: routes.listAccounts }, item: routes.getAccount },
+  institutions: { list: { GET: routes.listInstitutions } },
+};
+
+const PATH = /^\/api\/(?:([a-z]+)\/(?:([^/]+)\/)?)?$/;
+
+function route(method: string, pathname: string): { handler: Handler; id?: string } {
+  const match = PATH.exec(pathname);
+  const collection = match ? COLLECTIONS[match[1] ?? ""] : undefined;
+  if (!match || !collection)
+    throw new SandboxError(404, [{ code: "not_found", message: "Not found." }]);
+  const id = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
+  const handler =
+    id === undefined ? collection.list?.[method] : method === "GET" ? collection.item : undefined;
+  if (!handler) {
+    throw new SandboxError(405, [
+      { code: "method_not_allowed", message: `Method "${method}" not allowed.` },
+    ]);
+  }
+  return { handler, id };
+}
+
+export async function startSandbox(
+  port = 0,
+  host = "127.0.0.1",
+  options: SandboxOptions = {},
+): Promise<Sandbox> {
+  const state = new SandboxState(options.clock ?? systemClock, {
+    maxSessions: options.maxSessions ?? 10_000,
+    maxLinks: options.maxLinks ?? 10_000,
+  });
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://sandbox");
+    (async () => {
+      checkAuth(req);
+      const { handler, id } = route(req.method ?? "GET", url.pathname);
+      const body = req.method === "GET" ? {} : await readJson(req);
+      handler({ req, res, url, state, body, id });
+    })().catch((error: unknown) => {
+      if (error instanceof SandboxError) sendError(res, error);
+      else
+        sendError(
+          res,
+          new SandboxError(500, [
+            { code: "unexpected_error", message: "The Belvo sandbox emulator failed." },
+          ]),
+        );
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.address.includes(":") ? `[${address.address}]` : address.address}:${address.port}`,
+    state,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}

@@ -1,0 +1,239 @@
+/** The emulator's memory: links, their accounts, open MFA sessions. Bounded; oldest evicted first. */
+import { accountsFor, type SandboxAccount, type SandboxBalance, type SandboxLink } from "./data.js";
+import { hex32From, uuidFrom } from "./ids.js";
+import { findInstitution } from "./institutions.js";
+
+export interface Clock {
+  now(): Date;
+}
+
+/** A clock that moves only when told: tests use it to reach a session's expiry. */
+export class ManualClock implements Clock {
+  private time: number;
+  constructor(start: Date = new Date()) {
+    this.time = start.getTime();
+  }
+  now(): Date {
+    return new Date(this.time);
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export type MfaKind = "device" | "numeric" | "qr";
+
+export interface BalanceRequest {
+  dateFrom: string;
+  dateTo: string;
+  account: string | null;
+}
+
+export interface MfaSession {
+  id: string;
+  flow: "link" | "balances";
+  linkId: string;
+  mfa: MfaKind;
+  expiresAt: number;
+  balanceRequest: BalanceRequest | null;
+  /** The docs' example session: never expires, never used up. */
+  permanent: boolean;
+}
+
+export const SESSION_EXPIRY_SECONDS = 720;
+
+/** Belvo's documented example, always open for both resumes. */
+export const EXAMPLE = {
+  session: "39cd6a88-8ee3-4e59-a861-b8a2187e0f4c",
+  link: "683005d6-f45c-4adb-b289-f1a12f50f80c",
+  token: "1234ab",
+  institution: "heimdall_mx_retail",
+} as const;
+
+/** Days before "today" that the example balances session covers. */
+const EXAMPLE_BALANCE_DAYS = 2;
+
+export interface StateLimits {
+  maxSessions: number;
+  maxLinks: number;
+}
+
+export class SandboxState {
+  private readonly links = new Map<string, SandboxLink>();
+  private readonly accounts = new Map<string, SandboxAccount>();
+  private readonly accountsByLink = new Map<string, SandboxAccount[]>();
+  private readonly sessions = new Map<string, MfaSession>();
+  private readonly saved = new Map<string, SandboxBalance[]>();
+  /** Links registered through an MFA login ask for the same factor on every retrieval. */
+  private readonly mfaByLink = new Map<string, MfaKind>();
+  private sequence = 0;
+
+  constructor(
+    readonly clock: Clock,
+    private readonly limits: StateLimits,
+  ) {
+    this.addLink(
+      {
+        institution: EXAMPLE.institution,
+        accessMode: "recurrent",
+        externalId: null,
+        username: "mfa_default",
+      },
+      EXAMPLE.link,
+    );
+    this.setLinkMfa(EXAMPLE.link, "device");
+    const today = clock.now();
+    const from = new Date(today.getTime() - EXAMPLE_BALANCE_DAYS * 86_400_000);
+    for (const flow of ["link", "balances"] as const) {
+      const balanceRequest =
+        flow === "balances"
+          ? {
+              dateFrom: from.toISOString().slice(0, 10),
+              dateTo: today.toISOString().slice(0, 10),
+              account: null,
+            }
+          : null;
+      // Both flows share the documented session id, so each gets its own key.
+      this.sessions.set(`${flow}:${EXAMPLE.session}`, {
+        id: EXAMPLE.session,
+        flow,
+        linkId: EXAMPLE.link,
+        mfa: "device",
+        expiresAt: Number.POSITIVE_INFINITY,
+        balanceRequest,
+        permanent: true,
+      });
+    }
+  }
+
+  /** A fresh id from the emulator's sequence: deterministic for a given order of calls. */
+  nextId(kind: string): string {
+    return uuidFrom(`${kind}:${++this.sequence}`);
+  }
+
+  addLink(
+    request: {
+      institution: string;
+      accessMode: "single" | "recurrent";
+      externalId: string | null;
+      username: string;
+    },
+    id = this.nextId("link"),
+  ): SandboxLink {
+    const institution = findInstitution(request.institution);
+    if (!institution) throw new Error(`unknown institution ${request.institution}`);
+    const now = this.clock.now().toISOString();
+    const link: SandboxLink = {
+      id,
+      institution: institution.name,
+      access_mode: request.accessMode,
+      last_accessed_at: now,
+      created_at: now,
+      external_id: request.externalId,
+      institution_user_id: hex32From(`${institution.name}:${request.username}`),
+      status: "valid",
+      created_by: uuidFrom("sandbox-user"),
+      refresh_rate: request.accessMode === "recurrent" ? "7d" : null,
+      credentials_storage: "store",
+      fetch_resources: ["ACCOUNTS", "OWNERS", "TRANSACTIONS"],
+      stale_in: null,
+    };
+    this.links.set(id, link);
+    const accounts = accountsFor(link, institution);
+    this.accountsByLink.set(id, accounts);
+    for (const account of accounts) this.accounts.set(account.id, account);
+    this.evictLinks();
+    return link;
+  }
+
+  setLinkMfa(linkId: string, mfa: MfaKind): void {
+    this.mfaByLink.set(linkId, mfa);
+  }
+
+  linkMfa(linkId: string): MfaKind | undefined {
+    return this.mfaByLink.get(linkId);
+  }
+
+  link(id: string): SandboxLink | undefined {
+    return this.links.get(id);
+  }
+
+  allLinks(): SandboxLink[] {
+    return [...this.links.values()];
+  }
+
+  account(id: string): SandboxAccount | undefined {
+    return this.accounts.get(id);
+  }
+
+  allAccounts(): SandboxAccount[] {
+    return [...this.accounts.values()];
+  }
+
+  accountsOf(linkId: string): SandboxAccount[] {
+    return this.accountsByLink.get(linkId) ?? [];
+  }
+
+  /** Keeps the latest retrieval of each link, as Belvo does with `save_data: true`. */
+  saveBalances(linkId: string, balances: SandboxBalance[]): void {
+    if (this.links.has(linkId)) this.saved.set(linkId, balances);
+  }
+
+  savedBalances(): SandboxBalance[] {
+    return [...this.saved.values()].flat();
+  }
+
+  openSession(
+    flow: MfaSession["flow"],
+    linkId: string,
+    mfa: MfaKind,
+    balanceRequest: BalanceRequest | null,
+  ): MfaSession {
+    const session: MfaSession = {
+      id: hex32From(`session:${++this.sequence}`),
+      flow,
+      linkId,
+      mfa,
+      expiresAt: this.clock.now().getTime() + SESSION_EXPIRY_SECONDS * 1000,
+      balanceRequest,
+      permanent: false,
+    };
+    this.sessions.set(`${flow}:${session.id}`, session);
+    for (const [key, candidate] of this.sessions) {
+      if (this.sessions.size <= this.limits.maxSessions) break;
+      if (!candidate.permanent) this.sessions.delete(key);
+    }
+    return session;
+  }
+
+  session(flow: MfaSession["flow"], id: string): MfaSession | undefined {
+    return this.sessions.get(`${flow}:${id}`);
+  }
+
+  /** Ends a session: it was used up, or it expired. The permanent example stays. */
+  closeSession(session: MfaSession): void {
+    if (!session.permanent) this.sessions.delete(`${session.flow}:${session.id}`);
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  get linkCount(): number {
+    return this.links.size;
+  }
+
+  private evictLinks(): void {
+    for (const id of this.links.keys()) {
+      if (this.links.size <= this.limits.maxLinks) return;
+      if (id === EXAMPLE.link) continue;
+      for (const account of this.accountsOf(id)) this.accounts.delete(account.id);
+      this.accountsByLink.delete(id);
+      this.saved.delete(id);
+      this.mfaByLink.delete(id);
+      this.links.delete(id);
+    }
+  }
+}

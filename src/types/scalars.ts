@@ -1,0 +1,44 @@
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from "graphql";
+
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+const ISO_DATE_TIME =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$/;
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/** Builds a string-backed scalar that accepts only values matching `pattern`, in and out. */
+function stringScalar(name: string, description: string, pattern: RegExp, expected: string) {
+  const check = (value: unknown, fail: (message: string) => Error): string => {
+    if (typeof value === "string" && pattern.test(value)) return value;
+    throw fail(`${name} must be ${expected}.`);
+  };
+  const inputError = (message: string) => new GraphQLError(message);
+  return new GraphQLScalarType<string, string>({
+    name,
+    description,
+    serialize: (value) => check(value, (message) => new TypeError(message)),
+    parseValue: (value) => check(value, inputError),
+    parseLiteral: (node: ValueNode) =>
+      check(node.kind === Kind.STRING ? node.value : undefined, inputError),
+  });
+}
+
+export const DateTimeScalar = stringScalar(
+  "DateTime",
+  "An ISO-8601 date and time with an offset, e.g. `2024-05-01T12:30:00.000Z`.",
+  ISO_DATE_TIME,
+  "an ISO-8601 date-time string with an offset",
+);
+
+export const DateScalar = stringScalar(
+  "Date",
+  "A calendar date, `YYYY-MM-DD`.",
+  ISO_DATE,
+  "a YYYY-MM-DD string",
+);
+
+export const DecimalScalar = stringScalar(
+  "Decimal",
+  'An exact decimal amount as a string, e.g. `"1234.56"`; never a float.',
+  DECIMAL,
+  'a decimal string such as "1234.56"',
+);

@@ -1,0 +1,56 @@
+/** Reading Belvo's JSON without trusting its shape. */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** The answer's body did not have the shape the gateway needs. */
+export class UnexpectedBody extends Error {}
+
+export const NOT_JSON: unique symbol = Symbol("not JSON");
+
+/**
+ * Parses a body. Numbers under `decimalKeys` are kept as their exact digits (a string), since a
+ * JavaScript number cannot hold every amount Belvo may send. A key inside a JSON string is
+ * escaped (`\"balance\"`), so only real object keys match.
+ */
+export function parseJson(
+  text: string,
+  decimalKeys: readonly string[] = [],
+): Json | typeof NOT_JSON {
+  let source = text;
+  if (decimalKeys.length > 0) {
+    const keys = new RegExp(
+      `("(?:${decimalKeys.join("|")})"\\s*:\\s*)(-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)(?=\\s*[,}])`,
+      "g",
+    );
+    source = text.replace(keys, '$1"$2"');
+  }
+  try {
+    return JSON.parse(source) as Json;
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+export function isObject(value: Json | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function optionalString(object: JsonObject, key: string): string | null {
+  const value = object[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  throw new UnexpectedBody(`"${key}" is not a string`);
+}
+
+export function requiredString(object: JsonObject, key: string): string {
+  const value = optionalString(object, key);
+  if (value === null || value === "") throw new UnexpectedBody(`"${key}" is missing`);
+  return value;
+}
+
+export function requiredObject(value: Json | undefined, what: string): JsonObject {
+  if (!isObject(value)) throw new UnexpectedBody(`${what} is not an object`);
+  return value;
+}

@@ -1,0 +1,64 @@
+/** Bodies shaped as Belvo sends them, for the recording fake upstream. */
+
+export const REQUEST_ID = "9a2b3c4d5e6f708192a3b4c5d6e7f809";
+
+export const LINK_BODY = {
+  id: "683005d6-f45c-4adb-b289-f1a12f50f80c",
+  institution: "erebor_mx_retail",
+  access_mode: "recurrent",
+  last_accessed_at: "2026-01-15T09:58:11.123456Z",
+  created_at: "2026-01-15T09:55:00.000Z",
+  external_id: "customer-42",
+  institution_user_id: "aGVsbG8=",
+  status: "valid",
+  created_by: "0b2a4c6e-8f01-4234-9567-89abcdef0123",
+  refresh_rate: "7d",
+  credentials_storage: "store",
+  fetch_resources: ["ACCOUNTS"],
+  stale_in: null,
+};
+
+export const ACCOUNT_BODY = {
+  id: "0d3f5a7c-9e1b-4d2f-8a6c-4e0b2d4f6a8c",
+  link: LINK_BODY.id,
+  institution: { name: "erebor_mx_retail", type: "bank" },
+  category: "CHECKING_ACCOUNT",
+  balance_type: "ASSET",
+  type: "Cuentas de efectivo",
+  name: "Cuenta Perfiles",
+  number: "4057068115181",
+  currency: "MXN",
+  balance: { current: 5874.13, available: 5621.12 },
+};
+
+/** As Belvo writes it in JSON text: 12345678901234567.89 cannot survive a float. */
+export const BALANCES_TEXT = `[
+  {"id": "b1d7d1a4-4c2d-4d5e-9f3a-1b2c3d4e5f60", "account": ${JSON.stringify(ACCOUNT_BODY)},
+   "value_date": "2026-01-14", "balance": 12345678901234567.89, "current_balance": 1.10,
+   "statement": null, "collected_at": "2026-01-15T09:58:11Z"},
+  {"id": "b1d7d1a4-4c2d-4d5e-9f3a-1b2c3d4e5f61", "account": ${JSON.stringify(ACCOUNT_BODY)},
+   "value_date": "2026-01-15", "balance": -0.5, "current_balance": 2.5e3,
+   "statement": "s-1", "collected_at": null}
+]`;
+
+export function challengeEntry(overrides: Record<string, unknown> = {}) {
+  return {
+    code: "token_required",
+    message: "A MFA token is required by the institution to login",
+    request_id: REQUEST_ID,
+    session: "2c1a9b3e4d5f60718293a4b5c6d7e8f9",
+    expiry: 720,
+    link: LINK_BODY.id,
+    token_generation_data: {
+      instructions: "Type this code into your token device",
+      type: "numeric",
+      value: "483920",
+      expects_user_input: true,
+    },
+    ...overrides,
+  };
+}
+
+export function errorList(code: string, message: string, extra: Record<string, unknown> = {}) {
+  return [{ code, message, request_id: REQUEST_ID, ...extra }];
+}

@@ -1,0 +1,48 @@
+import { Writable } from "node:stream";
+import type { GraphQLSchema } from "graphql";
+import { createLogger } from "../../src/logger.js";
+import { buildGatewaySchema } from "../../src/schema.js";
+import { createGateway, type GatewayOptions } from "../../src/server.js";
+
+export const SECRET_ID = "secret-id-7f3a9c";
+export const SECRET_PASSWORD = "secret-password-2b8e4d";
+/** The gateway's clock in tests. */
+export const NOW = new Date("2026-01-15T10:00:00.000Z");
+
+let schema: Promise<GraphQLSchema> | undefined;
+
+export interface TestGateway {
+  url: string;
+  /** Every log line the gateway wrote, as text. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** Starts the real gateway on a free loopback port in front of `upstreamUrl`. */
+export async function startGateway(
+  upstreamUrl: string,
+  overrides: Partial<Omit<GatewayOptions, "logger" | "upstream">> = {},
+): Promise<TestGateway> {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(chunk.toString("utf8"));
+      done();
+    },
+  });
+  schema ??= buildGatewaySchema();
+  const gateway = await createGateway({
+    upstream: { url: upstreamUrl, secretId: SECRET_ID, secretPassword: SECRET_PASSWORD },
+    timeoutMs: 5_000,
+    apiKeys: null,
+    production: false,
+    logger: createLogger("info", sink),
+    now: () => NOW,
+    schema: await schema,
+    ...overrides,
+  });
+  const url = await gateway.listen(0, "127.0.0.1");
+  return { url, logs, close: () => gateway.close() };
+}
+
+export const BASIC_AUTH = `Basic ${Buffer.from(`${SECRET_ID}:${SECRET_PASSWORD}`).toString("base64")}`;
