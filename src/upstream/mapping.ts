@@ -5,6 +5,7 @@ import { AccessMode, LinkStatus } from "../types/enums.js";
 import { Institution } from "../types/institution.type.js";
 import { Link } from "../types/link.type.js";
 import { MfaChallenge, TokenGenerationData } from "../types/mfa-challenge.type.js";
+import { ISO_DATE, ISO_DATE_TIME } from "../types/scalars.js";
 import {
   UnexpectedBody,
   isObject,
@@ -36,16 +37,19 @@ function enumValue<E extends Record<string, string>>(
 /** Belvo's timestamps carry an offset; one without is taken as UTC, as Belvo's servers run. */
 function dateTime(object: JsonObject, key: string): string | null {
   const raw = optionalString(object, key);
-  if (raw === null || DATE_TIME_WITH_OFFSET.test(raw)) return raw;
-  if (DATE_TIME_WITHOUT_OFFSET.test(raw)) return `${raw}Z`;
+  if (raw === null || ISO_DATE_TIME.test(raw)) return raw;
+  if (ISO_DATE_TIME.test(`${raw}Z`)) return `${raw}Z`;
   throw new UnexpectedBody(`"${key}" is not a date-time`);
 }
 
+/** A date, or the date part of a date-time. */
 function date(object: JsonObject, key: string): string | null {
   const raw = optionalString(object, key);
   if (raw === null) return null;
-  const day = /^\d{4}-\d{2}-\d{2}/.exec(raw)?.[0];
-  if (!day) throw new UnexpectedBody(`"${key}" is not a date`);
+  const day = raw.slice(0, 10);
+  if (!ISO_DATE.test(day) || (raw.length > 10 && raw[10] !== "T")) {
+    throw new UnexpectedBody(`"${key}" is not a date`);
+  }
   return day;
 }
 

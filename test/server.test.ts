@@ -1,0 +1,193 @@
+/** The HTTP surface: health, routing, client keys, body limits, landing page, production posture. */
+import { GraphQLError } from "graphql";
+import { Writable } from "node:stream";
+import request from "supertest";
+import { createFormatError } from "../src/errors.js";
+import { createLogger } from "../src/logger.js";
+import { LINK_BODY } from "./helpers/belvo-bodies.js";
+import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
+
+const API_KEY = "client-key-5f1e2d3c4b5a6978";
+const INPUT = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };
+
+let fake: FakeUpstream;
+const gateways: TestGateway[] = [];
+
+async function gatewayWith(overrides: Parameters<typeof startGateway>[1] = {}) {
+  const gateway = await startGateway(fake.url, overrides);
+  gateways.push(gateway);
+  return gateway;
+}
+
+beforeEach(async () => {
+  fake = await FakeUpstream.start({ status: 200, body: LINK_BODY });
+});
+afterEach(async () => {
+  await Promise.all(gateways.splice(0).map((gateway) => gateway.close()));
+  await fake.close();
+});
+
+it("GET /health answers 200 {status: ok}", async () => {
+  const gateway = await gatewayWith();
+  const response = await request(gateway.url).get("/health");
+  expect(response.status).toBe(200);
+  expect(response.body).toEqual({ status: "ok" });
+});
+
+it("an unknown path answers 404 and says where GraphQL is", async () => {
+  const gateway = await gatewayWith();
+  const response = await request(gateway.url).get("/nope");
+  expect(response.status).toBe(404);
+  expect(response.body).toEqual({
+    errors: [
+      {
+        message: "Nothing at /nope; GraphQL is served at /graphql.",
+        extensions: { code: "NOT_FOUND" },
+      },
+    ],
+  });
+});
+
+describe("with GATEWAY_API_KEYS", () => {
+  it.each([
+    ["no Authorization header", {}],
+    ["an unknown key", { authorization: "Bearer client-key-0000000000000000" }],
+    ["a key in Basic form", { authorization: `Basic ${API_KEY}` }],
+  ])("%s is HTTP 401 UNAUTHENTICATED with no upstream call", async (_case, headers) => {
+    const gateway = await gatewayWith({ apiKeys: [API_KEY] });
+    const {
+      status,
+      body,
+      headers: answerHeaders,
+    } = await postGraphQL(gateway.url, RESUME_LINK, INPUT, headers);
+    expect(status).toBe(401);
+    expect(answerHeaders["www-authenticate"]).toBe('Bearer realm="belvo-graphql-gateway"');
+    expect(body).toEqual({
+      errors: [
+        {
+          message: "Send a valid gateway API key as `Authorization: Bearer <key>`.",
+          extensions: { code: "UNAUTHENTICATED" },
+        },
+      ],
+    });
+    expect(fake.requests).toEqual([]);
+  });
+
+  it("a known key is served", async () => {
+    const gateway = await gatewayWith({ apiKeys: ["other-key-000000000000", API_KEY] });
+    const { status, body } = await postGraphQL(gateway.url, RESUME_LINK, INPUT, {
+      authorization: `Bearer ${API_KEY}`,
+    });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ data: { resumeLink: { __typename: "Link", id: LINK_ID } } });
+    expect(fake.requests).toHaveLength(1);
+  });
+});
+
+it("a body over the limit is HTTP 413 with no upstream call", async () => {
+  const gateway = await gatewayWith({ maxBodyBytes: 2048 });
+  const response = await request(gateway.url)
+    .post("/graphql")
+    .set("content-type", "application/json")
+    .send({ query: RESUME_LINK, variables: INPUT, padding: "x".repeat(4096) });
+  expect(response.status).toBe(413);
+  expect(response.body).toEqual({
+    errors: [
+      {
+        message: "The request body exceeds 2048 bytes.",
+        extensions: { code: "PAYLOAD_TOO_LARGE" },
+      },
+    ],
+  });
+  expect(fake.requests).toEqual([]);
+});
+
+it("a body that is not JSON is HTTP 400", async () => {
+  const gateway = await gatewayWith();
+  const response = await request(gateway.url)
+    .post("/graphql")
+    .set("content-type", "application/json")
+    .send("{nope");
+  expect(response.status).toBe(400);
+  expect(response.body).toEqual({
+    errors: [
+      { message: "The request body is not valid JSON.", extensions: { code: "BAD_REQUEST" } },
+    ],
+  });
+});
+
+it("a batch of operations is refused", async () => {
+  const gateway = await gatewayWith();
+  const response = await request(gateway.url)
+    .post("/graphql")
+    .set("content-type", "application/json")
+    .send([
+      { query: RESUME_LINK, variables: INPUT },
+      { query: RESUME_LINK, variables: INPUT },
+    ]);
+  expect(response.status).toBe(400);
+  expect(fake.requests).toEqual([]);
+});
+
+it("outside production, a browser GET of /graphql is Apollo Sandbox pre-filled with the example", async () => {
+  const gateway = await gatewayWith({ apiKeys: [API_KEY] });
+  const response = await request(gateway.url).get("/graphql").set("accept", "text/html");
+  expect(response.status).toBe(200);
+  expect(response.text).toContain("embeddable-sandbox");
+  expect(response.text).toContain("ResumeLinkInput");
+  expect(response.text).toContain("39cd6a88-8ee3-4e59-a861-b8a2187e0f4c");
+  expect(response.text).not.toContain(API_KEY);
+});
+
+describe("in production", () => {
+  it("serves no landing page", async () => {
+    const gateway = await gatewayWith({ production: true });
+    const response = await request(gateway.url).get("/graphql").set("accept", "text/html");
+    expect(response.text).not.toContain("embeddable-sandbox");
+  });
+
+  it("refuses introspection and hides field suggestions", async () => {
+    const gateway = await gatewayWith({ production: true });
+    const introspection = await postGraphQL(gateway.url, "{ __schema { types { name } } }");
+    expect(introspection.body).toMatchObject({
+      errors: [{ extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }],
+    });
+    const typo = await postGraphQL(gateway.url, '{ lnk(id: "x") { id } }');
+    expect(JSON.stringify(typo.body)).not.toContain("Did you mean");
+  });
+
+  it("serves introspection outside production", async () => {
+    const gateway = await gatewayWith();
+    const { body } = await postGraphQL(gateway.url, '{ __type(name: "MfaChallenge") { name } }');
+    expect(body).toEqual({ data: { __type: { name: "MfaChallenge" } } });
+  });
+});
+
+it("formatError masks an unexpected error and logs it, never its details in the answer", () => {
+  const lines: string[] = [];
+  const logger = createLogger(
+    "info",
+    new Writable({ write: (chunk: Buffer, _e, done) => done(void lines.push(chunk.toString())) }),
+  );
+  const formatError = createFormatError(logger);
+  const wrapped = new GraphQLError("Cannot read properties of undefined", {
+    path: ["resumeLink"],
+    originalError: new TypeError("boom at /srv/secret-path"),
+  });
+  const formatted = formatError(
+    {
+      message: wrapped.message,
+      path: ["resumeLink"],
+      extensions: { code: "INTERNAL_SERVER_ERROR" },
+    },
+    wrapped,
+  );
+  expect(formatted).toEqual({
+    message: "Internal server error",
+    path: ["resumeLink"],
+    extensions: { code: "INTERNAL_SERVER_ERROR" },
+  });
+  expect(lines.join("")).toContain("boom at /srv/secret-path");
+});
