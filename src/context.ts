@@ -1,8 +1,12 @@
 import type { Logger } from "pino";
+import type { Loaders } from "./loaders.js";
 import type { BelvoClient } from "./upstream/belvo.js";
 
 /** Built fresh for every GraphQL request. */
 export interface Context {
   belvo: BelvoClient;
+  loaders: Loaders;
   logger: Logger;
+  /** The gateway's clock (tests pin it). */
+  now: () => Date;
 }

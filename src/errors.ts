@@ -67,7 +67,7 @@ export class UpstreamError extends GatewayError {
 const INVALID_VARIABLE =
   /^Variable "(\$\w+)" got invalid value [\s\S]*?(?: at "(\$?[\w.[\]]+)")?; ([\s\S]*)$/;
 const VALUE_FREE_REASON =
-  /^(?:Field "\w+" (?:of required type "[\w[\]!]+" was not provided|is not defined by type "\w+")(?:\. Did you mean [^?]*\?)?\.|Expected type "\w+" to be an object\.)$/;
+  /^(?:Field "\w+" (?:of required type "[\w[\]!]+" was not provided|is not defined by type "\w+")(?:\. Did you mean [^?]*\?)?\.|Expected type "\w+" to be an object\.|(?:DateTime|Date|Decimal) must be [\w\s(),"-.]*)$/;
 
 export function scrubVariableMessage(message: string): string {
   const match = INVALID_VARIABLE.exec(message);

@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import type { Context } from "./context.js";
 import { ErrorCode, createFormatError } from "./errors.js";
 import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES } from "./landing.js";
+import { createLoaders } from "./loaders.js";
 import { buildGatewaySchema } from "./schema.js";
 import { BelvoClient } from "./upstream/belvo.js";
 
@@ -22,6 +23,8 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /** Gateway clock, for `expiresAt`; tests pin it. */
   now?: () => Date;
+  /** First pause before a failed GET is tried again (tests shorten it). */
+  retryBaseMs?: number;
   /** Reuse a schema already built (tests, benchmarks); built otherwise. */
   schema?: GraphQLSchema;
 }
@@ -84,10 +87,12 @@ function isLandingPageRequest(req: IncomingMessage, search: string): boolean {
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { logger, production } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const now = options.now ?? (() => new Date());
   const belvo = new BelvoClient({
     ...options.upstream,
     timeoutMs: options.timeoutMs,
-    now: options.now,
+    retryBaseMs: options.retryBaseMs,
+    now,
   });
   const apollo = new ApolloServer<Context>({
     schema: options.schema ?? (await buildGatewaySchema()),
@@ -140,7 +145,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers, search, body },
-      context: () => Promise.resolve({ belvo, logger }),
+      context: () => Promise.resolve({ belvo, loaders: createLoaders(belvo), logger, now }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

@@ -2,20 +2,32 @@ import { InputError } from "./errors.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX32 = /^[0-9a-f]{32}$/i;
-/** Printable ASCII and Unicode, no whitespace or control characters. */
+/** Printable characters, no whitespace or control characters. */
 const TOKEN = /^[^\p{White_Space}\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]{1,64}$/u;
+const INSTITUTION = /^[a-z0-9_]{1,100}$/;
+const CONTROL = /[\p{Cc}]/u;
+const MAX_TEXT = 256;
+const MAX_RANGE_DAYS = 365;
 
-interface ResumeFields {
+// Messages name the field and never repeat the value: a token or a password is a secret, and
+// other fields may hold one pasted by mistake.
+
+export function checkUuid(field: string, value: string): void {
+  if (!UUID.test(value)) throw new InputError(field, "expected a UUID.");
+}
+
+function checkText(field: string, value: string | null | undefined, required: boolean): void {
+  if (value == null && !required) return;
+  if (value == null || value.length === 0 || value.length > MAX_TEXT || CONTROL.test(value)) {
+    throw new InputError(field, `expected 1 to ${MAX_TEXT} characters without control characters.`);
+  }
+}
+
+export function checkResumeInput(input: {
   session: string;
   link: string;
   token?: string | null;
-}
-
-/**
- * Checks a resume input before anything is sent upstream. Messages name the field and never
- * repeat the value (a token is a secret, and the others may be pasted by mistake in its place).
- */
-export function checkResumeInput(input: ResumeFields): void {
+}): void {
   if (!HEX32.test(input.session) && !UUID.test(input.session)) {
     throw new InputError(
       "input.session",
@@ -31,6 +43,42 @@ export function checkResumeInput(input: ResumeFields): void {
   }
 }
 
-export function checkUuid(field: string, value: string): void {
-  if (!UUID.test(value)) throw new InputError(field, "expected a UUID.");
+export function checkRegisterLinkInput(input: {
+  institution: string;
+  username: string;
+  password: string;
+  username2?: string | null;
+  password2?: string | null;
+  usernameType?: string | null;
+  externalId?: string | null;
+  credentialsStorage?: string | null;
+}): void {
+  if (!INSTITUTION.test(input.institution)) {
+    throw new InputError(
+      "input.institution",
+      "expected Belvo's institution code, e.g. erebor_mx_retail.",
+    );
+  }
+  checkText("input.username", input.username, true);
+  checkText("input.password", input.password, true);
+  checkText("input.username2", input.username2, false);
+  checkText("input.password2", input.password2, false);
+  checkText("input.usernameType", input.usernameType, false);
+  checkText("input.externalId", input.externalId, false);
+  checkText("input.credentialsStorage", input.credentialsStorage, false);
+}
+
+/** Dates arrive already checked as YYYY-MM-DD by the Date scalar. */
+export function checkRetrieveBalancesInput(input: {
+  link: string;
+  dateFrom: string;
+  dateTo: string;
+  account?: string | null;
+}): void {
+  checkUuid("input.link", input.link);
+  if (input.account != null) checkUuid("input.account", input.account);
+  const days = (Date.parse(input.dateTo) - Date.parse(input.dateFrom)) / 86_400_000;
+  if (days < 0) throw new InputError("input.dateTo", "must be on or after input.dateFrom.");
+  if (days > MAX_RANGE_DAYS)
+    throw new InputError("input.dateFrom", `the range may span at most ${MAX_RANGE_DAYS} days.`);
 }

@@ -1,7 +1,10 @@
-import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
 import type { Context } from "../context.js";
 import { Link } from "../types/link.type.js";
-import { checkUuid } from "../validation.js";
+import { RegisterLinkInput } from "../types/register-link.input.js";
+import { RegisterLinkResult, ResumeLinkResult } from "../types/results.type.js";
+import { ResumeLinkInput } from "../types/resume.input.js";
+import { checkRegisterLinkInput, checkResumeInput, checkUuid } from "../validation.js";
 
 @Resolver(() => Link)
 export class LinkResolver {
@@ -12,5 +15,25 @@ export class LinkResolver {
   link(@Arg("id", () => ID) id: string, @Ctx() { belvo }: Context): Promise<Link | null> {
     checkUuid("id", id);
     return belvo.getLink(id);
+  }
+
+  @Mutation(() => RegisterLinkResult, { description: "Starts a link (POST /api/links/)." })
+  registerLink(
+    @Arg("input", () => RegisterLinkInput) input: RegisterLinkInput,
+    @Ctx() { belvo }: Context,
+  ): Promise<typeof RegisterLinkResult> {
+    checkRegisterLinkInput(input);
+    return belvo.registerLink(input);
+  }
+
+  @Mutation(() => ResumeLinkResult, {
+    description: "Answers a link's MFA challenge (PATCH /api/links/).",
+  })
+  resumeLink(
+    @Arg("input", () => ResumeLinkInput) input: ResumeLinkInput,
+    @Ctx() { belvo }: Context,
+  ): Promise<typeof ResumeLinkResult> {
+    checkResumeInput(input);
+    return belvo.resumeLink(input);
   }
 }

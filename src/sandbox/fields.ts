@@ -58,7 +58,8 @@ export class Fields {
     const value = this.body[field];
     if (value === undefined || value === null) return fallback;
     if (typeof value !== "string" || !(choices as readonly string[]).includes(value)) {
-      return this.fail(field, "invalid_choice", `"${String(value)}" is not a valid choice.`);
+      const shown = typeof value === "string" ? value : JSON.stringify(value);
+      return this.fail(field, "invalid_choice", `"${shown}" is not a valid choice.`);
     }
     return value as T;
   }

@@ -1,22 +1,27 @@
 import { Field, ID, ObjectType } from "type-graphql";
 
+/** An account as Belvo describes it; a key left undefined was absent from the answer. */
+export interface AccountData {
+  id: string;
+  name?: string | null;
+  category?: string | null;
+  currency?: string | null;
+  number?: string | null;
+  type?: string | null;
+  balanceType?: string | null;
+  currentBalance?: string | null;
+  availableBalance?: string | null;
+  publicIdentificationName?: string | null;
+  publicIdentificationValue?: string | null;
+  institutionName?: string | null;
+  linkId?: string | null;
+}
+
+/** Every field but `id` is resolved by AccountResolver: from `data`, or loaded when absent. */
 @ObjectType({ description: "A bank account, card or other product held at an institution." })
 export class Account {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => String, { nullable: true })
-  name!: string | null;
-
-  @Field(() => String, { nullable: true, description: "e.g. CHECKING_ACCOUNT, CREDIT_CARD." })
-  category!: string | null;
-
-  @Field(() => String, { nullable: true, description: "ISO-4217 currency code." })
-  currency!: string | null;
-
-  @Field(() => String, { nullable: true })
-  number!: string | null;
-
-  @Field(() => String, { nullable: true, description: "The institution's own label." })
-  type!: string | null;
+  data!: AccountData;
 }

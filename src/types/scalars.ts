@@ -1,14 +1,28 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from "graphql";
 
-export const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-export const ISO_DATE_TIME =
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+const ISO_DATE_TIME =
   /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
-/** Builds a string-backed scalar that accepts only values matching `pattern`, in and out. */
-function stringScalar(name: string, description: string, pattern: RegExp, expected: string) {
+/** A calendar date that exists: 2026-02-31 matches the pattern but not the calendar. */
+export function isCalendarDate(value: string): boolean {
+  return ISO_DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+}
+
+export function isDateTime(value: string): boolean {
+  return ISO_DATE_TIME.test(value) && isCalendarDate(value.slice(0, 10));
+}
+
+/** Builds a string-backed scalar that accepts only values passing `valid`, in and out. */
+function stringScalar(
+  name: string,
+  description: string,
+  valid: (value: string) => boolean,
+  expected: string,
+) {
   const check = (value: unknown, fail: (message: string) => Error): string => {
-    if (typeof value === "string" && pattern.test(value)) return value;
+    if (typeof value === "string" && valid(value)) return value;
     throw fail(`${name} must be ${expected}.`);
   };
   const inputError = (message: string) => new GraphQLError(message);
@@ -25,20 +39,20 @@ function stringScalar(name: string, description: string, pattern: RegExp, expect
 export const DateTimeScalar = stringScalar(
   "DateTime",
   "An ISO-8601 date and time with an offset, e.g. `2024-05-01T12:30:00.000Z`.",
-  ISO_DATE_TIME,
+  isDateTime,
   "an ISO-8601 date-time string with an offset",
 );
 
 export const DateScalar = stringScalar(
   "Date",
   "A calendar date, `YYYY-MM-DD`.",
-  ISO_DATE,
-  "a YYYY-MM-DD string",
+  isCalendarDate,
+  "an existing date written YYYY-MM-DD",
 );
 
 export const DecimalScalar = stringScalar(
   "Decimal",
   'An exact decimal amount as a string, e.g. `"1234.56"`; never a float.',
-  DECIMAL,
+  (value) => DECIMAL.test(value),
   'a decimal string such as "1234.56"',
 );

@@ -1,10 +1,20 @@
 /** The gateway's only view of Belvo: typed calls in, schema objects or UpstreamErrors out. */
+import type { AccountData } from "../types/account.type.js";
 import type { BalanceList } from "../types/balance.type.js";
+import type { AccessMode } from "../types/enums.js";
+import type { InstitutionDetails } from "../types/institution.type.js";
 import type { Link } from "../types/link.type.js";
 import type { MfaChallenge } from "../types/mfa-challenge.type.js";
-import { BelvoHttp, type HttpOptions } from "./http.js";
-import { parseJson, type Json } from "./json.js";
-import { BALANCE_DECIMAL_KEYS, toBalanceList, toLink } from "./mapping.js";
+import { ErrorCode, UpstreamError } from "../errors.js";
+import { BelvoHttp, type HttpOptions, type RawAnswer } from "./http.js";
+import { UnexpectedBody, parseJson, requiredObject, type Json } from "./json.js";
+import {
+  BALANCE_DECIMAL_KEYS,
+  toAccountData,
+  toBalanceList,
+  toInstitutionDetails,
+  toLink,
+} from "./mapping.js";
 import { interpretAnswer, interpretMfaAnswer, type Answer } from "./outcome.js";
 
 export interface ResumeRequest {
@@ -13,25 +23,100 @@ export interface ResumeRequest {
   token?: string | null;
 }
 
+export interface RegisterLinkRequest {
+  institution: string;
+  username: string;
+  password: string;
+  username2?: string | null;
+  password2?: string | null;
+  usernameType?: string | null;
+  accessMode?: AccessMode | null;
+  externalId?: string | null;
+  credentialsStorage?: string | null;
+}
+
+export interface RetrieveBalancesRequest {
+  link: string;
+  dateFrom: string;
+  dateTo: string;
+  account?: string | null;
+  saveData?: boolean | null;
+}
+
 export interface BelvoClientOptions extends HttpOptions {
   /** The clock for `expiresAt`; tests pin it. */
   now?: () => Date;
 }
 
+/** Keys per list call: keeps URLs short; a DataLoader batch is cut to this size. */
+export const MAX_KEYS_PER_LIST = 100;
+
 export class BelvoClient {
   private readonly http: BelvoHttp;
+  private readonly origin: string;
+  private readonly prefix: string;
   private readonly now: () => Date;
   /** Never quoted back from Belvo's messages. */
   private readonly keys: readonly string[];
 
   constructor(options: BelvoClientOptions) {
     this.http = new BelvoHttp(options);
+    const url = new URL(options.url);
+    this.origin = url.origin;
+    this.prefix = url.pathname.replace(/\/+$/, "");
     this.now = options.now ?? (() => new Date());
     this.keys = [options.secretId, options.secretPassword];
   }
 
+  registerLink(request: RegisterLinkRequest): Promise<Link | MfaChallenge> {
+    const body = withoutEmpty({
+      institution: request.institution,
+      username: request.username,
+      password: request.password,
+      username2: request.username2,
+      password2: request.password2,
+      username_type: request.usernameType,
+      access_mode: request.accessMode?.toLowerCase(),
+      external_id: request.externalId,
+      credentials_storage: request.credentialsStorage,
+    });
+    return this.sendMfaStep(
+      "POST",
+      "/api/links/",
+      body,
+      [request.password, request.password2],
+      [],
+      toLink,
+    );
+  }
+
   resumeLink(request: ResumeRequest): Promise<Link | MfaChallenge> {
-    return this.sendMfaStep("/api/links/", resumeBody(request), request.token, [], toLink);
+    return this.sendMfaStep(
+      "PATCH",
+      "/api/links/",
+      resumeBody(request),
+      [request.token],
+      [],
+      toLink,
+    );
+  }
+
+  retrieveBalances(request: RetrieveBalancesRequest): Promise<BalanceList | MfaChallenge> {
+    const body = withoutEmpty({
+      link: request.link,
+      date_from: request.dateFrom,
+      date_to: request.dateTo,
+      account: request.account,
+      save_data: request.saveData ?? true,
+    });
+    return this.sendMfaStep(
+      "POST",
+      "/api/balances/",
+      body,
+      [],
+      BALANCE_DECIMAL_KEYS,
+      toBalanceList,
+    );
   }
 
   resumeBalances(
@@ -39,9 +124,10 @@ export class BelvoClient {
   ): Promise<BalanceList | MfaChallenge> {
     const body = { ...resumeBody(request), save_data: request.saveData ?? true };
     return this.sendMfaStep(
+      "PATCH",
       "/api/balances/",
       body,
-      request.token,
+      [request.token],
       BALANCE_DECIMAL_KEYS,
       toBalanceList,
     );
@@ -49,34 +135,131 @@ export class BelvoClient {
 
   /** GET /api/links/{id}/; null when Belvo answers 404. */
   async getLink(id: string): Promise<Link | null> {
-    const raw = await this.http.send("GET", `/api/links/${encodeURIComponent(id)}/`);
+    const raw = await this.http.read(`${this.prefix}/api/links/${encodeURIComponent(id)}/`);
     if (raw.status === 404) return null;
-    return interpretAnswer({ status: raw.status, body: parseJson(raw.text) }, toLink, this.keys);
+    return interpretAnswer(this.answer(raw), toLink, this.keys);
+  }
+
+  institutions(countryCode: string | null): Promise<InstitutionDetails[]> {
+    const query = countryCode
+      ? `?country_code=${encodeURIComponent(countryCode)}&page_size=1000`
+      : "?page_size=1000";
+    return this.list(`/api/institutions/${query}`, [], toInstitutionDetails);
+  }
+
+  /** One list call for all names; results in key order, null for a name Belvo does not know. */
+  async institutionsByName(names: readonly string[]): Promise<(InstitutionDetails | null)[]> {
+    const found = await this.list(
+      `/api/institutions/${inFilter("name__in", names)}`,
+      [],
+      toInstitutionDetails,
+    );
+    return inKeyOrder(names, found, (institution) => institution.name);
+  }
+
+  async accountsById(ids: readonly string[]): Promise<(AccountData | null)[]> {
+    const found = await this.list(
+      `/api/accounts/${inFilter("id__in", ids)}`,
+      BALANCE_DECIMAL_KEYS,
+      toAccountData,
+    );
+    return inKeyOrder(ids, found, (account) => account.id);
+  }
+
+  async linksById(ids: readonly string[]): Promise<(Link | null)[]> {
+    const found = await this.list(`/api/links/${inFilter("id__in", ids)}`, [], toLink);
+    return inKeyOrder(ids, found, (link) => link.id);
   }
 
   close(): Promise<void> {
     return this.http.close();
   }
 
+  private answer(raw: RawAnswer, decimalKeys: readonly string[] = []): Answer {
+    return { status: raw.status, body: parseJson(raw.text, decimalKeys) };
+  }
+
   private async sendMfaStep<T>(
+    method: "POST" | "PATCH",
     path: string,
     body: Record<string, unknown>,
-    token: string | null | undefined,
+    secrets: readonly (string | null | undefined)[],
     decimalKeys: readonly string[],
     toSuccess: (body: Json, status: number) => T,
   ): Promise<T | MfaChallenge> {
-    const raw = await this.http.send("PATCH", path, body);
-    const answer: Answer = { status: raw.status, body: parseJson(raw.text, decimalKeys) };
-    return interpretMfaAnswer(
-      answer,
-      toSuccess,
-      this.now(),
-      token ? [token, ...this.keys] : this.keys,
-    );
+    const raw = await this.http.write(method, this.prefix + path, body);
+    const sent = secrets.filter((secret): secret is string => Boolean(secret));
+    return interpretMfaAnswer(this.answer(raw, decimalKeys), toSuccess, this.now(), [
+      ...sent,
+      ...this.keys,
+    ]);
   }
+
+  /** Every page of a Belvo list, following `next` on Belvo's own host only. */
+  private async list<T>(
+    firstPath: string,
+    decimalKeys: readonly string[],
+    toItem: (item: Json) => T,
+  ): Promise<T[]> {
+    const items: T[] = [];
+    let path: string | null = this.prefix + firstPath;
+    while (path !== null) {
+      const page: { results: Json[]; next: string | null } = interpretAnswer(
+        this.answer(await this.http.read(path), decimalKeys),
+        toPage,
+        this.keys,
+      );
+      items.push(...page.results.map(toItem));
+      path = page.next === null ? null : this.samePath(page.next);
+    }
+    return items;
+  }
+
+  /** A `next` link must stay on the configured host: the Basic credentials go wherever it points. */
+  private samePath(next: string): string {
+    const url = new URL(next, this.origin);
+    if (url.origin !== this.origin) {
+      throw new UpstreamError(
+        "Belvo's list pointed to another host; the gateway did not follow it.",
+        ErrorCode.UpstreamError,
+        { status: 200, code: null, requestId: null },
+        false,
+      );
+    }
+    return url.pathname + url.search;
+  }
+}
+
+function toPage(body: Json): { results: Json[]; next: string | null } {
+  const object = requiredObject(body, "the list");
+  if (!Array.isArray(object.results)) throw new UnexpectedBody('"results" is not a list');
+  const next = object.next;
+  if (next !== null && next !== undefined && typeof next !== "string")
+    throw new UnexpectedBody('"next" is not a URL');
+  return { results: object.results, next: next ?? null };
+}
+
+function inFilter(name: string, values: readonly string[]): string {
+  return `?${name}=${values.map(encodeURIComponent).join(",")}&page_size=${MAX_KEYS_PER_LIST}`;
+}
+
+function inKeyOrder<T>(
+  keys: readonly string[],
+  found: readonly T[],
+  keyOf: (item: T) => string,
+): (T | null)[] {
+  const byKey = new Map(found.map((item) => [keyOf(item), item]));
+  return keys.map((key) => byKey.get(key) ?? null);
 }
 
 /** `{session, token?, link}`: the token key is left out, not null, when there is none. */
 function resumeBody({ session, link, token }: ResumeRequest): Record<string, unknown> {
   return token == null ? { session, link } : { session, token, link };
+}
+
+/** Optional fields are left out rather than sent as null. */
+function withoutEmpty(body: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(body).filter(([, value]) => value !== undefined && value !== null),
+  );
 }

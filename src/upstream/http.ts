@@ -3,7 +3,7 @@ import { Pool, errors as undiciErrors } from "undici";
 import { ErrorCode, UpstreamError } from "../errors.js";
 
 export interface HttpOptions {
-  /** Base URL, optionally with a path prefix; no trailing slash. */
+  /** Base URL; requests carry their full path (BelvoClient adds any prefix). */
   url: string;
   secretId: string;
   secretPassword: string;
@@ -11,7 +11,12 @@ export interface HttpOptions {
   /** Largest body accepted from Belvo, in bytes. */
   maxResponseBytes?: number;
   connections?: number;
+  /** First pause before a GET is tried again; doubles, with jitter. */
+  retryBaseMs?: number;
 }
+
+/** A read is tried at most this many times; a write exactly once. */
+const MAX_GET_ATTEMPTS = 3;
 
 export interface RawAnswer {
   status: number;
@@ -53,12 +58,10 @@ function transportError(error: unknown, timedOut: boolean, timeoutMs: number): U
 
 export class BelvoHttp {
   private readonly pool: Pool;
-  private readonly prefix: string;
   private readonly authorization: string;
 
   constructor(private readonly options: HttpOptions) {
     const url = new URL(options.url);
-    this.prefix = url.pathname.replace(/\/+$/, "");
     this.authorization = `Basic ${Buffer.from(`${options.secretId}:${options.secretPassword}`).toString("base64")}`;
     this.pool = new Pool(url.origin, {
       connections: options.connections ?? 64,
@@ -70,9 +73,45 @@ export class BelvoHttp {
     });
   }
 
-  /** Sends one request exactly once (never retried: an MFA token is single-use). */
-  async send(method: "GET" | "POST" | "PATCH", path: string, body?: unknown): Promise<RawAnswer> {
-    const { timeoutMs } = this.options;
+  /** Sends a write exactly once: never retried, since an MFA token or a login is single-use. */
+  write(method: "POST" | "PATCH", path: string, body: unknown): Promise<RawAnswer> {
+    return this.attempt(method, path, body, this.options.timeoutMs);
+  }
+
+  /**
+   * Reads, trying again after a 5xx or a failed connection, at most MAX_GET_ATTEMPTS times and
+   * only while the next try still fits in the deadline.
+   */
+  async read(path: string): Promise<RawAnswer> {
+    const deadline = Date.now() + this.options.timeoutMs;
+    const base = this.options.retryBaseMs ?? 250;
+    for (let attempt = 1; ; attempt++) {
+      let outcome: RawAnswer | UpstreamError;
+      try {
+        outcome = await this.attempt("GET", path, undefined, deadline - Date.now());
+      } catch (error) {
+        if (!(error instanceof UpstreamError)) throw error;
+        outcome = error;
+      }
+      const retryable =
+        outcome instanceof UpstreamError
+          ? outcome.extensions.code === ErrorCode.UpstreamUnavailable
+          : outcome.status >= 500;
+      const pause = base * 2 ** (attempt - 1) * (0.5 + Math.random());
+      if (!retryable || attempt === MAX_GET_ATTEMPTS || Date.now() + pause >= deadline) {
+        if (outcome instanceof UpstreamError) throw outcome;
+        return outcome;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+
+  private async attempt(
+    method: string,
+    path: string,
+    body: unknown,
+    timeoutMs: number,
+  ): Promise<RawAnswer> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -82,7 +121,7 @@ export class BelvoHttp {
     try {
       const response = await this.pool.request({
         method,
-        path: this.prefix + path,
+        path,
         headers: {
           authorization: this.authorization,
           accept: "application/json",
@@ -93,7 +132,7 @@ export class BelvoHttp {
       });
       return { status: response.statusCode, text: await response.body.text() };
     } catch (error) {
-      throw transportError(error, timedOut, timeoutMs);
+      throw transportError(error, timedOut, this.options.timeoutMs);
     } finally {
       clearTimeout(timer);
     }

@@ -1,11 +1,11 @@
 /** The one place that turns Belvo's snake_case bodies into the schema's objects. */
-import { Account } from "../types/account.type.js";
+import { Account, type AccountData } from "../types/account.type.js";
 import { Balance, BalanceList } from "../types/balance.type.js";
 import { AccessMode, LinkStatus } from "../types/enums.js";
-import { Institution } from "../types/institution.type.js";
+import { Institution, type InstitutionDetails } from "../types/institution.type.js";
 import { Link } from "../types/link.type.js";
 import { MfaChallenge, TokenGenerationData } from "../types/mfa-challenge.type.js";
-import { ISO_DATE, ISO_DATE_TIME } from "../types/scalars.js";
+import { isCalendarDate, isDateTime } from "../types/scalars.js";
 import {
   UnexpectedBody,
   isObject,
@@ -19,9 +19,6 @@ import {
 /** Keys whose numbers are amounts: parsed as exact strings (see parseJson). */
 export const BALANCE_DECIMAL_KEYS = ["balance", "current_balance", "current", "available"] as const;
 
-const DATE_TIME_WITH_OFFSET =
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
-const DATE_TIME_WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
 const EXPONENT_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?[eE]([+-]?\d+)$/;
 
@@ -37,8 +34,8 @@ function enumValue<E extends Record<string, string>>(
 /** Belvo's timestamps carry an offset; one without is taken as UTC, as Belvo's servers run. */
 function dateTime(object: JsonObject, key: string): string | null {
   const raw = optionalString(object, key);
-  if (raw === null || ISO_DATE_TIME.test(raw)) return raw;
-  if (ISO_DATE_TIME.test(`${raw}Z`)) return `${raw}Z`;
+  if (raw === null || isDateTime(raw)) return raw;
+  if (isDateTime(`${raw}Z`)) return `${raw}Z`;
   throw new UnexpectedBody(`"${key}" is not a date-time`);
 }
 
@@ -47,7 +44,7 @@ function date(object: JsonObject, key: string): string | null {
   const raw = optionalString(object, key);
   if (raw === null) return null;
   const day = raw.slice(0, 10);
-  if (!ISO_DATE.test(day) || (raw.length > 10 && raw[10] !== "T")) {
+  if (!isCalendarDate(day) || (raw.length > 10 && raw[10] !== "T")) {
     throw new UnexpectedBody(`"${key}" is not a date`);
   }
   return day;
@@ -86,16 +83,62 @@ export function toLink(body: Json): Link {
   });
 }
 
-function toAccount(body: Json | undefined): Account {
-  const object = requiredObject(body, "a balance's account");
-  return Object.assign(new Account(), {
+/** A string field, or undefined when the key is absent (so that it can be loaded). */
+function present(object: JsonObject | undefined, key: string): string | null | undefined {
+  return object === undefined || !(key in object) ? undefined : optionalString(object, key);
+}
+
+function presentDecimal(object: JsonObject | undefined, key: string): string | null | undefined {
+  return object === undefined || !(key in object) ? undefined : decimal(object, key);
+}
+
+/** An account, full (from /api/accounts/) or as embedded in another answer. */
+export function toAccountData(body: Json | undefined): AccountData {
+  const object = requiredObject(body, "an account");
+  const balance = isObject(object.balance) ? object.balance : undefined;
+  const institution = isObject(object.institution) ? object.institution : undefined;
+  return {
     id: requiredString(object, "id"),
-    name: optionalString(object, "name"),
-    category: optionalString(object, "category"),
-    currency: optionalString(object, "currency"),
-    number: optionalString(object, "number"),
+    name: present(object, "name"),
+    category: present(object, "category"),
+    currency: present(object, "currency"),
+    number: present(object, "number"),
+    type: present(object, "type"),
+    balanceType: present(object, "balance_type"),
+    currentBalance: presentDecimal(balance, "current"),
+    availableBalance: presentDecimal(balance, "available"),
+    publicIdentificationName: present(object, "public_identification_name"),
+    publicIdentificationValue: present(object, "public_identification_value"),
+    institutionName: present(institution, "name"),
+    linkId: present(object, "link"),
+  };
+}
+
+function toAccount(body: Json | undefined): Account {
+  const data = toAccountData(body);
+  return Object.assign(new Account(), { id: data.id, data });
+}
+
+export function toInstitutionDetails(body: Json): InstitutionDetails {
+  const object = requiredObject(body, "an institution");
+  const codes = object.country_codes;
+  return {
+    name: requiredString(object, "name"),
+    displayName: optionalString(object, "display_name"),
     type: optionalString(object, "type"),
-  });
+    website: optionalString(object, "website"),
+    countryCodes: Array.isArray(codes)
+      ? codes.filter((code): code is string => typeof code === "string")
+      : [],
+    primaryColor: optionalString(object, "primary_color"),
+    logo: optionalString(object, "logo"),
+    iconLogo: optionalString(object, "icon_logo"),
+    status: optionalString(object, "status"),
+  };
+}
+
+export function toInstitution(details: InstitutionDetails): Institution {
+  return Object.assign(new Institution(), { name: details.name, details });
 }
 
 function toBalance(body: Json): Balance {

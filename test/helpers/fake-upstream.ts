@@ -30,6 +30,8 @@ export type Reply =
 export class FakeUpstream {
   readonly requests: RecordedRequest[] = [];
   private replies: Reply[] = [];
+  /** When set, answers every request instead of the scripted replies. */
+  route?: (request: RecordedRequest) => Reply;
   private readonly sockets = new Set<Socket>();
   private readonly server = createServer((req, res) => void this.handle(req, res));
   url = "";
@@ -63,13 +65,18 @@ export class FakeUpstream {
     const chunks: Buffer[] = [];
     for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
     const text = Buffer.concat(chunks).toString("utf8");
-    this.requests.push({
+    const recorded: RecordedRequest = {
       method: req.method ?? "",
       path: req.url ?? "",
       headers: req.headers,
       body: text === "" ? undefined : (JSON.parse(text) as unknown),
-    });
-    const reply = this.replies.length > 1 ? this.replies.shift()! : this.replies[0];
+    };
+    this.requests.push(recorded);
+    const reply = this.route
+      ? this.route(recorded)
+      : this.replies.length > 1
+        ? this.replies.shift()!
+        : this.replies[0];
     if (!reply) throw new Error("FakeUpstream has no reply scripted");
     if ("fault" in reply) {
       if (reply.fault === "reset-before-headers") req.socket.destroy();

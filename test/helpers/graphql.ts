@@ -20,7 +20,7 @@ export async function postGraphQL(
   return {
     status: response.status,
     body: response.body as Record<string, unknown>,
-    headers: response.headers as Record<string, string>,
+    headers: response.headers,
   };
 }
 

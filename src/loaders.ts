@@ -1,0 +1,21 @@
+import DataLoader from "dataloader";
+import type { AccountData } from "./types/account.type.js";
+import type { InstitutionDetails } from "./types/institution.type.js";
+import type { Link } from "./types/link.type.js";
+import { MAX_KEYS_PER_LIST, type BelvoClient } from "./upstream/belvo.js";
+
+/** One set per request: each batches every key asked for in the operation into one list call. */
+export interface Loaders {
+  institution: DataLoader<string, InstitutionDetails | null>;
+  account: DataLoader<string, AccountData | null>;
+  link: DataLoader<string, Link | null>;
+}
+
+export function createLoaders(belvo: BelvoClient): Loaders {
+  const options = { maxBatchSize: MAX_KEYS_PER_LIST };
+  return {
+    institution: new DataLoader((names) => belvo.institutionsByName(names), options),
+    account: new DataLoader((ids) => belvo.accountsById(ids), options),
+    link: new DataLoader((ids) => belvo.linksById(ids), options),
+  };
+}

@@ -1,0 +1,244 @@
+/** Related data: one upstream call per type per operation, proven from the upstream's record. */
+import { ACCOUNT_BODY, LINK_BODY } from "./helpers/belvo-bodies.js";
+import { FakeUpstream, type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
+import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { LINK_ID, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
+
+const ACCOUNT_IDS = [
+  "0d3f5a7c-9e1b-4d2f-8a6c-4e0b2d4f6a81",
+  "0d3f5a7c-9e1b-4d2f-8a6c-4e0b2d4f6a82",
+  "0d3f5a7c-9e1b-4d2f-8a6c-4e0b2d4f6a83",
+];
+const INSTITUTIONS = ["erebor_mx_retail", "gringotts_mx_retail", "erebor_mx_retail"];
+
+/** As Belvo embeds an account in a balance when asked to trim it: no balance_type, no identification. */
+const embeddedAccount = (index: number) => ({
+  id: ACCOUNT_IDS[index],
+  link: LINK_ID,
+  institution: { name: INSTITUTIONS[index], type: "bank" },
+  name: `Account ${index}`,
+  currency: "MXN",
+});
+
+const TEN_BALANCES = Array.from({ length: 10 }, (_, i) => ({
+  id: `b1d7d1a4-4c2d-4d5e-9f3a-1b2c3d4e5f${String(i).padStart(2, "0")}`,
+  account: embeddedAccount(i % 3),
+  value_date: `2026-01-${String(i + 1).padStart(2, "0")}`,
+  balance: 100 + i,
+}));
+
+function institutionBody(name: string) {
+  return {
+    id: 1,
+    name,
+    type: "bank",
+    display_name: `Display ${name}`,
+    website: null,
+    country_codes: ["MX"],
+    primary_color: "#000",
+    logo: null,
+    icon_logo: null,
+    status: "healthy",
+  };
+}
+
+function page(results: unknown[], next: string | null = null): Reply {
+  return { status: 200, body: { count: results.length, next, previous: null, results } };
+}
+
+function filterValues(request: RecordedRequest, name: string): string[] {
+  return (new URL(request.path, "http://x").searchParams.get(name) ?? "").split(",");
+}
+
+let fake: FakeUpstream;
+let gateway: TestGateway;
+
+beforeEach(async () => {
+  fake = await FakeUpstream.start();
+  fake.route = (request) => {
+    if (request.method === "PATCH" && request.path === "/api/balances/")
+      return { status: 201, body: TEN_BALANCES };
+    if (request.path.startsWith("/api/accounts/")) {
+      return page(
+        filterValues(request, "id__in").map((id, i) => ({
+          ...ACCOUNT_BODY,
+          id,
+          balance_type: `TYPE-${i}`,
+          public_identification_value: `PID-${id.slice(-2)}`,
+        })),
+      );
+    }
+    if (request.path.startsWith("/api/institutions/")) {
+      return page(
+        filterValues(request, "name__in")
+          .filter((name) => name !== "unknown_bank")
+          .map(institutionBody),
+      );
+    }
+    if (request.path.startsWith("/api/links/?"))
+      return page(filterValues(request, "id__in").map((id) => ({ ...LINK_BODY, id })));
+    return { status: 404, body: [{ code: "not_found", message: "Not found." }] };
+  };
+  gateway = await startGateway(fake.url);
+});
+afterEach(async () => {
+  await gateway.close();
+  await fake.close();
+});
+
+const resumeBalances = (selection: string) =>
+  postGraphQL(
+    gateway.url,
+    `mutation($input: ResumeBalancesInput!) { resumeBalances(input: $input) { ... on BalanceList { balances { ${selection} } } } }`,
+    { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } },
+  );
+
+const readsOf = (prefix: string) =>
+  fake.requests.filter((request) => request.method === "GET" && request.path.startsWith(prefix));
+
+it("10 balances over 3 accounts: one accounts call and one institutions call for all the details", async () => {
+  const { body } = await resumeBalances(
+    "id account { id name balanceType publicIdentificationValue institution { name displayName countryCodes status } link { id status } }",
+  );
+  const balances = (
+    body.data as { resumeBalances: { balances: { account: Record<string, unknown> }[] } }
+  ).resumeBalances.balances;
+  expect(balances).toHaveLength(10);
+  expect(balances[0]!.account).toEqual({
+    id: ACCOUNT_IDS[0],
+    name: "Account 0",
+    balanceType: "TYPE-0",
+    publicIdentificationValue: "PID-81",
+    institution: {
+      name: "erebor_mx_retail",
+      displayName: "Display erebor_mx_retail",
+      countryCodes: ["MX"],
+      status: "healthy",
+    },
+    link: { id: LINK_ID, status: "VALID" },
+  });
+  expect(balances[4]!.account).toMatchObject({
+    id: ACCOUNT_IDS[1],
+    balanceType: "TYPE-1",
+    institution: { displayName: "Display gringotts_mx_retail" },
+  });
+  expect(readsOf("/api/accounts/").map((request) => request.path)).toEqual([
+    `/api/accounts/?id__in=${ACCOUNT_IDS.join(",")}&page_size=100`,
+  ]);
+  expect(readsOf("/api/institutions/").map((request) => request.path)).toEqual([
+    "/api/institutions/?name__in=erebor_mx_retail,gringotts_mx_retail&page_size=100",
+  ]);
+  expect(readsOf("/api/links/").map((request) => request.path)).toEqual([
+    `/api/links/?id__in=${LINK_ID}&page_size=100`,
+  ]);
+});
+
+it("fields Belvo embedded, institution { name } among them, cost no call", async () => {
+  const { body } = await resumeBalances("id account { id name currency institution { name } }");
+  expect(
+    (body.data as { resumeBalances: { balances: unknown[] } }).resumeBalances.balances,
+  ).toHaveLength(10);
+  expect(fake.requests.map((request) => request.method)).toEqual(["PATCH"]);
+});
+
+it("each request gets its own loaders: a second operation calls again", async () => {
+  await resumeBalances("account { balanceType }");
+  await resumeBalances("account { balanceType }");
+  expect(readsOf("/api/accounts/")).toHaveLength(2);
+});
+
+it("institutions(countryCode) lists them without any per-institution call", async () => {
+  fake.route = () =>
+    page([institutionBody("erebor_mx_retail"), institutionBody("heimdall_mx_retail")]);
+  const { body } = await postGraphQL(
+    gateway.url,
+    '{ institutions(countryCode: "MX") { name displayName type } }',
+  );
+  expect(body).toEqual({
+    data: {
+      institutions: [
+        { name: "erebor_mx_retail", displayName: "Display erebor_mx_retail", type: "bank" },
+        { name: "heimdall_mx_retail", displayName: "Display heimdall_mx_retail", type: "bank" },
+      ],
+    },
+  });
+  expect(fake.requests.map((request) => request.path)).toEqual([
+    "/api/institutions/?country_code=MX&page_size=1000",
+  ]);
+});
+
+it("follows next pages on Belvo's host, and refuses to follow one to another host", async () => {
+  fake.route = (request) =>
+    request.path.includes("page=2")
+      ? page([institutionBody("heimdall_mx_retail")])
+      : page(
+          [institutionBody("erebor_mx_retail")],
+          `${fake.url}/api/institutions/?page_size=1000&page=2`,
+        );
+  const { body } = await postGraphQL(gateway.url, "{ institutions { name } }");
+  expect(body).toEqual({
+    data: { institutions: [{ name: "erebor_mx_retail" }, { name: "heimdall_mx_retail" }] },
+  });
+  expect(fake.requests).toHaveLength(2);
+
+  fake.requests.length = 0;
+  fake.route = () =>
+    page(
+      [institutionBody("erebor_mx_retail")],
+      "https://elsewhere.example/api/institutions/?page=2",
+    );
+  const elsewhere = await postGraphQL(gateway.url, "{ institutions { name } }");
+  expect(elsewhere.body).toMatchObject({
+    data: null,
+    errors: [{ extensions: { code: "UPSTREAM_ERROR" } }],
+  });
+  expect(fake.requests).toHaveLength(1);
+});
+
+it("an institution Belvo does not know has null details", async () => {
+  fake.route = (request) =>
+    request.method === "PATCH"
+      ? { status: 200, body: { ...LINK_BODY, institution: "unknown_bank" } }
+      : page([]);
+  const { body } = await postGraphQL(
+    gateway.url,
+    "mutation($input: ResumeLinkInput!) { resumeLink(input: $input) { ... on Link { institution { name displayName countryCodes } } } }",
+    { input: { session: SESSION_HEX, link: LINK_ID, token: "1" } },
+  );
+  expect(body).toEqual({
+    data: {
+      resumeLink: { institution: { name: "unknown_bank", displayName: null, countryCodes: [] } },
+    },
+  });
+});
+
+describe("link(id)", () => {
+  it("answers the link, or null for a 404", async () => {
+    fake.route = (request) =>
+      request.path === `/api/links/${LINK_ID}/`
+        ? { status: 200, body: LINK_BODY }
+        : { status: 404, body: [{ code: "not_found", message: "Not found." }] };
+    const found = await postGraphQL(gateway.url, `{ link(id: "${LINK_ID}") { id status } }`);
+    expect(found.body).toEqual({ data: { link: { id: LINK_ID, status: "VALID" } } });
+    const missing = await postGraphQL(
+      gateway.url,
+      '{ link(id: "00000000-0000-4000-8000-000000000000") { id } }',
+    );
+    expect(missing.body).toEqual({ data: { link: null } });
+  });
+
+  it("refuses an id that is not a UUID without calling Belvo", async () => {
+    const { body } = await postGraphQL(gateway.url, '{ link(id: "../accounts") { id } }');
+    expect(body).toEqual({
+      data: { link: null },
+      errors: [
+        {
+          message: "Invalid id: expected a UUID.",
+          path: ["link"],
+          extensions: { code: "BAD_USER_INPUT", field: "id" },
+        },
+      ],
+    });
+    expect(fake.requests).toEqual([]);
+  });
+});

@@ -1,0 +1,257 @@
+/** registerLink and retrieveBalances: what goes upstream, what is refused first, what never leaks. */
+import { BALANCES_TEXT, LINK_BODY, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
+import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { BASIC_AUTH, startGateway, type TestGateway } from "./helpers/gateway.js";
+import { LINK_ID, postGraphQL } from "./helpers/graphql.js";
+
+const REGISTER = `mutation($input: RegisterLinkInput!) {
+  registerLink(input: $input) { __typename ... on Link { id } ... on MfaChallenge { session expiresAt } }
+}`;
+const RETRIEVE = `mutation($input: RetrieveBalancesInput!) {
+  retrieveBalances(input: $input) { __typename ... on BalanceList { saved balances { balance } } ... on MfaChallenge { session } }
+}`;
+const PASSWORD = "bank-password-8c1d";
+const ACCOUNT = "0d3f5a7c-9e1b-4d2f-8a6c-4e0b2d4f6a8c";
+
+let fake: FakeUpstream;
+let gateway: TestGateway;
+
+beforeEach(async () => {
+  fake = await FakeUpstream.start({ status: 201, body: LINK_BODY });
+  gateway = await startGateway(fake.url);
+});
+afterEach(async () => {
+  await gateway.close();
+  await fake.close();
+});
+
+describe("registerLink", () => {
+  it("POSTs snake_case fields to /api/links/, leaving out the ones not given", async () => {
+    await postGraphQL(gateway.url, REGISTER, {
+      input: {
+        institution: "erebor_mx_retail",
+        username: "user_valid",
+        password: PASSWORD,
+        accessMode: "SINGLE",
+        externalId: "c-1",
+      },
+    });
+    expect(fake.requests).toEqual([
+      {
+        method: "POST",
+        path: "/api/links/",
+        headers: expect.objectContaining({ authorization: BASIC_AUTH }) as unknown,
+        body: {
+          institution: "erebor_mx_retail",
+          username: "user_valid",
+          password: PASSWORD,
+          access_mode: "single",
+          external_id: "c-1",
+        },
+      },
+    ]);
+  });
+
+  it("sends every optional field when given", async () => {
+    await postGraphQL(gateway.url, REGISTER, {
+      input: {
+        institution: "gotham_mx_business",
+        username: "u",
+        password: PASSWORD,
+        username2: "u2",
+        password2: "p2-secret",
+        usernameType: "001",
+        accessMode: "RECURRENT",
+        externalId: "c-2",
+        credentialsStorage: "30d",
+      },
+    });
+    expect(fake.requests[0]?.body).toEqual({
+      institution: "gotham_mx_business",
+      username: "u",
+      password: PASSWORD,
+      username2: "u2",
+      password2: "p2-secret",
+      username_type: "001",
+      access_mode: "recurrent",
+      external_id: "c-2",
+      credentials_storage: "30d",
+    });
+  });
+
+  it("answers a 428 as an MfaChallenge, through the same mapping as the resumes", async () => {
+    fake.reply({ status: 428, body: [challengeEntry()] });
+    const { body } = await postGraphQL(gateway.url, REGISTER, {
+      input: { institution: "heimdall_mx_retail", username: "u", password: PASSWORD },
+    });
+    expect(body).toEqual({
+      data: {
+        registerLink: {
+          __typename: "MfaChallenge",
+          session: "2c1a9b3e4d5f60718293a4b5c6d7e8f9",
+          expiresAt: "2026-01-15T10:12:00.000Z",
+        },
+      },
+    });
+  });
+
+  it.each([
+    [
+      "an institution code with spaces",
+      { institution: "erebor mx" },
+      "input.institution",
+      "Invalid input.institution: expected Belvo's institution code, e.g. erebor_mx_retail.",
+    ],
+    [
+      "an empty username",
+      { username: "" },
+      "input.username",
+      "Invalid input.username: expected 1 to 256 characters without control characters.",
+    ],
+    [
+      "a password with a newline",
+      { password: "abc\ndef" },
+      "input.password",
+      "Invalid input.password: expected 1 to 256 characters without control characters.",
+    ],
+    [
+      "an overlong external id",
+      { externalId: "x".repeat(257) },
+      "input.externalId",
+      "Invalid input.externalId: expected 1 to 256 characters without control characters.",
+    ],
+  ])("refuses %s before any upstream call", async (_case, change, field, message) => {
+    const { body } = await postGraphQL(gateway.url, REGISTER, {
+      input: { institution: "erebor_mx_retail", username: "u", password: PASSWORD, ...change },
+    });
+    expect(body).toEqual({
+      data: null,
+      errors: [{ message, path: ["registerLink"], extensions: { code: "BAD_USER_INPUT", field } }],
+    });
+    expect(fake.requests).toEqual([]);
+  });
+
+  it("never lets the bank password reach an answer or a log, even when Belvo quotes it", async () => {
+    fake.reply({
+      status: 400,
+      body: errorList("login_error", `Wrong password ${PASSWORD} for user`),
+    });
+    const { body } = await postGraphQL(gateway.url, REGISTER, {
+      input: { institution: "erebor_mx_retail", username: "u", password: PASSWORD },
+    });
+    expect(body).toMatchObject({
+      errors: [
+        {
+          message:
+            "Belvo refused the request (HTTP 400 login_error): Wrong password [redacted] for user",
+        },
+      ],
+    });
+    const badType = await postGraphQL(gateway.url, REGISTER, {
+      input: { institution: "erebor_mx_retail", username: "u", password: { value: PASSWORD } },
+    });
+    expect(badType.status).toBe(400);
+    expect(
+      JSON.stringify(body) + JSON.stringify(badType.body) + gateway.logs.join(""),
+    ).not.toContain(PASSWORD);
+  });
+});
+
+describe("retrieveBalances", () => {
+  it("POSTs link, dates, account and save_data to /api/balances/", async () => {
+    fake.reply({
+      status: 201,
+      text: BALANCES_TEXT,
+      headers: { "content-type": "application/json" },
+    });
+    const { body } = await postGraphQL(gateway.url, RETRIEVE, {
+      input: { link: LINK_ID, dateFrom: "2026-01-01", dateTo: "2026-01-10", account: ACCOUNT },
+    });
+    expect(body).toEqual({
+      data: {
+        retrieveBalances: {
+          __typename: "BalanceList",
+          saved: true,
+          balances: [{ balance: "12345678901234567.89" }, { balance: "-0.5" }],
+        },
+      },
+    });
+    expect(
+      fake.requests.map(({ method, path, body: sent }) => ({ method, path, body: sent })),
+    ).toEqual([
+      {
+        method: "POST",
+        path: "/api/balances/",
+        body: {
+          link: LINK_ID,
+          date_from: "2026-01-01",
+          date_to: "2026-01-10",
+          account: ACCOUNT,
+          save_data: true,
+        },
+      },
+    ]);
+  });
+
+  it("defaults dateTo to the gateway's today and sends save_data false when asked", async () => {
+    fake.reply({ status: 200, body: [] });
+    await postGraphQL(gateway.url, RETRIEVE, {
+      input: { link: LINK_ID, dateFrom: "2026-01-01", saveData: false },
+    });
+    expect(fake.requests[0]?.body).toEqual({
+      link: LINK_ID,
+      date_from: "2026-01-01",
+      date_to: "2026-01-15",
+      save_data: false,
+    });
+  });
+
+  it.each([
+    [
+      "dateTo before dateFrom",
+      { dateFrom: "2026-01-10", dateTo: "2026-01-01" },
+      "input.dateTo",
+      "Invalid input.dateTo: must be on or after input.dateFrom.",
+    ],
+    [
+      "a range over 365 days",
+      { dateFrom: "2024-01-01", dateTo: "2026-01-01" },
+      "input.dateFrom",
+      "Invalid input.dateFrom: the range may span at most 365 days.",
+    ],
+    [
+      "an account that is not a UUID",
+      { dateFrom: "2026-01-01", account: "acc-1" },
+      "input.account",
+      "Invalid input.account: expected a UUID.",
+    ],
+  ])("refuses %s before any upstream call", async (_case, change, field, message) => {
+    const { body } = await postGraphQL(gateway.url, RETRIEVE, {
+      input: { link: LINK_ID, ...change },
+    });
+    expect(body).toEqual({
+      data: null,
+      errors: [
+        { message, path: ["retrieveBalances"], extensions: { code: "BAD_USER_INPUT", field } },
+      ],
+    });
+    expect(fake.requests).toEqual([]);
+  });
+
+  it("refuses a date that does not exist, as a variable error", async () => {
+    const { status, body } = await postGraphQL(gateway.url, RETRIEVE, {
+      input: { link: LINK_ID, dateFrom: "2026-02-31" },
+    });
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      errors: [
+        {
+          message:
+            'Variable "$input" got an invalid value at "input.dateFrom"; it does not match its type.',
+          extensions: { code: "BAD_USER_INPUT" },
+        },
+      ],
+    });
+    expect(fake.requests).toEqual([]);
+  });
+});
