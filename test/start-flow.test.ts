@@ -247,7 +247,7 @@ describe("retrieveBalances", () => {
       errors: [
         {
           message:
-            'Variable "$input" got an invalid value at "input.dateFrom"; it does not match its type.',
+            'Variable "$input" got an invalid value at "input.dateFrom"; Date must be an existing date written YYYY-MM-DD.',
           extensions: { code: "BAD_USER_INPUT" },
         },
       ],
