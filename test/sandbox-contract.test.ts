@@ -190,7 +190,22 @@ describe("institutions", () => {
       logo: "https://statics.belvo.example/institutions/heimdall_mx_retail/logo.svg",
       icon_logo: "https://statics.belvo.example/institutions/heimdall_mx_retail/icon.svg",
       text_logo: "https://statics.belvo.example/institutions/heimdall_mx_retail/text.svg",
-      form_fields: expect.any(Array) as unknown,
+      form_fields: [
+        {
+          name: "username",
+          type: "text",
+          label: "Username",
+          validation: "^.{1,}$",
+          placeholder: "user_valid",
+        },
+        {
+          name: "password",
+          type: "password",
+          label: "Password",
+          validation: "^.{1,}$",
+          placeholder: "pass_valid",
+        },
+      ],
       features: [{ name: "token_required", description: "A second factor is asked at login." }],
       status: "healthy",
       integration_type: "credentials",
