@@ -1,4 +1,5 @@
 /** `npm run schema`: writes schema.graphql from the type-graphql classes. */
+import "reflect-metadata";
 import { writeFileSync } from "node:fs";
 import { buildGatewaySchema, printGatewaySchema } from "./schema.js";
 

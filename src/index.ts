@@ -1,3 +1,4 @@
+import "reflect-metadata";
 import { randomBytes } from "node:crypto";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";

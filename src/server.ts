@@ -1,3 +1,4 @@
+import "reflect-metadata";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -100,6 +101,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     includeStacktraceInErrorResponses: false,
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
+    // index.ts owns the process's signals: Apollo's own handler would re-raise SIGTERM after stopping.
+    stopOnTerminationSignals: false,
     logger,
     plugins: [
       production

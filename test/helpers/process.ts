@@ -1,0 +1,56 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** Compiles src/ to dist/ as `npm start` does, so tests run what users run. */
+export function buildOnce(): void {
+  execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
+    cwd: ROOT,
+    stdio: "pipe",
+  });
+}
+
+export interface Started {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  exit: Promise<number | null>;
+}
+
+/** Runs a compiled entry point with only the given settings (none of the test runner's). */
+export function runNode(
+  script: string,
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Started {
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, stdout, stderr, exit };
+}
+
+/** Waits until stdout matches `pattern`; returns the first group. */
+export async function waitForOutput(
+  started: Started,
+  pattern: RegExp,
+  timeoutMs = 15_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = pattern.exec(started.stdout.join(""));
+    if (match) return match[1] ?? match[0];
+    if (Date.now() > deadline || started.child.exitCode !== null) {
+      throw new Error(
+        `no ${String(pattern)} in output:\n${started.stdout.join("")}\n${started.stderr.join("")}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

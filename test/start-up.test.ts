@@ -1,0 +1,67 @@
+/** `npm start` as a user runs it: the compiled gateway as a child process. */
+import request from "supertest";
+import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES } from "../src/landing.js";
+import { postGraphQL } from "./helpers/graphql.js";
+import { buildOnce, runNode, waitForOutput } from "./helpers/process.js";
+
+beforeAll(() => buildOnce(), 120_000);
+
+it("with no settings, serves /graphql backed by the built-in emulator, and stops cleanly on SIGTERM", async () => {
+  const gateway = runNode("dist/index.js", { PORT: "0" });
+  try {
+    const url = await waitForOutput(gateway, /listening at (http:\/\/[\d.:]+)\/graphql/);
+    expect(gateway.stdout.join("")).toContain(
+      "upstream: built-in Belvo sandbox emulator at http://127.0.0.1:",
+    );
+    expect(gateway.stdout.join("")).toContain(
+      "set BELVO_URL, BELVO_SECRET_ID and BELVO_SECRET_PASSWORD to use Belvo instead",
+    );
+    const { body } = await postGraphQL(url, EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES);
+    expect(body).toMatchObject({
+      data: { resumeLink: { __typename: "Link", id: EXAMPLE_VARIABLES.input.link } },
+    });
+    const landing = await request(url).get("/graphql").set("accept", "text/html");
+    expect(landing.text).toContain("embeddable-sandbox");
+  } finally {
+    gateway.child.kill("SIGTERM");
+  }
+  expect(await gateway.exit).toBe(0);
+});
+
+it.each([
+  [
+    "BELVO_URL without keys",
+    { BELVO_URL: "sandbox" },
+    "Cannot start: BELVO_SECRET_ID: required when BELVO_URL is set (your Belvo secret key pair); unset BELVO_URL to use the built-in sandbox emulator.\n",
+  ],
+  [
+    "production without client keys",
+    { NODE_ENV: "production" },
+    "Cannot start: GATEWAY_API_KEYS: required when NODE_ENV=production; set it, or set GATEWAY_ALLOW_ANONYMOUS=true to serve without client keys.\n",
+  ],
+])("refuses to start with %s, in one line on stderr, exit 1", async (_case, env, line) => {
+  const gateway = runNode("dist/index.js", { PORT: "0", ...env });
+  expect(await gateway.exit).toBe(1);
+  expect(gateway.stderr.join("")).toBe(line);
+  expect(gateway.stdout.join("")).toBe("");
+});
+
+it("npm run sandbox: the emulator alone on the port asked for", async () => {
+  const sandbox = runNode("dist/sandbox/main.js", {}, ["--port", "0"]);
+  try {
+    const url = await waitForOutput(sandbox, /listening at (http:\/\/[\d.:]+)\/api\//);
+    const response = await request(url)
+      .get("/api/institutions/?name=erebor_mx_retail")
+      .auth("id", "password");
+    expect(response.body).toMatchObject({ count: 1, results: [{ name: "erebor_mx_retail" }] });
+  } finally {
+    sandbox.child.kill("SIGTERM");
+  }
+  expect(await sandbox.exit).toBe(0);
+});
+
+it("npm run sandbox refuses a bad port with a clear message", async () => {
+  const sandbox = runNode("dist/sandbox/main.js", {}, ["--port", "eighty"]);
+  expect(await sandbox.exit).toBe(1);
+  expect(sandbox.stderr.join("")).toBe('sandbox: --port: expected a port number, got "eighty"\n');
+});
