@@ -191,3 +191,14 @@ it("formatError masks an unexpected error and logs it, never its details in the 
   });
   expect(lines.join("")).toContain("boom at /srv/secret-path");
 });
+
+it("CSRF prevention refuses a simple-request POST (text/plain) with no upstream call", async () => {
+  const gateway = await gatewayWith();
+  const response = await request(gateway.url)
+    .post("/graphql")
+    .set("content-type", "text/plain")
+    .send(JSON.stringify({ query: RESUME_LINK, variables: INPUT }));
+  expect(response.status).toBe(400);
+  expect(response.text).toContain("CSRF");
+  expect(fake.requests).toEqual([]);
+});
