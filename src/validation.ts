@@ -1,4 +1,9 @@
 import { InputError } from "./errors.js";
+import type {
+  RegisterLinkRequest,
+  ResumeRequest,
+  RetrieveBalancesRequest,
+} from "./upstream/belvo.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX32 = /^[0-9a-f]{32}$/i;
@@ -23,11 +28,7 @@ function checkText(field: string, value: string | null | undefined, required: bo
   }
 }
 
-export function checkResumeInput(input: {
-  session: string;
-  link: string;
-  token?: string | null;
-}): void {
+export function checkResumeInput(input: ResumeRequest): void {
   if (!HEX32.test(input.session) && !UUID.test(input.session)) {
     throw new InputError(
       "input.session",
@@ -43,16 +44,7 @@ export function checkResumeInput(input: {
   }
 }
 
-export function checkRegisterLinkInput(input: {
-  institution: string;
-  username: string;
-  password: string;
-  username2?: string | null;
-  password2?: string | null;
-  usernameType?: string | null;
-  externalId?: string | null;
-  credentialsStorage?: string | null;
-}): void {
+export function checkRegisterLinkInput(input: RegisterLinkRequest): void {
   if (!INSTITUTION.test(input.institution)) {
     throw new InputError(
       "input.institution",
@@ -69,12 +61,7 @@ export function checkRegisterLinkInput(input: {
 }
 
 /** Dates arrive already checked as YYYY-MM-DD by the Date scalar. */
-export function checkRetrieveBalancesInput(input: {
-  link: string;
-  dateFrom: string;
-  dateTo: string;
-  account?: string | null;
-}): void {
+export function checkRetrieveBalancesInput(input: RetrieveBalancesRequest): void {
   checkUuid("input.link", input.link);
   if (input.account != null) checkUuid("input.account", input.account);
   const days = (Date.parse(input.dateTo) - Date.parse(input.dateFrom)) / 86_400_000;
