@@ -19,6 +19,8 @@ export interface Config {
   upstream: UpstreamConfig;
   timeoutMs: number;
   apiKeys: string[] | null;
+  metricsToken: string | null;
+  shutdownGraceMs: number;
   logLevel: LogLevel;
 }
 
@@ -126,13 +128,24 @@ export function loadConfig(env: Env = process.env): Config {
       `expected one of ${LOG_LEVELS.join(", ")}; got "${logLevel}".`,
     );
   }
+  const timeoutMs = integer(env, "BELVO_TIMEOUT_MS", 330_000, 1, 3_600_000);
+  const metricsToken = read(env, "METRICS_TOKEN") ?? null;
+  if (metricsToken !== null && !/^[\x21-\x7e]{16,}$/.test(metricsToken)) {
+    throw new ConfigError(
+      "METRICS_TOKEN",
+      "must be at least 16 printable characters without spaces.",
+    );
+  }
   return {
     port: integer(env, "PORT", 4000, 0, 65535),
     host: read(env, "HOST") ?? "127.0.0.1",
     production,
     upstream: upstream(env),
-    timeoutMs: integer(env, "BELVO_TIMEOUT_MS", 330_000, 1, 3_600_000),
+    timeoutMs,
     apiKeys: apiKeys(env, production),
+    metricsToken,
+    // By default a resume in flight may run to its own deadline before the process exits.
+    shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", timeoutMs + 5_000, 0, 3_600_000),
     logLevel: logLevel as LogLevel,
   };
 }

@@ -4,8 +4,10 @@ import type { BelvoClient } from "./upstream/belvo.js";
 
 /** Built fresh for every GraphQL request. */
 export interface Context {
+  requestId: string;
   belvo: BelvoClient;
   loaders: Loaders;
+  /** Carries the request id on every line. */
   logger: Logger;
   /** The gateway's clock (tests pin it). */
   now: () => Date;

@@ -17,7 +17,7 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config.production);
   let sandbox: Sandbox | undefined;
   let upstream;
   if (config.upstream.kind === "emulator") {
@@ -35,19 +35,19 @@ async function main(): Promise<void> {
     upstream,
     timeoutMs: config.timeoutMs,
     apiKeys: config.apiKeys,
+    metricsToken: config.metricsToken,
     production: config.production,
     logger,
   });
   const url = await gateway.listen(config.port, config.host);
-  const upstreamLabel = sandbox
-    ? `built-in Belvo sandbox emulator at ${sandbox.url}`
-    : `Belvo at ${upstream.url}`;
   logger.info(
     { url: `${url}/graphql`, upstream: sandbox ? "emulator" : upstream.url },
     "gateway listening",
   );
   console.log(`\nbelvo-graphql-gateway listening at ${url}/graphql`);
-  console.log(`  upstream: ${upstreamLabel}`);
+  console.log(
+    `  upstream: ${sandbox ? `built-in Belvo sandbox emulator at ${sandbox.url}` : `Belvo at ${upstream.url}`}`,
+  );
   if (sandbox)
     console.log(
       "  (set BELVO_URL, BELVO_SECRET_ID and BELVO_SECRET_PASSWORD to use Belvo instead)",
@@ -58,13 +58,20 @@ async function main(): Promise<void> {
     );
   if (config.apiKeys)
     console.log("  clients must send Authorization: Bearer <one of GATEWAY_API_KEYS>");
+  console.log(`  health: ${url}/health  readiness: ${url}/ready  metrics: ${url}/metrics\n`);
 
   const stop = (signal: string) => {
-    logger.info({ signal }, "shutting down");
+    logger.info(
+      { signal, graceMs: config.shutdownGraceMs },
+      "shutting down: no new connections, finishing requests in flight",
+    );
     void gateway
-      .close()
+      .shutdown(config.shutdownGraceMs)
       .then(() => sandbox?.close())
-      .then(() => process.exit(0));
+      .then(() => {
+        logger.info("stopped");
+        process.exit(0);
+      });
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

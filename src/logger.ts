@@ -1,10 +1,23 @@
 import { pino, type DestinationStream, type Logger } from "pino";
+import pretty from "pino-pretty";
 import type { LogLevel } from "./config.js";
 
-/** Paths never written, whatever a call site passes (contract: no secret in a log line). */
+/**
+ * Paths never written, whatever a call site passes: the contract allows no secret in a log line,
+ * so this is configuration, not care at each call site.
+ */
 const REDACT = [
+  "authorization",
+  "password",
+  "password2",
+  "token",
+  "secretId",
+  "secretPassword",
+  "apiKeys",
+  "variables",
   "*.authorization",
   "*.headers.authorization",
+  "*.headers.cookie",
   "*.password",
   "*.password2",
   "*.token",
@@ -14,7 +27,17 @@ const REDACT = [
   "*.variables",
 ];
 
-export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+/** JSON lines in production; readable lines otherwise. `destination` overrides both (tests). */
+export function createLogger(
+  level: LogLevel,
+  production: boolean,
+  destination?: DestinationStream,
+): Logger {
   const options = { level, base: undefined, redact: { paths: REDACT, censor: "[redacted]" } };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  if (production) return pino(options);
+  return pino(
+    options,
+    pretty({ colorize: process.stdout.isTTY, ignore: "pid,hostname", sync: true }),
+  );
 }

@@ -1,5 +1,4 @@
 import "reflect-metadata";
-import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, HeaderMap } from "@apollo/server";
@@ -9,8 +8,12 @@ import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { Context } from "./context.js";
 import { ErrorCode, createFormatError } from "./errors.js";
+import { BodyTooLarge, bearerChecker, errorBody, readBody, sendJson } from "./http.js";
 import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES } from "./landing.js";
 import { createLoaders } from "./loaders.js";
+import { GatewayMetrics } from "./metrics.js";
+import { observabilityPlugin } from "./observability.js";
+import { requestIdFrom, runInScope } from "./request-scope.js";
 import { buildGatewaySchema } from "./schema.js";
 import { BelvoClient } from "./upstream/belvo.js";
 
@@ -20,6 +23,8 @@ export interface GatewayOptions {
   apiKeys: string[] | null;
   production: boolean;
   logger: Logger;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken?: string | null;
   /** Largest request body accepted, in bytes (413 past it). */
   maxBodyBytes?: number;
   /** Gateway clock, for `expiresAt`; tests pin it. */
@@ -32,49 +37,15 @@ export interface GatewayOptions {
 
 export interface Gateway {
   server: Server;
+  metrics: GatewayMetrics;
   listen(port: number, host: string): Promise<string>;
+  /**
+   * Stops taking requests and reports not-ready, lets the ones in flight finish for up to
+   * `graceMs`, then closes every connection and the upstream pool.
+   */
+  shutdown(graceMs: number): Promise<void>;
+  /** shutdown(0): for tests and fatal paths. */
   close(): Promise<void>;
-}
-
-const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
-  res.writeHead(status, { ...JSON_HEADERS, ...headers }).end(JSON.stringify(body));
-}
-
-function errorBody(message: string, code: string) {
-  return { errors: [{ message, extensions: { code } }] };
-}
-
-class BodyTooLarge extends Error {}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-/** Compares digests so that neither the length nor the content of a key leaks through timing. */
-function keyChecker(apiKeys: string[] | null): (header: string | undefined) => boolean {
-  if (apiKeys === null) return () => true;
-  const digest = (value: string) => createHash("sha256").update(value).digest();
-  const known = apiKeys.map(digest);
-  return (header) => {
-    const presented = /^Bearer (\S+)$/i.exec(header ?? "")?.[1];
-    if (!presented) return false;
-    const candidate = digest(presented);
-    return known.reduce((found, key) => timingSafeEqual(key, candidate) || found, false);
-  };
 }
 
 function isLandingPageRequest(req: IncomingMessage, search: string): boolean {
@@ -85,15 +56,26 @@ function isLandingPageRequest(req: IncomingMessage, search: string): boolean {
   );
 }
 
+function headerMap(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return headers;
+}
+
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { logger, production } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const now = options.now ?? (() => new Date());
+  const metrics = new GatewayMetrics();
   const belvo = new BelvoClient({
     ...options.upstream,
     timeoutMs: options.timeoutMs,
     retryBaseMs: options.retryBaseMs,
     now,
+    logger,
+    metrics,
   });
   const apollo = new ApolloServer<Context>({
     schema: options.schema ?? (await buildGatewaySchema()),
@@ -101,10 +83,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     includeStacktraceInErrorResponses: false,
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
-    // index.ts owns the process's signals: Apollo's own handler would re-raise SIGTERM after stopping.
+    // The gateway owns the process's signals: Apollo's handler would re-raise SIGTERM after stopping.
     stopOnTerminationSignals: false,
     logger,
     plugins: [
+      observabilityPlugin(metrics),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({
@@ -115,25 +98,36 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ],
   });
   await apollo.start();
-  const isAuthorized = keyChecker(options.apiKeys);
+  const isClient = bearerChecker(options.apiKeys);
+  const isMetricsReader = bearerChecker(options.metricsToken ? [options.metricsToken] : null);
+  let draining = false;
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
 
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, search: string) {
-    if (!isLandingPageRequest(req, search) && !isAuthorized(req.headers.authorization)) {
+  async function handleGraphQL(
+    req: IncomingMessage,
+    res: ServerResponse,
+    search: string,
+    requestId: string,
+    requestLogger: Logger,
+  ) {
+    if (!isLandingPageRequest(req, search) && !isClient(req.headers.authorization)) {
+      requestLogger.warn({ path: "/graphql" }, "refused: no valid client key");
       sendJson(
         res,
         401,
         errorBody(
           "Send a valid gateway API key as `Authorization: Bearer <key>`.",
           ErrorCode.Unauthenticated,
+          requestId,
         ),
-        { "www-authenticate": 'Bearer realm="belvo-graphql-gateway"' },
+        {
+          "www-authenticate": 'Bearer realm="belvo-graphql-gateway"',
+        },
       );
       return;
     }
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
-    }
+    const headers = headerMap(req);
     let body: unknown;
     if (req.method === "POST") {
       const text = await readBody(req, maxBodyBytes);
@@ -141,14 +135,25 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         try {
           body = JSON.parse(text);
         } catch {
-          sendJson(res, 400, errorBody("The request body is not valid JSON.", "BAD_REQUEST"));
+          sendJson(
+            res,
+            400,
+            errorBody("The request body is not valid JSON.", "BAD_REQUEST", requestId),
+          );
           return;
         }
       }
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers, search, body },
-      context: () => Promise.resolve({ belvo, loaders: createLoaders(belvo), logger, now }),
+      context: () =>
+        Promise.resolve({
+          requestId,
+          belvo,
+          loaders: createLoaders(belvo),
+          logger: requestLogger,
+          now,
+        }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -160,61 +165,122 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     res.end();
   }
 
-  const server = createServer((req, res) => {
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    requestLogger: Logger,
+  ) {
     const url = req.url ?? "/";
     const queryAt = url.indexOf("?");
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
-    const search = queryAt === -1 ? "" : url.slice(queryAt);
-    if (path === "/health") {
-      sendJson(res, 200, { status: "ok" });
-      return;
+    switch (path) {
+      case "/health":
+        return sendJson(res, 200, { status: "ok" });
+      case "/ready":
+        return draining
+          ? sendJson(res, 503, { status: "draining" })
+          : sendJson(res, 200, { status: "ready" });
+      case "/metrics":
+        if (!isMetricsReader(req.headers.authorization)) {
+          return sendJson(
+            res,
+            401,
+            errorBody(
+              "Send METRICS_TOKEN as `Authorization: Bearer <token>`.",
+              ErrorCode.Unauthenticated,
+              requestId,
+            ),
+          );
+        }
+        res
+          .writeHead(200, { "content-type": metrics.registry.contentType })
+          .end(await metrics.registry.metrics());
+        return;
+      case "/graphql":
+        return handleGraphQL(
+          req,
+          res,
+          queryAt === -1 ? "" : url.slice(queryAt),
+          requestId,
+          requestLogger,
+        );
+      default:
+        return sendJson(
+          res,
+          404,
+          errorBody(`Nothing at ${path}; GraphQL is served at /graphql.`, "NOT_FOUND", requestId),
+        );
     }
-    if (path !== "/graphql") {
-      sendJson(
-        res,
-        404,
-        errorBody(`Nothing at ${path}; GraphQL is served at /graphql.`, "NOT_FOUND"),
-      );
-      return;
-    }
-    handleGraphQL(req, res, search).catch((error: unknown) => {
+  }
+
+  const server = createServer((req, res) => {
+    const requestId = requestIdFrom(req.headers["x-request-id"]);
+    const requestLogger = logger.child({ requestId });
+    res.setHeader("x-request-id", requestId);
+    if (draining) res.setHeader("connection", "close");
+    inFlight++;
+    res.once("close", () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    });
+    runInScope({ requestId, logger: requestLogger }, () =>
+      route(req, res, requestId, requestLogger),
+    ).catch((error: unknown) => {
       if (error instanceof BodyTooLarge) {
         sendJson(
           res,
           413,
-          errorBody(`The request body exceeds ${maxBodyBytes} bytes.`, "PAYLOAD_TOO_LARGE"),
-          {
-            connection: "close",
-          },
+          errorBody(
+            `The request body exceeds ${maxBodyBytes} bytes.`,
+            "PAYLOAD_TOO_LARGE",
+            requestId,
+          ),
+          { connection: "close" },
         );
         return;
       }
-      logger.error({ err: error }, "request failed outside GraphQL execution");
+      requestLogger.error({ err: error }, "request failed outside GraphQL execution");
       if (!res.headersSent)
-        sendJson(res, 500, errorBody("Internal server error", ErrorCode.InternalServerError));
+        sendJson(
+          res,
+          500,
+          errorBody("Internal server error", ErrorCode.InternalServerError, requestId),
+        );
       else res.destroy();
     });
   });
 
+  async function shutdown(graceMs: number): Promise<void> {
+    draining = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    if (inFlight > 0) {
+      logger.info({ inFlight, graceMs }, "draining: waiting for requests in flight");
+      await new Promise<void>((resolve) => {
+        drained = resolve;
+        setTimeout(resolve, graceMs).unref();
+      });
+    }
+    server.closeAllConnections();
+    await closed;
+    await apollo.stop();
+    await belvo.close();
+  }
+
   return {
     server,
+    metrics,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => {
           const { address, port: bound } = server.address() as AddressInfo;
-          const hostPart = address.includes(":") ? `[${address}]` : address;
-          resolve(`http://${hostPart}:${bound}`);
+          resolve(`http://${address.includes(":") ? `[${address}]` : address}:${bound}`);
         });
       });
     },
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await apollo.stop();
-      await belvo.close();
-    },
+    shutdown,
+    close: () => shutdown(0),
   };
 }

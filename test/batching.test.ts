@@ -2,7 +2,7 @@
 import { ACCOUNT_BODY, LINK_BODY } from "./helpers/belvo-bodies.js";
 import { FakeUpstream, type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
+import { LINK_ID, SESSION_HEX, postGraphQL, TEST_REQUEST_ID } from "./helpers/graphql.js";
 
 const ACCOUNT_IDS = [
   "0d3f5a7c-9e1b-4d2f-8a6c-4e0b2d4f6a81",
@@ -235,7 +235,7 @@ describe("link(id)", () => {
         {
           message: "Invalid id: expected a UUID.",
           path: ["link"],
-          extensions: { code: "BAD_USER_INPUT", field: "id" },
+          extensions: { code: "BAD_USER_INPUT", field: "id", requestId: TEST_REQUEST_ID },
         },
       ],
     });

@@ -24,6 +24,8 @@ it("defaults to the built-in emulator on 127.0.0.1:4000", () => {
     upstream: { kind: "emulator" },
     timeoutMs: 330_000,
     apiKeys: null,
+    metricsToken: null,
+    shutdownGraceMs: 335_000,
     logLevel: "info",
   });
 });
@@ -91,6 +93,11 @@ it.each<[string, Record<string, string>, string]>([
   ],
 ])("refuses %s with one line naming the setting", (_case, env, message) => {
   expect(failure(env)).toBe(message);
+});
+
+it("the shutdown grace follows BELVO_TIMEOUT_MS unless set", () => {
+  expect(loadConfig({ BELVO_TIMEOUT_MS: "1000" }).shutdownGraceMs).toBe(6000);
+  expect(loadConfig({ BELVO_TIMEOUT_MS: "1000", SHUTDOWN_GRACE_MS: "0" }).shutdownGraceMs).toBe(0);
 });
 
 it("never repeats a secret in its messages", () => {

@@ -86,6 +86,7 @@ it("sees a gateway input error as a GraphQL error with its code", async () => {
     .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ClientError);
   expect((error as ClientError).response.errors?.[0]?.extensions).toEqual({
+    requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
     code: "BAD_USER_INPUT",
     field: "input.link",
   });

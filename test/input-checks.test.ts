@@ -9,6 +9,7 @@ import {
   SESSION_HEX,
   SESSION_UUID,
   postGraphQL,
+  TEST_REQUEST_ID,
 } from "./helpers/graphql.js";
 
 let fake: FakeUpstream;
@@ -71,7 +72,13 @@ describe.each([
     expect(status).toBe(200);
     expect(body).toEqual({
       data: null,
-      errors: [{ message, path: [field], extensions: { code: "BAD_USER_INPUT", field: path } }],
+      errors: [
+        {
+          message,
+          path: [field],
+          extensions: { code: "BAD_USER_INPUT", field: path, requestId: TEST_REQUEST_ID },
+        },
+      ],
     });
     expect(fake.requests).toEqual([]);
   });
@@ -110,7 +117,7 @@ describe.each([
           message:
             'Variable "$input" got an invalid value at "input.token"; String cannot represent a non string value.',
           locations: [expect.any(Object) as unknown],
-          extensions: { code: "BAD_USER_INPUT" },
+          extensions: { code: "BAD_USER_INPUT", requestId: TEST_REQUEST_ID },
         },
       ],
     });

@@ -3,7 +3,7 @@ import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
 import { ManualClock } from "../src/sandbox/state.js";
 import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES } from "../src/landing.js";
 import { NOW, startGateway, type TestGateway } from "./helpers/gateway.js";
-import { postGraphQL } from "./helpers/graphql.js";
+import { TEST_REQUEST_ID, postGraphQL } from "./helpers/graphql.js";
 
 const REGISTER = `mutation Register($input: RegisterLinkInput!) {
   registerLink(input: $input) {
@@ -178,6 +178,7 @@ describe("links", () => {
               requestId: expect.stringMatching(/^[0-9a-f]{32}$/) as unknown,
             },
             retryable: false,
+            requestId: TEST_REQUEST_ID,
           },
         },
       ],

@@ -14,6 +14,7 @@ import {
   RESUME_BALANCES,
   RESUME_LINK,
   SESSION_HEX,
+  TEST_REQUEST_ID,
   postGraphQL,
 } from "./helpers/graphql.js";
 
@@ -59,7 +60,10 @@ const EXPECTED_CHALLENGE = {
 };
 
 function errorAnswer(field: string, message: string, extensions: Record<string, unknown>) {
-  return { data: null, errors: [{ message, path: [field], extensions }] };
+  return {
+    data: null,
+    errors: [{ message, path: [field], extensions: { ...extensions, requestId: TEST_REQUEST_ID } }],
+  };
 }
 
 function upstreamError(

@@ -7,7 +7,13 @@ import { createLogger } from "../src/logger.js";
 import { LINK_BODY } from "./helpers/belvo-bodies.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
+import {
+  LINK_ID,
+  RESUME_LINK,
+  SESSION_HEX,
+  TEST_REQUEST_ID,
+  postGraphQL,
+} from "./helpers/graphql.js";
 
 const API_KEY = "client-key-5f1e2d3c4b5a6978";
 const INPUT = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };
@@ -38,13 +44,13 @@ it("GET /health answers 200 {status: ok}", async () => {
 
 it("an unknown path answers 404 and says where GraphQL is", async () => {
   const gateway = await gatewayWith();
-  const response = await request(gateway.url).get("/nope");
+  const response = await request(gateway.url).get("/nope").set("x-request-id", TEST_REQUEST_ID);
   expect(response.status).toBe(404);
   expect(response.body).toEqual({
     errors: [
       {
         message: "Nothing at /nope; GraphQL is served at /graphql.",
-        extensions: { code: "NOT_FOUND" },
+        extensions: { code: "NOT_FOUND", requestId: TEST_REQUEST_ID },
       },
     ],
   });
@@ -68,7 +74,7 @@ describe("with GATEWAY_API_KEYS", () => {
       errors: [
         {
           message: "Send a valid gateway API key as `Authorization: Bearer <key>`.",
-          extensions: { code: "UNAUTHENTICATED" },
+          extensions: { code: "UNAUTHENTICATED", requestId: TEST_REQUEST_ID },
         },
       ],
     });
@@ -90,14 +96,14 @@ it("a body over the limit is HTTP 413 with no upstream call", async () => {
   const gateway = await gatewayWith({ maxBodyBytes: 2048 });
   const response = await request(gateway.url)
     .post("/graphql")
-    .set("content-type", "application/json")
+    .set({ "content-type": "application/json", "x-request-id": TEST_REQUEST_ID })
     .send({ query: RESUME_LINK, variables: INPUT, padding: "x".repeat(4096) });
   expect(response.status).toBe(413);
   expect(response.body).toEqual({
     errors: [
       {
         message: "The request body exceeds 2048 bytes.",
-        extensions: { code: "PAYLOAD_TOO_LARGE" },
+        extensions: { code: "PAYLOAD_TOO_LARGE", requestId: TEST_REQUEST_ID },
       },
     ],
   });
@@ -108,12 +114,15 @@ it("a body that is not JSON is HTTP 400", async () => {
   const gateway = await gatewayWith();
   const response = await request(gateway.url)
     .post("/graphql")
-    .set("content-type", "application/json")
+    .set({ "content-type": "application/json", "x-request-id": TEST_REQUEST_ID })
     .send("{nope");
   expect(response.status).toBe(400);
   expect(response.body).toEqual({
     errors: [
-      { message: "The request body is not valid JSON.", extensions: { code: "BAD_REQUEST" } },
+      {
+        message: "The request body is not valid JSON.",
+        extensions: { code: "BAD_REQUEST", requestId: TEST_REQUEST_ID },
+      },
     ],
   });
 });
@@ -169,6 +178,7 @@ it("formatError masks an unexpected error and logs it, never its details in the 
   const lines: string[] = [];
   const logger = createLogger(
     "info",
+    false,
     new Writable({ write: (chunk: Buffer, _e, done) => done(void lines.push(chunk.toString())) }),
   );
   const formatError = createFormatError(logger);

@@ -2,7 +2,7 @@
 import { BALANCES_TEXT, LINK_BODY, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { BASIC_AUTH, startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, postGraphQL } from "./helpers/graphql.js";
+import { LINK_ID, postGraphQL, TEST_REQUEST_ID } from "./helpers/graphql.js";
 
 const REGISTER = `mutation($input: RegisterLinkInput!) {
   registerLink(input: $input) { __typename ... on Link { id } ... on MfaChallenge { session expiresAt } }
@@ -126,7 +126,13 @@ describe("registerLink", () => {
     });
     expect(body).toEqual({
       data: null,
-      errors: [{ message, path: ["registerLink"], extensions: { code: "BAD_USER_INPUT", field } }],
+      errors: [
+        {
+          message,
+          path: ["registerLink"],
+          extensions: { code: "BAD_USER_INPUT", field, requestId: TEST_REQUEST_ID },
+        },
+      ],
     });
     expect(fake.requests).toEqual([]);
   });
@@ -232,7 +238,11 @@ describe("retrieveBalances", () => {
     expect(body).toEqual({
       data: null,
       errors: [
-        { message, path: ["retrieveBalances"], extensions: { code: "BAD_USER_INPUT", field } },
+        {
+          message,
+          path: ["retrieveBalances"],
+          extensions: { code: "BAD_USER_INPUT", field, requestId: TEST_REQUEST_ID },
+        },
       ],
     });
     expect(fake.requests).toEqual([]);

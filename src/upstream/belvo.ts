@@ -6,7 +6,10 @@ import type { InstitutionDetails } from "../types/institution.type.js";
 import type { Link } from "../types/link.type.js";
 import type { MfaChallenge } from "../types/mfa-challenge.type.js";
 import { ErrorCode, UpstreamError } from "../errors.js";
-import { BelvoHttp, type HttpOptions, type RawAnswer } from "./http.js";
+import type { Logger } from "pino";
+import { endpointLabel, type GatewayMetrics } from "../metrics.js";
+import { currentScope } from "../request-scope.js";
+import { BelvoHttp, type HttpOptions, type RawAnswer, type UpstreamCall } from "./http.js";
 import { UnexpectedBody, parseJson, requiredObject, type Json } from "./json.js";
 import {
   BALANCE_DECIMAL_KEYS,
@@ -43,9 +46,38 @@ export interface RetrieveBalancesRequest {
   saveData?: boolean | null;
 }
 
-export interface BelvoClientOptions extends HttpOptions {
+export interface BelvoClientOptions extends Omit<HttpOptions, "observe"> {
   /** The clock for `expiresAt`; tests pin it. */
   now?: () => Date;
+  /** Used when no request is in scope (see request-scope.ts). */
+  logger: Logger;
+  metrics?: GatewayMetrics;
+}
+
+const BELVO_REQUEST_ID = /"request_id"\s*:\s*"([0-9a-f]{32})"/;
+
+/** One log line and one histogram sample per Belvo call. Never logs a body. */
+function observer(logger: Logger, metrics: GatewayMetrics | undefined) {
+  return ({ method, path, status, durationMs, text, failure }: UpstreamCall) => {
+    metrics?.upstreamDuration.observe(
+      { endpoint: endpointLabel(method, path), status: String(status ?? 0) },
+      durationMs / 1000,
+    );
+    const belvoRequestId = (text && BELVO_REQUEST_ID.exec(text)?.[1]) ?? null;
+    (currentScope()?.logger ?? logger).info(
+      {
+        upstream: {
+          method,
+          path: path.split("?")[0],
+          status,
+          durationMs: Math.round(durationMs),
+          belvoRequestId,
+          failure,
+        },
+      },
+      "belvo call",
+    );
+  };
 }
 
 /** Keys per list call: keeps URLs short; a DataLoader batch is cut to this size. */
@@ -60,7 +92,7 @@ export class BelvoClient {
   private readonly keys: readonly string[];
 
   constructor(options: BelvoClientOptions) {
-    this.http = new BelvoHttp(options);
+    this.http = new BelvoHttp({ ...options, observe: observer(options.logger, options.metrics) });
     const url = new URL(options.url);
     this.origin = url.origin;
     this.prefix = url.pathname.replace(/\/+$/, "");

@@ -13,6 +13,20 @@ export interface HttpOptions {
   connections?: number;
   /** First pause before a GET is tried again; doubles, with jitter. */
   retryBaseMs?: number;
+  /** Told of every attempt, answered or not (for logs and metrics). Must not throw. */
+  observe?: (call: UpstreamCall) => void;
+}
+
+export interface UpstreamCall {
+  method: string;
+  path: string;
+  /** null when no answer arrived. */
+  status: number | null;
+  durationMs: number;
+  /** The body, when one arrived. */
+  text: string | null;
+  /** The gateway's error code, when the call failed without an answer. */
+  failure: string | null;
 }
 
 /** A read is tried at most this many times; a write exactly once. */
@@ -112,6 +126,16 @@ export class BelvoHttp {
     body: unknown,
     timeoutMs: number,
   ): Promise<RawAnswer> {
+    const started = performance.now();
+    const observe = (status: number | null, text: string | null, failure: string | null) =>
+      this.options.observe?.({
+        method,
+        path,
+        status,
+        text,
+        failure,
+        durationMs: performance.now() - started,
+      });
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -130,9 +154,13 @@ export class BelvoHttp {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: controller.signal,
       });
-      return { status: response.statusCode, text: await response.body.text() };
+      const answer = { status: response.statusCode, text: await response.body.text() };
+      observe(answer.status, answer.text, null);
+      return answer;
     } catch (error) {
-      throw transportError(error, timedOut, this.options.timeoutMs);
+      const failure = transportError(error, timedOut, this.options.timeoutMs);
+      observe(null, null, String(failure.extensions.code));
+      throw failure;
     } finally {
       clearTimeout(timer);
     }

@@ -36,7 +36,7 @@ export async function startGateway(
     timeoutMs: 5_000,
     apiKeys: null,
     production: false,
-    logger: createLogger("info", sink),
+    logger: createLogger("info", false, sink),
     now: () => NOW,
     schema: await schema,
     ...overrides,

@@ -7,6 +7,9 @@ export interface GraphQLAnswer {
 }
 
 /** POSTs one operation as a frontend would, and returns the HTTP status and parsed body. */
+/** Sent as `x-request-id` by postGraphQL, so answers can be pinned whole. */
+export const TEST_REQUEST_ID = "req-test-0001";
+
 export async function postGraphQL(
   url: string,
   query: string,
@@ -15,7 +18,7 @@ export async function postGraphQL(
 ): Promise<GraphQLAnswer> {
   const response = await request(url)
     .post("/graphql")
-    .set({ "content-type": "application/json", ...headers })
+    .set({ "content-type": "application/json", "x-request-id": TEST_REQUEST_ID, ...headers })
     .send({ query, variables });
   return {
     status: response.status,

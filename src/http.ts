@@ -1,0 +1,50 @@
+/** Small pieces of the gateway's own HTTP handling (Apollo does the GraphQL part). */
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  res
+    .writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers })
+    .end(JSON.stringify(body));
+}
+
+/** The GraphQL error shape, for answers given before GraphQL runs. */
+export function errorBody(message: string, code: string, requestId: string) {
+  return { errors: [{ message, extensions: { code, requestId } }] };
+}
+
+export class BodyTooLarge extends Error {}
+
+export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new BodyTooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * A checker for `Authorization: Bearer <key>` against `keys` (null: anything passes). Compares
+ * digests in constant time, and every known key each time, so timing tells nothing of a key.
+ */
+export function bearerChecker(
+  keys: readonly string[] | null,
+): (header: string | undefined) => boolean {
+  if (keys === null) return () => true;
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  const known = keys.map(digest);
+  return (header) => {
+    const presented = /^Bearer (\S+)$/i.exec(header ?? "")?.[1];
+    if (!presented) return false;
+    const candidate = digest(presented);
+    return known.reduce((found, key) => timingSafeEqual(key, candidate) || found, false);
+  };
+}

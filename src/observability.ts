@@ -1,0 +1,56 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import { Kind, type OperationDefinitionNode } from "graphql";
+import type { Context } from "./context.js";
+import type { GatewayMetrics } from "./metrics.js";
+
+/** The operation's root fields, e.g. `resumeLink`: bounded by the schema, unlike client names. */
+function rootFields(operation: OperationDefinitionNode | undefined): string {
+  if (!operation) return "invalid";
+  const names = new Set<string>();
+  for (const selection of operation.selectionSet.selections) {
+    names.add(selection.kind === Kind.FIELD ? selection.name.value : "fragment");
+  }
+  return [...names].sort().join(",");
+}
+
+/**
+ * One log line per operation (request id, name, root fields, duration, outcome), the operation
+ * metrics, and `extensions.requestId` on every error.
+ */
+export function observabilityPlugin(metrics: GatewayMetrics): ApolloServerPlugin<Context> {
+  return {
+    requestDidStart({ contextValue }) {
+      const started = performance.now();
+      metrics.inFlight.inc();
+      return Promise.resolve({
+        willSendResponse({ response, operationName, operation }) {
+          metrics.inFlight.dec();
+          const seconds = (performance.now() - started) / 1000;
+          const result = response.body.kind === "single" ? response.body.singleResult : undefined;
+          if (result?.errors) {
+            result.errors = result.errors.map((error) => ({
+              ...error,
+              extensions: { ...error.extensions, requestId: contextValue.requestId },
+            }));
+          }
+          const outcome = String(result?.errors?.[0]?.extensions?.code ?? "OK");
+          const fields = rootFields(operation);
+          metrics.operations.inc({ operation: fields, outcome });
+          metrics.operationDuration.observe({ operation: fields }, seconds);
+          contextValue.logger.info(
+            {
+              operation: {
+                name: operationName ?? null,
+                fields,
+                outcome,
+                durationMs: Math.round(seconds * 1000),
+              },
+            },
+            "graphql operation",
+          );
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}
