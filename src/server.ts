@@ -27,6 +27,8 @@ export interface GatewayOptions {
   metricsToken?: string | null;
   /** Largest request body accepted, in bytes (413 past it). */
   maxBodyBytes?: number;
+  /** Largest answer accepted from Belvo, in bytes (UPSTREAM_ERROR past it). */
+  maxResponseBytes?: number;
   /** Gateway clock, for `expiresAt`; tests pin it. */
   now?: () => Date;
   /** First pause before a failed GET is tried again (tests shorten it). */
@@ -73,6 +75,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ...options.upstream,
     timeoutMs: options.timeoutMs,
     retryBaseMs: options.retryBaseMs,
+    maxResponseBytes: options.maxResponseBytes,
     now,
     logger,
     metrics,
@@ -198,6 +201,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           .end(await metrics.registry.metrics());
         return;
       case "/graphql":
+        if (draining) {
+          // Nothing of this request has been sent upstream: another replica can take it.
+          return sendJson(
+            res,
+            503,
+            errorBody("The gateway is shutting down; retry.", "SHUTTING_DOWN", requestId),
+            { connection: "close", "retry-after": "1" },
+          );
+        }
+        inFlight++;
+        res.once("close", () => {
+          inFlight--;
+          if (inFlight === 0) drained?.();
+        });
         return handleGraphQL(
           req,
           res,
@@ -219,11 +236,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const requestLogger = logger.child({ requestId });
     res.setHeader("x-request-id", requestId);
     if (draining) res.setHeader("connection", "close");
-    inFlight++;
-    res.once("close", () => {
-      inFlight--;
-      if (inFlight === 0) drained?.();
-    });
     runInScope({ requestId, logger: requestLogger }, () =>
       route(req, res, requestId, requestLogger),
     ).catch((error: unknown) => {
@@ -251,10 +263,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     });
   });
 
-  async function shutdown(graceMs: number): Promise<void> {
+  let stopped: Promise<void> | undefined;
+  function shutdown(graceMs: number): Promise<void> {
+    stopped ??= drainAndStop(graceMs);
+    return stopped;
+  }
+
+  /**
+   * Reports not-ready and refuses new operations (503, retryable) while the listener stays up,
+   * so a load balancer sees the change; once the operations in flight end, or the grace runs
+   * out, closes everything.
+   */
+  async function drainAndStop(graceMs: number): Promise<void> {
     draining = true;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
     if (inFlight > 0) {
       logger.info({ inFlight, graceMs }, "draining: waiting for requests in flight");
       await new Promise<void>((resolve) => {
@@ -262,6 +283,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         setTimeout(resolve, graceMs).unref();
       });
     }
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     await closed;
     await apollo.stop();

@@ -21,7 +21,7 @@ export type Reply =
       headers?: Record<string, string>;
       delayMs?: number;
     }
-  | { fault: "reset-before-headers" | "reset-mid-body" | "hang" };
+  | { fault: "reset-before-headers" | "reset-mid-body" | "trickle-body" | "truncated-json" };
 
 /**
  * A real HTTP server on loopback that answers from a script and records every request it got.
@@ -56,6 +56,11 @@ export class FakeUpstream {
     return this;
   }
 
+  /** Connections open now, from the fake's side. */
+  get openSockets(): number {
+    return this.sockets.size;
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -84,6 +89,16 @@ export class FakeUpstream {
         res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
         res.write('[{"id": "');
         setTimeout(() => req.socket.destroy(), 20);
+      }
+      if (reply.fault === "trickle-body") {
+        res.writeHead(200, { "content-type": "application/json" });
+        const timer = setInterval(() => res.write(" "), 50);
+        res.once("close", () => clearInterval(timer));
+      }
+      if (reply.fault === "truncated-json") {
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end('[{"id": "b1", "account": {"id"');
       }
       return;
     }

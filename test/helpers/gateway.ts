@@ -15,6 +15,7 @@ export interface TestGateway {
   url: string;
   /** Every log line the gateway wrote, as text. */
   logs: string[];
+  shutdown(graceMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,7 +43,12 @@ export async function startGateway(
     ...overrides,
   });
   const url = await gateway.listen(0, "127.0.0.1");
-  return { url, logs, close: () => gateway.close() };
+  return {
+    url,
+    logs,
+    shutdown: (graceMs) => gateway.shutdown(graceMs),
+    close: () => gateway.close(),
+  };
 }
 
 export const BASIC_AUTH = `Basic ${Buffer.from(`${SECRET_ID}:${SECRET_PASSWORD}`).toString("base64")}`;

@@ -1,0 +1,223 @@
+/** What operators see: log lines, request ids, readiness, metrics. */
+import request from "supertest";
+import { LINK_BODY, REQUEST_ID, errorList } from "./helpers/belvo-bodies.js";
+import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { SECRET_ID, SECRET_PASSWORD, startGateway, type TestGateway } from "./helpers/gateway.js";
+import {
+  LINK_ID,
+  RESUME_LINK,
+  SESSION_HEX,
+  TEST_REQUEST_ID,
+  postGraphQL,
+} from "./helpers/graphql.js";
+
+const TOKEN = "tok-5e2f9a";
+const METRICS_TOKEN = "metrics-token-0123456789";
+
+let fake: FakeUpstream;
+let gateway: TestGateway;
+
+beforeEach(async () => {
+  fake = await FakeUpstream.start({ status: 200, body: LINK_BODY });
+  gateway = await startGateway(fake.url);
+});
+afterEach(async () => {
+  await gateway.close();
+  await fake.close();
+});
+
+const lines = () => gateway.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+it("logs one line per operation and one per Belvo call, each with the request id, and no secret", async () => {
+  fake.reply({ status: 400, body: errorList("login_error", "Bad login") });
+  await postGraphQL(gateway.url, RESUME_LINK, {
+    input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
+  });
+  expect(lines()).toEqual([
+    {
+      level: 30,
+      time: expect.any(Number) as unknown,
+      requestId: TEST_REQUEST_ID,
+      upstream: {
+        method: "PATCH",
+        path: "/api/links/",
+        status: 400,
+        durationMs: expect.any(Number) as unknown,
+        belvoRequestId: REQUEST_ID,
+        failure: null,
+      },
+      msg: "belvo call",
+    },
+    {
+      level: 30,
+      time: expect.any(Number) as unknown,
+      requestId: TEST_REQUEST_ID,
+      operation: {
+        name: "ResumeLink",
+        fields: "resumeLink",
+        outcome: "UPSTREAM_REJECTED",
+        durationMs: expect.any(Number) as unknown,
+      },
+      msg: "graphql operation",
+    },
+  ]);
+  const text = gateway.logs.join("");
+  for (const secret of [TOKEN, SECRET_ID, SECRET_PASSWORD]) expect(text).not.toContain(secret);
+});
+
+it("logs a call that got no answer with its failure code", async () => {
+  fake.reply({ fault: "reset-before-headers" });
+  await postGraphQL(gateway.url, RESUME_LINK, {
+    input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
+  });
+  expect(lines()[0]).toMatchObject({
+    upstream: {
+      method: "PATCH",
+      status: null,
+      belvoRequestId: null,
+      failure: "UPSTREAM_UNAVAILABLE",
+    },
+  });
+});
+
+describe("x-request-id", () => {
+  it("keeps a sane incoming id: in the response header, every log line and every error", async () => {
+    fake.reply({ status: 500, body: errorList("unexpected_error", "Boom") });
+    const answer = await postGraphQL(
+      gateway.url,
+      RESUME_LINK,
+      { input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN } },
+      {
+        "x-request-id": "trace-abc.123",
+      },
+    );
+    expect(answer.headers["x-request-id"]).toBe("trace-abc.123");
+    expect(answer.body).toMatchObject({ errors: [{ extensions: { requestId: "trace-abc.123" } }] });
+    expect(lines().map((line) => line.requestId)).toEqual(["trace-abc.123", "trace-abc.123"]);
+  });
+
+  it("replaces an insane one with a fresh UUID", async () => {
+    const answer = await postGraphQL(
+      gateway.url,
+      "{ __typename }",
+      {},
+      { "x-request-id": "bad id\twith spaces" },
+    );
+    expect(answer.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("is set on answers given before GraphQL runs", async () => {
+    const response = await request(gateway.url).get("/health");
+    expect(response.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+it("/ready is 200 while serving and 503 while draining, and a request in flight still finishes", async () => {
+  expect((await request(gateway.url).get("/ready")).body).toEqual({ status: "ready" });
+  fake.reply({ status: 200, body: LINK_BODY, delayMs: 400 });
+  const inFlight = postGraphQL(gateway.url, RESUME_LINK, {
+    input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
+  });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const draining = gateway.shutdown(5_000);
+  const ready = await request(gateway.url).get("/ready");
+  expect(ready.status).toBe(503);
+  expect(ready.body).toEqual({ status: "draining" });
+  const late = await postGraphQL(gateway.url, "{ __typename }");
+  expect(late.status).toBe(503);
+  expect(late.headers["retry-after"]).toBe("1");
+  expect(late.body).toEqual({
+    errors: [
+      {
+        message: "The gateway is shutting down; retry.",
+        extensions: { code: "SHUTTING_DOWN", requestId: TEST_REQUEST_ID },
+      },
+    ],
+  });
+  expect((await inFlight).body).toMatchObject({
+    data: { resumeLink: { __typename: "Link", id: LINK_ID } },
+  });
+  await draining;
+});
+
+describe("/metrics", () => {
+  function sample(text: string, name: string, labels: string): number {
+    const line = text.split("\n").find((candidate) => candidate.startsWith(`${name}{${labels}}`));
+    return line ? Number(line.split(" ").at(-1)) : 0;
+  }
+
+  it("is Prometheus text whose counters move with traffic", async () => {
+    await postGraphQL(gateway.url, RESUME_LINK, {
+      input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
+    });
+    fake.reply({ status: 400, body: errorList("session_expired", "Expired") });
+    await postGraphQL(gateway.url, RESUME_LINK, {
+      input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
+    });
+    await postGraphQL(gateway.url, RESUME_LINK, {
+      input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
+    });
+    const response = await request(gateway.url).get("/metrics");
+    expect(response.status).toBe(200);
+    expect(response.headers["content-type"]).toContain("text/plain");
+    const text = response.text;
+    for (const line of text
+      .split("\n")
+      .filter((candidate) => candidate && !candidate.startsWith("#"))) {
+      expect(line).toMatch(/^[a-zA-Z_:][\w:]*(\{[^}]*\})? (-?[\d.]+(e[+-]?\d+)?|nan|[+-]inf)$/i);
+    }
+    expect(sample(text, "gateway_operations_total", 'operation="resumeLink",outcome="OK"')).toBe(1);
+    expect(
+      sample(
+        text,
+        "gateway_operations_total",
+        'operation="resumeLink",outcome="MFA_SESSION_EXPIRED"',
+      ),
+    ).toBe(2);
+    expect(sample(text, "gateway_operation_duration_seconds_count", 'operation="resumeLink"')).toBe(
+      3,
+    );
+    expect(
+      sample(
+        text,
+        "gateway_upstream_request_duration_seconds_count",
+        'endpoint="PATCH /api/links/",status="400"',
+      ),
+    ).toBe(2);
+    expect(sample(text, "gateway_operations_in_flight", "")).toBe(0);
+    expect(text).toContain("nodejs_eventloop_lag_seconds");
+    expect(text).toContain("process_resident_memory_bytes");
+  });
+
+  it("labels reads by endpoint template, not by id", async () => {
+    await postGraphQL(gateway.url, `{ link(id: "${LINK_ID}") { id } }`);
+    const text = (await request(gateway.url).get("/metrics")).text;
+    expect(
+      sample(
+        text,
+        "gateway_upstream_request_duration_seconds_count",
+        'endpoint="GET /api/links/{id}/",status="200"',
+      ),
+    ).toBe(1);
+  });
+
+  it("needs METRICS_TOKEN when one is set", async () => {
+    const guarded = await startGateway(fake.url, { metricsToken: METRICS_TOKEN });
+    try {
+      expect((await request(guarded.url).get("/metrics")).status).toBe(401);
+      expect(
+        (
+          await request(guarded.url)
+            .get("/metrics")
+            .set("authorization", "Bearer wrong-token-000000")
+        ).status,
+      ).toBe(401);
+      const allowed = await request(guarded.url)
+        .get("/metrics")
+        .set("authorization", `Bearer ${METRICS_TOKEN}`);
+      expect(allowed.status).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+});
