@@ -33,7 +33,8 @@ export function observabilityPlugin(metrics: GatewayMetrics): ApolloServerPlugin
               extensions: { ...error.extensions, requestId: contextValue.requestId },
             }));
           }
-          const outcome = String(result?.errors?.[0]?.extensions?.code ?? "OK");
+          const code = result?.errors?.[0]?.extensions?.code;
+          const outcome = typeof code === "string" ? code : "OK";
           const fields = rootFields(operation);
           metrics.operations.inc({ operation: fields, outcome });
           metrics.operationDuration.observe({ operation: fields }, seconds);

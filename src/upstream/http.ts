@@ -166,7 +166,8 @@ export class BelvoHttp {
     }
   }
 
+  /** Ends every connection now, cutting any call still waiting (shutdown's grace is over). */
   async close(): Promise<void> {
-    await this.pool.close();
+    await this.pool.destroy();
   }
 }

@@ -33,6 +33,7 @@ export class FakeUpstream {
   /** When set, answers every request instead of the scripted replies. */
   route?: (request: RecordedRequest) => Reply;
   private readonly sockets = new Set<Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly server = createServer((req, res) => void this.handle(req, res));
   url = "";
 
@@ -62,6 +63,7 @@ export class FakeUpstream {
   }
 
   async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -102,7 +104,15 @@ export class FakeUpstream {
       }
       return;
     }
-    if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+    if (reply.delayMs) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          resolve();
+        }, reply.delayMs);
+        this.timers.add(timer);
+      });
+    }
     const body = reply.text ?? JSON.stringify(reply.body ?? null);
     const contentType = reply.text === undefined ? "application/json" : "text/html";
     res.writeHead(reply.status, { "content-type": contentType, ...reply.headers }).end(body);

@@ -1,0 +1,85 @@
+/** A misbehaving Belvo: each fault is its mapped error, quickly, and no socket is left behind. */
+import { createServer } from "node:net";
+import { FakeUpstream, type Reply } from "./helpers/fake-upstream.js";
+import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
+
+const TIMEOUT_MS = 500;
+let fake: FakeUpstream;
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  fake = await FakeUpstream.start();
+  gateway = await startGateway(fake.url, { timeoutMs: TIMEOUT_MS, maxResponseBytes: 1024 * 1024 });
+});
+afterAll(async () => {
+  await gateway.close();
+  await fake.close();
+});
+
+async function timed(url: string) {
+  const started = Date.now();
+  const { body } = await postGraphQL(url, RESUME_LINK, {
+    input: { session: SESSION_HEX, link: LINK_ID, token: "123456" },
+  });
+  return { body, ms: Date.now() - started };
+}
+
+it.each<[string, Reply, string, number]>([
+  [
+    "headers that come too late",
+    { status: 200, body: {}, delayMs: 3_000 },
+    "UPSTREAM_TIMEOUT",
+    TIMEOUT_MS + 700,
+  ],
+  [
+    "a body that trickles in forever",
+    { fault: "trickle-body" },
+    "UPSTREAM_TIMEOUT",
+    TIMEOUT_MS + 700,
+  ],
+  ["a reset in the middle of the body", { fault: "reset-mid-body" }, "UPSTREAM_UNAVAILABLE", 400],
+  ["truncated JSON", { fault: "truncated-json" }, "UPSTREAM_ERROR", 400],
+  [
+    "enormous JSON",
+    {
+      status: 200,
+      text: `[${'"x",'.repeat(600_000)}"x"]`,
+      headers: { "content-type": "application/json" },
+    },
+    "UPSTREAM_ERROR",
+    1_500,
+  ],
+])("%s is %s within its bound", async (_fault, reply, code, boundMs) => {
+  fake.reply(reply);
+  const { body, ms } = await timed(gateway.url);
+  expect(body).toMatchObject({ data: null, errors: [{ extensions: { code } }] });
+  expect(ms).toBeLessThan(boundMs);
+});
+
+it("an upstream refusing connections is UPSTREAM_UNAVAILABLE at once", async () => {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port: free } = probe.address() as { port: number };
+      probe.close(() => resolve(free));
+    });
+  });
+  const refused = await startGateway(`http://127.0.0.1:${port}`, { timeoutMs: TIMEOUT_MS });
+  try {
+    const { body, ms } = await timed(refused.url);
+    expect(body).toMatchObject({ errors: [{ extensions: { code: "UPSTREAM_UNAVAILABLE" } }] });
+    expect(ms).toBeLessThan(400);
+  } finally {
+    await refused.close();
+  }
+});
+
+it("after the faults, no connection to Belvo is left but the idle keep-alive one, and none after close", async () => {
+  fake.reply({ status: 200, body: [] });
+  await timed(gateway.url);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(fake.openSockets).toBeLessThanOrEqual(1);
+  await gateway.close();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(fake.openSockets).toBe(0);
+});

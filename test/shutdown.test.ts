@@ -1,0 +1,58 @@
+/** SIGTERM on the real process: a resume in flight is answered in full, then the process exits 0. */
+import { LINK_BODY } from "./helpers/belvo-bodies.js";
+import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
+import { buildOnce, runNode, waitForOutput } from "./helpers/process.js";
+
+beforeAll(() => buildOnce(), 120_000);
+
+let fake: FakeUpstream;
+beforeEach(async () => {
+  fake = await FakeUpstream.start({ status: 200, body: LINK_BODY, delayMs: 1_500 });
+});
+afterEach(() => fake.close());
+
+function startAgainstFake(graceMs: number) {
+  return runNode("dist/index.js", {
+    PORT: "0",
+    BELVO_URL: fake.url,
+    BELVO_SECRET_ID: "id-for-shutdown-test",
+    BELVO_SECRET_PASSWORD: "password-for-shutdown-test",
+    SHUTDOWN_GRACE_MS: String(graceMs),
+    LOG_LEVEL: "info",
+    NODE_ENV: "production",
+    GATEWAY_ALLOW_ANONYMOUS: "true",
+  });
+}
+
+const INPUT = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };
+
+it("lets a resume in flight finish inside the grace period, then exits 0", async () => {
+  const gateway = startAgainstFake(10_000);
+  const url = await waitForOutput(gateway, /listening at (http:\/\/[\d.:]+)\/graphql/);
+  const answer = postGraphQL(url, RESUME_LINK, INPUT);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(fake.requests).toHaveLength(1);
+  gateway.child.kill("SIGTERM");
+  const { status, body } = await answer;
+  expect(status).toBe(200);
+  expect(body).toMatchObject({
+    data: { resumeLink: { __typename: "Link", id: LINK_ID, status: "VALID" } },
+  });
+  expect(await gateway.exit).toBe(0);
+  const logs = gateway.stdout.join("");
+  expect(logs).toContain("draining: waiting for requests in flight");
+  expect(logs).toContain('"msg":"stopped"');
+});
+
+it("exits 0 at the end of the grace period even if Belvo has not answered", async () => {
+  const gateway = startAgainstFake(200);
+  const url = await waitForOutput(gateway, /listening at (http:\/\/[\d.:]+)\/graphql/);
+  const answer = postGraphQL(url, RESUME_LINK, INPUT).catch((error: Error) => error);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const started = Date.now();
+  gateway.child.kill("SIGTERM");
+  expect(await gateway.exit).toBe(0);
+  expect(Date.now() - started).toBeLessThan(1_400);
+  await answer;
+});
