@@ -12,6 +12,33 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export type UpstreamConfig =
   { kind: "emulator" } | { kind: "belvo"; url: string; secretId: string; secretPassword: string };
 
+/** What one request may ask of the gateway; each is a setting (see the README). */
+export interface Limits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+  maxBodyBytes: number;
+  maxResponseBytes: number;
+  /** Failed MFA resumes allowed per link per window. */
+  mfaMaxFailures: number;
+  mfaWindowMs: number;
+  /** Requests per minute per client key (or per address without keys); null: no limit. */
+  ratePerMinute: number | null;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxDepth: 12,
+  maxAliases: 20,
+  maxTokens: 2_000,
+  maxCost: 500,
+  maxBodyBytes: 1024 * 1024,
+  maxResponseBytes: 10 * 1024 * 1024,
+  mfaMaxFailures: 5,
+  mfaWindowMs: 10 * 60_000,
+  ratePerMinute: null,
+};
+
 export interface Config {
   port: number;
   host: string;
@@ -22,6 +49,10 @@ export interface Config {
   metricsToken: string | null;
   shutdownGraceMs: number;
   logLevel: LogLevel;
+  limits: Limits;
+  /** "*" for any origin; otherwise exactly these. */
+  corsOrigins: "*" | string[];
+  redisUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -119,6 +150,77 @@ function apiKeys(env: Env, production: boolean): string[] | null {
   return keys;
 }
 
+function corsOrigins(env: Env, production: boolean): "*" | string[] {
+  const raw = read(env, "CORS_ORIGINS");
+  if (raw === undefined) return production ? [] : "*";
+  if (raw === "*") return "*";
+  return raw.split(",").map((entry) => {
+    const origin = entry.trim();
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin) {
+      throw new ConfigError(
+        "CORS_ORIGINS",
+        `"${origin}" is not an origin such as https://app.example.com (no path, no trailing slash).`,
+      );
+    }
+    return origin;
+  });
+}
+
+function redisUrl(env: Env): string | null {
+  const raw = read(env, "REDIS_URL");
+  if (raw === undefined) return null;
+  if (!/^rediss?:\/\/[^\s]+$/.test(raw)) {
+    throw new ConfigError("REDIS_URL", "expected a redis:// or rediss:// URL.");
+  }
+  return raw;
+}
+
+function limits(env: Env): Limits {
+  const rate = read(env, "RATE_LIMIT_PER_MINUTE");
+  return {
+    maxDepth: integer(env, "MAX_QUERY_DEPTH", DEFAULT_LIMITS.maxDepth, 2, 100),
+    maxAliases: integer(env, "MAX_ALIASES", DEFAULT_LIMITS.maxAliases, 0, 1_000),
+    maxTokens: integer(env, "MAX_TOKENS", DEFAULT_LIMITS.maxTokens, 100, 100_000),
+    maxCost: integer(env, "MAX_COST", DEFAULT_LIMITS.maxCost, 10, 100_000),
+    maxBodyBytes: integer(
+      env,
+      "MAX_BODY_BYTES",
+      DEFAULT_LIMITS.maxBodyBytes,
+      1_024,
+      100 * 1024 * 1024,
+    ),
+    maxResponseBytes: integer(
+      env,
+      "BELVO_MAX_RESPONSE_BYTES",
+      DEFAULT_LIMITS.maxResponseBytes,
+      1_024,
+      1024 * 1024 * 1024,
+    ),
+    mfaMaxFailures: integer(
+      env,
+      "MFA_MAX_FAILED_ATTEMPTS",
+      DEFAULT_LIMITS.mfaMaxFailures,
+      1,
+      1_000,
+    ),
+    mfaWindowMs: integer(
+      env,
+      "MFA_ATTEMPT_WINDOW_MS",
+      DEFAULT_LIMITS.mfaWindowMs,
+      1_000,
+      86_400_000,
+    ),
+    ratePerMinute:
+      rate === undefined ? null : integer(env, "RATE_LIMIT_PER_MINUTE", 0, 1, 1_000_000),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const production = read(env, "NODE_ENV") === "production";
   const logLevel = read(env, "LOG_LEVEL") ?? "info";
@@ -147,5 +249,8 @@ export function loadConfig(env: Env = process.env): Config {
     // By default a resume in flight may run to its own deadline before the process exits.
     shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", timeoutMs + 5_000, 0, 3_600_000),
     logLevel: logLevel as LogLevel,
+    limits: limits(env),
+    corsOrigins: corsOrigins(env, production),
+    redisUrl: redisUrl(env),
   };
 }

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { AttemptGuard } from "./guards/attempts.js";
 import type { Loaders } from "./loaders.js";
 import type { BelvoClient } from "./upstream/belvo.js";
 
@@ -6,6 +7,8 @@ import type { BelvoClient } from "./upstream/belvo.js";
 export interface Context {
   requestId: string;
   belvo: BelvoClient;
+  /** Caps failed MFA resumes per link. */
+  attempts: AttemptGuard;
   loaders: Loaders;
   /** Carries the request id on every line. */
   logger: Logger;

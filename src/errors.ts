@@ -12,6 +12,7 @@ export const ErrorCode = {
   UpstreamError: "UPSTREAM_ERROR",
   UpstreamUnavailable: "UPSTREAM_UNAVAILABLE",
   Unauthenticated: "UNAUTHENTICATED",
+  RateLimited: "RATE_LIMITED",
   InternalServerError: "INTERNAL_SERVER_ERROR",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

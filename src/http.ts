@@ -14,8 +14,22 @@ export function sendJson(
 }
 
 /** The GraphQL error shape, for answers given before GraphQL runs. */
-export function errorBody(message: string, code: string, requestId: string) {
-  return { errors: [{ message, extensions: { code, requestId } }] };
+export function errorBody(
+  message: string,
+  code: string,
+  requestId: string,
+  extensions: Record<string, unknown> = {},
+) {
+  return { errors: [{ message, extensions: { code, ...extensions, requestId } }] };
+}
+
+export function sha256(value: string): Buffer {
+  return createHash("sha256").update(value).digest();
+}
+
+/** The bearer token of an Authorization header, if it has one. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return /^Bearer (\S+)$/i.exec(header ?? "")?.[1];
 }
 
 export class BodyTooLarge extends Error {}
@@ -39,12 +53,11 @@ export function bearerChecker(
   keys: readonly string[] | null,
 ): (header: string | undefined) => boolean {
   if (keys === null) return () => true;
-  const digest = (value: string) => createHash("sha256").update(value).digest();
-  const known = keys.map(digest);
+  const known = keys.map(sha256);
   return (header) => {
-    const presented = /^Bearer (\S+)$/i.exec(header ?? "")?.[1];
+    const presented = bearerToken(header);
     if (!presented) return false;
-    const candidate = digest(presented);
+    const candidate = sha256(presented);
     return known.reduce((found, key) => timingSafeEqual(key, candidate) || found, false);
   };
 }

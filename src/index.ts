@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
 import { ConfigError, loadConfig, type Config } from "./config.js";
+import { MemoryCounters, RedisCounters } from "./guards/counters.js";
 import { createLogger } from "./logger.js";
 import { startSandbox, type Sandbox } from "./sandbox/server.js";
 import { createGateway } from "./server.js";
@@ -31,12 +32,16 @@ async function main(): Promise<void> {
   } else {
     upstream = config.upstream;
   }
+  const counters = config.redisUrl ? new RedisCounters(config.redisUrl) : new MemoryCounters();
   const gateway = await createGateway({
     upstream,
     timeoutMs: config.timeoutMs,
     apiKeys: config.apiKeys,
     metricsToken: config.metricsToken,
     production: config.production,
+    limits: config.limits,
+    corsOrigins: config.corsOrigins,
+    counters,
     logger,
   });
   const url = await gateway.listen(config.port, config.host);
@@ -67,6 +72,7 @@ async function main(): Promise<void> {
     );
     void gateway
       .shutdown(config.shutdownGraceMs)
+      .then(() => counters.close())
       .then(() => sandbox?.close())
       .then(() => {
         logger.info("stopped");

@@ -7,8 +7,21 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { Context } from "./context.js";
+import { DEFAULT_LIMITS, type Limits } from "./config.js";
 import { ErrorCode, createFormatError } from "./errors.js";
-import { BodyTooLarge, bearerChecker, errorBody, readBody, sendJson } from "./http.js";
+import { AttemptGuard } from "./guards/attempts.js";
+import { applyCors, type CorsOrigins } from "./guards/cors.js";
+import { MemoryCounters, type Counters } from "./guards/counters.js";
+import { documentRules } from "./guards/document-rules.js";
+import {
+  BodyTooLarge,
+  bearerChecker,
+  bearerToken,
+  errorBody,
+  readBody,
+  sendJson,
+  sha256,
+} from "./http.js";
 import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES } from "./landing.js";
 import { createLoaders } from "./loaders.js";
 import { GatewayMetrics } from "./metrics.js";
@@ -25,10 +38,12 @@ export interface GatewayOptions {
   logger: Logger;
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken?: string | null;
-  /** Largest request body accepted, in bytes (413 past it). */
-  maxBodyBytes?: number;
-  /** Largest answer accepted from Belvo, in bytes (UPSTREAM_ERROR past it). */
-  maxResponseBytes?: number;
+  /** Any left out takes its default (config.ts). */
+  limits?: Partial<Limits>;
+  /** Default: any origin outside production, none in production. */
+  corsOrigins?: CorsOrigins;
+  /** Where rate-limit counters live (Redis across replicas); this process by default. */
+  counters?: Counters;
   /** Gateway clock, for `expiresAt`; tests pin it. */
   now?: () => Date;
   /** First pause before a failed GET is tried again (tests shorten it). */
@@ -68,14 +83,21 @@ function headerMap(req: IncomingMessage): HeaderMap {
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { logger, production } = options;
-  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const { maxBodyBytes } = limits;
+  const corsOrigins = options.corsOrigins ?? (production ? [] : "*");
+  const counters = options.counters ?? new MemoryCounters();
+  const attempts = new AttemptGuard(counters, {
+    max: limits.mfaMaxFailures,
+    windowMs: limits.mfaWindowMs,
+  });
   const now = options.now ?? (() => new Date());
   const metrics = new GatewayMetrics();
   const belvo = new BelvoClient({
     ...options.upstream,
     timeoutMs: options.timeoutMs,
     retryBaseMs: options.retryBaseMs,
-    maxResponseBytes: options.maxResponseBytes,
+    maxResponseBytes: limits.maxResponseBytes,
     now,
     logger,
     metrics,
@@ -86,6 +108,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     includeStacktraceInErrorResponses: false,
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
+    validationRules: [documentRules(limits)],
+    parseOptions: { maxTokens: limits.maxTokens },
     // The gateway owns the process's signals: Apollo's handler would re-raise SIGTERM after stopping.
     stopOnTerminationSignals: false,
     logger,
@@ -103,6 +127,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await apollo.start();
   const isClient = bearerChecker(options.apiKeys);
   const isMetricsReader = bearerChecker(options.metricsToken ? [options.metricsToken] : null);
+  /** Per client key, or per address when the gateway takes no keys. Null when not limited. */
+  async function overRate(req: IncomingMessage): Promise<number | null> {
+    if (limits.ratePerMinute === null) return null;
+    const token = options.apiKeys ? bearerToken(req.headers.authorization) : undefined;
+    const client = token
+      ? `key:${sha256(token).toString("hex").slice(0, 32)}`
+      : `addr:${req.socket.remoteAddress ?? "?"}`;
+    const { count, resetInMs } = await counters.increment(`rate:${client}`, 60_000);
+    return count > limits.ratePerMinute ? resetInMs : null;
+  }
+
   let draining = false;
   let inFlight = 0;
   let drained: (() => void) | null = null;
@@ -114,6 +149,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     requestId: string,
     requestLogger: Logger,
   ) {
+    if (applyCors(req, res, corsOrigins)) return;
     if (!isLandingPageRequest(req, search) && !isClient(req.headers.authorization)) {
       requestLogger.warn({ path: "/graphql" }, "refused: no valid client key");
       sendJson(
@@ -127,6 +163,24 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         {
           "www-authenticate": 'Bearer realm="belvo-graphql-gateway"',
         },
+      );
+      return;
+    }
+    const retryAfterMs = await overRate(req);
+    if (retryAfterMs !== null) {
+      const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
+      sendJson(
+        res,
+        429,
+        errorBody(
+          `More than ${limits.ratePerMinute} requests in a minute; retry later.`,
+          ErrorCode.RateLimited,
+          requestId,
+          {
+            retryAfter,
+          },
+        ),
+        { "retry-after": String(retryAfter) },
       );
       return;
     }
@@ -151,6 +205,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       httpGraphQLRequest: { method: req.method ?? "GET", headers, search, body },
       context: () =>
         Promise.resolve({
+          attempts,
           requestId,
           belvo,
           loaders: createLoaders(belvo),

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "../src/config.js";
+import { ConfigError, DEFAULT_LIMITS, loadConfig } from "../src/config.js";
 
 const BELVO = {
   BELVO_URL: "sandbox",
@@ -27,6 +27,9 @@ it("defaults to the built-in emulator on 127.0.0.1:4000", () => {
     metricsToken: null,
     shutdownGraceMs: 335_000,
     logLevel: "info",
+    limits: DEFAULT_LIMITS,
+    corsOrigins: "*",
+    redisUrl: null,
   });
 });
 

@@ -10,7 +10,10 @@ let gateway: TestGateway;
 
 beforeAll(async () => {
   fake = await FakeUpstream.start();
-  gateway = await startGateway(fake.url, { timeoutMs: TIMEOUT_MS, maxResponseBytes: 1024 * 1024 });
+  gateway = await startGateway(fake.url, {
+    timeoutMs: TIMEOUT_MS,
+    limits: { maxResponseBytes: 1024 * 1024 },
+  });
 });
 afterAll(async () => {
   await gateway.close();

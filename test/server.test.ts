@@ -93,7 +93,7 @@ describe("with GATEWAY_API_KEYS", () => {
 });
 
 it("a body over the limit is HTTP 413 with no upstream call", async () => {
-  const gateway = await gatewayWith({ maxBodyBytes: 2048 });
+  const gateway = await gatewayWith({ limits: { maxBodyBytes: 2048 } });
   const response = await request(gateway.url)
     .post("/graphql")
     .set({ "content-type": "application/json", "x-request-id": TEST_REQUEST_ID })

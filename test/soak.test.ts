@@ -2,7 +2,7 @@
 import { LINK_BODY, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
 import { FakeUpstream, type Reply } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
+import { RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
 
 const OPERATIONS = 2_000;
 const CONCURRENCY = 50;
@@ -59,10 +59,13 @@ async function run(count: number): Promise<string[]> {
   let next = 0;
   async function worker() {
     while (next < count) {
-      const kind = KINDS[next++ % KINDS.length]!;
+      const index = next++;
+      const kind = KINDS[index % KINDS.length]!;
+      // A link per operation: failed MFA attempts are capped per link, and this is not that test.
+      const link = `00000000-0000-4000-8000-${String(index).padStart(12, "0")}`;
       const token = kind === "bad token" ? "has a space" : kind;
       const { body } = await postGraphQL(gateway.url, RESUME_LINK, {
-        input: { session: SESSION_HEX, link: LINK_ID, token },
+        input: { session: SESSION_HEX, link, token },
       });
       if (!OUTCOMES[kind]!.expect(body)) wrong.push(`${kind}: ${JSON.stringify(body)}`);
     }

@@ -25,9 +25,9 @@ export class BalanceResolver {
   })
   resumeBalances(
     @Arg("input", () => ResumeBalancesInput) input: ResumeBalancesInput,
-    @Ctx() { belvo }: Context,
+    @Ctx() { belvo, attempts }: Context,
   ): Promise<typeof ResumeBalancesResult> {
     checkResumeInput(input);
-    return belvo.resumeBalances(input);
+    return attempts.resume(input.link, () => belvo.resumeBalances(input));
   }
 }

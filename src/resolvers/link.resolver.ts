@@ -31,9 +31,9 @@ export class LinkResolver {
   })
   resumeLink(
     @Arg("input", () => ResumeLinkInput) input: ResumeLinkInput,
-    @Ctx() { belvo }: Context,
+    @Ctx() { belvo, attempts }: Context,
   ): Promise<typeof ResumeLinkResult> {
     checkResumeInput(input);
-    return belvo.resumeLink(input);
+    return attempts.resume(input.link, () => belvo.resumeLink(input));
   }
 }

@@ -1,0 +1,101 @@
+/**
+ * Fixed-window counters shared by the rate limits: in this process by default, in Redis when
+ * REDIS_URL is set so that every replica behind a load balancer counts together.
+ */
+import { Redis } from "ioredis";
+
+export interface Count {
+  count: number;
+  /** Milliseconds until the window (which started at its first hit) ends. */
+  resetInMs: number;
+}
+
+export interface Counters {
+  /** Adds one to `key`; a new window of `windowMs` starts at a key's first hit. */
+  increment(key: string, windowMs: number): Promise<Count>;
+  /** Takes one back (an attempt that turned out not to count). */
+  decrement(key: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Keys past this many are swept of expired windows before a new one is added. */
+const SWEEP_AT = 10_000;
+
+export class MemoryCounters implements Counters {
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  increment(key: string, windowMs: number): Promise<Count> {
+    const now = this.now();
+    let window = this.windows.get(key);
+    if (!window || window.resetAt <= now) {
+      if (this.windows.size >= SWEEP_AT) this.sweep(now);
+      window = { count: 0, resetAt: now + windowMs };
+      this.windows.set(key, window);
+    }
+    window.count++;
+    return Promise.resolve({ count: window.count, resetInMs: window.resetAt - now });
+  }
+
+  decrement(key: string): Promise<void> {
+    const window = this.windows.get(key);
+    if (window && window.count > 0) window.count--;
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    this.windows.clear();
+    return Promise.resolve();
+  }
+
+  private sweep(now: number): void {
+    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
+  }
+}
+
+/** INCR, and PEXPIRE on the first hit, in one round trip and atomically. */
+const INCREMENT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return {count, redis.call('PTTL', KEYS[1])}
+`;
+
+/** A window that has already ended must not come back as -1 with no expiry. */
+const DECREMENT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DECR', KEYS[1]) end
+return 0
+`;
+
+export class RedisCounters implements Counters {
+  private readonly redis: Redis;
+
+  constructor(
+    url: string,
+    private readonly prefix = "belvo-gateway:",
+  ) {
+    this.redis = new Redis(url, {
+      lazyConnect: false,
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+    });
+  }
+
+  async increment(key: string, windowMs: number): Promise<Count> {
+    const [count, ttl] = (await this.redis.eval(
+      INCREMENT,
+      1,
+      this.prefix + key,
+      String(windowMs),
+    )) as [number, number];
+    return { count, resetInMs: ttl > 0 ? ttl : windowMs };
+  }
+
+  async decrement(key: string): Promise<void> {
+    await this.redis.eval(DECREMENT, 1, this.prefix + key);
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit();
+  }
+}
