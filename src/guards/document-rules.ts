@@ -2,6 +2,7 @@
 import {
   GraphQLError,
   Kind,
+  OperationTypeNode,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
@@ -36,7 +37,7 @@ function measure(context: ValidationContext, operation: OperationDefinitionNode)
         if (selection.alias) result.aliases++;
         if (
           depth === 1 &&
-          operation.operation === "mutation" &&
+          operation.operation === OperationTypeNode.MUTATION &&
           SECRET_FIELDS.has(selection.name.value)
         ) {
           result.secretFields++;
