@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { randomBytes } from "node:crypto";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { MemoryCounters, RedisCounters } from "./guards/counters.js";
+import type { Logger } from "pino";
 import { createLogger } from "./logger.js";
 import { startSandbox, type Sandbox } from "./sandbox/server.js";
 import { createGateway } from "./server.js";
@@ -14,6 +15,22 @@ function readConfig(): Config {
     console.error(`Cannot start: ${error.message}`);
     process.exit(1);
   }
+}
+
+/** The URL may hold a password: messages name the setting, never its value. */
+async function connectRedis(url: string, logger: Logger): Promise<RedisCounters> {
+  const counters = new RedisCounters(url, {
+    onError: (error) => logger.warn({ err: { message: error.message } }, "redis error"),
+  });
+  try {
+    await counters.connect();
+  } catch (error) {
+    console.error(
+      `Cannot start: REDIS_URL: Redis did not answer (${error instanceof Error ? error.message : "unknown error"}).`,
+    );
+    process.exit(1);
+  }
+  return counters;
 }
 
 async function main(): Promise<void> {
@@ -32,7 +49,9 @@ async function main(): Promise<void> {
   } else {
     upstream = config.upstream;
   }
-  const counters = config.redisUrl ? new RedisCounters(config.redisUrl) : new MemoryCounters();
+  const counters = config.redisUrl
+    ? await connectRedis(config.redisUrl, logger)
+    : new MemoryCounters();
   const gateway = await createGateway({
     upstream,
     timeoutMs: config.timeoutMs,

@@ -70,15 +70,26 @@ return 0
 export class RedisCounters implements Counters {
   private readonly redis: Redis;
 
+  private readonly prefix: string;
+
   constructor(
     url: string,
-    private readonly prefix = "belvo-gateway:",
+    options: { onError?: (error: Error) => void; prefix?: string; connectTimeoutMs?: number } = {},
   ) {
+    this.prefix = options.prefix ?? "belvo-gateway:";
+    // A call fails after one retry rather than queueing while Redis is away.
     this.redis = new Redis(url, {
-      lazyConnect: false,
-      maxRetriesPerRequest: 2,
-      enableOfflineQueue: true,
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      connectTimeout: options.connectTimeoutMs ?? 5_000,
     });
+    this.redis.on("error", options.onError ?? (() => undefined));
+  }
+
+  /** Connects and checks the server answers; start-up calls it to fail fast. */
+  async connect(): Promise<void> {
+    await this.redis.connect();
+    await this.redis.ping();
   }
 
   async increment(key: string, windowMs: number): Promise<Count> {
@@ -97,5 +108,10 @@ export class RedisCounters implements Counters {
 
   async close(): Promise<void> {
     await this.redis.quit();
+  }
+
+  /** Drops the connection without waiting for Redis (when it is unreachable). */
+  disconnect(): void {
+    this.redis.disconnect();
   }
 }

@@ -1,0 +1,147 @@
+/**
+ * Property-based: random and malformed documents, variables and bodies never crash the gateway,
+ * never answer 5xx for a client's mistake, and never call Belvo for an invalid input.
+ */
+import fc from "fast-check";
+import request from "supertest";
+import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { challengeEntry } from "./helpers/belvo-bodies.js";
+import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import {
+  LINK_ID,
+  RESUME_BALANCES,
+  RESUME_LINK,
+  SESSION_HEX,
+  postGraphQL,
+} from "./helpers/graphql.js";
+
+let fake: FakeUpstream;
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  fake = await FakeUpstream.start({ status: 428, body: [challengeEntry()] });
+  gateway = await startGateway(fake.url, { limits: { mfaMaxFailures: 1_000_000 } });
+});
+afterAll(async () => {
+  await gateway.close();
+  await fake.close();
+});
+
+const odd = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 200 }),
+  fc.string({ unit: "grapheme", maxLength: 100 }),
+  fc.constantFrom(
+    "",
+    " ",
+    "\u0000",
+    "\u202e",
+    "\ud800",
+    "💥".repeat(5_000),
+    "a".repeat(70_000),
+    "{",
+    "}}}}",
+    "$input",
+    "null",
+  ),
+);
+const anything = fc.jsonValue({ maxDepth: 4 });
+
+async function stillServing() {
+  expect((await request(gateway.url).get("/health")).status).toBe(200);
+}
+
+it("any document with any variables: never a 5xx, always a JSON answer", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.oneof(odd, fc.constantFrom(RESUME_LINK, RESUME_BALANCES, "{ institutions { name } }")),
+      anything,
+      async (query, variables) => {
+        const response = await request(gateway.url)
+          .post("/graphql")
+          .set("content-type", "application/json")
+          .send({ query, variables });
+        expect(response.status).toBeLessThan(500);
+        expect(typeof response.body).toBe("object");
+      },
+    ),
+    { numRuns: 150 },
+  );
+  await stillServing();
+});
+
+it("an invalid resume input never reaches Belvo", async () => {
+  const badSession = odd.filter(
+    (value) =>
+      !/^([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.test(value),
+  );
+  const badLink = odd.filter(
+    (value) => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value),
+  );
+  const badToken = fc.oneof(
+    fc.string({ maxLength: 10 }).map((value) => `${value} ${value}`),
+    fc.constant(""),
+    fc.string({ minLength: 65, maxLength: 300 }).filter((value) => [...value].length > 64),
+    fc.integer(),
+    fc.array(fc.string(), { maxLength: 3 }),
+  );
+  const input = fc.oneof(
+    badSession.map((session) => ({ session, link: LINK_ID, token: "123456" })),
+    badLink.map((link) => ({ session: SESSION_HEX, link, token: "123456" })),
+    badToken.map((token) => ({ session: SESSION_HEX, link: LINK_ID, token })),
+    anything
+      .map((value) => ({ session: value, link: value, token: value }))
+      .filter((value) => typeof value.session !== "string"),
+  );
+  await fc.assert(
+    fc.asyncProperty(
+      input,
+      fc.constantFrom(RESUME_LINK, RESUME_BALANCES),
+      async (value, document) => {
+        fake.requests.length = 0;
+        const { status, body } = await postGraphQL(gateway.url, document, { input: value });
+        expect(status).toBeLessThan(500);
+        expect(JSON.stringify(body)).toContain("BAD_USER_INPUT");
+        expect(fake.requests).toEqual([]);
+      },
+    ),
+    { numRuns: 200 },
+  );
+  await stillServing();
+});
+
+it("bodies that are not JSON, or JSON of the wrong shape, are 4xx", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.oneof(
+        odd,
+        anything.map((value) => JSON.stringify(value)),
+      ),
+      async (body) => {
+        const response = await request(gateway.url)
+          .post("/graphql")
+          .set("content-type", "application/json")
+          .send(body);
+        expect(response.status).toBeGreaterThanOrEqual(400);
+        expect(response.status).toBeLessThan(500);
+      },
+    ),
+    { numRuns: 150 },
+  );
+  await stillServing();
+});
+
+it("deep nesting in documents and variables is refused, not a crash", async () => {
+  for (const depth of [50, 500, 5_000]) {
+    const query = `${"{ a ".repeat(depth)}${"}".repeat(depth)}`;
+    const deep = (await postGraphQL(gateway.url, query)).status;
+    expect(deep).toBe(400);
+    let variables: unknown = "x";
+    for (let i = 0; i < depth; i++) variables = { session: variables };
+    const nested = await postGraphQL(gateway.url, RESUME_LINK, {
+      input: variables as Record<string, unknown>,
+    });
+    expect(nested.status).toBe(400);
+  }
+  expect(fake.requests).toEqual([]);
+  await stillServing();
+});

@@ -1,0 +1,196 @@
+/**
+ * Recognisable secrets through every error path: none may appear in any answer, header or log
+ * line. The fake upstream echoes what it received, as some servers do in their error pages.
+ */
+import { Writable } from "node:stream";
+import { createServer } from "node:net";
+import request from "supertest";
+import { RedisCounters } from "../src/guards/counters.js";
+import { createLogger } from "../src/logger.js";
+import { createGateway } from "../src/server.js";
+import { FakeUpstream, type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
+import { LINK_ID, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
+
+const SECRETS = {
+  belvoId: "LEAKbelvoid7Q2",
+  belvoPassword: "LEAKbelvopw9X4",
+  apiKey: "LEAKapikey00000000001",
+  wrongApiKey: "LEAKwrongkey0000000002",
+  token: "LEAKtok55",
+  password: "LEAKbankpw31",
+  password2: "LEAKbankpw2nd",
+};
+const VALUES = Object.values(SECRETS);
+
+function echo(request: RecordedRequest, status: number): Reply {
+  const said = `received ${JSON.stringify(request.body)} with ${String(request.headers.authorization)}`;
+  return { status, body: [{ code: "login_error", message: said, request_id: "0".repeat(32) }] };
+}
+
+const PATHS: Record<string, (request: RecordedRequest) => Reply> = {
+  "400-echo": (request) => echo(request, 400),
+  "500-echo": (request) => echo(request, 500),
+  "401-echo": (request) => echo(request, 401),
+  "html-echo": (request) => ({ status: 502, text: `<html>${JSON.stringify(request.body)}</html>` }),
+  "428-echo": (request) => ({
+    status: 428,
+    body: [
+      {
+        code: "activation_required",
+        message: JSON.stringify(request.body),
+        request_id: "1".repeat(32),
+      },
+    ],
+  }),
+  timeout: () => ({ status: 200, body: [], delayMs: 2_000 }),
+  reset: () => ({ fault: "reset-mid-body" }),
+};
+
+let fake: FakeUpstream;
+let path = "400-echo";
+const seen: string[] = [];
+
+beforeAll(async () => {
+  fake = await FakeUpstream.start();
+  fake.route = (received) => PATHS[path]!(received);
+});
+afterAll(() => fake.close());
+
+async function gatewayWith(extra: { counters?: RedisCounters } = {}) {
+  const logs: string[] = [];
+  const gateway = await createGateway({
+    upstream: { url: fake.url, secretId: SECRETS.belvoId, secretPassword: SECRETS.belvoPassword },
+    timeoutMs: 400,
+    apiKeys: [SECRETS.apiKey],
+    production: false,
+    logger: createLogger(
+      "trace",
+      false,
+      new Writable({ write: (chunk: Buffer, _e, done) => done(void logs.push(chunk.toString())) }),
+    ),
+    ...extra,
+  });
+  return { gateway, url: await gateway.listen(0, "127.0.0.1"), logs };
+}
+
+const AUTH = { authorization: `Bearer ${SECRETS.apiKey}` };
+const RESUME = "mutation($input: ResumeLinkInput!) { resumeLink(input: $input) { __typename } }";
+const REGISTER =
+  "mutation($input: RegisterLinkInput!) { registerLink(input: $input) { __typename } }";
+
+async function drive(url: string) {
+  const answers = [];
+  for (path of Object.keys(PATHS)) {
+    answers.push(
+      await postGraphQL(
+        url,
+        RESUME,
+        { input: { session: SESSION_HEX, link: LINK_ID, token: SECRETS.token } },
+        AUTH,
+      ),
+    );
+    answers.push(
+      await postGraphQL(
+        url,
+        REGISTER,
+        {
+          input: {
+            institution: "erebor_mx_retail",
+            username: "u",
+            password: SECRETS.password,
+            password2: SECRETS.password2,
+          },
+        },
+        AUTH,
+      ),
+    );
+  }
+  // Refused by the gateway itself: bad token shape, wrong types, a wrong client key, bad JSON.
+  answers.push(
+    await postGraphQL(
+      url,
+      RESUME,
+      { input: { session: SESSION_HEX, link: LINK_ID, token: `${SECRETS.token} x` } },
+      AUTH,
+    ),
+  );
+  answers.push(
+    await postGraphQL(
+      url,
+      RESUME,
+      { input: { session: SESSION_HEX, link: LINK_ID, token: [SECRETS.token] } },
+      AUTH,
+    ),
+  );
+  answers.push(
+    await postGraphQL(
+      url,
+      REGISTER,
+      { input: { institution: "x", username: "u", password: { p: SECRETS.password } } },
+      AUTH,
+    ),
+  );
+  answers.push(
+    await postGraphQL(
+      url,
+      RESUME,
+      { input: { session: SESSION_HEX, link: LINK_ID, token: SECRETS.token } },
+      { authorization: `Bearer ${SECRETS.wrongApiKey}` },
+    ),
+  );
+  const broken = await request(url)
+    .post("/graphql")
+    .set({ "content-type": "application/json", ...AUTH })
+    .send(`{"query": "${SECRETS.token}`);
+  answers.push({
+    status: broken.status,
+    body: broken.body as Record<string, unknown>,
+    headers: broken.headers,
+  });
+  return answers;
+}
+
+it("no secret reaches an answer, a header or a log line on any path", async () => {
+  const { gateway, url, logs } = await gatewayWith();
+  try {
+    for (const answer of await drive(url)) seen.push(JSON.stringify(answer));
+    expect(fake.requests.length).toBeGreaterThanOrEqual(Object.keys(PATHS).length * 2);
+    seen.push(...logs);
+    const everything = seen.join("\n");
+    for (const value of VALUES) expect(everything).not.toContain(value);
+    // The echoes did carry them: the test would see a leak.
+    expect(JSON.stringify(fake.requests)).toContain(SECRETS.token);
+  } finally {
+    await gateway.close();
+  }
+});
+
+it("an exception inside a resolver (the counters' store is down) is masked and logged without secrets", async () => {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port: free } = probe.address() as { port: number };
+      probe.close(() => resolve(free));
+    });
+  });
+  const counters = new RedisCounters(`redis://127.0.0.1:${port}`, { connectTimeoutMs: 200 });
+  const { gateway, url, logs } = await gatewayWith({ counters });
+  try {
+    path = "400-echo";
+    const { body } = await postGraphQL(
+      url,
+      RESUME,
+      { input: { session: SESSION_HEX, link: LINK_ID, token: SECRETS.token } },
+      AUTH,
+    );
+    expect(body).toMatchObject({
+      data: null,
+      errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+    });
+    const everything = JSON.stringify(body) + logs.join("");
+    expect(logs.join("")).toContain("unexpected error while executing an operation");
+    for (const value of VALUES) expect(everything).not.toContain(value);
+  } finally {
+    await gateway.close();
+    counters.disconnect();
+  }
+});

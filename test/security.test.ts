@@ -1,0 +1,246 @@
+/** Who may call, how often, and how much one operation may ask. */
+import request from "supertest";
+import { MemoryCounters } from "../src/guards/counters.js";
+import { LINK_BODY, challengeEntry } from "./helpers/belvo-bodies.js";
+import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import {
+  LINK_ID,
+  RESUME_BALANCES,
+  RESUME_LINK,
+  SESSION_HEX,
+  TEST_REQUEST_ID,
+  postGraphQL,
+} from "./helpers/graphql.js";
+
+const OTHER_LINK = "11111111-2222-4333-8444-555555555555";
+let fake: FakeUpstream;
+let gateway: TestGateway;
+let clock: number;
+
+beforeEach(async () => {
+  clock = Date.parse("2026-01-15T10:00:00Z");
+  fake = await FakeUpstream.start({ status: 428, body: [challengeEntry()] });
+  gateway = await startGateway(fake.url, { counters: new MemoryCounters(() => clock) });
+});
+afterEach(async () => {
+  await gateway.close();
+  await fake.close();
+});
+
+const resume = (link: string, document = RESUME_LINK, session = SESSION_HEX) =>
+  postGraphQL(gateway.url, document, { input: { session, link, token: "999999" } });
+
+describe("one token or set of credentials per operation", () => {
+  it.each([
+    [
+      "two aliased resumeLink fields",
+      `mutation { a: resumeLink(input: {session: "${SESSION_HEX}", link: "${LINK_ID}", token: "1"}) { __typename } b: resumeLink(input: {session: "${SESSION_HEX}", link: "${LINK_ID}", token: "2"}) { __typename } }`,
+      2,
+    ],
+    [
+      "the same field twice through fragments",
+      `mutation { ...A ...B } fragment A on Mutation { resumeLink(input: {session: "${SESSION_HEX}", link: "${LINK_ID}", token: "1"}) { __typename } } fragment B on Mutation { r: resumeBalances(input: {session: "${SESSION_HEX}", link: "${LINK_ID}", token: "2"}) { __typename } }`,
+      2,
+    ],
+    [
+      "registerLink beside resumeLink",
+      `mutation { registerLink(input: {institution: "erebor_mx_retail", username: "u", password: "p"}) { __typename } resumeLink(input: {session: "${SESSION_HEX}", link: "${LINK_ID}"}) { __typename } }`,
+      2,
+    ],
+  ])("refuses %s before any upstream call", async (_case, query, count) => {
+    const { status, body } = await postGraphQL(gateway.url, query);
+    expect(status).toBe(400);
+    expect(body).toEqual({
+      errors: [
+        {
+          message: `The operation sends ${count} tokens or credentials (registerLink, resumeLink, resumeBalances); send one per operation.`,
+          locations: [{ line: 1, column: 1 }],
+          extensions: { code: "GRAPHQL_VALIDATION_FAILED", requestId: TEST_REQUEST_ID },
+        },
+      ],
+    });
+    expect(fake.requests).toEqual([]);
+  });
+});
+
+describe("failed MFA attempts", () => {
+  const rateLimited = (field: string, retryAfter: number) => ({
+    data: null,
+    errors: [
+      {
+        message: "Too many failed MFA attempts for this link (5 per 10 minutes); retry later.",
+        path: [field],
+        extensions: { code: "RATE_LIMITED", retryAfter, requestId: TEST_REQUEST_ID },
+      },
+    ],
+  });
+
+  it("after five fresh challenges on one link, the sixth resume is refused within the window, across sessions and both mutations", async () => {
+    for (let i = 0; i < 5; i++) {
+      const session = `${String(i).repeat(32)}`;
+      const { body } = await resume(LINK_ID, i % 2 ? RESUME_BALANCES : RESUME_LINK, session);
+      expect(body).toMatchObject({
+        data: { [i % 2 ? "resumeBalances" : "resumeLink"]: { __typename: "MfaChallenge" } },
+      });
+    }
+    clock += 4 * 60_000;
+    expect((await resume(LINK_ID)).body).toEqual(rateLimited("resumeLink", 360));
+    expect((await resume(LINK_ID, RESUME_BALANCES, "f".repeat(32))).body).toEqual(
+      rateLimited("resumeBalances", 360),
+    );
+    expect(fake.requests).toHaveLength(5);
+
+    expect((await resume(OTHER_LINK)).body).toMatchObject({
+      data: { resumeLink: { __typename: "MfaChallenge" } },
+    });
+    expect(fake.requests).toHaveLength(6);
+
+    clock += 6 * 60_000;
+    expect((await resume(LINK_ID)).body).toMatchObject({
+      data: { resumeLink: { __typename: "MfaChallenge" } },
+    });
+  });
+
+  it("counts only resumes answered with a fresh challenge", async () => {
+    fake.reply({ status: 200, body: LINK_BODY });
+    for (let i = 0; i < 8; i++) {
+      expect((await resume(LINK_ID)).body).toMatchObject({
+        data: { resumeLink: { __typename: "Link" } },
+      });
+    }
+    fake.reply({ status: 503, body: [] });
+    for (let i = 0; i < 8; i++) await resume(LINK_ID);
+    expect(fake.requests).toHaveLength(16);
+  });
+});
+
+describe("rate per client key", () => {
+  const KEYS = ["client-key-aaaaaaaaaaaaaaaa", "client-key-bbbbbbbbbbbbbbbb"];
+
+  it("refuses past the limit with HTTP 429, RATE_LIMITED and retryAfter, per key", async () => {
+    const limited = await startGateway(fake.url, { apiKeys: KEYS, limits: { ratePerMinute: 2 } });
+    try {
+      const as = (key: string) =>
+        postGraphQL(limited.url, "{ __typename }", {}, { authorization: `Bearer ${key}` });
+      expect((await as(KEYS[0]!)).status).toBe(200);
+      expect((await as(KEYS[0]!)).status).toBe(200);
+      const third = await as(KEYS[0]!);
+      expect(third.status).toBe(429);
+      expect(third.headers["retry-after"]).toMatch(/^(59|60)$/);
+      expect(third.body).toEqual({
+        errors: [
+          {
+            message: "More than 2 requests in a minute; retry later.",
+            extensions: {
+              code: "RATE_LIMITED",
+              retryAfter: Number(third.headers["retry-after"]),
+              requestId: TEST_REQUEST_ID,
+            },
+          },
+        ],
+      });
+      expect((await as(KEYS[1]!)).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("is off by default", async () => {
+    for (let i = 0; i < 30; i++)
+      expect((await postGraphQL(gateway.url, "{ __typename }")).status).toBe(200);
+  });
+});
+
+describe("document limits", () => {
+  it("refuses an operation deeper than the limit", async () => {
+    const shallow = await startGateway(fake.url, { limits: { maxDepth: 3 } });
+    try {
+      const { status, body } = await postGraphQL(
+        shallow.url,
+        `mutation($input: ResumeBalancesInput!) { resumeBalances(input: $input) { ... on BalanceList { balances { account { link { id } } } } } }`,
+        { input: { session: SESSION_HEX, link: LINK_ID } },
+      );
+      expect(status).toBe(400);
+      expect(body).toMatchObject({
+        errors: [{ message: "The operation is 5 levels deep; at most 3 are allowed." }],
+      });
+      expect(fake.requests).toEqual([]);
+    } finally {
+      await shallow.close();
+    }
+  });
+
+  it("refuses an alias flood", async () => {
+    const names = Array.from({ length: 21 }, (_, i) => `n${i}: name`).join(" ");
+    const { status, body } = await postGraphQL(gateway.url, `{ institutions { ${names} } }`);
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      errors: [{ message: "The operation uses 21 aliases; at most 20 are allowed." }],
+    });
+    expect(fake.requests).toEqual([]);
+  });
+
+  it("refuses an operation that selects too many fields", async () => {
+    const fields = Array.from({ length: 50 }, () => "name displayName").join(" ");
+    const query = `query { institutions { ...F ...F } } fragment F on Institution { ${fields} ${fields} ${fields} ${fields} ${fields} }`;
+    const { body } = await postGraphQL(gateway.url, query);
+    expect(body).toMatchObject({
+      errors: [{ message: "The operation selects 1001 fields; at most 500 are allowed." }],
+    });
+  });
+
+  it("refuses a document of too many tokens", async () => {
+    const { status, body } = await postGraphQL(gateway.url, `{ ${"__typename ".repeat(2_100)} }`);
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      errors: [
+        { message: "Syntax Error: Document contains more that 2000 tokens. Parsing aborted." },
+      ],
+    });
+  });
+});
+
+describe("CORS", () => {
+  const preflight = (url: string, origin: string) =>
+    request(url).options("/graphql").set({
+      origin,
+      "access-control-request-method": "POST",
+      "access-control-request-headers": "content-type, authorization",
+    });
+
+  it("outside production, answers any origin", async () => {
+    const response = await preflight(gateway.url, "http://localhost:5173");
+    expect(response.status).toBe(204);
+    expect(response.headers["access-control-allow-origin"]).toBe("http://localhost:5173");
+    expect(response.headers["access-control-allow-headers"]).toContain("authorization");
+  });
+
+  it("in production, allows no origin by default and exactly CORS_ORIGINS when set", async () => {
+    const closed = await startGateway(fake.url, { production: true });
+    const listed = await startGateway(fake.url, {
+      production: true,
+      corsOrigins: ["https://app.example.com"],
+    });
+    try {
+      expect(
+        (await preflight(closed.url, "https://app.example.com")).headers[
+          "access-control-allow-origin"
+        ],
+      ).toBeUndefined();
+      expect(
+        (await preflight(listed.url, "https://app.example.com")).headers[
+          "access-control-allow-origin"
+        ],
+      ).toBe("https://app.example.com");
+      expect(
+        (await preflight(listed.url, "https://evil.example.com")).headers[
+          "access-control-allow-origin"
+        ],
+      ).toBeUndefined();
+    } finally {
+      await closed.close();
+      await listed.close();
+    }
+  });
+});
