@@ -55,9 +55,9 @@ it("a GET answered with a 4xx is not tried again", async () => {
   expect(fake.requests).toHaveLength(1);
 });
 
-it("retries stop at the operation's deadline", async () => {
+it("retries stop at the operation's deadline (the least pause, half of 2 s, would end past it)", async () => {
   await gateway.close();
-  gateway = await startGateway(fake.url, { retryBaseMs: 1000, timeoutMs: 600 });
+  gateway = await startGateway(fake.url, { retryBaseMs: 2_000, timeoutMs: 600 });
   fake.reply({ status: 503, body: errorList("service_unavailable", "Later") });
   await postGraphQL(gateway.url, LINK_QUERY);
   expect(fake.requests).toHaveLength(1);
