@@ -46,6 +46,7 @@ it("lets a resume in flight finish inside the grace period, then exits 0", async
 });
 
 it("exits 0 at the end of the grace period even if Belvo has not answered", async () => {
+  fake.reply({ status: 200, body: LINK_BODY, delayMs: 6_000 });
   const gateway = startAgainstFake(200);
   const url = await waitForOutput(gateway, /listening at (http:\/\/[\d.:]+)\/graphql/);
   const answer = postGraphQL(url, RESUME_LINK, INPUT).catch((error: Error) => error);
@@ -53,6 +54,7 @@ it("exits 0 at the end of the grace period even if Belvo has not answered", asyn
   const started = Date.now();
   gateway.child.kill("SIGTERM");
   expect(await gateway.exit).toBe(0);
-  expect(Date.now() - started).toBeLessThan(1_400);
+  // Well before Belvo would have answered: the grace, not the upstream, ended it.
+  expect(Date.now() - started).toBeLessThan(3_000);
   await answer;
 });
