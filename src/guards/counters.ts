@@ -18,19 +18,24 @@ export interface Counters {
   close(): Promise<void>;
 }
 
-/** Keys past this many are swept of expired windows before a new one is added. */
-const SWEEP_AT = 10_000;
-
 export class MemoryCounters implements Counters {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /**
+   * `maxKeys` bounds memory whatever the keys: past it, ended windows are dropped and then, if
+   * need be, the oldest window (Map order is insertion order).
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxKeys = 100_000,
+  ) {}
 
   increment(key: string, windowMs: number): Promise<Count> {
     const now = this.now();
     let window = this.windows.get(key);
     if (!window || window.resetAt <= now) {
-      if (this.windows.size >= SWEEP_AT) this.sweep(now);
+      this.windows.delete(key);
+      if (this.windows.size >= this.maxKeys) this.makeRoom(now);
       window = { count: 0, resetAt: now + windowMs };
       this.windows.set(key, window);
     }
@@ -38,9 +43,10 @@ export class MemoryCounters implements Counters {
     return Promise.resolve({ count: window.count, resetInMs: window.resetAt - now });
   }
 
+  /** A window back at zero is forgotten, so keys that never fail cost nothing. */
   decrement(key: string): Promise<void> {
     const window = this.windows.get(key);
-    if (window && window.count > 0) window.count--;
+    if (window && --window.count <= 0) this.windows.delete(key);
     return Promise.resolve();
   }
 
@@ -49,8 +55,20 @@ export class MemoryCounters implements Counters {
     return Promise.resolve();
   }
 
-  private sweep(now: number): void {
+  get size(): number {
+    return this.windows.size;
+  }
+
+  private makeRoom(now: number): void {
     for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
+    if (this.windows.size < this.maxKeys) return;
+    // Windows are inserted in order of their start: drop the oldest tenth at once, so that the
+    // sweep above does not run on every new key.
+    let drop = Math.max(1, Math.floor(this.maxKeys / 10));
+    for (const key of this.windows.keys()) {
+      this.windows.delete(key);
+      if (--drop === 0) break;
+    }
   }
 }
 

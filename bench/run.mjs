@@ -1,0 +1,191 @@
+// `npm run bench`: the gateway's production build beside a floor (bench/floor.mjs), both in front
+// of the same in-memory Belvo (bench/upstream.mjs), loaded with autocannon. Not part of the tests.
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import autocannon from "autocannon";
+
+const CONNECTIONS = 32;
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 3);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const API_KEY = "bench-client-key-0123456789";
+const LINK_ID = "683005d6-f45c-4adb-b289-f1a12f50f80c";
+const INPUT = { session: "2c1a9b3e4d5f60718293a4b5c6d7e8f9", link: LINK_ID, token: "111111" };
+
+const CHALLENGE_FIELDS = "code session link expiry expiresAt tokenGenerationData { type value instructions expectsUserInput }";
+const SCENARIOS = [
+  {
+    name: "resumeLink → Link",
+    target: 0.3,
+    query: `mutation ResumeLink($input: ResumeLinkInput!) { resumeLink(input: $input) { __typename ... on Link { id status accessMode institution { name } lastAccessedAt createdAt createdBy externalId refreshRate } ... on MfaChallenge { ${CHALLENGE_FIELDS} } } }`,
+    input: INPUT,
+    gateway: (data) => data.resumeLink.__typename === "Link" && data.resumeLink.id === LINK_ID,
+    floor: (data) => data.resumeLink.id === LINK_ID,
+  },
+  {
+    name: "resumeBalances → BalanceList",
+    target: 0.25,
+    query: `mutation ResumeBalances($input: ResumeBalancesInput!) { resumeBalances(input: $input) { __typename ... on BalanceList { saved balances { id valueDate balance currentBalance collectedAt account { id name category currency number type } } } ... on MfaChallenge { ${CHALLENGE_FIELDS} } } }`,
+    input: INPUT,
+    gateway: (data) =>
+      data.resumeBalances.__typename === "BalanceList" &&
+      data.resumeBalances.balances.length === 10 &&
+      data.resumeBalances.balances[9].balance === "1009.25",
+    floor: (data) => data.resumeBalances.length === 10,
+  },
+  {
+    name: "resumeLink → MfaChallenge",
+    target: 0.3,
+    query: `mutation ResumeLink($input: ResumeLinkInput!) { resumeLink(input: $input) { __typename ... on Link { id status } ... on MfaChallenge { ${CHALLENGE_FIELDS} } } }`,
+    input: { ...INPUT, token: "wrong" },
+    gateway: (data) => data.resumeLink.__typename === "MfaChallenge" && data.resumeLink.expiry === 720,
+    floor: (data) => data.resumeLink[0].code === "token_required",
+  },
+];
+
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url) {
+  for (let tries = 0; tries < 100; tries++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function start(script, env) {
+  return spawn(process.execPath, [script], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+/** Peak and current resident memory of a process, in MB (Linux /proc). */
+function memory(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const read = (key) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) / 1024;
+  return { peak: read("VmHWM"), now: read("VmRSS") };
+}
+
+let sequence = 0;
+
+/** Each request resumes its own link, as many users would: failed attempts are capped per link. */
+function load(url, scenario, verify, seconds) {
+  return autocannon({
+    url: `${url}/graphql`,
+    method: "POST",
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
+    requests: [
+      {
+        setupRequest: (request) => {
+          const link = `00000000-0000-4000-8000-${(sequence++ % 2 ** 48).toString(16).padStart(12, "0")}`;
+          const input = { ...scenario.input, link };
+          return { ...request, body: JSON.stringify({ query: scenario.query, variables: { input } }) };
+        },
+      },
+    ],
+    verifyBody: (text) => {
+      try {
+        return verify(JSON.parse(text).data);
+      } catch {
+        return false;
+      }
+    },
+  });
+}
+
+async function measure(url, scenario, verify) {
+  const probe = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
+    body: JSON.stringify({ query: scenario.query, variables: { input: scenario.input } }),
+  });
+  const answer = await probe.json();
+  if (!verify(answer.data)) throw new Error(`wrong answer for ${scenario.name} from ${url}: ${JSON.stringify(answer)}`);
+  await load(url, scenario, verify, WARMUP_S);
+  const result = await load(url, scenario, verify, DURATION_S);
+  const wrong = result.mismatches + result.non2xx + result.errors + result.timeouts;
+  if (wrong > 0) {
+    const sample = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
+      body: JSON.stringify({ query: scenario.query, variables: { input: scenario.input } }),
+    });
+    throw new Error(`${wrong} wrong answers for ${scenario.name} from ${url}; one now: ${await sample.text()}`);
+  }
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total };
+}
+
+async function main() {
+  const [upstreamPort, gatewayPort, floorPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
+  const children = [
+    start("bench/upstream.mjs", { PORT: String(upstreamPort) }),
+    start("dist/index.js", {
+      NODE_ENV: "production",
+      PORT: String(gatewayPort),
+      BELVO_URL: upstreamUrl,
+      BELVO_SECRET_ID: "bench",
+      BELVO_SECRET_PASSWORD: "bench",
+      GATEWAY_API_KEYS: API_KEY,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+    }),
+    start("bench/floor.mjs", { PORT: String(floorPort), BELVO_URL: upstreamUrl }),
+  ];
+  const gateway = children[1];
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const floorUrl = `http://127.0.0.1:${floorPort}`;
+  try {
+    await Promise.all([waitFor(`${gatewayUrl}/health`), waitFor(`${floorUrl}/`)]);
+    const rows = [];
+    for (const scenario of SCENARIOS) {
+      process.stderr.write(`${scenario.name}: floor… `);
+      const floor = await measure(floorUrl, scenario, scenario.floor);
+      process.stderr.write("gateway… ");
+      const ours = await measure(gatewayUrl, scenario, scenario.gateway);
+      process.stderr.write("done\n");
+      rows.push({ scenario: scenario.name, floor, gateway: ours, ratio: ours.rps / floor.rps, target: scenario.target });
+    }
+    const rss = memory(gateway.pid);
+    const checks = [
+      ...rows.map((row) => ({ what: `${row.scenario}: throughput ≥ ${row.target} × floor`, ok: row.ratio >= row.target })),
+      ...rows.map((row) => ({ what: `${row.scenario}: gateway p99 ≤ 25 ms`, ok: row.gateway.p99 <= 25 })),
+      { what: "gateway RSS after the run < 200 MB", ok: rss.now < 200 },
+    ];
+    const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+    console.log(`\n${machine}; ${CONNECTIONS} connections, ${DURATION_S} s measured after ${WARMUP_S} s of warm-up\n`);
+    console.log("| scenario | floor req/s | gateway req/s | ratio | gateway p50 ms | gateway p99 ms | floor p99 ms |");
+    console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (const row of rows) {
+      console.log(
+        `| ${row.scenario} | ${Math.round(row.floor.rps)} | ${Math.round(row.gateway.rps)} | ${row.ratio.toFixed(2)} | ${row.gateway.p50} | ${row.gateway.p99} | ${row.floor.p99} |`,
+      );
+    }
+    console.log(`\ngateway RSS: peak ${rss.peak.toFixed(0)} MB, after the run ${rss.now.toFixed(0)} MB\n`);
+    for (const check of checks) console.log(`${check.ok ? "PASS" : "FAIL"}  ${check.what}`);
+    writeFileSync("bench/results.json", `${JSON.stringify({ machine, connections: CONNECTIONS, durationS: DURATION_S, rows, rss, checks }, null, 2)}\n`);
+    console.log("\nwrote bench/results.json");
+    process.exitCode = checks.every((check) => check.ok) ? 0 : 1;
+  } finally {
+    for (const child of children) child.kill("SIGTERM");
+  }
+}
+
+main().catch((error) => {
+  console.error(`bench: ${error.message}`);
+  process.exit(2);
+});

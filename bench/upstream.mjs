@@ -1,0 +1,67 @@
+// A fast in-memory Belvo for the benchmark: answers the two PATCH calls from strings made once.
+import { createServer } from "node:http";
+
+const LINK_ID = "683005d6-f45c-4adb-b289-f1a12f50f80c";
+const ACCOUNTS = [0, 1, 2].map((i) => ({
+  id: `0d3f5a7c-9e1b-4d2f-8a6c-4e0b2d4f6a8${i}`,
+  link: LINK_ID,
+  institution: { name: "erebor_mx_retail", type: "bank" },
+  category: ["CHECKING_ACCOUNT", "SAVINGS_ACCOUNT", "CREDIT_CARD"][i],
+  balance_type: i === 2 ? "LIABILITY" : "ASSET",
+  type: "Cuentas de efectivo",
+  name: `Cuenta ${i}`,
+  number: `40570681151${i}`,
+  currency: "MXN",
+  balance: { current: 5874.13 + i, available: 5621.12 + i },
+}));
+
+const LINK = JSON.stringify({
+  id: LINK_ID,
+  institution: "erebor_mx_retail",
+  access_mode: "recurrent",
+  last_accessed_at: "2026-01-15T09:58:11.123456Z",
+  created_at: "2026-01-15T09:55:00.000Z",
+  external_id: "customer-42",
+  status: "valid",
+  created_by: "0b2a4c6e-8f01-4234-9567-89abcdef0123",
+  refresh_rate: "7d",
+});
+const BALANCES = JSON.stringify(
+  Array.from({ length: 10 }, (_, i) => ({
+    id: `b1d7d1a4-4c2d-4d5e-9f3a-1b2c3d4e5f${String(i).padStart(2, "0")}`,
+    account: ACCOUNTS[i % 3],
+    value_date: `2026-01-${String(i + 1).padStart(2, "0")}`,
+    balance: 1000 + i + 0.25,
+    current_balance: 1000 + i + 0.25,
+    statement: null,
+    collected_at: "2026-01-15T09:58:11Z",
+  })),
+);
+const CHALLENGE = JSON.stringify([
+  {
+    code: "token_required",
+    message: "A MFA token is required by the institution to login",
+    request_id: "9a2b3c4d5e6f708192a3b4c5d6e7f809",
+    session: "2c1a9b3e4d5f60718293a4b5c6d7e8f9",
+    expiry: 720,
+    link: LINK_ID,
+    token_generation_data: { instructions: "Type the code", type: "numeric", value: "483920", expects_user_input: true },
+  },
+]);
+
+/** The token `wrong` answers a fresh challenge; anything else succeeds. */
+const server = createServer((req, res) => {
+  const chunks = [];
+  req.on("data", (chunk) => chunks.push(chunk));
+  req.on("end", () => {
+    const { token } = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    const send = (status, body) => res.writeHead(status, { "content-type": "application/json" }).end(body);
+    if (token === "wrong") send(428, CHALLENGE);
+    else if (req.url === "/api/balances/") send(201, BALANCES);
+    else send(200, LINK);
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
+  console.log(JSON.stringify({ port: server.address().port }));
+});
