@@ -65,8 +65,9 @@ async function waitFor(url) {
   throw new Error(`${url} did not come up`);
 }
 
-function start(script, env) {
-  return spawn(process.execPath, [script], {
+/** BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=prof`) go to the gateway's process only. */
+function start(script, env, nodeArgs = []) {
+  return spawn(process.execPath, [...nodeArgs, script], {
     env: { PATH: process.env.PATH, ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -143,7 +144,7 @@ async function main() {
       BELVO_SECRET_PASSWORD: "bench",
       GATEWAY_API_KEYS: API_KEY,
       LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
-    }),
+    }, (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean)),
     start("bench/floor.mjs", { PORT: String(floorPort), BELVO_URL: upstreamUrl }),
   ];
   const gateway = children[1];

@@ -1,5 +1,5 @@
 /** Small pieces of the gateway's own HTTP handling (Apollo does the GraphQL part). */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 export function sendJson(
@@ -60,4 +60,11 @@ export function bearerChecker(
     const candidate = sha256(presented);
     return known.reduce((found, key) => timingSafeEqual(key, candidate) || found, false);
   };
+}
+
+const SANE_REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+/** Keeps a caller's `x-request-id` when it is sane, so traces join up; makes one otherwise. */
+export function requestIdFrom(header: string | string[] | undefined): string {
+  return typeof header === "string" && SANE_REQUEST_ID.test(header) ? header : randomUUID();
 }

@@ -11,11 +11,21 @@ export interface Loaders {
   link: DataLoader<string, Link | null>;
 }
 
+/** Each loader is made on first use: most operations need none. */
 export function createLoaders(belvo: BelvoClient): Loaders {
   const options = { maxBatchSize: MAX_KEYS_PER_LIST };
+  let institution: Loaders["institution"] | undefined;
+  let account: Loaders["account"] | undefined;
+  let link: Loaders["link"] | undefined;
   return {
-    institution: new DataLoader((names) => belvo.institutionsByName(names), options),
-    account: new DataLoader((ids) => belvo.accountsById(ids), options),
-    link: new DataLoader((ids) => belvo.linksById(ids), options),
+    get institution() {
+      return (institution ??= new DataLoader((names) => belvo.institutionsByName(names), options));
+    },
+    get account() {
+      return (account ??= new DataLoader((ids) => belvo.accountsById(ids), options));
+    },
+    get link() {
+      return (link ??= new DataLoader((ids) => belvo.linksById(ids), options));
+    },
   };
 }

@@ -2,7 +2,10 @@ import "reflect-metadata";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, HeaderMap } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
@@ -26,7 +29,7 @@ import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES } from "./landing.js";
 import { createLoaders } from "./loaders.js";
 import { GatewayMetrics } from "./metrics.js";
 import { observabilityPlugin } from "./observability.js";
-import { requestIdFrom, runInScope } from "./request-scope.js";
+import { requestIdFrom } from "./http.js";
 import { buildGatewaySchema } from "./schema.js";
 import { BelvoClient } from "./upstream/belvo.js";
 
@@ -93,7 +96,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const now = options.now ?? (() => new Date());
   const metrics = new GatewayMetrics();
-  const belvo = new BelvoClient({
+  const belvo = BelvoClient.create({
     ...options.upstream,
     timeoutMs: options.timeoutMs,
     retryBaseMs: options.retryBaseMs,
@@ -115,6 +118,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     plugins: [
       observabilityPlugin(metrics),
+      // No HTTP caching of mutations; its per-field hook would cost every field of every answer.
+      ApolloServerPluginCacheControlDisabled(),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({
@@ -203,15 +208,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers, search, body },
-      context: () =>
-        Promise.resolve({
+      context: () => {
+        const client = belvo.forRequest(requestLogger);
+        return Promise.resolve({
           attempts,
           requestId,
-          belvo,
-          loaders: createLoaders(belvo),
+          belvo: client,
+          loaders: createLoaders(client),
           logger: requestLogger,
           now,
-        }),
+        });
+      },
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -291,9 +298,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const requestLogger = logger.child({ requestId });
     res.setHeader("x-request-id", requestId);
     if (draining) res.setHeader("connection", "close");
-    runInScope({ requestId, logger: requestLogger }, () =>
-      route(req, res, requestId, requestLogger),
-    ).catch((error: unknown) => {
+    route(req, res, requestId, requestLogger).catch((error: unknown) => {
       if (error instanceof BodyTooLarge) {
         sendJson(
           res,

@@ -8,7 +8,6 @@ import type { MfaChallenge } from "../types/mfa-challenge.type.js";
 import { ErrorCode, UpstreamError } from "../errors.js";
 import type { Logger } from "pino";
 import { endpointLabel, type GatewayMetrics } from "../metrics.js";
-import { currentScope } from "../request-scope.js";
 import { BelvoHttp, type HttpOptions, type RawAnswer, type UpstreamCall } from "./http.js";
 import { UnexpectedBody, parseJson, requiredObject, type Json } from "./json.js";
 import {
@@ -46,10 +45,10 @@ export interface RetrieveBalancesRequest {
   saveData?: boolean | null;
 }
 
-export interface BelvoClientOptions extends Omit<HttpOptions, "observe"> {
+export interface BelvoClientOptions extends HttpOptions {
   /** The clock for `expiresAt`; tests pin it. */
   now?: () => Date;
-  /** Used when no request is in scope (see request-scope.ts). */
+  /** For calls made outside any request; see forRequest. */
   logger: Logger;
   metrics?: GatewayMetrics;
 }
@@ -64,7 +63,7 @@ function observer(logger: Logger, metrics: GatewayMetrics | undefined) {
       durationMs / 1000,
     );
     const belvoRequestId = (text && BELVO_REQUEST_ID.exec(text)?.[1]) ?? null;
-    (currentScope()?.logger ?? logger).info(
+    logger.info(
       {
         upstream: {
           method,
@@ -83,21 +82,55 @@ function observer(logger: Logger, metrics: GatewayMetrics | undefined) {
 /** Keys per list call: keeps URLs short; a DataLoader batch is cut to this size. */
 export const MAX_KEYS_PER_LIST = 100;
 
+/** What every request's client shares: the pool and the settings. */
+interface Shared {
+  http: BelvoHttp;
+  origin: string;
+  prefix: string;
+  now: () => Date;
+  /** Never quoted back from Belvo's messages. */
+  keys: readonly string[];
+  metrics: GatewayMetrics | undefined;
+}
+
 export class BelvoClient {
   private readonly http: BelvoHttp;
   private readonly origin: string;
   private readonly prefix: string;
   private readonly now: () => Date;
-  /** Never quoted back from Belvo's messages. */
   private readonly keys: readonly string[];
+  private readonly observe: (call: UpstreamCall) => void;
 
-  constructor(options: BelvoClientOptions) {
-    this.http = new BelvoHttp({ ...options, observe: observer(options.logger, options.metrics) });
+  private constructor(
+    private readonly shared: Shared,
+    logger: Logger,
+  ) {
+    ({
+      http: this.http,
+      origin: this.origin,
+      prefix: this.prefix,
+      now: this.now,
+      keys: this.keys,
+    } = shared);
+    this.observe = observer(logger, shared.metrics);
+  }
+
+  static create(options: BelvoClientOptions): BelvoClient {
     const url = new URL(options.url);
-    this.origin = url.origin;
-    this.prefix = url.pathname.replace(/\/+$/, "");
-    this.now = options.now ?? (() => new Date());
-    this.keys = [options.secretId, options.secretPassword];
+    const shared: Shared = {
+      http: new BelvoHttp(options),
+      origin: url.origin,
+      prefix: url.pathname.replace(/\/+$/, ""),
+      now: options.now ?? (() => new Date()),
+      keys: [options.secretId, options.secretPassword],
+      metrics: options.metrics,
+    };
+    return new BelvoClient(shared, options.logger);
+  }
+
+  /** The same pool, logging each call with one request's logger (its request id). */
+  forRequest(logger: Logger): BelvoClient {
+    return new BelvoClient(this.shared, logger);
   }
 
   registerLink(request: RegisterLinkRequest): Promise<Link | MfaChallenge> {
@@ -167,7 +200,10 @@ export class BelvoClient {
 
   /** GET /api/links/{id}/; null when Belvo answers 404. */
   async getLink(id: string): Promise<Link | null> {
-    const raw = await this.http.read(`${this.prefix}/api/links/${encodeURIComponent(id)}/`);
+    const raw = await this.http.read(
+      `${this.prefix}/api/links/${encodeURIComponent(id)}/`,
+      this.observe,
+    );
     if (raw.status === 404) return null;
     return interpretAnswer(this.answer(raw), toLink, this.keys);
   }
@@ -219,7 +255,7 @@ export class BelvoClient {
     decimalKeys: readonly string[],
     toSuccess: (body: Json, status: number) => T,
   ): Promise<T | MfaChallenge> {
-    const raw = await this.http.write(method, this.prefix + path, body);
+    const raw = await this.http.write(method, this.prefix + path, body, this.observe);
     const sent = secrets.filter((secret): secret is string => Boolean(secret));
     return interpretMfaAnswer(this.answer(raw, decimalKeys), toSuccess, this.now(), [
       ...sent,
@@ -237,7 +273,7 @@ export class BelvoClient {
     let path: string | null = this.prefix + firstPath;
     while (path !== null) {
       const page: { results: Json[]; next: string | null } = interpretAnswer(
-        this.answer(await this.http.read(path), decimalKeys),
+        this.answer(await this.http.read(path, this.observe), decimalKeys),
         toPage,
         this.keys,
       );

@@ -13,9 +13,10 @@ export interface HttpOptions {
   connections?: number;
   /** First pause before a GET is tried again; doubles, with jitter. */
   retryBaseMs?: number;
-  /** Told of every attempt, answered or not (for logs and metrics). Must not throw. */
-  observe?: (call: UpstreamCall) => void;
 }
+
+/** Told of every attempt, answered or not (for logs and metrics). Must not throw. */
+export type Observe = (call: UpstreamCall) => void;
 
 export interface UpstreamCall {
   method: string;
@@ -88,21 +89,26 @@ export class BelvoHttp {
   }
 
   /** Sends a write exactly once: never retried, since an MFA token or a login is single-use. */
-  write(method: "POST" | "PATCH", path: string, body: unknown): Promise<RawAnswer> {
-    return this.attempt(method, path, body, this.options.timeoutMs);
+  write(
+    method: "POST" | "PATCH",
+    path: string,
+    body: unknown,
+    observe: Observe,
+  ): Promise<RawAnswer> {
+    return this.attempt(method, path, body, this.options.timeoutMs, observe);
   }
 
   /**
    * Reads, trying again after a 5xx or a failed connection, at most MAX_GET_ATTEMPTS times and
    * only while the next try still fits in the deadline.
    */
-  async read(path: string): Promise<RawAnswer> {
+  async read(path: string, observe: Observe): Promise<RawAnswer> {
     const deadline = Date.now() + this.options.timeoutMs;
     const base = this.options.retryBaseMs ?? 250;
     for (let attempt = 1; ; attempt++) {
       let outcome: RawAnswer | UpstreamError;
       try {
-        outcome = await this.attempt("GET", path, undefined, deadline - Date.now());
+        outcome = await this.attempt("GET", path, undefined, deadline - Date.now(), observe);
       } catch (error) {
         if (!(error instanceof UpstreamError)) throw error;
         outcome = error;
@@ -125,17 +131,11 @@ export class BelvoHttp {
     path: string,
     body: unknown,
     timeoutMs: number,
+    observe: Observe,
   ): Promise<RawAnswer> {
     const started = performance.now();
-    const observe = (status: number | null, text: string | null, failure: string | null) =>
-      this.options.observe?.({
-        method,
-        path,
-        status,
-        text,
-        failure,
-        durationMs: performance.now() - started,
-      });
+    const report = (status: number | null, text: string | null, failure: string | null) =>
+      observe({ method, path, status, text, failure, durationMs: performance.now() - started });
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -155,11 +155,11 @@ export class BelvoHttp {
         signal: controller.signal,
       });
       const answer = { status: response.statusCode, text: await response.body.text() };
-      observe(answer.status, answer.text, null);
+      report(answer.status, answer.text, null);
       return answer;
     } catch (error) {
       const failure = transportError(error, timedOut, this.options.timeoutMs);
-      observe(null, null, String(failure.extensions.code));
+      report(null, null, String(failure.extensions.code));
       throw failure;
     } finally {
       clearTimeout(timer);
