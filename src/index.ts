@@ -95,6 +95,7 @@ async function main(): Promise<void> {
       .then(() => sandbox?.close())
       .then(() => {
         logger.info("stopped");
+        logger.flush();
         process.exit(0);
       });
   };

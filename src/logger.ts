@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type Logger } from "pino";
+import { destination as fileDestination, pino, type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
 import type { LogLevel } from "./config.js";
 
@@ -35,7 +35,8 @@ export function createLogger(
 ): Logger {
   const options = { level, base: undefined, redact: { paths: REDACT, censor: "[redacted]" } };
   if (destination) return pino(options, destination);
-  if (production) return pino(options);
+  // Asynchronous writes: while one is in flight the next lines are batched into one write.
+  if (production) return pino(options, fileDestination({ dest: 1, sync: false }));
   return pino(
     options,
     pretty({ colorize: process.stdout.isTTY, ignore: "pid,hostname", sync: true }),

@@ -1,17 +1,48 @@
 import "reflect-metadata";
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
-import { buildSchema } from "type-graphql";
+import {
+  isObjectType,
+  lexicographicSortSchema,
+  printSchema,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+} from "graphql";
+import { buildSchema, getMetadataStorage } from "type-graphql";
 import { AccountResolver } from "./resolvers/account.resolver.js";
 import { BalanceResolver } from "./resolvers/balance.resolver.js";
 import { InstitutionResolver } from "./resolvers/institution.resolver.js";
 import { LinkResolver } from "./resolvers/link.resolver.js";
 
+/**
+ * type-graphql wraps even a plain property field in a resolver that runs its (here empty)
+ * middleware chain; on a list of balances that is most of execution. A field with no resolver
+ * of its own reads `root[name]`, exactly what graphql's default resolver does, so it gets that.
+ */
+function unwrapPlainFields(schema: GraphQLSchema): GraphQLSchema {
+  const storage = getMetadataStorage();
+  const typeNames = new Map(storage.objectTypes.map((type) => [type.target, type.name]));
+  const resolved = new Set(
+    storage.fieldResolvers.map(
+      (field) => `${typeNames.get(field.getObjectType?.() ?? Object) ?? ""}.${field.schemaName}`,
+    ),
+  );
+  const roots = new Set([schema.getQueryType(), schema.getMutationType()]);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || roots.has(type) || type.name.startsWith("__")) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (!resolved.has(`${type.name}.${field.name}`))
+        field.resolve = undefined as unknown as GraphQLFieldResolver<unknown, unknown>;
+    }
+  }
+  return schema;
+}
+
 /** Built once per process; the committed schema.graphql is `printGatewaySchema()`'s output. */
-export function buildGatewaySchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildGatewaySchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: [LinkResolver, BalanceResolver, InstitutionResolver, AccountResolver],
     validate: false,
   });
+  return unwrapPlainFields(schema);
 }
 
 export function printGatewaySchema(schema: GraphQLSchema): string {

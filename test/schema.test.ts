@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { GraphQLObjectType } from "graphql";
 import { buildGatewaySchema, printGatewaySchema } from "../src/schema.js";
 
 it("the committed schema.graphql is what the code generates (run `npm run schema` after a change)", async () => {
@@ -23,4 +24,15 @@ it("the schema keeps CONTRACT.md's operations, unions and input shapes", async (
   ]) {
     expect(printed).toContain(line);
   }
+});
+
+it("plain fields use graphql's default resolver; fields with a resolver of their own keep it", async () => {
+  const schema = await buildGatewaySchema();
+  const fields = (type: string) => (schema.getType(type) as GraphQLObjectType).getFields();
+  expect(fields("Balance").valueDate?.resolve).toBeUndefined();
+  expect(fields("Link").status?.resolve).toBeUndefined();
+  expect(fields("MfaChallenge").session?.resolve).toBeUndefined();
+  expect(fields("Account").name?.resolve).toEqual(expect.any(Function));
+  expect(fields("Institution").displayName?.resolve).toEqual(expect.any(Function));
+  expect(fields("Mutation").resumeLink?.resolve).toEqual(expect.any(Function));
 });
