@@ -29,8 +29,7 @@ function unwrapPlainFields(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || roots.has(type) || type.name.startsWith("__")) continue;
     for (const field of Object.values(type.getFields())) {
-      if (!resolved.has(`${type.name}.${field.name}`))
-        field.resolve = undefined as unknown as GraphQLFieldResolver<unknown, unknown>;
+      if (!resolved.has(`${type.name}.${field.name}`)) field.resolve = undefined;
     }
   }
   return schema;
