@@ -1,11 +1,5 @@
 import "reflect-metadata";
-import {
-  isObjectType,
-  lexicographicSortSchema,
-  printSchema,
-  type GraphQLFieldResolver,
-  type GraphQLSchema,
-} from "graphql";
+import { isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema, getMetadataStorage } from "type-graphql";
 import { AccountResolver } from "./resolvers/account.resolver.js";
 import { BalanceResolver } from "./resolvers/balance.resolver.js";
