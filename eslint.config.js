@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "coverage/", "jest.config.js", "eslint.config.js", "scripts/*.mjs", "bench/*.mjs"] },
+  { ignores: ["dist/", "coverage/", "jest.config.js", "eslint.config.js", "scripts/*.mjs", "bench/*.mjs", "src/client/generated.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
