@@ -29,7 +29,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["scripts/**", "src/index.ts", "src/sandbox/main.ts", "src/emit-schema.ts"],
+    files: ["scripts/**", "src/index.ts", "src/sandbox/main.ts", "src/emit-schema.ts", "src/demo/**"],
     rules: { "no-console": "off" },
   },
 );

@@ -22,16 +22,19 @@ export function runNode(
   script: string,
   env: Record<string, string> = {},
   args: string[] = [],
+  /** Written to its standard input, then closed; none when undefined. */
+  stdin?: string,
 ): Started {
   const child = spawn(process.execPath, [script, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
+  if (stdin !== undefined) child.stdin?.end(stdin);
   const stdout: string[] = [];
   const stderr: string[] = [];
-  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
+  child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
   const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { child, stdout, stderr, exit };
 }

@@ -1,0 +1,197 @@
+/** `npm run demo`: the whole MFA journey in a terminal, through the typed client. */
+import "reflect-metadata";
+import { parseArgs } from "node:util";
+import type { Writable } from "node:stream";
+import { BelvoGatewayClient, GatewayError, type Challenge } from "../client/index.js";
+import { createLogger } from "../logger.js";
+import { startSandbox } from "../sandbox/server.js";
+import { createGateway } from "../server.js";
+import { Prompter } from "./prompt.js";
+
+const USAGE = `Usage: npm run demo -- [options]
+
+Registers a link on an MFA institution, answers its challenges, then retrieves balances, all
+through the gateway's GraphQL. With no --url it starts the gateway and the built-in Belvo
+emulator in this process.
+
+  --url URL            a running gateway's GraphQL endpoint (e.g. http://127.0.0.1:4000/graphql)
+  --api-key KEY        the gateway's client key, when it requires one
+  --institution CODE   default heimdall_mx_retail (the emulator's MFA institutions: heimdall_*, gotham_*)
+  --username NAME      default mfa_numeric (also mfa_default, mfa_qr; user_valid needs no MFA)
+  --password SECRET    default: the emulator's password for that username
+  --token CODE         answer the next challenge with CODE (repeat it for each); otherwise you are asked
+  --help               this text
+
+In the emulator 111111 is accepted and 999999 is refused with a fresh challenge.`;
+
+const EMULATOR_PASSWORDS: Record<string, string> = {
+  mfa_default: "pass_valid",
+  mfa_numeric: "numeric_code",
+  mfa_qr: "qr_code",
+  user_valid: "pass_valid",
+};
+
+class Quit extends Error {}
+
+function options(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: "string" },
+      "api-key": { type: "string" },
+      institution: { type: "string", default: "heimdall_mx_retail" },
+      username: { type: "string", default: "mfa_numeric" },
+      password: { type: "string" },
+      token: { type: "string", multiple: true, default: [] },
+      help: { type: "boolean", default: false },
+    },
+  });
+  const password = values.password ?? EMULATOR_PASSWORDS[values.username];
+  if (!values.help && password === undefined)
+    throw new Quit(`--password is needed for the username ${values.username}.`);
+  return { ...values, password: password ?? "" };
+}
+
+async function startLocal() {
+  const sandbox = await startSandbox();
+  const logger = createLogger("silent", false);
+  const gateway = await createGateway({
+    upstream: { url: sandbox.url, secretId: "demo", secretPassword: "demo" },
+    timeoutMs: 30_000,
+    apiKeys: null,
+    production: false,
+    logger,
+  });
+  const url = await gateway.listen(0, "127.0.0.1");
+  return {
+    url: `${url}/graphql`,
+    stop: async () => {
+      await gateway.close();
+      await sandbox.close();
+    },
+  };
+}
+
+/** Shows a challenge, asks for its token (none when the user confirms elsewhere), and answers it. */
+async function answer<T extends { __typename: string }>(
+  first: Challenge,
+  out: Writable,
+  prompter: Prompter,
+  resume: (session: string, token: string | undefined) => Promise<T | Challenge>,
+): Promise<Exclude<T, Challenge>> {
+  let challenge = first;
+  for (;;) {
+    const data = challenge.tokenGenerationData;
+    out.write(`\nThe bank asks for a second factor (${data?.type ?? "token"}).\n`);
+    if (data?.instructions) out.write(`  ${data.instructions}\n`);
+    if (data?.value)
+      out.write(`  ${data.type === "qr" ? "QR payload" : "Challenge code"}: ${data.value}\n`);
+    let token: string | undefined;
+    if (data?.expectsUserInput === false) {
+      out.write("  Approve it in the bank's app; no code to type.\n");
+      await prompter.confirm("  Press Enter once approved. ");
+    } else {
+      const typed = await prompter.ask("  Token: ");
+      if (typed === null) throw new Quit("No token given (input ended).");
+      token = typed.trim();
+    }
+    const result = await resume(challenge.session, token);
+    if (result.__typename !== "MfaChallenge") return result as Exclude<T, Challenge>;
+    out.write("  That token was refused; the bank sent a fresh challenge.\n");
+    challenge = result as Challenge;
+  }
+}
+
+export async function runDemo(
+  argv: string[],
+  out: Writable,
+  input: NodeJS.ReadStream,
+  terminal: NodeJS.WriteStream,
+): Promise<number> {
+  let config;
+  try {
+    config = options(argv);
+  } catch (error) {
+    out.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (config.help) {
+    out.write(`${USAGE}\n`);
+    return 0;
+  }
+  const local = config.url ? undefined : await startLocal();
+  const url = config.url ?? local!.url;
+  const client = new BelvoGatewayClient(url, { apiKey: config["api-key"] });
+  const prompter = new Prompter(input, terminal, [...config.token]);
+  try {
+    out.write(
+      `Gateway: ${url}${local ? " (started here, with the built-in Belvo emulator)" : ""}\n`,
+    );
+    out.write(`Registering ${config.username} at ${config.institution}…\n`);
+    const registered = await client.registerLink({
+      institution: config.institution,
+      username: config.username,
+      password: config.password,
+    });
+    const link =
+      registered.__typename === "Link"
+        ? registered
+        : await answer(registered, out, prompter, (session, token) =>
+            client.resumeLink({ session, link: registered.link, token }),
+          );
+    out.write(
+      `\nLink ${link.id} is ${link.status} (${link.institution.displayName ?? link.institution.name}).\n`,
+    );
+
+    const today = new Date();
+    const dateTo = today.toISOString().slice(0, 10);
+    const dateFrom = new Date(today.getTime() - 2 * 86_400_000).toISOString().slice(0, 10);
+    out.write(`\nRetrieving balances from ${dateFrom} to ${dateTo}…\n`);
+    const retrieval = await client.retrieveBalances({ link: link.id, dateFrom, dateTo });
+    const list =
+      retrieval.__typename === "BalanceList"
+        ? retrieval
+        : await answer(retrieval, out, prompter, (session, token) =>
+            client.resumeBalances({ session, link: link.id, token }),
+          );
+    out.write(
+      `\n${"date".padEnd(12)}${"account".padEnd(22)}${"category".padEnd(20)}${"currency".padEnd(10)}${"balance".padStart(14)}\n`,
+    );
+    for (const balance of list.balances) {
+      out.write(
+        `${(balance.valueDate ?? "").padEnd(12)}${(balance.account.name ?? "").padEnd(22)}${(balance.account.category ?? "").padEnd(20)}${(balance.account.currency ?? "").padEnd(10)}${(balance.balance ?? "").padStart(14)}\n`,
+      );
+    }
+    out.write(`\n${list.balances.length} balances${list.saved ? ", stored by Belvo" : ""}.\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof GatewayError) {
+      out.write(
+        `\nThe gateway answered ${error.code}: ${error.message}${error.retryAfter ? ` (retry in ${error.retryAfter} s)` : ""}\n`,
+      );
+      return 1;
+    }
+    if (error instanceof Quit) {
+      out.write(`\n${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    prompter.close();
+    await local?.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  // `npm run demo | head` closes the pipe early: that is the reader's choice, not a failure.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+  process.exitCode = await runDemo(
+    process.argv.slice(2),
+    process.stdout,
+    process.stdin,
+    process.stdout,
+  );
+}

@@ -1,0 +1,107 @@
+/** `npm run demo`, driven as a script and through its prompt (piped standard input). */
+import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
+import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { buildOnce, runNode } from "./helpers/process.js";
+
+beforeAll(() => buildOnce(), 120_000);
+
+async function demo(args: string[], stdin?: string) {
+  const run = runNode("dist/demo/cli.js", {}, args, stdin);
+  const code = await run.exit;
+  return { code, out: run.stdout.join(""), err: run.stderr.join("") };
+}
+
+it("--help explains the flags", async () => {
+  const { code, out } = await demo(["--help"]);
+  expect(code).toBe(0);
+  for (const flag of [
+    "--url",
+    "--api-key",
+    "--institution",
+    "--username",
+    "--password",
+    "--token",
+    "--help",
+  ])
+    expect(out).toContain(flag);
+});
+
+it("with --token: a wrong token, a fresh challenge, the right one, the link and a balances table", async () => {
+  const { code, out } = await demo(["--token", "999999", "--token", "111111", "--token", "111111"]);
+  expect(code).toBe(0);
+  expect(out).toContain("(started here, with the built-in Belvo emulator)");
+  expect(out).toMatch(/Challenge code: \d{6}/);
+  expect(out).toContain("That token was refused; the bank sent a fresh challenge.");
+  expect(out).toMatch(/Link [0-9a-f-]{36} is VALID \(Heimdall Mexico\)\./);
+  expect(out).toMatch(/date {8}account {15}category {12}currency {9}balance/);
+  expect(out).toMatch(
+    /\d{4}-\d{2}-\d{2} {2}Cuenta Corriente +CHECKING_ACCOUNT +MXN +\d+(\.\d+)?\n/,
+  );
+  expect(out).toMatch(/\n15 balances, stored by Belvo\.\n$/);
+  expect(out).not.toContain("999999");
+});
+
+it("through its prompt: tokens typed on standard input, never echoed", async () => {
+  const { code, out } = await demo([], "999999\n111111\n111111\n");
+  expect(code).toBe(0);
+  expect(out.match(/ {2}Token: \n/g)).toHaveLength(3);
+  expect(out).toContain("That token was refused");
+  expect(out).toContain("15 balances");
+  expect(out).not.toContain("111111");
+});
+
+it("an input-less QR challenge goes on without a token", async () => {
+  const { code, out } = await demo(["--username", "mfa_qr", "--institution", "gotham_co_business"]);
+  expect(code).toBe(0);
+  expect(out).toMatch(/QR payload: belvo-sandbox:\/\/approve\?session=[0-9a-f]{32}/);
+  expect(out).not.toContain("Token:");
+  expect(out).toContain("(Gotham Business Colombia)");
+  expect(out).toMatch(/COP +\d/);
+});
+
+it("says why it stops when the input ends before a token", async () => {
+  const { code, out } = await demo([], "");
+  expect(code).toBe(1);
+  expect(out).toMatch(/No token given \(input ended\)\.\n$/);
+});
+
+describe("against a running gateway (--url, --api-key)", () => {
+  let sandbox: Sandbox;
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    gateway = await startGateway(sandbox.url, { apiKeys: ["demo-test-key-0000000001"] });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await sandbox.close();
+  });
+
+  it("uses it, with the key", async () => {
+    const { code, out } = await demo([
+      "--url",
+      `${gateway.url}/graphql`,
+      "--api-key",
+      "demo-test-key-0000000001",
+      "--username",
+      "user_valid",
+      "--institution",
+      "erebor_br_retail",
+    ]);
+    expect(code).toBe(0);
+    expect(out).toContain(`Gateway: ${gateway.url}/graphql\n`);
+    expect(out).not.toContain("bank asks");
+    expect(out).toMatch(/BRL +\d/);
+  });
+
+  it("reports the gateway's error code, e.g. a missing key", async () => {
+    const { code, out } = await demo([
+      "--url",
+      `${gateway.url}/graphql`,
+      "--username",
+      "user_valid",
+    ]);
+    expect(code).toBe(1);
+    expect(out).toContain("The gateway answered UNAUTHENTICATED: Send a valid gateway API key");
+  });
+});
