@@ -3,9 +3,7 @@ import "reflect-metadata";
 import { parseArgs } from "node:util";
 import type { Writable } from "node:stream";
 import { BelvoGatewayClient, GatewayError, type Challenge } from "../client/index.js";
-import { createLogger } from "../logger.js";
-import { startSandbox } from "../sandbox/server.js";
-import { createGateway } from "../server.js";
+import { startLocalGateway } from "./local.js";
 import { Prompter } from "./prompt.js";
 
 const USAGE = `Usage: npm run demo -- [options]
@@ -50,26 +48,6 @@ function options(argv: string[]) {
   if (!values.help && password === undefined)
     throw new Quit(`--password is needed for the username ${values.username}.`);
   return { ...values, password: password ?? "" };
-}
-
-async function startLocal() {
-  const sandbox = await startSandbox();
-  const logger = createLogger("silent", false);
-  const gateway = await createGateway({
-    upstream: { url: sandbox.url, secretId: "demo", secretPassword: "demo" },
-    timeoutMs: 30_000,
-    apiKeys: null,
-    production: false,
-    logger,
-  });
-  const url = await gateway.listen(0, "127.0.0.1");
-  return {
-    url: `${url}/graphql`,
-    stop: async () => {
-      await gateway.close();
-      await sandbox.close();
-    },
-  };
 }
 
 /** Shows a challenge, asks for its token (none when the user confirms elsewhere), and answers it. */
@@ -119,7 +97,7 @@ export async function runDemo(
     out.write(`${USAGE}\n`);
     return 0;
   }
-  const local = config.url ? undefined : await startLocal();
+  const local = config.url ? undefined : await startLocalGateway();
   const url = config.url ?? local!.url;
   const client = new BelvoGatewayClient(url, { apiKey: config["api-key"] });
   const prompter = new Prompter(input, terminal, [...config.token]);
