@@ -2,7 +2,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "coverage/", "jest.config.js", "eslint.config.js", "scripts/*.mjs", "bench/*.mjs", "src/client/generated.ts"] },
+  {
+    ignores: [
+      "dist/",
+      "coverage/",
+      "jest.config.js",
+      "eslint.config.js",
+      "scripts/*.mjs",
+      "bench/*.mjs",
+      "src/client/generated.ts",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -30,7 +40,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ["scripts/**", "src/index.ts", "src/sandbox/main.ts", "src/emit-schema.ts", "src/demo/**"],
+    files: [
+      "scripts/**",
+      "src/index.ts",
+      "src/sandbox/main.ts",
+      "src/emit-schema.ts",
+      "src/demo/**",
+    ],
     rules: { "no-console": "off" },
   },
 );

@@ -15,7 +15,9 @@ const server = createServer((req, res) => {
     const { session, token, link, saveData } = variables.input;
     const balances = query.includes("resumeBalances");
     const field = balances ? "resumeBalances" : "resumeLink";
-    const body = balances ? { session, token, link, save_data: saveData ?? true } : { session, token, link };
+    const body = balances
+      ? { session, token, link, save_data: saveData ?? true }
+      : { session, token, link };
     const answer = await pool.request({
       method: "PATCH",
       path: balances ? "/api/balances/" : "/api/links/",

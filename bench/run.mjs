@@ -13,7 +13,8 @@ const API_KEY = "bench-client-key-0123456789";
 const LINK_ID = "683005d6-f45c-4adb-b289-f1a12f50f80c";
 const INPUT = { session: "2c1a9b3e4d5f60718293a4b5c6d7e8f9", link: LINK_ID, token: "111111" };
 
-const CHALLENGE_FIELDS = "code session link expiry expiresAt tokenGenerationData { type value instructions expectsUserInput }";
+const CHALLENGE_FIELDS =
+  "code session link expiry expiresAt tokenGenerationData { type value instructions expectsUserInput }";
 const SCENARIOS = [
   {
     name: "resumeLink → Link",
@@ -39,7 +40,8 @@ const SCENARIOS = [
     target: 0.3,
     query: `mutation ResumeLink($input: ResumeLinkInput!) { resumeLink(input: $input) { __typename ... on Link { id status } ... on MfaChallenge { ${CHALLENGE_FIELDS} } } }`,
     input: { ...INPUT, token: "wrong" },
-    gateway: (data) => data.resumeLink.__typename === "MfaChallenge" && data.resumeLink.expiry === 720,
+    gateway: (data) =>
+      data.resumeLink.__typename === "MfaChallenge" && data.resumeLink.expiry === 720,
     floor: (data) => data.resumeLink[0].code === "token_required",
   },
 ];
@@ -95,7 +97,10 @@ function load(url, scenario, verify, seconds) {
         setupRequest: (request) => {
           const link = `00000000-0000-4000-8000-${(sequence++ % 2 ** 48).toString(16).padStart(12, "0")}`;
           const input = { ...scenario.input, link };
-          return { ...request, body: JSON.stringify({ query: scenario.query, variables: { input } }) };
+          return {
+            ...request,
+            body: JSON.stringify({ query: scenario.query, variables: { input } }),
+          };
         },
       },
     ],
@@ -116,7 +121,8 @@ async function measure(url, scenario, verify) {
     body: JSON.stringify({ query: scenario.query, variables: { input: scenario.input } }),
   });
   const answer = await probe.json();
-  if (!verify(answer.data)) throw new Error(`wrong answer for ${scenario.name} from ${url}: ${JSON.stringify(answer)}`);
+  if (!verify(answer.data))
+    throw new Error(`wrong answer for ${scenario.name} from ${url}: ${JSON.stringify(answer)}`);
   await load(url, scenario, verify, WARMUP_S);
   const result = await load(url, scenario, verify, DURATION_S);
   const wrong = result.mismatches + result.non2xx + result.errors + result.timeouts;
@@ -126,25 +132,40 @@ async function measure(url, scenario, verify) {
       headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
       body: JSON.stringify({ query: scenario.query, variables: { input: scenario.input } }),
     });
-    throw new Error(`${wrong} wrong answers for ${scenario.name} from ${url}; one now: ${await sample.text()}`);
+    throw new Error(
+      `${wrong} wrong answers for ${scenario.name} from ${url}; one now: ${await sample.text()}`,
+    );
   }
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+  };
 }
 
 async function main() {
-  const [upstreamPort, gatewayPort, floorPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const [upstreamPort, gatewayPort, floorPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
   const children = [
     start("bench/upstream.mjs", { PORT: String(upstreamPort) }),
-    start("dist/index.js", {
-      NODE_ENV: "production",
-      PORT: String(gatewayPort),
-      BELVO_URL: upstreamUrl,
-      BELVO_SECRET_ID: "bench",
-      BELVO_SECRET_PASSWORD: "bench",
-      GATEWAY_API_KEYS: API_KEY,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
-    }, (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean)),
+    start(
+      "dist/index.js",
+      {
+        NODE_ENV: "production",
+        PORT: String(gatewayPort),
+        BELVO_URL: upstreamUrl,
+        BELVO_SECRET_ID: "bench",
+        BELVO_SECRET_PASSWORD: "bench",
+        GATEWAY_API_KEYS: API_KEY,
+        LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+      },
+      (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean),
+    ),
     start("bench/floor.mjs", { PORT: String(floorPort), BELVO_URL: upstreamUrl }),
   ];
   const gateway = children[1];
@@ -159,26 +180,47 @@ async function main() {
       process.stderr.write("gateway… ");
       const ours = await measure(gatewayUrl, scenario, scenario.gateway);
       process.stderr.write("done\n");
-      rows.push({ scenario: scenario.name, floor, gateway: ours, ratio: ours.rps / floor.rps, target: scenario.target });
+      rows.push({
+        scenario: scenario.name,
+        floor,
+        gateway: ours,
+        ratio: ours.rps / floor.rps,
+        target: scenario.target,
+      });
     }
     const rss = memory(gateway.pid);
     const checks = [
-      ...rows.map((row) => ({ what: `${row.scenario}: throughput ≥ ${row.target} × floor`, ok: row.ratio >= row.target })),
-      ...rows.map((row) => ({ what: `${row.scenario}: gateway p99 ≤ 25 ms`, ok: row.gateway.p99 <= 25 })),
+      ...rows.map((row) => ({
+        what: `${row.scenario}: throughput ≥ ${row.target} × floor`,
+        ok: row.ratio >= row.target,
+      })),
+      ...rows.map((row) => ({
+        what: `${row.scenario}: gateway p99 ≤ 25 ms`,
+        ok: row.gateway.p99 <= 25,
+      })),
       { what: "gateway RSS after the run < 200 MB", ok: rss.now < 200 },
     ];
     const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-    console.log(`\n${machine}; ${CONNECTIONS} connections, ${DURATION_S} s measured after ${WARMUP_S} s of warm-up\n`);
-    console.log("| scenario | floor req/s | gateway req/s | ratio | gateway p50 ms | gateway p99 ms | floor p99 ms |");
+    console.log(
+      `\n${machine}; ${CONNECTIONS} connections, ${DURATION_S} s measured after ${WARMUP_S} s of warm-up\n`,
+    );
+    console.log(
+      "| scenario | floor req/s | gateway req/s | ratio | gateway p50 ms | gateway p99 ms | floor p99 ms |",
+    );
     console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (const row of rows) {
       console.log(
         `| ${row.scenario} | ${Math.round(row.floor.rps)} | ${Math.round(row.gateway.rps)} | ${row.ratio.toFixed(2)} | ${row.gateway.p50} | ${row.gateway.p99} | ${row.floor.p99} |`,
       );
     }
-    console.log(`\ngateway RSS: peak ${rss.peak.toFixed(0)} MB, after the run ${rss.now.toFixed(0)} MB\n`);
+    console.log(
+      `\ngateway RSS: peak ${rss.peak.toFixed(0)} MB, after the run ${rss.now.toFixed(0)} MB\n`,
+    );
     for (const check of checks) console.log(`${check.ok ? "PASS" : "FAIL"}  ${check.what}`);
-    writeFileSync("bench/results.json", `${JSON.stringify({ machine, connections: CONNECTIONS, durationS: DURATION_S, rows, rss, checks }, null, 2)}\n`);
+    writeFileSync(
+      "bench/results.json",
+      `${JSON.stringify({ machine, connections: CONNECTIONS, durationS: DURATION_S, rows, rss, checks }, null, 2)}\n`,
+    );
     console.log("\nwrote bench/results.json");
     process.exitCode = checks.every((check) => check.ok) ? 0 : 1;
   } finally {

@@ -45,7 +45,12 @@ const CHALLENGE = JSON.stringify([
     session: "2c1a9b3e4d5f60718293a4b5c6d7e8f9",
     expiry: 720,
     link: LINK_ID,
-    token_generation_data: { instructions: "Type the code", type: "numeric", value: "483920", expects_user_input: true },
+    token_generation_data: {
+      instructions: "Type the code",
+      type: "numeric",
+      value: "483920",
+      expects_user_input: true,
+    },
   },
 ]);
 
@@ -55,7 +60,8 @@ const server = createServer((req, res) => {
   req.on("data", (chunk) => chunks.push(chunk));
   req.on("end", () => {
     const { token } = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-    const send = (status, body) => res.writeHead(status, { "content-type": "application/json" }).end(body);
+    const send = (status, body) =>
+      res.writeHead(status, { "content-type": "application/json" }).end(body);
     if (token === "wrong") send(428, CHALLENGE);
     else if (req.url === "/api/balances/") send(201, BALANCES);
     else send(200, LINK);
