@@ -1,5 +1,5 @@
 /** A misbehaving Belvo: each fault is its mapped error, quickly, and no socket is left behind. */
-import { createServer } from "node:net";
+import { freePort } from "./helpers/system.js";
 import { FakeUpstream, type Reply } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
 import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
@@ -61,12 +61,7 @@ it.each<[string, Reply, string, number]>([
 });
 
 it("an upstream refusing connections is UPSTREAM_UNAVAILABLE at once", async () => {
-  const port = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port: free } = probe.address() as { port: number };
-      probe.close(() => resolve(free));
-    });
-  });
+  const port = await freePort();
   const refused = await startGateway(`http://127.0.0.1:${port}`, { timeoutMs: TIMEOUT_MS });
   try {
     const { body, ms } = await timed(refused.url);

@@ -3,11 +3,11 @@
  * line. The fake upstream echoes what it received, as some servers do in their error pages.
  */
 import { Writable } from "node:stream";
-import { createServer } from "node:net";
 import request from "supertest";
 import { RedisCounters } from "../src/guards/counters.js";
 import { createLogger } from "../src/logger.js";
 import { createGateway } from "../src/server.js";
+import { freePort } from "./helpers/system.js";
 import { FakeUpstream, type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
 import { LINK_ID, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
 
@@ -166,12 +166,7 @@ it("no secret reaches an answer, a header or a log line on any path", async () =
 });
 
 it("an exception inside a resolver (the counters' store is down) is masked and logged without secrets", async () => {
-  const port = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port: free } = probe.address() as { port: number };
-      probe.close(() => resolve(free));
-    });
-  });
+  const port = await freePort();
   const counters = new RedisCounters(`redis://127.0.0.1:${port}`, { connectTimeoutMs: 200 });
   const { gateway, url, logs } = await gatewayWith({ counters });
   try {

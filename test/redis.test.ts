@@ -3,34 +3,18 @@
  * loopback port) enforce one limit together. `.ci/run` installs Debian's redis-server; a machine
  * without it skips this file outside CI, and CI fails instead.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { connect, createServer } from "node:net";
+import { spawn, type ChildProcess } from "node:child_process";
+import { connect } from "node:net";
 import { RedisCounters } from "../src/guards/counters.js";
 import { challengeEntry } from "./helpers/belvo-bodies.js";
+import { freePort, installed } from "./helpers/system.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
 import { LINK_ID, RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 
-function hasRedis(): boolean {
-  try {
-    execFileSync("redis-server", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error("redis-server is missing: .ci/run must install it");
-    return false;
-  }
-}
-
-const describeWithRedis = hasRedis() ? describe : describe.skip;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+const describeWithRedis = installed("redis-server", "the shared counters' test")
+  ? describe
+  : describe.skip;
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {

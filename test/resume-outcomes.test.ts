@@ -1,5 +1,4 @@
 /** Every row of CONTRACT.md section 4, for both mutations, against a recording fake upstream. */
-import { createServer } from "node:net";
 import {
   BALANCES_TEXT,
   LINK_BODY,
@@ -7,6 +6,7 @@ import {
   challengeEntry,
   errorList,
 } from "./helpers/belvo-bodies.js";
+import { freePort } from "./helpers/system.js";
 import { FakeUpstream, type Reply } from "./helpers/fake-upstream.js";
 import { BASIC_AUTH, startGateway, type TestGateway } from "./helpers/gateway.js";
 import {
@@ -546,12 +546,7 @@ describe("success members", () => {
 
 describe("an upstream that refuses connections", () => {
   it.each(MUTATIONS)("$field is UPSTREAM_UNAVAILABLE", async ({ field, document }) => {
-    const closedPort = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, "127.0.0.1", () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => resolve(port));
-      });
-    });
+    const closedPort = await freePort();
     const unreachable = await startGateway(`http://127.0.0.1:${closedPort}`);
     try {
       const { body } = await postGraphQL(unreachable.url, document, {

@@ -3,27 +3,19 @@
  * playwright-core, a fresh empty profile each launch). `.ci/run` installs chromium; without it this file is skipped outside CI.
  * The balances screen is kept as test-artifacts/balances.png.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startWebDemo, type WebDemo } from "../src/demo/web.js";
 import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
 import { ManualClock } from "../src/sandbox/state.js";
+import { installed } from "./helpers/system.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 
-function hasChromium(): boolean {
-  try {
-    execFileSync(CHROMIUM, ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error("chromium is missing: .ci/run must install it");
-    return false;
-  }
-}
-
-const describeInBrowser = hasChromium() ? describe : describe.skip;
+const describeInBrowser = installed(CHROMIUM, "the reference page's browser test")
+  ? describe
+  : describe.skip;
 
 describeInBrowser("the reference MFA page", () => {
   let browser: Browser;

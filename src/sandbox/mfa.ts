@@ -2,8 +2,8 @@
 import type { MfaKind, MfaSession } from "./state.js";
 import { SESSION_EXPIRY_SECONDS } from "./state.js";
 
+/** Accepted; any other token (the docs use 999999) is refused with a fresh challenge. */
 export const GOOD_TOKEN = "111111";
-export const WRONG_TOKEN = "999999";
 
 /** Username/password pairs that answer 428 on an MFA institution. */
 export const MFA_LOGINS: Record<string, { password: string; mfa: MfaKind }> = {

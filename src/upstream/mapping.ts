@@ -51,7 +51,7 @@ function date(object: JsonObject, key: string): string | null {
 }
 
 /** An exact decimal string; exponent notation is expanded digit by digit, never through a float. */
-export function decimal(object: JsonObject, key: string): string | null {
+function decimal(object: JsonObject, key: string): string | null {
   const raw = optionalString(object, key);
   if (raw === null || PLAIN_DECIMAL.test(raw)) return raw;
   const match = EXPONENT_DECIMAL.exec(raw);
