@@ -174,7 +174,8 @@ async function main() {
   try {
     await Promise.all([waitFor(`${gatewayUrl}/health`), waitFor(`${floorUrl}/`)]);
     const rows = [];
-    for (const scenario of SCENARIOS) {
+    const only = process.env.BENCH_ONLY;
+    for (const scenario of SCENARIOS.filter((candidate) => !only || candidate.name.startsWith(only))) {
       process.stderr.write(`${scenario.name}: floor… `);
       const floor = await measure(floorUrl, scenario, scenario.floor);
       process.stderr.write("gateway… ");

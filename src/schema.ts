@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema, getMetadataStorage } from "type-graphql";
-import { AccountResolver } from "./resolvers/account.resolver.js";
+import { AccountResolver, serveEmbeddedAccountFields } from "./resolvers/account.resolver.js";
 import { BalanceResolver } from "./resolvers/balance.resolver.js";
 import { InstitutionResolver } from "./resolvers/institution.resolver.js";
 import { LinkResolver } from "./resolvers/link.resolver.js";
@@ -35,6 +35,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
     resolvers: [LinkResolver, BalanceResolver, InstitutionResolver, AccountResolver],
     validate: false,
   });
+  serveEmbeddedAccountFields(schema);
   return unwrapPlainFields(schema);
 }
 

@@ -1,3 +1,4 @@
+import type { GraphQLObjectType, GraphQLSchema } from "graphql";
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { Context } from "../context.js";
 import { Account, type AccountData } from "../types/account.type.js";
@@ -97,5 +98,36 @@ export class AccountResolver {
     return map(field(root, "linkId", context), (id) =>
       id === null ? null : context.loaders.link.load(id),
     );
+  }
+}
+
+const ACCOUNT_DATA_KEYS: Partial<Record<string, keyof AccountData>> = {
+  name: "name",
+  category: "category",
+  currency: "currency",
+  number: "number",
+  type: "type",
+  balanceType: "balanceType",
+  currentBalance: "currentBalance",
+  availableBalance: "availableBalance",
+  publicIdentificationName: "publicIdentificationName",
+  publicIdentificationValue: "publicIdentificationValue",
+};
+
+/**
+ * Serves an embedded scalar field straight from the account, ahead of type-graphql's resolver
+ * (which decodes parameters and runs middlewares for every field of every balance); a field
+ * Belvo left out still goes through the resolver above, and so through the loader.
+ */
+export function serveEmbeddedAccountFields(schema: GraphQLSchema): void {
+  const fields = (schema.getType("Account") as GraphQLObjectType).getFields();
+  for (const [fieldName, key] of Object.entries(ACCOUNT_DATA_KEYS)) {
+    const field = fields[fieldName];
+    const resolve = field?.resolve;
+    if (!field || !resolve || !key) continue;
+    field.resolve = (root: Account, args, context, info) => {
+      const embedded = root.data[key];
+      return embedded !== undefined ? embedded : resolve(root, args, context, info);
+    };
   }
 }
