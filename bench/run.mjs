@@ -175,7 +175,9 @@ async function main() {
     await Promise.all([waitFor(`${gatewayUrl}/health`), waitFor(`${floorUrl}/`)]);
     const rows = [];
     const only = process.env.BENCH_ONLY;
-    for (const scenario of SCENARIOS.filter((candidate) => !only || candidate.name.startsWith(only))) {
+    for (const scenario of SCENARIOS.filter(
+      (candidate) => !only || candidate.name.startsWith(only),
+    )) {
       process.stderr.write(`${scenario.name}: floor… `);
       const floor = await measure(floorUrl, scenario, scenario.floor);
       process.stderr.write("gateway… ");
