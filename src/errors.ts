@@ -1,6 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
-import type { Logger } from "pino";
 
 /** Every `extensions.code` the gateway itself produces. */
 export const ErrorCode = {
@@ -85,30 +84,37 @@ export function scrubVariableMessage(message: string): string {
 }
 
 /**
- * Apollo's `formatError`: our own errors and GraphQL's request errors pass (scrubbed of
- * values); anything else is logged and masked. This function must not throw.
+ * True for an error that is not one of ours nor a GraphQL request error: a bug or a failure
+ * inside the gateway. Such an error is masked in the answer and logged in full.
  */
-export function createFormatError(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    if (original instanceof GatewayError) {
-      return { message: original.message, path: formatted.path, extensions: original.extensions };
-    }
-    if (
-      original instanceof GraphQLError &&
-      formatted.extensions?.code !== ErrorCode.InternalServerError
-    ) {
-      const { stacktrace: _ignored, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, message: scrubVariableMessage(formatted.message), extensions };
-    }
-    logger.error(
-      { err: original, path: formatted.path },
-      "unexpected error while executing an operation",
-    );
-    return {
-      message: "Internal server error",
-      path: formatted.path,
-      extensions: { code: ErrorCode.InternalServerError },
-    };
+export function isUnexpected(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  if (original instanceof GatewayError) return false;
+  if (!(original instanceof GraphQLError)) return true;
+  const code = original.extensions?.code;
+  return code === undefined || code === ErrorCode.InternalServerError;
+}
+
+/**
+ * Apollo's `formatError`: our own errors and GraphQL's request errors pass (variable values
+ * scrubbed); anything unexpected is masked (the observability plugin logs it, with the request
+ * id). This function must not throw.
+ */
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof GatewayError) {
+    return { message: original.message, path: formatted.path, extensions: original.extensions };
+  }
+  if (!isUnexpected(error) && formatted.extensions?.code !== ErrorCode.InternalServerError) {
+    const { stacktrace: _ignored, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, message: scrubVariableMessage(formatted.message), extensions };
+  }
+  return {
+    message: "Internal server error",
+    path: formatted.path,
+    extensions: { code: ErrorCode.InternalServerError },
   };
 }

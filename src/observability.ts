@@ -1,21 +1,30 @@
 import type { ApolloServerPlugin } from "@apollo/server";
+import { unwrapResolverError } from "@apollo/server/errors";
+import { isUnexpected } from "./errors.js";
 import { Kind, type OperationDefinitionNode } from "graphql";
 import type { Context } from "./context.js";
 import type { GatewayMetrics } from "./metrics.js";
 
+/** Apollo keeps parsed documents, so an operation node is seen again and again. */
+const ROOT_FIELDS = new WeakMap<OperationDefinitionNode, string>();
+
 /** The operation's root fields, e.g. `resumeLink`: bounded by the schema, unlike client names. */
 function rootFields(operation: OperationDefinitionNode | undefined): string {
   if (!operation) return "invalid";
+  const known = ROOT_FIELDS.get(operation);
+  if (known !== undefined) return known;
   const names = new Set<string>();
   for (const selection of operation.selectionSet.selections) {
     names.add(selection.kind === Kind.FIELD ? selection.name.value : "fragment");
   }
-  return [...names].sort().join(",");
+  const fields = [...names].sort().join(",");
+  ROOT_FIELDS.set(operation, fields);
+  return fields;
 }
 
 /**
- * One log line per operation (request id, name, root fields, duration, outcome), the operation
- * metrics, and `extensions.requestId` on every error.
+ * One log line per operation (request id, name, root fields, duration, outcome), one per
+ * unexpected error, the operation metrics, and `extensions.requestId` on every error.
  */
 export function observabilityPlugin(metrics: GatewayMetrics): ApolloServerPlugin<Context> {
   return {
@@ -23,6 +32,17 @@ export function observabilityPlugin(metrics: GatewayMetrics): ApolloServerPlugin
       const started = performance.now();
       metrics.inFlight.inc();
       return Promise.resolve({
+        didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            if (isUnexpected(error)) {
+              contextValue.logger.error(
+                { err: unwrapResolverError(error), path: error.path },
+                "unexpected error while executing an operation",
+              );
+            }
+          }
+          return Promise.resolve();
+        },
         willSendResponse({ response, operationName, operation }) {
           metrics.inFlight.dec();
           const seconds = (performance.now() - started) / 1000;

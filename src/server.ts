@@ -11,7 +11,7 @@ import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { Context } from "./context.js";
 import { DEFAULT_LIMITS, type Limits } from "./config.js";
-import { ErrorCode, createFormatError } from "./errors.js";
+import { ErrorCode, formatError } from "./errors.js";
 import { AttemptGuard } from "./guards/attempts.js";
 import { applyCors, type CorsOrigins } from "./guards/cors.js";
 import { MemoryCounters, type Counters } from "./guards/counters.js";
@@ -107,7 +107,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const apollo = new ApolloServer<Context>({
     schema: options.schema ?? (await buildGatewaySchema()),
-    formatError: createFormatError(logger),
+    formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
