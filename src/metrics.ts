@@ -36,6 +36,34 @@ export class GatewayMetrics {
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
+
+  /** Label children, kept: prom-client would hash the labels on every sample otherwise. */
+  private readonly counters = new Map<string, { inc(): void }>();
+  private readonly timers = new Map<string, { observe(value: number): void }>();
+
+  /** One operation answered; both labels come from small, schema-bound sets. */
+  recordOperation(operation: string, outcome: string, seconds: number): void {
+    const key = `${operation}\u0000${outcome}`;
+    let counter = this.counters.get(key);
+    if (!counter) this.counters.set(key, (counter = this.operations.labels(operation, outcome)));
+    counter.inc();
+    this.time(`op\u0000${operation}`, () => this.operationDuration.labels(operation), seconds);
+  }
+
+  recordUpstream(endpoint: string, status: number | null, seconds: number): void {
+    const code = String(status ?? 0);
+    this.time(
+      `up\u0000${endpoint}\u0000${code}`,
+      () => this.upstreamDuration.labels(endpoint, code),
+      seconds,
+    );
+  }
+
+  private time(key: string, make: () => { observe(value: number): void }, seconds: number): void {
+    let timer = this.timers.get(key);
+    if (!timer) this.timers.set(key, (timer = make()));
+    timer.observe(seconds);
+  }
 }
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

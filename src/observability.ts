@@ -56,8 +56,7 @@ export function observabilityPlugin(metrics: GatewayMetrics): ApolloServerPlugin
           const code = result?.errors?.[0]?.extensions?.code;
           const outcome = typeof code === "string" ? code : "OK";
           const fields = rootFields(operation);
-          metrics.operations.inc({ operation: fields, outcome });
-          metrics.operationDuration.observe({ operation: fields }, seconds);
+          metrics.recordOperation(fields, outcome, seconds);
           contextValue.logger.info(
             {
               operation: {

@@ -58,10 +58,7 @@ const BELVO_REQUEST_ID = /"request_id"\s*:\s*"([0-9a-f]{32})"/;
 /** One log line and one histogram sample per Belvo call. Never logs a body. */
 function observer(logger: Logger, metrics: GatewayMetrics | undefined) {
   return ({ method, path, status, durationMs, text, failure }: UpstreamCall) => {
-    metrics?.upstreamDuration.observe(
-      { endpoint: endpointLabel(method, path), status: String(status ?? 0) },
-      durationMs / 1000,
-    );
+    metrics?.recordUpstream(endpointLabel(method, path), status, durationMs / 1000);
     const belvoRequestId = (text && BELVO_REQUEST_ID.exec(text)?.[1]) ?? null;
     logger.info(
       {
