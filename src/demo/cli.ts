@@ -50,14 +50,18 @@ function options(argv: string[]) {
   return { ...values, password: password ?? "" };
 }
 
-/** Shows a challenge, asks for its token (none when the user confirms elsewhere), and answers it. */
-async function answer<T extends { __typename: string }>(
-  first: Challenge,
+/**
+ * Until the step succeeds: shows the challenge, asks for its token (none when the user confirms
+ * elsewhere), and answers it.
+ */
+async function complete<T extends { __typename: string }>(
+  first: T | Challenge,
   out: Writable,
   prompter: Prompter,
-  resume: (session: string, token: string | undefined) => Promise<T | Challenge>,
+  resume: (challenge: Challenge, token: string | undefined) => Promise<T | Challenge>,
 ): Promise<Exclude<T, Challenge>> {
-  let challenge = first;
+  if (first.__typename !== "MfaChallenge") return first as Exclude<T, Challenge>;
+  let challenge = first as Challenge;
   for (;;) {
     const data = challenge.tokenGenerationData;
     out.write(`\nThe bank asks for a second factor (${data?.type ?? "token"}).\n`);
@@ -73,7 +77,7 @@ async function answer<T extends { __typename: string }>(
       if (typed === null) throw new Quit("No token given (input ended).");
       token = typed.trim();
     }
-    const result = await resume(challenge.session, token);
+    const result = await resume(challenge, token);
     if (result.__typename !== "MfaChallenge") return result as Exclude<T, Challenge>;
     out.write("  That token was refused; the bank sent a fresh challenge.\n");
     challenge = result as Challenge;
@@ -111,12 +115,9 @@ export async function runDemo(
       username: config.username,
       password: config.password,
     });
-    const link =
-      registered.__typename === "Link"
-        ? registered
-        : await answer(registered, out, prompter, (session, token) =>
-            client.resumeLink({ session, link: registered.link, token }),
-          );
+    const link = await complete(registered, out, prompter, ({ session, link }, token) =>
+      client.resumeLink({ session, link, token }),
+    );
     out.write(
       `\nLink ${link.id} is ${link.status} (${link.institution.displayName ?? link.institution.name}).\n`,
     );
@@ -126,12 +127,9 @@ export async function runDemo(
     const dateFrom = new Date(today.getTime() - 2 * 86_400_000).toISOString().slice(0, 10);
     out.write(`\nRetrieving balances from ${dateFrom} to ${dateTo}…\n`);
     const retrieval = await client.retrieveBalances({ link: link.id, dateFrom, dateTo });
-    const list =
-      retrieval.__typename === "BalanceList"
-        ? retrieval
-        : await answer(retrieval, out, prompter, (session, token) =>
-            client.resumeBalances({ session, link: link.id, token }),
-          );
+    const list = await complete(retrieval, out, prompter, ({ session, link }, token) =>
+      client.resumeBalances({ session, link, token }),
+    );
     out.write(
       `\n${"date".padEnd(12)}${"account".padEnd(22)}${"category".padEnd(20)}${"currency".padEnd(10)}${"balance".padStart(14)}\n`,
     );
