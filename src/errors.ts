@@ -69,7 +69,7 @@ const INVALID_VARIABLE =
 const VALUE_FREE_REASON =
   /^(?:Field "\w+" (?:of required type "[\w[\]!]+" was not provided|is not defined by type "\w+")(?:\. Did you mean [^?]*\?)?\.|Expected type "\w+" to be an object\.|(?:DateTime|Date|Decimal) must be [\w\s(),"-.]*)$/;
 
-export function scrubVariableMessage(message: string): string {
+function scrubVariableMessage(message: string): string {
   const match = INVALID_VARIABLE.exec(message);
   if (!match) return message;
   const [, variable, path, reason = ""] = match;

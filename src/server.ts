@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, HeaderMap } from "@apollo/server";
 import {
@@ -56,8 +56,6 @@ export interface GatewayOptions {
 }
 
 export interface Gateway {
-  server: Server;
-  metrics: GatewayMetrics;
   listen(port: number, host: string): Promise<string>;
   /**
    * Stops taking requests and reports not-ready, lets the ones in flight finish for up to
@@ -351,8 +349,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   }
 
   return {
-    server,
-    metrics,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         server.once("error", reject);

@@ -101,18 +101,19 @@ export class AccountResolver {
   }
 }
 
-const ACCOUNT_DATA_KEYS: Partial<Record<string, keyof AccountData>> = {
-  name: "name",
-  category: "category",
-  currency: "currency",
-  number: "number",
-  type: "type",
-  balanceType: "balanceType",
-  currentBalance: "currentBalance",
-  availableBalance: "availableBalance",
-  publicIdentificationName: "publicIdentificationName",
-  publicIdentificationValue: "publicIdentificationValue",
-};
+/** Scalar fields whose schema name is their key in AccountData. */
+const EMBEDDED_SCALARS = [
+  "name",
+  "category",
+  "currency",
+  "number",
+  "type",
+  "balanceType",
+  "currentBalance",
+  "availableBalance",
+  "publicIdentificationName",
+  "publicIdentificationValue",
+] as const satisfies readonly (keyof AccountData)[];
 
 /**
  * Serves an embedded scalar field straight from the account, ahead of type-graphql's resolver
@@ -121,10 +122,10 @@ const ACCOUNT_DATA_KEYS: Partial<Record<string, keyof AccountData>> = {
  */
 export function serveEmbeddedAccountFields(schema: GraphQLSchema): void {
   const fields = (schema.getType("Account") as GraphQLObjectType).getFields();
-  for (const [fieldName, key] of Object.entries(ACCOUNT_DATA_KEYS)) {
-    const field = fields[fieldName];
+  for (const key of EMBEDDED_SCALARS) {
+    const field = fields[key];
     const resolve = field?.resolve;
-    if (!field || !resolve || !key) continue;
+    if (!field || !resolve) continue;
     field.resolve = (root: Account, args, context, info) => {
       const embedded = root.data[key];
       return embedded !== undefined ? embedded : resolve(root, args, context, info);

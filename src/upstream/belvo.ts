@@ -91,24 +91,12 @@ interface Shared {
 }
 
 export class BelvoClient {
-  private readonly http: BelvoHttp;
-  private readonly origin: string;
-  private readonly prefix: string;
-  private readonly now: () => Date;
-  private readonly keys: readonly string[];
   private readonly observe: (call: UpstreamCall) => void;
 
   private constructor(
     private readonly shared: Shared,
     logger: Logger,
   ) {
-    ({
-      http: this.http,
-      origin: this.origin,
-      prefix: this.prefix,
-      now: this.now,
-      keys: this.keys,
-    } = shared);
     this.observe = observer(logger, shared.metrics);
   }
 
@@ -197,12 +185,12 @@ export class BelvoClient {
 
   /** GET /api/links/{id}/; null when Belvo answers 404. */
   async getLink(id: string): Promise<Link | null> {
-    const raw = await this.http.read(
-      `${this.prefix}/api/links/${encodeURIComponent(id)}/`,
+    const raw = await this.shared.http.read(
+      `${this.shared.prefix}/api/links/${encodeURIComponent(id)}/`,
       this.observe,
     );
     if (raw.status === 404) return null;
-    return interpretAnswer(this.answer(raw), toLink, this.keys);
+    return interpretAnswer(this.answer(raw), toLink, this.shared.keys);
   }
 
   institutions(countryCode: string | null): Promise<InstitutionDetails[]> {
@@ -237,7 +225,7 @@ export class BelvoClient {
   }
 
   close(): Promise<void> {
-    return this.http.close();
+    return this.shared.http.close();
   }
 
   private answer(raw: RawAnswer, decimalKeys: readonly string[] = []): Answer {
@@ -252,11 +240,11 @@ export class BelvoClient {
     decimalKeys: readonly string[],
     toSuccess: (body: Json, status: number) => T,
   ): Promise<T | MfaChallenge> {
-    const raw = await this.http.write(method, this.prefix + path, body, this.observe);
+    const raw = await this.shared.http.write(method, this.shared.prefix + path, body, this.observe);
     const sent = secrets.filter((secret): secret is string => Boolean(secret));
-    return interpretMfaAnswer(this.answer(raw, decimalKeys), toSuccess, this.now(), [
+    return interpretMfaAnswer(this.answer(raw, decimalKeys), toSuccess, this.shared.now(), [
       ...sent,
-      ...this.keys,
+      ...this.shared.keys,
     ]);
   }
 
@@ -267,12 +255,12 @@ export class BelvoClient {
     toItem: (item: Json) => T,
   ): Promise<T[]> {
     const items: T[] = [];
-    let path: string | null = this.prefix + firstPath;
+    let path: string | null = this.shared.prefix + firstPath;
     while (path !== null) {
       const page: { results: Json[]; next: string | null } = interpretAnswer(
-        this.answer(await this.http.read(path, this.observe), decimalKeys),
+        this.answer(await this.shared.http.read(path, this.observe), decimalKeys),
         toPage,
-        this.keys,
+        this.shared.keys,
       );
       items.push(...page.results.map(toItem));
       path = page.next === null ? null : this.samePath(page.next);
@@ -282,8 +270,8 @@ export class BelvoClient {
 
   /** A `next` link must stay on the configured host: the Basic credentials go wherever it points. */
   private samePath(next: string): string {
-    const url = new URL(next, this.origin);
-    if (url.origin !== this.origin) {
+    const url = new URL(next, this.shared.origin);
+    if (url.origin !== this.shared.origin) {
       throw new UpstreamError(
         "Belvo's list pointed to another host; the gateway did not follow it.",
         ErrorCode.UpstreamError,
