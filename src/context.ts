@@ -1,6 +1,6 @@
-import type { Logger } from "pino";
 import type { AttemptGuard } from "./guards/attempts.js";
 import type { Loaders } from "./loaders.js";
+import type { Log } from "./logger.js";
 import type { BelvoClient } from "./upstream/belvo.js";
 
 /** Built fresh for every GraphQL request. */
@@ -11,7 +11,7 @@ export interface Context {
   attempts: AttemptGuard;
   loaders: Loaders;
   /** Carries the request id on every line. */
-  logger: Logger;
+  logger: Log;
   /** The gateway's clock (tests pin it). */
   now: () => Date;
 }

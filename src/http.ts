@@ -23,12 +23,12 @@ export function errorBody(
   return { errors: [{ message, extensions: { code, ...extensions, requestId } }] };
 }
 
-export function sha256(value: string): Buffer {
+function sha256(value: string): Buffer {
   return createHash("sha256").update(value).digest();
 }
 
 /** The bearer token of an Authorization header, if it has one. */
-export function bearerToken(header: string | undefined): string | undefined {
+function bearerToken(header: string | undefined): string | undefined {
   return /^Bearer (\S+)$/i.exec(header ?? "")?.[1];
 }
 
@@ -59,19 +59,22 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
 }
 
 /**
- * A checker for `Authorization: Bearer <key>` against `keys` (null: anything passes). Compares
- * digests in constant time, and every known key each time, so timing tells nothing of a key.
+ * A matcher for `Authorization: Bearer <key>` against `keys`: the matched key's label (a prefix
+ * of its digest, never the key), or null. Compares digests in constant time, and every key each
+ * time, so timing tells nothing of a key; one digest per request.
  */
-export function bearerChecker(
-  keys: readonly string[] | null,
-): (header: string | undefined) => boolean {
-  if (keys === null) return () => true;
-  const known = keys.map(sha256);
+export function bearerKeys(keys: readonly string[]): (header: string | undefined) => string | null {
+  const known = keys.map((key) => {
+    const digest = sha256(key);
+    return { digest, label: `key:${digest.toString("hex").slice(0, 32)}` };
+  });
   return (header) => {
     const presented = bearerToken(header);
-    if (!presented) return false;
+    if (!presented) return null;
     const candidate = sha256(presented);
-    return known.reduce((found, key) => timingSafeEqual(key, candidate) || found, false);
+    let label: string | null = null;
+    for (const key of known) if (timingSafeEqual(key.digest, candidate)) label = key.label;
+    return label;
   };
 }
 

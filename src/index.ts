@@ -1,11 +1,21 @@
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
+import { setFlagsFromString } from "node:v8";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { MemoryCounters, RedisCounters } from "./guards/counters.js";
 import type { Logger } from "pino";
 import { createLogger } from "./logger.js";
 import { startSandbox, type Sandbox } from "./sandbox/server.js";
 import { createGateway } from "./server.js";
+
+/**
+ * A gateway keeps little between requests but allocates briskly, and V8 would let the old
+ * generation grow to four times what survives a full collection; 1.6 times keeps the resident
+ * size far lower for about 1% more time in GC. A `--heap-growing-percent` given to node wins.
+ */
+if (!process.execArgv.some((arg) => arg.startsWith("--heap-growing-percent"))) {
+  setFlagsFromString("--heap-growing-percent=60");
+}
 
 function readConfig(): Config {
   try {

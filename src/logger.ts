@@ -24,13 +24,22 @@ export function scrub(value: unknown, depth = 0): unknown {
   if (typeof value !== "object" || value === null || depth > MAX_DEPTH || value instanceof Error)
     return value;
   if (Array.isArray(value)) {
-    const items = value.map((item) => scrub(item, depth + 1));
-    return items.some((item, index) => item !== value[index]) ? items : value;
+    const list = value as unknown[];
+    let items: unknown[] | undefined;
+    list.forEach((item, index) => {
+      const clean = scrub(item, depth + 1);
+      if (clean !== item) (items ??= [...list])[index] = clean;
+    });
+    return items ?? list;
   }
+  // for…in and no entries() arrays: this runs on every log line.
+  const object = value as Record<string, unknown>;
   let copy: Record<string, unknown> | undefined;
-  for (const [key, item] of Object.entries(value)) {
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
+    const item = object[key];
     const clean = SECRET_KEYS.has(key) ? "[redacted]" : scrub(item, depth + 1);
-    if (clean !== item) (copy ??= { ...value })[key] = clean;
+    if (clean !== item) (copy ??= { ...object })[key] = clean;
   }
   return copy ?? value;
 }
@@ -50,9 +59,39 @@ export function createLogger(
   };
   if (destination) return pino(options, destination);
   // Asynchronous writes: while one is in flight the next lines are batched into one write.
-  if (production) return pino(options, fileDestination({ dest: 1, sync: false }));
+  if (production) return pino(options, fileDestination({ dest: 1, sync: true }));
   return pino(
     options,
     pretty({ colorize: process.stdout.isTTY, ignore: "pid,hostname", sync: true }),
   );
+}
+
+/** What request-path code logs through: the process's logger or a RequestLogger. */
+export interface Log {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * One request's logger: every line carries its request id. A plain object rather than pino's
+ * child(), which builds a logger (bindings, a method per level) for each request.
+ */
+export class RequestLogger implements Log {
+  constructor(
+    private readonly base: Logger,
+    readonly requestId: string,
+  ) {}
+
+  info(fields: Record<string, unknown>, message: string): void {
+    this.base.info({ requestId: this.requestId, ...fields }, message);
+  }
+
+  warn(fields: Record<string, unknown>, message: string): void {
+    this.base.warn({ requestId: this.requestId, ...fields }, message);
+  }
+
+  error(fields: Record<string, unknown>, message: string): void {
+    this.base.error({ requestId: this.requestId, ...fields }, message);
+  }
 }

@@ -1,5 +1,11 @@
 import "reflect-metadata";
-import { isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import {
+  isObjectType,
+  isUnionType,
+  lexicographicSortSchema,
+  printSchema,
+  type GraphQLSchema,
+} from "graphql";
 import { buildSchema, getMetadataStorage } from "type-graphql";
 import { AccountResolver, serveEmbeddedAccountFields } from "./resolvers/account.resolver.js";
 import { BalanceResolver } from "./resolvers/balance.resolver.js";
@@ -29,6 +35,30 @@ function unwrapPlainFields(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
+/**
+ * type-graphql wraps every union's resolveType in an async function; ours are synchronous
+ * instanceof tests, and graphql-jit needs a synchronous answer (a type name), so each union gets
+ * its resolveType back, unwrapped, with a class mapped to its type's name.
+ */
+function synchronousUnions(schema: GraphQLSchema): GraphQLSchema {
+  const storage = getMetadataStorage();
+  const typeNames = new Map<unknown, string>(
+    storage.objectTypes.map((type) => [type.target, type.name]),
+  );
+  for (const union of storage.unions) {
+    const type = schema.getType(union.name);
+    const resolve = union.resolveType;
+    if (!isUnionType(type) || !resolve) continue;
+    type.resolveType = (value, context, info, abstractType) => {
+      const resolved = resolve(value, context, info, abstractType);
+      if (resolved instanceof Promise)
+        throw new Error(`${union.name}.resolveType must be synchronous`);
+      return typeof resolved === "string" ? resolved : typeNames.get(resolved);
+    };
+  }
+  return schema;
+}
+
 /** Built once per process; the committed schema.graphql is `printGatewaySchema()`'s output. */
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
@@ -36,7 +66,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
     validate: false,
   });
   serveEmbeddedAccountFields(schema);
-  return unwrapPlainFields(schema);
+  return synchronousUnions(unwrapPlainFields(schema));
 }
 
 export function printGatewaySchema(schema: GraphQLSchema): string {

@@ -16,21 +16,15 @@ import { AttemptGuard } from "./guards/attempts.js";
 import { applyCors, type CorsOrigins } from "./guards/cors.js";
 import { MemoryCounters, type Counters } from "./guards/counters.js";
 import { documentRules } from "./guards/document-rules.js";
-import {
-  BodyTooLarge,
-  bearerChecker,
-  bearerToken,
-  errorBody,
-  readBody,
-  sendJson,
-  sha256,
-} from "./http.js";
+import { BodyTooLarge, bearerKeys, errorBody, readBody, sendJson } from "./http.js";
 import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES } from "./landing.js";
 import { createLoaders } from "./loaders.js";
 import { GatewayMetrics } from "./metrics.js";
 import { observabilityPlugin } from "./observability.js";
+import { RequestLogger } from "./logger.js";
 import { requestIdFrom } from "./http.js";
 import { buildGatewaySchema } from "./schema.js";
+import { jitExecution } from "./execution.js";
 import { BelvoClient } from "./upstream/belvo.js";
 
 export interface GatewayOptions {
@@ -104,7 +98,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     metrics,
   });
   const apollo = new ApolloServer<Context>({
-    schema: options.schema ?? (await buildGatewaySchema()),
+    gateway: jitExecution(options.schema ?? (await buildGatewaySchema())),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !production,
@@ -128,16 +122,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ],
   });
   await apollo.start();
-  const isClient = bearerChecker(options.apiKeys);
-  const isMetricsReader = bearerChecker(options.metricsToken ? [options.metricsToken] : null);
-  /** Per client key, or per address when the gateway takes no keys. Null when not limited. */
-  async function overRate(req: IncomingMessage): Promise<number | null> {
+  /** Null when the gateway takes no keys (anyone may call it). */
+  const clientKey = options.apiKeys ? bearerKeys(options.apiKeys) : null;
+  const metricsReader = options.metricsToken ? bearerKeys([options.metricsToken]) : null;
+  /** Per client key, or per address when the caller presents none. Null when not limited. */
+  async function overRate(req: IncomingMessage, client: string | null): Promise<number | null> {
     if (limits.ratePerMinute === null) return null;
-    const token = options.apiKeys ? bearerToken(req.headers.authorization) : undefined;
-    const client = token
-      ? `key:${sha256(token).toString("hex").slice(0, 32)}`
-      : `addr:${req.socket.remoteAddress ?? "?"}`;
-    const { count, resetInMs } = await counters.increment(`rate:${client}`, 60_000);
+    const key = client ?? `addr:${req.socket.remoteAddress ?? "?"}`;
+    const { count, resetInMs } = await counters.increment(`rate:${key}`, 60_000);
     return count > limits.ratePerMinute ? resetInMs : null;
   }
 
@@ -150,10 +142,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     res: ServerResponse,
     search: string,
     requestId: string,
-    requestLogger: Logger,
+    requestLogger: RequestLogger,
   ) {
     if (applyCors(req, res, corsOrigins)) return;
-    if (!isLandingPageRequest(req, search) && !isClient(req.headers.authorization)) {
+    const client = clientKey?.(req.headers.authorization) ?? null;
+    if (clientKey && client === null && !isLandingPageRequest(req, search)) {
       requestLogger.warn({ path: "/graphql" }, "refused: no valid client key");
       sendJson(
         res,
@@ -169,7 +162,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       );
       return;
     }
-    const retryAfterMs = await overRate(req);
+    const retryAfterMs = await overRate(req, client);
     if (retryAfterMs !== null) {
       const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
       sendJson(
@@ -232,7 +225,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     req: IncomingMessage,
     res: ServerResponse,
     requestId: string,
-    requestLogger: Logger,
+    requestLogger: RequestLogger,
   ) {
     const url = req.url ?? "/";
     const queryAt = url.indexOf("?");
@@ -245,7 +238,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           ? sendJson(res, 503, { status: "draining" })
           : sendJson(res, 200, { status: "ready" });
       case "/metrics":
-        if (!isMetricsReader(req.headers.authorization)) {
+        if (metricsReader && metricsReader(req.headers.authorization) === null) {
           return sendJson(
             res,
             401,
@@ -293,7 +286,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const server = createServer((req, res) => {
     const requestId = requestIdFrom(req.headers["x-request-id"]);
-    const requestLogger = logger.child({ requestId });
+    const requestLogger = new RequestLogger(logger, requestId);
     res.setHeader("x-request-id", requestId);
     if (draining) res.setHeader("connection", "close");
     route(req, res, requestId, requestLogger).catch((error: unknown) => {

@@ -6,7 +6,7 @@ import type { InstitutionDetails } from "../types/institution.type.js";
 import type { Link } from "../types/link.type.js";
 import type { MfaChallenge } from "../types/mfa-challenge.type.js";
 import { ErrorCode, UpstreamError } from "../errors.js";
-import type { Logger } from "pino";
+import type { Log } from "../logger.js";
 import { endpointLabel, type GatewayMetrics } from "../metrics.js";
 import { BelvoHttp, type HttpOptions, type RawAnswer, type UpstreamCall } from "./http.js";
 import { UnexpectedBody, parseJson, requiredObject, type Json } from "./json.js";
@@ -49,14 +49,14 @@ export interface BelvoClientOptions extends HttpOptions {
   /** The clock for `expiresAt`; tests pin it. */
   now?: () => Date;
   /** For calls made outside any request; see forRequest. */
-  logger: Logger;
+  logger: Log;
   metrics?: GatewayMetrics;
 }
 
 const BELVO_REQUEST_ID = /"request_id"\s*:\s*"([0-9a-f]{32})"/;
 
 /** One log line and one histogram sample per Belvo call. Never logs a body. */
-function observer(logger: Logger, metrics: GatewayMetrics | undefined) {
+function observer(logger: Log, metrics: GatewayMetrics | undefined) {
   return ({ method, path, status, durationMs, text, failure }: UpstreamCall) => {
     metrics?.recordUpstream(endpointLabel(method, path), status, durationMs / 1000);
     const belvoRequestId = (text && BELVO_REQUEST_ID.exec(text)?.[1]) ?? null;
@@ -95,7 +95,7 @@ export class BelvoClient {
 
   private constructor(
     private readonly shared: Shared,
-    logger: Logger,
+    logger: Log,
   ) {
     this.observe = observer(logger, shared.metrics);
   }
@@ -114,7 +114,7 @@ export class BelvoClient {
   }
 
   /** The same pool, logging each call with one request's logger (its request id). */
-  forRequest(logger: Logger): BelvoClient {
+  forRequest(logger: Log): BelvoClient {
     return new BelvoClient(this.shared, logger);
   }
 

@@ -1,4 +1,5 @@
 /** HTTP to Belvo: one keep-alive pool, Basic auth, a deadline per call, transport errors mapped. */
+import { EventEmitter } from "node:events";
 import { Pool, errors as undiciErrors } from "undici";
 import { ErrorCode, UpstreamError } from "../errors.js";
 
@@ -73,11 +74,15 @@ function transportError(error: unknown, timedOut: boolean, timeoutMs: number): U
 
 export class BelvoHttp {
   private readonly pool: Pool;
-  private readonly authorization: string;
+  /** Made once: every call sends the same headers. */
+  private readonly readHeaders: Record<string, string>;
+  private readonly writeHeaders: Record<string, string>;
 
   constructor(private readonly options: HttpOptions) {
     const url = new URL(options.url);
-    this.authorization = `Basic ${Buffer.from(`${options.secretId}:${options.secretPassword}`).toString("base64")}`;
+    const authorization = `Basic ${Buffer.from(`${options.secretId}:${options.secretPassword}`).toString("base64")}`;
+    this.readHeaders = { authorization, accept: "application/json" };
+    this.writeHeaders = { ...this.readHeaders, "content-type": "application/json" };
     this.pool = new Pool(url.origin, {
       connections: options.connections ?? 64,
       keepAliveTimeout: 10_000,
@@ -136,23 +141,20 @@ export class BelvoHttp {
     const started = performance.now();
     const report = (status: number | null, text: string | null, failure: string | null) =>
       observe({ method, path, status, text, failure, durationMs: performance.now() - started });
-    const controller = new AbortController();
+    // undici takes an EventEmitter as a signal: far cheaper per call than an AbortController.
+    const signal = new EventEmitter();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort();
+      signal.emit("abort");
     }, timeoutMs);
     try {
       const response = await this.pool.request({
         method,
         path,
-        headers: {
-          authorization: this.authorization,
-          accept: "application/json",
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
+        headers: body === undefined ? this.readHeaders : this.writeHeaders,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: controller.signal,
+        signal,
       });
       const answer = { status: response.statusCode, text: await response.body.text() };
       report(answer.status, answer.text, null);

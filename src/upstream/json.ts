@@ -17,19 +17,28 @@ export function parseJson(
   text: string,
   decimalKeys: readonly string[] = [],
 ): Json | typeof NOT_JSON {
-  let source = text;
-  if (decimalKeys.length > 0) {
-    const keys = new RegExp(
-      `("(?:${decimalKeys.join("|")})"\\s*:\\s*)(-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)(?=\\s*[,}])`,
-      "g",
-    );
-    source = text.replace(keys, '$1"$2"');
-  }
   try {
-    return JSON.parse(source) as Json;
+    return JSON.parse(
+      decimalKeys.length > 0 ? text.replace(decimalPattern(decimalKeys), '$1"$2"') : text,
+    ) as Json;
   } catch {
     return NOT_JSON;
   }
+}
+
+/** One pattern per key list (the lists are constants), built on first use. */
+const DECIMAL_PATTERNS = new WeakMap<readonly string[], RegExp>();
+
+function decimalPattern(keys: readonly string[]): RegExp {
+  let pattern = DECIMAL_PATTERNS.get(keys);
+  if (!pattern) {
+    pattern = new RegExp(
+      `("(?:${keys.join("|")})"\\s*:\\s*)(-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)(?=\\s*[,}])`,
+      "g",
+    );
+    DECIMAL_PATTERNS.set(keys, pattern);
+  }
+  return pattern;
 }
 
 export function isObject(value: Json | undefined): value is JsonObject {

@@ -1,0 +1,58 @@
+/**
+ * Execution (graphql-jit behind Apollo): a document's operations are compiled one by one, and
+ * what graphql-jit is not given runs as graphql-js would run it.
+ */
+import request from "supertest";
+import { LINK_BODY } from "./helpers/belvo-bodies.js";
+import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { LINK_ID, SESSION_HEX } from "./helpers/graphql.js";
+
+const TWO_OPERATIONS = `
+  mutation Ids($input: ResumeLinkInput!) { resumeLink(input: $input) { ... on Link { id } } }
+  mutation Statuses($input: ResumeLinkInput!) { resumeLink(input: $input) { ... on Link { status } } }
+`;
+const variables = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };
+
+let fake: FakeUpstream;
+let gateway: TestGateway;
+
+beforeEach(async () => {
+  fake = await FakeUpstream.start({ status: 200, body: LINK_BODY });
+  gateway = await startGateway(fake.url);
+});
+afterEach(async () => {
+  await gateway.close();
+  await fake.close();
+});
+
+function post(body: Record<string, unknown>) {
+  return request(gateway.url)
+    .post("/graphql")
+    .set("content-type", "application/json")
+    .send({ query: TWO_OPERATIONS, variables, ...body });
+}
+
+it("runs the operation named, each one compiled on its own, however often they alternate", async () => {
+  for (const [operationName, expected] of [
+    ["Ids", { id: LINK_ID }],
+    ["Statuses", { status: "VALID" }],
+    ["Ids", { id: LINK_ID }],
+    ["Statuses", { status: "VALID" }],
+  ] as const) {
+    const response = await post({ operationName });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ data: { resumeLink: expected } });
+  }
+  expect(fake.requests).toHaveLength(4);
+});
+
+it.each([
+  ["no operation name", {}, "Must provide operation name if query contains multiple operations."],
+  ["an unknown one", { operationName: "Nope" }, 'Unknown operation named "Nope".'],
+])("answers graphql-js's own error for %s, without calling Belvo", async (_case, body, message) => {
+  const response = await post(body);
+  expect(response.status).toBe(400);
+  expect(response.body).toMatchObject({ errors: [{ message }] });
+  expect(fake.requests).toHaveLength(0);
+});
