@@ -21,22 +21,33 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 /** graphql-js stops coercing variables after this many errors; so do we. */
 const MAX_VARIABLE_ERRORS = 50;
 
-type Compiled = CompiledQuery | "graphql-js";
+/**
+ * Per operation: how many times it has run on graphql-js so far, then its compiled form, or
+ * "graphql-js" for good when graphql-jit could not compile it.
+ */
+type State = number | CompiledQuery | "graphql-js";
 
-export function jitExecution(schema: GraphQLSchema): GatewayInterface {
+/**
+ * `compileOn`: the execution of an operation on which it is compiled (earlier ones run on
+ * graphql-js). Compiling costs several times parsing and validating, so the default, 2, spends
+ * it on operations that recur, not on one-off documents.
+ */
+export function jitExecution(schema: GraphQLSchema, compileOn = 2): GatewayInterface {
   /** Apollo keeps parsed documents (an LRU), so a document is the same object each time. */
-  const compiled = new WeakMap<DocumentNode, Map<string | undefined, Compiled>>();
+  const states = new WeakMap<DocumentNode, Map<string | undefined, State>>();
 
-  function compile(document: DocumentNode, operationName: string | undefined): Compiled {
-    let byName = compiled.get(document);
-    if (!byName) compiled.set(document, (byName = new Map<string | undefined, Compiled>()));
-    let query = byName.get(operationName);
-    if (!query) {
-      const result = compileQuery(schema, document, operationName);
-      query = isCompiledQuery(result) ? result : "graphql-js";
-      byName.set(operationName, query);
+  function compiled(document: DocumentNode, operationName: string | undefined) {
+    let byName = states.get(document);
+    if (!byName) states.set(document, (byName = new Map<string | undefined, State>()));
+    const state = byName.get(operationName) ?? 0;
+    if (typeof state !== "number") return state === "graphql-js" ? null : state;
+    if (state + 1 < compileOn) {
+      byName.set(operationName, state + 1);
+      return null;
     }
-    return query;
+    const result = compileQuery(schema, document, operationName);
+    byName.set(operationName, isCompiledQuery(result) ? result : "graphql-js");
+    return isCompiledQuery(result) ? result : null;
   }
 
   const executor: GatewayExecutor = async ({ document, operation, request, context }) => {
@@ -49,13 +60,12 @@ export function jitExecution(schema: GraphQLSchema): GatewayInterface {
         variableValues: variables,
         contextValue: context,
       });
-    if (!operation) return byGraphqlJs();
+    const query = operation ? compiled(document, request.operationName ?? undefined) : null;
+    if (!operation || !query) return byGraphqlJs();
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
       maxErrors: MAX_VARIABLE_ERRORS,
     });
     if (coerced.errors) return { errors: coerced.errors };
-    const query = compile(document, request.operationName ?? undefined);
-    if (query === "graphql-js") return byGraphqlJs();
     const result = await query.query(undefined, context, variables);
     // No `data` at all: graphql-jit refused the variables graphql-js accepted.
     return "data" in result ? result : byGraphqlJs();

@@ -45,6 +45,8 @@ export interface GatewayOptions {
   now?: () => Date;
   /** First pause before a failed GET is tried again (tests shorten it). */
   retryBaseMs?: number;
+  /** The execution of an operation on which graphql-jit compiles it (default 2; tests: 1). */
+  jitCompileOn?: number;
   /** Reuse a schema already built (tests, benchmarks); built otherwise. */
   schema?: GraphQLSchema;
 }
@@ -98,7 +100,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     metrics,
   });
   const apollo = new ApolloServer<Context>({
-    gateway: jitExecution(options.schema ?? (await buildGatewaySchema())),
+    gateway: jitExecution(options.schema ?? (await buildGatewaySchema()), options.jitCompileOn),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !production,

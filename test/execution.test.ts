@@ -2,7 +2,9 @@
  * Execution (graphql-jit behind Apollo): a document's operations are compiled one by one, and
  * what graphql-jit is not given runs as graphql-js would run it.
  */
+import { getIntrospectionQuery, graphql } from "graphql";
 import request from "supertest";
+import { buildGatewaySchema } from "../src/schema.js";
 import { LINK_BODY } from "./helpers/belvo-bodies.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
@@ -47,6 +49,23 @@ it("runs the operation named, each one compiled on its own, however often they a
   expect(fake.requests).toHaveLength(4);
 });
 
+it("answers the same before and after an operation is compiled (the default: on its 2nd run)", async () => {
+  const defaults = await startGateway(fake.url, { jitCompileOn: undefined });
+  try {
+    const answers = [];
+    for (let run = 0; run < 3; run++) {
+      const response = await request(defaults.url)
+        .post("/graphql")
+        .set("content-type", "application/json")
+        .send({ query: TWO_OPERATIONS, variables, operationName: "Statuses" });
+      answers.push([response.status, response.body]);
+    }
+    expect(answers).toEqual(Array(3).fill([200, { data: { resumeLink: { status: "VALID" } } }]));
+  } finally {
+    await defaults.close();
+  }
+});
+
 it.each([
   ["no operation name", {}, "Must provide operation name if query contains multiple operations."],
   ["an unknown one", { operationName: "Nope" }, 'Unknown operation named "Nope".'],
@@ -55,4 +74,15 @@ it.each([
   expect(response.status).toBe(400);
   expect(response.body).toMatchObject({ errors: [{ message }] });
   expect(fake.requests).toHaveLength(0);
+});
+
+it("answers the full introspection query (Apollo Sandbox's) exactly as graphql-js does", async () => {
+  const query = getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true });
+  const expected = await graphql({ schema: await buildGatewaySchema(), source: query });
+  const response = await request(gateway.url)
+    .post("/graphql")
+    .set("content-type", "application/json")
+    .send({ query });
+  expect(response.status).toBe(200);
+  expect(response.body).toEqual(JSON.parse(JSON.stringify(expected)));
 });

@@ -40,6 +40,8 @@ export async function startGateway(
     logger: createLogger("info", false, sink),
     now: () => NOW,
     schema: await schema,
+    // Every operation runs compiled from its first execution, as recurring ones do in production.
+    jitCompileOn: 1,
     ...overrides,
   });
   const url = await gateway.listen(0, "127.0.0.1");
