@@ -1,6 +1,5 @@
 /** HTTP to Belvo: one keep-alive pool, Basic auth, a deadline per call, transport errors mapped. */
-import { EventEmitter } from "node:events";
-import { Pool, errors as undiciErrors } from "undici";
+import { Pool, errors as undiciErrors, type Dispatcher } from "undici";
 import { ErrorCode, UpstreamError } from "../errors.js";
 
 export interface HttpOptions {
@@ -131,7 +130,12 @@ export class BelvoHttp {
     }
   }
 
-  private async attempt(
+  /**
+   * One call, on undici's dispatch API: the body is gathered as it arrives, without the stream
+   * and promise machinery of `request()`. The deadline covers waiting for a connection, the
+   * headers and the whole body.
+   */
+  private attempt(
     method: string,
     path: string,
     body: unknown,
@@ -141,31 +145,59 @@ export class BelvoHttp {
     const started = performance.now();
     const report = (status: number | null, text: string | null, failure: string | null) =>
       observe({ method, path, status, text, failure, durationMs: performance.now() - started });
-    // undici takes an EventEmitter as a signal: far cheaper per call than an AbortController.
-    const signal = new EventEmitter();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      signal.emit("abort");
-    }, timeoutMs);
-    try {
-      const response = await this.pool.request({
-        method,
-        path,
-        headers: body === undefined ? this.readHeaders : this.writeHeaders,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal,
-      });
-      const answer = { status: response.statusCode, text: await response.body.text() };
-      report(answer.status, answer.text, null);
-      return answer;
-    } catch (error) {
-      const failure = transportError(error, timedOut, this.options.timeoutMs);
-      report(null, null, String(failure.extensions.code));
-      throw failure;
-    } finally {
-      clearTimeout(timer);
-    }
+    return new Promise<RawAnswer>((resolve, reject) => {
+      let controller: Dispatcher.DispatchController | null = null;
+      let timedOut = false;
+      let settled = false;
+      let status = 0;
+      const chunks: Buffer[] = [];
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const failure = transportError(error, timedOut, this.options.timeoutMs);
+        report(null, null, String(failure.extensions.code));
+        reject(failure);
+      };
+      const timer = setTimeout(() => {
+        timedOut = true;
+        const error = new Error("deadline passed");
+        controller?.abort(error);
+        fail(error);
+      }, timeoutMs);
+      this.pool.dispatch(
+        {
+          method,
+          path,
+          headers: body === undefined ? this.readHeaders : this.writeHeaders,
+          body: body === undefined ? null : JSON.stringify(body),
+        },
+        {
+          onRequestStart(dispatched) {
+            controller = dispatched;
+            // Still waiting for a connection when the deadline passed.
+            if (timedOut) dispatched.abort(new Error("deadline passed"));
+          },
+          onResponseStart(_controller, statusCode) {
+            status = statusCode;
+          },
+          onResponseData(_controller, chunk) {
+            chunks.push(chunk);
+          },
+          onResponseEnd: () => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            const text = Buffer.concat(chunks).toString("utf8");
+            report(status, text, null);
+            resolve({ status, text });
+          },
+          onResponseError(_controller, error) {
+            fail(error);
+          },
+        },
+      );
+    });
   }
 
   /** Ends every connection now, cutting any call still waiting (shutdown's grace is over). */
