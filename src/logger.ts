@@ -81,7 +81,7 @@ export interface Log {
 export class RequestLogger implements Log {
   constructor(
     private readonly base: Logger,
-    readonly requestId: string,
+    private readonly requestId: string,
   ) {}
 
   info(fields: Record<string, unknown>, message: string): void {
