@@ -4,13 +4,14 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
   {
     ignores: [
-      "dist/",
+      "**/dist/",
       "coverage/",
       "jest.config.js",
       "eslint.config.js",
       "scripts/*.mjs",
       "bench/*.mjs",
-      "src/client/generated.ts",
+      "packages/client/src/generated.ts",
+      "packages/client/src/possible-types.ts",
     ],
   },
   js.configs.recommended,

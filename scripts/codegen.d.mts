@@ -1,3 +1,6 @@
 /** Types for scripts/codegen.mjs, which the client drift test imports. */
-export declare const GENERATED: string;
-export declare function generateClientTypes(): Promise<string>;
+export declare const GENERATED: { documents: string; possibleTypes: string };
+export declare function generateClientFiles(): Promise<{
+  documents: string;
+  possibleTypes: string;
+}>;

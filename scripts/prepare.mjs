@@ -1,7 +1,9 @@
 // Makes `npm start` and `npm test` work on a fresh clone: installs from the lockfile when
-// node_modules is missing or older than package-lock.json, and builds when asked ("build").
+// node_modules is missing or older than package-lock.json, builds the typed client (a workspace
+// the demos and tests import by name) when it is stale, and builds the server when asked ("build").
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
+import { buildClientIfStale } from "./build-client.mjs";
 
 function run(label, command, args) {
   console.error(`> ${label}`);
@@ -20,6 +22,7 @@ if (!existsSync(marker) || statSync("package-lock.json").mtimeMs > statSync(mark
     "--no-fund",
   ]);
 }
+buildClientIfStale();
 if (process.argv.includes("build")) {
   run("compiling TypeScript (tsc)", process.execPath, [
     "node_modules/typescript/bin/tsc",

@@ -1,7 +1,15 @@
 /** The typed client against the running gateway and emulator, as a frontend would use it. */
 import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { buildSchema, isUnionType } from "graphql";
 import { ClientError, GraphQLClient } from "graphql-request";
-import { BelvoGatewayClient, GatewayError, type LinkResult } from "../src/client/index.js";
+import {
+  BelvoGatewayClient,
+  GatewayClientError,
+  possibleTypes,
+  type LinkResult,
+} from "@belvo-graphql-gateway/client";
 import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
 
@@ -35,13 +43,13 @@ function describeResult(result: LinkResult): string {
   }
 }
 
-async function failure(call: Promise<unknown>): Promise<GatewayError> {
+async function failure(call: Promise<unknown>): Promise<GatewayClientError> {
   const error = await call.then(
     () => undefined,
     (caught: unknown) => caught,
   );
-  expect(error).toBeInstanceOf(GatewayError);
-  return error as GatewayError;
+  expect(error).toBeInstanceOf(GatewayClientError);
+  return error as GatewayClientError;
 }
 
 it("walks the whole MFA journey with typed unions", async () => {
@@ -93,7 +101,7 @@ it("walks the whole MFA journey with typed unions", async () => {
   );
 });
 
-it("surfaces each error code as a GatewayError carrying code, retryable, upstream and requestId", async () => {
+it("surfaces each error code as a GatewayClientError carrying code, retryable, upstream and requestId", async () => {
   const badInput = await failure(
     client.resumeLink({
       session: "nope",
@@ -162,12 +170,174 @@ it("surfaces each error code as a GatewayError carrying code, retryable, upstrea
     status: 401,
   });
 
-  const nowhere = new BelvoGatewayClient("http://127.0.0.1:9/graphql");
-  expect(await failure(nowhere.institutions())).toMatchObject({
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+  const nowhere = new BelvoGatewayClient(`http://127.0.0.1:${port}/graphql?key=k1`);
+  const unreachable = await failure(nowhere.institutions());
+  expect(unreachable).toMatchObject({
     code: "NETWORK_ERROR",
     retryable: true,
     status: null,
+    errors: [],
   });
+  expect(unreachable.message).toBe(
+    `The gateway at http://127.0.0.1:${port}/graphql could not be reached (ECONNREFUSED).`,
+  );
+});
+
+it("carries every error of the answer, and the input field each is about", async () => {
+  const invalid = await failure(
+    client.resumeLink({ session: "nope", link: "00000000-0000-4000-8000-000000000000" }),
+  );
+  expect(invalid.field).toMatch(/session$/);
+  expect(invalid.errors).toEqual([
+    {
+      message: invalid.message,
+      code: "BAD_USER_INPUT",
+      field: invalid.field,
+      path: expect.any(Array) as unknown,
+    },
+  ]);
+});
+
+describe("a URL or key the client cannot use", () => {
+  function refusal(endpoint: string, apiKey?: string): GatewayClientError {
+    let caught: unknown;
+    try {
+      new BelvoGatewayClient(endpoint, { apiKey });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(GatewayClientError);
+    expect(caught).toMatchObject({ code: "CONFIGURATION_ERROR", retryable: false, status: null });
+    return caught as GatewayClientError;
+  }
+
+  it.each([
+    ["127.0.0.1:4000/graphql", "http://127.0.0.1:4000/graphql"],
+    ["localhost:4000/graphql", "http://localhost:4000/graphql"],
+    ["ws://gateway.example/graphql", "http://gateway.example/graphql"],
+  ])("%s is refused at construction, with a suggestion", (endpoint, suggestion) => {
+    expect(refusal(endpoint).message).toBe(
+      `The gateway URL "${endpoint}" is not an http:// or https:// URL with a host; did you mean ${suggestion}?`,
+    );
+  });
+
+  it("refuses a user name or password in the URL (fetch would), without repeating them", () => {
+    const message = refusal("https://someone:pw-in-url@gateway.example/graphql").message;
+    expect(message).toBe(
+      "The gateway URL https://gateway.example/graphql holds a user name or password, which fetch refuses: send the gateway's key with the apiKey option.",
+    );
+  });
+
+  it("says so for an empty URL, and never repeats a credential or a query", () => {
+    expect(refusal(" ").message).toBe("The gateway URL is empty.");
+    const message = refusal("admin:hunter2-in-url@gateway:4000/graphql?key=k2").message;
+    expect(message).not.toContain("hunter2");
+    expect(message).not.toContain("k2");
+    expect(message).toContain("…@gateway:4000/graphql");
+  });
+
+  it("refuses a key that cannot be a header value, without quoting it", () => {
+    const message = refusal("http://127.0.0.1:4000/graphql", "key-with\nnewline").message;
+    expect(message).toContain("apiKey");
+    expect(message).not.toContain("newline");
+  });
+});
+
+const TWO_ERRORS = [
+  {
+    message: "Invalid input.token: expected 1 to 64 characters.",
+    path: ["resumeLink"],
+    extensions: { code: "BAD_USER_INPUT", field: "input.token", requestId: "r-1" },
+  },
+  {
+    message: "Invalid input.session.",
+    extensions: { code: "BAD_USER_INPUT", field: "input.session" },
+  },
+];
+
+describe("what other servers answer", () => {
+  let other: Server;
+  let base: string;
+  beforeAll(async () => {
+    other = createServer((req, res) => {
+      const answers: Record<string, [number, Record<string, string>, string]> = {
+        "/page": [200, { "content-type": "text/html; charset=utf-8" }, "<!doctype html><p>hi"],
+        "/missing": [404, { "content-type": "text/html" }, "<h1>Not Found</h1>"],
+        "/proxy": [502, { "content-type": "text/html" }, "<h1>Bad Gateway</h1>"],
+        "/bare": [200, {}, "ok"],
+        "/health": [200, { "content-type": "application/json" }, '{"status":"ok"}'],
+        "/json404": [404, { "content-type": "application/json" }, '{"detail":"Not found"}'],
+        "/broken": [200, { "content-type": "application/json" }, "{not json"],
+        "/two-errors": [
+          200,
+          { "content-type": "application/graphql-response+json" },
+          JSON.stringify({ data: null, errors: TWO_ERRORS }),
+        ],
+      };
+      const [status, headers, body] = answers[req.url ?? ""] ?? [500, {}, ""];
+      res.writeHead(status, headers).end(body);
+    });
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => other.close(() => resolve())));
+
+  it.each([
+    ["/page", "HTTP 200 with text/html", false, 200],
+    ["/missing", "HTTP 404 with text/html", false, 404],
+    ["/proxy", "HTTP 502 with text/html", true, 502],
+    ["/bare", "HTTP 200 with no content type", false, 200],
+    ["/json404", "HTTP 404 with application/json", false, 404],
+    ["/health", "an answer that is not a GraphQL response", false, null],
+    ["/broken", "an answer that is not a GraphQL response", false, null],
+  ])("%s answers NOT_GRAPHQL saying what came back", async (path, what, retryable, status) => {
+    const error = await failure(new BelvoGatewayClient(`${base}${path}`).institutions());
+    expect(error).toMatchObject({ code: "NOT_GRAPHQL", retryable, status, errors: [] });
+    expect(error.message).toBe(
+      `The server at ${base}${path} answered ${what}, not GraphQL: is this the gateway's /graphql URL?`,
+    );
+  });
+
+  it("an answer with several errors: all of them, each with its field", async () => {
+    const error = await failure(new BelvoGatewayClient(`${base}/two-errors`).institutions());
+    expect(error).toMatchObject({
+      message: TWO_ERRORS[0]!.message,
+      code: "BAD_USER_INPUT",
+      field: "input.token",
+      requestId: "r-1",
+      retryable: false,
+      status: 200,
+    });
+    expect(error.errors).toEqual([
+      {
+        message: TWO_ERRORS[0]!.message,
+        code: "BAD_USER_INPUT",
+        field: "input.token",
+        path: ["resumeLink"],
+      },
+      {
+        message: TWO_ERRORS[1]!.message,
+        code: "BAD_USER_INPUT",
+        field: "input.session",
+        path: null,
+      },
+    ]);
+  });
+});
+
+it("exports possibleTypes: each union of the schema with its members", () => {
+  const schema = buildSchema(readFileSync(new URL("../schema.graphql", import.meta.url), "utf8"));
+  const unions = Object.values(schema.getTypeMap()).filter(isUnionType);
+  expect(unions.length).toBeGreaterThanOrEqual(4);
+  expect(possibleTypes).toEqual(
+    Object.fromEntries(
+      unions.map((union) => [union.name, union.getTypes().map((member) => member.name)]),
+    ),
+  );
 });
 
 it("never lets the token or the bank password into a failure's message or fields", async () => {
@@ -211,7 +381,9 @@ it("never lets the token or the bank password into a failure's message or fields
   }
 });
 
-it("the committed generated.ts is what npm run codegen makes from schema.graphql", async () => {
-  const { GENERATED, generateClientTypes } = await import("../scripts/codegen.mjs");
-  expect(await generateClientTypes()).toBe(readFileSync(GENERATED, "utf8"));
+it("the committed generated files are what npm run codegen makes from schema.graphql", async () => {
+  const { GENERATED, generateClientFiles } = await import("../scripts/codegen.mjs");
+  const files = await generateClientFiles();
+  expect(files.documents).toBe(readFileSync(GENERATED.documents, "utf8"));
+  expect(files.possibleTypes).toBe(readFileSync(GENERATED.possibleTypes, "utf8"));
 });

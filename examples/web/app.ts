@@ -4,7 +4,11 @@
  * then show balances. Only the typed client talks to the gateway.
  */
 import qrcode from "qrcode-generator";
-import { BelvoGatewayClient, GatewayError, type Challenge } from "../../src/client/index.js";
+import {
+  BelvoGatewayClient,
+  GatewayClientError as GatewayError,
+  type Challenge,
+} from "@belvo-graphql-gateway/client";
 
 const PASSWORDS: Record<string, string> = {
   mfa_numeric: "numeric_code",

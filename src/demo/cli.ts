@@ -2,7 +2,11 @@
 import "reflect-metadata";
 import { parseArgs } from "node:util";
 import type { Writable } from "node:stream";
-import { BelvoGatewayClient, GatewayError, type Challenge } from "../client/index.js";
+import {
+  BelvoGatewayClient,
+  GatewayClientError,
+  type Challenge,
+} from "@belvo-graphql-gateway/client";
 import { startLocalGateway } from "./local.js";
 import { Prompter } from "./prompt.js";
 
@@ -141,7 +145,7 @@ export async function runDemo(
     out.write(`\n${list.balances.length} balances${list.saved ? ", stored by Belvo" : ""}.\n`);
     return 0;
   } catch (error) {
-    if (error instanceof GatewayError) {
+    if (error instanceof GatewayClientError) {
       out.write(
         `\nThe gateway answered ${error.code}: ${error.message}${error.retryAfter ? ` (retry in ${error.retryAfter} s)` : ""}\n`,
       );

@@ -1,7 +1,7 @@
 /**
  * A typed client for belvo-graphql-gateway, for frontends and scripts. Every MFA step answers the
  * discriminated union, so `switch (result.__typename)` is exhaustive; every failure is one
- * GatewayError, whose message and fields never hold the variables sent (a token, a password).
+ * GatewayClientError, whose message and fields never hold the variables sent (a token, a password).
  */
 import { ClientError, GraphQLClient } from "graphql-request";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
@@ -23,8 +23,24 @@ import {
   type RetrieveBalancesInput,
   type RetrieveBalancesMutation,
 } from "./generated.js";
+import fragmentMatcher from "./possible-types.js";
+import {
+  ConfigurationProblem,
+  NotGraphQL,
+  Unreachable,
+  checkApiKey,
+  endpointUrl,
+  shown,
+  sortingFetch,
+} from "./transport.js";
 
 export type * from "./generated.js";
+
+/**
+ * Each union's members, for Apollo Client: `new InMemoryCache({ possibleTypes })` lets fragments on
+ * `Link`, `MfaChallenge` and `BalanceList` match inside the unions.
+ */
+export const possibleTypes = fragmentMatcher.possibleTypes;
 
 export type LinkResult = ResumeLinkMutation["resumeLink"];
 export type BalancesResult = ResumeBalancesMutation["resumeBalances"];
@@ -36,21 +52,58 @@ export interface UpstreamDetails {
   requestId: string | null;
 }
 
-/** Why a call failed: the gateway's `extensions.code`, or NETWORK_ERROR when it did not answer. */
-export class GatewayError extends Error {
-  override readonly name = "GatewayError";
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly retryable: boolean,
-    readonly upstream: UpstreamDetails | null,
-    readonly requestId: string | null,
-    /** Seconds to wait, for RATE_LIMITED. */
-    readonly retryAfter: number | null,
-    /** The HTTP status, when one arrived. */
-    readonly status: number | null,
-  ) {
+/** One error of the gateway's answer; an answer can carry several (one per bad field, say). */
+export interface GatewayErrorEntry {
+  message: string;
+  code: string;
+  /** The input field it is about, as a path such as `input.token`; null when it is about none. */
+  field: string | null;
+  /** Where in the answer it arose, e.g. `["resumeLink"]`. */
+  path: readonly (string | number)[] | null;
+}
+
+export interface GatewayClientErrorDetails {
+  code: string;
+  retryable: boolean;
+  field?: string | null;
+  upstream?: UpstreamDetails | null;
+  requestId?: string | null;
+  retryAfter?: number | null;
+  status?: number | null;
+  errors?: readonly GatewayErrorEntry[];
+}
+
+/**
+ * Why a call failed: the gateway's `extensions.code` (of its first error; `errors` has them all),
+ * or one of the client's own: NETWORK_ERROR (nothing answered; retryable), NOT_GRAPHQL (something
+ * answered, but not GraphQL: a wrong URL or a proxy's page), CONFIGURATION_ERROR (thrown by the
+ * constructor: an unusable URL or key).
+ */
+export class GatewayClientError extends Error {
+  override readonly name = "GatewayClientError";
+  readonly code: string;
+  readonly retryable: boolean;
+  /** The input field the (first) error is about, e.g. `input.token`. */
+  readonly field: string | null;
+  readonly upstream: UpstreamDetails | null;
+  readonly requestId: string | null;
+  /** Seconds to wait, for RATE_LIMITED. */
+  readonly retryAfter: number | null;
+  /** The HTTP status, when one arrived. */
+  readonly status: number | null;
+  /** Every error of the answer, in its order; empty when there was no GraphQL answer. */
+  readonly errors: readonly GatewayErrorEntry[];
+
+  constructor(message: string, details: GatewayClientErrorDetails) {
     super(message);
+    this.code = details.code;
+    this.retryable = details.retryable;
+    this.field = details.field ?? null;
+    this.upstream = details.upstream ?? null;
+    this.requestId = details.requestId ?? null;
+    this.retryAfter = details.retryAfter ?? null;
+    this.status = details.status ?? null;
+    this.errors = details.errors ?? [];
   }
 }
 
@@ -67,50 +120,100 @@ const RETRYABLE_CODES = new Set([
   "NETWORK_ERROR",
 ]);
 
+/** A proxy in front of the gateway says it is down for now: worth another try later. */
+const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+
 interface ErrorShape {
   message?: unknown;
+  path?: unknown;
   extensions?: Record<string, unknown>;
+}
+
+function entryOf(error: ErrorShape): GatewayErrorEntry {
+  const extensions = error.extensions ?? {};
+  return {
+    message: typeof error.message === "string" ? error.message : "",
+    code: typeof extensions.code === "string" ? extensions.code : "UNKNOWN",
+    field: typeof extensions.field === "string" ? extensions.field : null,
+    path: Array.isArray(error.path) ? (error.path as (string | number)[]) : null,
+  };
+}
+
+/** The gateway's GraphQL errors, all of them, in the error's fields. */
+function fromGraphQLErrors(errors: ErrorShape[], status: number): GatewayClientError {
+  const entries = errors.map(entryOf);
+  const first = entries[0]!;
+  const extensions = errors[0]!.extensions ?? {};
+  return new GatewayClientError(first.message || `The gateway answered HTTP ${status}.`, {
+    code: first.code,
+    retryable:
+      typeof extensions.retryable === "boolean"
+        ? extensions.retryable
+        : RETRYABLE_CODES.has(first.code),
+    field: first.field,
+    upstream: (extensions.upstream as UpstreamDetails | undefined) ?? null,
+    requestId: typeof extensions.requestId === "string" ? extensions.requestId : null,
+    retryAfter: typeof extensions.retryAfter === "number" ? extensions.retryAfter : null,
+    status,
+    errors: entries,
+  });
+}
+
+function notGraphQL(url: URL, status: number | null, contentType: string | null) {
+  const what =
+    status === null
+      ? "an answer that is not a GraphQL response"
+      : `HTTP ${status} with ${contentType ? contentType.split(";")[0]!.trim() : "no content type"}`;
+  return new GatewayClientError(
+    `The server at ${shown(url)} answered ${what}, not GraphQL: is this the gateway's /graphql URL?`,
+    {
+      code: "NOT_GRAPHQL",
+      retryable: status !== null && RETRYABLE_STATUSES.has(status),
+      status,
+    },
+  );
 }
 
 /**
  * graphql-request's ClientError puts the request's variables in its message; this keeps only
  * what the gateway said, which never holds them.
  */
-function toGatewayError(error: unknown): GatewayError {
-  if (error instanceof ClientError) {
-    const first = (error.response.errors?.[0] ?? {}) as ErrorShape;
-    const extensions = first.extensions ?? {};
-    const code = typeof extensions.code === "string" ? extensions.code : "UNKNOWN";
-    return new GatewayError(
-      typeof first.message === "string"
-        ? first.message
-        : `The gateway answered HTTP ${error.response.status}.`,
-      code,
-      typeof extensions.retryable === "boolean" ? extensions.retryable : RETRYABLE_CODES.has(code),
-      (extensions.upstream as UpstreamDetails | undefined) ?? null,
-      typeof extensions.requestId === "string" ? extensions.requestId : null,
-      typeof extensions.retryAfter === "number" ? extensions.retryAfter : null,
-      error.response.status,
+function toGatewayClientError(error: unknown, url: URL): GatewayClientError {
+  if (error instanceof Unreachable)
+    return new GatewayClientError(
+      `The gateway at ${shown(url)} could not be reached (${error.reason}).`,
+      { code: "NETWORK_ERROR", retryable: true },
     );
+  if (error instanceof NotGraphQL) return notGraphQL(url, error.status, error.contentType);
+  if (error instanceof ClientError) {
+    const errors = error.response.errors as ErrorShape[] | undefined;
+    if (Array.isArray(errors) && errors.length > 0)
+      return fromGraphQLErrors(errors, error.response.status);
+    return notGraphQL(url, error.response.status, error.response.headers.get("content-type"));
   }
-  return new GatewayError(
-    "The gateway could not be reached.",
-    "NETWORK_ERROR",
-    true,
-    null,
-    null,
-    null,
-    null,
-  );
+  // graphql-request could not read the JSON as a GraphQL response.
+  return notGraphQL(url, null, null);
+}
+
+function configurationError(problem: ConfigurationProblem): GatewayClientError {
+  return new GatewayClientError(problem.message, { code: "CONFIGURATION_ERROR", retryable: false });
 }
 
 export class BelvoGatewayClient {
   private readonly client: GraphQLClient;
+  private readonly url: URL;
 
+  /** Throws a CONFIGURATION_ERROR GatewayClientError for a URL or key it cannot use. */
   constructor(endpoint: string, options: ClientOptions = {}) {
-    this.client = new GraphQLClient(endpoint, {
+    try {
+      this.url = endpointUrl(endpoint);
+      checkApiKey(options.apiKey);
+    } catch (error) {
+      throw error instanceof ConfigurationProblem ? configurationError(error) : error;
+    }
+    this.client = new GraphQLClient(this.url.href, {
       headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
-      fetch: options.fetch,
+      fetch: sortingFetch(options.fetch),
       errorPolicy: "none",
     });
   }
@@ -145,14 +248,18 @@ export class BelvoGatewayClient {
     document: TypedDocumentNode<T, V>,
     variables: V,
   ): Promise<T> {
+    let data: T;
     try {
       // The public methods pin each document to its variables; here they are passed through.
-      return await this.client.request<T>(
+      data = await this.client.request<T>(
         document as TypedDocumentNode<T, Record<string, unknown>>,
         variables,
       );
     } catch (error) {
-      throw toGatewayError(error);
+      throw toGatewayClientError(error, this.url);
     }
+    // JSON without `data` (a health check's {"status":"ok"}, say) is not a GraphQL answer.
+    if (typeof data !== "object" || data === null) throw notGraphQL(this.url, null, null);
+    return data;
   }
 }
