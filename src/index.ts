@@ -88,7 +88,9 @@ async function main(): Promise<void> {
     );
   if (!config.production)
     console.log(
-      `  Apollo Sandbox: open ${url}/graphql in a browser; the example operation runs as is`,
+      config.apiKeys
+        ? `  Apollo Sandbox: open ${url}/graphql in a browser; add the header Authorization: Bearer <one of GATEWAY_API_KEYS> (Headers tab) before running the example`
+        : `  Apollo Sandbox: open ${url}/graphql in a browser; the example operation runs as is`,
     );
   if (config.apiKeys)
     console.log("  clients must send Authorization: Bearer <one of GATEWAY_API_KEYS>");

@@ -1,4 +1,6 @@
 /** `npm run demo`, driven as a script and through its prompt (piped standard input). */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
 import { buildOnce, runNode } from "./helpers/process.js";
@@ -24,6 +26,37 @@ it("--help explains the flags", async () => {
     "--help",
   ])
     expect(out).toContain(flag);
+  expect(out).toContain(
+    "The bank asks twice: once to link the account, and again when the balances",
+  );
+  expect(out).toContain("npm run demo -- --token 111111 --token 111111 ");
+});
+
+it("says which step wanted a token when the tokens run out", async () => {
+  const { code, out } = await demo(["--token", "999999", "--token", "111111"]);
+  expect(code).toBe(1);
+  expect(out).toMatch(/Link [0-9a-f-]{36} is VALID/);
+  expect(out).toMatch(
+    /No token given for retrieving the balances \(the bank asks again after the link\) \(input ended\)\. Pass one --token per challenge, in order: the link's, then the balances'\.\n$/,
+  );
+});
+
+it("names the URL it could not reach, and refuses one without a scheme", async () => {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+  const unreachable = await demo(["--url", `http://127.0.0.1:${port}/graphql`]);
+  expect(unreachable.code).toBe(1);
+  expect(unreachable.out).toContain(
+    `\nNETWORK_ERROR: The gateway at http://127.0.0.1:${port}/graphql could not be reached (ECONNREFUSED).\nCheck --url`,
+  );
+
+  const schemeless = await demo(["--url", "127.0.0.1:4000/graphql"]);
+  expect(schemeless.code).toBe(1);
+  expect(schemeless.out).toContain(
+    'CONFIGURATION_ERROR: The gateway URL "127.0.0.1:4000/graphql" is not an http:// or https:// URL with a host; did you mean http://127.0.0.1:4000/graphql?',
+  );
 });
 
 it("with --token: a wrong token, a fresh challenge, the right one, the link and a balances table", async () => {
@@ -62,7 +95,7 @@ it("an input-less QR challenge goes on without a token", async () => {
 it("says why it stops when the input ends before a token", async () => {
   const { code, out } = await demo([], "");
   expect(code).toBe(1);
-  expect(out).toMatch(/No token given \(input ended\)\.\n$/);
+  expect(out).toMatch(/No token given for linking the account \(input ended\)\. Pass one --token/);
 });
 
 describe("against a running gateway (--url, --api-key)", () => {
@@ -103,5 +136,22 @@ describe("against a running gateway (--url, --api-key)", () => {
     ]);
     expect(code).toBe(1);
     expect(out).toContain("The gateway answered UNAUTHENTICATED: Send a valid gateway API key");
+    expect(out).toContain("This gateway requires a client key: pass it with --api-key KEY.");
+  });
+
+  it("says a refused key is refused, without repeating it", async () => {
+    const { code, out } = await demo([
+      "--url",
+      `${gateway.url}/graphql`,
+      "--api-key",
+      "not-the-key-000000000001",
+      "--username",
+      "user_valid",
+    ]);
+    expect(code).toBe(1);
+    expect(out).toContain(
+      "The gateway refused that key: pass one of its GATEWAY_API_KEYS with --api-key.",
+    );
+    expect(out).not.toContain("not-the-key");
   });
 });

@@ -16,12 +16,33 @@ it("with no settings, serves /graphql backed by the built-in emulator, and stops
     expect(gateway.stdout.join("")).toContain(
       "set BELVO_URL, BELVO_SECRET_ID and BELVO_SECRET_PASSWORD to use Belvo instead",
     );
+    expect(gateway.stdout.join("")).toContain("the example operation runs as is");
     const { body } = await postGraphQL(url, EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES);
     expect(body).toMatchObject({
       data: { resumeLink: { __typename: "Link", id: EXAMPLE_VARIABLES.input.link } },
     });
     const landing = await request(url).get("/graphql").set("accept", "text/html");
     expect(landing.text).toContain("embeddable-sandbox");
+  } finally {
+    gateway.child.kill("SIGTERM");
+  }
+  expect(await gateway.exit).toBe(0);
+});
+
+it("with client keys, the banner says Sandbox needs the key header (the example does not run as is)", async () => {
+  const gateway = runNode("dist/index.js", {
+    PORT: "0",
+    GATEWAY_API_KEYS: "banner-key-000000000001",
+  });
+  try {
+    await waitForOutput(gateway, /listening at (http:\/\/[\d.:]+)\/graphql/);
+    await waitForOutput(gateway, /(health: )/);
+    const banner = gateway.stdout.join("");
+    expect(banner).not.toContain("runs as is");
+    expect(banner).toContain(
+      "add the header Authorization: Bearer <one of GATEWAY_API_KEYS> (Headers tab) before running the example",
+    );
+    expect(banner).not.toContain("banner-key-000000000001");
   } finally {
     gateway.child.kill("SIGTERM");
   }

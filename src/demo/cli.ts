@@ -21,8 +21,15 @@ emulator in this process.
   --institution CODE   default heimdall_mx_retail (the emulator's MFA institutions: heimdall_*, gotham_*)
   --username NAME      default mfa_numeric (also mfa_default, mfa_qr; user_valid needs no MFA)
   --password SECRET    default: the emulator's password for that username
-  --token CODE         answer the next challenge with CODE (repeat it for each); otherwise you are asked
+  --token CODE         answer the next challenge with CODE; repeat it once per challenge, in order.
+                       The rest are read from standard input (hidden on a terminal).
   --help               this text
+
+The bank asks twice: once to link the account, and again when the balances are retrieved. So a
+scripted run needs a token for each step, plus one for each refused token:
+
+  npm run demo -- --token 111111 --token 111111                  link, then balances
+  npm run demo -- --token 999999 --token 111111 --token 111111   a refused token first
 
 In the emulator 111111 is accepted and 999999 is refused with a fresh challenge.`;
 
@@ -34,6 +41,34 @@ const EMULATOR_PASSWORDS: Record<string, string> = {
 };
 
 class Quit extends Error {}
+
+type Step = "link" | "balances";
+
+/** Why the run stops when the tokens run out: which step wanted one, and how to give it. */
+function noToken(step: Step): string {
+  const where =
+    step === "link"
+      ? "linking the account"
+      : "retrieving the balances (the bank asks again after the link)";
+  return `No token given for ${where} (input ended). Pass one --token per challenge, in order: the link's, then the balances'.`;
+}
+
+const CLIENT_CODES = new Set(["NETWORK_ERROR", "NOT_GRAPHQL", "CONFIGURATION_ERROR"]);
+
+/** What to do about a failure, when the demo can tell. */
+function hint(error: GatewayClientError, apiKey: string | undefined): string {
+  switch (error.code) {
+    case "UNAUTHENTICATED":
+      return apiKey
+        ? "The gateway refused that key: pass one of its GATEWAY_API_KEYS with --api-key.\n"
+        : "This gateway requires a client key: pass it with --api-key KEY.\n";
+    case "NETWORK_ERROR":
+    case "NOT_GRAPHQL":
+      return "Check --url: it should be the gateway's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql.\n";
+    default:
+      return "";
+  }
+}
 
 function options(argv: string[]) {
   const { values } = parseArgs({
@@ -59,6 +94,7 @@ function options(argv: string[]) {
  * elsewhere), and answers it.
  */
 async function complete<T extends { __typename: string }>(
+  step: Step,
   first: T | Challenge,
   out: Writable,
   prompter: Prompter,
@@ -78,7 +114,7 @@ async function complete<T extends { __typename: string }>(
       await prompter.confirm("  Press Enter once approved. ");
     } else {
       const typed = await prompter.ask("  Token: ");
-      if (typed === null) throw new Quit("No token given (input ended).");
+      if (typed === null) throw new Quit(noToken(step));
       token = typed.trim();
     }
     const result = await resume(challenge, token);
@@ -107,9 +143,9 @@ export async function runDemo(
   }
   const local = config.url ? undefined : await startLocalGateway();
   const url = config.url ?? local!.url;
-  const client = new BelvoGatewayClient(url, { apiKey: config["api-key"] });
   const prompter = new Prompter(input, terminal, [...config.token]);
   try {
+    const client = new BelvoGatewayClient(url, { apiKey: config["api-key"] });
     out.write(
       `Gateway: ${url}${local ? " (started here, with the built-in Belvo emulator)" : ""}\n`,
     );
@@ -119,7 +155,7 @@ export async function runDemo(
       username: config.username,
       password: config.password,
     });
-    const link = await complete(registered, out, prompter, ({ session, link }, token) =>
+    const link = await complete("link", registered, out, prompter, ({ session, link }, token) =>
       client.resumeLink({ session, link, token }),
     );
     out.write(
@@ -131,7 +167,7 @@ export async function runDemo(
     const dateFrom = new Date(today.getTime() - 2 * 86_400_000).toISOString().slice(0, 10);
     out.write(`\nRetrieving balances from ${dateFrom} to ${dateTo}…\n`);
     const retrieval = await client.retrieveBalances({ link: link.id, dateFrom, dateTo });
-    const list = await complete(retrieval, out, prompter, ({ session, link }, token) =>
+    const list = await complete("balances", retrieval, out, prompter, ({ session, link }, token) =>
       client.resumeBalances({ session, link, token }),
     );
     out.write(
@@ -146,8 +182,10 @@ export async function runDemo(
     return 0;
   } catch (error) {
     if (error instanceof GatewayClientError) {
+      // The client's own codes mean the gateway said nothing (or nothing in GraphQL).
+      const said = CLIENT_CODES.has(error.code) ? "" : "The gateway answered ";
       out.write(
-        `\nThe gateway answered ${error.code}: ${error.message}${error.retryAfter ? ` (retry in ${error.retryAfter} s)` : ""}\n`,
+        `\n${said}${error.code}: ${error.message}${error.retryAfter ? ` (retry in ${error.retryAfter} s)` : ""}\n${hint(error, config["api-key"])}`,
       );
       return 1;
     }
