@@ -145,7 +145,7 @@ it("packs the built client and its sources, and nothing of the server", () => {
   const files = packed.files.map((file) => file.path).sort();
   for (const built of ["dist/index.js", "dist/index.d.ts", "dist/possible-types.js"])
     expect(files).toContain(built);
-  for (const file of files) expect(file).toMatch(/^(dist|src)\/|^package\.json$/);
+  for (const file of files) expect(file).toMatch(/^(dist|src)\/|^(package\.json|README\.md)$/);
   const manifest = JSON.parse(
     readFileSync(join(work, "app/node_modules/@belvo-graphql-gateway/client/package.json"), "utf8"),
   );
