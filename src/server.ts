@@ -100,7 +100,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     metrics,
   });
   const apollo = new ApolloServer<Context>({
-    gateway: jitExecution(options.schema ?? (await buildGatewaySchema()), options.jitCompileOn),
+    gateway: jitExecution(options.schema ?? (await buildGatewaySchema()), options.jitCompileOn, {
+      suggestions: !production,
+    }),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !production,
