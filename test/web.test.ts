@@ -71,10 +71,10 @@ describeInBrowser("the reference MFA page", () => {
   async function shoot(state: string) {
     for (const width of [375, 1280]) {
       await page.setViewportSize({ width, height: 800 });
-      const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-        scrollWidth: document.documentElement.scrollWidth,
-        innerWidth: window.innerWidth,
-      }));
+      // Run in the page (the test's TypeScript has no DOM types).
+      const [scrollWidth, innerWidth] = await page.evaluate<[number, number]>(
+        "[document.documentElement.scrollWidth, window.innerWidth]",
+      );
       expect({ state, width, scrollWidth }).toEqual({ state, width, scrollWidth: innerWidth });
       await page.screenshot({ path: `test-artifacts/web-${state}-${width}.png`, fullPage: true });
     }
@@ -216,7 +216,7 @@ describeInBrowser("the reference MFA page", () => {
     await shoot("wrong-password");
     await page.click("[data-testid=fix-login]");
     expect(await page.isVisible("[data-testid=start]")).toBe(true);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe(
+    expect(await page.evaluate<string | null>("document.activeElement.getAttribute('name')")).toBe(
       "password",
     );
     await page.fill("input[name=password]", "numeric_code");
