@@ -6,7 +6,11 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 export const EXPLORER_DIR = `${root}dist/explorer/`;
-const SOURCES = [`${root}explorer/app.ts`, `${root}package-lock.json`];
+const SOURCES = [
+  `${root}explorer/app.ts`,
+  `${root}package-lock.json`,
+  fileURLToPath(import.meta.url),
+];
 const STAMP = `${EXPLORER_DIR}.built`;
 
 const WORKERS = {
