@@ -153,6 +153,8 @@ describeInBrowser("in a browser with the network off", () => {
   it("is reachable from Sandbox's offline page", async () => {
     await page.goto(`${gateway.url}/graphql`);
     await page.waitForSelector('a[href="/explorer"]');
+    // Sandbox's fallback fades in over its first 2 s (its CSP allows no script of ours to ask).
+    await page.waitForTimeout(2_500);
     mkdirSync("test-artifacts", { recursive: true });
     await page.screenshot({ path: "test-artifacts/sandbox-offline.png" });
     await page.click('a[href="/explorer"]');
