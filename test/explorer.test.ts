@@ -61,10 +61,18 @@ describe("served by the gateway", () => {
     }
   });
 
-  it("with keys set, offers a placeholder header and never a key", async () => {
+  it("with keys set, it and Sandbox offer a placeholder header, never a key", async () => {
     const { text } = await request(keyed.url).get("/explorer").expect(200);
     expect(text).toContain("Bearer \\u003cone of GATEWAY_API_KEYS>");
     expect(text).not.toContain(KEY);
+    const sandboxPage = await request(keyed.url)
+      .get("/graphql")
+      .set("accept", "text/html")
+      .expect(200);
+    expect(sandboxPage.text).toContain(
+      '"Authorization":"Bearer \\u003cone of GATEWAY_API_KEYS\\u003e"',
+    );
+    expect(sandboxPage.text).not.toContain(KEY);
   });
 
   it("is not there in production, with or without a key", async () => {
