@@ -23,6 +23,15 @@ if (!existsSync(marker) || statSync("package-lock.json").mtimeMs > statSync(mark
   ]);
 }
 buildClientIfStale();
+// The offline explorer's bundle (tests and the gateway outside production serve it). Without
+// the dev dependencies (a production install), there is nothing to bundle it with, and no need.
+try {
+  const { buildExplorer } = await import("./build-explorer.mjs");
+  if (await buildExplorer()) console.error("> bundled the offline explorer (esbuild)");
+} catch (error) {
+  if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
+  console.error("> offline explorer not bundled: esbuild is not installed (npm ci --omit=dev)");
+}
 if (process.argv.includes("build")) {
   run("compiling TypeScript (tsc)", process.execPath, [
     "node_modules/typescript/bin/tsc",

@@ -3,8 +3,9 @@
  * validation and its document cache, plugins, error formatting); only execute() is swapped,
  * through the gateway interface, Apollo's documented hook for a custom executor.
  *
- * Variables are coerced by graphql-js first, so a bad variable gets graphql-js's own message
- * (which errors.ts knows how to scrub of the value) and never reaches a resolver. Whatever
+ * Variables are coerced by graphql-js first, on either path, so a bad variable never reaches a
+ * resolver; its refusal is described by variable-errors.ts (the field, the expected type, never
+ * the value). Whatever
  * graphql-jit cannot take (an unknown operation, a document it fails to compile, a variable its
  * own coercion reads differently) is executed by graphql-js, as Apollo would have.
  */
@@ -17,6 +18,7 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
+import { variableErrors } from "./variable-errors.js";
 
 /** graphql-js stops coercing variables after this many errors; so do we. */
 const MAX_VARIABLE_ERRORS = 50;
@@ -32,7 +34,11 @@ type State = number | CompiledQuery | "graphql-js";
  * graphql-js). Compiling costs several times parsing and validating, so the default, 2, spends
  * it on operations that recur, not on one-off documents.
  */
-export function jitExecution(schema: GraphQLSchema, compileOn = 2): GatewayInterface {
+export function jitExecution(
+  schema: GraphQLSchema,
+  compileOn = 2,
+  { suggestions = true }: { suggestions?: boolean } = {},
+): GatewayInterface {
   /** Apollo keeps parsed documents (an LRU), so a document is the same object each time. */
   const states = new WeakMap<DocumentNode, Map<string | undefined, State>>();
 
@@ -60,12 +66,19 @@ export function jitExecution(schema: GraphQLSchema, compileOn = 2): GatewayInter
         variableValues: variables,
         contextValue: context,
       });
-    const query = operation ? compiled(document, request.operationName ?? undefined) : null;
-    if (!operation || !query) return byGraphqlJs();
+    if (!operation) return byGraphqlJs();
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
       maxErrors: MAX_VARIABLE_ERRORS,
     });
-    if (coerced.errors) return { errors: coerced.errors };
+    if (coerced.errors) {
+      const max = MAX_VARIABLE_ERRORS;
+      return {
+        errors:
+          variableErrors(schema, operation, variables, { suggestions, max }) ?? coerced.errors,
+      };
+    }
+    const query = compiled(document, request.operationName ?? undefined);
+    if (!query) return byGraphqlJs();
     const result = await query.query(undefined, context, variables);
     // No `data` at all: graphql-jit refused the variables graphql-js accepted.
     return "data" in result ? result : byGraphqlJs();

@@ -86,12 +86,14 @@ async function main(): Promise<void> {
     console.log(
       "  (set BELVO_URL, BELVO_SECRET_ID and BELVO_SECRET_PASSWORD to use Belvo instead)",
     );
-  if (!config.production)
+  if (!config.production) {
     console.log(
       config.apiKeys
         ? `  Apollo Sandbox: open ${url}/graphql in a browser; add the header Authorization: Bearer <one of GATEWAY_API_KEYS> (Headers tab) before running the example`
         : `  Apollo Sandbox: open ${url}/graphql in a browser; the example operation runs as is`,
     );
+    console.log(`  offline explorer (GraphiQL, no internet needed): ${url}/explorer`);
+  }
   if (config.apiKeys)
     console.log("  clients must send Authorization: Bearer <one of GATEWAY_API_KEYS>");
   console.log(`  health: ${url}/health  readiness: ${url}/ready  metrics: ${url}/metrics\n`);

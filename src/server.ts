@@ -5,9 +5,7 @@ import { ApolloServer, HeaderMap } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
-  ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
-import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { Context } from "./context.js";
@@ -18,7 +16,8 @@ import { applyCors, type CorsOrigins } from "./guards/cors.js";
 import { MemoryCounters, type Counters } from "./guards/counters.js";
 import { documentRules } from "./guards/document-rules.js";
 import { BodyTooLarge, bearerKeys, errorBody, readBody, requestIdFrom, sendJson } from "./http.js";
-import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES } from "./landing.js";
+import { EXPLORER_PATH, explorerHandler } from "./explorer.js";
+import { landingPagePlugin } from "./landing.js";
 import { createLoaders } from "./loaders.js";
 import { GatewayMetrics } from "./metrics.js";
 import { observabilityPlugin } from "./observability.js";
@@ -100,7 +99,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     metrics,
   });
   const apollo = new ApolloServer<Context>({
-    gateway: jitExecution(options.schema ?? (await buildGatewaySchema()), options.jitCompileOn),
+    gateway: jitExecution(options.schema ?? (await buildGatewaySchema()), options.jitCompileOn, {
+      suggestions: !production,
+    }),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !production,
@@ -116,13 +117,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginCacheControlDisabled(),
       // Apollo installs it everywhere, to act only in a federated subgraph, which this is not.
       ApolloServerPluginInlineTraceDisabled(),
-      production
-        ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({
-            document: EXAMPLE_DOCUMENT,
-            variables: EXAMPLE_VARIABLES,
-            footer: false,
-          }),
+      landingPagePlugin({ production, keyed: options.apiKeys !== null }),
     ],
   });
   await apollo.start();
@@ -137,6 +132,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return count > limits.ratePerMinute ? resetInMs : null;
   }
 
+  const explorer = production ? null : explorerHandler({ keyed: options.apiKeys !== null });
   let draining = false;
   let inFlight = 0;
   let drained: (() => void) | null = null;
@@ -234,6 +230,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const url = req.url ?? "/";
     const queryAt = url.indexOf("?");
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    // The offline explorer, outside production only (in production: the 404 below).
+    if (explorer && (path === EXPLORER_PATH || path.startsWith(`${EXPLORER_PATH}/`))) {
+      return explorer(req, res, path, requestId);
+    }
     switch (path) {
       case "/health":
         return sendJson(res, 200, { status: "ok" });

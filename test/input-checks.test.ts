@@ -115,9 +115,9 @@ describe.each([
       errors: [
         {
           message:
-            'Variable "$input" got an invalid value at "input.token"; String cannot represent a non string value.',
+            "Invalid input.token: expected String; String cannot represent a non string value.",
           locations: [expect.any(Object) as unknown],
-          extensions: { code: "BAD_USER_INPUT", requestId: TEST_REQUEST_ID },
+          extensions: { code: "BAD_USER_INPUT", field: "input.token", requestId: TEST_REQUEST_ID },
         },
       ],
     });

@@ -257,8 +257,8 @@ describe("retrieveBalances", () => {
       errors: [
         {
           message:
-            'Variable "$input" got an invalid value at "input.dateFrom"; Date must be an existing date written YYYY-MM-DD.',
-          extensions: { code: "BAD_USER_INPUT" },
+            "Invalid input.dateFrom: expected Date!; Date must be an existing date written YYYY-MM-DD.",
+          extensions: { code: "BAD_USER_INPUT", field: "input.dateFrom" },
         },
       ],
     });

@@ -1,7 +1,10 @@
 /**
  * The gateway's MFA flow in a page: register, answer each challenge (numeric code, QR, device
- * prompt, input-less approval), handle a refused token, an expired session and rate limiting,
- * then show balances. Only the typed client talks to the gateway.
+ * prompt, input-less approval), then show balances. Every failure says what happened in words
+ * for the user and offers the next step (enter the code again while the session is open,
+ * correct the login, try again, start again), with the developer detail folded away. One call
+ * at a time: the forms are disabled and a spinner shows while it runs. Only the typed client
+ * talks to the gateway.
  */
 import qrcode from "qrcode-generator";
 import {
@@ -21,6 +24,7 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const startForm = $<HTMLFormElement>("start");
 const tokenForm = $<HTMLFormElement>("token-form");
 const tokenInput = tokenForm.elements.namedItem("token") as HTMLInputElement;
+const institution = startForm.elements.namedItem("institution") as HTMLSelectElement;
 const username = startForm.elements.namedItem("username") as HTMLSelectElement;
 const password = startForm.elements.namedItem("password") as HTMLInputElement;
 
@@ -30,15 +34,51 @@ const config = (await (await fetch("config.json")).json()) as {
 };
 const client = new BelvoGatewayClient(config.gatewayUrl, { apiKey: config.apiKey });
 
-function show(section: "start" | "challenge" | "problem" | "result") {
+type Section = "start" | "challenge" | "problem" | "result";
+type Step = "link" | "balances";
+type Link = Exclude<Awaited<ReturnType<typeof client.resumeLink>>, Challenge>;
+type Balances = Exclude<Awaited<ReturnType<typeof client.resumeBalances>>, Challenge>;
+
+function show(section: Section) {
   for (const id of ["start", "challenge", "problem", "result"]) $(id).hidden = id !== section;
 }
 
-/** Resolves with what the user answered: a token, or undefined once they approved elsewhere. */
-function askFor(challenge: Challenge, refused: boolean): Promise<string | undefined> {
+/**
+ * One call at a time: every form is disabled and a spinner says what is happening until the
+ * call settles, so a double click sends one request. A second call while one runs is dropped.
+ */
+let inFlight = false;
+async function busy<T>(text: string, call: () => Promise<T>): Promise<T | undefined> {
+  if (inFlight) return undefined;
+  inFlight = true;
+  for (const fieldset of document.querySelectorAll("fieldset")) fieldset.disabled = true;
+  $("busy-text").textContent = text;
+  $("busy").hidden = false;
+  try {
+    return await call();
+  } finally {
+    inFlight = false;
+    for (const fieldset of document.querySelectorAll("fieldset")) fieldset.disabled = false;
+    $("busy").hidden = true;
+  }
+}
+
+/** What the user sees for each step; the second says why the bank asks again. */
+const STEP_TEXT: Record<Step, string> = {
+  link: "Step 1 of 2 · Connecting your account.",
+  balances:
+    "Your account is connected. Step 2 of 2 · To share your balances, your bank asks you to confirm it's you once more.",
+};
+
+/** The challenge on screen, and what answering it does. */
+let answer: ((token: string | undefined) => void) | null = null;
+
+function askFor(step: Step, challenge: Challenge, refused: boolean) {
   const data = challenge.tokenGenerationData;
+  $("step").textContent = STEP_TEXT[step];
   $("notice").hidden = !refused;
   $("notice").textContent = "That code was refused; your bank sent a new challenge.";
+  $("token-error").hidden = true;
   $("instructions").textContent = data?.instructions ?? "Enter the code your bank gave you.";
   const isQr = data?.type === "qr" && data.value;
   $("code").hidden = !data?.value || Boolean(isQr);
@@ -55,81 +95,84 @@ function askFor(challenge: Challenge, refused: boolean): Promise<string | undefi
   tokenInput.required = needsToken;
   tokenInput.value = "";
   $("send").textContent = needsToken ? "Send" : "I have approved it";
+  answer = (token) => void resume(step, challenge, token);
   show("challenge");
   if (needsToken) tokenInput.focus();
-  return new Promise((resolve) => {
-    tokenForm.onsubmit = (event) => {
-      event.preventDefault();
-      resolve(needsToken ? tokenInput.value.trim() : undefined);
-    };
-  });
 }
 
-/** Answers challenges until the step succeeds. */
-async function complete<T extends { __typename: string }>(
-  first: T | Challenge,
-  resume: (challenge: Challenge, token: string | undefined) => Promise<T | Challenge>,
-): Promise<Exclude<T, Challenge>> {
-  let result = first;
-  let refused = false;
-  while (result.__typename === "MfaChallenge") {
-    const challenge = result as Challenge;
-    result = await resume(challenge, await askFor(challenge, refused));
-    refused = true;
-  }
-  return result as Exclude<T, Challenge>;
-}
-
-function problem(error: unknown) {
-  const restart = $("restart");
-  restart.hidden = true;
-  let text = "Something went wrong; please try again.";
-  if (error instanceof GatewayError) {
-    text = error.message;
-    if (error.code === "MFA_SESSION_EXPIRED") {
-      text = "The bank's session expired before the code arrived.";
-      restart.hidden = false;
-    } else if (error.code === "RATE_LIMITED") {
-      text = `Too many attempts. Try again in ${error.retryAfter ?? 60} seconds.`;
-      restart.hidden = false;
+/** Sends the user's answer once; a refused code brings a new challenge on screen. */
+async function resume(step: Step, challenge: Challenge, token: string | undefined) {
+  const input = { session: challenge.session, link: challenge.link, token };
+  try {
+    const result = await busy(
+      "Checking with your bank… this can take up to a minute.",
+      (): Promise<Link | Balances | Challenge> =>
+        step === "link" ? client.resumeLink(input) : client.resumeBalances(input),
+    );
+    if (result === undefined) return;
+    switch (result.__typename) {
+      case "MfaChallenge":
+        return askFor(step, result, true);
+      case "Link":
+        return linked(result);
+      case "BalanceList":
+        return showBalances(result);
     }
+  } catch (error) {
+    failed(error, { step, challenge });
   }
-  $("problem-text").textContent = text;
-  show("problem");
 }
 
 async function connect() {
-  const institution = (startForm.elements.namedItem("institution") as HTMLSelectElement).value;
-  const registered = await client.registerLink({
-    institution,
-    username: username.value,
-    password: password.value,
-  });
-  const link = await complete(registered, (challenge, token) =>
-    client.resumeLink({ session: challenge.session, link: challenge.link, token }),
-  );
-  $("link").textContent =
-    `Connected to ${link.institution.displayName ?? link.institution.name}: link ${link.status}.`;
+  try {
+    const registered = await busy("Connecting to your bank… this can take up to a minute.", () =>
+      client.registerLink({
+        institution: institution.value,
+        username: username.value,
+        password: password.value,
+      }),
+    );
+    if (registered === undefined) return;
+    if (registered.__typename === "MfaChallenge") return askFor("link", registered, false);
+    await linked(registered);
+  } catch (error) {
+    failed(error, { retry: () => void connect() });
+  }
+}
+
+let connectedTo = "";
+async function linked(link: Link) {
+  connectedTo = `Connected to ${link.institution.displayName ?? link.institution.name}: link ${link.status}.`;
   const today = new Date();
-  const retrieval = await client.retrieveBalances({
-    link: link.id,
-    dateFrom: new Date(today.getTime() - 86_400_000).toISOString().slice(0, 10),
-    dateTo: today.toISOString().slice(0, 10),
-  });
-  const list = await complete(retrieval, (challenge, token) =>
-    client.resumeBalances({ session: challenge.session, link: challenge.link, token }),
-  );
+  try {
+    const retrieval = await busy("Your account is connected. Fetching your balances…", () =>
+      client.retrieveBalances({
+        link: link.id,
+        dateFrom: new Date(today.getTime() - 86_400_000).toISOString().slice(0, 10),
+        dateTo: today.toISOString().slice(0, 10),
+      }),
+    );
+    if (retrieval === undefined) return;
+    if (retrieval.__typename === "MfaChallenge") return askFor("balances", retrieval, false);
+    showBalances(retrieval);
+  } catch (error) {
+    failed(error, { retry: () => void linked(link) });
+  }
+}
+
+function showBalances(list: Balances) {
+  $("link").textContent = connectedTo;
   const rows = list.balances.map((balance) => {
     const row = document.createElement("tr");
-    for (const [text, amount] of [
-      [balance.valueDate ?? "", false],
-      [balance.account.name ?? "", false],
-      [balance.account.category ?? "", false],
-      [`${balance.balance ?? ""} ${balance.account.currency ?? ""}`, true],
+    for (const [text, className] of [
+      [balance.valueDate ?? "", ""],
+      [balance.account.name ?? "", ""],
+      [balance.account.category ?? "", "category"],
+      [`${balance.balance ?? ""} ${balance.account.currency ?? ""}`, "amount"],
     ] as const) {
       const cell = document.createElement("td");
       cell.textContent = text;
-      if (amount) cell.className = "amount";
+      if (className) cell.className = className;
       row.append(cell);
     }
     return row;
@@ -138,10 +181,118 @@ async function connect() {
   show("result");
 }
 
+/** Where a failure happened: a step to run again, or a challenge still on screen. */
+type Where = { retry: () => void } | { step: Step; challenge: Challenge };
+
+interface Problem {
+  text: string;
+  retry?: () => void;
+  fixLogin?: boolean;
+  restart?: boolean;
+}
+
+/** Says what went wrong in words for the user, and offers the next step; detail for developers. */
+function problem({ text, retry, fixLogin = false, restart = false }: Problem, error: unknown) {
+  $("problem-text").textContent = text;
+  $("retry").hidden = !retry;
+  $("retry").onclick = retry ?? null;
+  $("fix-login").hidden = !fixLogin;
+  $("restart").hidden = !restart;
+  $("problem-details").textContent =
+    error instanceof GatewayError
+      ? [
+          `code: ${error.code}`,
+          `message: ${error.message}`,
+          `retryable: ${error.retryable}`,
+          `requestId: ${error.requestId ?? "-"}`,
+          `HTTP status: ${error.status ?? "-"}`,
+          `upstream: ${error.upstream ? JSON.stringify(error.upstream) : "-"}`,
+        ].join("\n")
+      : String(error);
+  show("problem");
+  ($("retry").hidden
+    ? $("fix-login").hidden
+      ? $("restart")
+      : $("fix-login")
+    : $("retry")
+  ).focus();
+}
+
+function failed(error: unknown, where: Where) {
+  const challenge = "challenge" in where ? where : null;
+  if (!(error instanceof GatewayError)) {
+    return problem(
+      { text: "Something went wrong on this page. Please start again.", restart: true },
+      error,
+    );
+  }
+  // The gateway checks a code's format before asking the bank: the session is still open.
+  if (challenge && error.code === "BAD_USER_INPUT") {
+    askFor(challenge.step, challenge.challenge, false);
+    $("token-error").textContent =
+      "That code doesn't look right. Type it exactly as your bank shows it, without spaces.";
+    $("token-error").hidden = false;
+    return;
+  }
+  // A code is never sent twice by the page: after a lost answer, the user enters it again.
+  const retry = challenge
+    ? () => askFor(challenge.step, challenge.challenge, false)
+    : (where as { retry: () => void }).retry;
+  switch (error.code) {
+    case "MFA_SESSION_EXPIRED":
+      return problem(
+        { text: "The bank's session expired before the code arrived.", restart: true },
+        error,
+      );
+    case "RATE_LIMITED":
+      return problem(
+        {
+          text: `Too many attempts. Try again in ${error.retryAfter ?? 60} seconds.`,
+          restart: true,
+        },
+        error,
+      );
+    case "BAD_USER_INPUT":
+      return problem(
+        { text: "Please check the bank, username and password.", fixLogin: true },
+        error,
+      );
+  }
+  if (error.code === "UPSTREAM_REJECTED" && error.upstream?.code === "login_error") {
+    return problem(
+      { text: "Your bank did not accept that username or password.", fixLogin: true },
+      error,
+    );
+  }
+  if (error.retryable) {
+    const text = challenge
+      ? "We couldn't reach your bank to check the code. Check your connection, then enter the code again."
+      : "We couldn't reach your bank. Check your connection, then try again.";
+    return problem({ text, retry, restart: true }, error);
+  }
+  problem(
+    {
+      text: "Something went wrong on our side. Please try again in a moment.",
+      retry,
+      restart: true,
+    },
+    error,
+  );
+}
+
 password.value = PASSWORDS[username.value] ?? "";
 username.onchange = () => (password.value = PASSWORDS[username.value] ?? "");
 startForm.onsubmit = (event) => {
   event.preventDefault();
-  connect().catch(problem);
+  void connect();
+};
+tokenForm.onsubmit = (event) => {
+  event.preventDefault();
+  answer?.(tokenInput.required ? tokenInput.value.trim() : undefined);
 };
 $("restart").onclick = () => show("start");
+$("again").onclick = () => show("start");
+$("fix-login").onclick = () => {
+  show("start");
+  password.select();
+};

@@ -1,0 +1,2 @@
+/** esbuild bundles imported style sheets into the explorer's app.css. */
+declare module "*.css";

@@ -1,0 +1,195 @@
+/**
+ * Variable coercion errors that say what to fix. graphql-js quotes the value it refused
+ * (`Variable "$input" got invalid value "123456" at "input.token"; ...`), and that value may be
+ * an MFA token or a password; its message also names no field a client can act on. This module
+ * coerces the variables again, field by field, and describes each refusal from the schema: the
+ * field's path (`extensions.field`, e.g. `input.token`), the expected type, an enum's allowed
+ * values, and a "did you mean" when suggestions are on (outside production). Names come from the
+ * schema or pass the GraphQL name pattern; the value sent never appears.
+ */
+import {
+  coerceInputValue,
+  getNamedType,
+  GraphQLError,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isSpecifiedScalarType,
+  typeFromAST,
+  type GraphQLInputObjectType,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type VariableDefinitionNode,
+} from "graphql";
+import { ErrorCode } from "./errors.js";
+
+/** The GraphQL name pattern, bounded: a key a client sent is shown only when it looks like one. */
+const NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
+const UNKNOWN_FIELD = /^Field "([^"]+)" is not defined by type "\w+"\./;
+const MISSING_FIELD = /^Field "(\w+)" of required type "[^"]+" was not provided\./;
+const SUGGESTED = /"(\w+)"/g;
+
+export interface VariableErrorOptions {
+  /** "Did you mean" and the list of an input type's fields; off in production. */
+  suggestions: boolean;
+}
+
+type Path = readonly (string | number)[];
+
+function printPath(variable: string, path: Path): string {
+  return path.reduce<string>(
+    (printed, key) => (typeof key === "number" ? `${printed}[${key}]` : `${printed}.${key}`),
+    variable,
+  );
+}
+
+/** The type expected at `path` inside a value of `type` (the path came from coercing it). */
+function typeAt(type: GraphQLInputType, path: Path): GraphQLInputType {
+  let current = type;
+  for (const key of path) {
+    const nullable = isNonNullType(current) ? current.ofType : current;
+    if (isListType(nullable) && typeof key === "number") current = nullable.ofType;
+    else if (isInputObjectType(nullable) && typeof key === "string") {
+      const field = nullable.getFields()[key];
+      if (!field) return current;
+      current = field.type;
+    } else return current;
+  }
+  return current;
+}
+
+/** Keeps only the names graphql-js suggested that really are among `allowed`. */
+function suggestion(message: string, allowed: readonly string[], options: VariableErrorOptions) {
+  if (!options.suggestions) return "";
+  const names = [...message.matchAll(SUGGESTED)]
+    .map((m) => m[1]!)
+    .filter((name) => allowed.includes(name));
+  return names.length ? ` Did you mean ${names.map((name) => `"${name}"`).join(" or ")}?` : "";
+}
+
+function fieldList(type: GraphQLInputObjectType): string {
+  return Object.values(type.getFields())
+    .map((field) => `${field.name} (${String(field.type)})`)
+    .join(", ");
+}
+
+/** Why a scalar refused a value, without the value: graphql-js appends it after a colon. */
+function scalarReason(named: GraphQLNamedType, message: string): string {
+  if (isSpecifiedScalarType(named)) {
+    const reason = /^(\w+ cannot represent[^:]*)/.exec(message)?.[1];
+    return reason ? `; ${reason}` : "";
+  }
+  // Our own scalars (src/types/scalars.ts) say what they take and never quote the value.
+  return /^\w+ must be [^:]*$/.test(message) ? `; ${message.replace(/\.$/, "")}` : "";
+}
+
+interface Refusal {
+  field: string;
+  message: string;
+}
+
+/** One refusal reported by coerceInputValue at `path` inside the variable, described. */
+function describe(
+  variable: string,
+  root: GraphQLInputType,
+  path: Path,
+  inner: string,
+  options: VariableErrorOptions,
+): Refusal {
+  const expected = typeAt(root, path);
+  const named = getNamedType(expected);
+  const at = printPath(variable, path);
+  const unknown = UNKNOWN_FIELD.exec(inner)?.[1];
+  if (unknown !== undefined && isInputObjectType(named)) {
+    const shown = NAME.test(unknown) ? unknown : "(a field)";
+    const field = NAME.test(unknown) ? `${at}.${unknown}` : at;
+    const fields = Object.keys(named.getFields());
+    const list = options.suggestions ? ` Its fields: ${fieldList(named)}.` : "";
+    return {
+      field,
+      message: `Invalid ${field}: ${named.name} has no field ${shown}.${suggestion(inner, fields, options)}${list}`,
+    };
+  }
+  const missing = MISSING_FIELD.exec(inner)?.[1];
+  if (missing !== undefined && isInputObjectType(named)) {
+    const type = named.getFields()[missing]?.type;
+    const field = `${at}.${missing}`;
+    return {
+      field,
+      message: `Invalid ${field}: expected ${String(type)}, and it was not provided.`,
+    };
+  }
+  if (isNonNullType(expected) && inner.startsWith("Expected non-nullable type")) {
+    return { field: at, message: `Invalid ${at}: expected ${String(expected)}, not null.` };
+  }
+  if (isEnumType(named)) {
+    const values = named.getValues().map((value) => value.name);
+    return {
+      field: at,
+      message: `Invalid ${at}: expected ${String(expected)}, one of ${values.join(", ")}.${suggestion(inner, values, options)}`,
+    };
+  }
+  if (isInputObjectType(named)) {
+    const list = options.suggestions ? ` with the fields ${fieldList(named)}` : "";
+    return { field: at, message: `Invalid ${at}: expected ${String(expected)}, an object${list}.` };
+  }
+  if (isListType(isNonNullType(expected) ? expected.ofType : expected)) {
+    return { field: at, message: `Invalid ${at}: expected ${String(expected)}, a list.` };
+  }
+  return {
+    field: at,
+    message: `Invalid ${at}: expected ${String(expected)}${scalarReason(named, inner)}.`,
+  };
+}
+
+/** The refusals of one variable's value, as coerceInputValue reports them. */
+function refusalsOf(
+  schema: GraphQLSchema,
+  definition: VariableDefinitionNode,
+  variables: Record<string, unknown>,
+  options: VariableErrorOptions,
+): Refusal[] {
+  const name = definition.variable.name.value;
+  const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
+  if (!type) return [];
+  const present = Object.prototype.hasOwnProperty.call(variables, name);
+  if (!present || variables[name] === null) {
+    const required = isNonNullType(type) && !(definition.defaultValue && !present);
+    if (!required) return [];
+    const how = present ? "not null" : "and it was not provided";
+    return [{ field: name, message: `Invalid ${name}: expected ${String(type)}, ${how}.` }];
+  }
+  const refusals: Refusal[] = [];
+  coerceInputValue(variables[name], type, (path, _value, error) => {
+    refusals.push(describe(name, type, path, error.message, options));
+  });
+  return refusals;
+}
+
+/**
+ * The operation's variable refusals, each a BAD_USER_INPUT error with `extensions.field`, or
+ * null when every variable coerces. `max` bounds the errors, as graphql-js's `maxErrors` does.
+ */
+export function variableErrors(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  options: VariableErrorOptions & { max: number },
+): GraphQLError[] | null {
+  const errors: GraphQLError[] = [];
+  for (const definition of operation.variableDefinitions ?? []) {
+    for (const { field, message } of refusalsOf(schema, definition, variables, options)) {
+      if (errors.length >= options.max) return errors;
+      errors.push(
+        new GraphQLError(message, {
+          nodes: definition,
+          extensions: { code: ErrorCode.BadUserInput, field },
+        }),
+      );
+    }
+  }
+  return errors.length ? errors : null;
+}

@@ -1,0 +1,231 @@
+/**
+ * Variables GraphQL itself refuses: each error names the field (`extensions.field`), the expected
+ * type and an enum's values, suggests a fix outside production, never repeats the value, and no
+ * upstream call is made.
+ */
+import { LINK_BODY } from "./helpers/belvo-bodies.js";
+import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
+
+const REGISTER = `mutation Register($input: RegisterLinkInput!) {
+  registerLink(input: $input) { __typename }
+}`;
+const BALANCES = `mutation Balances($input: RetrieveBalancesInput!) {
+  retrieveBalances(input: $input) { __typename }
+}`;
+const REGISTER_INPUT = { institution: "erebor_mx_retail", username: "bnk100", password: "full" };
+const BALANCES_INPUT = { link: LINK_ID, dateFrom: "2026-01-01", dateTo: "2026-01-10" };
+const RESUME_INPUT = { session: SESSION_HEX, link: LINK_ID, token: "123456" };
+
+let fake: FakeUpstream;
+let gateway: TestGateway;
+let production: TestGateway;
+
+beforeAll(async () => {
+  fake = await FakeUpstream.start({ status: 200, body: LINK_BODY });
+  gateway = await startGateway(fake.url);
+  production = await startGateway(fake.url, { production: true });
+});
+afterAll(async () => {
+  await gateway.close();
+  await production.close();
+  await fake.close();
+});
+beforeEach(() => {
+  fake.requests.length = 0;
+});
+
+interface Answer {
+  errors: { message: string; extensions: { code: string; field: string } }[];
+}
+
+async function refused(url: string, document: string, input: unknown) {
+  const { status, body } = await postGraphQL(url, document, { input });
+  expect(status).toBe(400);
+  expect(fake.requests).toEqual([]);
+  const { errors } = body as unknown as Answer;
+  for (const error of errors) expect(error.extensions.code).toBe("BAD_USER_INPUT");
+  return errors.map(({ message, extensions }) => ({ field: extensions.field, message }));
+}
+
+const FIELDS = "Its fields: session (String!), token (String), link (ID!).";
+
+it.each<[string, string, unknown, { field: string; message: string }[]]>([
+  [
+    "an unknown input field (tokn)",
+    RESUME_LINK,
+    { session: SESSION_HEX, link: LINK_ID, tokn: "123456" },
+    [
+      {
+        field: "input.tokn",
+        message: `Invalid input.tokn: ResumeLinkInput has no field tokn. Did you mean "token"? ${FIELDS}`,
+      },
+    ],
+  ],
+  [
+    "date_from for dateFrom",
+    BALANCES,
+    { link: LINK_ID, date_from: "2026-01-01" },
+    [
+      {
+        field: "input.dateFrom",
+        message: "Invalid input.dateFrom: expected Date!, and it was not provided.",
+      },
+      {
+        field: "input.date_from",
+        message:
+          'Invalid input.date_from: RetrieveBalancesInput has no field date_from. Did you mean "dateFrom" or "dateTo"? Its fields: link (ID!), dateFrom (Date!), dateTo (Date), account (ID), saveData (Boolean).',
+      },
+    ],
+  ],
+  [
+    'accessMode: "recurrent"',
+    REGISTER,
+    { ...REGISTER_INPUT, accessMode: "recurrent" },
+    [
+      {
+        field: "input.accessMode",
+        message:
+          'Invalid input.accessMode: expected AccessMode, one of SINGLE, RECURRENT. Did you mean "RECURRENT"?',
+      },
+    ],
+  ],
+  [
+    "session: null",
+    RESUME_LINK,
+    { ...RESUME_INPUT, session: null },
+    [{ field: "input.session", message: "Invalid input.session: expected String!, not null." }],
+  ],
+  [
+    "a number for the token",
+    RESUME_LINK,
+    { ...RESUME_INPUT, token: 918273 },
+    [
+      {
+        field: "input.token",
+        message:
+          "Invalid input.token: expected String; String cannot represent a non string value.",
+      },
+    ],
+  ],
+  [
+    "a string for saveData",
+    BALANCES,
+    { ...BALANCES_INPUT, saveData: "yes" },
+    [
+      {
+        field: "input.saveData",
+        message:
+          "Invalid input.saveData: expected Boolean; Boolean cannot represent a non boolean value.",
+      },
+    ],
+  ],
+  [
+    "a date in another format",
+    BALANCES,
+    { ...BALANCES_INPUT, dateFrom: "01/02/2026" },
+    [
+      {
+        field: "input.dateFrom",
+        message:
+          "Invalid input.dateFrom: expected Date!; Date must be an existing date written YYYY-MM-DD.",
+      },
+    ],
+  ],
+  [
+    "a string for the whole input",
+    RESUME_LINK,
+    "session=abc",
+    [
+      {
+        field: "input",
+        message: `Invalid input: expected ResumeLinkInput!, an object with the fields session (String!), token (String), link (ID!).`,
+      },
+    ],
+  ],
+  [
+    "no input at all",
+    RESUME_LINK,
+    undefined,
+    [
+      {
+        field: "input",
+        message: "Invalid input: expected ResumeLinkInput!, and it was not provided.",
+      },
+    ],
+  ],
+])("%s: names the field, the type and the fix", async (_case, document, input, expected) => {
+  expect(await refused(gateway.url, document, input)).toEqual(expected);
+});
+
+it("reports every refused field of one input, not only the first", async () => {
+  const errors = await refused(gateway.url, REGISTER, {
+    ...REGISTER_INPUT,
+    password: 42,
+    accessMode: "sometimes",
+    usernme: "x",
+  });
+  expect(errors.map(({ field }) => field).sort()).toEqual([
+    "input.accessMode",
+    "input.password",
+    "input.usernme",
+  ]);
+});
+
+it("suggests nothing and lists no fields in production, yet names the field and the values", async () => {
+  expect(
+    await refused(production.url, RESUME_LINK, { session: SESSION_HEX, link: LINK_ID, tokn: "1" }),
+  ).toEqual([
+    { field: "input.tokn", message: "Invalid input.tokn: ResumeLinkInput has no field tokn." },
+  ]);
+  expect(
+    await refused(production.url, REGISTER, { ...REGISTER_INPUT, accessMode: "recurrent" }),
+  ).toEqual([
+    {
+      field: "input.accessMode",
+      message: "Invalid input.accessMode: expected AccessMode, one of SINGLE, RECURRENT.",
+    },
+  ]);
+});
+
+it("never shows a field name that is not a GraphQL name", async () => {
+  const errors = await refused(gateway.url, RESUME_LINK, {
+    ...RESUME_INPUT,
+    "pass word 9f8e7d": "x",
+  });
+  expect(errors).toEqual([
+    {
+      field: "input",
+      message: expect.stringMatching(/^Invalid input: ResumeLinkInput has no field \(a field\)\./),
+    },
+  ]);
+  expect(JSON.stringify(errors)).not.toContain("9f8e7d");
+});
+
+describe("secrets sent as values of the wrong type", () => {
+  const SECRETS = {
+    token: { otp: "tok-7e1c55" },
+    password: ["pw-3b9d21"],
+    session: 848151,
+    accessMode: "acc-5a0f6e",
+  };
+
+  it.each([
+    ["resumeLink", RESUME_LINK, { link: LINK_ID, session: SECRETS.session, token: SECRETS.token }],
+    [
+      "registerLink",
+      REGISTER,
+      { ...REGISTER_INPUT, password: SECRETS.password, accessMode: SECRETS.accessMode },
+    ],
+  ])("%s: no answer or log line carries them", async (_case, document, input) => {
+    const before = gateway.logs.length;
+    const { body } = await postGraphQL(gateway.url, document, { input });
+    const seen = JSON.stringify(body) + gateway.logs.slice(before).join("");
+    expect((body as unknown as Answer).errors.length).toBeGreaterThan(0);
+    for (const secret of ["tok-7e1c55", "pw-3b9d21", "848151", "acc-5a0f6e"]) {
+      expect(seen).not.toContain(secret);
+    }
+    expect(fake.requests).toEqual([]);
+  });
+});
