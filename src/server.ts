@@ -62,11 +62,18 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-function isLandingPageRequest(req: IncomingMessage, search: string): boolean {
+/**
+ * Outside production a browser may load the landing page without a key, and nothing else: a GET
+ * that asks for HTML and carries no parameter at all once decoded as Apollo decodes it
+ * (`%71uery` is `query`). Such a request reaches Apollo with an empty query string (see
+ * `handleGraphQL`), so it can only ever get the landing page. In production: never.
+ */
+function isKeylessLandingPage(req: IncomingMessage, search: string, production: boolean): boolean {
   return (
+    !production &&
     req.method === "GET" &&
-    !/[?&]query=/.test(search) &&
-    (req.headers.accept ?? "").includes("text/html")
+    new URLSearchParams(search).size === 0 &&
+    /text\/html/i.test(req.headers.accept ?? "")
   );
 }
 
@@ -150,7 +157,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   ) {
     if (applyCors(req, res, corsOrigins)) return;
     const client = clientKey?.(req.headers.authorization) ?? null;
-    if (clientKey && client === null && !isLandingPageRequest(req, search)) {
+    // Past this check, a caller without a valid key is loading the landing page.
+    const keyless = clientKey !== null && client === null;
+    if (keyless && !isKeylessLandingPage(req, search, production)) {
       requestLogger.warn({ path: "/graphql" }, "refused: no valid client key");
       sendJson(
         res,
@@ -202,7 +211,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       }
     }
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "GET", headers, search, body },
+      httpGraphQLRequest: {
+        method: req.method ?? "GET",
+        headers,
+        search: keyless ? "" : search,
+        body,
+      },
       context: () => {
         const client = belvo.forRequest(requestLogger);
         return Promise.resolve({
