@@ -94,7 +94,15 @@ async function main(): Promise<void> {
     console.log("  clients must send Authorization: Bearer <one of GATEWAY_API_KEYS>");
   console.log(`  health: ${url}/health  readiness: ${url}/ready  metrics: ${url}/metrics\n`);
 
-  const stop = (signal: string) => {
+  let stopping = false;
+  // `on`, not `once`: with no listener left, a second signal would kill the process mid-drain
+  // and every request in flight with it (single-use tokens already sent upstream).
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, "already shutting down: signal ignored");
+      return;
+    }
+    stopping = true;
     logger.info(
       { signal, graceMs: config.shutdownGraceMs },
       "shutting down: no new connections, finishing requests in flight",
@@ -109,8 +117,8 @@ async function main(): Promise<void> {
         process.exit(0);
       });
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }
 
 main().catch((error: unknown) => {
