@@ -39,6 +39,25 @@ export const DEFAULT_LIMITS: Limits = {
   ratePerMinute: null,
 };
 
+/** The HTTP server's own limits: how long a client may take to send, and how many may connect. */
+export interface HttpLimits {
+  /** Time to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, headers and body (not its execution). */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** Open connections at most; see src/edge/connections.ts for who gives way at the cap. */
+  maxConnections: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1_000,
+};
+
 export interface Config {
   port: number;
   host: string;
@@ -50,6 +69,7 @@ export interface Config {
   shutdownGraceMs: number;
   logLevel: LogLevel;
   limits: Limits;
+  http: HttpLimits;
   /** "*" for any origin; otherwise exactly these. */
   corsOrigins: "*" | string[];
   redisUrl: string | null;
@@ -221,6 +241,48 @@ function limits(env: Env): Limits {
   };
 }
 
+function httpLimits(env: Env): HttpLimits {
+  const requestTimeoutMs = integer(
+    env,
+    "HTTP_REQUEST_TIMEOUT_MS",
+    DEFAULT_HTTP_LIMITS.requestTimeoutMs,
+    100,
+    3_600_000,
+  );
+  const headersTimeoutMs = integer(
+    env,
+    "HTTP_HEADERS_TIMEOUT_MS",
+    Math.min(DEFAULT_HTTP_LIMITS.headersTimeoutMs, requestTimeoutMs),
+    100,
+    3_600_000,
+  );
+  // Node refuses a headers timeout longer than the whole request's.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      "HTTP_HEADERS_TIMEOUT_MS",
+      `must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}).`,
+    );
+  }
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: integer(
+      env,
+      "HTTP_KEEP_ALIVE_TIMEOUT_MS",
+      DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs,
+      0,
+      600_000,
+    ),
+    maxConnections: integer(
+      env,
+      "MAX_CONNECTIONS",
+      DEFAULT_HTTP_LIMITS.maxConnections,
+      1,
+      1_000_000,
+    ),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const production = read(env, "NODE_ENV") === "production";
   const logLevel = read(env, "LOG_LEVEL") ?? "info";
@@ -250,6 +312,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", timeoutMs + 5_000, 0, 3_600_000),
     logLevel: logLevel as LogLevel,
     limits: limits(env),
+    http: httpLimits(env),
     corsOrigins: corsOrigins(env, production),
     redisUrl: redisUrl(env),
   };

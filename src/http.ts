@@ -35,6 +35,9 @@ function bearerToken(header: string | undefined): string | undefined {
 
 export class BodyTooLarge extends Error {}
 
+/** The connection closed before the whole request arrived (client gone, or cut by a timeout). */
+export class ClientGone extends Error {}
+
 /** Collects a request body up to `limit` bytes (events, not an async iterator: cheaper per request). */
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -55,7 +58,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
         chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"),
       ),
     );
-    req.once("error", reject);
+    // After "end" these settle nothing: the promise is already resolved.
+    req.once("error", () => reject(new ClientGone()));
+    req.once("close", () => reject(new ClientGone()));
   });
 }
 

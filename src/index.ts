@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     metricsToken: config.metricsToken,
     production: config.production,
     limits: config.limits,
+    http: config.http,
     corsOrigins: config.corsOrigins,
     counters,
     logger,

@@ -11,13 +11,22 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { Context } from "./context.js";
-import { DEFAULT_LIMITS, type Limits } from "./config.js";
+import { DEFAULT_HTTP_LIMITS, DEFAULT_LIMITS, type HttpLimits, type Limits } from "./config.js";
+import { ConnectionCap } from "./edge/connections.js";
 import { ErrorCode, formatError } from "./errors.js";
 import { AttemptGuard } from "./guards/attempts.js";
 import { applyCors, type CorsOrigins } from "./guards/cors.js";
 import { MemoryCounters, type Counters } from "./guards/counters.js";
 import { documentRules } from "./guards/document-rules.js";
-import { BodyTooLarge, bearerKeys, errorBody, readBody, requestIdFrom, sendJson } from "./http.js";
+import {
+  BodyTooLarge,
+  ClientGone,
+  bearerKeys,
+  errorBody,
+  readBody,
+  requestIdFrom,
+  sendJson,
+} from "./http.js";
 import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES } from "./landing.js";
 import { createLoaders } from "./loaders.js";
 import { GatewayMetrics } from "./metrics.js";
@@ -37,6 +46,8 @@ export interface GatewayOptions {
   metricsToken?: string | null;
   /** Any left out takes its default (config.ts). */
   limits?: Partial<Limits>;
+  /** The HTTP server's timeouts and connection cap; any left out takes its default (config.ts). */
+  http?: Partial<HttpLimits>;
   /** Default: any origin outside production, none in production. */
   corsOrigins?: CorsOrigins;
   /** Where rate-limit counters live (Redis across replicas); this process by default. */
@@ -148,6 +159,29 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
+  /** Nothing of this request has been sent upstream: another replica can take it. */
+  function refuseDraining(res: ServerResponse, requestId: string) {
+    sendJson(
+      res,
+      503,
+      errorBody("The gateway is shutting down; retry.", "SHUTTING_DOWN", requestId),
+      { connection: "close", "retry-after": "1" },
+    );
+  }
+
+  /**
+   * From here the request counts as in flight: the drain waits for it, and its connection is not
+   * given up at the connection cap. A request whose body is still arriving is neither.
+   */
+  function beginExecution(res: ServerResponse) {
+    inFlight++;
+    connections.markExecuting(res);
+    res.once("close", () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    });
+  }
+
   async function handleGraphQL(
     req: IncomingMessage,
     res: ServerResponse,
@@ -210,6 +244,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         }
       }
     }
+    if (draining) return refuseDraining(res, requestId);
+    beginExecution(res);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method: req.method ?? "GET",
@@ -272,20 +308,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           .end(await metrics.registry.metrics());
         return;
       case "/graphql":
-        if (draining) {
-          // Nothing of this request has been sent upstream: another replica can take it.
-          return sendJson(
-            res,
-            503,
-            errorBody("The gateway is shutting down; retry.", "SHUTTING_DOWN", requestId),
-            { connection: "close", "retry-after": "1" },
-          );
-        }
-        inFlight++;
-        res.once("close", () => {
-          inFlight--;
-          if (inFlight === 0) drained?.();
-        });
+        if (draining) return refuseDraining(res, requestId);
         return handleGraphQL(
           req,
           res,
@@ -302,35 +325,53 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }
   }
 
-  const server = createServer((req, res) => {
-    const requestId = requestIdFrom(req.headers["x-request-id"]);
-    const requestLogger = new RequestLogger(logger, requestId);
-    res.setHeader("x-request-id", requestId);
-    if (draining) res.setHeader("connection", "close");
-    route(req, res, requestId, requestLogger).catch((error: unknown) => {
-      if (error instanceof BodyTooLarge) {
-        sendJson(
-          res,
-          413,
-          errorBody(
-            `The request body exceeds ${maxBodyBytes} bytes.`,
-            "PAYLOAD_TOO_LARGE",
-            requestId,
-          ),
-          { connection: "close" },
-        );
-        return;
-      }
-      requestLogger.error({ err: error }, "request failed outside GraphQL execution");
-      if (!res.headersSent)
-        sendJson(
-          res,
-          500,
-          errorBody("Internal server error", ErrorCode.InternalServerError, requestId),
-        );
-      else res.destroy();
-    });
-  });
+  const http: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.http };
+  const server = createServer(
+    {
+      headersTimeout: http.headersTimeoutMs,
+      requestTimeout: http.requestTimeoutMs,
+      keepAliveTimeout: http.keepAliveTimeoutMs,
+      // Node checks both timeouts on this period (30 s by default, longer than a short timeout).
+      connectionsCheckingInterval: Math.min(
+        1_000,
+        Math.max(50, Math.floor(http.headersTimeoutMs / 4)),
+      ),
+    },
+    (req, res) => {
+      const requestId = requestIdFrom(req.headers["x-request-id"]);
+      const requestLogger = new RequestLogger(logger, requestId);
+      res.setHeader("x-request-id", requestId);
+      if (draining) res.setHeader("connection", "close");
+      route(req, res, requestId, requestLogger).catch((error: unknown) => {
+        if (error instanceof BodyTooLarge) {
+          sendJson(
+            res,
+            413,
+            errorBody(
+              `The request body exceeds ${maxBodyBytes} bytes.`,
+              "PAYLOAD_TOO_LARGE",
+              requestId,
+            ),
+            { connection: "close" },
+          );
+          return;
+        }
+        if (error instanceof ClientGone) {
+          requestLogger.info({ outcome: "CLIENT_GONE" }, "client left before its request arrived");
+          return;
+        }
+        requestLogger.error({ err: error }, "request failed outside GraphQL execution");
+        if (!res.headersSent)
+          sendJson(
+            res,
+            500,
+            errorBody("Internal server error", ErrorCode.InternalServerError, requestId),
+          );
+        else res.destroy();
+      });
+    },
+  );
+  const connections = new ConnectionCap(server, http.maxConnections);
 
   let stopped: Promise<void> | undefined;
   function shutdown(graceMs: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_LIMITS, loadConfig } from "../src/config.js";
+import { ConfigError, DEFAULT_HTTP_LIMITS, DEFAULT_LIMITS, loadConfig } from "../src/config.js";
 
 const BELVO = {
   BELVO_URL: "sandbox",
@@ -28,6 +28,7 @@ it("defaults to the built-in emulator on 127.0.0.1:4000", () => {
     shutdownGraceMs: 335_000,
     logLevel: "info",
     limits: DEFAULT_LIMITS,
+    http: DEFAULT_HTTP_LIMITS,
     corsOrigins: "*",
     redisUrl: null,
   });
@@ -123,4 +124,27 @@ it("production runs anonymous only when GATEWAY_ALLOW_ANONYMOUS=true", () => {
   expect(loadConfig({ NODE_ENV: "production", GATEWAY_API_KEYS: "k".repeat(16) })).toMatchObject({
     apiKeys: ["k".repeat(16)],
   });
+});
+
+it("reads the HTTP server's timeouts and connection cap", () => {
+  expect(
+    loadConfig({
+      HTTP_HEADERS_TIMEOUT_MS: "2000",
+      HTTP_REQUEST_TIMEOUT_MS: "4000",
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: "0",
+      MAX_CONNECTIONS: "50",
+    }).http,
+  ).toEqual({
+    headersTimeoutMs: 2_000,
+    requestTimeoutMs: 4_000,
+    keepAliveTimeoutMs: 0,
+    maxConnections: 50,
+  });
+  expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: "3000" }).http.headersTimeoutMs).toBe(3_000);
+  expect(failure({ HTTP_HEADERS_TIMEOUT_MS: "5000", HTTP_REQUEST_TIMEOUT_MS: "4000" })).toBe(
+    "HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS (4000).",
+  );
+  expect(failure({ MAX_CONNECTIONS: "0" })).toBe(
+    'MAX_CONNECTIONS: expected a whole number from 1 to 1000000, got "0".',
+  );
 });
