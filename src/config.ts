@@ -73,6 +73,8 @@ export interface Config {
   /** "*" for any origin; otherwise exactly these. */
   corsOrigins: "*" | string[];
   redisUrl: string | null;
+  /** A proxy in front sets `x-request-id`: take it as the request id (see http.ts requestIds). */
+  trustProxyRequestId: boolean;
 }
 
 export class ConfigError extends Error {
@@ -87,6 +89,13 @@ type Env = Record<string, string | undefined>;
 function read(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === "" ? undefined : value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (raw !== "true" && raw !== "false") throw new ConfigError(name, 'expected "true" or "false".');
+  return raw === "true";
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -315,5 +324,6 @@ export function loadConfig(env: Env = process.env): Config {
     http: httpLimits(env),
     corsOrigins: corsOrigins(env, production),
     redisUrl: redisUrl(env),
+    trustProxyRequestId: flag(env, "TRUST_PROXY_REQUEST_ID", false),
   };
 }

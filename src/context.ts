@@ -6,6 +6,8 @@ import type { BelvoClient } from "./upstream/belvo.js";
 /** Built fresh for every GraphQL request. */
 export interface Context {
   requestId: string;
+  /** The caller's own `x-request-id`, when it sent a sane one and is not the trusted proxy. */
+  clientRequestId?: string;
   belvo: BelvoClient;
   /** Caps failed MFA resumes per link. */
   attempts: AttemptGuard;

@@ -13,14 +13,23 @@ export function sendJson(
     .end(JSON.stringify(body));
 }
 
+/**
+ * A request's ids: `requestId` is the gateway's own (unique per request) unless the proxy in
+ * front is trusted to set `x-request-id`; otherwise a caller's id is only `clientRequestId`.
+ */
+export interface RequestIds {
+  requestId: string;
+  clientRequestId?: string;
+}
+
 /** The GraphQL error shape, for answers given before GraphQL runs. */
 export function errorBody(
   message: string,
   code: string,
-  requestId: string,
+  ids: RequestIds,
   extensions: Record<string, unknown> = {},
 ) {
-  return { errors: [{ message, extensions: { code, ...extensions, requestId } }] };
+  return { errors: [{ message, extensions: { code, ...extensions, ...ids } }] };
 }
 
 /** One-shot: cheaper than createHash() on a path every request takes. */
@@ -84,9 +93,16 @@ export function bearerKeys(keys: readonly string[]): (header: string | undefined
   };
 }
 
+/** What a request id may be: short, and nothing a log reader or a header could trip on. */
 const SANE_REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
-/** Keeps a caller's `x-request-id` when it is sane, so traces join up; makes one otherwise. */
-export function requestIdFrom(header: string | string[] | undefined): string {
-  return typeof header === "string" && SANE_REQUEST_ID.test(header) ? header : randomUUID();
+/**
+ * The ids of one request. A caller's `x-request-id`, when sane, is kept as `clientRequestId`
+ * (so traces join up) beside a fresh gateway id; it becomes the request id itself only when
+ * `trustProxy` says a proxy in front sets it, since otherwise two callers could share one id.
+ */
+export function requestIds(header: string | string[] | undefined, trustProxy: boolean): RequestIds {
+  const sane = typeof header === "string" && SANE_REQUEST_ID.test(header) ? header : undefined;
+  if (sane === undefined) return { requestId: randomUUID() };
+  return trustProxy ? { requestId: sane } : { requestId: randomUUID(), clientRequestId: sane };
 }

@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     production: config.production,
     limits: config.limits,
     http: config.http,
+    trustProxyRequestId: config.trustProxyRequestId,
     corsOrigins: config.corsOrigins,
     counters,
     logger,

@@ -1,6 +1,7 @@
 import { destination as fileDestination, pino, type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
 import type { LogLevel } from "./config.js";
+import type { RequestIds } from "./http.js";
 
 /**
  * Keys whose values are never written, at any depth a log call passes: the contract allows no
@@ -79,20 +80,28 @@ export interface Log {
  * child(), which builds a logger (bindings, a method per level) for each request.
  */
 export class RequestLogger implements Log {
+  /** What every line starts with: the request id, and the caller's own id when it sent one. */
+  private readonly ids: RequestIds;
+
   constructor(
     private readonly base: Logger,
-    private readonly requestId: string,
-  ) {}
+    ids: RequestIds,
+  ) {
+    this.ids =
+      ids.clientRequestId === undefined
+        ? { requestId: ids.requestId }
+        : { requestId: ids.requestId, clientRequestId: ids.clientRequestId };
+  }
 
   info(fields: Record<string, unknown>, message: string): void {
-    this.base.info({ requestId: this.requestId, ...fields }, message);
+    this.base.info({ ...this.ids, ...fields }, message);
   }
 
   warn(fields: Record<string, unknown>, message: string): void {
-    this.base.warn({ requestId: this.requestId, ...fields }, message);
+    this.base.warn({ ...this.ids, ...fields }, message);
   }
 
   error(fields: Record<string, unknown>, message: string): void {
-    this.base.error({ requestId: this.requestId, ...fields }, message);
+    this.base.error({ ...this.ids, ...fields }, message);
   }
 }

@@ -24,7 +24,7 @@ function rootFields(operation: OperationDefinitionNode | undefined): string {
 
 /**
  * One log line per operation (request id, name, root fields, duration, outcome), one per
- * unexpected error, the operation metrics, and `extensions.requestId` on every error.
+ * unexpected error, the operation metrics, and `extensions.requestId` (and `clientRequestId`) on every error.
  */
 export function observabilityPlugin(metrics: GatewayMetrics): ApolloServerPlugin<Context> {
   return {
@@ -48,9 +48,12 @@ export function observabilityPlugin(metrics: GatewayMetrics): ApolloServerPlugin
           const seconds = (performance.now() - started) / 1000;
           const result = response.body.kind === "single" ? response.body.singleResult : undefined;
           if (result?.errors) {
+            const { requestId, clientRequestId } = contextValue;
+            const ids =
+              clientRequestId === undefined ? { requestId } : { requestId, clientRequestId };
             result.errors = result.errors.map((error) => ({
               ...error,
-              extensions: { ...error.extensions, requestId: contextValue.requestId },
+              extensions: { ...error.extensions, ...ids },
             }));
           }
           const code = result?.errors?.[0]?.extensions?.code;

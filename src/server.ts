@@ -24,7 +24,8 @@ import {
   bearerKeys,
   errorBody,
   readBody,
-  requestIdFrom,
+  requestIds,
+  type RequestIds,
   sendJson,
 } from "./http.js";
 import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES } from "./landing.js";
@@ -58,6 +59,8 @@ export interface GatewayOptions {
   retryBaseMs?: number;
   /** The execution of an operation on which graphql-jit compiles it (default 2; tests: 1). */
   jitCompileOn?: number;
+  /** Take a caller's `x-request-id` as the request id (a proxy in front sets it); default false. */
+  trustProxyRequestId?: boolean;
   /** Reuse a schema already built (tests, benchmarks); built otherwise. */
   schema?: GraphQLSchema;
 }
@@ -97,7 +100,7 @@ function headerMap(req: IncomingMessage): HeaderMap {
 }
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  const { logger, production } = options;
+  const { logger, production, trustProxyRequestId = false } = options;
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const { maxBodyBytes } = limits;
   const corsOrigins = options.corsOrigins ?? (production ? [] : "*");
@@ -160,13 +163,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let drained: (() => void) | null = null;
 
   /** Nothing of this request has been sent upstream: another replica can take it. */
-  function refuseDraining(res: ServerResponse, requestId: string) {
-    sendJson(
-      res,
-      503,
-      errorBody("The gateway is shutting down; retry.", "SHUTTING_DOWN", requestId),
-      { connection: "close", "retry-after": "1" },
-    );
+  function refuseDraining(res: ServerResponse, ids: RequestIds) {
+    sendJson(res, 503, errorBody("The gateway is shutting down; retry.", "SHUTTING_DOWN", ids), {
+      connection: "close",
+      "retry-after": "1",
+    });
   }
 
   /**
@@ -186,7 +187,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     req: IncomingMessage,
     res: ServerResponse,
     search: string,
-    requestId: string,
+    ids: RequestIds,
     requestLogger: RequestLogger,
   ) {
     if (applyCors(req, res, corsOrigins)) return;
@@ -201,7 +202,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         errorBody(
           "Send a valid gateway API key as `Authorization: Bearer <key>`.",
           ErrorCode.Unauthenticated,
-          requestId,
+          ids,
         ),
         {
           "www-authenticate": 'Bearer realm="belvo-graphql-gateway"',
@@ -218,7 +219,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         errorBody(
           `More than ${limits.ratePerMinute} requests in a minute; retry later.`,
           ErrorCode.RateLimited,
-          requestId,
+          ids,
           {
             retryAfter,
           },
@@ -235,16 +236,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         try {
           body = JSON.parse(text);
         } catch {
-          sendJson(
-            res,
-            400,
-            errorBody("The request body is not valid JSON.", "BAD_REQUEST", requestId),
-          );
+          sendJson(res, 400, errorBody("The request body is not valid JSON.", "BAD_REQUEST", ids));
           return;
         }
       }
     }
-    if (draining) return refuseDraining(res, requestId);
+    if (draining) return refuseDraining(res, ids);
     beginExecution(res);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
@@ -257,7 +254,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         const client = belvo.forRequest(requestLogger);
         return Promise.resolve({
           attempts,
-          requestId,
+          ...ids,
           belvo: client,
           loaders: createLoaders(client),
           logger: requestLogger,
@@ -278,7 +275,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   async function route(
     req: IncomingMessage,
     res: ServerResponse,
-    requestId: string,
+    ids: RequestIds,
     requestLogger: RequestLogger,
   ) {
     const url = req.url ?? "/";
@@ -299,7 +296,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
             errorBody(
               "Send METRICS_TOKEN as `Authorization: Bearer <token>`.",
               ErrorCode.Unauthenticated,
-              requestId,
+              ids,
             ),
           );
         }
@@ -308,19 +305,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           .end(await metrics.registry.metrics());
         return;
       case "/graphql":
-        if (draining) return refuseDraining(res, requestId);
+        if (draining) return refuseDraining(res, ids);
         return handleGraphQL(
           req,
           res,
           queryAt === -1 ? "" : url.slice(queryAt),
-          requestId,
+          ids,
           requestLogger,
         );
       default:
         return sendJson(
           res,
           404,
-          errorBody(`Nothing at ${path}; GraphQL is served at /graphql.`, "NOT_FOUND", requestId),
+          errorBody(`Nothing at ${path}; GraphQL is served at /graphql.`, "NOT_FOUND", ids),
         );
     }
   }
@@ -338,20 +335,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ),
     },
     (req, res) => {
-      const requestId = requestIdFrom(req.headers["x-request-id"]);
-      const requestLogger = new RequestLogger(logger, requestId);
-      res.setHeader("x-request-id", requestId);
+      const ids = requestIds(req.headers["x-request-id"], trustProxyRequestId);
+      const requestLogger = new RequestLogger(logger, ids);
+      res.setHeader("x-request-id", ids.requestId);
       if (draining) res.setHeader("connection", "close");
-      route(req, res, requestId, requestLogger).catch((error: unknown) => {
+      route(req, res, ids, requestLogger).catch((error: unknown) => {
         if (error instanceof BodyTooLarge) {
           sendJson(
             res,
             413,
-            errorBody(
-              `The request body exceeds ${maxBodyBytes} bytes.`,
-              "PAYLOAD_TOO_LARGE",
-              requestId,
-            ),
+            errorBody(`The request body exceeds ${maxBodyBytes} bytes.`, "PAYLOAD_TOO_LARGE", ids),
             { connection: "close" },
           );
           return;
@@ -365,7 +358,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           sendJson(
             res,
             500,
-            errorBody("Internal server error", ErrorCode.InternalServerError, requestId),
+            errorBody("Internal server error", ErrorCode.InternalServerError, ids),
           );
         else res.destroy();
       });

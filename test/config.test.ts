@@ -31,6 +31,7 @@ it("defaults to the built-in emulator on 127.0.0.1:4000", () => {
     http: DEFAULT_HTTP_LIMITS,
     corsOrigins: "*",
     redisUrl: null,
+    trustProxyRequestId: false,
   });
 });
 
@@ -146,5 +147,12 @@ it("reads the HTTP server's timeouts and connection cap", () => {
   );
   expect(failure({ MAX_CONNECTIONS: "0" })).toBe(
     'MAX_CONNECTIONS: expected a whole number from 1 to 1000000, got "0".',
+  );
+});
+
+it("TRUST_PROXY_REQUEST_ID is true or false", () => {
+  expect(loadConfig({ TRUST_PROXY_REQUEST_ID: "true" }).trustProxyRequestId).toBe(true);
+  expect(failure({ TRUST_PROXY_REQUEST_ID: "yes" })).toBe(
+    'TRUST_PROXY_REQUEST_ID: expected "true" or "false".',
   );
 });
