@@ -70,7 +70,7 @@ export interface Config {
   logLevel: LogLevel;
   limits: Limits;
   http: HttpLimits;
-  /** "*" for any origin; otherwise exactly these. */
+  /** "*" for any origin; otherwise these (an entry ending in `:*` takes any port). */
   corsOrigins: "*" | string[];
   redisUrl: string | null;
   /** A proxy in front sets `x-request-id`: take it as the request id (see http.ts requestIds). */
@@ -179,26 +179,48 @@ function apiKeys(env: Env, production: boolean): string[] | null {
   return keys;
 }
 
+/**
+ * Outside production, pages served from this machine on any port: a developer's frontend, not
+ * every website the developer visits (a local gateway holds real Belvo keys).
+ */
+export const LOOPBACK_ORIGINS: readonly string[] = [
+  "http://localhost:*",
+  "http://127.0.0.1:*",
+  "http://[::1]:*",
+];
+
+/** The one place the default is decided: loopback outside production, none in production. */
+export function defaultCorsOrigins(production: boolean): string[] {
+  return production ? [] : [...LOOPBACK_ORIGINS];
+}
+
+/** An origin such as https://app.example.com, or one with `:*` for any port. */
+function corsOrigin(entry: string): string {
+  const origin = entry.trim();
+  const anyPort = origin.endsWith(":*");
+  const base = anyPort ? origin.slice(0, -2) : origin;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(base);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || parsed.origin !== base || (anyPort && parsed.port !== "")) {
+    throw new ConfigError(
+      "CORS_ORIGINS",
+      `"${origin}" is not an origin such as https://app.example.com or http://localhost:* (no path, no trailing slash).`,
+    );
+  }
+  return origin;
+}
+
+/** CORS_ORIGINS is exactly the list in production; outside it, it widens the loopback default. */
 function corsOrigins(env: Env, production: boolean): "*" | string[] {
   const raw = read(env, "CORS_ORIGINS");
-  if (raw === undefined) return production ? [] : "*";
+  if (raw === undefined) return defaultCorsOrigins(production);
   if (raw === "*") return "*";
-  return raw.split(",").map((entry) => {
-    const origin = entry.trim();
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || parsed.origin !== origin) {
-      throw new ConfigError(
-        "CORS_ORIGINS",
-        `"${origin}" is not an origin such as https://app.example.com (no path, no trailing slash).`,
-      );
-    }
-    return origin;
-  });
+  const listed = raw.split(",").map(corsOrigin);
+  return [...new Set([...defaultCorsOrigins(production), ...listed])];
 }
 
 function redisUrl(env: Env): string | null {

@@ -11,11 +11,17 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { Context } from "./context.js";
-import { DEFAULT_HTTP_LIMITS, DEFAULT_LIMITS, type HttpLimits, type Limits } from "./config.js";
+import {
+  DEFAULT_HTTP_LIMITS,
+  DEFAULT_LIMITS,
+  defaultCorsOrigins,
+  type HttpLimits,
+  type Limits,
+} from "./config.js";
 import { ConnectionCap } from "./edge/connections.js";
 import { ErrorCode, formatError } from "./errors.js";
 import { AttemptGuard } from "./guards/attempts.js";
-import { applyCors, type CorsOrigins } from "./guards/cors.js";
+import { applyCors, corsMatcher, type CorsOrigins } from "./guards/cors.js";
 import { MemoryCounters, type Counters } from "./guards/counters.js";
 import { documentRules } from "./guards/document-rules.js";
 import {
@@ -49,7 +55,7 @@ export interface GatewayOptions {
   limits?: Partial<Limits>;
   /** The HTTP server's timeouts and connection cap; any left out takes its default (config.ts). */
   http?: Partial<HttpLimits>;
-  /** Default: any origin outside production, none in production. */
+  /** Default: config.ts's (loopback origins outside production, none in production). */
   corsOrigins?: CorsOrigins;
   /** Where rate-limit counters live (Redis across replicas); this process by default. */
   counters?: Counters;
@@ -103,7 +109,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { logger, production, trustProxyRequestId = false } = options;
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const { maxBodyBytes } = limits;
-  const corsOrigins = options.corsOrigins ?? (production ? [] : "*");
+  const corsAllowed = corsMatcher(options.corsOrigins ?? defaultCorsOrigins(production));
   const counters = options.counters ?? new MemoryCounters();
   const attempts = new AttemptGuard(counters, {
     max: limits.mfaMaxFailures,
@@ -190,7 +196,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ids: RequestIds,
     requestLogger: RequestLogger,
   ) {
-    if (applyCors(req, res, corsOrigins)) return;
+    if (applyCors(req, res, corsAllowed)) return;
     const client = clientKey?.(req.headers.authorization) ?? null;
     // Past this check, a caller without a valid key is loading the landing page.
     const keyless = clientKey !== null && client === null;

@@ -1,4 +1,10 @@
-import { ConfigError, DEFAULT_HTTP_LIMITS, DEFAULT_LIMITS, loadConfig } from "../src/config.js";
+import {
+  ConfigError,
+  DEFAULT_HTTP_LIMITS,
+  DEFAULT_LIMITS,
+  LOOPBACK_ORIGINS,
+  loadConfig,
+} from "../src/config.js";
 
 const BELVO = {
   BELVO_URL: "sandbox",
@@ -29,7 +35,7 @@ it("defaults to the built-in emulator on 127.0.0.1:4000", () => {
     logLevel: "info",
     limits: DEFAULT_LIMITS,
     http: DEFAULT_HTTP_LIMITS,
-    corsOrigins: "*",
+    corsOrigins: ["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"],
     redisUrl: null,
     trustProxyRequestId: false,
   });
@@ -155,4 +161,35 @@ it("TRUST_PROXY_REQUEST_ID is true or false", () => {
   expect(failure({ TRUST_PROXY_REQUEST_ID: "yes" })).toBe(
     'TRUST_PROXY_REQUEST_ID: expected "true" or "false".',
   );
+});
+
+describe("CORS_ORIGINS", () => {
+  it("outside production defaults to loopback origins, and widens them when set", () => {
+    expect(loadConfig({}).corsOrigins).toEqual(LOOPBACK_ORIGINS);
+    expect(loadConfig({ CORS_ORIGINS: "https://app.example.com" }).corsOrigins).toEqual([
+      ...LOOPBACK_ORIGINS,
+      "https://app.example.com",
+    ]);
+    expect(loadConfig({ CORS_ORIGINS: "*" }).corsOrigins).toBe("*");
+  });
+
+  it("in production defaults to none, and is exactly the list when set", () => {
+    const production = { NODE_ENV: "production", GATEWAY_ALLOW_ANONYMOUS: "true" };
+    expect(loadConfig(production).corsOrigins).toEqual([]);
+    expect(
+      loadConfig({ ...production, CORS_ORIGINS: "https://app.example.com, http://10.0.0.5:*" })
+        .corsOrigins,
+    ).toEqual(["https://app.example.com", "http://10.0.0.5:*"]);
+  });
+
+  it.each([
+    "https://app.example.com/",
+    "app.example.com",
+    "https://a.example:8080:*",
+    "*.example.com",
+  ])("refuses %s", (entry) => {
+    expect(failure({ CORS_ORIGINS: entry })).toBe(
+      `CORS_ORIGINS: "${entry}" is not an origin such as https://app.example.com or http://localhost:* (no path, no trailing slash).`,
+    );
+  });
 });
