@@ -14,6 +14,8 @@ export interface Context {
   loaders: Loaders;
   /** Carries the request id on every line. */
   logger: Log;
+  /** True once the caller's connection closed: no answer will reach it (logged CLIENT_GONE). */
+  clientGone: () => boolean;
   /** The gateway's clock (tests pin it). */
   now: () => Date;
 }

@@ -32,6 +32,36 @@ export function errorBody(
   return { errors: [{ message, extensions: { code, ...extensions, ...ids } }] };
 }
 
+/**
+ * Whether a Content-Type is JSON: `application/json` or `application/…+json`, in any case
+ * (media types are case-insensitive; Apollo lower-cases them too).
+ */
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  const essence = (contentType ?? "").split(";", 1)[0]!.trim().toLowerCase();
+  return essence === "application/json" || /^application\/[\w.-]+\+json$/.test(essence);
+}
+
+/**
+ * The request ids added to each error of an answer Apollo gave on its own, before any plugin ran
+ * (a GET without a query, a PUT, a CSRF refusal); the body as it was when it is not such a list.
+ */
+export function withRequestIds(body: string, ids: RequestIds): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  const errors = (parsed as { errors?: unknown }).errors;
+  if (!Array.isArray(errors)) return body;
+  for (const error of errors as { extensions?: Record<string, unknown> }[]) {
+    if (typeof error !== "object" || error === null) continue;
+    if (error.extensions?.requestId === undefined)
+      error.extensions = { ...error.extensions, ...ids };
+  }
+  return JSON.stringify(parsed);
+}
+
 /** One-shot: cheaper than createHash() on a path every request takes. */
 function sha256(value: string): Buffer {
   return hash("sha256", value, "buffer");

@@ -20,8 +20,20 @@ const SECRET_KEYS = new Set([
 ]);
 const MAX_DEPTH = 6;
 
-/** A copy with secret keys censored; the same object when there is nothing to censor. */
+/** No string in a log line is longer than this: a client chooses many of them. */
+const MAX_LOGGED_STRING = 1_000;
+
+/** The start of a string a client chose, and its length: a log line stays small. */
+export function clip(value: string, max = 200): string {
+  return value.length <= max ? value : `${value.slice(0, max)}…[${value.length} characters]`;
+}
+
+/**
+ * A copy with secret keys censored and long strings clipped; the same object when there is
+ * nothing to change.
+ */
 export function scrub(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return clip(value, MAX_LOGGED_STRING);
   if (typeof value !== "object" || value === null || depth > MAX_DEPTH || value instanceof Error)
     return value;
   if (Array.isArray(value)) {

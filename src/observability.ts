@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { isUnexpected } from "./errors.js";
+import { clip } from "./logger.js";
 import { Kind, type OperationDefinitionNode } from "graphql";
 import type { Context } from "./context.js";
 import type { GatewayMetrics } from "./metrics.js";
@@ -57,13 +58,17 @@ export function observabilityPlugin(metrics: GatewayMetrics): ApolloServerPlugin
             }));
           }
           const code = result?.errors?.[0]?.extensions?.code;
-          const outcome = typeof code === "string" ? code : "OK";
+          const outcome = contextValue.clientGone()
+            ? "CLIENT_GONE"
+            : typeof code === "string"
+              ? code
+              : "OK";
           const fields = rootFields(operation);
           metrics.recordOperation(fields, outcome, seconds);
           contextValue.logger.info(
             {
               operation: {
-                name: operationName ?? null,
+                name: operationName == null ? null : clip(operationName),
                 fields,
                 outcome,
                 durationMs: Math.round(seconds * 1000),

@@ -29,10 +29,12 @@ import {
   ClientGone,
   bearerKeys,
   errorBody,
+  isJsonMediaType,
   readBody,
   requestIds,
   type RequestIds,
   sendJson,
+  withRequestIds,
 } from "./http.js";
 import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES } from "./landing.js";
 import { createLoaders } from "./loaders.js";
@@ -238,7 +240,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     let body: unknown;
     if (req.method === "POST") {
       const text = await readBody(req, maxBodyBytes);
-      if ((headers.get("content-type") ?? "").includes("json")) {
+      if (isJsonMediaType(headers.get("content-type"))) {
         try {
           body = JSON.parse(text);
         } catch {
@@ -249,6 +251,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }
     if (draining) return refuseDraining(res, ids);
     beginExecution(res);
+    let clientGone = false;
+    res.once("close", () => (clientGone = !res.writableFinished));
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method: req.method ?? "GET",
@@ -264,6 +268,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           belvo: client,
           loaders: createLoaders(client),
           logger: requestLogger,
+          clientGone: () => clientGone,
           now,
         });
       },
@@ -271,7 +276,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {
-      res.end(response.body.string);
+      // Only answers in error: a success never pays for the extra parse.
+      res.end(
+        res.statusCode >= 400 ? withRequestIds(response.body.string, ids) : response.body.string,
+      );
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
