@@ -1,3 +1,6 @@
 /** Types for scripts/codegen.mjs, which the client drift test imports. */
 export declare const GENERATED: string;
 export declare function generateClientTypes(): Promise<string>;
+export declare const TRUSTED_DOCUMENTS: string;
+/** sha256 → document text for every operation in generated.ts's source, as JSON text. */
+export declare function trustedDocuments(generated: string): string;

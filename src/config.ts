@@ -75,6 +75,8 @@ export interface Config {
   redisUrl: string | null;
   /** A proxy in front sets `x-request-id`: take it as the request id (see http.ts requestIds). */
   trustProxyRequestId: boolean;
+  /** Path of the trusted-documents manifest; null: any document runs. */
+  trustedDocuments: string | null;
 }
 
 export class ConfigError extends Error {
@@ -347,5 +349,6 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: corsOrigins(env, production),
     redisUrl: redisUrl(env),
     trustProxyRequestId: flag(env, "TRUST_PROXY_REQUEST_ID", false),
+    trustedDocuments: read(env, "TRUSTED_DOCUMENTS") ?? null,
   };
 }

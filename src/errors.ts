@@ -12,6 +12,7 @@ export const ErrorCode = {
   UpstreamUnavailable: "UPSTREAM_UNAVAILABLE",
   Unauthenticated: "UNAUTHENTICATED",
   RateLimited: "RATE_LIMITED",
+  PersistedQueryNotAllowed: "PERSISTED_QUERY_NOT_ALLOWED",
   InternalServerError: "INTERNAL_SERVER_ERROR",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

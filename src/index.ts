@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { MemoryCounters, RedisCounters } from "./guards/counters.js";
+import { TrustedDocuments } from "./guards/trusted-documents.js";
 import type { Logger } from "pino";
 import { createLogger } from "./logger.js";
 import { startSandbox, type Sandbox } from "./sandbox/server.js";
@@ -71,6 +72,9 @@ async function main(): Promise<void> {
     limits: config.limits,
     http: config.http,
     trustProxyRequestId: config.trustProxyRequestId,
+    trustedDocuments: config.trustedDocuments
+      ? TrustedDocuments.fromFile(config.trustedDocuments)
+      : undefined,
     corsOrigins: config.corsOrigins,
     counters,
     logger,

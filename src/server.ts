@@ -24,6 +24,7 @@ import { AttemptGuard } from "./guards/attempts.js";
 import { applyCors, corsMatcher, type CorsOrigins } from "./guards/cors.js";
 import { MemoryCounters, type Counters } from "./guards/counters.js";
 import { documentRules } from "./guards/document-rules.js";
+import type { TrustedDocuments } from "./guards/trusted-documents.js";
 import {
   BodyTooLarge,
   ClientGone,
@@ -69,6 +70,8 @@ export interface GatewayOptions {
   jitCompileOn?: number;
   /** Take a caller's `x-request-id` as the request id (a proxy in front sets it); default false. */
   trustProxyRequestId?: boolean;
+  /** When set, only these documents run (TRUSTED_DOCUMENTS). */
+  trustedDocuments?: TrustedDocuments;
   /** Reuse a schema already built (tests, benchmarks); built otherwise. */
   schema?: GraphQLSchema;
 }
@@ -249,6 +252,21 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         }
       }
     }
+    const admitted = options.trustedDocuments
+      ? options.trustedDocuments.admit(req.method ?? "GET", body, keyless ? "" : search)
+      : { body, search: keyless ? "" : search };
+    if (!admitted) {
+      sendJson(
+        res,
+        400,
+        errorBody(
+          "This gateway runs only its trusted documents (the typed client's operations).",
+          ErrorCode.PersistedQueryNotAllowed,
+          ids,
+        ),
+      );
+      return;
+    }
     if (draining) return refuseDraining(res, ids);
     beginExecution(res);
     let clientGone = false;
@@ -257,8 +275,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       httpGraphQLRequest: {
         method: req.method ?? "GET",
         headers,
-        search: keyless ? "" : search,
-        body,
+        search: admitted.search,
+        body: admitted.body,
       },
       context: () => {
         const client = belvo.forRequest(requestLogger);

@@ -215,3 +215,10 @@ it("the committed generated.ts is what npm run codegen makes from schema.graphql
   const { GENERATED, generateClientTypes } = await import("../scripts/codegen.mjs");
   expect(await generateClientTypes()).toBe(readFileSync(GENERATED, "utf8"));
 });
+
+it("the committed trusted-documents.json lists exactly generated.ts's operations, as the client sends them", async () => {
+  const { GENERATED, TRUSTED_DOCUMENTS, trustedDocuments } = await import("../scripts/codegen.mjs");
+  const manifest = trustedDocuments(readFileSync(GENERATED, "utf8"));
+  expect(manifest).toBe(readFileSync(TRUSTED_DOCUMENTS, "utf8"));
+  expect(Object.keys(JSON.parse(manifest) as object)).toHaveLength(6);
+});

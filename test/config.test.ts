@@ -38,6 +38,7 @@ it("defaults to the built-in emulator on 127.0.0.1:4000", () => {
     corsOrigins: ["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"],
     redisUrl: null,
     trustProxyRequestId: false,
+    trustedDocuments: null,
   });
 });
 
