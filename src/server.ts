@@ -194,16 +194,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     });
   }
 
-  async function handleGraphQL(
+  /**
+   * CORS, the client key and the request rate. Answers and returns null when the request goes no
+   * further; otherwise whether it came without a valid key (then it may only load the landing
+   * page: see isKeylessLandingPage).
+   */
+  async function admission(
     req: IncomingMessage,
     res: ServerResponse,
     search: string,
     ids: RequestIds,
     requestLogger: RequestLogger,
-  ) {
-    if (applyCors(req, res, corsAllowed)) return;
+  ): Promise<{ keyless: boolean } | null> {
+    if (applyCors(req, res, corsAllowed)) return null;
     const client = clientKey?.(req.headers.authorization) ?? null;
-    // Past this check, a caller without a valid key is loading the landing page.
     const keyless = clientKey !== null && client === null;
     if (keyless && !isKeylessLandingPage(req, search, production)) {
       requestLogger.warn({ path: "/graphql" }, "refused: no valid client key");
@@ -215,11 +219,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           ErrorCode.Unauthenticated,
           ids,
         ),
-        {
-          "www-authenticate": 'Bearer realm="belvo-graphql-gateway"',
-        },
+        { "www-authenticate": 'Bearer realm="belvo-graphql-gateway"' },
       );
-      return;
+      return null;
     }
     const retryAfterMs = await overRate(req, client);
     if (retryAfterMs !== null) {
@@ -231,15 +233,26 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           `More than ${limits.ratePerMinute} requests in a minute; retry later.`,
           ErrorCode.RateLimited,
           ids,
-          {
-            retryAfter,
-          },
+          { retryAfter },
         ),
         { "retry-after": String(retryAfter) },
       );
-      return;
+      return null;
     }
-    const headers = headerMap(req);
+    return { keyless };
+  }
+
+  /**
+   * The request as Apollo will see it (a POST's JSON body; the query string, emptied for a
+   * keyless request; a trusted document filled in), or null once refused and answered.
+   */
+  async function graphQLRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    headers: HeaderMap,
+    search: string,
+    ids: RequestIds,
+  ): Promise<{ body: unknown; search: string } | null> {
     let body: unknown;
     if (req.method === "POST") {
       const text = await readBody(req, maxBodyBytes);
@@ -248,13 +261,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           body = JSON.parse(text);
         } catch {
           sendJson(res, 400, errorBody("The request body is not valid JSON.", "BAD_REQUEST", ids));
-          return;
+          return null;
         }
       }
     }
-    const admitted = options.trustedDocuments
-      ? options.trustedDocuments.admit(req.method ?? "GET", body, keyless ? "" : search)
-      : { body, search: keyless ? "" : search };
+    if (!options.trustedDocuments) return { body, search };
+    const admitted = options.trustedDocuments.admit(req.method ?? "GET", body, search);
     if (!admitted) {
       sendJson(
         res,
@@ -265,19 +277,28 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           ids,
         ),
       );
-      return;
     }
+    return admitted;
+  }
+
+  async function handleGraphQL(
+    req: IncomingMessage,
+    res: ServerResponse,
+    search: string,
+    ids: RequestIds,
+    requestLogger: RequestLogger,
+  ) {
+    const admitted = await admission(req, res, search, ids, requestLogger);
+    if (!admitted) return;
+    const headers = headerMap(req);
+    const request = await graphQLRequest(req, res, headers, admitted.keyless ? "" : search, ids);
+    if (!request) return;
     if (draining) return refuseDraining(res, ids);
     beginExecution(res);
     let clientGone = false;
     res.once("close", () => (clientGone = !res.writableFinished));
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: {
-        method: req.method ?? "GET",
-        headers,
-        search: admitted.search,
-        body: admitted.body,
-      },
+      httpGraphQLRequest: { method: req.method ?? "GET", headers, ...request },
       context: () => {
         const client = belvo.forRequest(requestLogger);
         return Promise.resolve({
