@@ -183,15 +183,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   /**
    * From here the request counts as in flight: the drain waits for it, and its connection is not
-   * given up at the connection cap. A request whose body is still arriving is neither.
+   * given up at the connection cap. A request whose body is still arriving is neither. Returns
+   * whether the client has gone (its connection closed before the answer was sent).
    */
-  function beginExecution(res: ServerResponse) {
+  function beginExecution(res: ServerResponse): () => boolean {
     inFlight++;
-    connections.markExecuting(res);
+    const release = connections.markExecuting(res.socket);
+    let clientGone = false;
     res.once("close", () => {
+      clientGone = !res.writableFinished;
+      release();
       inFlight--;
       if (inFlight === 0) drained?.();
     });
+    return () => clientGone;
   }
 
   /**
@@ -294,9 +299,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const request = await graphQLRequest(req, res, headers, admitted.keyless ? "" : search, ids);
     if (!request) return;
     if (draining) return refuseDraining(res, ids);
-    beginExecution(res);
-    let clientGone = false;
-    res.once("close", () => (clientGone = !res.writableFinished));
+    const clientGone = beginExecution(res);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers, ...request },
       context: () => {
@@ -307,7 +310,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           belvo: client,
           loaders: createLoaders(client),
           logger: requestLogger,
-          clientGone: () => clientGone,
+          clientGone,
           now,
         });
       },

@@ -1,4 +1,4 @@
-import type { Server, ServerResponse } from "node:http";
+import type { Server } from "node:http";
 import type { Socket } from "node:net";
 
 /**
@@ -21,16 +21,15 @@ export class ConnectionCap {
     server.on("connection", (socket: Socket) => this.admit(socket));
   }
 
-  /** Marks the response's connection busy until the response ends or the connection closes. */
-  markExecuting(res: ServerResponse): void {
-    const socket = res.socket;
-    if (!socket) return;
+  /** Marks a connection busy until the returned release is called (once its response closed). */
+  markExecuting(socket: Socket | null): () => void {
+    if (!socket) return () => undefined;
     this.executing.set(socket, (this.executing.get(socket) ?? 0) + 1);
-    res.once("close", () => {
+    return () => {
       const left = (this.executing.get(socket) ?? 1) - 1;
       if (left > 0) this.executing.set(socket, left);
       else this.executing.delete(socket);
-    });
+    };
   }
 
   private admit(socket: Socket): void {
