@@ -47,6 +47,10 @@ async function connectRedis(url: string, logger: Logger): Promise<RedisCounters>
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel, config.production);
+  // Read before anything starts: a manifest that cannot be trusted stops start-up at once.
+  const trustedDocuments = config.trustedDocuments
+    ? TrustedDocuments.fromFile(config.trustedDocuments)
+    : undefined;
   let sandbox: Sandbox | undefined;
   let upstream;
   if (config.upstream.kind === "emulator") {
@@ -72,9 +76,7 @@ async function main(): Promise<void> {
     limits: config.limits,
     http: config.http,
     trustProxyRequestId: config.trustProxyRequestId,
-    trustedDocuments: config.trustedDocuments
-      ? TrustedDocuments.fromFile(config.trustedDocuments)
-      : undefined,
+    trustedDocuments,
     corsOrigins: config.corsOrigins,
     counters,
     logger,
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
     );
   if (config.apiKeys)
     console.log("  clients must send Authorization: Bearer <one of GATEWAY_API_KEYS>");
+  if (trustedDocuments) console.log("  only the documents in TRUSTED_DOCUMENTS run");
   console.log(`  health: ${url}/health  readiness: ${url}/ready  metrics: ${url}/metrics\n`);
 
   let stopping = false;
