@@ -4,3 +4,6 @@ export declare function generateClientFiles(): Promise<{
   documents: string;
   possibleTypes: string;
 }>;
+export declare const TRUSTED_DOCUMENTS: string;
+/** sha256 → document text for every operation in generated.ts's source, as JSON text. */
+export declare function trustedDocuments(generated: string): string;

@@ -1,14 +1,16 @@
 // `npm run codegen`: the typed client's generated files in packages/client/src/, from
 // schema.graphql and operations.graphql: typed documents (generated.ts) and Apollo Client's
-// possibleTypes for the unions (possible-types.ts). test/client.test.ts runs the same function and
-// fails when a committed file differs.
+// possibleTypes for the unions (possible-types.ts), and the trusted-documents manifest
+// (trusted-documents.json, for TRUSTED_DOCUMENTS) from those documents. test/client.test.ts runs
+// the same functions and fails when a committed file differs.
+import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { codegen } from "@graphql-codegen/core";
 import * as fragmentMatcher from "@graphql-codegen/fragment-matcher";
 import * as typedDocumentNode from "@graphql-codegen/typed-document-node";
 import * as typescriptOperations from "@graphql-codegen/typescript-operations";
-import { parse } from "graphql";
+import { parse, print } from "graphql";
 
 const root = new URL("../", import.meta.url);
 const CLIENT = new URL("packages/client/src/", root);
@@ -19,6 +21,7 @@ export const GENERATED = {
   documents: fileURLToPath(new URL("generated.ts", CLIENT)),
   possibleTypes: fileURLToPath(new URL("possible-types.ts", CLIENT)),
 };
+export const TRUSTED_DOCUMENTS = fileURLToPath(new URL("trusted-documents.json", CLIENT));
 
 /** Each generated file's text, keyed as GENERATED. */
 export async function generateClientFiles() {
@@ -51,10 +54,29 @@ export async function generateClientFiles() {
   };
 }
 
+/**
+ * sha256 (hex) → text of every operation document in `generated` (generated.ts's source), the
+ * text printed as the client sends it (graphql-request sends `print(document)`).
+ */
+export function trustedDocuments(generated) {
+  const manifest = {};
+  const exported = /^export const \w+Document = (\{.*\}) as unknown as DocumentNode</gm;
+  for (const [, ast] of generated.matchAll(exported)) {
+    const text = print(JSON.parse(ast));
+    manifest[createHash("sha256").update(text).digest("hex")] = text;
+  }
+  const sorted = Object.fromEntries(
+    Object.entries(manifest).sort(([a], [b]) => a.localeCompare(b)),
+  );
+  return `${JSON.stringify(sorted, null, 2)}\n`;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const files = await generateClientFiles();
   for (const key of /** @type {const} */ (["documents", "possibleTypes"])) {
     writeFileSync(GENERATED[key], files[key]);
     console.log(`wrote ${GENERATED[key]}`);
   }
+  writeFileSync(TRUSTED_DOCUMENTS, trustedDocuments(files.documents));
+  console.log(`wrote ${TRUSTED_DOCUMENTS}`);
 }

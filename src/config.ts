@@ -39,6 +39,25 @@ export const DEFAULT_LIMITS: Limits = {
   ratePerMinute: null,
 };
 
+/** The HTTP server's own limits: how long a client may take to send, and how many may connect. */
+export interface HttpLimits {
+  /** Time to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, headers and body (not its execution). */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** Open connections at most; see src/edge/connections.ts for who gives way at the cap. */
+  maxConnections: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1_000,
+};
+
 export interface Config {
   port: number;
   host: string;
@@ -50,9 +69,14 @@ export interface Config {
   shutdownGraceMs: number;
   logLevel: LogLevel;
   limits: Limits;
-  /** "*" for any origin; otherwise exactly these. */
+  http: HttpLimits;
+  /** "*" for any origin; otherwise these (an entry ending in `:*` takes any port). */
   corsOrigins: "*" | string[];
   redisUrl: string | null;
+  /** A proxy in front sets `x-request-id`: take it as the request id (see http.ts requestIds). */
+  trustProxyRequestId: boolean;
+  /** Path of the trusted-documents manifest; null: any document runs. */
+  trustedDocuments: string | null;
 }
 
 export class ConfigError extends Error {
@@ -67,6 +91,13 @@ type Env = Record<string, string | undefined>;
 function read(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === "" ? undefined : value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (raw !== "true" && raw !== "false") throw new ConfigError(name, 'expected "true" or "false".');
+  return raw === "true";
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -150,26 +181,48 @@ function apiKeys(env: Env, production: boolean): string[] | null {
   return keys;
 }
 
+/**
+ * Outside production, pages served from this machine on any port: a developer's frontend, not
+ * every website the developer visits (a local gateway holds real Belvo keys).
+ */
+export const LOOPBACK_ORIGINS: readonly string[] = [
+  "http://localhost:*",
+  "http://127.0.0.1:*",
+  "http://[::1]:*",
+];
+
+/** The one place the default is decided: loopback outside production, none in production. */
+export function defaultCorsOrigins(production: boolean): string[] {
+  return production ? [] : [...LOOPBACK_ORIGINS];
+}
+
+/** An origin such as https://app.example.com, or one with `:*` for any port. */
+function corsOrigin(entry: string): string {
+  const origin = entry.trim();
+  const anyPort = origin.endsWith(":*");
+  const base = anyPort ? origin.slice(0, -2) : origin;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(base);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || parsed.origin !== base || (anyPort && parsed.port !== "")) {
+    throw new ConfigError(
+      "CORS_ORIGINS",
+      `"${origin}" is not an origin such as https://app.example.com or http://localhost:* (no path, no trailing slash).`,
+    );
+  }
+  return origin;
+}
+
+/** CORS_ORIGINS is exactly the list in production; outside it, it widens the loopback default. */
 function corsOrigins(env: Env, production: boolean): "*" | string[] {
   const raw = read(env, "CORS_ORIGINS");
-  if (raw === undefined) return production ? [] : "*";
+  if (raw === undefined) return defaultCorsOrigins(production);
   if (raw === "*") return "*";
-  return raw.split(",").map((entry) => {
-    const origin = entry.trim();
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || parsed.origin !== origin) {
-      throw new ConfigError(
-        "CORS_ORIGINS",
-        `"${origin}" is not an origin such as https://app.example.com (no path, no trailing slash).`,
-      );
-    }
-    return origin;
-  });
+  const listed = raw.split(",").map(corsOrigin);
+  return [...new Set([...defaultCorsOrigins(production), ...listed])];
 }
 
 function redisUrl(env: Env): string | null {
@@ -221,6 +274,48 @@ function limits(env: Env): Limits {
   };
 }
 
+function httpLimits(env: Env): HttpLimits {
+  const requestTimeoutMs = integer(
+    env,
+    "HTTP_REQUEST_TIMEOUT_MS",
+    DEFAULT_HTTP_LIMITS.requestTimeoutMs,
+    100,
+    3_600_000,
+  );
+  const headersTimeoutMs = integer(
+    env,
+    "HTTP_HEADERS_TIMEOUT_MS",
+    Math.min(DEFAULT_HTTP_LIMITS.headersTimeoutMs, requestTimeoutMs),
+    100,
+    3_600_000,
+  );
+  // Node refuses a headers timeout longer than the whole request's.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      "HTTP_HEADERS_TIMEOUT_MS",
+      `must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}).`,
+    );
+  }
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: integer(
+      env,
+      "HTTP_KEEP_ALIVE_TIMEOUT_MS",
+      DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs,
+      0,
+      600_000,
+    ),
+    maxConnections: integer(
+      env,
+      "MAX_CONNECTIONS",
+      DEFAULT_HTTP_LIMITS.maxConnections,
+      1,
+      1_000_000,
+    ),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const production = read(env, "NODE_ENV") === "production";
   const logLevel = read(env, "LOG_LEVEL") ?? "info";
@@ -250,7 +345,10 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", timeoutMs + 5_000, 0, 3_600_000),
     logLevel: logLevel as LogLevel,
     limits: limits(env),
+    http: httpLimits(env),
     corsOrigins: corsOrigins(env, production),
     redisUrl: redisUrl(env),
+    trustProxyRequestId: flag(env, "TRUST_PROXY_REQUEST_ID", false),
+    trustedDocuments: read(env, "TRUSTED_DOCUMENTS") ?? null,
   };
 }

@@ -12,6 +12,7 @@ export const ErrorCode = {
   UpstreamUnavailable: "UPSTREAM_UNAVAILABLE",
   Unauthenticated: "UNAUTHENTICATED",
   RateLimited: "RATE_LIMITED",
+  PersistedQueryNotAllowed: "PERSISTED_QUERY_NOT_ALLOWED",
   InternalServerError: "INTERNAL_SERVER_ERROR",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -84,6 +85,31 @@ function scrubVariableMessage(message: string): string {
 }
 
 /**
+ * graphql-js quotes a value written inline in the document when its type is wrong
+ * (`String cannot represent a non string value: 123456`, `Expected value of type "X", found
+ * 123456.`, an unknown enum value); a token or a password written inline would come back, so
+ * such a message keeps the type and the reason (and an enum's suggestions), never the value.
+ */
+const ENUM_SUGGESTION = String.raw`((?: Did you mean the enum value (?:"\w+"(?:,? or |, )?)+\?)?)`;
+const CANNOT_REPRESENT = new RegExp(
+  String.raw`^(\w+(?: "\w+")? cannot represent [^:]*): [\s\S]*?${ENUM_SUGGESTION}$`,
+);
+const NOT_IN_ENUM = new RegExp(
+  String.raw`^Value [\s\S]* does not exist in ("\w+" enum)\.${ENUM_SUGGESTION}$`,
+);
+const EXPECTED_TYPE = /^(Expected value of type "[\w[\]!]+"), found [\s\S]*$/;
+
+export function scrubLiteralMessage(message: string): string {
+  const cannot = CANNOT_REPRESENT.exec(message);
+  if (cannot) return `${cannot[1]}.${cannot[2]}`;
+  const notInEnum = NOT_IN_ENUM.exec(message);
+  if (notInEnum) return `The value written does not exist in ${notInEnum[1]}.${notInEnum[2]}`;
+  const expected = EXPECTED_TYPE.exec(message);
+  if (expected) return `${expected[1]}, found a value of another type.`;
+  return message;
+}
+
+/**
  * True for an error that is not one of ours nor a GraphQL request error: a bug or a failure
  * inside the gateway. Such an error is masked in the answer and logged in full.
  */
@@ -110,7 +136,11 @@ export function formatError(
   }
   if (!isUnexpected(error) && formatted.extensions?.code !== ErrorCode.InternalServerError) {
     const { stacktrace: _ignored, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, message: scrubVariableMessage(formatted.message), extensions };
+    const message =
+      extensions.code === "GRAPHQL_VALIDATION_FAILED"
+        ? scrubLiteralMessage(formatted.message)
+        : scrubVariableMessage(formatted.message);
+    return { ...formatted, message, extensions };
   }
   return {
     message: "Internal server error",

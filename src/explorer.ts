@@ -5,7 +5,7 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { errorBody, sendJson } from "./http.js";
+import { errorBody, sendJson, type RequestIds } from "./http.js";
 import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES, KEY_PLACEHOLDER } from "./landing.js";
 
 export const EXPLORER_PATH = "/explorer";
@@ -79,7 +79,7 @@ async function bundleFiles(): Promise<Set<string> | null> {
 export function explorerHandler(options: { keyed: boolean }) {
   let files: Promise<Set<string> | null> | undefined;
   const html = page(options.keyed);
-  return async (req: IncomingMessage, res: ServerResponse, path: string, requestId: string) => {
+  return async (req: IncomingMessage, res: ServerResponse, path: string, requestId: RequestIds) => {
     if (req.method !== "GET" && req.method !== "HEAD") {
       return sendJson(res, 405, errorBody("Use GET.", "METHOD_NOT_ALLOWED", requestId), {
         allow: "GET, HEAD",

@@ -13,14 +13,53 @@ export function sendJson(
     .end(JSON.stringify(body));
 }
 
+/**
+ * A request's ids: `requestId` is the gateway's own (unique per request) unless the proxy in
+ * front is trusted to set `x-request-id`; otherwise a caller's id is only `clientRequestId`.
+ */
+export interface RequestIds {
+  requestId: string;
+  clientRequestId?: string;
+}
+
 /** The GraphQL error shape, for answers given before GraphQL runs. */
 export function errorBody(
   message: string,
   code: string,
-  requestId: string,
+  ids: RequestIds,
   extensions: Record<string, unknown> = {},
 ) {
-  return { errors: [{ message, extensions: { code, ...extensions, requestId } }] };
+  return { errors: [{ message, extensions: { code, ...extensions, ...ids } }] };
+}
+
+/**
+ * Whether a Content-Type is JSON: `application/json` or `application/…+json`, in any case
+ * (media types are case-insensitive; Apollo lower-cases them too).
+ */
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  const essence = (contentType ?? "").split(";", 1)[0]!.trim().toLowerCase();
+  return essence === "application/json" || /^application\/[\w.-]+\+json$/.test(essence);
+}
+
+/**
+ * The request ids added to each error of an answer Apollo gave on its own, before any plugin ran
+ * (a GET without a query, a PUT, a CSRF refusal); the body as it was when it is not such a list.
+ */
+export function withRequestIds(body: string, ids: RequestIds): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  const errors = (parsed as { errors?: unknown }).errors;
+  if (!Array.isArray(errors)) return body;
+  for (const error of errors as { extensions?: Record<string, unknown> }[]) {
+    if (typeof error !== "object" || error === null) continue;
+    if (error.extensions?.requestId === undefined)
+      error.extensions = { ...error.extensions, ...ids };
+  }
+  return JSON.stringify(parsed);
 }
 
 /** One-shot: cheaper than createHash() on a path every request takes. */
@@ -34,6 +73,9 @@ function bearerToken(header: string | undefined): string | undefined {
 }
 
 export class BodyTooLarge extends Error {}
+
+/** The connection closed before the whole request arrived (client gone, or cut by a timeout). */
+export class ClientGone extends Error {}
 
 /** Collects a request body up to `limit` bytes (events, not an async iterator: cheaper per request). */
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
@@ -55,7 +97,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
         chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"),
       ),
     );
-    req.once("error", reject);
+    // After "end" these settle nothing: the promise is already resolved.
+    req.once("error", () => reject(new ClientGone()));
+    req.once("close", () => reject(new ClientGone()));
   });
 }
 
@@ -79,9 +123,16 @@ export function bearerKeys(keys: readonly string[]): (header: string | undefined
   };
 }
 
+/** What a request id may be: short, and nothing a log reader or a header could trip on. */
 const SANE_REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
-/** Keeps a caller's `x-request-id` when it is sane, so traces join up; makes one otherwise. */
-export function requestIdFrom(header: string | string[] | undefined): string {
-  return typeof header === "string" && SANE_REQUEST_ID.test(header) ? header : randomUUID();
+/**
+ * The ids of one request. A caller's `x-request-id`, when sane, is kept as `clientRequestId`
+ * (so traces join up) beside a fresh gateway id; it becomes the request id itself only when
+ * `trustProxy` says a proxy in front sets it, since otherwise two callers could share one id.
+ */
+export function requestIds(header: string | string[] | undefined, trustProxy: boolean): RequestIds {
+  const sane = typeof header === "string" && SANE_REQUEST_ID.test(header) ? header : undefined;
+  if (sane === undefined) return { requestId: randomUUID() };
+  return trustProxy ? { requestId: sane } : { requestId: randomUUID(), clientRequestId: sane };
 }

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { MemoryCounters, RedisCounters } from "./guards/counters.js";
+import { TrustedDocuments } from "./guards/trusted-documents.js";
 import type { Logger } from "pino";
 import { createLogger } from "./logger.js";
 import { startSandbox, type Sandbox } from "./sandbox/server.js";
@@ -46,6 +47,10 @@ async function connectRedis(url: string, logger: Logger): Promise<RedisCounters>
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel, config.production);
+  // Read before anything starts: a manifest that cannot be trusted stops start-up at once.
+  const trustedDocuments = config.trustedDocuments
+    ? TrustedDocuments.fromFile(config.trustedDocuments)
+    : undefined;
   let sandbox: Sandbox | undefined;
   let upstream;
   if (config.upstream.kind === "emulator") {
@@ -69,6 +74,9 @@ async function main(): Promise<void> {
     metricsToken: config.metricsToken,
     production: config.production,
     limits: config.limits,
+    http: config.http,
+    trustProxyRequestId: config.trustProxyRequestId,
+    trustedDocuments,
     corsOrigins: config.corsOrigins,
     counters,
     logger,
@@ -96,9 +104,18 @@ async function main(): Promise<void> {
   }
   if (config.apiKeys)
     console.log("  clients must send Authorization: Bearer <one of GATEWAY_API_KEYS>");
+  if (trustedDocuments) console.log("  only the documents in TRUSTED_DOCUMENTS run");
   console.log(`  health: ${url}/health  readiness: ${url}/ready  metrics: ${url}/metrics\n`);
 
-  const stop = (signal: string) => {
+  let stopping = false;
+  // `on`, not `once`: with no listener left, a second signal would kill the process mid-drain
+  // and every request in flight with it (single-use tokens already sent upstream).
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, "already shutting down: signal ignored");
+      return;
+    }
+    stopping = true;
     logger.info(
       { signal, graceMs: config.shutdownGraceMs },
       "shutting down: no new connections, finishing requests in flight",
@@ -113,8 +130,8 @@ async function main(): Promise<void> {
         process.exit(0);
       });
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }
 
 main().catch((error: unknown) => {

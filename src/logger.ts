@@ -1,6 +1,7 @@
 import { destination as fileDestination, pino, type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
 import type { LogLevel } from "./config.js";
+import type { RequestIds } from "./http.js";
 
 /**
  * Keys whose values are never written, at any depth a log call passes: the contract allows no
@@ -19,8 +20,20 @@ const SECRET_KEYS = new Set([
 ]);
 const MAX_DEPTH = 6;
 
-/** A copy with secret keys censored; the same object when there is nothing to censor. */
+/** No string in a log line is longer than this: a client chooses many of them. */
+const MAX_LOGGED_STRING = 1_000;
+
+/** The start of a string a client chose, and its length: a log line stays small. */
+export function clip(value: string, max = 200): string {
+  return value.length <= max ? value : `${value.slice(0, max)}…[${value.length} characters]`;
+}
+
+/**
+ * A copy with secret keys censored and long strings clipped; the same object when there is
+ * nothing to change.
+ */
 export function scrub(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return clip(value, MAX_LOGGED_STRING);
   if (typeof value !== "object" || value === null || depth > MAX_DEPTH || value instanceof Error)
     return value;
   if (Array.isArray(value)) {
@@ -79,20 +92,28 @@ export interface Log {
  * child(), which builds a logger (bindings, a method per level) for each request.
  */
 export class RequestLogger implements Log {
+  /** What every line starts with: the request id, and the caller's own id when it sent one. */
+  private readonly ids: RequestIds;
+
   constructor(
     private readonly base: Logger,
-    private readonly requestId: string,
-  ) {}
+    ids: RequestIds,
+  ) {
+    this.ids =
+      ids.clientRequestId === undefined
+        ? { requestId: ids.requestId }
+        : { requestId: ids.requestId, clientRequestId: ids.clientRequestId };
+  }
 
   info(fields: Record<string, unknown>, message: string): void {
-    this.base.info({ requestId: this.requestId, ...fields }, message);
+    this.base.info({ ...this.ids, ...fields }, message);
   }
 
   warn(fields: Record<string, unknown>, message: string): void {
-    this.base.warn({ requestId: this.requestId, ...fields }, message);
+    this.base.warn({ ...this.ids, ...fields }, message);
   }
 
   error(fields: Record<string, unknown>, message: string): void {
-    this.base.error({ requestId: this.requestId, ...fields }, message);
+    this.base.error({ ...this.ids, ...fields }, message);
   }
 }

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { isUnexpected } from "./errors.js";
+import { clip } from "./logger.js";
 import { Kind, type OperationDefinitionNode } from "graphql";
 import type { Context } from "./context.js";
 import type { GatewayMetrics } from "./metrics.js";
@@ -24,7 +25,7 @@ function rootFields(operation: OperationDefinitionNode | undefined): string {
 
 /**
  * One log line per operation (request id, name, root fields, duration, outcome), one per
- * unexpected error, the operation metrics, and `extensions.requestId` on every error.
+ * unexpected error, the operation metrics, and `extensions.requestId` (and `clientRequestId`) on every error.
  */
 export function observabilityPlugin(metrics: GatewayMetrics): ApolloServerPlugin<Context> {
   return {
@@ -48,19 +49,26 @@ export function observabilityPlugin(metrics: GatewayMetrics): ApolloServerPlugin
           const seconds = (performance.now() - started) / 1000;
           const result = response.body.kind === "single" ? response.body.singleResult : undefined;
           if (result?.errors) {
+            const { requestId, clientRequestId } = contextValue;
+            const ids =
+              clientRequestId === undefined ? { requestId } : { requestId, clientRequestId };
             result.errors = result.errors.map((error) => ({
               ...error,
-              extensions: { ...error.extensions, requestId: contextValue.requestId },
+              extensions: { ...error.extensions, ...ids },
             }));
           }
           const code = result?.errors?.[0]?.extensions?.code;
-          const outcome = typeof code === "string" ? code : "OK";
+          const outcome = contextValue.clientGone()
+            ? "CLIENT_GONE"
+            : typeof code === "string"
+              ? code
+              : "OK";
           const fields = rootFields(operation);
           metrics.recordOperation(fields, outcome, seconds);
           contextValue.logger.info(
             {
               operation: {
-                name: operationName ?? null,
+                name: operationName == null ? null : clip(operationName),
                 fields,
                 outcome,
                 durationMs: Math.round(seconds * 1000),

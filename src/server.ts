@@ -9,13 +9,32 @@ import {
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { Context } from "./context.js";
-import { DEFAULT_LIMITS, type Limits } from "./config.js";
+import {
+  DEFAULT_HTTP_LIMITS,
+  DEFAULT_LIMITS,
+  defaultCorsOrigins,
+  type HttpLimits,
+  type Limits,
+} from "./config.js";
+import { ConnectionCap } from "./edge/connections.js";
 import { ErrorCode, formatError } from "./errors.js";
 import { AttemptGuard } from "./guards/attempts.js";
-import { applyCors, type CorsOrigins } from "./guards/cors.js";
+import { applyCors, corsMatcher, type CorsOrigins } from "./guards/cors.js";
 import { MemoryCounters, type Counters } from "./guards/counters.js";
 import { documentRules } from "./guards/document-rules.js";
-import { BodyTooLarge, bearerKeys, errorBody, readBody, requestIdFrom, sendJson } from "./http.js";
+import type { TrustedDocuments } from "./guards/trusted-documents.js";
+import {
+  BodyTooLarge,
+  ClientGone,
+  bearerKeys,
+  errorBody,
+  isJsonMediaType,
+  readBody,
+  requestIds,
+  type RequestIds,
+  sendJson,
+  withRequestIds,
+} from "./http.js";
 import { EXPLORER_PATH, explorerHandler } from "./explorer.js";
 import { landingPagePlugin } from "./landing.js";
 import { createLoaders } from "./loaders.js";
@@ -36,7 +55,9 @@ export interface GatewayOptions {
   metricsToken?: string | null;
   /** Any left out takes its default (config.ts). */
   limits?: Partial<Limits>;
-  /** Default: any origin outside production, none in production. */
+  /** The HTTP server's timeouts and connection cap; any left out takes its default (config.ts). */
+  http?: Partial<HttpLimits>;
+  /** Default: config.ts's (loopback origins outside production, none in production). */
   corsOrigins?: CorsOrigins;
   /** Where rate-limit counters live (Redis across replicas); this process by default. */
   counters?: Counters;
@@ -46,6 +67,10 @@ export interface GatewayOptions {
   retryBaseMs?: number;
   /** The execution of an operation on which graphql-jit compiles it (default 2; tests: 1). */
   jitCompileOn?: number;
+  /** Take a caller's `x-request-id` as the request id (a proxy in front sets it); default false. */
+  trustProxyRequestId?: boolean;
+  /** When set, only these documents run (TRUSTED_DOCUMENTS). */
+  trustedDocuments?: TrustedDocuments;
   /** Reuse a schema already built (tests, benchmarks); built otherwise. */
   schema?: GraphQLSchema;
 }
@@ -61,11 +86,18 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-function isLandingPageRequest(req: IncomingMessage, search: string): boolean {
+/**
+ * Outside production a browser may load the landing page without a key, and nothing else: a GET
+ * that asks for HTML and carries no parameter at all once decoded as Apollo decodes it
+ * (`%71uery` is `query`). Such a request reaches Apollo with an empty query string (see
+ * `handleGraphQL`), so it can only ever get the landing page. In production: never.
+ */
+function isKeylessLandingPage(req: IncomingMessage, search: string, production: boolean): boolean {
   return (
+    !production &&
     req.method === "GET" &&
-    !/[?&]query=/.test(search) &&
-    (req.headers.accept ?? "").includes("text/html")
+    new URLSearchParams(search).size === 0 &&
+    /text\/html/i.test(req.headers.accept ?? "")
   );
 }
 
@@ -78,10 +110,10 @@ function headerMap(req: IncomingMessage): HeaderMap {
 }
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  const { logger, production } = options;
+  const { logger, production, trustProxyRequestId = false } = options;
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const { maxBodyBytes } = limits;
-  const corsOrigins = options.corsOrigins ?? (production ? [] : "*");
+  const corsAllowed = corsMatcher(options.corsOrigins ?? defaultCorsOrigins(production));
   const counters = options.counters ?? new MemoryCounters();
   const attempts = new AttemptGuard(counters, {
     max: limits.mfaMaxFailures,
@@ -137,16 +169,48 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
-  async function handleGraphQL(
+  /** Nothing of this request has been sent upstream: another replica can take it. */
+  function refuseDraining(res: ServerResponse, ids: RequestIds) {
+    sendJson(res, 503, errorBody("The gateway is shutting down; retry.", "SHUTTING_DOWN", ids), {
+      connection: "close",
+      "retry-after": "1",
+    });
+  }
+
+  /**
+   * From here the request counts as in flight: the drain waits for it, and its connection is not
+   * given up at the connection cap. A request whose body is still arriving is neither. Returns
+   * whether the client has gone (its connection closed before the answer was sent).
+   */
+  function beginExecution(res: ServerResponse): () => boolean {
+    inFlight++;
+    const release = connections.markExecuting(res.socket);
+    let clientGone = false;
+    res.once("close", () => {
+      clientGone = !res.writableFinished;
+      release();
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    });
+    return () => clientGone;
+  }
+
+  /**
+   * CORS, the client key and the request rate. Answers and returns null when the request goes no
+   * further; otherwise whether it came without a valid key (then it may only load the landing
+   * page: see isKeylessLandingPage).
+   */
+  async function admission(
     req: IncomingMessage,
     res: ServerResponse,
     search: string,
-    requestId: string,
+    ids: RequestIds,
     requestLogger: RequestLogger,
-  ) {
-    if (applyCors(req, res, corsOrigins)) return;
+  ): Promise<{ keyless: boolean } | null> {
+    if (applyCors(req, res, corsAllowed)) return null;
     const client = clientKey?.(req.headers.authorization) ?? null;
-    if (clientKey && client === null && !isLandingPageRequest(req, search)) {
+    const keyless = clientKey !== null && client === null;
+    if (keyless && !isKeylessLandingPage(req, search, production)) {
       requestLogger.warn({ path: "/graphql" }, "refused: no valid client key");
       sendJson(
         res,
@@ -154,13 +218,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         errorBody(
           "Send a valid gateway API key as `Authorization: Bearer <key>`.",
           ErrorCode.Unauthenticated,
-          requestId,
+          ids,
         ),
-        {
-          "www-authenticate": 'Bearer realm="belvo-graphql-gateway"',
-        },
+        { "www-authenticate": 'Bearer realm="belvo-graphql-gateway"' },
       );
-      return;
+      return null;
     }
     const retryAfterMs = await overRate(req, client);
     if (retryAfterMs !== null) {
@@ -171,42 +233,80 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         errorBody(
           `More than ${limits.ratePerMinute} requests in a minute; retry later.`,
           ErrorCode.RateLimited,
-          requestId,
-          {
-            retryAfter,
-          },
+          ids,
+          { retryAfter },
         ),
         { "retry-after": String(retryAfter) },
       );
-      return;
+      return null;
     }
-    const headers = headerMap(req);
+    return { keyless };
+  }
+
+  /**
+   * The request as Apollo will see it (a POST's JSON body; the query string, emptied for a
+   * keyless request; a trusted document filled in), or null once refused and answered.
+   */
+  async function graphQLRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    headers: HeaderMap,
+    search: string,
+    ids: RequestIds,
+  ): Promise<{ body: unknown; search: string } | null> {
     let body: unknown;
     if (req.method === "POST") {
       const text = await readBody(req, maxBodyBytes);
-      if ((headers.get("content-type") ?? "").includes("json")) {
+      if (isJsonMediaType(headers.get("content-type"))) {
         try {
           body = JSON.parse(text);
         } catch {
-          sendJson(
-            res,
-            400,
-            errorBody("The request body is not valid JSON.", "BAD_REQUEST", requestId),
-          );
-          return;
+          sendJson(res, 400, errorBody("The request body is not valid JSON.", "BAD_REQUEST", ids));
+          return null;
         }
       }
     }
+    if (!options.trustedDocuments) return { body, search };
+    const admitted = options.trustedDocuments.admit(req.method ?? "GET", body, search);
+    if (!admitted) {
+      sendJson(
+        res,
+        400,
+        errorBody(
+          "This gateway runs only its trusted documents (the typed client's operations).",
+          ErrorCode.PersistedQueryNotAllowed,
+          ids,
+        ),
+      );
+    }
+    return admitted;
+  }
+
+  async function handleGraphQL(
+    req: IncomingMessage,
+    res: ServerResponse,
+    search: string,
+    ids: RequestIds,
+    requestLogger: RequestLogger,
+  ) {
+    const admitted = await admission(req, res, search, ids, requestLogger);
+    if (!admitted) return;
+    const headers = headerMap(req);
+    const request = await graphQLRequest(req, res, headers, admitted.keyless ? "" : search, ids);
+    if (!request) return;
+    if (draining) return refuseDraining(res, ids);
+    const clientGone = beginExecution(res);
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "GET", headers, search, body },
+      httpGraphQLRequest: { method: req.method ?? "GET", headers, ...request },
       context: () => {
         const client = belvo.forRequest(requestLogger);
         return Promise.resolve({
           attempts,
-          requestId,
+          ...ids,
           belvo: client,
           loaders: createLoaders(client),
           logger: requestLogger,
+          clientGone,
           now,
         });
       },
@@ -214,7 +314,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {
-      res.end(response.body.string);
+      // Only answers in error: a success never pays for the extra parse.
+      res.end(
+        res.statusCode >= 400 ? withRequestIds(response.body.string, ids) : response.body.string,
+      );
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
@@ -224,7 +327,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   async function route(
     req: IncomingMessage,
     res: ServerResponse,
-    requestId: string,
+    ids: RequestIds,
     requestLogger: RequestLogger,
   ) {
     const url = req.url ?? "/";
@@ -232,7 +335,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     // The offline explorer, outside production only (in production: the 404 below).
     if (explorer && (path === EXPLORER_PATH || path.startsWith(`${EXPLORER_PATH}/`))) {
-      return explorer(req, res, path, requestId);
+      return explorer(req, res, path, ids);
     }
     switch (path) {
       case "/health":
@@ -249,7 +352,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
             errorBody(
               "Send METRICS_TOKEN as `Authorization: Bearer <token>`.",
               ErrorCode.Unauthenticated,
-              requestId,
+              ids,
             ),
           );
         }
@@ -258,65 +361,66 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           .end(await metrics.registry.metrics());
         return;
       case "/graphql":
-        if (draining) {
-          // Nothing of this request has been sent upstream: another replica can take it.
-          return sendJson(
-            res,
-            503,
-            errorBody("The gateway is shutting down; retry.", "SHUTTING_DOWN", requestId),
-            { connection: "close", "retry-after": "1" },
-          );
-        }
-        inFlight++;
-        res.once("close", () => {
-          inFlight--;
-          if (inFlight === 0) drained?.();
-        });
+        if (draining) return refuseDraining(res, ids);
         return handleGraphQL(
           req,
           res,
           queryAt === -1 ? "" : url.slice(queryAt),
-          requestId,
+          ids,
           requestLogger,
         );
       default:
         return sendJson(
           res,
           404,
-          errorBody(`Nothing at ${path}; GraphQL is served at /graphql.`, "NOT_FOUND", requestId),
+          errorBody(`Nothing at ${path}; GraphQL is served at /graphql.`, "NOT_FOUND", ids),
         );
     }
   }
 
-  const server = createServer((req, res) => {
-    const requestId = requestIdFrom(req.headers["x-request-id"]);
-    const requestLogger = new RequestLogger(logger, requestId);
-    res.setHeader("x-request-id", requestId);
-    if (draining) res.setHeader("connection", "close");
-    route(req, res, requestId, requestLogger).catch((error: unknown) => {
-      if (error instanceof BodyTooLarge) {
-        sendJson(
-          res,
-          413,
-          errorBody(
-            `The request body exceeds ${maxBodyBytes} bytes.`,
-            "PAYLOAD_TOO_LARGE",
-            requestId,
-          ),
-          { connection: "close" },
-        );
-        return;
-      }
-      requestLogger.error({ err: error }, "request failed outside GraphQL execution");
-      if (!res.headersSent)
-        sendJson(
-          res,
-          500,
-          errorBody("Internal server error", ErrorCode.InternalServerError, requestId),
-        );
-      else res.destroy();
-    });
-  });
+  const http: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.http };
+  const server = createServer(
+    {
+      headersTimeout: http.headersTimeoutMs,
+      requestTimeout: http.requestTimeoutMs,
+      keepAliveTimeout: http.keepAliveTimeoutMs,
+      // Node checks both timeouts on this period (30 s by default, longer than a short timeout).
+      connectionsCheckingInterval: Math.min(
+        1_000,
+        Math.max(50, Math.floor(http.headersTimeoutMs / 4)),
+      ),
+    },
+    (req, res) => {
+      const ids = requestIds(req.headers["x-request-id"], trustProxyRequestId);
+      const requestLogger = new RequestLogger(logger, ids);
+      res.setHeader("x-request-id", ids.requestId);
+      if (draining) res.setHeader("connection", "close");
+      route(req, res, ids, requestLogger).catch((error: unknown) => {
+        if (error instanceof BodyTooLarge) {
+          sendJson(
+            res,
+            413,
+            errorBody(`The request body exceeds ${maxBodyBytes} bytes.`, "PAYLOAD_TOO_LARGE", ids),
+            { connection: "close" },
+          );
+          return;
+        }
+        if (error instanceof ClientGone) {
+          requestLogger.info({ outcome: "CLIENT_GONE" }, "client left before its request arrived");
+          return;
+        }
+        requestLogger.error({ err: error }, "request failed outside GraphQL execution");
+        if (!res.headersSent)
+          sendJson(
+            res,
+            500,
+            errorBody("Internal server error", ErrorCode.InternalServerError, ids),
+          );
+        else res.destroy();
+      });
+    },
+  );
+  const connections = new ConnectionCap(server, http.maxConnections);
 
   let stopped: Promise<void> | undefined;
   function shutdown(graceMs: number): Promise<void> {

@@ -1,4 +1,5 @@
 /** The typed client against the running gateway and emulator, as a frontend would use it. */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -386,4 +387,16 @@ it("the committed generated files are what npm run codegen makes from schema.gra
   const files = await generateClientFiles();
   expect(files.documents).toBe(readFileSync(GENERATED.documents, "utf8"));
   expect(files.possibleTypes).toBe(readFileSync(GENERATED.possibleTypes, "utf8"));
+});
+
+it("the committed trusted-documents.json lists exactly generated.ts's operations, as the client sends them", async () => {
+  const { GENERATED, TRUSTED_DOCUMENTS, trustedDocuments } = await import("../scripts/codegen.mjs");
+  const manifest = trustedDocuments(readFileSync(GENERATED.documents, "utf8"));
+  expect(manifest).toBe(readFileSync(TRUSTED_DOCUMENTS, "utf8"));
+  const entries = Object.entries(JSON.parse(manifest) as Record<string, string>);
+  expect(entries.map(([, text]) => /^(query|mutation) (\w+)/.exec(text)?.[2])).toEqual(
+    expect.arrayContaining(["ResumeLink", "ResumeBalances", "RegisterLink", "Institutions"]),
+  );
+  for (const [id, text] of entries)
+    expect(createHash("sha256").update(text).digest("hex")).toBe(id);
 });

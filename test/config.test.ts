@@ -1,4 +1,10 @@
-import { ConfigError, DEFAULT_LIMITS, loadConfig } from "../src/config.js";
+import {
+  ConfigError,
+  DEFAULT_HTTP_LIMITS,
+  DEFAULT_LIMITS,
+  LOOPBACK_ORIGINS,
+  loadConfig,
+} from "../src/config.js";
 
 const BELVO = {
   BELVO_URL: "sandbox",
@@ -28,8 +34,11 @@ it("defaults to the built-in emulator on 127.0.0.1:4000", () => {
     shutdownGraceMs: 335_000,
     logLevel: "info",
     limits: DEFAULT_LIMITS,
-    corsOrigins: "*",
+    http: DEFAULT_HTTP_LIMITS,
+    corsOrigins: ["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"],
     redisUrl: null,
+    trustProxyRequestId: false,
+    trustedDocuments: null,
   });
 });
 
@@ -122,5 +131,66 @@ it("production runs anonymous only when GATEWAY_ALLOW_ANONYMOUS=true", () => {
   });
   expect(loadConfig({ NODE_ENV: "production", GATEWAY_API_KEYS: "k".repeat(16) })).toMatchObject({
     apiKeys: ["k".repeat(16)],
+  });
+});
+
+it("reads the HTTP server's timeouts and connection cap", () => {
+  expect(
+    loadConfig({
+      HTTP_HEADERS_TIMEOUT_MS: "2000",
+      HTTP_REQUEST_TIMEOUT_MS: "4000",
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: "0",
+      MAX_CONNECTIONS: "50",
+    }).http,
+  ).toEqual({
+    headersTimeoutMs: 2_000,
+    requestTimeoutMs: 4_000,
+    keepAliveTimeoutMs: 0,
+    maxConnections: 50,
+  });
+  expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: "3000" }).http.headersTimeoutMs).toBe(3_000);
+  expect(failure({ HTTP_HEADERS_TIMEOUT_MS: "5000", HTTP_REQUEST_TIMEOUT_MS: "4000" })).toBe(
+    "HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS (4000).",
+  );
+  expect(failure({ MAX_CONNECTIONS: "0" })).toBe(
+    'MAX_CONNECTIONS: expected a whole number from 1 to 1000000, got "0".',
+  );
+});
+
+it("TRUST_PROXY_REQUEST_ID is true or false", () => {
+  expect(loadConfig({ TRUST_PROXY_REQUEST_ID: "true" }).trustProxyRequestId).toBe(true);
+  expect(failure({ TRUST_PROXY_REQUEST_ID: "yes" })).toBe(
+    'TRUST_PROXY_REQUEST_ID: expected "true" or "false".',
+  );
+});
+
+describe("CORS_ORIGINS", () => {
+  it("outside production defaults to loopback origins, and widens them when set", () => {
+    expect(loadConfig({}).corsOrigins).toEqual(LOOPBACK_ORIGINS);
+    expect(loadConfig({ CORS_ORIGINS: "https://app.example.com" }).corsOrigins).toEqual([
+      ...LOOPBACK_ORIGINS,
+      "https://app.example.com",
+    ]);
+    expect(loadConfig({ CORS_ORIGINS: "*" }).corsOrigins).toBe("*");
+  });
+
+  it("in production defaults to none, and is exactly the list when set", () => {
+    const production = { NODE_ENV: "production", GATEWAY_ALLOW_ANONYMOUS: "true" };
+    expect(loadConfig(production).corsOrigins).toEqual([]);
+    expect(
+      loadConfig({ ...production, CORS_ORIGINS: "https://app.example.com, http://10.0.0.5:*" })
+        .corsOrigins,
+    ).toEqual(["https://app.example.com", "http://10.0.0.5:*"]);
+  });
+
+  it.each([
+    "https://app.example.com/",
+    "app.example.com",
+    "https://a.example:8080:*",
+    "*.example.com",
+  ])("refuses %s", (entry) => {
+    expect(failure({ CORS_ORIGINS: entry })).toBe(
+      `CORS_ORIGINS: "${entry}" is not an origin such as https://app.example.com or http://localhost:* (no path, no trailing slash).`,
+    );
   });
 });

@@ -145,3 +145,78 @@ it("deep nesting in documents and variables is refused, not a crash", async () =
   expect(fake.requests).toEqual([]);
   await stillServing();
 });
+
+describe("encodings and media types", () => {
+  const KEY = "fuzz-client-key-0123456789";
+  const QUERY = `{ link(id: "${LINK_ID}") { id } }`;
+  /** Each character of `name` percent-encoded or not, hex digits in either case. */
+  const spelled = (name: string) =>
+    fc
+      .array(fc.tuple(fc.boolean(), fc.boolean()), {
+        minLength: name.length,
+        maxLength: name.length,
+      })
+      .map((choices) =>
+        [...name]
+          .map((char, index) => {
+            const [encode, upper] = choices[index]!;
+            if (!encode) return char;
+            const hex = char.charCodeAt(0).toString(16);
+            return `%${upper ? hex.toUpperCase() : hex}`;
+          })
+          .join(""),
+      );
+
+  let keyed: TestGateway;
+  beforeAll(async () => {
+    keyed = await startGateway(fake.url, { apiKeys: [KEY], production: true });
+  });
+  afterAll(() => keyed.close());
+
+  it("no spelling of a GET's parameters reaches data without a key", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        spelled("query"),
+        spelled("extensions"),
+        fc.constantFrom("text/html", "TEXT/HTML, application/json", "*/*", "application/json"),
+        fc.constantFrom("", "&", "&&x=1&"),
+        async (query, extensions, accept, padding) => {
+          fake.requests.length = 0;
+          const persisted = encodeURIComponent(
+            JSON.stringify({ persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } }),
+          );
+          const response = await request(keyed.url)
+            .get(
+              `/graphql?${padding}${query}=${encodeURIComponent(QUERY)}&${extensions}=${persisted}`,
+            )
+            .set({ accept, "apollo-require-preflight": "1" });
+          expect(response.status).toBe(401);
+          expect(fake.requests).toEqual([]);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it("a JSON media type in any case is read as JSON", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .array(fc.boolean(), { minLength: 16, maxLength: 16 })
+          .map((upper) =>
+            [..."application/json"].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(""),
+          ),
+        fc.constantFrom("", "; charset=utf-8", ";CHARSET=UTF-8", ' ; charset="utf-8"'),
+        async (mediaType, parameters) => {
+          const response = await request(gateway.url)
+            .post("/graphql")
+            .set({ "content-type": `${mediaType}${parameters}` })
+            .send(JSON.stringify({ query: "{ __typename }" }));
+          expect(response.status).toBe(200);
+          expect(response.body).toEqual({ data: { __typename: "Query" } });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -188,7 +188,7 @@ it("an exception inside a resolver (the counters' store is down) is masked and l
     // Logged in full, with the request id, for the operator; masked in the answer.
     expect(unexpected).toMatchObject({
       level: 50,
-      requestId: TEST_REQUEST_ID,
+      clientRequestId: TEST_REQUEST_ID,
       path: ["resumeLink"],
       err: { type: expect.any(String) as unknown },
     });

@@ -81,7 +81,73 @@ it("logs a call that got no answer with its failure code", async () => {
 });
 
 describe("x-request-id", () => {
-  it("keeps a sane incoming id: in the response header, every log line and every error", async () => {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+  it("by default, a caller's id is only clientRequestId, beside a gateway-made request id", async () => {
+    const own = await startGateway(fake.url, { trustProxyRequestId: false });
+    try {
+      fake.reply({ status: 500, body: errorList("unexpected_error", "Boom") });
+      const answer = await postGraphQL(
+        own.url,
+        RESUME_LINK,
+        { input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN } },
+        { "x-request-id": "trace-abc.123" },
+      );
+      const requestId = answer.headers["x-request-id"];
+      expect(requestId).toMatch(UUID);
+      expect(answer.body).toMatchObject({
+        errors: [{ extensions: { requestId, clientRequestId: "trace-abc.123" } }],
+      });
+      const logged = own.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(logged.map((line) => [line.requestId, line.clientRequestId])).toEqual([
+        [requestId, "trace-abc.123"],
+        [requestId, "trace-abc.123"],
+      ]);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("by default, two callers sending the same id never share a request id", async () => {
+    const own = await startGateway(fake.url, { trustProxyRequestId: false });
+    try {
+      const answers = await Promise.all(
+        [1, 2].map(() =>
+          postGraphQL(own.url, "{ nope }", {}, { "x-request-id": "victim-request-id" }),
+        ),
+      );
+      const ids = answers.map((answer) => answer.headers["x-request-id"]);
+      expect(new Set(ids).size).toBe(2);
+      for (const [index, answer] of answers.entries()) {
+        expect(answer.body).toMatchObject({
+          errors: [{ extensions: { requestId: ids[index], clientRequestId: "victim-request-id" } }],
+        });
+      }
+      const logged = own.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(new Set(logged.map((line) => line.requestId))).toEqual(new Set(ids));
+    } finally {
+      await own.close();
+    }
+  });
+
+  it.each([
+    ["too long", "x".repeat(129)],
+    ["with a tab", "bad id\twith spaces"],
+    ["with a quote", 'a"b'],
+  ])("drops a caller's id %s: no clientRequestId, a fresh request id", async (_case, id) => {
+    const own = await startGateway(fake.url, { trustProxyRequestId: false });
+    try {
+      const answer = await postGraphQL(own.url, "{ nope }", {}, { "x-request-id": id });
+      expect(answer.headers["x-request-id"]).toMatch(UUID);
+      const [error] = answer.body.errors as { extensions: Record<string, unknown> }[];
+      expect(error?.extensions).not.toHaveProperty("clientRequestId");
+      expect(own.logs.join("")).not.toContain(id);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("with TRUST_PROXY_REQUEST_ID, keeps a sane incoming id: in the response header, every log line and every error", async () => {
     fake.reply({ status: 500, body: errorList("unexpected_error", "Boom") });
     const answer = await postGraphQL(
       gateway.url,
@@ -93,6 +159,7 @@ describe("x-request-id", () => {
     );
     expect(answer.headers["x-request-id"]).toBe("trace-abc.123");
     expect(answer.body).toMatchObject({ errors: [{ extensions: { requestId: "trace-abc.123" } }] });
+    expect(JSON.stringify(answer.body)).not.toContain("clientRequestId");
     expect(lines().map((line) => line.requestId)).toEqual(["trace-abc.123", "trace-abc.123"]);
   });
 
@@ -103,12 +170,12 @@ describe("x-request-id", () => {
       {},
       { "x-request-id": "bad id\twith spaces" },
     );
-    expect(answer.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(answer.headers["x-request-id"]).toMatch(UUID);
   });
 
   it("is set on answers given before GraphQL runs", async () => {
     const response = await request(gateway.url).get("/health");
-    expect(response.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers["x-request-id"]).toMatch(UUID);
   });
 });
 

@@ -209,11 +209,30 @@ describe("CORS", () => {
       "access-control-request-headers": "content-type, authorization",
     });
 
-  it("outside production, answers any origin", async () => {
-    const response = await preflight(gateway.url, "http://localhost:5173");
+  it.each([
+    "http://localhost:5173",
+    "http://127.0.0.1:3000",
+    "http://[::1]:8080",
+    "http://localhost",
+  ])("outside production, by default answers the loopback origin %s", async (origin) => {
+    const response = await preflight(gateway.url, origin);
     expect(response.status).toBe(204);
-    expect(response.headers["access-control-allow-origin"]).toBe("http://localhost:5173");
+    expect(response.headers["access-control-allow-origin"]).toBe(origin);
     expect(response.headers["access-control-allow-headers"]).toContain("authorization");
+  });
+
+  it.each([
+    "https://evil.example.com",
+    "http://localhost.evil.example.com",
+    "http://localhost:5173.evil.example",
+    "https://localhost:5173",
+    "http://127.0.0.1.nip.io:80",
+    "null",
+  ])("outside production, by default answers no other website (%s)", async (origin) => {
+    const response = await preflight(gateway.url, origin);
+    expect(response.headers["access-control-allow-origin"]).toBeUndefined();
+    const simple = await postGraphQL(gateway.url, "{ __typename }", {}, { origin });
+    expect(simple.headers["access-control-allow-origin"]).toBeUndefined();
   });
 
   it("in production, allows no origin by default and exactly CORS_ORIGINS when set", async () => {

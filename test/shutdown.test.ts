@@ -58,3 +58,23 @@ it("exits 0 at the end of the grace period even if Belvo has not answered", asyn
   expect(Date.now() - started).toBeLessThan(3_000);
   await answer;
 });
+
+it("a second SIGTERM during the drain is logged and ignored: five resumes in flight all get their answers", async () => {
+  fake.reply({ status: 200, body: LINK_BODY, delayMs: 2_000 });
+  const gateway = startAgainstFake(10_000);
+  const url = await waitForOutput(gateway, /listening at (http:\/\/[\d.:]+)\/graphql/);
+  const answers = Array.from({ length: 5 }, () => postGraphQL(url, RESUME_LINK, INPUT));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(fake.requests).toHaveLength(5);
+  gateway.child.kill("SIGTERM");
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  gateway.child.kill("SIGTERM");
+  for (const { status, body } of await Promise.all(answers)) {
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ data: { resumeLink: { __typename: "Link", id: LINK_ID } } });
+  }
+  expect(await gateway.exit).toBe(0);
+  const logs = gateway.stdout.join("");
+  expect(logs).toContain("already shutting down: signal ignored");
+  expect(logs).toContain('"msg":"stopped"');
+});

@@ -1,5 +1,6 @@
 /** `npm start` as a user runs it: the compiled gateway as a child process. */
 import request from "supertest";
+import { BelvoGatewayClient } from "@belvo-graphql-gateway/client";
 import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES } from "../src/landing.js";
 import { postGraphQL } from "./helpers/graphql.js";
 import { buildOnce, runNode, waitForOutput } from "./helpers/process.js";
@@ -56,6 +57,11 @@ it.each([
     "Cannot start: BELVO_SECRET_ID: required when BELVO_URL is set (your Belvo secret key pair); unset BELVO_URL to use the built-in sandbox emulator.\n",
   ],
   [
+    "a TRUSTED_DOCUMENTS file that is not there",
+    { TRUSTED_DOCUMENTS: "/nonexistent/manifest.json" },
+    "Cannot start: TRUSTED_DOCUMENTS: the manifest cannot be read (/nonexistent/manifest.json).\n",
+  ],
+  [
     "production without client keys",
     { NODE_ENV: "production" },
     "Cannot start: GATEWAY_API_KEYS: required when NODE_ENV=production; set it, or set GATEWAY_ALLOW_ANONYMOUS=true to serve without client keys.\n",
@@ -65,6 +71,27 @@ it.each([
   expect(await gateway.exit).toBe(1);
   expect(gateway.stderr.join("")).toBe(line);
   expect(gateway.stdout.join("")).toBe("");
+});
+
+it("with TRUSTED_DOCUMENTS, runs the typed client's documents and refuses any other", async () => {
+  const gateway = runNode("dist/index.js", {
+    PORT: "0",
+    TRUSTED_DOCUMENTS: "packages/client/src/trusted-documents.json",
+  });
+  try {
+    const url = await waitForOutput(gateway, /listening at (http:\/\/[\d.:]+)\/graphql/);
+    await waitForOutput(gateway, /only the documents in TRUSTED_DOCUMENTS run/);
+    const client = new BelvoGatewayClient(`${url}/graphql`);
+    expect(await client.resumeLink(EXAMPLE_VARIABLES.input)).toMatchObject({ __typename: "Link" });
+    const adHoc = await postGraphQL(url, EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES);
+    expect(adHoc.status).toBe(400);
+    expect(adHoc.body).toMatchObject({
+      errors: [{ extensions: { code: "PERSISTED_QUERY_NOT_ALLOWED" } }],
+    });
+  } finally {
+    gateway.child.kill("SIGTERM");
+  }
+  expect(await gateway.exit).toBe(0);
 });
 
 it("npm run sandbox: the emulator alone on the port asked for", async () => {

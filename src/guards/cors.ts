@@ -1,7 +1,26 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-/** `"*"`: any origin (development); a list: exactly those origins; empty: no cross-origin use. */
+/**
+ * `"*"`: any origin; a list: those origins, where an entry ending in `:*` (`http://localhost:*`)
+ * takes that scheme and host on any port; empty: no cross-origin use. config.ts decides the default.
+ */
 export type CorsOrigins = "*" | readonly string[];
+
+/** Compiled once: whether a request's `Origin` may call. */
+export function corsMatcher(origins: CorsOrigins): (origin: string) => boolean {
+  if (origins === "*") return () => true;
+  const exact = new Set(origins.filter((entry) => !entry.endsWith(":*")));
+  const anyPort = origins
+    .filter((entry) => entry.endsWith(":*"))
+    .map((entry) => entry.slice(0, -2));
+  return (origin) =>
+    exact.has(origin) ||
+    anyPort.some(
+      (base) =>
+        origin === base ||
+        (origin.startsWith(`${base}:`) && /^\d{1,5}$/.test(origin.slice(base.length + 1))),
+    );
+}
 
 const ALLOWED_HEADERS =
   "authorization, content-type, x-request-id, apollo-require-preflight, x-apollo-operation-name";
@@ -13,10 +32,10 @@ const ALLOWED_HEADERS =
 export function applyCors(
   req: IncomingMessage,
   res: ServerResponse,
-  origins: CorsOrigins,
+  mayCall: (origin: string) => boolean,
 ): boolean {
   const origin = req.headers.origin;
-  const allowed = origin !== undefined && (origins === "*" || origins.includes(origin));
+  const allowed = origin !== undefined && mayCall(origin);
   if (allowed) {
     res.setHeader("access-control-allow-origin", origin);
     res.setHeader("vary", "Origin");

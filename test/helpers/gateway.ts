@@ -42,6 +42,9 @@ export async function startGateway(
     schema: await schema,
     // Every operation runs compiled from its first execution, as recurring ones do in production.
     jitCompileOn: 1,
+    // The tests act as the trusted proxy: their `x-request-id` is the request id, so answers can
+    // be pinned whole. The default (false) is tested in observability.test.ts.
+    trustProxyRequestId: true,
     ...overrides,
   });
   const url = await gateway.listen(0, "127.0.0.1");

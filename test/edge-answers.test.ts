@@ -1,0 +1,194 @@
+/**
+ * Small things at the edge: what reaches the log of a client's strings, what a validation message
+ * may quote, media types in any case, the request id on Apollo's own HTTP errors, and the outcome
+ * logged for a client that left.
+ */
+import { request as httpRequest } from "node:http";
+import request from "supertest";
+import { LINK_BODY } from "./helpers/belvo-bodies.js";
+import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import {
+  LINK_ID,
+  RESUME_LINK,
+  SESSION_HEX,
+  TEST_REQUEST_ID,
+  postGraphQL,
+} from "./helpers/graphql.js";
+
+const SECRET_TOKEN = "918273";
+
+let fake: FakeUpstream;
+let gateway: TestGateway;
+
+beforeEach(async () => {
+  fake = await FakeUpstream.start({ status: 200, body: LINK_BODY });
+  gateway = await startGateway(fake.url);
+});
+afterEach(async () => {
+  await gateway.close();
+  await fake.close();
+});
+
+const lines = () => gateway.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+it("logs at most 200 characters of a 900 KB operation name", async () => {
+  const name = `Op${"x".repeat(900_000)}`;
+  const { status } = await postGraphQL(gateway.url, `query ${name} { __typename }`);
+  expect(status).toBe(200);
+  const text = gateway.logs.join("");
+  expect(text.length).toBeLessThan(2_000);
+  const logged = lines().find((line) => line.msg === "graphql operation")?.operation as {
+    name: string;
+  };
+  expect(logged.name.startsWith("Opxxx")).toBe(true);
+  expect(logged.name.length).toBeLessThanOrEqual(220);
+  expect(logged.name).toContain("[900002 characters]");
+});
+
+describe("a value written inline with the wrong type does not come back in the message", () => {
+  it.each([
+    [
+      "a number where a String is expected",
+      `mutation { resumeLink(input: {session: "${SESSION_HEX}", link: "${LINK_ID}", token: ${SECRET_TOKEN}}) { __typename } }`,
+    ],
+    [
+      "an object where a String is expected",
+      `mutation { resumeLink(input: {session: "${SESSION_HEX}", link: "${LINK_ID}", token: {t: "${SECRET_TOKEN}"}}) { __typename } }`,
+    ],
+    [
+      "a name in an enum position",
+      `mutation { registerLink(input: {institution: "erebor_mx_retail", username: "u", password: "p", accessMode: tok${SECRET_TOKEN}}) { __typename } }`,
+    ],
+    [
+      "a string in an enum position",
+      `mutation { registerLink(input: {institution: "erebor_mx_retail", username: "u", password: "p", accessMode: "${SECRET_TOKEN}"}) { __typename } }`,
+    ],
+    [
+      "a number where a Boolean is expected",
+      `mutation { resumeBalances(input: {session: "${SESSION_HEX}", link: "${LINK_ID}", saveData: ${SECRET_TOKEN}}) { __typename } }`,
+    ],
+  ])("%s", async (_case, query) => {
+    const { status, body } = await postGraphQL(gateway.url, query);
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ errors: [{ extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] });
+    expect(JSON.stringify(body)).not.toContain(SECRET_TOKEN);
+    expect(fake.requests).toEqual([]);
+  });
+
+  it("the message still names the expected type", async () => {
+    const { body } = await postGraphQL(
+      gateway.url,
+      `mutation { resumeLink(input: {session: "${SESSION_HEX}", link: "${LINK_ID}", token: ${SECRET_TOKEN}}) { __typename } }`,
+    );
+    expect(body).toEqual({
+      errors: [
+        {
+          message: "String cannot represent a non string value.",
+          locations: [{ line: 1, column: expect.any(Number) as unknown }],
+          extensions: { code: "GRAPHQL_VALIDATION_FAILED", requestId: TEST_REQUEST_ID },
+        },
+      ],
+    });
+  });
+});
+
+it("an unknown enum value keeps its suggestions, never the value", async () => {
+  const { body } = await postGraphQL(
+    gateway.url,
+    `mutation { registerLink(input: {institution: "erebor_mx_retail", username: "u", password: "p", accessMode: SINGL}) { __typename } }`,
+  );
+  expect(body).toMatchObject({
+    errors: [
+      {
+        message:
+          'The value written does not exist in "AccessMode" enum. Did you mean the enum value "SINGLE"?',
+      },
+    ],
+  });
+});
+
+it.each(["Application/JSON", "APPLICATION/JSON; charset=UTF-8", "application/json;CHARSET=utf-8"])(
+  "takes a body sent as %s (media types are case-insensitive)",
+  async (contentType) => {
+    const response = await request(gateway.url)
+      .post("/graphql")
+      .set({ "content-type": contentType, "x-request-id": TEST_REQUEST_ID })
+      .send(
+        JSON.stringify({
+          query: RESUME_LINK,
+          variables: { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } },
+        }),
+      );
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      data: { resumeLink: { __typename: "Link", id: LINK_ID } },
+    });
+  },
+);
+
+describe("Apollo's own HTTP errors carry the request id", () => {
+  it.each<[string, () => request.Test, number]>([
+    ["a GET without a query", () => request(gateway.url).get("/graphql"), 400],
+    [
+      "a PUT",
+      () => request(gateway.url).put("/graphql").set("content-type", "application/json").send("{}"),
+      405,
+    ],
+    [
+      "a POST body without a query",
+      () =>
+        request(gateway.url)
+          .post("/graphql")
+          .set("content-type", "application/json")
+          .send({ variables: {} }),
+      400,
+    ],
+    [
+      "a POST whose JSON is not an object",
+      () => request(gateway.url).post("/graphql").set("content-type", "application/json").send("3"),
+      400,
+    ],
+    [
+      "a simple-request POST (CSRF)",
+      () => request(gateway.url).post("/graphql").set("content-type", "text/plain").send("{}"),
+      400,
+    ],
+  ])("%s", async (_case, send, status) => {
+    const response = await send().set("x-request-id", TEST_REQUEST_ID);
+    expect(response.status).toBe(status);
+    const body = JSON.parse(response.text) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(body.errors.length).toBeGreaterThan(0);
+    for (const error of body.errors) expect(error.extensions.requestId).toBe(TEST_REQUEST_ID);
+  });
+});
+
+it("a request whose client left before the answer is logged CLIENT_GONE, not OK", async () => {
+  fake.reply({ status: 200, body: LINK_BODY, delayMs: 400 });
+  const { port } = new URL(gateway.url);
+  const sent = httpRequest({
+    host: "127.0.0.1",
+    port,
+    method: "POST",
+    path: "/graphql",
+    headers: { "content-type": "application/json", "x-request-id": TEST_REQUEST_ID },
+  });
+  sent.on("error", () => undefined);
+  sent.end(
+    JSON.stringify({
+      query: RESUME_LINK,
+      variables: { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } },
+    }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  sent.destroy();
+  for (let i = 0; i < 40 && !lines().some((line) => line.msg === "graphql operation"); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(lines().find((line) => line.msg === "graphql operation")).toMatchObject({
+    requestId: TEST_REQUEST_ID,
+    operation: { name: "ResumeLink", outcome: "CLIENT_GONE" },
+  });
+  // Belvo answered: the result is not lost on the gateway's side (the link can be fetched again).
+  expect(fake.requests).toHaveLength(1);
+});

@@ -1,0 +1,129 @@
+/**
+ * The HTTP server's own limits: a client that sends slowly is cut, a flood of sockets does not
+ * keep a real request out, and a request whose body has not arrived does not hold the drain.
+ */
+import { connect, type Socket } from "node:net";
+import { LINK_BODY } from "./helpers/belvo-bodies.js";
+import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
+
+const INPUT = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };
+
+let fake: FakeUpstream;
+let gateway: TestGateway | undefined;
+const sockets: Socket[] = [];
+
+beforeEach(async () => {
+  fake = await FakeUpstream.start({ status: 200, body: LINK_BODY });
+});
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await gateway?.close();
+  gateway = undefined;
+  await fake.close();
+});
+
+interface Raw {
+  socket: Socket;
+  /** Everything the server sent. */
+  received: () => string;
+  closed: Promise<number>;
+}
+
+/** A raw TCP client that writes `head` and then nothing more, as a slow or hostile one does. */
+async function rawClient(url: string, head: string): Promise<Raw> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  sockets.push(socket);
+  const chunks: Buffer[] = [];
+  socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+  socket.on("error", () => undefined);
+  const opened = Date.now();
+  const closed = new Promise<number>((resolve) =>
+    socket.once("close", () => resolve(Date.now() - opened)),
+  );
+  await new Promise<void>((resolve) => socket.once("connect", resolve));
+  if (head) socket.write(head);
+  return { socket, received: () => Buffer.concat(chunks).toString("utf8"), closed };
+}
+
+const slowBodyHead = (url: string) =>
+  `POST /graphql HTTP/1.1\r\nHost: ${new URL(url).host}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"query":`;
+
+it("cuts a client whose body does not arrive within HTTP_REQUEST_TIMEOUT_MS", async () => {
+  gateway = await startGateway(fake.url, {
+    http: { headersTimeoutMs: 500, requestTimeoutMs: 1_000 },
+  });
+  const client = await rawClient(gateway.url, slowBodyHead(gateway.url));
+  const heldMs = await client.closed;
+  expect(heldMs).toBeLessThan(2_500);
+  expect(client.received()).toMatch(/^HTTP\/1\.1 408/);
+  expect(fake.requests).toEqual([]);
+});
+
+it("cuts a client whose headers do not arrive within HTTP_HEADERS_TIMEOUT_MS", async () => {
+  gateway = await startGateway(fake.url, {
+    http: { headersTimeoutMs: 500, requestTimeoutMs: 10_000 },
+  });
+  const client = await rawClient(gateway.url, "POST /graphql HTTP/1.1\r\nHost: x\r\n");
+  expect(await client.closed).toBeLessThan(2_000);
+});
+
+it("a socket flood beyond MAX_CONNECTIONS is shed and a real request is still served", async () => {
+  const cap = 5;
+  gateway = await startGateway(fake.url, {
+    http: { maxConnections: cap, headersTimeoutMs: 30_000, requestTimeoutMs: 60_000 },
+  });
+  const flood: Raw[] = [];
+  for (let i = 0; i < 3 * cap; i++) flood.push(await rawClient(gateway.url, "POST /gra"));
+  const { status, body } = await postGraphQL(gateway.url, RESUME_LINK, INPUT);
+  expect(status).toBe(200);
+  expect(body).toMatchObject({ data: { resumeLink: { __typename: "Link", id: LINK_ID } } });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const stillOpen = flood.filter(({ socket }) => !socket.destroyed && !socket.readableEnded);
+  expect(stillOpen.length).toBeLessThanOrEqual(cap);
+});
+
+it("a request executing keeps its connection at the cap: the newcomer is refused instead", async () => {
+  fake.reply({ status: 200, body: LINK_BODY, delayMs: 600 });
+  gateway = await startGateway(fake.url, { http: { maxConnections: 1 } });
+  const executing = postGraphQL(gateway.url, RESUME_LINK, INPUT);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const newcomer = await rawClient(gateway.url, "");
+  await newcomer.closed;
+  const { status } = await executing;
+  expect(status).toBe(200);
+});
+
+it("a request whose body has not arrived does not hold the SIGTERM drain", async () => {
+  gateway = await startGateway(fake.url, { http: { requestTimeoutMs: 60_000 } });
+  const client = await rawClient(gateway.url, slowBodyHead(gateway.url));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const started = Date.now();
+  await gateway.shutdown(10_000);
+  expect(Date.now() - started).toBeLessThan(2_000);
+  await client.closed;
+  expect(fake.requests).toEqual([]);
+});
+
+it("a request whose body arrives during the drain is refused as SHUTTING_DOWN, never executed", async () => {
+  fake.reply({ status: 200, body: LINK_BODY, delayMs: 800 });
+  gateway = await startGateway(fake.url, { http: { requestTimeoutMs: 60_000 } });
+  const holding = postGraphQL(gateway.url, RESUME_LINK, INPUT);
+  const body = JSON.stringify({ query: RESUME_LINK, variables: INPUT });
+  const { host } = new URL(gateway.url);
+  const late = await rawClient(
+    gateway.url,
+    `POST /graphql HTTP/1.1\r\nHost: ${host}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n`,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const draining = gateway.shutdown(10_000);
+  late.socket.write(body);
+  await late.closed;
+  expect(late.received()).toMatch(/^HTTP\/1\.1 503/);
+  expect(late.received()).toContain("SHUTTING_DOWN");
+  expect((await holding).status).toBe(200);
+  await draining;
+  expect(fake.requests).toHaveLength(1);
+});
