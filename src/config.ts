@@ -18,6 +18,7 @@ export interface Limits {
   maxAliases: number;
   maxTokens: number;
   maxCost: number;
+  maxDirectives: number;
   maxBodyBytes: number;
   maxResponseBytes: number;
   /** Failed MFA resumes allowed per link per window. */
@@ -28,10 +29,12 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Limits = {
-  maxDepth: 12,
+  // The standard introspection query (Apollo Sandbox, codegen) is 15 deep.
+  maxDepth: 15,
   maxAliases: 20,
   maxTokens: 2_000,
   maxCost: 500,
+  maxDirectives: 50,
   maxBodyBytes: 1024 * 1024,
   maxResponseBytes: 10 * 1024 * 1024,
   mfaMaxFailures: 5,
@@ -188,6 +191,7 @@ function limits(env: Env): Limits {
     maxAliases: integer(env, "MAX_ALIASES", DEFAULT_LIMITS.maxAliases, 0, 1_000),
     maxTokens: integer(env, "MAX_TOKENS", DEFAULT_LIMITS.maxTokens, 100, 100_000),
     maxCost: integer(env, "MAX_COST", DEFAULT_LIMITS.maxCost, 10, 100_000),
+    maxDirectives: integer(env, "MAX_DIRECTIVES", DEFAULT_LIMITS.maxDirectives, 0, 1_000),
     maxBodyBytes: integer(
       env,
       "MAX_BODY_BYTES",

@@ -16,7 +16,7 @@ import { ErrorCode, formatError } from "./errors.js";
 import { AttemptGuard } from "./guards/attempts.js";
 import { applyCors, type CorsOrigins } from "./guards/cors.js";
 import { MemoryCounters, type Counters } from "./guards/counters.js";
-import { documentRules } from "./guards/document-rules.js";
+import { documentGuards } from "./guards/document-rules.js";
 import { BodyTooLarge, bearerKeys, errorBody, readBody, requestIdFrom, sendJson } from "./http.js";
 import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES } from "./landing.js";
 import { createLoaders } from "./loaders.js";
@@ -99,19 +99,21 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     metrics,
   });
+  const documents = documentGuards(limits, production);
   const apollo = new ApolloServer<Context>({
     gateway: jitExecution(options.schema ?? (await buildGatewaySchema()), options.jitCompileOn),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
-    validationRules: [documentRules(limits)],
+    validationRules: documents.validationRules,
     parseOptions: { maxTokens: limits.maxTokens },
     // The gateway owns the process's signals: Apollo's handler would re-raise SIGTERM after stopping.
     stopOnTerminationSignals: false,
     logger,
     plugins: [
       observabilityPlugin(metrics),
+      ...documents.plugins,
       // No HTTP caching of mutations; its per-field hook would cost every field of every answer.
       ApolloServerPluginCacheControlDisabled(),
       // Apollo installs it everywhere, to act only in a federated subgraph, which this is not.

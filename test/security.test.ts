@@ -163,7 +163,7 @@ describe("document limits", () => {
       );
       expect(status).toBe(400);
       expect(body).toMatchObject({
-        errors: [{ message: "The operation is 5 levels deep; at most 3 are allowed." }],
+        errors: [{ message: "Query depth limit of 3 exceeded, found 5." }],
       });
       expect(fake.requests).toEqual([]);
     } finally {
@@ -176,7 +176,7 @@ describe("document limits", () => {
     const { status, body } = await postGraphQL(gateway.url, `{ institutions { ${names} } }`);
     expect(status).toBe(400);
     expect(body).toMatchObject({
-      errors: [{ message: "The operation uses 21 aliases; at most 20 are allowed." }],
+      errors: [{ message: "Aliases limit of 20 exceeded, found 21." }],
     });
     expect(fake.requests).toEqual([]);
   });
@@ -186,7 +186,50 @@ describe("document limits", () => {
     const query = `query { institutions { ...F ...F } } fragment F on Institution { ${fields} ${fields} ${fields} ${fields} ${fields} }`;
     const { body } = await postGraphQL(gateway.url, query);
     expect(body).toMatchObject({
-      errors: [{ message: "The operation selects 1001 fields; at most 500 are allowed." }],
+      errors: [{ message: "Query Cost limit of 500 exceeded, found 1005." }],
+    });
+  });
+
+  it.each([
+    ["Institution", "institutions", "name", 9, false],
+    ["Institution", "institutions", "name", 9, true],
+    // graphql's own MaxIntrospectionDepthRule walks fragments under __schema at every spread.
+    ["__Schema", "__schema", "description", 10, false],
+    ["__Schema", "__schema", "description", 10, true],
+  ])(
+    "refuses fragments on %s each spreading the next 8 times at once, /health answering meanwhile (root %s, leaf %s, %i fragments, production %s)",
+    async (type, root, leaf, count, production) => {
+      const fragments = Array.from(
+        { length: count },
+        (_, i) =>
+          `fragment F${i} on ${type} { ${i === count - 1 ? leaf : `...F${i + 1} `.repeat(8)}}`,
+      );
+      const source = `query { ${root} { ...F0 } } ${fragments.join(" ")}`;
+      expect(source.length).toBeLessThanOrEqual(count === 9 ? 710 : 800);
+      const target = production ? await startGateway(fake.url, { production }) : gateway;
+      try {
+        const [answer, health] = await Promise.all([
+          postGraphQL(target.url, source),
+          request(target.url).get("/health").timeout(2_000),
+        ]);
+        expect(health.status).toBe(200);
+        expect(answer.status).toBe(400);
+        expect(answer.body).toMatchObject({
+          errors: [{ message: expect.stringMatching(/^Query Cost limit of 500 exceeded/) }],
+        });
+      } finally {
+        if (production) await target.close();
+      }
+    },
+    5_000,
+  );
+
+  it("bounds introspection in development like any other selection: aliases", async () => {
+    const aliases = Array.from({ length: 21 }, (_, i) => `s${i}: __schema { types { name } }`);
+    const { status, body } = await postGraphQL(gateway.url, `{ ${aliases.join(" ")} }`);
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      errors: [{ message: "Aliases limit of 20 exceeded, found 21." }],
     });
   });
 
