@@ -24,6 +24,9 @@ export interface Limits {
   /** Failed MFA resumes allowed per link per window. */
   mfaMaxFailures: number;
   mfaWindowMs: number;
+  /** Failed logins (registerLink) allowed per institution + username per window. */
+  loginMaxFailures: number;
+  loginWindowMs: number;
   /** Requests per minute per client key (or per address without keys); null: no limit. */
   ratePerMinute: number | null;
 }
@@ -39,6 +42,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxResponseBytes: 10 * 1024 * 1024,
   mfaMaxFailures: 5,
   mfaWindowMs: 10 * 60_000,
+  loginMaxFailures: 5,
+  loginWindowMs: 10 * 60_000,
   ratePerMinute: null,
 };
 
@@ -56,6 +61,9 @@ export interface Config {
   /** "*" for any origin; otherwise exactly these. */
   corsOrigins: "*" | string[];
   redisUrl: string | null;
+  /** Deadline of each Redis command, and of connecting (also the start-up check). */
+  redisCommandTimeoutMs: number;
+  redisConnectTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -220,6 +228,20 @@ function limits(env: Env): Limits {
       1_000,
       86_400_000,
     ),
+    loginMaxFailures: integer(
+      env,
+      "LOGIN_MAX_FAILED_ATTEMPTS",
+      DEFAULT_LIMITS.loginMaxFailures,
+      1,
+      1_000,
+    ),
+    loginWindowMs: integer(
+      env,
+      "LOGIN_ATTEMPT_WINDOW_MS",
+      DEFAULT_LIMITS.loginWindowMs,
+      1_000,
+      86_400_000,
+    ),
     ratePerMinute:
       rate === undefined ? null : integer(env, "RATE_LIMIT_PER_MINUTE", 0, 1, 1_000_000),
   };
@@ -256,5 +278,7 @@ export function loadConfig(env: Env = process.env): Config {
     limits: limits(env),
     corsOrigins: corsOrigins(env, production),
     redisUrl: redisUrl(env),
+    redisCommandTimeoutMs: integer(env, "REDIS_COMMAND_TIMEOUT_MS", 1_000, 10, 60_000),
+    redisConnectTimeoutMs: integer(env, "REDIS_CONNECT_TIMEOUT_MS", 3_000, 10, 60_000),
   };
 }

@@ -7,7 +7,7 @@ import type { BelvoClient } from "./upstream/belvo.js";
 export interface Context {
   requestId: string;
   belvo: BelvoClient;
-  /** Caps failed MFA resumes per link. */
+  /** Caps failed MFA resumes per link and failed logins per institution + username. */
   attempts: AttemptGuard;
   loaders: Loaders;
   /** Carries the request id on every line. */

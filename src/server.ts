@@ -13,9 +13,10 @@ import type { Logger } from "pino";
 import type { Context } from "./context.js";
 import { DEFAULT_LIMITS, type Limits } from "./config.js";
 import { ErrorCode, formatError } from "./errors.js";
-import { AttemptGuard } from "./guards/attempts.js";
 import { applyCors, type CorsOrigins } from "./guards/cors.js";
-import { MemoryCounters, type Counters } from "./guards/counters.js";
+import { GUARD_RETRY_AFTER_S, GuardUnavailable } from "./guards/caps.js";
+import { Guards } from "./guards/guards.js";
+import { MEMORY_STORE, type GuardStore } from "./guards/store.js";
 import { documentGuards } from "./guards/document-rules.js";
 import { BodyTooLarge, bearerKeys, errorBody, readBody, requestIdFrom, sendJson } from "./http.js";
 import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES } from "./landing.js";
@@ -39,8 +40,8 @@ export interface GatewayOptions {
   limits?: Partial<Limits>;
   /** Default: any origin outside production, none in production. */
   corsOrigins?: CorsOrigins;
-  /** Where rate-limit counters live (Redis across replicas); this process by default. */
-  counters?: Counters;
+  /** Where the guards count (Redis across replicas); this process by default. */
+  guardStore?: GuardStore;
   /** Gateway clock, for `expiresAt`; tests pin it. */
   now?: () => Date;
   /** First pause before a failed GET is tried again (tests shorten it). */
@@ -83,11 +84,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const { maxBodyBytes } = limits;
   const corsOrigins = options.corsOrigins ?? (production ? [] : "*");
-  const counters = options.counters ?? new MemoryCounters();
-  const attempts = new AttemptGuard(counters, {
-    max: limits.mfaMaxFailures,
-    windowMs: limits.mfaWindowMs,
-  });
+  const guards = new Guards(options.guardStore ?? MEMORY_STORE, limits);
   const now = options.now ?? (() => new Date());
   const metrics = new GatewayMetrics();
   const belvo = BelvoClient.create({
@@ -132,11 +129,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const clientKey = options.apiKeys ? bearerKeys(options.apiKeys) : null;
   const metricsReader = options.metricsToken ? bearerKeys([options.metricsToken]) : null;
   /** Per client key, or per address when the caller presents none. Null when not limited. */
-  async function overRate(req: IncomingMessage, client: string | null): Promise<number | null> {
-    if (limits.ratePerMinute === null) return null;
-    const key = client ?? `addr:${req.socket.remoteAddress ?? "?"}`;
-    const { count, resetInMs } = await counters.increment(`rate:${key}`, 60_000);
-    return count > limits.ratePerMinute ? resetInMs : null;
+  function overRate(req: IncomingMessage, client: string | null): Promise<number | null> {
+    return guards.overRate(client ?? `addr:${req.socket.remoteAddress ?? "?"}`);
   }
 
   let draining = false;
@@ -208,7 +202,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       context: () => {
         const client = belvo.forRequest(requestLogger);
         return Promise.resolve({
-          attempts,
+          attempts: guards.attempts(requestLogger),
           requestId,
           belvo: client,
           loaders: createLoaders(client),
@@ -240,9 +234,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       case "/health":
         return sendJson(res, 200, { status: "ok" });
       case "/ready":
-        return draining
-          ? sendJson(res, 503, { status: "draining" })
-          : sendJson(res, 200, { status: "ready" });
+        if (draining) return sendJson(res, 503, { status: "draining" });
+        return (await guards.ready())
+          ? sendJson(res, 200, { status: "ready" })
+          : sendJson(res, 503, { status: "guard store unreachable" });
       case "/metrics":
         if (metricsReader && metricsReader(req.headers.authorization) === null) {
           return sendJson(
@@ -296,6 +291,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     res.setHeader("x-request-id", requestId);
     if (draining) res.setHeader("connection", "close");
     route(req, res, requestId, requestLogger).catch((error: unknown) => {
+      if (error instanceof GuardUnavailable && !res.headersSent) {
+        sendJson(
+          res,
+          503,
+          errorBody(error.message, error.extensions.code as string, requestId, {
+            retryable: true,
+            retryAfter: GUARD_RETRY_AFTER_S,
+          }),
+          { "retry-after": String(GUARD_RETRY_AFTER_S) },
+        );
+        return;
+      }
       if (error instanceof BodyTooLarge) {
         sendJson(
           res,
