@@ -86,6 +86,14 @@ describe("visits grow linearly with the document's size", () => {
   });
 });
 
+it("refuses more directives than MAX_DIRECTIVES, fragments expanded", () => {
+  const directives = "@include(if: true) ".repeat(26);
+  expect(
+    check(`{ institutions { ...F ...F } } fragment F on Institution { name ${directives} }`)
+      .messages,
+  ).toEqual(["Directives limit of 50 exceeded, found 52."]);
+});
+
 describe("the secret-field rule", () => {
   it("counts secret fields through fan-out fragments without walking them again", () => {
     const fragments = Array.from(

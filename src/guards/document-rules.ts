@@ -108,7 +108,7 @@ const reportRefusals: ValidationRule = (context) => ({
  * Runs the checks before graphql's own rules see the document, and hands those an empty document
  * when the checks refuse it. Some of graphql's own rules are not linear: MaxIntrospectionDepthRule
  * walks a fragment again at every spread under `__schema` or `__type` (it runs even where
- * introspection is off), so 9 fragments spreading the next 8 times took ~2 s, and every further
+ * introspection is off): 9 fragments spreading the next 8 times (675 bytes) took 0.8 s, every further
  * fragment 8 times more. A document within MAX_COST gives such a walk at most MAX_COST selections.
  */
 function checksFirst(rules: ValidationRule[]): ApolloServerPlugin {
