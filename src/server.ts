@@ -292,6 +292,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (draining) res.setHeader("connection", "close");
     route(req, res, requestId, requestLogger).catch((error: unknown) => {
       if (error instanceof GuardUnavailable && !res.headersSent) {
+        requestLogger.warn({ path: "/graphql" }, "refused: the rate guard's store does not answer");
         sendJson(
           res,
           503,

@@ -180,6 +180,7 @@ describe("failed logins", () => {
     });
 
   it("the sixth wrong password for one username within the window is refused and never reaches Belvo", async () => {
+    pinDate(Date.parse("2026-01-15T10:00:00Z"));
     fake.reply({
       status: 400,
       body: errorList("login_error", "Invalid credentials provided to login to the institution"),
