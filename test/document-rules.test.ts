@@ -11,6 +11,7 @@ import {
   type DocumentNode,
   type GraphQLSchema,
 } from "graphql";
+import fc from "fast-check";
 import { DEFAULT_LIMITS } from "../src/config.js";
 import { documentGuards } from "../src/guards/document-rules.js";
 import { buildGatewaySchema } from "../src/schema.js";
@@ -73,6 +74,33 @@ describe("visits grow linearly with the document's size", () => {
       expect(visits).toBeLessThan(4 * source.length);
     }
     expect(Math.max(...ratios)).toBeLessThan(3 * Math.min(...ratios));
+  });
+
+  it("on any graph of fragments (each spreading later ones up to 8 times, inline fragments too)", () => {
+    const fragment = (count: number) =>
+      fc.array(fc.array(fc.integer({ min: 0, max: 8 }), { minLength: count, maxLength: count }), {
+        minLength: count,
+        maxLength: count,
+      });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10 }).chain((count) => fragment(count)),
+        fc.boolean(),
+        (spreads, inline) => {
+          const fragments = spreads.map((row, i) => {
+            const body = row
+              .slice(i + 1)
+              .map((times, j) => `...F${i + 1 + j} `.repeat(times))
+              .join("");
+            const wrapped = inline ? `... on Institution { displayName ${body} }` : body;
+            return `fragment F${i} on Institution { name ${wrapped} }`;
+          });
+          const source = `query { institutions { ...F0 } } ${fragments.join(" ")}`;
+          expect(check(source).visits).toBeLessThan(4 * source.length);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it("refuses the 710-byte document of 9 fragments spreading the next 8 times, counting what it would select", () => {
