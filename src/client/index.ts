@@ -45,7 +45,7 @@ export class GatewayError extends Error {
     readonly retryable: boolean,
     readonly upstream: UpstreamDetails | null,
     readonly requestId: string | null,
-    /** Seconds to wait, for RATE_LIMITED. */
+    /** Seconds to wait, for RATE_LIMITED and GUARD_UNAVAILABLE. */
     readonly retryAfter: number | null,
     /** The HTTP status, when one arrived. */
     readonly status: number | null,
@@ -64,6 +64,7 @@ const RETRYABLE_CODES = new Set([
   "UPSTREAM_TIMEOUT",
   "UPSTREAM_UNAVAILABLE",
   "SHUTTING_DOWN",
+  "GUARD_UNAVAILABLE",
   "NETWORK_ERROR",
 ]);
 
