@@ -6,7 +6,7 @@
  * specific to Belvo, one token or set of credentials per operation, is the gateway's own, linear
  * as well. Introspection is bounded like any other selection.
  */
-import type { ApolloServerPlugin } from "@apollo/server";
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from "@apollo/server";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { GraphQLArmorRejectCallback } from "@escape.tech/graphql-armor-types";
 import {
@@ -112,21 +112,21 @@ const reportRefusals: ValidationRule = (context) => ({
  * fragment 8 times more. A document within MAX_COST gives such a walk at most MAX_COST selections.
  */
 function checksFirst(rules: ValidationRule[]): ApolloServerPlugin {
-  return {
-    requestDidStart: () =>
-      Promise.resolve({
-        validationDidStart: (requestContext) => {
-          const errors = validate(requestContext.schema, requestContext.document, rules);
-          if (errors.length > 0) {
-            const standIn: DocumentNode = { kind: Kind.DOCUMENT, definitions: [] };
-            refusals.set(standIn, errors);
-            // Apollo validates `requestContext.document` once this hook returns.
-            (requestContext as { document: DocumentNode }).document = standIn;
-          }
-          return Promise.resolve();
-        },
-      }),
+  // Stateless, so one listener serves every request (the hook runs only for documents Apollo has
+  // not validated before).
+  const listener: GraphQLRequestListener<BaseContext> = {
+    validationDidStart: (requestContext) => {
+      const errors = validate(requestContext.schema, requestContext.document, rules);
+      if (errors.length > 0) {
+        const standIn: DocumentNode = { kind: Kind.DOCUMENT, definitions: [] };
+        refusals.set(standIn, errors);
+        // Apollo validates `requestContext.document` once this hook returns.
+        (requestContext as { document: DocumentNode }).document = standIn;
+      }
+      return Promise.resolve();
+    },
   };
+  return { requestDidStart: () => Promise.resolve(listener) };
 }
 
 export function documentGuards(limits: DocumentLimits, production: boolean): DocumentGuards {
