@@ -206,6 +206,15 @@ describe("failed logins", () => {
     expect(fake.requests).toHaveLength(6);
   });
 
+  it("a retryable refusal (the institution is down) does not count", async () => {
+    fake.reply({ status: 400, body: errorList("institution_down", "The institution is down.") });
+    for (let i = 0; i < 8; i++)
+      expect((await login("ana")).body).toMatchObject({
+        errors: [{ extensions: { code: "UPSTREAM_REJECTED", retryable: true } }],
+      });
+    expect(fake.requests).toHaveLength(8);
+  });
+
   it("a right password (a link, or an MFA challenge) does not count", async () => {
     for (let i = 0; i < 8; i++)
       expect((await login("ana", "right")).body).toMatchObject({

@@ -13,8 +13,8 @@ export class RateLimited extends GatewayError {
 
 /**
  * Whether Belvo may have judged the token or password sent, so that the attempt counts: a fresh
- * challenge (checked by the caller), a field error, a refusal (`login_error`), or no answer in
- * time. An error of the gateway's own (nothing sent), an expired session, or Belvo failing or
+ * challenge (checked by the caller), a field error, a refusal that is not retryable
+ * (`login_error`), or no answer in time. An error of the gateway's own (nothing sent), an expired session, or Belvo failing or
  * refusing the gateway's keys judged nothing.
  */
 function judged(error: unknown): boolean {
@@ -22,9 +22,11 @@ function judged(error: unknown): boolean {
   const code = error.extensions.code as UpstreamErrorCode;
   switch (code) {
     case ErrorCode.BadUserInput:
-    case ErrorCode.UpstreamRejected:
     case ErrorCode.UpstreamTimeout:
       return true;
+    // A retryable refusal (`institution_down`, `too_many_sessions`) is about the bank, not the secret.
+    case ErrorCode.UpstreamRejected:
+      return error.extensions.retryable !== true;
     case ErrorCode.MfaSessionExpired:
     case ErrorCode.UpstreamAuthFailed:
     case ErrorCode.UpstreamError:
