@@ -18,24 +18,32 @@ export interface Limits {
   maxAliases: number;
   maxTokens: number;
   maxCost: number;
+  maxDirectives: number;
   maxBodyBytes: number;
   maxResponseBytes: number;
   /** Failed MFA resumes allowed per link per window. */
   mfaMaxFailures: number;
   mfaWindowMs: number;
+  /** Failed logins (registerLink) allowed per institution + username per window. */
+  loginMaxFailures: number;
+  loginWindowMs: number;
   /** Requests per minute per client key (or per address without keys); null: no limit. */
   ratePerMinute: number | null;
 }
 
 export const DEFAULT_LIMITS: Limits = {
-  maxDepth: 12,
+  // The standard introspection query (Apollo Sandbox, codegen) is 15 deep.
+  maxDepth: 15,
   maxAliases: 20,
   maxTokens: 2_000,
   maxCost: 500,
+  maxDirectives: 50,
   maxBodyBytes: 1024 * 1024,
   maxResponseBytes: 10 * 1024 * 1024,
   mfaMaxFailures: 5,
   mfaWindowMs: 10 * 60_000,
+  loginMaxFailures: 5,
+  loginWindowMs: 10 * 60_000,
   ratePerMinute: null,
 };
 
@@ -77,6 +85,9 @@ export interface Config {
   trustProxyRequestId: boolean;
   /** Path of the trusted-documents manifest; null: any document runs. */
   trustedDocuments: string | null;
+  /** Deadline of each Redis command, and of connecting (also the start-up check). */
+  redisCommandTimeoutMs: number;
+  redisConnectTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -241,6 +252,7 @@ function limits(env: Env): Limits {
     maxAliases: integer(env, "MAX_ALIASES", DEFAULT_LIMITS.maxAliases, 0, 1_000),
     maxTokens: integer(env, "MAX_TOKENS", DEFAULT_LIMITS.maxTokens, 100, 100_000),
     maxCost: integer(env, "MAX_COST", DEFAULT_LIMITS.maxCost, 10, 100_000),
+    maxDirectives: integer(env, "MAX_DIRECTIVES", DEFAULT_LIMITS.maxDirectives, 0, 1_000),
     maxBodyBytes: integer(
       env,
       "MAX_BODY_BYTES",
@@ -266,6 +278,20 @@ function limits(env: Env): Limits {
       env,
       "MFA_ATTEMPT_WINDOW_MS",
       DEFAULT_LIMITS.mfaWindowMs,
+      1_000,
+      86_400_000,
+    ),
+    loginMaxFailures: integer(
+      env,
+      "LOGIN_MAX_FAILED_ATTEMPTS",
+      DEFAULT_LIMITS.loginMaxFailures,
+      1,
+      1_000,
+    ),
+    loginWindowMs: integer(
+      env,
+      "LOGIN_ATTEMPT_WINDOW_MS",
+      DEFAULT_LIMITS.loginWindowMs,
       1_000,
       86_400_000,
     ),
@@ -350,5 +376,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: redisUrl(env),
     trustProxyRequestId: flag(env, "TRUST_PROXY_REQUEST_ID", false),
     trustedDocuments: read(env, "TRUSTED_DOCUMENTS") ?? null,
+    redisCommandTimeoutMs: integer(env, "REDIS_COMMAND_TIMEOUT_MS", 1_000, 10, 60_000),
+    redisConnectTimeoutMs: integer(env, "REDIS_CONNECT_TIMEOUT_MS", 3_000, 10, 60_000),
   };
 }

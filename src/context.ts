@@ -9,7 +9,7 @@ export interface Context {
   /** The caller's own `x-request-id`, when it sent a sane one and is not the trusted proxy. */
   clientRequestId?: string;
   belvo: BelvoClient;
-  /** Caps failed MFA resumes per link. */
+  /** Caps failed MFA resumes per link and failed logins per institution + username. */
   attempts: AttemptGuard;
   loaders: Loaders;
   /** Carries the request id on every line. */

@@ -13,6 +13,8 @@ export const ErrorCode = {
   Unauthenticated: "UNAUTHENTICATED",
   RateLimited: "RATE_LIMITED",
   PersistedQueryNotAllowed: "PERSISTED_QUERY_NOT_ALLOWED",
+  /** A guard's store (Redis) did not answer: refused, retryable, HTTP 503, nothing sent upstream. */
+  GuardUnavailable: "GUARD_UNAVAILABLE",
   InternalServerError: "INTERNAL_SERVER_ERROR",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -132,7 +134,9 @@ export function formatError(
 ): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof GatewayError) {
-    return { message: original.message, path: formatted.path, extensions: original.extensions };
+    // `http` (an error's HTTP status and headers) is Apollo's to read, not the client's.
+    const { http: _http, ...extensions } = original.extensions;
+    return { message: original.message, path: formatted.path, extensions };
   }
   if (!isUnexpected(error) && formatted.extensions?.code !== ErrorCode.InternalServerError) {
     const { stacktrace: _ignored, ...extensions } = formatted.extensions ?? {};

@@ -2,8 +2,14 @@ import "reflect-metadata";
 import { randomBytes } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
 import { ConfigError, loadConfig, type Config } from "./config.js";
-import { MemoryCounters, RedisCounters } from "./guards/counters.js";
 import { TrustedDocuments } from "./guards/trusted-documents.js";
+import {
+  MEMORY_STORE,
+  checkStore,
+  closeStore,
+  redisStore,
+  type GuardStore,
+} from "./guards/store.js";
 import type { Logger } from "pino";
 import { createLogger } from "./logger.js";
 import { startSandbox, type Sandbox } from "./sandbox/server.js";
@@ -29,19 +35,24 @@ function readConfig(): Config {
 }
 
 /** The URL may hold a password: messages name the setting, never its value. */
-async function connectRedis(url: string, logger: Logger): Promise<RedisCounters> {
-  const counters = new RedisCounters(url, {
-    onError: (error) => logger.warn({ err: { message: error.message } }, "redis error"),
-  });
+async function connectRedis(config: Config, url: string, logger: Logger): Promise<GuardStore> {
+  const store = redisStore(
+    url,
+    {
+      commandTimeoutMs: config.redisCommandTimeoutMs,
+      connectTimeoutMs: config.redisConnectTimeoutMs,
+    },
+    (error) => logger.warn({ err: { message: error.message } }, "redis error"),
+  );
   try {
-    await counters.connect();
+    await checkStore(store);
   } catch (error) {
     console.error(
       `Cannot start: REDIS_URL: Redis did not answer (${error instanceof Error ? error.message : "unknown error"}).`,
     );
     process.exit(1);
   }
-  return counters;
+  return store;
 }
 
 async function main(): Promise<void> {
@@ -64,9 +75,9 @@ async function main(): Promise<void> {
   } else {
     upstream = config.upstream;
   }
-  const counters = config.redisUrl
-    ? await connectRedis(config.redisUrl, logger)
-    : new MemoryCounters();
+  const guardStore = config.redisUrl
+    ? await connectRedis(config, config.redisUrl, logger)
+    : MEMORY_STORE;
   const gateway = await createGateway({
     upstream,
     timeoutMs: config.timeoutMs,
@@ -78,7 +89,7 @@ async function main(): Promise<void> {
     trustProxyRequestId: config.trustProxyRequestId,
     trustedDocuments,
     corsOrigins: config.corsOrigins,
-    counters,
+    guardStore,
     logger,
   });
   const url = await gateway.listen(config.port, config.host);
@@ -122,7 +133,7 @@ async function main(): Promise<void> {
     );
     void gateway
       .shutdown(config.shutdownGraceMs)
-      .then(() => counters.close())
+      .then(() => closeStore(guardStore))
       .then(() => sandbox?.close())
       .then(() => {
         logger.info("stopped");

@@ -18,10 +18,11 @@ import {
 } from "./config.js";
 import { ConnectionCap } from "./edge/connections.js";
 import { ErrorCode, formatError } from "./errors.js";
-import { AttemptGuard } from "./guards/attempts.js";
 import { applyCors, corsMatcher, type CorsOrigins } from "./guards/cors.js";
-import { MemoryCounters, type Counters } from "./guards/counters.js";
-import { documentRules } from "./guards/document-rules.js";
+import { GUARD_RETRY_AFTER_S, GuardUnavailable } from "./guards/caps.js";
+import { Guards } from "./guards/guards.js";
+import { MEMORY_STORE, type GuardStore } from "./guards/store.js";
+import { documentGuards } from "./guards/document-rules.js";
 import type { TrustedDocuments } from "./guards/trusted-documents.js";
 import {
   BodyTooLarge,
@@ -59,8 +60,8 @@ export interface GatewayOptions {
   http?: Partial<HttpLimits>;
   /** Default: config.ts's (loopback origins outside production, none in production). */
   corsOrigins?: CorsOrigins;
-  /** Where rate-limit counters live (Redis across replicas); this process by default. */
-  counters?: Counters;
+  /** Where the guards count (Redis across replicas); this process by default. */
+  guardStore?: GuardStore;
   /** Gateway clock, for `expiresAt`; tests pin it. */
   now?: () => Date;
   /** First pause before a failed GET is tried again (tests shorten it). */
@@ -114,11 +115,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const { maxBodyBytes } = limits;
   const corsAllowed = corsMatcher(options.corsOrigins ?? defaultCorsOrigins(production));
-  const counters = options.counters ?? new MemoryCounters();
-  const attempts = new AttemptGuard(counters, {
-    max: limits.mfaMaxFailures,
-    windowMs: limits.mfaWindowMs,
-  });
+  const guards = new Guards(options.guardStore ?? MEMORY_STORE, limits);
   const now = options.now ?? (() => new Date());
   const metrics = new GatewayMetrics();
   const belvo = BelvoClient.create({
@@ -130,6 +127,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     metrics,
   });
+  const documents = documentGuards(limits, production);
   const apollo = new ApolloServer<Context>({
     gateway: jitExecution(options.schema ?? (await buildGatewaySchema()), options.jitCompileOn, {
       suggestions: !production,
@@ -138,13 +136,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     includeStacktraceInErrorResponses: false,
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
-    validationRules: [documentRules(limits)],
+    validationRules: documents.validationRules,
     parseOptions: { maxTokens: limits.maxTokens },
     // The gateway owns the process's signals: Apollo's handler would re-raise SIGTERM after stopping.
     stopOnTerminationSignals: false,
     logger,
     plugins: [
       observabilityPlugin(metrics),
+      ...documents.plugins,
       // No HTTP caching of mutations; its per-field hook would cost every field of every answer.
       ApolloServerPluginCacheControlDisabled(),
       // Apollo installs it everywhere, to act only in a federated subgraph, which this is not.
@@ -157,11 +156,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const clientKey = options.apiKeys ? bearerKeys(options.apiKeys) : null;
   const metricsReader = options.metricsToken ? bearerKeys([options.metricsToken]) : null;
   /** Per client key, or per address when the caller presents none. Null when not limited. */
-  async function overRate(req: IncomingMessage, client: string | null): Promise<number | null> {
-    if (limits.ratePerMinute === null) return null;
-    const key = client ?? `addr:${req.socket.remoteAddress ?? "?"}`;
-    const { count, resetInMs } = await counters.increment(`rate:${key}`, 60_000);
-    return count > limits.ratePerMinute ? resetInMs : null;
+  function overRate(req: IncomingMessage, client: string | null): Promise<number | null> {
+    return guards.overRate(client ?? `addr:${req.socket.remoteAddress ?? "?"}`);
   }
 
   const explorer = production ? null : explorerHandler({ keyed: options.apiKeys !== null });
@@ -301,7 +297,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       context: () => {
         const client = belvo.forRequest(requestLogger);
         return Promise.resolve({
-          attempts,
+          attempts: guards.attempts(requestLogger),
           ...ids,
           belvo: client,
           loaders: createLoaders(client),
@@ -341,9 +337,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       case "/health":
         return sendJson(res, 200, { status: "ok" });
       case "/ready":
-        return draining
-          ? sendJson(res, 503, { status: "draining" })
-          : sendJson(res, 200, { status: "ready" });
+        if (draining) return sendJson(res, 503, { status: "draining" });
+        return (await guards.ready())
+          ? sendJson(res, 200, { status: "ready" })
+          : sendJson(res, 503, { status: "guard store unreachable" });
       case "/metrics":
         if (metricsReader && metricsReader(req.headers.authorization) === null) {
           return sendJson(
@@ -396,6 +393,22 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       res.setHeader("x-request-id", ids.requestId);
       if (draining) res.setHeader("connection", "close");
       route(req, res, ids, requestLogger).catch((error: unknown) => {
+        if (error instanceof GuardUnavailable && !res.headersSent) {
+          requestLogger.warn(
+            { path: "/graphql" },
+            "refused: the rate guard's store does not answer",
+          );
+          sendJson(
+            res,
+            503,
+            errorBody(error.message, ErrorCode.GuardUnavailable, ids, {
+              retryable: true,
+              retryAfter: GUARD_RETRY_AFTER_S,
+            }),
+            { "retry-after": String(GUARD_RETRY_AFTER_S) },
+          );
+          return;
+        }
         if (error instanceof BodyTooLarge) {
           sendJson(
             res,

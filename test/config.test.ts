@@ -39,6 +39,8 @@ it("defaults to the built-in emulator on 127.0.0.1:4000", () => {
     redisUrl: null,
     trustProxyRequestId: false,
     trustedDocuments: null,
+    redisCommandTimeoutMs: 1_000,
+    redisConnectTimeoutMs: 3_000,
   });
 });
 
@@ -103,8 +105,34 @@ it.each<[string, Record<string, string>, string]>([
     { GATEWAY_API_KEYS: "long-enough-key-0001,short" },
     "GATEWAY_API_KEYS: key #2 must be at least 16 printable characters without spaces.",
   ],
+  [
+    "a zero Redis command deadline",
+    { REDIS_COMMAND_TIMEOUT_MS: "0" },
+    'REDIS_COMMAND_TIMEOUT_MS: expected a whole number from 10 to 60000, got "0".',
+  ],
+  [
+    "a login cap of zero",
+    { LOGIN_MAX_FAILED_ATTEMPTS: "0" },
+    'LOGIN_MAX_FAILED_ATTEMPTS: expected a whole number from 1 to 1000, got "0".',
+  ],
 ])("refuses %s with one line naming the setting", (_case, env, message) => {
   expect(failure(env)).toBe(message);
+});
+
+it("reads the guard settings", () => {
+  const config = loadConfig({
+    LOGIN_MAX_FAILED_ATTEMPTS: "3",
+    LOGIN_ATTEMPT_WINDOW_MS: "60000",
+    MAX_DIRECTIVES: "5",
+    REDIS_COMMAND_TIMEOUT_MS: "250",
+    REDIS_CONNECT_TIMEOUT_MS: "2000",
+  });
+  expect(config.limits).toMatchObject({
+    loginMaxFailures: 3,
+    loginWindowMs: 60_000,
+    maxDirectives: 5,
+  });
+  expect(config).toMatchObject({ redisCommandTimeoutMs: 250, redisConnectTimeoutMs: 2_000 });
 });
 
 it("the shutdown grace follows BELVO_TIMEOUT_MS unless set", () => {

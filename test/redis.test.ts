@@ -1,16 +1,19 @@
 /**
- * Counters shared across replicas: two gateways on one real redis-server (started here on a free
- * loopback port) enforce one limit together. `.ci/run` installs Debian's redis-server; a machine
- * without it skips this file outside CI, and CI fails instead.
+ * The guards on a real redis-server (started here on a free loopback port): two gateways enforce
+ * one limit together, keys are hashes, and a Redis that stops answering or dies makes the guards
+ * refuse (never hang, never let a request through uncounted, never lose an answer Belvo gave).
+ * `.ci/run` installs Debian's redis-server; a machine without it skips this file outside CI, and
+ * CI fails instead.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
-import { RedisCounters } from "../src/guards/counters.js";
-import { challengeEntry } from "./helpers/belvo-bodies.js";
+import request from "supertest";
+import { redisStore, checkStore, closeStore, type GuardStore } from "../src/guards/store.js";
+import { LINK_BODY, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
 import { freePort, installed } from "./helpers/system.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
+import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
 
 const describeWithRedis = installed("redis-server", "the shared counters' test")
   ? describe
@@ -27,84 +30,173 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+async function startRedis(): Promise<{ server: ChildProcess; url: string }> {
+  const port = await freePort();
+  const server = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
+  for (let tries = 0; !(await accepts(port)); tries++) {
+    if (tries > 50) throw new Error("redis-server did not start");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { server, url: `redis://127.0.0.1:${port}` };
+}
+
+const DEADLINES = { commandTimeoutMs: 300, connectTimeoutMs: 1_000 };
+const CLIENT_KEY = "client-key-aaaaaaaaaaaaaaaa";
+const AUTH = { authorization: `Bearer ${CLIENT_KEY}` };
+
+async function connectedStore(url: string): Promise<GuardStore> {
+  const store = redisStore(url, DEADLINES, () => undefined);
+  await checkStore(store);
+  return store;
+}
+
+const resume = (url: string, token = "999999") =>
+  postGraphQL(url, RESUME_LINK, { input: { session: SESSION_HEX, link: LINK_ID, token } }, AUTH);
+
+const outcome = (body: Record<string, unknown>) => {
+  const result = body as {
+    data: { resumeLink: { __typename: string } } | null;
+    errors?: { extensions: { code: string } }[];
+  };
+  return result.data?.resumeLink.__typename ?? result.errors?.[0]?.extensions.code ?? "?";
+};
+
 describeWithRedis("with REDIS_URL", () => {
-  let redis: ChildProcess;
-  let url: string;
+  let redis: { server: ChildProcess; url: string };
   let fake: FakeUpstream;
   const gateways: TestGateway[] = [];
-  const counters: RedisCounters[] = [];
+  const stores: GuardStore[] = [];
 
   beforeAll(async () => {
-    const port = await freePort();
-    redis = spawn(
-      "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-      { stdio: "ignore" },
-    );
-    url = `redis://127.0.0.1:${port}`;
-    for (let tries = 0; !(await accepts(port)); tries++) {
-      if (tries > 50) throw new Error("redis-server did not start");
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    redis = await startRedis();
     fake = await FakeUpstream.start({ status: 428, body: [challengeEntry()] });
     for (let i = 0; i < 2; i++) {
-      const shared = new RedisCounters(url, { prefix: `test-${port}:` });
-      await shared.connect();
-      counters.push(shared);
-      gateways.push(await startGateway(fake.url, { counters: shared }));
+      const store = await connectedStore(redis.url);
+      stores.push(store);
+      // The first also counts requests per client key (refused at the HTTP edge), the second not
+      // (refused by the attempt cap in the resolver).
+      gateways.push(
+        await startGateway(fake.url, {
+          guardStore: store,
+          apiKeys: [CLIENT_KEY],
+          limits: { ratePerMinute: i === 0 ? 1_000 : null },
+        }),
+      );
     }
   });
 
   afterAll(async () => {
+    redis.server.kill("SIGCONT");
     await Promise.all(gateways.map((gateway) => gateway.close()));
-    await Promise.all(counters.map((shared) => shared.close()));
+    await Promise.all(stores.map((store) => closeStore(store)));
     await fake.close();
-    redis.kill();
+    redis.server.kill();
+  });
+
+  beforeEach(async () => {
+    const store = stores[0]!;
+    if (store.kind === "redis" && store.redis.status === "ready") await store.redis.flushall();
+    fake.requests.length = 0;
+    fake.reply({ status: 428, body: [challengeEntry()] });
   });
 
   it("two gateways share one failed-attempt limit per link", async () => {
     const outcomes: string[] = [];
-    for (let i = 0; i < 7; i++) {
-      const gateway = gateways[i % 2]!;
-      const { body } = await postGraphQL(gateway.url, RESUME_LINK, {
-        input: { session: "ab".repeat(16), link: LINK_ID, token: "999999" },
-      });
-      const result = body as {
-        data: { resumeLink: { __typename: string } } | null;
-        errors?: { extensions: { code: string } }[];
-      };
-      outcomes.push(
-        result.data?.resumeLink.__typename ?? result.errors?.[0]?.extensions.code ?? "?",
-      );
-    }
+    for (let i = 0; i < 7; i++) outcomes.push(outcome((await resume(gateways[i % 2]!.url)).body));
     expect(outcomes).toEqual([
-      "MfaChallenge",
-      "MfaChallenge",
-      "MfaChallenge",
-      "MfaChallenge",
-      "MfaChallenge",
+      ...Array<string>(5).fill("MfaChallenge"),
       "RATE_LIMITED",
       "RATE_LIMITED",
     ]);
     expect(fake.requests).toHaveLength(5);
   });
 
-  it("counts a window from its first hit, with Redis keeping the expiry", async () => {
-    const [first, second] = counters;
-    expect(await first!.increment("window", 60_000)).toEqual({
-      count: 1,
-      resetInMs: expect.any(Number) as unknown,
-    });
-    const again = await second!.increment("window", 60_000);
-    expect(again.count).toBe(2);
-    expect(again.resetInMs).toBeGreaterThan(55_000);
-    await second!.decrement("window");
-    expect((await first!.increment("window", 60_000)).count).toBe(2);
+  it("stores every counter under a hash: no link id, username or client key in clear", async () => {
+    fake.reply({ status: 400, body: errorList("login_error", "Invalid credentials") });
+    await postGraphQL(
+      gateways[0]!.url,
+      "mutation($input: RegisterLinkInput!) { registerLink(input: $input) { __typename } }",
+      { input: { institution: "erebor_mx_retail", username: "ana.username", password: "pw" } },
+      AUTH,
+    );
+    const store = stores[0]!;
+    if (store.kind !== "redis") throw new Error("expected Redis");
+    const keys = await store.redis.keys("*");
+    expect(keys.some((key) => key.startsWith("belvo-gateway:login-failures:"))).toBe(true);
+    expect(keys.some((key) => key.startsWith("belvo-gateway:rate:"))).toBe(true);
+    for (const key of keys) {
+      expect(key).toMatch(/^belvo-gateway:(rate|mfa-failures|login-failures):[0-9a-f]{64}$/);
+      for (const clear of [LINK_ID, "ana.username", "erebor", CLIENT_KEY])
+        expect(key.toLowerCase()).not.toContain(clear.toLowerCase());
+    }
   });
 
-  it("does not resurrect an ended window when giving an attempt back", async () => {
-    const [first] = counters;
-    await first!.decrement("never-counted");
-    expect((await first!.increment("never-counted", 60_000)).count).toBe(1);
+  describe("a Redis that stops answering (SIGSTOP)", () => {
+    afterEach(() => redis.server.kill("SIGCONT"));
+
+    it.each([
+      ["the per-key rate at the HTTP edge", 0],
+      ["the failed-attempt cap in the resolver", 1],
+    ])(
+      "%s refuses with 503 GUARD_UNAVAILABLE and Retry-After, sends nothing upstream, and /ready turns 503",
+      async (_guard, index) => {
+        const gateway = gateways[index]!;
+        redis.server.kill("SIGSTOP");
+        const refused = await resume(gateway.url, "123456");
+        expect(refused.status).toBe(503);
+        expect(refused.headers["retry-after"]).toBe("2");
+        expect(refused.body).toMatchObject({
+          errors: [
+            {
+              message: expect.stringContaining("nothing was sent upstream") as unknown,
+              extensions: { code: "GUARD_UNAVAILABLE", retryable: true, retryAfter: 2 },
+            },
+          ],
+        });
+        expect(JSON.stringify(refused.body)).not.toContain("http");
+        expect(fake.requests).toEqual([]);
+        expect((await request(gateway.url).get("/ready")).status).toBe(503);
+        expect((await request(gateway.url).get("/health")).status).toBe(200);
+
+        redis.server.kill("SIGCONT");
+        expect((await request(gateway.url).get("/ready")).status).toBe(200);
+      },
+    );
+
+    it("delivers a success Belvo gave while Redis stopped answering (the refund fails, is logged)", async () => {
+      const gateway = gateways[1];
+      fake.reply({ status: 200, body: LINK_BODY, delayMs: 500 });
+      const pending = resume(gateway!.url);
+      for (let tries = 0; fake.requests.length === 0; tries++) {
+        if (tries > 100) throw new Error("the resume never reached the fake upstream");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      redis.server.kill("SIGSTOP");
+      const { status, body } = await pending;
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ data: { resumeLink: { __typename: "Link", id: LINK_ID } } });
+      expect(gateway!.logs.join("")).toContain("could not give a counted attempt back");
+    });
+  });
+
+  it("a Redis that died: refused with 503 while it is gone, a success delivered when it dies mid-call", async () => {
+    const gateway = gateways[1];
+    fake.reply({ status: 200, body: LINK_BODY, delayMs: 500 });
+    const pending = resume(gateway!.url, "654321");
+    for (let tries = 0; fake.requests.length === 0; tries++) {
+      if (tries > 100) throw new Error("the resume never reached the fake upstream");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    redis.server.kill("SIGKILL");
+    expect((await pending).body).toMatchObject({ data: { resumeLink: { __typename: "Link" } } });
+    const refused = await resume(gateway!.url);
+    expect(refused.status).toBe(503);
+    expect(outcome(refused.body)).toBe("GUARD_UNAVAILABLE");
+    expect(fake.requests).toHaveLength(1);
+    expect((await request(gateway!.url).get("/ready")).status).toBe(503);
   });
 });

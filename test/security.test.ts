@@ -1,7 +1,7 @@
 /** Who may call, how often, and how much one operation may ask. */
+import { jest } from "@jest/globals";
 import request from "supertest";
-import { MemoryCounters } from "../src/guards/counters.js";
-import { LINK_BODY, challengeEntry } from "./helpers/belvo-bodies.js";
+import { LINK_BODY, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
 import {
@@ -16,13 +16,31 @@ import {
 const OTHER_LINK = "11111111-2222-4333-8444-555555555555";
 let fake: FakeUpstream;
 let gateway: TestGateway;
-let clock: number;
 
 beforeEach(async () => {
-  clock = Date.parse("2026-01-15T10:00:00Z");
   fake = await FakeUpstream.start({ status: 428, body: [challengeEntry()] });
-  gateway = await startGateway(fake.url, { counters: new MemoryCounters(() => clock) });
+  gateway = await startGateway(fake.url);
 });
+
+/** Fakes only `Date` (the caps' clock), so that sockets and timers run as they do. */
+function pinDate(at: number): void {
+  jest.useFakeTimers({
+    now: at,
+    doNotFake: [
+      "hrtime",
+      "nextTick",
+      "performance",
+      "queueMicrotask",
+      "setImmediate",
+      "clearImmediate",
+      "setInterval",
+      "clearInterval",
+      "setTimeout",
+      "clearTimeout",
+    ],
+  });
+}
+afterEach(() => jest.useRealTimers());
 afterEach(async () => {
   await gateway.close();
   await fake.close();
@@ -77,6 +95,8 @@ describe("failed MFA attempts", () => {
   });
 
   it("after five fresh challenges on one link, the sixth resume is refused within the window, across sessions and both mutations", async () => {
+    let clock = Date.parse("2026-01-15T10:00:00Z");
+    pinDate(clock);
     for (let i = 0; i < 5; i++) {
       const session = `${String(i).repeat(32)}`;
       const { body } = await resume(LINK_ID, i % 2 ? RESUME_BALANCES : RESUME_LINK, session);
@@ -85,6 +105,7 @@ describe("failed MFA attempts", () => {
       });
     }
     clock += 4 * 60_000;
+    jest.setSystemTime(clock);
     expect((await resume(LINK_ID)).body).toEqual(rateLimited("resumeLink", 360));
     expect((await resume(LINK_ID, RESUME_BALANCES, "f".repeat(32))).body).toEqual(
       rateLimited("resumeBalances", 360),
@@ -97,6 +118,7 @@ describe("failed MFA attempts", () => {
     expect(fake.requests).toHaveLength(6);
 
     clock += 6 * 60_000;
+    jest.setSystemTime(clock);
     expect((await resume(LINK_ID)).body).toMatchObject({
       data: { resumeLink: { __typename: "MfaChallenge" } },
     });
@@ -112,6 +134,93 @@ describe("failed MFA attempts", () => {
     fake.reply({ status: 503, body: [] });
     for (let i = 0; i < 8; i++) await resume(LINK_ID);
     expect(fake.requests).toHaveLength(16);
+  });
+});
+
+describe("what counts as a failed attempt", () => {
+  const wrong = (count: number) =>
+    Promise.all(Array.from({ length: count }, () => resume(LINK_ID)));
+
+  it("a wrong token answered with a field error (400) counts", async () => {
+    fake.reply({ status: 400, body: errorList("invalid", "Invalid token.", { field: "token" }) });
+    await wrong(5);
+    expect((await resume(LINK_ID)).body).toMatchObject({
+      errors: [{ extensions: { code: "RATE_LIMITED" } }],
+    });
+    expect(fake.requests).toHaveLength(5);
+  });
+
+  it("a resume Belvo does not answer in time counts", async () => {
+    const impatient = await startGateway(fake.url, { timeoutMs: 100 });
+    try {
+      fake.reply({ status: 428, body: [challengeEntry()], delayMs: 400 });
+      const send = () =>
+        postGraphQL(impatient.url, RESUME_LINK, {
+          input: { session: SESSION_HEX, link: LINK_ID, token: "999999" },
+        });
+      for (let i = 0; i < 5; i++)
+        expect((await send()).body).toMatchObject({
+          errors: [{ extensions: { code: "UPSTREAM_TIMEOUT" } }],
+        });
+      expect((await send()).body).toMatchObject({
+        errors: [{ extensions: { code: "RATE_LIMITED" } }],
+      });
+      expect(fake.requests).toHaveLength(5);
+    } finally {
+      await impatient.close();
+    }
+  });
+});
+
+describe("failed logins", () => {
+  const REGISTER = `mutation($input: RegisterLinkInput!) { registerLink(input: $input) { __typename } }`;
+  const login = (username: string, password = "wrong-password") =>
+    postGraphQL(gateway.url, REGISTER, {
+      input: { institution: "erebor_mx_retail", username, password },
+    });
+
+  it("the sixth wrong password for one username within the window is refused and never reaches Belvo", async () => {
+    pinDate(Date.parse("2026-01-15T10:00:00Z"));
+    fake.reply({
+      status: 400,
+      body: errorList("login_error", "Invalid credentials provided to login to the institution"),
+    });
+    for (let i = 0; i < 5; i++)
+      expect((await login("ana")).body).toMatchObject({
+        errors: [{ extensions: { code: "UPSTREAM_REJECTED" } }],
+      });
+    expect((await login("ANA ")).body).toEqual({
+      data: null,
+      errors: [
+        {
+          message:
+            "Too many failed logins for this username at this institution (5 per 10 minutes); retry later.",
+          path: ["registerLink"],
+          extensions: { code: "RATE_LIMITED", retryAfter: 600, requestId: TEST_REQUEST_ID },
+        },
+      ],
+    });
+    expect(fake.requests).toHaveLength(5);
+    // Another username at the same institution is not affected.
+    await login("bea");
+    expect(fake.requests).toHaveLength(6);
+  });
+
+  it("a retryable refusal (the institution is down) does not count", async () => {
+    fake.reply({ status: 400, body: errorList("institution_down", "The institution is down.") });
+    for (let i = 0; i < 8; i++)
+      expect((await login("ana")).body).toMatchObject({
+        errors: [{ extensions: { code: "UPSTREAM_REJECTED", retryable: true } }],
+      });
+    expect(fake.requests).toHaveLength(8);
+  });
+
+  it("a right password (a link, or an MFA challenge) does not count", async () => {
+    for (let i = 0; i < 8; i++)
+      expect((await login("ana", "right")).body).toMatchObject({
+        data: { registerLink: { __typename: "MfaChallenge" } },
+      });
+    expect(fake.requests).toHaveLength(8);
   });
 });
 
@@ -163,7 +272,7 @@ describe("document limits", () => {
       );
       expect(status).toBe(400);
       expect(body).toMatchObject({
-        errors: [{ message: "The operation is 5 levels deep; at most 3 are allowed." }],
+        errors: [{ message: "Query depth limit of 3 exceeded, found 5." }],
       });
       expect(fake.requests).toEqual([]);
     } finally {
@@ -176,7 +285,7 @@ describe("document limits", () => {
     const { status, body } = await postGraphQL(gateway.url, `{ institutions { ${names} } }`);
     expect(status).toBe(400);
     expect(body).toMatchObject({
-      errors: [{ message: "The operation uses 21 aliases; at most 20 are allowed." }],
+      errors: [{ message: "Aliases limit of 20 exceeded, found 21." }],
     });
     expect(fake.requests).toEqual([]);
   });
@@ -186,7 +295,50 @@ describe("document limits", () => {
     const query = `query { institutions { ...F ...F } } fragment F on Institution { ${fields} ${fields} ${fields} ${fields} ${fields} }`;
     const { body } = await postGraphQL(gateway.url, query);
     expect(body).toMatchObject({
-      errors: [{ message: "The operation selects 1001 fields; at most 500 are allowed." }],
+      errors: [{ message: "Query Cost limit of 500 exceeded, found 1005." }],
+    });
+  });
+
+  it.each([
+    ["Institution", "institutions", "name", 9, false],
+    ["Institution", "institutions", "name", 9, true],
+    // graphql's own MaxIntrospectionDepthRule walks fragments under __schema at every spread.
+    ["__Schema", "__schema", "description", 10, false],
+    ["__Schema", "__schema", "description", 10, true],
+  ])(
+    "refuses fragments on %s each spreading the next 8 times at once, /health answering meanwhile (root %s, leaf %s, %i fragments, production %s)",
+    async (type, root, leaf, count, production) => {
+      const fragments = Array.from(
+        { length: count },
+        (_, i) =>
+          `fragment F${i} on ${type} { ${i === count - 1 ? leaf : `...F${i + 1} `.repeat(8)}}`,
+      );
+      const source = `query { ${root} { ...F0 } } ${fragments.join(" ")}`;
+      expect(source.length).toBeLessThanOrEqual(count === 9 ? 710 : 800);
+      const target = production ? await startGateway(fake.url, { production }) : gateway;
+      try {
+        const [answer, health] = await Promise.all([
+          postGraphQL(target.url, source),
+          request(target.url).get("/health").timeout(2_000),
+        ]);
+        expect(health.status).toBe(200);
+        expect(answer.status).toBe(400);
+        expect(answer.body).toMatchObject({
+          errors: [{ message: expect.stringMatching(/^Query Cost limit of 500 exceeded/) }],
+        });
+      } finally {
+        if (production) await target.close();
+      }
+    },
+    5_000,
+  );
+
+  it("bounds introspection in development like any other selection: aliases", async () => {
+    const aliases = Array.from({ length: 21 }, (_, i) => `s${i}: __schema { types { name } }`);
+    const { status, body } = await postGraphQL(gateway.url, `{ ${aliases.join(" ")} }`);
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      errors: [{ message: "Aliases limit of 20 exceeded, found 21." }],
     });
   });
 

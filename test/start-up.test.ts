@@ -1,4 +1,5 @@
 /** `npm start` as a user runs it: the compiled gateway as a child process. */
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import request from "supertest";
 import { BelvoGatewayClient } from "@belvo-graphql-gateway/client";
 import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES } from "../src/landing.js";
@@ -113,3 +114,36 @@ it("npm run sandbox refuses a bad port with a clear message", async () => {
   expect(await sandbox.exit).toBe(1);
   expect(sandbox.stderr.join("")).toBe('sandbox: --port: expected a port number, got "eighty"\n');
 });
+
+it.each([
+  ["accepts connections and never replies", true],
+  ["refuses connections", false],
+])(
+  "fails start-up within a few seconds, in one line, when REDIS_URL's server %s",
+  async (_case, listening) => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    if (!listening) await new Promise((resolve) => silent.close(resolve));
+    try {
+      const gateway = runNode("dist/index.js", {
+        PORT: "0",
+        REDIS_URL: `redis://:hunter2-redis-password@127.0.0.1:${port}`,
+        REDIS_CONNECT_TIMEOUT_MS: "1000",
+      });
+      const timer = setTimeout(() => gateway.child.kill("SIGKILL"), 8_000);
+      const code = await gateway.exit;
+      clearTimeout(timer);
+      expect(code).toBe(1);
+      const stderr = gateway.stderr.join("");
+      expect(stderr).toMatch(/^Cannot start: REDIS_URL: Redis did not answer \(.+\)\.\n$/);
+      expect(stderr).not.toContain("hunter2");
+      expect(gateway.stdout.join("")).not.toContain("listening");
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      if (listening) silent.close();
+    }
+  },
+  15_000,
+);

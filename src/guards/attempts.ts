@@ -1,12 +1,7 @@
-import { ErrorCode, GatewayError } from "../errors.js";
+import { ErrorCode, GatewayError, UpstreamError, type UpstreamErrorCode } from "../errors.js";
+import type { Log } from "../logger.js";
 import { MfaChallenge } from "../types/mfa-challenge.type.js";
-import type { Counters } from "./counters.js";
-
-export interface AttemptLimit {
-  /** Failed resumes allowed per link in one window. */
-  max: number;
-  windowMs: number;
-}
+import type { Cap } from "./caps.js";
 
 export class RateLimited extends GatewayError {
   constructor(message: string, retryAfterMs: number) {
@@ -17,33 +12,100 @@ export class RateLimited extends GatewayError {
 }
 
 /**
- * Caps failed MFA resumes per link (the session changes with every fresh challenge; the link
- * does not). An attempt is counted before it is sent, so concurrent requests cannot slip past
- * the cap, and given back unless Belvo answered it with a fresh challenge.
+ * Whether Belvo may have judged the token or password sent, so that the attempt counts: a fresh
+ * challenge (checked by the caller), a field error, a refusal that is not retryable
+ * (`login_error`), or no answer in time. An error of the gateway's own (nothing sent), an expired session, or Belvo failing or
+ * refusing the gateway's keys judged nothing.
+ */
+function judged(error: unknown): boolean {
+  if (!(error instanceof UpstreamError)) return false;
+  const code = error.extensions.code as UpstreamErrorCode;
+  switch (code) {
+    case ErrorCode.BadUserInput:
+    case ErrorCode.UpstreamTimeout:
+      return true;
+    // A retryable refusal (`institution_down`, `too_many_sessions`) is about the bank, not the secret.
+    case ErrorCode.UpstreamRejected:
+      return error.extensions.retryable !== true;
+    case ErrorCode.MfaSessionExpired:
+    case ErrorCode.UpstreamAuthFailed:
+    case ErrorCode.UpstreamError:
+    case ErrorCode.UpstreamUnavailable:
+      return false;
+    default: {
+      const unknown: never = code;
+      return unknown;
+    }
+  }
+}
+
+const minutes = (ms: number) => Math.round(ms / 60_000);
+
+/**
+ * Caps failed MFA resumes per link (the session changes with every fresh challenge; the link does
+ * not) and failed logins per institution + username. An attempt is counted before it is sent, so
+ * concurrent requests cannot slip past the cap, and given back once Belvo's answer shows it judged
+ * nothing wrong. When the store does not answer before sending, nothing is sent (GUARD_UNAVAILABLE);
+ * once Belvo has answered, nothing the store does can turn that answer into an error.
  */
 export class AttemptGuard {
   constructor(
-    private readonly counters: Counters,
-    private readonly limit: AttemptLimit,
+    private readonly caps: { mfa: Cap; logins: Cap },
+    private readonly log: Log,
   ) {}
 
-  async resume<T>(link: string, send: () => Promise<T | MfaChallenge>): Promise<T | MfaChallenge> {
-    const key = `mfa-failures:${link.toLowerCase()}`;
-    const { count, resetInMs } = await this.counters.increment(key, this.limit.windowMs);
-    if (count > this.limit.max) {
-      await this.counters.decrement(key);
-      throw new RateLimited(
-        `Too many failed MFA attempts for this link (${this.limit.max} per ${Math.round(this.limit.windowMs / 60_000)} minutes); retry later.`,
-        resetInMs,
-      );
-    }
-    let failed = false;
+  resume<T>(link: string, send: () => Promise<T | MfaChallenge>): Promise<T | MfaChallenge> {
+    const { max, windowMs } = this.caps.mfa.window;
+    return this.attempt(
+      this.caps.mfa,
+      link.toLowerCase(),
+      `Too many failed MFA attempts for this link (${max} per ${minutes(windowMs)} minutes); retry later.`,
+      send,
+      (result) => result instanceof MfaChallenge,
+    );
+  }
+
+  /** A challenge answers a right password: only errors can count. */
+  login<T>(institution: string, username: string, send: () => Promise<T>): Promise<T> {
+    const { max, windowMs } = this.caps.logins.window;
+    return this.attempt(
+      this.caps.logins,
+      `${institution.trim().toLowerCase()}\n${username.trim().toLowerCase()}`,
+      `Too many failed logins for this username at this institution (${max} per ${minutes(windowMs)} minutes); retry later.`,
+      send,
+      () => false,
+    );
+  }
+
+  private async attempt<T>(
+    cap: Cap,
+    key: string,
+    refusal: string,
+    send: () => Promise<T>,
+    failed: (result: T) => boolean,
+  ): Promise<T> {
+    const retryAfterMs = await cap.take(key);
+    if (retryAfterMs !== null) throw new RateLimited(refusal, retryAfterMs);
+    let result: T;
     try {
-      const result = await send();
-      failed = result instanceof MfaChallenge;
-      return result;
-    } finally {
-      if (!failed) await this.counters.decrement(key);
+      result = await send();
+    } catch (error) {
+      if (!judged(error)) await this.giveBack(cap, key);
+      throw error;
+    }
+    if (!failed(result)) await this.giveBack(cap, key);
+    return result;
+  }
+
+  /** Must not throw: Belvo has answered, and that answer reaches the client. */
+  private async giveBack(cap: Cap, key: string): Promise<void> {
+    try {
+      await cap.giveBack(key);
+    } catch (error) {
+      this.log.warn(
+        { guard: cap.name, err: { message: error instanceof Error ? error.message : "unknown" } },
+        "could not give a counted attempt back (store unreachable); the answer is delivered",
+      );
     }
   }
 }

@@ -20,10 +20,10 @@ export class LinkResolver {
   @Mutation(() => RegisterLinkResult, { description: "Starts a link (POST /api/links/)." })
   registerLink(
     @Arg("input", () => RegisterLinkInput) input: RegisterLinkInput,
-    @Ctx() { belvo }: Context,
+    @Ctx() { belvo, attempts }: Context,
   ): Promise<typeof RegisterLinkResult> {
     checkRegisterLinkInput(input);
-    return belvo.registerLink(input);
+    return attempts.login(input.institution, input.username, () => belvo.registerLink(input));
   }
 
   @Mutation(() => ResumeLinkResult, {

@@ -1,0 +1,96 @@
+/**
+ * Fixed-window caps on rate-limiter-flexible: in this process (RateLimiterMemory) or in Redis
+ * (RateLimiterRedis: one atomic Lua script a count, on the gateway's ioredis client).
+ *
+ * No insurance limiter: when Redis does not answer, a cap refuses with GUARD_UNAVAILABLE (fail
+ * closed). An in-memory insurance would let each replica count alone, so N replicas would allow N
+ * times the cap, silently, for as long as Redis is away: a guard that quietly weakens.
+ */
+import { createHash } from "node:crypto";
+import { HeaderMap } from "@apollo/server";
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from "rate-limiter-flexible";
+import { ErrorCode, GatewayError } from "../errors.js";
+import type { GuardStore } from "./store.js";
+
+/** Seconds a client should wait before retrying a refusal for an unreachable store. */
+export const GUARD_RETRY_AFTER_S = 2;
+
+/** HTTP 503 + Retry-After: the request was refused before anything went upstream. */
+export class GuardUnavailable extends GatewayError {
+  constructor() {
+    super(
+      "The gateway cannot check its limits right now (its store does not answer); nothing was sent upstream. Retry later.",
+      ErrorCode.GuardUnavailable,
+      {
+        retryable: true,
+        retryAfter: GUARD_RETRY_AFTER_S,
+        http: {
+          status: 503,
+          headers: new HeaderMap([["retry-after", String(GUARD_RETRY_AFTER_S)]]),
+        },
+      },
+    );
+  }
+}
+
+export interface Window {
+  max: number;
+  windowMs: number;
+}
+
+/**
+ * One cap: `name` separates caps in the store, and keys are stored as sha256 hashes (a link id,
+ * a username or a client key never appears in Redis in clear).
+ */
+export class Cap {
+  private readonly limiter: RateLimiterAbstract;
+
+  constructor(
+    store: GuardStore,
+    readonly name: string,
+    readonly window: Window,
+  ) {
+    const options = {
+      keyPrefix: `belvo-gateway:${name}`,
+      points: window.max,
+      // Whole seconds: Redis's SET EX takes no fraction.
+      duration: Math.max(1, Math.ceil(window.windowMs / 1000)),
+    };
+    this.limiter =
+      store.kind === "memory"
+        ? new RateLimiterMemory(options)
+        : new RateLimiterRedis({
+            ...options,
+            storeClient: store.redis,
+            rejectIfRedisNotReady: true,
+          });
+  }
+
+  /**
+   * Counts one hit on `key`: null within the cap, else the milliseconds until the window ends.
+   * Throws GuardUnavailable when the store does not answer (within its command deadline).
+   */
+  async take(key: string): Promise<number | null> {
+    try {
+      await this.limiter.consume(this.hash(key));
+      return null;
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return Math.max(1, error.msBeforeNext);
+      throw new GuardUnavailable();
+    }
+  }
+
+  /** Takes one hit back (an attempt that turned out not to count). Throws when the store fails. */
+  async giveBack(key: string): Promise<void> {
+    await this.limiter.reward(this.hash(key), 1);
+  }
+
+  private hash(key: string): string {
+    return createHash("sha256").update(`${this.name}\n${key}`).digest("hex");
+  }
+}

@@ -1,0 +1,54 @@
+/** The caps the gateway keeps, on one store, and what the HTTP edge and resolvers ask of them. */
+import type { Limits } from "../config.js";
+import type { Log } from "../logger.js";
+import { AttemptGuard } from "./attempts.js";
+import { Cap } from "./caps.js";
+import { storeAnswers, type GuardStore } from "./store.js";
+
+export class Guards {
+  private readonly rate: Cap | null;
+
+  private readonly caps: { mfa: Cap; logins: Cap };
+
+  constructor(
+    private readonly store: GuardStore,
+    limits: Limits,
+  ) {
+    this.rate =
+      limits.ratePerMinute === null
+        ? null
+        : new Cap(store, "rate", { max: limits.ratePerMinute, windowMs: 60_000 });
+    this.caps = {
+      mfa: new Cap(store, "mfa-failures", {
+        max: limits.mfaMaxFailures,
+        windowMs: limits.mfaWindowMs,
+      }),
+      logins: new Cap(store, "login-failures", {
+        max: limits.loginMaxFailures,
+        windowMs: limits.loginWindowMs,
+      }),
+    };
+  }
+
+  /** The failed-MFA and failed-login caps for one request, logging on its logger. */
+  attempts(log: Log): AttemptGuard {
+    return new AttemptGuard(this.caps, log);
+  }
+
+  /**
+   * Counts one request for a client key (or address): null within RATE_LIMIT_PER_MINUTE (or
+   * when it is off), else the milliseconds until the window ends. Throws GuardUnavailable.
+   */
+  overRate(client: string): Promise<number | null> {
+    return this.rate ? this.rate.take(client) : Promise.resolve(null);
+  }
+
+  get ratePerMinute(): number | null {
+    return this.rate?.window.max ?? null;
+  }
+
+  /** For /ready: false while the store does not answer. */
+  ready(): Promise<boolean> {
+    return storeAnswers(this.store);
+  }
+}
