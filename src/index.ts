@@ -7,6 +7,8 @@ import type { Logger } from "pino";
 import { createLogger } from "./logger.js";
 import { startSandbox, type Sandbox } from "./sandbox/server.js";
 import { createGateway } from "./server.js";
+import { createTracerProvider } from "./tracing/provider.js";
+import { Tracing } from "./tracing/tracing.js";
 
 /**
  * A gateway keeps little between requests but allocates briskly, and V8 would let the old
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
   } else {
     upstream = config.upstream;
   }
+  const provider = config.tracing ? createTracerProvider(config.tracing) : null;
   const counters = config.redisUrl
     ? await connectRedis(config.redisUrl, logger)
     : new MemoryCounters();
@@ -72,6 +75,9 @@ async function main(): Promise<void> {
     corsOrigins: config.corsOrigins,
     counters,
     logger,
+    tracing: provider
+      ? new Tracing({ provider, resolverSpans: config.tracing?.resolverSpans })
+      : undefined,
   });
   const url = await gateway.listen(config.port, config.host);
   logger.info(
@@ -92,6 +98,10 @@ async function main(): Promise<void> {
     );
   if (config.apiKeys)
     console.log("  clients must send Authorization: Bearer <one of GATEWAY_API_KEYS>");
+  if (config.tracing)
+    console.log(
+      `  tracing: spans to ${new URL(config.tracing.tracesUrl).origin} as ${config.tracing.serviceName} (${config.tracing.sampler})`,
+    );
   console.log(`  health: ${url}/health  readiness: ${url}/ready  metrics: ${url}/metrics\n`);
 
   const stop = (signal: string) => {
@@ -102,6 +112,8 @@ async function main(): Promise<void> {
     void gateway
       .shutdown(config.shutdownGraceMs)
       .then(() => counters.close())
+      // The spans still queued are sent before the process exits.
+      .then(() => provider?.shutdown())
       .then(() => sandbox?.close())
       .then(() => {
         logger.info("stopped");

@@ -1,6 +1,7 @@
 import { destination as fileDestination, pino, type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
 import type { LogLevel } from "./config.js";
+import type { TraceIds } from "./tracing/tracing.js";
 
 /**
  * Keys whose values are never written, at any depth a log call passes: the contract allows no
@@ -75,24 +76,32 @@ export interface Log {
 }
 
 /**
- * One request's logger: every line carries its request id. A plain object rather than pino's
- * child(), which builds a logger (bindings, a method per level) for each request.
+ * One request's logger: every line carries its request id, and its trace's ids when the request
+ * is traced. A plain object rather than pino's child(), which builds a logger (bindings, a method
+ * per level) for each request.
  */
 export class RequestLogger implements Log {
   constructor(
     private readonly base: Logger,
     private readonly requestId: string,
+    private readonly trace?: TraceIds,
   ) {}
 
   info(fields: Record<string, unknown>, message: string): void {
-    this.base.info({ requestId: this.requestId, ...fields }, message);
+    this.base.info(this.line(fields), message);
   }
 
   warn(fields: Record<string, unknown>, message: string): void {
-    this.base.warn({ requestId: this.requestId, ...fields }, message);
+    this.base.warn(this.line(fields), message);
   }
 
   error(fields: Record<string, unknown>, message: string): void {
-    this.base.error({ requestId: this.requestId, ...fields }, message);
+    this.base.error(this.line(fields), message);
+  }
+
+  private line(fields: Record<string, unknown>): Record<string, unknown> {
+    return this.trace
+      ? { requestId: this.requestId, ...this.trace, ...fields }
+      : { requestId: this.requestId, ...fields };
   }
 }

@@ -26,6 +26,10 @@ import { RequestLogger } from "./logger.js";
 import { buildGatewaySchema } from "./schema.js";
 import { jitExecution } from "./execution.js";
 import { BelvoClient } from "./upstream/belvo.js";
+import { tracedCounters } from "./tracing/counters.js";
+import { tracingPlugin } from "./tracing/plugin.js";
+import { tracedResolvers } from "./tracing/resolvers.js";
+import type { Tracing } from "./tracing/tracing.js";
 
 export interface GatewayOptions {
   upstream: { url: string; secretId: string; secretPassword: string };
@@ -49,6 +53,8 @@ export interface GatewayOptions {
   jitCompileOn?: number;
   /** Reuse a schema already built (tests, benchmarks); built otherwise. */
   schema?: GraphQLSchema;
+  /** OpenTelemetry spans (src/tracing); none when left out. */
+  tracing?: Tracing;
 }
 
 export interface Gateway {
@@ -79,11 +85,12 @@ function headerMap(req: IncomingMessage): HeaderMap {
 }
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  const { logger, production } = options;
+  const { logger, production, tracing } = options;
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const { maxBodyBytes } = limits;
   const corsOrigins = options.corsOrigins ?? (production ? [] : "*");
-  const counters = options.counters ?? new MemoryCounters();
+  const untracedCounters = options.counters ?? new MemoryCounters();
+  const counters = tracing ? tracedCounters(untracedCounters, tracing) : untracedCounters;
   const attempts = new AttemptGuard(counters, {
     max: limits.mfaMaxFailures,
     windowMs: limits.mfaWindowMs,
@@ -98,9 +105,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     now,
     logger,
     metrics,
+    tracing,
   });
+  const schema = options.schema ?? (await buildGatewaySchema());
   const apollo = new ApolloServer<Context>({
-    gateway: jitExecution(options.schema ?? (await buildGatewaySchema()), options.jitCompileOn),
+    gateway: jitExecution(
+      tracing?.resolverSpans ? tracedResolvers(schema, tracing) : schema,
+      options.jitCompileOn,
+    ),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !production,
@@ -112,6 +124,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     plugins: [
       observabilityPlugin(metrics),
+      ...(tracing ? [tracingPlugin(tracing)] : []),
       // No HTTP caching of mutations; its per-field hook would cost every field of every answer.
       ApolloServerPluginCacheControlDisabled(),
       // Apollo installs it everywhere, to act only in a federated subgraph, which this is not.
@@ -290,10 +303,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const server = createServer((req, res) => {
     const requestId = requestIdFrom(req.headers["x-request-id"]);
-    const requestLogger = new RequestLogger(logger, requestId);
+    const trace = tracing?.startRequest(req, res, requestId);
+    const requestLogger = new RequestLogger(logger, requestId, trace?.ids);
     res.setHeader("x-request-id", requestId);
     if (draining) res.setHeader("connection", "close");
-    route(req, res, requestId, requestLogger).catch((error: unknown) => {
+    const routed =
+      tracing && trace
+        ? tracing.run(trace, () => route(req, res, requestId, requestLogger))
+        : route(req, res, requestId, requestLogger);
+    routed.catch((error: unknown) => {
       if (error instanceof BodyTooLarge) {
         sendJson(
           res,
