@@ -5,7 +5,10 @@
 import type { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import request from "supertest";
 import { LINK_BODY, REQUEST_ID, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
+import { RedisCounters } from "../src/guards/counters.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { startRedisServer } from "./helpers/redis-server.js";
+import { installed } from "./helpers/system.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
 import { LINK_ID, SESSION_HEX, TEST_REQUEST_ID, postGraphQL } from "./helpers/graphql.js";
 import { OtlpCollector, type ExportedSpan } from "./helpers/otlp-collector.js";
@@ -269,5 +272,59 @@ describe("with resolver spans (TRACE_RESOLVERS)", () => {
       attributes: { "graphql.field.name": "link", "graphql.field.path": "link" },
     });
     expect(childrenOf(resolver!).map((span) => span.name)).toEqual(["GET /api/links/{id}/"]);
+  });
+});
+
+const describeWithRedis = installed("redis-server", "the guards' spans") ? describe : describe.skip;
+
+describeWithRedis("with the guards' counters in Redis", () => {
+  it("each guard step that touches Redis has its span under the operation, beside the Belvo call", async () => {
+    const redis = await startRedisServer();
+    const counters = new RedisCounters(redis.url);
+    try {
+      await counters.connect();
+      await gateway.close();
+      gateway = await startGateway(fake.url, {
+        tracing: collector.tracing(provider),
+        counters,
+        limits: { ratePerMinute: 100 },
+      });
+      fake.reply({ status: 200, body: LINK_BODY });
+      const caller = callerContext();
+      await postGraphQL(
+        gateway.url,
+        RESUME,
+        { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } },
+        { traceparent: caller.traceparent },
+      );
+      const operation = await operationSpan(caller.traceId);
+      expect(childrenOf(operation).map(({ name, attributes }) => [name, attributes])).toEqual([
+        [
+          "guard rate increment",
+          { "gateway.guard": "rate", "gateway.guard.step": "increment", "db.system.name": "redis" },
+        ],
+        [
+          "guard mfa-failures increment",
+          {
+            "gateway.guard": "mfa-failures",
+            "gateway.guard.step": "increment",
+            "db.system.name": "redis",
+          },
+        ],
+        ["PATCH /api/links/", expect.objectContaining({ "http.response.status_code": 200 })],
+        [
+          "guard mfa-failures decrement",
+          {
+            "gateway.guard": "mfa-failures",
+            "gateway.guard.step": "decrement",
+            "db.system.name": "redis",
+          },
+        ],
+      ]);
+    } finally {
+      await gateway.close();
+      await counters.close();
+      redis.stop();
+    }
   });
 });
