@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { createLogger } from "./logger.js";
 import { startSandbox, type Sandbox } from "./sandbox/server.js";
 import { createGateway } from "./server.js";
+import { reportExportFailures, stopTracing } from "./tracing/failures.js";
 import { createTracerProvider } from "./tracing/provider.js";
 import { Tracing } from "./tracing/tracing.js";
 
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     upstream = config.upstream;
   }
   const provider = config.tracing ? createTracerProvider(config.tracing) : null;
+  if (provider) reportExportFailures(logger);
   const counters = config.redisUrl
     ? await connectRedis(config.redisUrl, logger)
     : new MemoryCounters();
@@ -113,7 +115,7 @@ async function main(): Promise<void> {
       .shutdown(config.shutdownGraceMs)
       .then(() => counters.close())
       // The spans still queued are sent before the process exits.
-      .then(() => provider?.shutdown())
+      .then(() => provider && stopTracing(provider, logger))
       .then(() => sandbox?.close())
       .then(() => {
         logger.info("stopped");

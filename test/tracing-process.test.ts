@@ -4,6 +4,7 @@ import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { LINK_ID, postGraphQL } from "./helpers/graphql.js";
 import { OtlpCollector } from "./helpers/otlp-collector.js";
 import { buildOnce, runNode, waitForOutput } from "./helpers/process.js";
+import { freePort } from "./helpers/system.js";
 
 beforeAll(() => buildOnce(), 120_000);
 
@@ -69,4 +70,27 @@ it("OTEL_* settings turn it on: the sampler follows them, and queued spans are s
       requestId: "sampled",
     },
   ]);
+});
+
+it("a collector that is away costs a warning, not the answer nor a clean exit", async () => {
+  const gateway = runNode("dist/index.js", {
+    PORT: "0",
+    BELVO_URL: fake.url,
+    BELVO_SECRET_ID: "id-for-tracing-test",
+    BELVO_SECRET_PASSWORD: "password-for-tracing-test",
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+    // Read by the exporter itself: how long it keeps trying (10 s by default).
+    OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
+  });
+  try {
+    const url = await waitForOutput(gateway, /listening at (http:\/\/[\d.:]+)\/graphql/);
+    const { body } = await postGraphQL(url, QUERY);
+    expect(body).toEqual({ data: { link: { id: LINK_ID } } });
+  } finally {
+    gateway.child.kill("SIGTERM");
+  }
+  expect(await gateway.exit).toBe(0);
+  expect(gateway.stdout.join("")).toContain(
+    "tracing: spans could not be exported (is the OTLP endpoint reachable?)",
+  );
 });
