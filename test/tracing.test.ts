@@ -203,6 +203,29 @@ it("a request refused before GraphQL runs (a body that is not JSON) still has it
   expect(fake.requests).toEqual([]);
 });
 
+it("a client that leaves before the answer: its span ends then, marked; the Belvo call ends later under it", async () => {
+  fake.reply({ status: 200, body: LINK_BODY, delayMs: 400 });
+  const caller = callerContext();
+  const gone = await request(gateway.url)
+    .post("/graphql")
+    .set({ "content-type": "application/json", traceparent: caller.traceparent })
+    .send({ query: LINK_QUERY })
+    .timeout(150)
+    .then(
+      () => false,
+      () => true,
+    );
+  expect(gone).toBe(true);
+  const operation = await operationSpan(caller.traceId);
+  expect(operation).toMatchObject({ status: ERROR, attributes: { "gateway.client_gone": true } });
+  expect(operation.attributes["http.response.status_code"]).toBeUndefined();
+  const call = await collector.waitFor(provider, (span) => span.parentSpanId === operation.spanId);
+  expect(call).toMatchObject({
+    name: "GET /api/links/{id}/",
+    attributes: { "http.response.status_code": 200 },
+  });
+});
+
 it("the gateway starts a trace of its own without a caller's, and log lines carry its ids", async () => {
   fake.reply({ status: 200, body: LINK_BODY });
   const requestId = "req-own-trace";

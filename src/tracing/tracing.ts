@@ -75,10 +75,19 @@ export class RequestTrace {
     if (outcome !== "OK") this.span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
   }
 
-  /** The response is gone (sent, or the client left). Refusals before Apollo end here too. */
-  end(status: number): void {
-    this.span.setAttribute("http.response.status_code", status);
-    if (!this.resolved && status >= 400) this.span.setStatus({ code: SpanStatusCode.ERROR });
+  /**
+   * The response is sent, or the client left first: then the span ends now, marked, and what the
+   * gateway still does for it (a Belvo call in flight) ends later under it. Refusals before
+   * Apollo end here too.
+   */
+  end(status: number, sent: boolean): void {
+    if (!sent) {
+      this.span.setAttribute("gateway.client_gone", true);
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message: "client gone" });
+    } else {
+      this.span.setAttribute("http.response.status_code", status);
+      if (!this.resolved && status >= 400) this.span.setStatus({ code: SpanStatusCode.ERROR });
+    }
     this.span.end();
   }
 }
@@ -123,7 +132,7 @@ export class Tracing {
     }
     const span = this.tracer.startSpan("graphql", { kind: SpanKind.SERVER, attributes }, parent);
     const request = new RequestTrace(span, parent);
-    res.once("close", () => request.end(res.statusCode));
+    res.once("close", () => request.end(res.statusCode, res.writableFinished));
     return request;
   }
 
