@@ -296,6 +296,21 @@ describe("with resolver spans (TRACE_RESOLVERS)", () => {
     });
     expect(childrenOf(resolver!).map((span) => span.name)).toEqual(["GET /api/links/{id}/"]);
   });
+
+  it("the traced schema answers as the plain one does (a union member, compiled by graphql-jit)", async () => {
+    await gateway.close();
+    gateway = await startGateway(fake.url, { tracing: collector.tracing(provider, true) });
+    fake.reply({ status: 428, body: [challengeEntry()] });
+    const { body } = await postGraphQL(gateway.url, RESUME, {
+      input: { session: SESSION_HEX, link: LINK_ID, token: "123456" },
+    });
+    expect(body).toEqual({ data: { resumeLink: { __typename: "MfaChallenge" } } });
+    const resolver = await collector.waitFor(
+      provider,
+      (span) => span.name === "Mutation.resumeLink",
+    );
+    expect(childrenOf(resolver).map((span) => span.name)).toEqual(["PATCH /api/links/"]);
+  });
 });
 
 const describeWithRedis = installed("redis-server", "the guards' spans") ? describe : describe.skip;
