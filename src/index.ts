@@ -7,9 +7,6 @@ import type { Logger } from "pino";
 import { createLogger } from "./logger.js";
 import { startSandbox, type Sandbox } from "./sandbox/server.js";
 import { createGateway } from "./server.js";
-import { reportExportFailures, stopTracing } from "./tracing/failures.js";
-import { createTracerProvider } from "./tracing/provider.js";
-import { Tracing } from "./tracing/tracing.js";
 
 /**
  * A gateway keeps little between requests but allocates briskly, and V8 would let the old
@@ -62,8 +59,10 @@ async function main(): Promise<void> {
   } else {
     upstream = config.upstream;
   }
-  const provider = config.tracing ? createTracerProvider(config.tracing) : null;
-  if (provider) reportExportFailures(logger);
+  // Loaded only when on: without tracing the process never loads the OpenTelemetry SDK.
+  const traced = config.tracing
+    ? (await import("./tracing/start.js")).startTracing(config.tracing, logger)
+    : null;
   const counters = config.redisUrl
     ? await connectRedis(config.redisUrl, logger)
     : new MemoryCounters();
@@ -77,9 +76,7 @@ async function main(): Promise<void> {
     corsOrigins: config.corsOrigins,
     counters,
     logger,
-    tracing: provider
-      ? new Tracing({ provider, resolverSpans: config.tracing?.resolverSpans })
-      : undefined,
+    tracing: traced?.tracing,
   });
   const url = await gateway.listen(config.port, config.host);
   logger.info(
@@ -115,7 +112,7 @@ async function main(): Promise<void> {
       .shutdown(config.shutdownGraceMs)
       .then(() => counters.close())
       // The spans still queued are sent before the process exits.
-      .then(() => provider && stopTracing(provider, logger))
+      .then(() => traced?.stop())
       .then(() => sandbox?.close())
       .then(() => {
         logger.info("stopped");
