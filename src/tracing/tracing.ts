@@ -152,8 +152,9 @@ export class Tracing {
   }
 
   /**
-   * A child span for a call to a guard's store; `guard` is the guard's name (the counter key's
-   * prefix, never the key: it holds a client key's label or an address).
+   * A child span for one step of a guard that touches Redis (tracing/counters.ts); `guard` is the
+   * guard's name (the counter key's prefix, never the key: it holds a client key's label or an
+   * address).
    */
   async guard<T>(guard: string, step: string, work: () => Promise<T>): Promise<T> {
     const span = this.child(`guard ${guard} ${step}`, SpanKind.CLIENT, {
