@@ -10,6 +10,8 @@ const CONNECTIONS = 32;
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const API_KEY = "bench-client-key-0123456789";
+/** BENCH_TRACING=0.1: the gateway traces one request in ten, exporting to bench/otlp-sink.mjs. */
+const TRACING = process.env.BENCH_TRACING;
 const LINK_ID = "683005d6-f45c-4adb-b289-f1a12f50f80c";
 const INPUT = { session: "2c1a9b3e4d5f60718293a4b5c6d7e8f9", link: LINK_ID, token: "111111" };
 
@@ -145,11 +147,19 @@ async function measure(url, scenario, verify) {
 }
 
 async function main() {
-  const [upstreamPort, gatewayPort, floorPort] = await Promise.all([
+  const [upstreamPort, gatewayPort, floorPort, sinkPort] = await Promise.all([
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
   ]);
+  const tracing = TRACING
+    ? {
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`,
+        OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+        OTEL_TRACES_SAMPLER_ARG: TRACING,
+      }
+    : {};
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
   const children = [
     start("bench/upstream.mjs", { PORT: String(upstreamPort) }),
@@ -163,10 +173,12 @@ async function main() {
         BELVO_SECRET_PASSWORD: "bench",
         GATEWAY_API_KEYS: API_KEY,
         LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+        ...tracing,
       },
       (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean),
     ),
     start("bench/floor.mjs", { PORT: String(floorPort), BELVO_URL: upstreamUrl }),
+    ...(TRACING ? [start("bench/otlp-sink.mjs", { PORT: String(sinkPort) })] : []),
   ];
   const gateway = children[1];
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
@@ -203,7 +215,7 @@ async function main() {
       })),
       { what: "gateway RSS after the run < 200 MB", ok: rss.now < 200 },
     ];
-    const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+    const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${TRACING ? `; tracing on, ratio ${TRACING}` : ""}`;
     console.log(
       `\n${machine}; ${CONNECTIONS} connections, ${DURATION_S} s measured after ${WARMUP_S} s of warm-up\n`,
     );

@@ -88,6 +88,30 @@ export interface Config {
   /** Deadline of each Redis command, and of connecting (also the start-up check). */
   redisCommandTimeoutMs: number;
   redisConnectTimeoutMs: number;
+  /** null: tracing off (no OTLP endpoint set). */
+  tracing: TracingConfig | null;
+}
+
+export const SAMPLERS = [
+  "always_on",
+  "always_off",
+  "traceidratio",
+  "parentbased_always_on",
+  "parentbased_always_off",
+  "parentbased_traceidratio",
+] as const;
+export type SamplerName = (typeof SAMPLERS)[number];
+
+/** From the standard OpenTelemetry settings (OTEL_*), plus TRACE_RESOLVERS. */
+export interface TracingConfig {
+  /** The OTLP/HTTP traces endpoint, whole (`…/v1/traces`). */
+  tracesUrl: string;
+  serviceName: string;
+  sampler: SamplerName;
+  /** For the ratio samplers: the share of traces kept, 0 to 1. */
+  samplerRatio: number;
+  /** One span per resolver call as well; off by default. */
+  resolverSpans: boolean;
 }
 
 export class ConfigError extends Error {
@@ -245,6 +269,71 @@ function redisUrl(env: Env): string | null {
   return raw;
 }
 
+function otlpUrl(name: string, raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, "expected an http(s) URL such as http://127.0.0.1:4318.");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(name, `expected an http or https URL, got "${url.protocol}".`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(
+      name,
+      "must not carry credentials; send them with OTEL_EXPORTER_OTLP_HEADERS.",
+    );
+  }
+  return url;
+}
+
+/**
+ * On when an OTLP endpoint is set, as the OpenTelemetry SDKs do, unless OTEL_SDK_DISABLED=true
+ * or OTEL_TRACES_EXPORTER=none. Only OTLP over HTTP is exported.
+ */
+function tracing(env: Env): TracingConfig | null {
+  const traces = read(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+  const base = read(env, "OTEL_EXPORTER_OTLP_ENDPOINT");
+  const exporter = read(env, "OTEL_TRACES_EXPORTER");
+  if (exporter !== undefined && exporter !== "otlp" && exporter !== "none") {
+    throw new ConfigError("OTEL_TRACES_EXPORTER", 'expected "otlp" or "none".');
+  }
+  if (flag(env, "OTEL_SDK_DISABLED", false) || exporter === "none") return null;
+  if (traces === undefined && base === undefined) return null;
+  for (const name of ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"]) {
+    if (read(env, name) === "grpc") {
+      throw new ConfigError(name, "the gateway exports OTLP over HTTP; use port 4318, not grpc.");
+    }
+  }
+  // The base endpoint gets the signal's path; the per-signal one is used as it is (the spec).
+  const tracesUrl =
+    traces !== undefined
+      ? otlpUrl("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", traces).href
+      : new URL(
+          "v1/traces",
+          otlpUrl("OTEL_EXPORTER_OTLP_ENDPOINT", base!).href.replace(/\/?$/, "/"),
+        ).href;
+  const sampler = read(env, "OTEL_TRACES_SAMPLER") ?? "parentbased_always_on";
+  if (!(SAMPLERS as readonly string[]).includes(sampler)) {
+    throw new ConfigError("OTEL_TRACES_SAMPLER", `expected one of ${SAMPLERS.join(", ")}.`);
+  }
+  const ratio = read(env, "OTEL_TRACES_SAMPLER_ARG") ?? "1";
+  if (!/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(ratio)) {
+    throw new ConfigError(
+      "OTEL_TRACES_SAMPLER_ARG",
+      `expected a ratio from 0 to 1, got "${ratio}".`,
+    );
+  }
+  return {
+    tracesUrl,
+    serviceName: read(env, "OTEL_SERVICE_NAME") ?? "belvo-graphql-gateway",
+    sampler: sampler as SamplerName,
+    samplerRatio: Number(ratio),
+    resolverSpans: flag(env, "TRACE_RESOLVERS", false),
+  };
+}
+
 function limits(env: Env): Limits {
   const rate = read(env, "RATE_LIMIT_PER_MINUTE");
   return {
@@ -378,5 +467,6 @@ export function loadConfig(env: Env = process.env): Config {
     trustedDocuments: read(env, "TRUSTED_DOCUMENTS") ?? null,
     redisCommandTimeoutMs: integer(env, "REDIS_COMMAND_TIMEOUT_MS", 1_000, 10, 60_000),
     redisConnectTimeoutMs: integer(env, "REDIS_CONNECT_TIMEOUT_MS", 3_000, 10, 60_000),
+    tracing: tracing(env),
   };
 }

@@ -75,6 +75,10 @@ async function main(): Promise<void> {
   } else {
     upstream = config.upstream;
   }
+  // Loaded only when on: without tracing the process never loads the OpenTelemetry SDK.
+  const traced = config.tracing
+    ? (await import("./tracing/start.js")).startTracing(config.tracing, logger)
+    : null;
   const guardStore = config.redisUrl
     ? await connectRedis(config, config.redisUrl, logger)
     : MEMORY_STORE;
@@ -91,6 +95,7 @@ async function main(): Promise<void> {
     corsOrigins: config.corsOrigins,
     guardStore,
     logger,
+    tracing: traced?.tracing,
   });
   const url = await gateway.listen(config.port, config.host);
   logger.info(
@@ -116,6 +121,10 @@ async function main(): Promise<void> {
   if (config.apiKeys)
     console.log("  clients must send Authorization: Bearer <one of GATEWAY_API_KEYS>");
   if (trustedDocuments) console.log("  only the documents in TRUSTED_DOCUMENTS run");
+  if (config.tracing)
+    console.log(
+      `  tracing: spans to ${new URL(config.tracing.tracesUrl).origin} as ${config.tracing.serviceName} (${config.tracing.sampler})`,
+    );
   console.log(`  health: ${url}/health  readiness: ${url}/ready  metrics: ${url}/metrics\n`);
 
   let stopping = false;
@@ -134,6 +143,8 @@ async function main(): Promise<void> {
     void gateway
       .shutdown(config.shutdownGraceMs)
       .then(() => closeStore(guardStore))
+      // The spans still queued are sent before the process exits.
+      .then(() => traced?.stop())
       .then(() => sandbox?.close())
       .then(() => {
         logger.info("stopped");

@@ -2,6 +2,7 @@ import { destination as fileDestination, pino, type DestinationStream, type Logg
 import pretty from "pino-pretty";
 import type { LogLevel } from "./config.js";
 import type { RequestIds } from "./http.js";
+import type { TraceIds } from "./tracing/tracing.js";
 
 /**
  * Keys whose values are never written, at any depth a log call passes: the contract allows no
@@ -88,8 +89,9 @@ export interface Log {
 }
 
 /**
- * One request's logger: every line carries its request id. A plain object rather than pino's
- * child(), which builds a logger (bindings, a method per level) for each request.
+ * One request's logger: every line carries its request id, and its trace's ids when the request
+ * is traced. A plain object rather than pino's child(), which builds a logger (bindings, a method
+ * per level) for each request.
  */
 export class RequestLogger implements Log {
   /** What every line starts with: the request id, and the caller's own id when it sent one. */
@@ -98,6 +100,7 @@ export class RequestLogger implements Log {
   constructor(
     private readonly base: Logger,
     ids: RequestIds,
+    private readonly trace?: TraceIds,
   ) {
     this.ids =
       ids.clientRequestId === undefined
@@ -106,14 +109,18 @@ export class RequestLogger implements Log {
   }
 
   info(fields: Record<string, unknown>, message: string): void {
-    this.base.info({ ...this.ids, ...fields }, message);
+    this.base.info(this.line(fields), message);
   }
 
   warn(fields: Record<string, unknown>, message: string): void {
-    this.base.warn({ ...this.ids, ...fields }, message);
+    this.base.warn(this.line(fields), message);
   }
 
   error(fields: Record<string, unknown>, message: string): void {
-    this.base.error({ ...this.ids, ...fields }, message);
+    this.base.error(this.line(fields), message);
+  }
+
+  private line(fields: Record<string, unknown>): Record<string, unknown> {
+    return this.trace ? { ...this.ids, ...this.trace, ...fields } : { ...this.ids, ...fields };
   }
 }

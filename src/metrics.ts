@@ -70,6 +70,10 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 /** `GET /api/links/{id}/`: ids and query strings are left out so the label set stays small. */
 export function endpointLabel(method: string, path: string): string {
-  const bare = path.split("?")[0] ?? path;
-  return `${method} ${bare.replace(UUID, "{id}")}`;
+  return `${method} ${pathTemplate(path)}`;
+}
+
+/** `/api/links/{id}/` for `/api/links/<uuid>/?page=2`. */
+export function pathTemplate(path: string): string {
+  return (path.split("?")[0] ?? path).replace(UUID, "{id}");
 }

@@ -10,7 +10,7 @@ import type { GatewayMetrics } from "./metrics.js";
 const ROOT_FIELDS = new WeakMap<OperationDefinitionNode, string>();
 
 /** The operation's root fields, e.g. `resumeLink`: bounded by the schema, unlike client names. */
-function rootFields(operation: OperationDefinitionNode | undefined): string {
+export function rootFields(operation: OperationDefinitionNode | undefined): string {
   if (!operation) return "invalid";
   const known = ROOT_FIELDS.get(operation);
   if (known !== undefined) return known;

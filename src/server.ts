@@ -45,6 +45,9 @@ import { RequestLogger } from "./logger.js";
 import { buildGatewaySchema } from "./schema.js";
 import { jitExecution } from "./execution.js";
 import { BelvoClient } from "./upstream/belvo.js";
+import { tracingPlugin } from "./tracing/plugin.js";
+import { tracedResolvers } from "./tracing/resolvers.js";
+import type { Tracing } from "./tracing/tracing.js";
 
 export interface GatewayOptions {
   upstream: { url: string; secretId: string; secretPassword: string };
@@ -74,6 +77,8 @@ export interface GatewayOptions {
   trustedDocuments?: TrustedDocuments;
   /** Reuse a schema already built (tests, benchmarks); built otherwise. */
   schema?: GraphQLSchema;
+  /** OpenTelemetry spans (src/tracing); none when left out. */
+  tracing?: Tracing;
 }
 
 export interface Gateway {
@@ -111,11 +116,15 @@ function headerMap(req: IncomingMessage): HeaderMap {
 }
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  const { logger, production, trustProxyRequestId = false } = options;
+  const { logger, production, tracing, trustProxyRequestId = false } = options;
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const { maxBodyBytes } = limits;
   const corsAllowed = corsMatcher(options.corsOrigins ?? defaultCorsOrigins(production));
-  const guards = new Guards(options.guardStore ?? MEMORY_STORE, limits);
+  const guards = new Guards(
+    options.guardStore ?? MEMORY_STORE,
+    limits,
+    tracing ? (cap, step, work) => tracing.guard(cap, step, work) : undefined,
+  );
   const now = options.now ?? (() => new Date());
   const metrics = new GatewayMetrics();
   const belvo = BelvoClient.create({
@@ -126,12 +135,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     now,
     logger,
     metrics,
+    tracing,
   });
   const documents = documentGuards(limits, production);
+  const schema = options.schema ?? (await buildGatewaySchema());
   const apollo = new ApolloServer<Context>({
-    gateway: jitExecution(options.schema ?? (await buildGatewaySchema()), options.jitCompileOn, {
-      suggestions: !production,
-    }),
+    gateway: jitExecution(
+      tracing?.resolverSpans ? tracedResolvers(schema, tracing) : schema,
+      options.jitCompileOn,
+      { suggestions: !production },
+    ),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !production,
@@ -144,6 +157,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     plugins: [
       observabilityPlugin(metrics),
       ...documents.plugins,
+      ...(tracing ? [tracingPlugin(tracing)] : []),
       // No HTTP caching of mutations; its per-field hook would cost every field of every answer.
       ApolloServerPluginCacheControlDisabled(),
       // Apollo installs it everywhere, to act only in a federated subgraph, which this is not.
@@ -389,10 +403,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
     (req, res) => {
       const ids = requestIds(req.headers["x-request-id"], trustProxyRequestId);
-      const requestLogger = new RequestLogger(logger, ids);
+      const trace = tracing?.startRequest(req, res, ids.requestId);
+      const requestLogger = new RequestLogger(logger, ids, trace?.ids);
       res.setHeader("x-request-id", ids.requestId);
       if (draining) res.setHeader("connection", "close");
-      route(req, res, ids, requestLogger).catch((error: unknown) => {
+      const routed =
+        tracing && trace
+          ? tracing.run(trace, () => route(req, res, ids, requestLogger))
+          : route(req, res, ids, requestLogger);
+      routed.catch((error: unknown) => {
         if (error instanceof GuardUnavailable && !res.headersSent) {
           requestLogger.warn(
             { path: "/graphql" },

@@ -41,6 +41,7 @@ it("defaults to the built-in emulator on 127.0.0.1:4000", () => {
     trustedDocuments: null,
     redisCommandTimeoutMs: 1_000,
     redisConnectTimeoutMs: 3_000,
+    tracing: null,
   });
 });
 
@@ -220,5 +221,66 @@ describe("CORS_ORIGINS", () => {
     expect(failure({ CORS_ORIGINS: entry })).toBe(
       `CORS_ORIGINS: "${entry}" is not an origin such as https://app.example.com or http://localhost:* (no path, no trailing slash).`,
     );
+  });
+});
+
+describe("tracing (the standard OpenTelemetry settings)", () => {
+  it("is off without an OTLP endpoint, and when OTEL_SDK_DISABLED or OTEL_TRACES_EXPORTER=none say so", () => {
+    expect(loadConfig({ OTEL_SERVICE_NAME: "gw", OTEL_TRACES_SAMPLER: "always_on" }).tracing).toBe(
+      null,
+    );
+    const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" };
+    expect(loadConfig({ ...endpoint, OTEL_SDK_DISABLED: "true" }).tracing).toBe(null);
+    expect(loadConfig({ ...endpoint, OTEL_TRACES_EXPORTER: "none" }).tracing).toBe(null);
+  });
+
+  it("is on with an endpoint: the base one gets /v1/traces, the per-signal one is used as given", () => {
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" }).tracing).toEqual({
+      tracesUrl: "http://collector:4318/v1/traces",
+      serviceName: "belvo-graphql-gateway",
+      sampler: "parentbased_always_on",
+      samplerRatio: 1,
+      resolverSpans: false,
+    });
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://otel.example.com/otlp/" }).tracing
+        ?.tracesUrl,
+    ).toBe("https://otel.example.com/otlp/v1/traces");
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: "http://ignored:4318",
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://tempo:4318/custom",
+        OTEL_SERVICE_NAME: "gateway-eu",
+        OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+        OTEL_TRACES_SAMPLER_ARG: "0.1",
+        TRACE_RESOLVERS: "true",
+      }).tracing,
+    ).toEqual({
+      tracesUrl: "http://tempo:4318/custom",
+      serviceName: "gateway-eu",
+      sampler: "parentbased_traceidratio",
+      samplerRatio: 0.1,
+      resolverSpans: true,
+    });
+  });
+
+  it.each([
+    [{ OTEL_TRACES_SAMPLER: "jaeger_remote" }, /^OTEL_TRACES_SAMPLER: expected one of always_on/],
+    [{ OTEL_TRACES_SAMPLER_ARG: "1.5" }, /^OTEL_TRACES_SAMPLER_ARG: expected a ratio from 0 to 1/],
+    [{ OTEL_TRACES_SAMPLER_ARG: "ten" }, /^OTEL_TRACES_SAMPLER_ARG: expected a ratio/],
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }, /^OTEL_EXPORTER_OTLP_PROTOCOL: .*HTTP/],
+    [{ OTEL_TRACES_EXPORTER: "zipkin" }, /^OTEL_TRACES_EXPORTER: expected "otlp" or "none"/],
+    [{ TRACE_RESOLVERS: "yes" }, /^TRACE_RESOLVERS: expected "true" or "false"/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" }, /^OTEL_EXPORTER_OTLP_ENDPOINT: expected/],
+  ])("refuses %j", (env, message) => {
+    expect(failure({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", ...env })).toMatch(
+      message,
+    );
+  });
+
+  it("refuses credentials in the endpoint, without quoting them", () => {
+    const message = failure({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://user:s3cr3tpw@otel.example" });
+    expect(message).toMatch(/^OTEL_EXPORTER_OTLP_ENDPOINT: must not carry credentials/);
+    expect(message).not.toContain("s3cr3tpw");
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Recognisable secrets through every error path: none may appear in any answer, header or log
- * line. The fake upstream echoes what it received, as some servers do in their error pages.
+ * Recognisable secrets through every error path: none may appear in any answer, header, log
+ * line or exported span. The fake upstream echoes what it received, as some servers do in their
+ * error pages.
  */
 import { Writable } from "node:stream";
 import request from "supertest";
@@ -10,6 +11,7 @@ import { createGateway } from "../src/server.js";
 import { freePort } from "./helpers/system.js";
 import { FakeUpstream, type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
 import { LINK_ID, SESSION_HEX, TEST_REQUEST_ID, postGraphQL } from "./helpers/graphql.js";
+import { OtlpCollector } from "./helpers/otlp-collector.js";
 
 const SECRETS = {
   belvoId: "LEAKbelvoid7Q2",
@@ -19,6 +21,7 @@ const SECRETS = {
   token: "LEAKtok55",
   password: "LEAKbankpw31",
   password2: "LEAKbankpw2nd",
+  cookie: "LEAKcookie77",
 };
 const VALUES = Object.values(SECRETS);
 
@@ -47,17 +50,24 @@ const PATHS: Record<string, (request: RecordedRequest) => Reply> = {
 };
 
 let fake: FakeUpstream;
+let collector: OtlpCollector;
 let path = "400-echo";
 const seen: string[] = [];
 
 beforeAll(async () => {
   fake = await FakeUpstream.start();
   fake.route = (received) => PATHS[path]!(received);
+  collector = await OtlpCollector.start();
 });
-afterAll(() => fake.close());
+afterAll(async () => {
+  await fake.close();
+  await collector.close();
+});
 
+/** Traced: every span is exported to the collector, whose bodies are searched too. */
 async function gatewayWith(extra: { guardStore?: GuardStore } = {}) {
   const logs: string[] = [];
+  const provider = collector.provider();
   const gateway = await createGateway({
     upstream: { url: fake.url, secretId: SECRETS.belvoId, secretPassword: SECRETS.belvoPassword },
     timeoutMs: 400,
@@ -68,12 +78,22 @@ async function gatewayWith(extra: { guardStore?: GuardStore } = {}) {
       false,
       new Writable({ write: (chunk: Buffer, _e, done) => done(void logs.push(chunk.toString())) }),
     ),
+    tracing: collector.tracing(provider, true),
     ...extra,
   });
-  return { gateway, url: await gateway.listen(0, "127.0.0.1"), logs };
+  const url = await gateway.listen(0, "127.0.0.1");
+  /** Closes the gateway and sends every span still queued to the collector. */
+  const close = async () => {
+    await gateway.close();
+    await provider.shutdown();
+  };
+  return { close, url, logs };
 }
 
-const AUTH = { authorization: `Bearer ${SECRETS.apiKey}` };
+const AUTH = {
+  authorization: `Bearer ${SECRETS.apiKey}`,
+  cookie: `session=${SECRETS.cookie}`,
+};
 const RESUME = "mutation($input: ResumeLinkInput!) { resumeLink(input: $input) { __typename } }";
 const REGISTER =
   "mutation($input: RegisterLinkInput!) { registerLink(input: $input) { __typename } }";
@@ -150,19 +170,22 @@ async function drive(url: string) {
   return answers;
 }
 
-it("no secret reaches an answer, a header or a log line on any path", async () => {
-  const { gateway, url, logs } = await gatewayWith();
-  try {
-    for (const answer of await drive(url)) seen.push(JSON.stringify(answer));
-    expect(fake.requests.length).toBeGreaterThanOrEqual(Object.keys(PATHS).length * 2);
-    seen.push(...logs);
-    const everything = seen.join("\n");
-    for (const value of VALUES) expect(everything).not.toContain(value);
-    // The echoes did carry them: the test would see a leak.
-    expect(JSON.stringify(fake.requests)).toContain(SECRETS.token);
-  } finally {
-    await gateway.close();
-  }
+it("no secret reaches an answer, a header, a log line or a span on any path", async () => {
+  const { close, url, logs } = await gatewayWith();
+  const answers = await drive(url);
+  await close();
+  for (const answer of answers) seen.push(JSON.stringify(answer));
+  expect(fake.requests.length).toBeGreaterThanOrEqual(Object.keys(PATHS).length * 2);
+  seen.push(...logs, ...collector.bodies);
+  // Every request was traced: an operation span each, a Belvo call span each that reached it.
+  expect(collector.spans.filter((span) => span.kind === 2)).toHaveLength(answers.length);
+  expect(collector.spans.filter((span) => span.kind === 3).length).toBeGreaterThanOrEqual(
+    fake.requests.length,
+  );
+  const everything = seen.join("\n");
+  for (const value of VALUES) expect(everything).not.toContain(value);
+  // The echoes did carry them: the test would see a leak.
+  expect(JSON.stringify(fake.requests)).toContain(SECRETS.token);
 });
 
 it("a guard whose store is down refuses (GUARD_UNAVAILABLE) without secrets in the answer or the log", async () => {
@@ -172,7 +195,8 @@ it("a guard whose store is down refuses (GUARD_UNAVAILABLE) without secrets in t
     { commandTimeoutMs: 200, connectTimeoutMs: 200 },
     () => undefined,
   );
-  const { gateway, url, logs } = await gatewayWith({ guardStore });
+  const { close, url, logs } = await gatewayWith({ guardStore });
+  const exported = collector.bodies.length;
   try {
     path = "400-echo";
     const sent = fake.requests.length;
@@ -187,12 +211,16 @@ it("a guard whose store is down refuses (GUARD_UNAVAILABLE) without secrets in t
       errors: [{ extensions: { code: "GUARD_UNAVAILABLE", retryable: true } }],
     });
     expect(fake.requests).toHaveLength(sent);
-    const everything = JSON.stringify(body) + logs.join("");
+    await close();
+    const spans = collector.bodies.slice(exported).join("");
+    // The guard's failed Redis step has its span, with the error's class and nothing more.
+    expect(spans).toContain("guard mfa-failures increment");
+    const everything = JSON.stringify(body) + logs.join("") + spans;
     expect(logs.join("")).toContain(`"clientRequestId":"${TEST_REQUEST_ID}"`);
     expect(logs.join("")).toContain("GUARD_UNAVAILABLE");
     for (const value of VALUES) expect(everything).not.toContain(value);
   } finally {
-    await gateway.close();
+    await close();
     if (guardStore.kind === "redis") guardStore.redis.disconnect();
   }
 });

@@ -38,6 +38,9 @@ export class GuardUnavailable extends GatewayError {
   }
 }
 
+/** Wraps one step of a cap that touches Redis (tracing's guard span); the cap's name, never a key. */
+export type StepTracer = <T>(cap: string, step: string, work: () => Promise<T>) => Promise<T>;
+
 export interface Window {
   max: number;
   windowMs: number;
@@ -54,6 +57,7 @@ export class Cap {
     store: GuardStore,
     readonly name: string,
     readonly window: Window,
+    tracer?: StepTracer,
   ) {
     const options = {
       keyPrefix: `belvo-gateway:${name}`,
@@ -69,6 +73,12 @@ export class Cap {
             storeClient: store.redis,
             rejectIfRedisNotReady: true,
           });
+    if (tracer && store.kind === "redis") {
+      const take = this.take.bind(this);
+      const giveBack = this.giveBack.bind(this);
+      this.take = (key) => tracer(name, "increment", () => take(key));
+      this.giveBack = (key) => tracer(name, "decrement", () => giveBack(key));
+    }
   }
 
   /**

@@ -2,7 +2,7 @@
 import type { Limits } from "../config.js";
 import type { Log } from "../logger.js";
 import { AttemptGuard } from "./attempts.js";
-import { Cap } from "./caps.js";
+import { Cap, type StepTracer } from "./caps.js";
 import { storeAnswers, type GuardStore } from "./store.js";
 
 export class Guards {
@@ -13,20 +13,31 @@ export class Guards {
   constructor(
     private readonly store: GuardStore,
     limits: Limits,
+    tracer?: StepTracer,
   ) {
     this.rate =
       limits.ratePerMinute === null
         ? null
-        : new Cap(store, "rate", { max: limits.ratePerMinute, windowMs: 60_000 });
+        : new Cap(store, "rate", { max: limits.ratePerMinute, windowMs: 60_000 }, tracer);
     this.caps = {
-      mfa: new Cap(store, "mfa-failures", {
-        max: limits.mfaMaxFailures,
-        windowMs: limits.mfaWindowMs,
-      }),
-      logins: new Cap(store, "login-failures", {
-        max: limits.loginMaxFailures,
-        windowMs: limits.loginWindowMs,
-      }),
+      mfa: new Cap(
+        store,
+        "mfa-failures",
+        {
+          max: limits.mfaMaxFailures,
+          windowMs: limits.mfaWindowMs,
+        },
+        tracer,
+      ),
+      logins: new Cap(
+        store,
+        "login-failures",
+        {
+          max: limits.loginMaxFailures,
+          windowMs: limits.loginWindowMs,
+        },
+        tracer,
+      ),
     };
   }
 

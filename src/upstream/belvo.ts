@@ -8,7 +8,13 @@ import type { MfaChallenge } from "../types/mfa-challenge.type.js";
 import { ErrorCode, UpstreamError } from "../errors.js";
 import type { Log } from "../logger.js";
 import { endpointLabel, type GatewayMetrics } from "../metrics.js";
-import { BelvoHttp, type HttpOptions, type RawAnswer, type UpstreamCall } from "./http.js";
+import {
+  BelvoHttp,
+  belvoRequestId,
+  type HttpOptions,
+  type RawAnswer,
+  type UpstreamCall,
+} from "./http.js";
 import { UnexpectedBody, parseJson, requiredObject, type Json } from "./json.js";
 import {
   BALANCE_DECIMAL_KEYS,
@@ -53,13 +59,10 @@ export interface BelvoClientOptions extends HttpOptions {
   metrics?: GatewayMetrics;
 }
 
-const BELVO_REQUEST_ID = /"request_id"\s*:\s*"([0-9a-f]{32})"/;
-
 /** One log line and one histogram sample per Belvo call. Never logs a body. */
 function observer(logger: Log, metrics: GatewayMetrics | undefined) {
   return ({ method, path, status, durationMs, text, failure }: UpstreamCall) => {
     metrics?.recordUpstream(endpointLabel(method, path), status, durationMs / 1000);
-    const belvoRequestId = (text && BELVO_REQUEST_ID.exec(text)?.[1]) ?? null;
     logger.info(
       {
         upstream: {
@@ -67,7 +70,7 @@ function observer(logger: Log, metrics: GatewayMetrics | undefined) {
           path: path.split("?")[0],
           status,
           durationMs: Math.round(durationMs),
-          belvoRequestId,
+          belvoRequestId: text === null ? null : belvoRequestId(text),
           failure,
         },
       },

@@ -1,6 +1,8 @@
 /** HTTP to Belvo: one keep-alive pool, Basic auth, a deadline per call, transport errors mapped. */
 import { Pool, errors as undiciErrors, type Dispatcher } from "undici";
 import { ErrorCode, UpstreamError } from "../errors.js";
+import { pathTemplate } from "../metrics.js";
+import type { Tracing, UpstreamTracer } from "../tracing/tracing.js";
 
 export interface HttpOptions {
   /** Base URL; requests carry their full path (BelvoClient adds any prefix). */
@@ -13,6 +15,8 @@ export interface HttpOptions {
   connections?: number;
   /** First pause before a GET is tried again; doubles, with jitter. */
   retryBaseMs?: number;
+  /** A span per call, and `traceparent` sent to Belvo; none when left out. */
+  tracing?: Tracing;
 }
 
 /** Told of every attempt, answered or not (for logs and metrics). Must not throw. */
@@ -28,6 +32,13 @@ export interface UpstreamCall {
   text: string | null;
   /** The gateway's error code, when the call failed without an answer. */
   failure: string | null;
+}
+
+const BELVO_REQUEST_ID = /"request_id"\s*:\s*"([0-9a-f]{32})"/;
+
+/** The request id Belvo gives in its error bodies (for support tickets), or null. */
+export function belvoRequestId(text: string): string | null {
+  return BELVO_REQUEST_ID.exec(text)?.[1] ?? null;
 }
 
 /** A read is tried at most this many times; a write exactly once. */
@@ -76,9 +87,11 @@ export class BelvoHttp {
   /** Made once: every call sends the same headers. */
   private readonly readHeaders: Record<string, string>;
   private readonly writeHeaders: Record<string, string>;
+  private readonly tracer: UpstreamTracer | undefined;
 
   constructor(private readonly options: HttpOptions) {
     const url = new URL(options.url);
+    this.tracer = options.tracing?.upstream(url.origin);
     const authorization = `Basic ${Buffer.from(`${options.secretId}:${options.secretPassword}`).toString("base64")}`;
     this.readHeaders = { authorization, accept: "application/json" };
     this.writeHeaders = { ...this.readHeaders, "content-type": "application/json" };
@@ -112,7 +125,14 @@ export class BelvoHttp {
     for (let attempt = 1; ; attempt++) {
       let outcome: RawAnswer | UpstreamError;
       try {
-        outcome = await this.attempt("GET", path, undefined, deadline - Date.now(), observe);
+        outcome = await this.attempt(
+          "GET",
+          path,
+          undefined,
+          deadline - Date.now(),
+          observe,
+          attempt,
+        );
       } catch (error) {
         if (!(error instanceof UpstreamError)) throw error;
         outcome = error;
@@ -141,10 +161,15 @@ export class BelvoHttp {
     body: unknown,
     timeoutMs: number,
     observe: Observe,
+    attempt = 1,
   ): Promise<RawAnswer> {
     const started = performance.now();
-    const report = (status: number | null, text: string | null, failure: string | null) =>
+    const headers = body === undefined ? this.readHeaders : this.writeHeaders;
+    const span = this.tracer?.start(method, pathTemplate(path), attempt, headers);
+    const report = (status: number | null, text: string | null, failure: string | null) => {
+      span?.end(status, text === null ? null : belvoRequestId(text), failure);
       observe({ method, path, status, text, failure, durationMs: performance.now() - started });
+    };
     return new Promise<RawAnswer>((resolve, reject) => {
       let controller: Dispatcher.DispatchController | null = null;
       let timedOut = false;
@@ -169,7 +194,7 @@ export class BelvoHttp {
         {
           method,
           path,
-          headers: body === undefined ? this.readHeaders : this.writeHeaders,
+          headers: span?.headers ?? headers,
           body: body === undefined ? null : JSON.stringify(body),
         },
         {

@@ -1,0 +1,293 @@
+/**
+ * The gateway's spans, made by hand on the OpenTelemetry API: one per GraphQL request (named by
+ * its root fields), one per guard step that touches Redis, one per Belvo call (and, when asked
+ * for, one per resolver call). A span carries no variable, no body and no header outside
+ * ALLOWED_HEADERS, so nothing a client or Belvo sent can leak through it.
+ *
+ * Nothing here is global: the context of a request travels in this instance's own
+ * AsyncLocalStorage, entered once per traced request, and spans go to the provider the gateway
+ * was given. A gateway built without a Tracing makes no span and runs none of this.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  createContextKey,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type Tracer,
+  type TracerProvider,
+} from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+
+/** The only request headers an operation span records, each as `http.request.header.<name>`. */
+export const ALLOWED_HEADERS = ["content-type", "user-agent"] as const;
+
+/** Only these requests get a span: probes and scrapes would drown the traces. */
+const TRACED_PATH = /^\/graphql(?:\?|$)/;
+
+const REQUEST = createContextKey("belvo-graphql-gateway request");
+
+/** What a log line carries to join its trace. */
+export interface TraceIds {
+  traceId: string;
+  spanId: string;
+}
+
+export interface TracingOptions {
+  /** Where spans go: createTracerProvider()'s in production, a test's own in tests. */
+  provider: TracerProvider;
+  /** A span per resolver call too (TRACE_RESOLVERS): costly, for looking into one problem. */
+  resolverSpans?: boolean;
+}
+
+/** One traced GraphQL request: its span, and the ids its log lines carry. */
+export class RequestTrace {
+  readonly ids: TraceIds;
+  /** The caller's context with this span in it, and this request for the Apollo plugin. */
+  readonly context: Context;
+  private resolved = false;
+
+  constructor(
+    readonly span: Span,
+    parent: Context,
+  ) {
+    const { traceId, spanId } = span.spanContext();
+    this.ids = { traceId, spanId };
+    this.context = trace.setSpan(parent, span).setValue(REQUEST, this);
+  }
+
+  /** Apollo's view of the operation, once it has answered (tracing/plugin.ts). */
+  answered(fields: string, type: string | undefined, name: string | null, outcome: string): void {
+    this.resolved = true;
+    this.span.updateName(fields);
+    this.span.setAttributes({
+      "graphql.operation.type": type ?? "unknown",
+      "gateway.outcome": outcome,
+    });
+    if (name !== null) this.span.setAttribute("graphql.operation.name", name);
+    if (outcome !== "OK") this.span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+  }
+
+  /**
+   * The response is sent, or the client left first: then the span ends now, marked, and what the
+   * gateway still does for it (a Belvo call in flight) ends later under it. Refusals before
+   * Apollo end here too.
+   */
+  end(status: number, sent: boolean): void {
+    if (!sent) {
+      this.span.setAttribute("gateway.client_gone", true);
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message: "client gone" });
+    } else {
+      this.span.setAttribute("http.response.status_code", status);
+      if (!this.resolved && status >= 400) this.span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    this.span.end();
+  }
+}
+
+/** One Belvo call's span: the headers to send (with `traceparent`), and how it ends. */
+export interface UpstreamSpan {
+  headers: Record<string, string>;
+  /** `status` null: no answer, `failure` says why (the gateway's error code). */
+  end(status: number | null, belvoRequestId: string | null, failure: string | null): void;
+}
+
+export class Tracing {
+  readonly resolverSpans: boolean;
+  private readonly tracer: Tracer;
+  private readonly scope = new AsyncLocalStorage<Context>();
+  private readonly propagator = new W3CTraceContextPropagator();
+
+  constructor(options: TracingOptions) {
+    this.tracer = options.provider.getTracer("belvo-graphql-gateway");
+    this.resolverSpans = options.resolverSpans ?? false;
+  }
+
+  /**
+   * Starts the span of a /graphql request (undefined for any other path), continuing the
+   * caller's W3C `traceparent` when it sent a valid one; it ends when the response closes.
+   */
+  startRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+  ): RequestTrace | undefined {
+    if (!TRACED_PATH.test(req.url ?? "")) return undefined;
+    const parent = this.propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
+    const attributes: Attributes = {
+      "http.request.method": req.method ?? "GET",
+      "url.path": "/graphql",
+      "gateway.request_id": requestId,
+    };
+    for (const name of ALLOWED_HEADERS) {
+      const value = req.headers[name];
+      if (typeof value === "string") attributes[`http.request.header.${name}`] = value;
+    }
+    const span = this.tracer.startSpan("graphql", { kind: SpanKind.SERVER, attributes }, parent);
+    const request = new RequestTrace(span, parent);
+    res.once("close", () => request.end(res.statusCode, res.writableFinished));
+    return request;
+  }
+
+  /** Runs `work` (the request's handling) inside the request's trace context. */
+  run<T>(request: RequestTrace, work: () => T): T {
+    return this.scope.run(request.context, work);
+  }
+
+  /** The traced request being handled now, if any. */
+  current(): RequestTrace | undefined {
+    return this.scope.getStore()?.getValue(REQUEST) as RequestTrace | undefined;
+  }
+
+  /** The Belvo calls' tracer for one upstream origin (http.ts makes one per pool). */
+  upstream(origin: string): UpstreamTracer {
+    return new UpstreamTracer(this, origin);
+  }
+
+  /**
+   * A child span for one step of a guard that touches Redis (guards/caps.ts); `guard` is the
+   * guard's name (the counter key's prefix, never the key: it holds a client key's label or an
+   * address).
+   */
+  async guard<T>(guard: string, step: string, work: () => Promise<T>): Promise<T> {
+    const span = this.child(`guard ${guard} ${step}`, SpanKind.CLIENT, {
+      "gateway.guard": guard,
+      "gateway.guard.step": step,
+      "db.system.name": "redis",
+    });
+    if (!span) return work();
+    try {
+      return await work();
+    } catch (error) {
+      failed(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  /** A span for one resolver call (resolverSpans); Belvo calls made inside it are its children. */
+  resolve<T>(
+    parentType: string,
+    field: string,
+    path: string,
+    work: () => T | Promise<T>,
+  ): T | Promise<T> {
+    const parent = this.scope.getStore();
+    if (!parent) return work();
+    const span = this.tracer.startSpan(
+      `${parentType}.${field}`,
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: {
+          "graphql.field.parent_type": parentType,
+          "graphql.field.name": field,
+          "graphql.field.path": path,
+        },
+      },
+      parent,
+    );
+    let result: T | Promise<T>;
+    try {
+      result = this.scope.run(trace.setSpan(parent, span), work);
+    } catch (error) {
+      failed(span, error);
+      span.end();
+      throw error;
+    }
+    if (!(result instanceof Promise)) {
+      span.end();
+      return result;
+    }
+    return result.then(
+      (value) => {
+        span.end();
+        return value;
+      },
+      (error: unknown) => {
+        failed(span, error);
+        span.end();
+        throw error;
+      },
+    );
+  }
+
+  /** A child of the span in scope now; undefined outside a traced request. */
+  child(name: string, kind: SpanKind, attributes: Attributes): Span | undefined {
+    const parent = this.scope.getStore();
+    return parent && this.tracer.startSpan(name, { kind, attributes }, parent);
+  }
+
+  /** A copy of `headers` with `traceparent` (and `tracestate`) for `span`. */
+  inject(span: Span, headers: Record<string, string>): Record<string, string> {
+    const carrier = { ...headers };
+    this.propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
+    return carrier;
+  }
+}
+
+/** Spans for Belvo calls, named `{method} {path template}` as OpenTelemetry's HTTP clients do. */
+export class UpstreamTracer {
+  private readonly server: Attributes;
+
+  constructor(
+    private readonly tracing: Tracing,
+    origin: string,
+  ) {
+    const url = new URL(origin);
+    this.server = {
+      "server.address": url.hostname,
+      "server.port": Number(url.port || (url.protocol === "https:" ? 443 : 80)),
+    };
+  }
+
+  /**
+   * Undefined outside a traced request: the call is then sent without a span or `traceparent`.
+   * `attempt` counts from 1; a read tried again is attempt 2 and 3.
+   */
+  start(
+    method: string,
+    template: string,
+    attempt: number,
+    headers: Record<string, string>,
+  ): UpstreamSpan | undefined {
+    const span = this.tracing.child(`${method} ${template}`, SpanKind.CLIENT, {
+      ...this.server,
+      "http.request.method": method,
+      "url.template": template,
+      "http.request.resend_count": attempt - 1,
+    });
+    if (!span) return undefined;
+    return {
+      headers: this.tracing.inject(span, headers),
+      end(status, belvoRequestId, failure) {
+        if (status !== null) span.setAttribute("http.response.status_code", status);
+        if (belvoRequestId !== null) span.setAttribute("belvo.request_id", belvoRequestId);
+        // Belvo's 4xx answers are about the user's request (the operation's outcome says so);
+        // no answer, or a 5xx, is this call's own failure.
+        if (failure !== null || (status !== null && status >= 500)) {
+          span.setAttribute("error.type", failure ?? String(status));
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
+        span.end();
+      },
+    };
+  }
+}
+
+/** Only the error's class goes into a span: a message may quote what a caller or Belvo sent. */
+function failed(span: Span, error: unknown): void {
+  const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+  span.setAttribute(
+    "error.type",
+    typeof code === "string" ? code : error instanceof Error ? error.name : "unknown",
+  );
+  span.setStatus({ code: SpanStatusCode.ERROR });
+}
