@@ -308,7 +308,7 @@ describe.each(MUTATIONS)("$field", ({ field, document, path, extraBody }) => {
         upstreamError(
           field,
           "UPSTREAM_TIMEOUT",
-          "Belvo timed out while talking to the institution (HTTP 408); retry later: The request timed out",
+          "Belvo timed out while talking to the institution (HTTP 408 request_timeout); part of the data may have been saved: ask for less (a shorter date range) or retry later: The request timed out",
           { status: 408, code: "request_timeout", requestId: REQUEST_ID },
           true,
         ),
@@ -341,12 +341,15 @@ describe.each(MUTATIONS)("$field", ({ field, document, path, extraBody }) => {
       "403 rate-limit HTML page",
       { status: 403, text: "<html><body>Too many requests</body></html>" },
       () =>
-        upstreamError(
+        errorAnswer(
           field,
-          "UPSTREAM_ERROR",
-          "Belvo answered HTTP 403 with a body the gateway does not understand.",
-          { status: 403, code: null, requestId: null },
-          false,
+          "Belvo is limiting the gateway's requests (HTTP 403 rate-limit page); retry in 30 s.",
+          {
+            code: "UPSTREAM_RATE_LIMITED",
+            upstream: { status: 403, code: null, requestId: null },
+            retryable: true,
+            retryAfter: 30,
+          },
         ),
     ],
     [

@@ -6,6 +6,7 @@ import { Institution, type InstitutionDetails } from "../types/institution.type.
 import { Link } from "../types/link.type.js";
 import { MfaChallenge, TokenGenerationData } from "../types/mfa-challenge.type.js";
 import { isCalendarDate, isDateTime } from "../types/scalars.js";
+import { ErrorCode, UpstreamError } from "../errors.js";
 import {
   UnexpectedBody,
   isObject,
@@ -119,6 +120,43 @@ function toAccount(body: Json | undefined): Account {
   return Object.assign(new Account(), { id: data.id, data });
 }
 
+/**
+ * Served in place of a part of Belvo's answer that the gateway could not read: GraphQL puts the
+ * error at that part's path and delivers the rest (a list Belvo may have saved is never lost).
+ */
+export type Unreadable = UpstreamError;
+
+/** `read(value)`, or, when the value does not have the shape needed, an Unreadable. */
+export function readable<T>(read: () => T, status: number): T | Unreadable {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof UnexpectedBody)) throw error;
+    return new UpstreamError(
+      `Belvo's answer had an item the gateway could not read (${error.message}); the other items are delivered.`,
+      ErrorCode.UpstreamError,
+      { status, code: null, requestId: null },
+      false,
+    );
+  }
+}
+
+/** Belvo's array answer, each item read on its own. */
+export function itemsOf<T>(
+  body: Json,
+  what: string,
+  status: number,
+  toItem: (item: Json, status: number) => T,
+): (T | Unreadable)[] {
+  if (!Array.isArray(body)) throw new UnexpectedBody(`the ${what} are not a list`);
+  return body.map((item) => readable(() => toItem(item, status), status));
+}
+
+/** An embedded account: null when Belvo says null (the spec allows it), Unreadable when garbled. */
+function embeddedAccount(body: Json | undefined, status: number): Account | null | Unreadable {
+  return body === null || body === undefined ? null : readable(() => toAccount(body), status);
+}
+
 export function toInstitutionDetails(body: Json): InstitutionDetails {
   const object = requiredObject(body, "an institution");
   const codes = object.country_codes;
@@ -141,11 +179,11 @@ export function toInstitution(details: InstitutionDetails): Institution {
   return Object.assign(new Institution(), { name: details.name, details });
 }
 
-function toBalance(body: Json): Balance {
+function toBalance(body: Json, status: number): Balance {
   const object = requiredObject(body, "a balance");
   return Object.assign(new Balance(), {
     id: requiredString(object, "id"),
-    account: toAccount(object.account),
+    account: embeddedAccount(object.account, status),
     valueDate: date(object, "value_date"),
     balance: decimal(object, "balance"),
     currentBalance: decimal(object, "current_balance"),
@@ -155,8 +193,10 @@ function toBalance(body: Json): Balance {
 }
 
 export function toBalanceList(body: Json, status: number): BalanceList {
-  if (!Array.isArray(body)) throw new UnexpectedBody("the balances are not a list");
-  return Object.assign(new BalanceList(), { balances: body.map(toBalance), saved: status === 201 });
+  return Object.assign(new BalanceList(), {
+    balances: itemsOf(body, "balances", status, toBalance),
+    saved: status === 201,
+  });
 }
 
 function expirySeconds(object: JsonObject): number | null {
@@ -168,7 +208,8 @@ function expirySeconds(object: JsonObject): number | null {
 function toTokenGenerationData(body: Json | undefined): TokenGenerationData | null {
   if (body === undefined || body === null) return null;
   const object = requiredObject(body, "token_generation_data");
-  const expects = object.expects_user_input;
+  // The OpenAPI file spells it `expects_user_input`, Belvo's MFA guide `expect_user_input`.
+  const expects = object.expects_user_input ?? object.expect_user_input;
   return Object.assign(new TokenGenerationData(), {
     instructions: optionalString(object, "instructions"),
     type: optionalString(object, "type"),

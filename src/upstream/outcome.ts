@@ -20,7 +20,15 @@ const FIELD_VALIDATION_CODES = new Set([
   "parse_error",
   "validation_error",
 ]);
-const RETRYABLE_CODES = new Set(["too_many_sessions", "institution_down"]);
+/** Belvo's docs: try again later (the institution or Belvo itself may recover). */
+const RETRYABLE_CODES = new Set([
+  "too_many_sessions",
+  "institution_down",
+  "institution_unavailable",
+  "unexpected_error",
+]);
+/** Belvo counts 80 requests per 30 s per IP; its limit answers a 403 HTML page without a delay. */
+const RATE_LIMIT_RETRY_AFTER_S = 30;
 const QUOTE_LIMIT = 300;
 
 interface BelvoErrorEntry {
@@ -81,9 +89,18 @@ function errorFor(answer: Answer, secrets: readonly string[]): UpstreamError {
       false,
     );
   }
+  if (status === 403 && answer.body === NOT_JSON) {
+    return new UpstreamError(
+      `Belvo is limiting the gateway's requests (HTTP 403 rate-limit page); retry in ${RATE_LIMIT_RETRY_AFTER_S} s.`,
+      ErrorCode.UpstreamRateLimited,
+      upstream,
+      true,
+      { retryAfter: RATE_LIMIT_RETRY_AFTER_S },
+    );
+  }
   if (status === 408) {
     return new UpstreamError(
-      `Belvo timed out while talking to the institution (HTTP 408); retry later${said}`,
+      `Belvo timed out while talking to the institution (${label}); part of the data may have been saved: ask for less (a shorter date range) or retry later${said}`,
       ErrorCode.UpstreamTimeout,
       upstream,
       true,
