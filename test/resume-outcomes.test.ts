@@ -197,7 +197,7 @@ describe.each(MUTATIONS)("$field", ({ field, document, path, extraBody }) => {
         upstreamError(
           field,
           "MFA_SESSION_EXPIRED",
-          "The MFA session has expired; start again by registering the link or retrieving the balances anew: The MFA session has expired",
+          "The MFA session has expired; start again by registering the link or retrieving the data anew: The MFA session has expired",
           { status: 400, code: "session_expired", requestId: REQUEST_ID },
           false,
         ),
@@ -218,13 +218,12 @@ describe.each(MUTATIONS)("$field", ({ field, document, path, extraBody }) => {
       `400 ${code}`,
       { status: 400, body: errorList(code, "This field is wrong.", { field: "token" }) },
       () =>
-        upstreamError(
-          field,
-          "BAD_USER_INPUT",
-          'Belvo rejected the input (field "token"): This field is wrong.',
-          { status: 400, code, requestId: REQUEST_ID },
-          false,
-        ),
+        errorAnswer(field, "Belvo rejected the input (input.token): This field is wrong.", {
+          code: "BAD_USER_INPUT",
+          upstream: { status: 400, code, requestId: REQUEST_ID },
+          retryable: false,
+          field: "input.token",
+        }),
     ]),
     [
       "400 login_error",

@@ -17,13 +17,54 @@ import {
   toInstitutionDetails,
   toLink,
 } from "./mapping.js";
-import { interpretAnswer, interpretMfaAnswer, type Answer } from "./outcome.js";
+import { interpretAnswer, interpretMfaAnswer, type Answer, type Sent } from "./outcome.js";
 
 export interface ResumeRequest {
   session: string;
   link: string;
   token?: string | null;
 }
+
+export interface ResumeDataRequest extends ResumeRequest {
+  saveData?: boolean | null;
+}
+
+/** A resource Belvo may pause for MFA: POST starts it, PATCH resumes it, on one path. */
+interface MfaResource<T> {
+  path: string;
+  /** Whether its resume carries `save_data` (every data resource; links do not). */
+  saveData: boolean;
+  decimalKeys: readonly string[];
+  toSuccess: (body: Json, status: number) => T;
+}
+
+const LINKS: MfaResource<Link> = {
+  path: "/api/links/",
+  saveData: false,
+  decimalKeys: [],
+  toSuccess: toLink,
+};
+const BALANCES: MfaResource<BalanceList> = {
+  path: "/api/balances/",
+  saveData: true,
+  decimalKeys: BALANCE_DECIMAL_KEYS,
+  toSuccess: toBalanceList,
+};
+
+/** Belvo's names of each input's fields: a Belvo field error is repeated only for one of these. */
+const RESUME_FIELDS = ["session", "token", "link", "save_data"] as const;
+const LINK_FIELDS = [
+  "institution",
+  "username",
+  "password",
+  "username2",
+  "password2",
+  "username_type",
+  "access_mode",
+  "external_id",
+  "credentials_storage",
+] as const;
+const DATED_FIELDS = ["link", "date_from", "date_to", "account", "save_data"] as const;
 
 export interface RegisterLinkRequest {
   institution: string;
@@ -85,8 +126,10 @@ interface Shared {
   origin: string;
   prefix: string;
   now: () => Date;
-  /** Never quoted back from Belvo's messages. */
+  /** Never quoted back from Belvo's messages, in any encoding. */
   keys: readonly string[];
+  /** What a read sends: the keys, no input fields. */
+  readSent: Sent;
   metrics: GatewayMetrics | undefined;
 }
 
@@ -102,12 +145,19 @@ export class BelvoClient {
 
   static create(options: BelvoClientOptions): BelvoClient {
     const url = new URL(options.url);
+    // The Basic header is base64 of "id:password": its forms are cut with the pair's.
+    const keys = [
+      options.secretId,
+      options.secretPassword,
+      `${options.secretId}:${options.secretPassword}`,
+    ];
     const shared: Shared = {
       http: new BelvoHttp(options),
       origin: url.origin,
       prefix: url.pathname.replace(/\/+$/, ""),
       now: options.now ?? (() => new Date()),
-      keys: [options.secretId, options.secretPassword],
+      keys,
+      readSent: { secrets: keys, fields: [] },
       metrics: options.metrics,
     };
     return new BelvoClient(shared, options.logger);
@@ -130,25 +180,12 @@ export class BelvoClient {
       external_id: request.externalId,
       credentials_storage: request.credentialsStorage,
     });
-    return this.sendMfaStep(
-      "POST",
-      "/api/links/",
-      body,
-      [request.password, request.password2],
-      [],
-      toLink,
-    );
+    const secrets = [request.username, request.password, request.username2, request.password2];
+    return this.start(LINKS, body, LINK_FIELDS, secrets);
   }
 
   resumeLink(request: ResumeRequest): Promise<Link | MfaChallenge> {
-    return this.sendMfaStep(
-      "PATCH",
-      "/api/links/",
-      resumeBody(request),
-      [request.token],
-      [],
-      toLink,
-    );
+    return this.resume(LINKS, request);
   }
 
   retrieveBalances(request: RetrieveBalancesRequest): Promise<BalanceList | MfaChallenge> {
@@ -159,28 +196,11 @@ export class BelvoClient {
       account: request.account,
       save_data: request.saveData ?? true,
     });
-    return this.sendMfaStep(
-      "POST",
-      "/api/balances/",
-      body,
-      [],
-      BALANCE_DECIMAL_KEYS,
-      toBalanceList,
-    );
+    return this.start(BALANCES, body, DATED_FIELDS, []);
   }
 
-  resumeBalances(
-    request: ResumeRequest & { saveData?: boolean | null },
-  ): Promise<BalanceList | MfaChallenge> {
-    const body = { ...resumeBody(request), save_data: request.saveData ?? true };
-    return this.sendMfaStep(
-      "PATCH",
-      "/api/balances/",
-      body,
-      [request.token],
-      BALANCE_DECIMAL_KEYS,
-      toBalanceList,
-    );
+  resumeBalances(request: ResumeDataRequest): Promise<BalanceList | MfaChallenge> {
+    return this.resume(BALANCES, request);
   }
 
   /** GET /api/links/{id}/; null when Belvo answers 404. */
@@ -190,7 +210,7 @@ export class BelvoClient {
       this.observe,
     );
     if (raw.status === 404) return null;
-    return interpretAnswer(this.answer(raw), toLink, this.shared.keys);
+    return interpretAnswer(this.answer(raw), toLink, this.shared.readSent);
   }
 
   institutions(countryCode: string | null): Promise<InstitutionDetails[]> {
@@ -232,20 +252,42 @@ export class BelvoClient {
     return { status: raw.status, body: parseJson(raw.text, decimalKeys) };
   }
 
-  private async sendMfaStep<T>(
-    method: "POST" | "PATCH",
-    path: string,
+  /** POST: starts a resource's retrieval (or a link); Belvo may pause it with a challenge. */
+  private start<T>(
+    resource: MfaResource<T>,
     body: Record<string, unknown>,
+    fields: readonly string[],
     secrets: readonly (string | null | undefined)[],
-    decimalKeys: readonly string[],
-    toSuccess: (body: Json, status: number) => T,
   ): Promise<T | MfaChallenge> {
-    const raw = await this.shared.http.write(method, this.shared.prefix + path, body, this.observe);
-    const sent = secrets.filter((secret): secret is string => Boolean(secret));
-    return interpretMfaAnswer(this.answer(raw, decimalKeys), toSuccess, this.shared.now(), [
-      ...sent,
-      ...this.shared.keys,
-    ]);
+    return this.send("POST", resource, body, { secrets: this.withKeys(secrets), fields });
+  }
+
+  /** PATCH `{session, token?, link, save_data?}`: answers a challenge; the same for every resource. */
+  private resume<T>(
+    resource: MfaResource<T>,
+    request: ResumeDataRequest,
+  ): Promise<T | MfaChallenge> {
+    const body = resource.saveData
+      ? { ...resumeBody(request), save_data: request.saveData ?? true }
+      : resumeBody(request);
+    const fields = resource.saveData ? RESUME_FIELDS : RESUME_FIELDS.slice(0, 3);
+    return this.send("PATCH", resource, body, { secrets: this.withKeys([request.token]), fields });
+  }
+
+  private async send<T>(
+    method: "POST" | "PATCH",
+    resource: MfaResource<T>,
+    body: Record<string, unknown>,
+    sent: Sent,
+  ): Promise<T | MfaChallenge> {
+    const path = this.shared.prefix + resource.path;
+    const raw = await this.shared.http.write(method, path, body, this.observe);
+    const answer = this.answer(raw, resource.decimalKeys);
+    return interpretMfaAnswer(answer, resource.toSuccess, this.shared.now(), sent);
+  }
+
+  private withKeys(secrets: readonly (string | null | undefined)[]): string[] {
+    return [...secrets.filter((secret): secret is string => Boolean(secret)), ...this.shared.keys];
   }
 
   /** Every page of a Belvo list, following `next` on Belvo's own host only. */
@@ -260,7 +302,7 @@ export class BelvoClient {
       const page: { results: Json[]; next: string | null } = interpretAnswer(
         this.answer(await this.shared.http.read(path, this.observe), decimalKeys),
         toPage,
-        this.shared.keys,
+        this.shared.readSent,
       );
       items.push(...page.results.map(toItem));
       path = page.next === null ? null : this.samePath(page.next);
