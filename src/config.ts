@@ -25,6 +25,8 @@ export interface Limits {
   mfaWindowMs: number;
   /** Requests per minute per client key (or per address without keys); null: no limit. */
   ratePerMinute: number | null;
+  /** Pages of one Belvo list followed in one call. */
+  maxListPages: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -37,6 +39,7 @@ export const DEFAULT_LIMITS: Limits = {
   mfaMaxFailures: 5,
   mfaWindowMs: 10 * 60_000,
   ratePerMinute: null,
+  maxListPages: 100,
 };
 
 export interface Config {
@@ -218,6 +221,7 @@ function limits(env: Env): Limits {
     ),
     ratePerMinute:
       rate === undefined ? null : integer(env, "RATE_LIMIT_PER_MINUTE", 0, 1, 1_000_000),
+    maxListPages: integer(env, "BELVO_MAX_LIST_PAGES", DEFAULT_LIMITS.maxListPages, 1, 10_000),
   };
 }
 

@@ -78,6 +78,15 @@ function headerMap(req: IncomingMessage): HeaderMap {
   return headers;
 }
 
+/** Aborted when the connection closes before the answer was sent (the client left). */
+function clientGone(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { logger, production } = options;
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -95,6 +104,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     timeoutMs: options.timeoutMs,
     retryBaseMs: options.retryBaseMs,
     maxResponseBytes: limits.maxResponseBytes,
+    maxListPages: limits.maxListPages,
     now,
     logger,
     metrics,
@@ -204,7 +214,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers, search, body },
       context: () => {
-        const client = belvo.forRequest(requestLogger);
+        const client = belvo.forRequest(requestLogger, clientGone(res));
         return Promise.resolve({
           attempts,
           requestId,

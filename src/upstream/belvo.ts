@@ -92,6 +92,8 @@ export interface BelvoClientOptions extends HttpOptions {
   /** For calls made outside any request; see forRequest. */
   logger: Log;
   metrics?: GatewayMetrics;
+  /** Pages of one list followed in one call (default 100). */
+  maxListPages?: number;
 }
 
 const BELVO_REQUEST_ID = /"request_id"\s*:\s*"([0-9a-f]{32})"/;
@@ -131,6 +133,8 @@ interface Shared {
   /** What a read sends: the keys, no input fields. */
   readSent: Sent;
   metrics: GatewayMetrics | undefined;
+  timeoutMs: number;
+  maxListPages: number;
 }
 
 export class BelvoClient {
@@ -139,6 +143,8 @@ export class BelvoClient {
   private constructor(
     private readonly shared: Shared,
     logger: Log,
+    /** Aborted when the client left: no further page is read for it. */
+    private readonly clientGone?: AbortSignal,
   ) {
     this.observe = observer(logger, shared.metrics);
   }
@@ -159,13 +165,15 @@ export class BelvoClient {
       keys,
       readSent: { secrets: keys, fields: [] },
       metrics: options.metrics,
+      timeoutMs: options.timeoutMs,
+      maxListPages: options.maxListPages ?? 100,
     };
     return new BelvoClient(shared, options.logger);
   }
 
   /** The same pool, logging each call with one request's logger (its request id). */
-  forRequest(logger: Log): BelvoClient {
-    return new BelvoClient(this.shared, logger);
+  forRequest(logger: Log, clientGone?: AbortSignal): BelvoClient {
+    return new BelvoClient(this.shared, logger, clientGone);
   }
 
   registerLink(request: RegisterLinkRequest): Promise<Link | MfaChallenge> {
@@ -290,20 +298,30 @@ export class BelvoClient {
     return [...secrets.filter((secret): secret is string => Boolean(secret)), ...this.shared.keys];
   }
 
-  /** Every page of a Belvo list, following `next` on Belvo's own host only. */
+  /**
+   * Every page of a Belvo list, following `next` on Belvo's own host only: at most
+   * `maxListPages` pages, never one already read, all within one deadline, and none once the
+   * client has left.
+   */
   private async list<T>(
     firstPath: string,
     decimalKeys: readonly string[],
     toItem: (item: Json) => T,
   ): Promise<T[]> {
+    const { http, maxListPages, readSent } = this.shared;
+    const deadline = Date.now() + this.shared.timeoutMs;
     const items: T[] = [];
+    const read = new Set<string>();
     let path: string | null = this.shared.prefix + firstPath;
     while (path !== null) {
-      const page: { results: Json[]; next: string | null } = interpretAnswer(
-        this.answer(await this.shared.http.read(path, this.observe), decimalKeys),
-        toPage,
-        this.shared.readSent,
-      );
+      if (read.has(path))
+        throw listError("pointed back to a page already read; the gateway stopped there");
+      if (read.size === maxListPages)
+        throw listError(`went on past ${maxListPages} pages; the gateway stopped following it`);
+      if (this.clientGone?.aborted) throw listError("was left unread: the client is gone");
+      read.add(path);
+      const raw = await http.read(path, this.observe, deadline);
+      const page = interpretAnswer(this.answer(raw, decimalKeys), toPage, readSent);
       items.push(...page.results.map(toItem));
       path = page.next === null ? null : this.samePath(page.next);
     }
@@ -323,6 +341,15 @@ export class BelvoClient {
     }
     return url.pathname + url.search;
   }
+}
+
+function listError(what: string): UpstreamError {
+  return new UpstreamError(
+    `Belvo's list ${what}.`,
+    ErrorCode.UpstreamError,
+    { status: 200, code: null, requestId: null },
+    false,
+  );
 }
 
 function toPage(body: Json): { results: Json[]; next: string | null } {
