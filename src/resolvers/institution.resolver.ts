@@ -1,6 +1,11 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../context.js";
-import { Institution, type InstitutionDetails } from "../types/institution.type.js";
+import {
+  FormField,
+  Institution,
+  InstitutionFeature,
+  type InstitutionDetails,
+} from "../types/institution.type.js";
 import { toInstitution } from "../upstream/mapping.js";
 import { InputError } from "../errors.js";
 
@@ -61,6 +66,33 @@ export class InstitutionResolver {
   @FieldResolver(() => String, { nullable: true })
   async iconLogo(@Root() root: Institution, @Ctx() context: Context) {
     return (await details(root, context))?.iconLogo ?? null;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async textLogo(@Root() root: Institution, @Ctx() context: Context) {
+    return (await details(root, context))?.textLogo ?? null;
+  }
+
+  @FieldResolver(() => [FormField], {
+    description: "The login inputs to ask the user for, with labels and validation.",
+  })
+  async formFields(@Root() root: Institution, @Ctx() context: Context) {
+    return (await details(root, context))?.formFields ?? [];
+  }
+
+  @FieldResolver(() => [InstitutionFeature])
+  async features(@Root() root: Institution, @Ctx() context: Context) {
+    return (await details(root, context))?.features ?? [];
+  }
+
+  @FieldResolver(() => [String], { description: "e.g. ACCOUNTS, BALANCES, OWNERS, TRANSACTIONS." })
+  async resources(@Root() root: Institution, @Ctx() context: Context) {
+    return (await details(root, context))?.resources ?? [];
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "credentials or openbanking." })
+  async integrationType(@Root() root: Institution, @Ctx() context: Context) {
+    return (await details(root, context))?.integrationType ?? null;
   }
 
   @FieldResolver(() => String, { nullable: true, description: "healthy or down." })

@@ -58,11 +58,16 @@ const LINK_FIELDS = [
   "username",
   "password",
   "username2",
+  "username3",
   "password2",
   "username_type",
   "access_mode",
   "external_id",
   "credentials_storage",
+  "fetch_resources",
+  "stale_in",
+  "certificate",
+  "private_key",
 ] as const;
 const DATED_FIELDS = ["link", "date_from", "date_to", "account", "save_data"] as const;
 
@@ -71,11 +76,16 @@ export interface RegisterLinkRequest {
   username: string;
   password: string;
   username2?: string | null;
+  username3?: string | null;
   password2?: string | null;
   usernameType?: string | null;
   accessMode?: AccessMode | null;
   externalId?: string | null;
   credentialsStorage?: string | null;
+  fetchResources?: readonly string[] | null;
+  staleIn?: string | null;
+  certificate?: string | null;
+  privateKey?: string | null;
 }
 
 export interface RetrieveBalancesRequest {
@@ -182,13 +192,26 @@ export class BelvoClient {
       username: request.username,
       password: request.password,
       username2: request.username2,
+      username3: request.username3,
       password2: request.password2,
       username_type: request.usernameType,
       access_mode: request.accessMode?.toLowerCase(),
       external_id: request.externalId,
       credentials_storage: request.credentialsStorage,
+      fetch_resources: request.fetchResources,
+      stale_in: request.staleIn,
+      certificate: request.certificate,
+      private_key: request.privateKey,
     });
-    const secrets = [request.username, request.password, request.username2, request.password2];
+    const secrets = [
+      request.username,
+      request.password,
+      request.username2,
+      request.username3,
+      request.password2,
+      request.certificate,
+      request.privateKey,
+    ];
     return this.start(LINKS, body, LINK_FIELDS, secrets);
   }
 

@@ -1,8 +1,23 @@
 /** The one place that turns Belvo's snake_case bodies into the schema's objects. */
 import { Account, type AccountData } from "../types/account.type.js";
+import {
+  CreditData,
+  FundIdentification,
+  FundsData,
+  LoanData,
+  LoanFee,
+  LoanInterestRate,
+  ReceivablesData,
+} from "../types/account-details.type.js";
 import { Balance, BalanceList } from "../types/balance.type.js";
 import { AccessMode, LinkStatus } from "../types/enums.js";
-import { Institution, type InstitutionDetails } from "../types/institution.type.js";
+import {
+  FormField,
+  FormFieldValue,
+  Institution,
+  InstitutionFeature,
+  type InstitutionDetails,
+} from "../types/institution.type.js";
 import { Link } from "../types/link.type.js";
 import { MfaChallenge, TokenGenerationData } from "../types/mfa-challenge.type.js";
 import { isCalendarDate, isDateTime } from "../types/scalars.js";
@@ -17,8 +32,26 @@ import {
   type JsonObject,
 } from "./json.js";
 
-/** Keys whose numbers are amounts: parsed as exact strings (see parseJson). */
-export const BALANCE_DECIMAL_KEYS = ["balance", "current_balance", "current", "available"] as const;
+/** Keys whose numbers are amounts (an account's, embedded or not): exact strings (see parseJson). */
+export const ACCOUNT_DECIMAL_KEYS = [
+  "balance",
+  "current_balance",
+  "current",
+  "available",
+  "anticipated",
+  "credit_limit",
+  "minimum_payment",
+  "no_interest_payment",
+  "interest_rate",
+  "contract_amount",
+  "principal",
+  "outstanding_principal",
+  "outstanding_balance",
+  "monthly_payment",
+  "value",
+  "percentage",
+] as const;
+export const BALANCE_DECIMAL_KEYS = ACCOUNT_DECIMAL_KEYS;
 
 const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
 const EXPONENT_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?[eE]([+-]?\d+)$/;
@@ -81,6 +114,10 @@ export function toLink(body: Json): Link {
     createdBy: optionalString(object, "created_by"),
     externalId: optionalString(object, "external_id"),
     refreshRate: optionalString(object, "refresh_rate"),
+    institutionUserId: optionalString(object, "institution_user_id"),
+    credentialsStorage: optionalString(object, "credentials_storage"),
+    fetchResources: Array.isArray(object.fetch_resources) ? strings(object.fetch_resources) : null,
+    staleIn: optionalString(object, "stale_in"),
   });
 }
 
@@ -91,6 +128,109 @@ function present(object: JsonObject | undefined, key: string): string | null | u
 
 function presentDecimal(object: JsonObject | undefined, key: string): string | null | undefined {
   return object === undefined || !(key in object) ? undefined : decimal(object, key);
+}
+
+function optionalInt(object: JsonObject, key: string): number | null {
+  const raw = optionalString(object, key);
+  if (raw === null) return null;
+  if (!/^-?\d{1,9}$/.test(raw)) throw new UnexpectedBody(`"${key}" is not an integer`);
+  return Number(raw);
+}
+
+/** A nested object: null when null; undefined when absent (so that it can be loaded). */
+function presentObject<T>(
+  object: JsonObject,
+  key: string,
+  read: (value: JsonObject) => T,
+): T | null | undefined {
+  if (!(key in object)) return undefined;
+  const value = object[key];
+  return value === null ? null : read(requiredObject(value, `"${key}"`));
+}
+
+function objectsOf<T>(
+  value: Json | undefined,
+  key: string,
+  read: (item: JsonObject) => T,
+): T[] | null {
+  if (value === null || value === undefined) return null;
+  if (!Array.isArray(value)) throw new UnexpectedBody(`"${key}" is not a list`);
+  return value.map((item) => read(requiredObject(item, `an item of "${key}"`)));
+}
+
+function toCreditData(object: JsonObject): CreditData {
+  return Object.assign(new CreditData(), {
+    creditLimit: decimal(object, "credit_limit"),
+    cuttingDate: optionalString(object, "cutting_date"),
+    nextPaymentDate: optionalString(object, "next_payment_date"),
+    minimumPayment: decimal(object, "minimum_payment"),
+    noInterestPayment: decimal(object, "no_interest_payment"),
+    interestRate: decimal(object, "interest_rate"),
+    collectedAt: dateTime(object, "collected_at"),
+  });
+}
+
+function toLoanData(object: JsonObject): LoanData {
+  return Object.assign(new LoanData(), {
+    contractAmount: decimal(object, "contract_amount"),
+    principal: decimal(object, "principal"),
+    loanType: optionalString(object, "loan_type"),
+    paymentDay: optionalString(object, "payment_day"),
+    outstandingPrincipal: decimal(object, "outstanding_principal"),
+    outstandingBalance: decimal(object, "outstanding_balance"),
+    monthlyPayment: decimal(object, "monthly_payment"),
+    interestRates: objectsOf(object.interest_rates, "interest_rates", (rate) =>
+      Object.assign(new LoanInterestRate(), {
+        name: optionalString(rate, "name"),
+        type: optionalString(rate, "type"),
+        value: decimal(rate, "value"),
+      }),
+    ),
+    fees: objectsOf(object.fees, "fees", (fee) =>
+      Object.assign(new LoanFee(), {
+        type: optionalString(fee, "type"),
+        value: decimal(fee, "value"),
+      }),
+    ),
+    numberOfInstallmentsTotal: optionalInt(object, "number_of_installments_total"),
+    numberOfInstallmentsOutstanding: optionalInt(object, "number_of_installments_outstanding"),
+    contractStartDate: optionalString(object, "contract_start_date"),
+    contractEndDate: optionalString(object, "contract_end_date"),
+    contractNumber: optionalString(object, "contract_number"),
+    collectedAt: dateTime(object, "collected_at"),
+  });
+}
+
+function toFundsData(object: JsonObject): FundsData {
+  return Object.assign(new FundsData(), {
+    name: optionalString(object, "name"),
+    type: optionalString(object, "type"),
+    publicIdentifications: objectsOf(
+      object.public_identifications,
+      "public_identifications",
+      (id) =>
+        Object.assign(new FundIdentification(), {
+          name: optionalString(id, "name"),
+          value: optionalString(id, "value"),
+        }),
+    ),
+    balance: decimal(object, "balance"),
+    percentage: decimal(object, "percentage"),
+  });
+}
+
+function toReceivablesData(object: JsonObject): ReceivablesData {
+  return Object.assign(new ReceivablesData(), {
+    current: decimal(object, "current"),
+    available: decimal(object, "available"),
+    anticipated: decimal(object, "anticipated"),
+    collectedAt: dateTime(object, "collected_at"),
+  });
+}
+
+/** A date-time field, or undefined when the key is absent (so that it can be loaded). */
+function presentDateTime(object: JsonObject, key: string): string | null | undefined {
+  return key in object ? dateTime(object, key) : undefined;
 }
 
 /** An account, full (from /api/accounts/) or as embedded in another answer. */
@@ -112,6 +252,14 @@ export function toAccountData(body: Json | undefined): AccountData {
     publicIdentificationValue: present(object, "public_identification_value"),
     institutionName: present(institution, "name"),
     linkId: present(object, "link"),
+    collectedAt: presentDateTime(object, "collected_at"),
+    createdAt: presentDateTime(object, "created_at"),
+    lastAccessedAt: presentDateTime(object, "last_accessed_at"),
+    creditData: presentObject(object, "credit_data", toCreditData),
+    loanData: presentObject(object, "loan_data", toLoanData),
+    fundsData:
+      "funds_data" in object ? objectsOf(object.funds_data, "funds_data", toFundsData) : undefined,
+    receivablesData: presentObject(object, "receivables_data", toReceivablesData),
   };
 }
 
@@ -157,21 +305,55 @@ function embeddedAccount(body: Json | undefined, status: number): Account | null
   return body === null || body === undefined ? null : readable(() => toAccount(body), status);
 }
 
+function strings(value: Json | undefined): string[] {
+  return Array.isArray(value)
+    ? value.filter((item): item is string => typeof item === "string")
+    : [];
+}
+
+function toFormField(object: JsonObject): FormField {
+  return Object.assign(new FormField(), {
+    name: optionalString(object, "name"),
+    type: optionalString(object, "type"),
+    label: optionalString(object, "label"),
+    validation: optionalString(object, "validation"),
+    validationMessage: optionalString(object, "validation_message"),
+    placeholder: optionalString(object, "placeholder"),
+    values: objectsOf(object.values, "values", (value) =>
+      Object.assign(new FormFieldValue(), {
+        code: optionalString(value, "code"),
+        label: optionalString(value, "label"),
+        validation: optionalString(value, "validation"),
+        validationMessage: optionalString(value, "validation_message"),
+        placeholder: optionalString(value, "placeholder"),
+      }),
+    ),
+  });
+}
+
 export function toInstitutionDetails(body: Json): InstitutionDetails {
   const object = requiredObject(body, "an institution");
-  const codes = object.country_codes;
   return {
     name: requiredString(object, "name"),
     displayName: optionalString(object, "display_name"),
     type: optionalString(object, "type"),
     website: optionalString(object, "website"),
-    countryCodes: Array.isArray(codes)
-      ? codes.filter((code): code is string => typeof code === "string")
-      : [],
+    countryCodes: strings(object.country_codes),
     primaryColor: optionalString(object, "primary_color"),
     logo: optionalString(object, "logo"),
     iconLogo: optionalString(object, "icon_logo"),
+    textLogo: optionalString(object, "text_logo"),
     status: optionalString(object, "status"),
+    formFields: objectsOf(object.form_fields, "form_fields", toFormField) ?? [],
+    features:
+      objectsOf(object.features, "features", (feature) =>
+        Object.assign(new InstitutionFeature(), {
+          name: optionalString(feature, "name"),
+          description: optionalString(feature, "description"),
+        }),
+      ) ?? [],
+    resources: strings(object.resources),
+    integrationType: optionalString(object, "integration_type"),
   };
 }
 
