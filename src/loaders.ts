@@ -9,6 +9,8 @@ export interface Loaders {
   institution: DataLoader<string, InstitutionDetails | null>;
   account: DataLoader<string, AccountData | null>;
   link: DataLoader<string, Link | null>;
+  /** A link's accounts (Link.accounts). */
+  accountsOfLink: DataLoader<string, AccountData[]>;
 }
 
 /** Each loader is made on first use: most operations need none. */
@@ -17,6 +19,7 @@ export function createLoaders(belvo: BelvoClient): Loaders {
   let institution: Loaders["institution"] | undefined;
   let account: Loaders["account"] | undefined;
   let link: Loaders["link"] | undefined;
+  let accountsOfLink: Loaders["accountsOfLink"] | undefined;
   return {
     get institution() {
       return (institution ??= new DataLoader((names) => belvo.institutionsByName(names), options));
@@ -26,6 +29,9 @@ export function createLoaders(belvo: BelvoClient): Loaders {
     },
     get link() {
       return (link ??= new DataLoader((ids) => belvo.linksById(ids), options));
+    },
+    get accountsOfLink() {
+      return (accountsOfLink ??= new DataLoader((ids) => belvo.accountsByLink(ids), options));
     },
   };
 }

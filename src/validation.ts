@@ -85,6 +85,10 @@ function checkBase64(field: string, value: string | null | undefined): void {
     throw new InputError(field, `expected base64 text of at most ${MAX_BASE64} characters.`);
 }
 
+export function checkRetrieveInput(input: { link: string }): void {
+  checkUuid("input.link", input.link);
+}
+
 /** Dates arrive already checked as YYYY-MM-DD by the Date scalar. */
 export function checkRetrieveBalancesInput(input: RetrieveBalancesRequest): void {
   checkUuid("input.link", input.link);

@@ -19,13 +19,58 @@ import {
 } from "./helpers/graphql.js";
 
 const TOKEN = "483920";
+/** A resume of a data resource, selecting its list and the challenge. */
+const resumeData = (
+  name: string,
+  list: string,
+  selection: string,
+) => `mutation Resume${name}($input: Resume${name}Input!) {
+  resume${name}(input: $input) {
+    __typename
+    ... on ${list} { saved ${selection} }
+    ...Challenge
+  }
+}
+fragment Challenge on MfaChallenge {
+  code message requestId session link expiry expiresAt
+  tokenGenerationData { instructions type value expectsUserInput }
+}`;
+
 const MUTATIONS = [
-  { field: "resumeLink", document: RESUME_LINK, path: "/api/links/", extraBody: {} },
+  {
+    field: "resumeLink",
+    document: RESUME_LINK,
+    path: "/api/links/",
+    extraBody: {},
+    wrongShape: '"status" is missing',
+  },
   {
     field: "resumeBalances",
     document: RESUME_BALANCES,
     path: "/api/balances/",
     extraBody: { save_data: true },
+    wrongShape: "the balances are not a list",
+  },
+  {
+    field: "resumeAccounts",
+    document: resumeData("Accounts", "AccountList", "accounts { id name }"),
+    path: "/api/accounts/",
+    extraBody: { save_data: true },
+    wrongShape: "the accounts are not a list",
+  },
+  {
+    field: "resumeTransactions",
+    document: resumeData("Transactions", "TransactionList", "transactions { id amount type }"),
+    path: "/api/transactions/",
+    extraBody: { save_data: true },
+    wrongShape: "the transactions are not a list",
+  },
+  {
+    field: "resumeOwners",
+    document: resumeData("Owners", "OwnerList", "owners { id displayName }"),
+    path: "/api/owners/",
+    extraBody: { save_data: true },
+    wrongShape: "the owners are not a list",
   },
 ] as const;
 
@@ -76,7 +121,7 @@ function upstreamError(
   return errorAnswer(field, message, { code, upstream, retryable });
 }
 
-describe.each(MUTATIONS)("$field", ({ field, document, path, extraBody }) => {
+describe.each(MUTATIONS)("$field", ({ field, document, path, extraBody, wrongShape }) => {
   const resume = (
     input: Record<string, unknown> = { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
   ) => postGraphQL(gateway.url, document, { input });
@@ -370,9 +415,7 @@ describe.each(MUTATIONS)("$field", ({ field, document, path, extraBody }) => {
         upstreamError(
           field,
           "UPSTREAM_ERROR",
-          `Belvo answered HTTP 200 with a body the gateway does not understand (${
-            field === "resumeLink" ? '"status" is missing' : "the balances are not a list"
-          }).`,
+          `Belvo answered HTTP 200 with a body the gateway does not understand (${wrongShape}).`,
           { status: 200, code: null, requestId: null },
           false,
         ),

@@ -33,3 +33,13 @@ export class Account {
 
   data!: AccountData;
 }
+
+@ObjectType({ description: "The accounts Belvo retrieved." })
+export class AccountList {
+  /** An item Belvo sent that the gateway could not read is an error at its path. */
+  @Field(() => [Account], { nullable: "items" })
+  accounts!: (Account | Error)[];
+
+  @Field(() => Boolean, { description: "True when Belvo stored them (it answered 201)." })
+  saved!: boolean;
+}

@@ -1,5 +1,7 @@
 /** The gateway's only view of Belvo: typed calls in, schema objects or UpstreamErrors out. */
-import type { AccountData } from "../types/account.type.js";
+import type { AccountData, AccountList } from "../types/account.type.js";
+import type { OwnerList } from "../types/owner.type.js";
+import type { TransactionList } from "../types/transaction.type.js";
 import type { BalanceList } from "../types/balance.type.js";
 import type { AccessMode } from "../types/enums.js";
 import type { InstitutionDetails } from "../types/institution.type.js";
@@ -11,6 +13,11 @@ import { endpointLabel, type GatewayMetrics } from "../metrics.js";
 import { BelvoHttp, type HttpOptions, type RawAnswer, type UpstreamCall } from "./http.js";
 import { UnexpectedBody, parseJson, requiredObject, type Json } from "./json.js";
 import {
+  ACCOUNT_DECIMAL_KEYS,
+  TRANSACTION_DECIMAL_KEYS,
+  toAccountList,
+  toOwnerList,
+  toTransactionList,
   BALANCE_DECIMAL_KEYS,
   toAccountData,
   toBalanceList,
@@ -50,6 +57,24 @@ const BALANCES: MfaResource<BalanceList> = {
   decimalKeys: BALANCE_DECIMAL_KEYS,
   toSuccess: toBalanceList,
 };
+const ACCOUNTS: MfaResource<AccountList> = {
+  path: "/api/accounts/",
+  saveData: true,
+  decimalKeys: ACCOUNT_DECIMAL_KEYS,
+  toSuccess: toAccountList,
+};
+const TRANSACTIONS: MfaResource<TransactionList> = {
+  path: "/api/transactions/",
+  saveData: true,
+  decimalKeys: TRANSACTION_DECIMAL_KEYS,
+  toSuccess: toTransactionList,
+};
+const OWNERS: MfaResource<OwnerList> = {
+  path: "/api/owners/",
+  saveData: true,
+  decimalKeys: [],
+  toSuccess: toOwnerList,
+};
 
 /** Belvo's names of each input's fields: a Belvo field error is repeated only for one of these. */
 const RESUME_FIELDS = ["session", "token", "link", "save_data"] as const;
@@ -70,6 +95,7 @@ const LINK_FIELDS = [
   "private_key",
 ] as const;
 const DATED_FIELDS = ["link", "date_from", "date_to", "account", "save_data"] as const;
+const STANDARD_FIELDS = ["link", "save_data"] as const;
 
 export interface RegisterLinkRequest {
   institution: string;
@@ -86,6 +112,11 @@ export interface RegisterLinkRequest {
   staleIn?: string | null;
   certificate?: string | null;
   privateKey?: string | null;
+}
+
+export interface RetrieveRequest {
+  link: string;
+  saveData?: boolean | null;
 }
 
 export interface RetrieveBalancesRequest {
@@ -220,18 +251,35 @@ export class BelvoClient {
   }
 
   retrieveBalances(request: RetrieveBalancesRequest): Promise<BalanceList | MfaChallenge> {
-    const body = withoutEmpty({
-      link: request.link,
-      date_from: request.dateFrom,
-      date_to: request.dateTo,
-      account: request.account,
-      save_data: request.saveData ?? true,
-    });
-    return this.start(BALANCES, body, DATED_FIELDS, []);
+    return this.start(BALANCES, datedBody(request), DATED_FIELDS, []);
   }
 
   resumeBalances(request: ResumeDataRequest): Promise<BalanceList | MfaChallenge> {
     return this.resume(BALANCES, request);
+  }
+
+  retrieveAccounts(request: RetrieveRequest): Promise<AccountList | MfaChallenge> {
+    return this.start(ACCOUNTS, standardBody(request), STANDARD_FIELDS, []);
+  }
+
+  resumeAccounts(request: ResumeDataRequest): Promise<AccountList | MfaChallenge> {
+    return this.resume(ACCOUNTS, request);
+  }
+
+  retrieveTransactions(request: RetrieveBalancesRequest): Promise<TransactionList | MfaChallenge> {
+    return this.start(TRANSACTIONS, datedBody(request), DATED_FIELDS, []);
+  }
+
+  resumeTransactions(request: ResumeDataRequest): Promise<TransactionList | MfaChallenge> {
+    return this.resume(TRANSACTIONS, request);
+  }
+
+  retrieveOwners(request: RetrieveRequest): Promise<OwnerList | MfaChallenge> {
+    return this.start(OWNERS, standardBody(request), STANDARD_FIELDS, []);
+  }
+
+  resumeOwners(request: ResumeDataRequest): Promise<OwnerList | MfaChallenge> {
+    return this.resume(OWNERS, request);
   }
 
   /** GET /api/links/{id}/; null when Belvo answers 404. */
@@ -268,6 +316,16 @@ export class BelvoClient {
       toAccountData,
     );
     return inKeyOrder(ids, found, (account) => account.id);
+  }
+
+  /** One list call for all links: each link's accounts, in key order. */
+  async accountsByLink(links: readonly string[]): Promise<AccountData[][]> {
+    const found = await this.list(
+      `/api/accounts/?link__in=${links.map(encodeURIComponent).join(",")}&page_size=1000`,
+      ACCOUNT_DECIMAL_KEYS,
+      toAccountData,
+    );
+    return links.map((link) => found.filter((account) => account.linkId === link));
   }
 
   async linksById(ids: readonly string[]): Promise<(Link | null)[]> {
@@ -400,6 +458,22 @@ function inKeyOrder<T>(
 /** `{session, token?, link}`: the token key is left out, not null, when there is none. */
 function resumeBody({ session, link, token }: ResumeRequest): Record<string, unknown> {
   return token == null ? { session, link } : { session, token, link };
+}
+
+/** Belvo's StandardRequest: `{link, save_data}`. */
+function standardBody(request: RetrieveRequest): Record<string, unknown> {
+  return { link: request.link, save_data: request.saveData ?? true };
+}
+
+/** `{link, date_from, date_to, account?, save_data}` (balances, transactions). */
+function datedBody(request: RetrieveBalancesRequest): Record<string, unknown> {
+  return withoutEmpty({
+    link: request.link,
+    date_from: request.dateFrom,
+    date_to: request.dateTo,
+    account: request.account,
+    save_data: request.saveData ?? true,
+  });
 }
 
 /** Optional fields are left out rather than sent as null. */

@@ -1,5 +1,14 @@
 /** The one place that turns Belvo's snake_case bodies into the schema's objects. */
-import { Account, type AccountData } from "../types/account.type.js";
+import { Account, AccountList, type AccountData } from "../types/account.type.js";
+import { Owner, OwnerDocument, OwnerList } from "../types/owner.type.js";
+import {
+  Transaction,
+  TransactionCreditCardData,
+  TransactionList,
+  TransactionMerchant,
+  TransactionStatus,
+  TransactionType,
+} from "../types/transaction.type.js";
 import {
   CreditData,
   FundIdentification,
@@ -52,6 +61,12 @@ export const ACCOUNT_DECIMAL_KEYS = [
   "percentage",
 ] as const;
 export const BALANCE_DECIMAL_KEYS = ACCOUNT_DECIMAL_KEYS;
+export const TRANSACTION_DECIMAL_KEYS = [
+  ...ACCOUNT_DECIMAL_KEYS,
+  "amount",
+  "bill_amount",
+  "previous_bill_total",
+] as const;
 
 const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
 const EXPONENT_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?[eE]([+-]?\d+)$/;
@@ -422,5 +437,90 @@ export function toChallenge(body: Json, receivedAt: Date): MfaChallenge | null {
     expiresAt:
       expiry === null ? null : new Date(receivedAt.getTime() + expiry * 1000).toISOString(),
     tokenGenerationData: toTokenGenerationData(entry.token_generation_data),
+  });
+}
+
+export function toAccountList(body: Json, status: number): AccountList {
+  return Object.assign(new AccountList(), {
+    accounts: itemsOf(body, "accounts", status, (item) => toAccount(item)),
+    saved: status === 201,
+  });
+}
+
+function toMerchant(object: JsonObject): TransactionMerchant {
+  return Object.assign(new TransactionMerchant(), {
+    merchantName: optionalString(object, "merchant_name"),
+    logo: optionalString(object, "logo"),
+    website: optionalString(object, "website"),
+  });
+}
+
+function toCreditCardData(object: JsonObject): TransactionCreditCardData {
+  return Object.assign(new TransactionCreditCardData(), {
+    billName: optionalString(object, "bill_name"),
+    billStatus: optionalString(object, "bill_status"),
+    billAmount: decimal(object, "bill_amount"),
+    previousBillTotal: decimal(object, "previous_bill_total"),
+    collectedAt: dateTime(object, "collected_at"),
+  });
+}
+
+function toTransaction(body: Json, status: number): Transaction {
+  const object = requiredObject(body, "a transaction");
+  return Object.assign(new Transaction(), {
+    id: requiredString(object, "id"),
+    account: embeddedAccount(object.account, status),
+    valueDate: date(object, "value_date"),
+    accountingDate: dateTime(object, "accounting_date"),
+    amount: decimal(object, "amount"),
+    balance: decimal(object, "balance"),
+    currency: optionalString(object, "currency"),
+    description: optionalString(object, "description"),
+    observations: optionalString(object, "observations"),
+    reference: optionalString(object, "reference"),
+    internalIdentification: optionalString(object, "internal_identification"),
+    type: enumValue(TransactionType, optionalString(object, "type")),
+    status: enumValue(TransactionStatus, optionalString(object, "status")),
+    category: optionalString(object, "category"),
+    subcategory: optionalString(object, "subcategory"),
+    merchant: presentObject(object, "merchant", toMerchant) ?? null,
+    creditCardData: presentObject(object, "credit_card_data", toCreditCardData) ?? null,
+    collectedAt: dateTime(object, "collected_at"),
+    createdAt: dateTime(object, "created_at"),
+  });
+}
+
+export function toTransactionList(body: Json, status: number): TransactionList {
+  return Object.assign(new TransactionList(), {
+    transactions: itemsOf(body, "transactions", status, toTransaction),
+    saved: status === 201,
+  });
+}
+
+function toOwner(body: Json): Owner {
+  const object = requiredObject(body, "an owner");
+  return Object.assign(new Owner(), {
+    id: requiredString(object, "id"),
+    displayName: optionalString(object, "display_name"),
+    email: optionalString(object, "email"),
+    phoneNumber: optionalString(object, "phone_number"),
+    address: optionalString(object, "address"),
+    documentId:
+      presentObject(object, "document_id", (document) =>
+        Object.assign(new OwnerDocument(), {
+          documentType: optionalString(document, "document_type"),
+          documentNumber: optionalString(document, "document_number"),
+        }),
+      ) ?? null,
+    internalIdentification: optionalString(object, "internal_identification"),
+    collectedAt: dateTime(object, "collected_at"),
+    createdAt: dateTime(object, "created_at"),
+  });
+}
+
+export function toOwnerList(body: Json, status: number): OwnerList {
+  return Object.assign(new OwnerList(), {
+    owners: itemsOf(body, "owners", status, toOwner),
+    saved: status === 201,
   });
 }
