@@ -26,6 +26,11 @@ const RETRIEVE = `mutation Retrieve($input: RetrieveBalancesInput!) {
 const TOKEN = "Tok3nAb9xY";
 const BANK_PASSWORD = 'p@ss "wörd"/x+1';
 const USERNAME = "ana.lopez@example.com";
+const LOGIN_INPUT = {
+  institution: "erebor_mx_retail",
+  username: USERNAME,
+  password: BANK_PASSWORD,
+};
 
 let fake: FakeUpstream;
 let gateway: TestGateway;
@@ -125,6 +130,40 @@ describe("Belvo's free text", () => {
       expect(text).toContain("Belvo refused the request (HTTP 400 login_error): Login for ");
     },
   );
+
+  it("plain words are quoted as they are", async () => {
+    const text = "Basic information is missing: the token expired, Bearer of the account unknown";
+    fake.reply({ status: 400, body: errorList("login_error", text) });
+    const { body } = await resume(RESUME_LINK);
+    expect((body.errors as { message: string }[])[0]?.message).toBe(
+      `Belvo refused the request (HTTP 400 login_error): ${text}`,
+    );
+  });
+
+  it("any Bearer or Basic credential is cut, whoever's it is", async () => {
+    fake.reply({
+      status: 500,
+      body: errorList(
+        "unexpected_error",
+        "Forwarded authorization: bearer eyJhbGciOiJIUzI1NiJ9.e30.x",
+      ),
+    });
+    const { body } = await resume(RESUME_LINK);
+    expect((body.errors as { message: string }[])[0]?.message).toBe(
+      "Belvo failed (HTTP 500 unexpected_error): Forwarded authorization: bearer [redacted]",
+    );
+  });
+
+  it("a certificate or key (too long to cut in every form) means Belvo's text is not quoted", async () => {
+    const privateKey = Buffer.alloc(3000, 9).toString("base64");
+    fake.reply({ status: 400, body: errorList("login_error", `Bad key ${privateKey}`) });
+    const { body } = await postGraphQL(gateway.url, REGISTER, {
+      input: { ...LOGIN_INPUT, certificate: "Y2VydGlmaWNhdGU=", privateKey },
+    });
+    expect((body.errors as { message: string }[])[0]?.message).toBe(
+      "Belvo refused the request (HTTP 400 login_error)",
+    );
+  });
 
   it("a secret too short to cut safely means Belvo's text is not quoted at all", async () => {
     fake.reply({ status: 400, body: errorList("login_error", "Token 7 refused") });

@@ -6,9 +6,14 @@
 
 /** A secret shorter than this cannot be cut without mangling the text: nothing is quoted then. */
 const MIN_CUTTABLE = 4;
+/** Nor is anything quoted when a secret is longer (a certificate or a key): its forms are huge. */
+const MAX_CUTTABLE = 256;
 const REDACTED = "[redacted]";
-/** Credentials in any header-like echo, whoever's they are. */
-const AUTH_HEADER = /\b(Basic|Bearer|Token)\s+[A-Za-z0-9+/=._~%-]{4,}/gi;
+/**
+ * Credentials in any header-like echo, whoever's they are: a scheme and an encoded value (one
+ * with a digit or a base64 symbol, so that "basic information" is left alone).
+ */
+const AUTH_HEADER = /\b(Basic|Bearer)\s+(?=[A-Za-z._~%-]*[0-9+/=])[A-Za-z0-9+/=._~%-]{8,}/gi;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -54,23 +59,33 @@ export function secretForms(secret: string): string[] {
 }
 
 export class Redactor {
-  private readonly pattern: RegExp | null;
-  /** False when a secret is too short to cut safely. */
+  private readonly pattern: RegExp | null = null;
+  /** False when a secret is too short or too long to cut safely: nothing is quoted then. */
   readonly canQuote: boolean;
 
   constructor(secrets: readonly string[]) {
     const present = secrets.filter((secret) => secret.length > 0);
-    this.canQuote = present.every((secret) => secret.length >= MIN_CUTTABLE);
-    const forms = [...new Set(present.flatMap(secretForms))]
-      .filter((form) => form.length >= MIN_CUTTABLE)
-      // Longest first: a form that contains another is cut whole.
-      .sort((a, b) => b.length - a.length);
-    this.pattern = forms.length ? new RegExp(forms.map(escapeRegExp).join("|"), "gi") : null;
+    let canQuote = present.every(
+      (secret) => secret.length >= MIN_CUTTABLE && secret.length <= MAX_CUTTABLE,
+    );
+    if (canQuote) {
+      const forms = [...new Set(present.flatMap(secretForms))]
+        .filter((form) => form.length >= MIN_CUTTABLE)
+        // Longest first: a form that contains another is cut whole.
+        .sort((a, b) => b.length - a.length);
+      try {
+        this.pattern = forms.length ? new RegExp(forms.map(escapeRegExp).join("|"), "gi") : null;
+      } catch {
+        canQuote = false;
+      }
+    }
+    this.canQuote = canQuote;
   }
 
   /**
    * `text` on one line with every secret cut, or null when it cannot be quoted safely. Cut before
-   * and after whitespace is collapsed, so that collapsing cannot form a secret.
+   * and after whitespace is collapsed, so that collapsing cannot form a secret. Never throws: it
+   * runs while an error is being built.
    */
   cut(text: string): string | null {
     if (!this.canQuote) return null;
@@ -79,6 +94,10 @@ export class Redactor {
         AUTH_HEADER,
         `$1 ${REDACTED}`,
       );
-    return once(once(text).replace(/\s+/g, " ").trim());
+    try {
+      return once(once(text).replace(/\s+/g, " ").trim());
+    } catch {
+      return null;
+    }
   }
 }
