@@ -1,8 +1,8 @@
 /** The gateway's only view of Belvo: typed calls in, schema objects or UpstreamErrors out. */
 import type { AccountData, AccountList } from "../types/account.type.js";
+import type { BalanceList } from "../types/balance.type.js";
 import type { OwnerList } from "../types/owner.type.js";
 import type { TransactionList } from "../types/transaction.type.js";
-import type { BalanceList } from "../types/balance.type.js";
 import type { AccessMode } from "../types/enums.js";
 import type { InstitutionDetails } from "../types/institution.type.js";
 import type { Link } from "../types/link.type.js";
@@ -12,18 +12,19 @@ import type { Log } from "../logger.js";
 import { endpointLabel, type GatewayMetrics } from "../metrics.js";
 import { BelvoHttp, type HttpOptions, type RawAnswer, type UpstreamCall } from "./http.js";
 import { UnexpectedBody, parseJson, requiredObject, type Json } from "./json.js";
+import { ACCOUNT_DECIMAL_KEYS, toAccountData, toInstitutionDetails, toLink } from "./mapping.js";
 import {
-  ACCOUNT_DECIMAL_KEYS,
-  TRANSACTION_DECIMAL_KEYS,
-  toAccountList,
-  toOwnerList,
-  toTransactionList,
-  BALANCE_DECIMAL_KEYS,
-  toAccountData,
-  toBalanceList,
-  toInstitutionDetails,
-  toLink,
-} from "./mapping.js";
+  ACCOUNTS,
+  BALANCES,
+  DATED_FIELDS,
+  LINKS,
+  LINK_FIELDS,
+  OWNERS,
+  RESUME_FIELDS,
+  STANDARD_FIELDS,
+  TRANSACTIONS,
+  type MfaResource,
+} from "./resources.js";
 import { interpretAnswer, interpretMfaAnswer, type Answer, type Sent } from "./outcome.js";
 
 export interface ResumeRequest {
@@ -35,67 +36,6 @@ export interface ResumeRequest {
 export interface ResumeDataRequest extends ResumeRequest {
   saveData?: boolean | null;
 }
-
-/** A resource Belvo may pause for MFA: POST starts it, PATCH resumes it, on one path. */
-interface MfaResource<T> {
-  path: string;
-  /** Whether its resume carries `save_data` (every data resource; links do not). */
-  saveData: boolean;
-  decimalKeys: readonly string[];
-  toSuccess: (body: Json, status: number) => T;
-}
-
-const LINKS: MfaResource<Link> = {
-  path: "/api/links/",
-  saveData: false,
-  decimalKeys: [],
-  toSuccess: toLink,
-};
-const BALANCES: MfaResource<BalanceList> = {
-  path: "/api/balances/",
-  saveData: true,
-  decimalKeys: BALANCE_DECIMAL_KEYS,
-  toSuccess: toBalanceList,
-};
-const ACCOUNTS: MfaResource<AccountList> = {
-  path: "/api/accounts/",
-  saveData: true,
-  decimalKeys: ACCOUNT_DECIMAL_KEYS,
-  toSuccess: toAccountList,
-};
-const TRANSACTIONS: MfaResource<TransactionList> = {
-  path: "/api/transactions/",
-  saveData: true,
-  decimalKeys: TRANSACTION_DECIMAL_KEYS,
-  toSuccess: toTransactionList,
-};
-const OWNERS: MfaResource<OwnerList> = {
-  path: "/api/owners/",
-  saveData: true,
-  decimalKeys: [],
-  toSuccess: toOwnerList,
-};
-
-/** Belvo's names of each input's fields: a Belvo field error is repeated only for one of these. */
-const RESUME_FIELDS = ["session", "token", "link", "save_data"] as const;
-const LINK_FIELDS = [
-  "institution",
-  "username",
-  "password",
-  "username2",
-  "username3",
-  "password2",
-  "username_type",
-  "access_mode",
-  "external_id",
-  "credentials_storage",
-  "fetch_resources",
-  "stale_in",
-  "certificate",
-  "private_key",
-] as const;
-const DATED_FIELDS = ["link", "date_from", "date_to", "account", "save_data"] as const;
-const STANDARD_FIELDS = ["link", "save_data"] as const;
 
 export interface RegisterLinkRequest {
   institution: string;
@@ -312,7 +252,7 @@ export class BelvoClient {
   async accountsById(ids: readonly string[]): Promise<(AccountData | null)[]> {
     const found = await this.list(
       `/api/accounts/${inFilter("id__in", ids)}`,
-      BALANCE_DECIMAL_KEYS,
+      ACCOUNT_DECIMAL_KEYS,
       toAccountData,
     );
     return inKeyOrder(ids, found, (account) => account.id);
