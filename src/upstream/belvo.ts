@@ -12,7 +12,8 @@ import type { Log } from "../logger.js";
 import { endpointLabel, type GatewayMetrics } from "../metrics.js";
 import { BelvoHttp, type HttpOptions, type RawAnswer, type UpstreamCall } from "./http.js";
 import { UnexpectedBody, parseJson, requiredObject, type Json } from "./json.js";
-import { ACCOUNT_DECIMAL_KEYS, toAccountData, toInstitutionDetails, toLink } from "./mapping.js";
+import { ACCOUNT_DECIMAL_KEYS, toAccountData } from "./data-mapping.js";
+import { toInstitutionDetails, toLink } from "./mapping.js";
 import {
   ACCOUNTS,
   BALANCES,

@@ -11,10 +11,10 @@ import {
   TRANSACTION_DECIMAL_KEYS,
   toAccountList,
   toBalanceList,
-  toLink,
   toOwnerList,
   toTransactionList,
-} from "./mapping.js";
+} from "./data-mapping.js";
+import { toLink } from "./mapping.js";
 
 /** A resource Belvo may pause for MFA: POST starts it, PATCH resumes it, on one path. */
 export interface MfaResource<T> {
