@@ -177,3 +177,72 @@ describe("retryability as Belvo documents it", () => {
     );
   });
 });
+
+describe("a read list is never lost for one item", () => {
+  const page = (results: unknown[]) => ({
+    status: 200,
+    body: { count: results.length, next: null, previous: null, results },
+  });
+  const readError = (path: (string | number)[], why: string) => ({
+    message: `Belvo's answer had an item the gateway could not read (${why}); the other items are delivered.`,
+    path,
+    extensions: {
+      code: "UPSTREAM_ERROR",
+      upstream: { status: 200, code: null, requestId: null },
+      retryable: false,
+      requestId: TEST_REQUEST_ID,
+    },
+  });
+
+  it("institutions: an unreadable institution is an error at its path", async () => {
+    fake.reply(
+      page([{ name: "erebor_mx_retail" }, { display_name: "no name" }, { name: "b_co_x" }]),
+    );
+    const { body } = await postGraphQL(gateway.url, "{ institutions { name } }");
+    expect(body).toEqual({
+      data: { institutions: [{ name: "erebor_mx_retail" }, null, { name: "b_co_x" }] },
+      errors: [readError(["institutions", 1], '"name" is missing')],
+    });
+  });
+
+  it("Link.accounts: an unreadable account of the link is an error at its path", async () => {
+    fake.route = (request) =>
+      request.path.startsWith("/api/links/")
+        ? { status: 200, body: { id: LINK_ID, institution: "erebor_mx_retail", status: "valid" } }
+        : page([ACCOUNT_BODY, { link: LINK_ID, name: "no id" }, { name: "another link's, no id" }]);
+    const { body } = await postGraphQL(
+      gateway.url,
+      "query L($id: ID!) { link(id: $id) { accounts { id } } }",
+      { id: LINK_ID },
+    );
+    expect(body).toEqual({
+      data: { link: { accounts: [{ id: ACCOUNT_BODY.id }, null] } },
+      errors: [readError(["link", "accounts", 1], '"id" is missing')],
+    });
+  });
+
+  it("a loaded account Belvo garbled is an error at the field that asked for it", async () => {
+    const garbled = { ...ACCOUNT_BODY, name: { not: "a string" } };
+    fake.route = (request) =>
+      request.method === "PATCH"
+        ? {
+            status: 201,
+            body: [{ id: "b1", account: { id: ACCOUNT_BODY.id }, value_date: "2026-01-14" }],
+          }
+        : page([garbled]);
+    const { body } = await postGraphQL(
+      gateway.url,
+      `mutation R($input: ResumeBalancesInput!) { resumeBalances(input: $input) {
+        ... on BalanceList { balances { id account { id name } } } } }`,
+      { input: INPUT },
+    );
+    expect(body).toEqual({
+      data: {
+        resumeBalances: { balances: [{ id: "b1", account: { id: ACCOUNT_BODY.id, name: null } }] },
+      },
+      errors: [
+        readError(["resumeBalances", "balances", 0, "account", "name"], '"name" is not a string'),
+      ],
+    });
+  });
+});

@@ -20,17 +20,21 @@ async function details(
 @Resolver(() => Institution)
 export class InstitutionResolver {
   @Query(() => [Institution], {
-    description: "Belvo's institutions (GET /api/institutions/), every page.",
+    nullable: "items",
+    description:
+      "Belvo's institutions (GET /api/institutions/), every page; one that cannot be read is an error at its path.",
   })
   async institutions(
     @Arg("countryCode", () => String, { nullable: true, description: "ISO-3166 alpha-2, e.g. MX." })
     countryCode: string | null,
     @Ctx() { belvo }: Context,
-  ): Promise<Institution[]> {
+  ): Promise<(Institution | Error)[]> {
     if (countryCode != null && !/^[A-Z]{2}$/.test(countryCode)) {
       throw new InputError("countryCode", "expected two upper-case letters, e.g. MX.");
     }
-    return (await belvo.institutions(countryCode)).map(toInstitution);
+    return (await belvo.institutions(countryCode)).map((details) =>
+      details instanceof Error ? details : toInstitution(details),
+    );
   }
 
   @FieldResolver(() => String, { nullable: true })

@@ -39,11 +39,15 @@ export class LinkResolver {
   }
 
   @FieldResolver(() => [Account], {
+    nullable: "items",
     description:
       "The link's accounts as Belvo stored them (GET /api/accounts/?link__in=…, one call for every link of the operation).",
   })
-  async accounts(@Root() link: Link, @Ctx() { loaders }: Context): Promise<Account[]> {
+  async accounts(@Root() link: Link, @Ctx() { loaders }: Context): Promise<(Account | Error)[]> {
     const accounts = await loaders.accountsOfLink.load(link.id);
-    return accounts.map((data) => Object.assign(new Account(), { id: data.id, data }));
+    // An account Belvo sent that cannot be read is an error at its path; the rest is served.
+    return accounts.map((data) =>
+      data instanceof Error ? data : Object.assign(new Account(), { id: data.id, data }),
+    );
   }
 }

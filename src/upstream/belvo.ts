@@ -11,7 +11,8 @@ import { ErrorCode, UpstreamError } from "../errors.js";
 import type { Log } from "../logger.js";
 import { endpointLabel, type GatewayMetrics } from "../metrics.js";
 import { BelvoHttp, type HttpOptions, type RawAnswer, type UpstreamCall } from "./http.js";
-import { UnexpectedBody, parseJson, requiredObject, type Json } from "./json.js";
+import { UnexpectedBody, isObject, parseJson, requiredObject, type Json } from "./json.js";
+import { readable, type Unreadable } from "./read.js";
 import { ACCOUNT_DECIMAL_KEYS, toAccountData } from "./data-mapping.js";
 import { toInstitutionDetails, toLink } from "./mapping.js";
 import {
@@ -233,45 +234,53 @@ export class BelvoClient {
     return interpretAnswer(this.answer(raw), toLink, this.shared.readSent);
   }
 
-  institutions(countryCode: string | null): Promise<InstitutionDetails[]> {
+  /** Every institution; one Belvo sent that cannot be read is an error in its place. */
+  async institutions(countryCode: string | null): Promise<(InstitutionDetails | Unreadable)[]> {
     const query = countryCode
       ? `?country_code=${encodeURIComponent(countryCode)}&page_size=1000`
       : "?page_size=1000";
-    return this.list(`/api/institutions/${query}`, [], toInstitutionDetails);
+    const found = await this.list(`/api/institutions/${query}`, [], toInstitutionDetails);
+    return found.map((item) => item.value);
   }
 
   /** One list call for all names; results in key order, null for a name Belvo does not know. */
-  async institutionsByName(names: readonly string[]): Promise<(InstitutionDetails | null)[]> {
+  async institutionsByName(
+    names: readonly string[],
+  ): Promise<(InstitutionDetails | Unreadable | null)[]> {
     const found = await this.list(
       `/api/institutions/${inFilter("name__in", names)}`,
       [],
       toInstitutionDetails,
     );
-    return inKeyOrder(names, found, (institution) => institution.name);
+    return inKeyOrder(names, found, "name", (institution) => institution.name);
   }
 
-  async accountsById(ids: readonly string[]): Promise<(AccountData | null)[]> {
+  async accountsById(ids: readonly string[]): Promise<(AccountData | Unreadable | null)[]> {
     const found = await this.list(
       `/api/accounts/${inFilter("id__in", ids)}`,
       ACCOUNT_DECIMAL_KEYS,
       toAccountData,
     );
-    return inKeyOrder(ids, found, (account) => account.id);
+    return inKeyOrder(ids, found, "id", (account) => account.id);
   }
 
   /** One list call for all links: each link's accounts, in key order. */
-  async accountsByLink(links: readonly string[]): Promise<AccountData[][]> {
+  async accountsByLink(links: readonly string[]): Promise<(AccountData | Unreadable)[][]> {
     const found = await this.list(
       `/api/accounts/?link__in=${links.map(encodeURIComponent).join(",")}&page_size=1000`,
       ACCOUNT_DECIMAL_KEYS,
       toAccountData,
     );
-    return links.map((link) => found.filter((account) => account.linkId === link));
+    return links.map((link) =>
+      found
+        .filter((item) => keyOf(item, "link", (account) => account.linkId) === link)
+        .map((item) => item.value),
+    );
   }
 
-  async linksById(ids: readonly string[]): Promise<(Link | null)[]> {
+  async linksById(ids: readonly string[]): Promise<(Link | Unreadable | null)[]> {
     const found = await this.list(`/api/links/${inFilter("id__in", ids)}`, [], toLink);
-    return inKeyOrder(ids, found, (link) => link.id);
+    return inKeyOrder(ids, found, "id", (link) => link.id);
   }
 
   close(): Promise<void> {
@@ -329,10 +338,10 @@ export class BelvoClient {
     firstPath: string,
     decimalKeys: readonly string[],
     toItem: (item: Json) => T,
-  ): Promise<T[]> {
+  ): Promise<Listed<T>[]> {
     const { http, maxListPages, readSent } = this.shared;
     const deadline = Date.now() + this.shared.timeoutMs;
-    const items: T[] = [];
+    const items: Listed<T>[] = [];
     const read = new Set<string>();
     let path: string | null = this.shared.prefix + firstPath;
     while (path !== null) {
@@ -344,7 +353,9 @@ export class BelvoClient {
       read.add(path);
       const raw = await http.read(path, this.observe, deadline);
       const page = interpretAnswer(this.answer(raw, decimalKeys), toPage, readSent);
-      items.push(...page.results.map(toItem));
+      for (const raw of page.results) {
+        items.push({ raw, value: readable(() => toItem(raw), 200) });
+      }
       path = page.next === null ? null : this.samePath(page.next);
     }
     return items;
@@ -387,12 +398,31 @@ function inFilter(name: string, values: readonly string[]): string {
   return `?${name}=${values.map(encodeURIComponent).join(",")}&page_size=${MAX_KEYS_PER_LIST}`;
 }
 
+/** One item of a list: as Belvo sent it, and as read (or an error when it could not be). */
+interface Listed<T> {
+  raw: Json;
+  value: T | Unreadable;
+}
+
+/** An item's key: from the item when it was read, else from Belvo's raw object, if there. */
+function keyOf<T>(
+  item: Listed<T>,
+  rawKey: string,
+  read: (value: T) => string | null | undefined,
+): string | null {
+  if (!(item.value instanceof Error)) return read(item.value) ?? null;
+  const raw = isObject(item.raw) ? item.raw[rawKey] : undefined;
+  return typeof raw === "string" ? raw : null;
+}
+
+/** Results in key order: null for a key Belvo did not list, an error for one it garbled. */
 function inKeyOrder<T>(
   keys: readonly string[],
-  found: readonly T[],
-  keyOf: (item: T) => string,
-): (T | null)[] {
-  const byKey = new Map(found.map((item) => [keyOf(item), item]));
+  found: readonly Listed<T>[],
+  rawKey: string,
+  read: (value: T) => string,
+): (T | Unreadable | null)[] {
+  const byKey = new Map(found.map((item) => [keyOf(item, rawKey, read), item.value]));
   return keys.map((key) => byKey.get(key) ?? null);
 }
 
