@@ -29,6 +29,8 @@ export interface Limits {
   loginWindowMs: number;
   /** Requests per minute per client key (or per address without keys); null: no limit. */
   ratePerMinute: number | null;
+  /** Pages of one Belvo list followed in one call. */
+  maxListPages: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -45,6 +47,7 @@ export const DEFAULT_LIMITS: Limits = {
   loginMaxFailures: 5,
   loginWindowMs: 10 * 60_000,
   ratePerMinute: null,
+  maxListPages: 100,
 };
 
 /** The HTTP server's own limits: how long a client may take to send, and how many may connect. */
@@ -386,6 +389,7 @@ function limits(env: Env): Limits {
     ),
     ratePerMinute:
       rate === undefined ? null : integer(env, "RATE_LIMIT_PER_MINUTE", 0, 1, 1_000_000),
+    maxListPages: integer(env, "BELVO_MAX_LIST_PAGES", DEFAULT_LIMITS.maxListPages, 1, 10_000),
   };
 }
 

@@ -10,6 +10,7 @@ export const ErrorCode = {
   UpstreamTimeout: "UPSTREAM_TIMEOUT",
   UpstreamError: "UPSTREAM_ERROR",
   UpstreamUnavailable: "UPSTREAM_UNAVAILABLE",
+  UpstreamRateLimited: "UPSTREAM_RATE_LIMITED",
   Unauthenticated: "UNAUTHENTICATED",
   RateLimited: "RATE_LIMITED",
   PersistedQueryNotAllowed: "PERSISTED_QUERY_NOT_ALLOWED",
@@ -26,7 +27,8 @@ export type UpstreamErrorCode =
   | typeof ErrorCode.UpstreamAuthFailed
   | typeof ErrorCode.UpstreamTimeout
   | typeof ErrorCode.UpstreamError
-  | typeof ErrorCode.UpstreamUnavailable;
+  | typeof ErrorCode.UpstreamUnavailable
+  | typeof ErrorCode.UpstreamRateLimited;
 
 /** What Belvo said, as far as it said it: status null when no answer arrived. */
 export interface UpstreamDetails {
@@ -56,8 +58,10 @@ export class UpstreamError extends GatewayError {
     code: UpstreamErrorCode,
     upstream: UpstreamDetails,
     retryable: boolean,
+    /** More extensions: `field` (an input path), `retryAfter` (seconds). */
+    extra: { field?: string; retryAfter?: number } = {},
   ) {
-    super(message, code, { upstream, retryable });
+    super(message, code, { upstream, retryable, ...extra });
   }
 }
 

@@ -7,10 +7,13 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import { buildSchema, getMetadataStorage } from "type-graphql";
+import { AccountListResolver } from "./resolvers/account-list.resolver.js";
 import { AccountResolver, serveEmbeddedAccountFields } from "./resolvers/account.resolver.js";
 import { BalanceResolver } from "./resolvers/balance.resolver.js";
 import { InstitutionResolver } from "./resolvers/institution.resolver.js";
 import { LinkResolver } from "./resolvers/link.resolver.js";
+import { OwnerResolver } from "./resolvers/owner.resolver.js";
+import { TransactionResolver } from "./resolvers/transaction.resolver.js";
 
 /**
  * type-graphql wraps even a plain property field in a resolver that runs its (here empty)
@@ -62,7 +65,15 @@ function synchronousUnions(schema: GraphQLSchema): GraphQLSchema {
 /** Built once per process; the committed schema.graphql is `printGatewaySchema()`'s output. */
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [LinkResolver, BalanceResolver, InstitutionResolver, AccountResolver],
+    resolvers: [
+      LinkResolver,
+      BalanceResolver,
+      AccountListResolver,
+      TransactionResolver,
+      OwnerResolver,
+      InstitutionResolver,
+      AccountResolver,
+    ],
     validate: false,
   });
   serveEmbeddedAccountFields(schema);

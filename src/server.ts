@@ -132,6 +132,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     timeoutMs: options.timeoutMs,
     retryBaseMs: options.retryBaseMs,
     maxResponseBytes: limits.maxResponseBytes,
+    maxListPages: limits.maxListPages,
     now,
     logger,
     metrics,
@@ -309,7 +310,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? "GET", headers, ...request },
       context: () => {
-        const client = belvo.forRequest(requestLogger);
+        const client = belvo.forRequest(requestLogger, clientGone);
         return Promise.resolve({
           attempts: guards.attempts(requestLogger),
           ...ids,

@@ -13,6 +13,10 @@ const INSTITUTION = /^[a-z0-9_]{1,100}$/;
 const CONTROL = /[\p{Cc}]/u;
 const MAX_TEXT = 256;
 const MAX_RANGE_DAYS = 365;
+const RESOURCE = /^[A-Z][A-Z_]{1,39}$/;
+const STALE_IN = /^[1-9]\d{0,3}d$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const MAX_BASE64 = 64 * 1024;
 
 // Messages name the field and never repeat the value: a token or a password is a secret, and
 // other fields may hold one pasted by mistake.
@@ -54,10 +58,35 @@ export function checkRegisterLinkInput(input: RegisterLinkRequest): void {
   checkText("input.username", input.username, true);
   checkText("input.password", input.password, true);
   checkText("input.username2", input.username2, false);
+  checkText("input.username3", input.username3, false);
   checkText("input.password2", input.password2, false);
   checkText("input.usernameType", input.usernameType, false);
   checkText("input.externalId", input.externalId, false);
   checkText("input.credentialsStorage", input.credentialsStorage, false);
+  if (input.fetchResources != null) {
+    if (input.fetchResources.length > 20 || !input.fetchResources.every((r) => RESOURCE.test(r)))
+      throw new InputError(
+        "input.fetchResources",
+        "expected at most 20 of Belvo's resource names, e.g. ACCOUNTS, OWNERS, TRANSACTIONS.",
+      );
+  }
+  if (input.staleIn != null && !STALE_IN.test(input.staleIn))
+    throw new InputError("input.staleIn", "expected a number of days written like 365d.");
+  checkBase64("input.certificate", input.certificate);
+  checkBase64("input.privateKey", input.privateKey);
+  if ((input.certificate == null) !== (input.privateKey == null)) {
+    const missing = input.certificate == null ? "input.certificate" : "input.privateKey";
+    throw new InputError(missing, "certificate and privateKey go together: give both or neither.");
+  }
+}
+
+function checkBase64(field: string, value: string | null | undefined): void {
+  if (value != null && !(value.length <= MAX_BASE64 && BASE64.test(value)))
+    throw new InputError(field, `expected base64 text of at most ${MAX_BASE64} characters.`);
+}
+
+export function checkRetrieveInput(input: { link: string }): void {
+  checkUuid("input.link", input.link);
 }
 
 /** Dates arrive already checked as YYYY-MM-DD by the Date scalar. */

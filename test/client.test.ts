@@ -97,7 +97,7 @@ it("walks the whole MFA journey with typed unions", async () => {
     status: "VALID",
   });
   expect(await client.link("00000000-0000-4000-8000-000000000000")).toBeNull();
-  expect((await client.institutions("BR")).map((institution) => institution.name)).toContain(
+  expect((await client.institutions("BR")).map((institution) => institution?.name)).toContain(
     "gotham_br_business",
   );
 });

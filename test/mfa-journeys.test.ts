@@ -168,7 +168,7 @@ describe("links", () => {
       errors: [
         {
           message:
-            "The MFA session has expired; start again by registering the link or retrieving the balances anew: The MFA session has expired or was already used; start the request again.",
+            "The MFA session has expired; start again by registering the link or retrieving the data anew: The MFA session has expired or was already used; start the request again.",
           path: ["resumeLink"],
           extensions: {
             code: "MFA_SESSION_EXPIRED",

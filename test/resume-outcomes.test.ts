@@ -19,13 +19,58 @@ import {
 } from "./helpers/graphql.js";
 
 const TOKEN = "483920";
+/** A resume of a data resource, selecting its list and the challenge. */
+const resumeData = (
+  name: string,
+  list: string,
+  selection: string,
+) => `mutation Resume${name}($input: Resume${name}Input!) {
+  resume${name}(input: $input) {
+    __typename
+    ... on ${list} { saved ${selection} }
+    ...Challenge
+  }
+}
+fragment Challenge on MfaChallenge {
+  code message requestId session link expiry expiresAt
+  tokenGenerationData { instructions type value expectsUserInput }
+}`;
+
 const MUTATIONS = [
-  { field: "resumeLink", document: RESUME_LINK, path: "/api/links/", extraBody: {} },
+  {
+    field: "resumeLink",
+    document: RESUME_LINK,
+    path: "/api/links/",
+    extraBody: {},
+    wrongShape: '"status" is missing',
+  },
   {
     field: "resumeBalances",
     document: RESUME_BALANCES,
     path: "/api/balances/",
     extraBody: { save_data: true },
+    wrongShape: "the balances are not a list",
+  },
+  {
+    field: "resumeAccounts",
+    document: resumeData("Accounts", "AccountList", "accounts { id name }"),
+    path: "/api/accounts/",
+    extraBody: { save_data: true },
+    wrongShape: "the accounts are not a list",
+  },
+  {
+    field: "resumeTransactions",
+    document: resumeData("Transactions", "TransactionList", "transactions { id amount type }"),
+    path: "/api/transactions/",
+    extraBody: { save_data: true },
+    wrongShape: "the transactions are not a list",
+  },
+  {
+    field: "resumeOwners",
+    document: resumeData("Owners", "OwnerList", "owners { id displayName }"),
+    path: "/api/owners/",
+    extraBody: { save_data: true },
+    wrongShape: "the owners are not a list",
   },
 ] as const;
 
@@ -76,7 +121,7 @@ function upstreamError(
   return errorAnswer(field, message, { code, upstream, retryable });
 }
 
-describe.each(MUTATIONS)("$field", ({ field, document, path, extraBody }) => {
+describe.each(MUTATIONS)("$field", ({ field, document, path, extraBody, wrongShape }) => {
   const resume = (
     input: Record<string, unknown> = { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
   ) => postGraphQL(gateway.url, document, { input });
@@ -197,7 +242,7 @@ describe.each(MUTATIONS)("$field", ({ field, document, path, extraBody }) => {
         upstreamError(
           field,
           "MFA_SESSION_EXPIRED",
-          "The MFA session has expired; start again by registering the link or retrieving the balances anew: The MFA session has expired",
+          "The MFA session has expired; start again by registering the link or retrieving the data anew: The MFA session has expired",
           { status: 400, code: "session_expired", requestId: REQUEST_ID },
           false,
         ),
@@ -218,13 +263,12 @@ describe.each(MUTATIONS)("$field", ({ field, document, path, extraBody }) => {
       `400 ${code}`,
       { status: 400, body: errorList(code, "This field is wrong.", { field: "token" }) },
       () =>
-        upstreamError(
-          field,
-          "BAD_USER_INPUT",
-          'Belvo rejected the input (field "token"): This field is wrong.',
-          { status: 400, code, requestId: REQUEST_ID },
-          false,
-        ),
+        errorAnswer(field, "Belvo rejected the input (input.token): This field is wrong.", {
+          code: "BAD_USER_INPUT",
+          upstream: { status: 400, code, requestId: REQUEST_ID },
+          retryable: false,
+          field: "input.token",
+        }),
     ]),
     [
       "400 login_error",
@@ -308,7 +352,7 @@ describe.each(MUTATIONS)("$field", ({ field, document, path, extraBody }) => {
         upstreamError(
           field,
           "UPSTREAM_TIMEOUT",
-          "Belvo timed out while talking to the institution (HTTP 408); retry later: The request timed out",
+          "Belvo timed out while talking to the institution (HTTP 408 request_timeout); part of the data may have been saved: ask for less (a shorter date range) or retry later: The request timed out",
           { status: 408, code: "request_timeout", requestId: REQUEST_ID },
           true,
         ),
@@ -341,12 +385,15 @@ describe.each(MUTATIONS)("$field", ({ field, document, path, extraBody }) => {
       "403 rate-limit HTML page",
       { status: 403, text: "<html><body>Too many requests</body></html>" },
       () =>
-        upstreamError(
+        errorAnswer(
           field,
-          "UPSTREAM_ERROR",
-          "Belvo answered HTTP 403 with a body the gateway does not understand.",
-          { status: 403, code: null, requestId: null },
-          false,
+          "Belvo is limiting the gateway's requests (HTTP 403 rate-limit page); retry in 30 s.",
+          {
+            code: "UPSTREAM_RATE_LIMITED",
+            upstream: { status: 403, code: null, requestId: null },
+            retryable: true,
+            retryAfter: 30,
+          },
         ),
     ],
     [
@@ -368,9 +415,7 @@ describe.each(MUTATIONS)("$field", ({ field, document, path, extraBody }) => {
         upstreamError(
           field,
           "UPSTREAM_ERROR",
-          `Belvo answered HTTP 200 with a body the gateway does not understand (${
-            field === "resumeLink" ? '"status" is missing' : "the balances are not a list"
-          }).`,
+          `Belvo answered HTTP 200 with a body the gateway does not understand (${wrongShape}).`,
           { status: 200, code: null, requestId: null },
           false,
         ),

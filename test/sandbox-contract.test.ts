@@ -37,6 +37,8 @@ describe("auth", () => {
       links: `${sandbox.url}/api/links/`,
       accounts: `${sandbox.url}/api/accounts/`,
       balances: `${sandbox.url}/api/balances/`,
+      transactions: `${sandbox.url}/api/transactions/`,
+      owners: `${sandbox.url}/api/owners/`,
       institutions: `${sandbox.url}/api/institutions/`,
     });
   });
@@ -114,7 +116,7 @@ describe("errors", () => {
       status: 404,
       body: [{ code: "not_found", message: "Not found.", request_id: REQUEST_ID }],
     });
-    expect((await call("GET", "/api/transactions/")).status).toBe(404);
+    expect((await call("GET", "/api/statements/")).status).toBe(404);
     expect((await call("DELETE", "/api/links/")).body).toEqual([
       {
         code: "method_not_allowed",
@@ -340,7 +342,7 @@ describe("links and accounts", () => {
 describe("bounds", () => {
   it("keeps at most maxSessions sessions, evicting the oldest first and never the docs' example", async () => {
     await sandbox.close();
-    sandbox = await startSandbox(0, "127.0.0.1", { maxSessions: 4 });
+    sandbox = await startSandbox(0, "127.0.0.1", { maxSessions: 7 });
     const challenges: { session: string; link: string }[] = [];
     for (let i = 0; i < 4; i++) {
       const { body } = await call("POST", "/api/links/", {
@@ -350,8 +352,8 @@ describe("bounds", () => {
       });
       challenges.push(body[0] as { session: string; link: string });
     }
-    // Two slots hold the permanent example sessions (links and balances); two hold the newest.
-    expect(sandbox.state.sessionCount).toBe(4);
+    // Five slots hold the permanent example sessions (one per resource); two hold the newest.
+    expect(sandbox.state.sessionCount).toBe(7);
     const evicted = await call("PATCH", "/api/links/", { ...challenges[0], token: "111111" });
     expect(evicted.body[0].code).toBe("session_expired");
     const kept = await call("PATCH", "/api/links/", { ...challenges[3], token: "111111" });

@@ -143,7 +143,7 @@ describe("registerLink", () => {
       body: errorList("login_error", `Wrong password ${PASSWORD} for user`),
     });
     const { body } = await postGraphQL(gateway.url, REGISTER, {
-      input: { institution: "erebor_mx_retail", username: "u", password: PASSWORD },
+      input: { institution: "erebor_mx_retail", username: "ana.lopez", password: PASSWORD },
     });
     expect(body).toMatchObject({
       errors: [

@@ -162,21 +162,24 @@ async function linked(link: Link) {
 
 function showBalances(list: Balances) {
   $("link").textContent = connectedTo;
-  const rows = list.balances.map((balance) => {
-    const row = document.createElement("tr");
-    for (const [text, className] of [
-      [balance.valueDate ?? "", ""],
-      [balance.account.name ?? "", ""],
-      [balance.account.category ?? "", "category"],
-      [`${balance.balance ?? ""} ${balance.account.currency ?? ""}`, "amount"],
-    ] as const) {
-      const cell = document.createElement("td");
-      cell.textContent = text;
-      if (className) cell.className = className;
-      row.append(cell);
-    }
-    return row;
-  });
+  // A balance Belvo sent that the gateway could not read is null (its error is beside the data).
+  const rows = list.balances
+    .flatMap((balance) => (balance ? [balance] : []))
+    .map((balance) => {
+      const row = document.createElement("tr");
+      for (const [text, className] of [
+        [balance.valueDate ?? "", ""],
+        [balance.account?.name ?? "", ""],
+        [balance.account?.category ?? "", "category"],
+        [`${balance.balance ?? ""} ${balance.account?.currency ?? ""}`, "amount"],
+      ] as const) {
+        const cell = document.createElement("td");
+        cell.textContent = text;
+        if (className) cell.className = className;
+        row.append(cell);
+      }
+      return row;
+    });
   document.querySelector("tbody")!.replaceChildren(...rows);
   show("result");
 }

@@ -173,9 +173,11 @@ export async function runDemo(
     out.write(
       `\n${"date".padEnd(12)}${"account".padEnd(22)}${"category".padEnd(20)}${"currency".padEnd(10)}${"balance".padStart(14)}\n`,
     );
+    // A balance or its account may be null (Belvo sent it so, or garbled): the rest still shows.
     for (const balance of list.balances) {
+      const account = balance?.account;
       out.write(
-        `${(balance.valueDate ?? "").padEnd(12)}${(balance.account.name ?? "").padEnd(22)}${(balance.account.category ?? "").padEnd(20)}${(balance.account.currency ?? "").padEnd(10)}${(balance.balance ?? "").padStart(14)}\n`,
+        `${(balance?.valueDate ?? "").padEnd(12)}${(account?.name ?? "").padEnd(22)}${(account?.category ?? "").padEnd(20)}${(account?.currency ?? "").padEnd(10)}${(balance?.balance ?? "").padStart(14)}\n`,
       );
     }
     out.write(`\n${list.balances.length} balances${list.saved ? ", stored by Belvo" : ""}.\n`);

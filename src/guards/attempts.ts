@@ -27,8 +27,10 @@ function judged(error: unknown): boolean {
     // A retryable refusal (`institution_down`, `too_many_sessions`) is about the bank, not the secret.
     case ErrorCode.UpstreamRejected:
       return error.extensions.retryable !== true;
+    // Nor is Belvo's rate-limit page (too many calls from the gateway's address), or anything below.
     case ErrorCode.MfaSessionExpired:
     case ErrorCode.UpstreamAuthFailed:
+    case ErrorCode.UpstreamRateLimited:
     case ErrorCode.UpstreamError:
     case ErrorCode.UpstreamUnavailable:
       return false;

@@ -4,7 +4,8 @@ import type { Context } from "../context.js";
 import { Account, type AccountData } from "../types/account.type.js";
 import { Institution } from "../types/institution.type.js";
 import { Link } from "../types/link.type.js";
-import { DecimalScalar } from "../types/scalars.js";
+import { DateTimeScalar, DecimalScalar } from "../types/scalars.js";
+import { CreditData, FundsData, LoanData, ReceivablesData } from "../types/account-details.type.js";
 
 /**
  * A field Belvo embedded is served as it came; one it left out is loaded, with every other
@@ -83,6 +84,47 @@ export class AccountResolver {
     return field(root, "publicIdentificationValue", context);
   }
 
+  @FieldResolver(() => DateTimeScalar, { nullable: true, description: "When Belvo read it." })
+  collectedAt(@Root() root: Account, @Ctx() context: Context) {
+    return field(root, "collectedAt", context);
+  }
+
+  @FieldResolver(() => DateTimeScalar, {
+    nullable: true,
+    description: "When Belvo last updated it in its database.",
+  })
+  createdAt(@Root() root: Account, @Ctx() context: Context) {
+    return field(root, "createdAt", context);
+  }
+
+  @FieldResolver(() => DateTimeScalar, {
+    nullable: true,
+    description: "The link's last successful access to the institution.",
+  })
+  lastAccessedAt(@Root() root: Account, @Ctx() context: Context) {
+    return field(root, "lastAccessedAt", context);
+  }
+
+  @FieldResolver(() => CreditData, { nullable: true, description: "Credit cards only." })
+  creditData(@Root() root: Account, @Ctx() context: Context) {
+    return field(root, "creditData", context);
+  }
+
+  @FieldResolver(() => LoanData, { nullable: true, description: "Loans only." })
+  loanData(@Root() root: Account, @Ctx() context: Context) {
+    return field(root, "loanData", context);
+  }
+
+  @FieldResolver(() => [FundsData], { nullable: true, description: "Pension funds only." })
+  fundsData(@Root() root: Account, @Ctx() context: Context) {
+    return field(root, "fundsData", context);
+  }
+
+  @FieldResolver(() => ReceivablesData, { nullable: true, description: "Receivables only." })
+  receivablesData(@Root() root: Account, @Ctx() context: Context) {
+    return field(root, "receivablesData", context);
+  }
+
   @FieldResolver(() => Institution, { nullable: true })
   institution(@Root() root: Account, @Ctx() context: Context) {
     return map(field(root, "institutionName", context), (name) =>
@@ -101,7 +143,7 @@ export class AccountResolver {
   }
 }
 
-/** Scalar fields whose schema name is their key in AccountData. */
+/** Fields whose schema name is their key in AccountData. */
 const EMBEDDED_SCALARS = [
   "name",
   "category",
@@ -113,10 +155,17 @@ const EMBEDDED_SCALARS = [
   "availableBalance",
   "publicIdentificationName",
   "publicIdentificationValue",
+  "collectedAt",
+  "createdAt",
+  "lastAccessedAt",
+  "creditData",
+  "loanData",
+  "fundsData",
+  "receivablesData",
 ] as const satisfies readonly (keyof AccountData)[];
 
 /**
- * Serves an embedded scalar field straight from the account, ahead of type-graphql's resolver
+ * Serves an embedded field straight from the account, ahead of type-graphql's resolver
  * (which decodes parameters and runs middlewares for every field of every balance); a field
  * Belvo left out still goes through the resolver above, and so through the loader.
  */

@@ -2,9 +2,9 @@ import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { Context } from "../context.js";
 import { BalanceList } from "../types/balance.type.js";
 import { ResumeBalancesResult, RetrieveBalancesResult } from "../types/results.type.js";
-import { RetrieveBalancesInput } from "../types/retrieve-balances.input.js";
+import { RetrieveBalancesInput } from "../types/retrieve.input.js";
 import { ResumeBalancesInput } from "../types/resume.input.js";
-import { checkResumeInput, checkRetrieveBalancesInput } from "../validation.js";
+import { datedRequest, resumeStep } from "./mfa-step.js";
 
 @Resolver(() => BalanceList)
 export class BalanceResolver {
@@ -13,11 +13,9 @@ export class BalanceResolver {
   })
   retrieveBalances(
     @Arg("input", () => RetrieveBalancesInput) input: RetrieveBalancesInput,
-    @Ctx() { belvo, now }: Context,
+    @Ctx() context: Context,
   ): Promise<typeof RetrieveBalancesResult> {
-    const request = { ...input, dateTo: input.dateTo ?? now().toISOString().slice(0, 10) };
-    checkRetrieveBalancesInput(request);
-    return belvo.retrieveBalances(request);
+    return context.belvo.retrieveBalances(datedRequest(input, context));
   }
 
   @Mutation(() => ResumeBalancesResult, {
@@ -25,9 +23,8 @@ export class BalanceResolver {
   })
   resumeBalances(
     @Arg("input", () => ResumeBalancesInput) input: ResumeBalancesInput,
-    @Ctx() { belvo, attempts }: Context,
+    @Ctx() context: Context,
   ): Promise<typeof ResumeBalancesResult> {
-    checkResumeInput(input);
-    return attempts.resume(input.link, () => belvo.resumeBalances(input));
+    return resumeStep(input, context, (request) => context.belvo.resumeBalances(request));
   }
 }

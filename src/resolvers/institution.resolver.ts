@@ -1,6 +1,11 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../context.js";
-import { Institution, type InstitutionDetails } from "../types/institution.type.js";
+import {
+  FormField,
+  Institution,
+  InstitutionFeature,
+  type InstitutionDetails,
+} from "../types/institution.type.js";
 import { toInstitution } from "../upstream/mapping.js";
 import { InputError } from "../errors.js";
 
@@ -15,17 +20,21 @@ async function details(
 @Resolver(() => Institution)
 export class InstitutionResolver {
   @Query(() => [Institution], {
-    description: "Belvo's institutions (GET /api/institutions/), every page.",
+    nullable: "items",
+    description:
+      "Belvo's institutions (GET /api/institutions/), every page; one that cannot be read is an error at its path.",
   })
   async institutions(
     @Arg("countryCode", () => String, { nullable: true, description: "ISO-3166 alpha-2, e.g. MX." })
     countryCode: string | null,
     @Ctx() { belvo }: Context,
-  ): Promise<Institution[]> {
+  ): Promise<(Institution | Error)[]> {
     if (countryCode != null && !/^[A-Z]{2}$/.test(countryCode)) {
       throw new InputError("countryCode", "expected two upper-case letters, e.g. MX.");
     }
-    return (await belvo.institutions(countryCode)).map(toInstitution);
+    return (await belvo.institutions(countryCode)).map((details) =>
+      details instanceof Error ? details : toInstitution(details),
+    );
   }
 
   @FieldResolver(() => String, { nullable: true })
@@ -61,6 +70,33 @@ export class InstitutionResolver {
   @FieldResolver(() => String, { nullable: true })
   async iconLogo(@Root() root: Institution, @Ctx() context: Context) {
     return (await details(root, context))?.iconLogo ?? null;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async textLogo(@Root() root: Institution, @Ctx() context: Context) {
+    return (await details(root, context))?.textLogo ?? null;
+  }
+
+  @FieldResolver(() => [FormField], {
+    description: "The login inputs to ask the user for, with labels and validation.",
+  })
+  async formFields(@Root() root: Institution, @Ctx() context: Context) {
+    return (await details(root, context))?.formFields ?? [];
+  }
+
+  @FieldResolver(() => [InstitutionFeature])
+  async features(@Root() root: Institution, @Ctx() context: Context) {
+    return (await details(root, context))?.features ?? [];
+  }
+
+  @FieldResolver(() => [String], { description: "e.g. ACCOUNTS, BALANCES, OWNERS, TRANSACTIONS." })
+  async resources(@Root() root: Institution, @Ctx() context: Context) {
+    return (await details(root, context))?.resources ?? [];
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "credentials or openbanking." })
+  async integrationType(@Root() root: Institution, @Ctx() context: Context) {
+    return (await details(root, context))?.integrationType ?? null;
   }
 
   @FieldResolver(() => String, { nullable: true, description: "healthy or down." })

@@ -1,10 +1,12 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Account } from "../types/account.type.js";
 import type { Context } from "../context.js";
 import { Link } from "../types/link.type.js";
 import { RegisterLinkInput } from "../types/register-link.input.js";
 import { RegisterLinkResult, ResumeLinkResult } from "../types/results.type.js";
 import { ResumeLinkInput } from "../types/resume.input.js";
-import { checkRegisterLinkInput, checkResumeInput, checkUuid } from "../validation.js";
+import { checkRegisterLinkInput, checkUuid } from "../validation.js";
+import { resumeStep } from "./mfa-step.js";
 
 @Resolver(() => Link)
 export class LinkResolver {
@@ -31,9 +33,21 @@ export class LinkResolver {
   })
   resumeLink(
     @Arg("input", () => ResumeLinkInput) input: ResumeLinkInput,
-    @Ctx() { belvo, attempts }: Context,
+    @Ctx() context: Context,
   ): Promise<typeof ResumeLinkResult> {
-    checkResumeInput(input);
-    return attempts.resume(input.link, () => belvo.resumeLink(input));
+    return resumeStep(input, context, (request) => context.belvo.resumeLink(request));
+  }
+
+  @FieldResolver(() => [Account], {
+    nullable: "items",
+    description:
+      "The link's accounts as Belvo stored them (GET /api/accounts/?link__in=…, one call for every link of the operation).",
+  })
+  async accounts(@Root() link: Link, @Ctx() { loaders }: Context): Promise<(Account | Error)[]> {
+    const accounts = await loaders.accountsOfLink.load(link.id);
+    // An account Belvo sent that cannot be read is an error at its path; the rest is served.
+    return accounts.map((data) =>
+      data instanceof Error ? data : Object.assign(new Account(), { id: data.id, data }),
+    );
   }
 }

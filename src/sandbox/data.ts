@@ -121,16 +121,8 @@ export function balancesFor(
   dateTo: string,
   collectedAt: string,
 ) {
-  const days: string[] = [];
-  for (
-    let day = new Date(`${dateFrom}T00:00:00Z`);
-    day <= new Date(`${dateTo}T00:00:00Z`);
-    day.setUTCDate(day.getUTCDate() + 1)
-  ) {
-    days.push(day.toISOString().slice(0, 10));
-  }
   return accounts.flatMap((account) =>
-    days.map((valueDate) => {
+    daysBetween(dateFrom, dateTo).map((valueDate) => {
       const drift = 0.9 + fractionFrom(`${account.id}:${valueDate}`) * 0.2;
       const balance = Math.round(account.balance.current * drift * 100) / 100;
       return {
@@ -144,4 +136,111 @@ export function balancesFor(
       };
     }),
   );
+}
+
+export type SandboxTransaction = ReturnType<typeof transactionsFor>[number];
+export type SandboxOwner = ReturnType<typeof ownersFor>[number];
+
+const MERCHANTS = [
+  { description: "OXXO SUCURSAL 1234", category: "Food & Groceries", subcategory: "Groceries" },
+  { description: "UBER *TRIP", category: "Transport & Travel", subcategory: "Taxis & Rideshares" },
+  {
+    description: "NETFLIX.COM",
+    category: "Online Platforms & Leisure",
+    subcategory: "Movie & Audio",
+  },
+  {
+    description: "CFE SUMINISTRO",
+    category: "Bills & Utilities",
+    subcategory: "Electricity & Energy",
+  },
+  { description: "NOMINA EMPRESA SA", category: "Income & Payments", subcategory: "Salary" },
+  { description: "TRANSFERENCIA SPEI", category: "Transfers", subcategory: null },
+] as const;
+
+function daysBetween(dateFrom: string, dateTo: string): string[] {
+  const days: string[] = [];
+  for (
+    let day = new Date(`${dateFrom}T00:00:00Z`);
+    day <= new Date(`${dateTo}T00:00:00Z`);
+    day.setUTCDate(day.getUTCDate() + 1)
+  ) {
+    days.push(day.toISOString().slice(0, 10));
+  }
+  return days;
+}
+
+/** Zero to two transactions per account per day from `dateFrom` to `dateTo`, always the same. */
+export function transactionsFor(
+  accounts: readonly SandboxAccount[],
+  dateFrom: string,
+  dateTo: string,
+  collectedAt: string,
+) {
+  return accounts.flatMap((account) =>
+    daysBetween(dateFrom, dateTo).flatMap((valueDate) => {
+      const count = Math.floor(fractionFrom(`${account.id}:${valueDate}:count`) * 3);
+      return Array.from({ length: count }, (_, index) => {
+        const seed = `${account.id}:${valueDate}:${index}`;
+        const merchant =
+          MERCHANTS[Math.floor(fractionFrom(`${seed}:merchant`) * MERCHANTS.length)]!;
+        const inflow = merchant.category === "Income & Payments";
+        const isCard = account.category === "CREDIT_CARD";
+        return {
+          id: uuidFrom(`${seed}:transaction`),
+          account,
+          collected_at: collectedAt,
+          created_at: collectedAt,
+          value_date: valueDate,
+          accounting_date: `${valueDate}T12:00:00Z`,
+          amount: Math.max(0.01, amount(`${seed}:amount`, inflow ? 20_000 : 2_000)),
+          balance: amount(`${seed}:balance`, account.balance.current + 1),
+          currency: account.currency,
+          description: merchant.description,
+          observations: null,
+          reference: digits(`${seed}:reference`, 8),
+          internal_identification: digits(`${seed}:internal`, 12),
+          type: inflow ? "INFLOW" : "OUTFLOW",
+          status: "PROCESSED",
+          category: merchant.category,
+          subcategory: merchant.subcategory,
+          merchant: null,
+          credit_card_data: isCard
+            ? {
+                collected_at: collectedAt,
+                bill_name: `${valueDate.slice(0, 7)}`,
+                bill_status: "OPEN",
+                bill_amount: amount(`${account.id}:${valueDate.slice(0, 7)}:bill`, 20_000),
+                previous_bill_total: amount(`${account.id}:previous-bill`, 20_000).toFixed(2),
+              }
+            : null,
+        };
+      });
+    }),
+  );
+}
+
+const NAMES = ["Ana López Ruiz", "Carlos Pérez Gómez", "María Silva Santos", "Juan Torres Díaz"];
+
+/** The one owner of a link's accounts. */
+export function ownersFor(link: SandboxLink, collectedAt: string) {
+  const name = NAMES[Math.floor(fractionFrom(`${link.id}:owner`) * NAMES.length)]!;
+  const handle = name.split(" ")[0]!.toLowerCase();
+  return [
+    {
+      id: uuidFrom(`${link.id}:owner`),
+      link: link.id,
+      collected_at: collectedAt,
+      created_at: collectedAt,
+      internal_identification: digits(`${link.id}:owner-id`, 10),
+      display_name: name,
+      email: `${handle}@example.com`,
+      phone_number: `+52-55-${digits(`${link.id}:phone`, 4)}-${digits(`${link.id}:phone2`, 4)}`,
+      address: `Calle ${1 + Math.floor(fractionFrom(`${link.id}:street`) * 200)}, Ciudad de México`,
+      document_id: {
+        document_type: "CURP",
+        document_number: `CURP${digits(`${link.id}:curp`, 14)}`,
+      },
+    },
+  ];
 }

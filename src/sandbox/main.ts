@@ -31,6 +31,9 @@ async function main(): Promise<void> {
   console.log(
     "Logins: user_valid/pass_valid; mfa_default/pass_valid, mfa_numeric/numeric_code, mfa_qr/qr_code. Token 111111 passes, 999999 fails.",
   );
+  console.log(
+    "Resources: links, accounts, balances, transactions, owners (POST starts, PATCH resumes; MFA links challenge on each).",
+  );
   const stop = () => void sandbox.close().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

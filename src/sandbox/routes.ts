@@ -1,11 +1,26 @@
 /** The emulator's endpoints, answering as Belvo's sandbox does. */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { balancesFor, type SandboxLink } from "./data.js";
+import {
+  balancesFor,
+  ownersFor,
+  transactionsFor,
+  type SandboxBalance,
+  type SandboxLink,
+  type SandboxOwner,
+  type SandboxTransaction,
+} from "./data.js";
 import { Fields } from "./fields.js";
 import { SandboxError, fieldError, filterValues, paginate, requestId, send } from "./http.js";
 import { INSTITUTIONS, findInstitution, publicInstitution } from "./institutions.js";
 import { MFA_LOGINS, challengeBody, judgeToken } from "./mfa.js";
-import { EXAMPLE, type MfaSession, type SandboxState } from "./state.js";
+import {
+  EXAMPLE,
+  type DataFlow,
+  type DataRequest,
+  type Flow,
+  type MfaSession,
+  type SandboxState,
+} from "./state.js";
 
 /** The sandbox's default page size (production Belvo's is 100). */
 const PAGE_SIZE = 10;
@@ -43,24 +58,45 @@ function answerChallenge({ res }: Call, session: MfaSession): void {
   send(res, 428, challengeBody(session, requestId()));
 }
 
-function answerBalances(
+/** A retrieval's answer: 201 and kept when `save_data` is true, 200 otherwise. */
+function answerData(
   call: Call,
+  flow: DataFlow,
   link: SandboxLink,
-  request: { dateFrom: string; dateTo: string; account: string | null },
+  request: DataRequest | null,
   saveData: boolean,
 ): void {
   const { state, res } = call;
+  const collectedAt = state.clock.now().toISOString();
   const accounts = state
     .accountsOf(link.id)
-    .filter((account) => request.account === null || account.id === request.account);
-  const balances = balancesFor(
-    accounts,
-    request.dateFrom,
-    request.dateTo,
-    state.clock.now().toISOString(),
-  );
-  if (saveData) state.saveBalances(link.id, balances);
-  send(res, saveData ? 201 : 200, balances);
+    .filter((account) => !request?.account || account.id === request.account);
+  const range = request ?? { dateFrom: day(state.clock.now()), dateTo: day(state.clock.now()) };
+  let data: unknown[];
+  switch (flow) {
+    case "accounts":
+      data = accounts;
+      break;
+    case "owners":
+      data = ownersFor(link, collectedAt);
+      if (saveData) state.saveOwners(link.id, data as SandboxOwner[]);
+      break;
+    case "balances":
+      data = balancesFor(accounts, range.dateFrom, range.dateTo, collectedAt);
+      if (saveData) state.saveBalances(link.id, data as SandboxBalance[]);
+      break;
+    case "transactions":
+      data = transactionsFor(accounts, range.dateFrom, range.dateTo, collectedAt);
+      if (saveData) state.saveTransactions(link.id, data as SandboxTransaction[]);
+      break;
+    default:
+      return unknownFlow(flow);
+  }
+  send(res, saveData ? 201 : 200, data);
+}
+
+function unknownFlow(flow: never): never {
+  throw new Error(`unknown flow ${String(flow)}`);
 }
 
 export function registerLink(call: Call): void {
@@ -102,50 +138,76 @@ export function registerLink(call: Call): void {
   send(res, 201, state.addLink(request));
 }
 
-export function retrieveBalances(call: Call): void {
-  const { state, body } = call;
-  const fields = new Fields(body);
-  const linkId = fields.uuid("link");
+/** The dates and account of a balances or transactions request, checked as Belvo does. */
+function dataRequest(fields: Fields, state: SandboxState): (link: SandboxLink) => DataRequest {
   const dateFrom = fields.date("date_from");
   const dateTo = fields.date("date_to", day(state.clock.now()));
   const account = fields.uuid("account", false);
-  const saveData = fields.boolean("save_data", true);
-  fields.done();
-  const link = requireLink(state, linkId!);
-  const days = (Date.parse(dateTo!) - Date.parse(dateFrom!)) / 86_400_000;
-  if (days < 0) throw fieldError("date_to", "invalid", "date_to must be on or after date_from.");
-  if (days > MAX_RANGE_DAYS)
-    throw fieldError(
-      "date_from",
-      "invalid",
-      `The date range may span at most ${MAX_RANGE_DAYS} days.`,
-    );
-  if (account && !state.accountsOf(link.id).some((candidate) => candidate.id === account)) {
-    throw fieldError(
-      "account",
-      "does_not_exist",
-      `Invalid pk "${account}" - object does not exist.`,
-    );
-  }
-  if (link.status !== "valid") {
-    throw new SandboxError(400, [
-      {
-        code: "invalid_link",
-        message: "The link is not valid: finish its MFA or register it again.",
-      },
-    ]);
-  }
-  const request = { dateFrom: dateFrom!, dateTo: dateTo!, account: account ?? null };
-  const mfa = state.linkMfa(link.id);
-  if (mfa) {
-    answerChallenge(call, state.openSession("balances", link.id, mfa, request));
-    return;
-  }
-  answerBalances(call, link, request, saveData!);
+  return (link) => {
+    const days = (Date.parse(dateTo!) - Date.parse(dateFrom!)) / 86_400_000;
+    if (days < 0) throw fieldError("date_to", "invalid", "date_to must be on or after date_from.");
+    if (days > MAX_RANGE_DAYS)
+      throw fieldError(
+        "date_from",
+        "invalid",
+        `The date range may span at most ${MAX_RANGE_DAYS} days.`,
+      );
+    if (account && !state.accountsOf(link.id).some((candidate) => candidate.id === account)) {
+      throw fieldError(
+        "account",
+        "does_not_exist",
+        `Invalid pk "${account}" - object does not exist.`,
+      );
+    }
+    return { dateFrom: dateFrom!, dateTo: dateTo!, account: account ?? null };
+  };
 }
 
-/** PATCH /api/links/ and /api/balances/: answer a challenge. */
-export function resume(flow: MfaSession["flow"]) {
+/** POST /api/{balances,accounts,transactions,owners}/: a retrieval, paused by MFA links. */
+export function retrieve(flow: DataFlow) {
+  return (call: Call): void => {
+    const { state, body } = call;
+    const fields = new Fields(body);
+    const linkId = fields.uuid("link");
+    const dated =
+      flow === "balances" || flow === "transactions" ? dataRequest(fields, state) : null;
+    fields.optionalString("token");
+    const saveData = fields.boolean("save_data", true);
+    fields.done();
+    const link = requireLink(state, linkId!);
+    const request = dated ? dated(link) : null;
+    if (link.status !== "valid") {
+      throw new SandboxError(400, [
+        {
+          code: "invalid_link",
+          message: "The link is not valid: finish its MFA or register it again.",
+        },
+      ]);
+    }
+    const mfa = state.linkMfa(link.id);
+    if (mfa) {
+      answerChallenge(call, state.openSession(flow, link.id, mfa, request));
+      return;
+    }
+    answerData(call, flow, link, request, saveData!);
+  };
+}
+
+/** PATCH /api/links/{id}/: changes the access mode. */
+export function patchLink({ res, state, body, id }: Call): void {
+  const fields = new Fields(body);
+  const accessMode = fields.choice("access_mode", ["single", "recurrent"] as const, "recurrent");
+  if (!("access_mode" in body)) fields.string("access_mode");
+  fields.done();
+  const link = state.link(id!);
+  if (!link) throw new SandboxError(404, [{ code: "not_found", message: "Not found." }]);
+  link.access_mode = accessMode!;
+  link.refresh_rate = accessMode === "recurrent" ? (link.refresh_rate ?? "7d") : null;
+  send(res, 200, link);
+}
+
+/** PATCH /api/links/ and each data resource: answer a challenge. */
+export function resume(flow: Flow) {
   return (call: Call): void => {
     const { state, body, res } = call;
     const fields = new Fields(body);
@@ -166,17 +228,14 @@ export function resume(flow: MfaSession["flow"]) {
     if (verdict === "missing") throw fieldError("token", "required", "This field is required.");
     state.closeSession(session);
     if (verdict === "refused") {
-      answerChallenge(
-        call,
-        state.openSession(flow, session.linkId, session.mfa, session.balanceRequest),
-      );
+      answerChallenge(call, state.openSession(flow, session.linkId, session.mfa, session.request));
       return;
     }
     const link = requireLink(state, session.linkId);
     link.status = "valid";
     link.last_accessed_at = state.clock.now().toISOString();
     if (flow === "link") send(res, 200, link);
-    else answerBalances(call, link, session.balanceRequest!, saveData!);
+    else answerData(call, flow, link, session.request, saveData!);
   };
 }
 
@@ -225,6 +284,22 @@ export function listBalances({ req, res, url, state }: Call): void {
   send(res, 200, paginate(req, url, balances, PAGE_SIZE));
 }
 
+export function listTransactions({ req, res, url, state }: Call): void {
+  const link = url.searchParams.get("link");
+  if (!link) throw fieldError("link", "required", "This field is required.");
+  const accounts = filterValues(url, "account__in") ?? filterValues(url, "account");
+  const transactions = state
+    .transactionsOf(link)
+    .filter((transaction) => !accounts || accounts.has(transaction.account.id));
+  send(res, 200, paginate(req, url, transactions, PAGE_SIZE));
+}
+
+export function listOwners({ req, res, url, state }: Call): void {
+  const links = filterValues(url, "link__in") ?? filterValues(url, "link");
+  const owners = state.savedOwnerList().filter((owner) => !links || links.has(owner.link));
+  send(res, 200, paginate(req, url, owners, PAGE_SIZE));
+}
+
 export function listInstitutions({ req, res, url }: Call): void {
   const names = filterValues(url, "name__in") ?? filterValues(url, "name");
   const countries = filterValues(url, "country_code__in") ?? filterValues(url, "country_code");
@@ -242,7 +317,10 @@ export function apiRoot({ req, res }: Call): void {
     res,
     200,
     Object.fromEntries(
-      ["links", "accounts", "balances", "institutions"].map((name) => [name, `${base}/${name}/`]),
+      ["links", "accounts", "balances", "transactions", "owners", "institutions"].map((name) => [
+        name,
+        `${base}/${name}/`,
+      ]),
     ),
   );
 }

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { SandboxError, checkAuth, readJson, sendError } from "./http.js";
 import * as routes from "./routes.js";
-import { SandboxState, systemClock, type Clock } from "./state.js";
+import { SandboxState, systemClock, type Clock, type DataFlow } from "./state.js";
 
 export interface SandboxOptions {
   clock?: Clock;
@@ -20,20 +20,29 @@ export interface Sandbox {
 
 type Handler = (call: routes.Call) => void;
 
-const COLLECTIONS: Record<string, { list?: Record<string, Handler>; item?: Handler }> = {
+interface Collection {
+  list?: Record<string, Handler>;
+  item?: Record<string, Handler>;
+}
+
+/** A data resource: GET lists what was saved, POST retrieves, PATCH resumes. */
+const dataResource = (flow: DataFlow, list: Handler): Collection => ({
+  list: { GET: list, POST: routes.retrieve(flow), PATCH: routes.resume(flow) },
+});
+
+const COLLECTIONS: Record<string, Collection> = {
   "": { list: { GET: routes.apiRoot } },
   links: {
     list: { GET: routes.listLinks, POST: routes.registerLink, PATCH: routes.resume("link") },
-    item: routes.getLink,
+    item: { GET: routes.getLink, PATCH: routes.patchLink },
   },
-  balances: {
-    list: {
-      GET: routes.listBalances,
-      POST: routes.retrieveBalances,
-      PATCH: routes.resume("balances"),
-    },
+  balances: dataResource("balances", routes.listBalances),
+  accounts: {
+    ...dataResource("accounts", routes.listAccounts),
+    item: { GET: routes.getAccount },
   },
-  accounts: { list: { GET: routes.listAccounts }, item: routes.getAccount },
+  transactions: dataResource("transactions", routes.listTransactions),
+  owners: dataResource("owners", routes.listOwners),
   institutions: { list: { GET: routes.listInstitutions } },
 };
 
@@ -45,8 +54,7 @@ function route(method: string, pathname: string): { handler: Handler; id?: strin
   if (!match || !collection)
     throw new SandboxError(404, [{ code: "not_found", message: "Not found." }]);
   const id = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
-  const handler =
-    id === undefined ? collection.list?.[method] : method === "GET" ? collection.item : undefined;
+  const handler = id === undefined ? collection.list?.[method] : collection.item?.[method];
   if (!handler) {
     throw new SandboxError(405, [
       { code: "method_not_allowed", message: `Method "${method}" not allowed.` },

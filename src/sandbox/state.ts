@@ -1,5 +1,12 @@
 /** The emulator's memory: links, their accounts, open MFA sessions. Bounded; oldest evicted first. */
-import { accountsFor, type SandboxAccount, type SandboxBalance, type SandboxLink } from "./data.js";
+import {
+  accountsFor,
+  type SandboxAccount,
+  type SandboxBalance,
+  type SandboxLink,
+  type SandboxOwner,
+  type SandboxTransaction,
+} from "./data.js";
 import { hex32From, uuidFrom } from "./ids.js";
 import { findInstitution } from "./institutions.js";
 
@@ -25,19 +32,24 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export type MfaKind = "device" | "numeric" | "qr";
 
-export interface BalanceRequest {
+/** What a paused retrieval asked for: dates and account for balances and transactions. */
+export interface DataRequest {
   dateFrom: string;
   dateTo: string;
   account: string | null;
 }
 
+export type Flow = "link" | DataFlow;
+export type DataFlow = "balances" | "accounts" | "transactions" | "owners";
+
 export interface MfaSession {
   id: string;
-  flow: "link" | "balances";
+  flow: Flow;
   linkId: string;
   mfa: MfaKind;
   expiresAt: number;
-  balanceRequest: BalanceRequest | null;
+  /** Null for links, accounts and owners. */
+  request: DataRequest | null;
   /** The docs' example session: never expires, never used up. */
   permanent: boolean;
 }
@@ -66,6 +78,8 @@ export class SandboxState {
   private readonly accountsByLink = new Map<string, SandboxAccount[]>();
   private readonly sessions = new Map<string, MfaSession>();
   private readonly saved = new Map<string, SandboxBalance[]>();
+  private readonly savedTransactions = new Map<string, SandboxTransaction[]>();
+  private readonly savedOwners = new Map<string, SandboxOwner[]>();
   /** Links registered through an MFA login ask for the same factor on every retrieval. */
   private readonly mfaByLink = new Map<string, MfaKind>();
   private sequence = 0;
@@ -86,9 +100,9 @@ export class SandboxState {
     this.setLinkMfa(EXAMPLE.link, "device");
     const today = clock.now();
     const from = new Date(today.getTime() - EXAMPLE_BALANCE_DAYS * 86_400_000);
-    for (const flow of ["link", "balances"] as const) {
-      const balanceRequest =
-        flow === "balances"
+    for (const flow of ["link", "balances", "accounts", "transactions", "owners"] as const) {
+      const request =
+        flow === "balances" || flow === "transactions"
           ? {
               dateFrom: from.toISOString().slice(0, 10),
               dateTo: today.toISOString().slice(0, 10),
@@ -102,7 +116,7 @@ export class SandboxState {
         linkId: EXAMPLE.link,
         mfa: "device",
         expiresAt: Number.POSITIVE_INFINITY,
-        balanceRequest,
+        request,
         permanent: true,
       });
     }
@@ -185,19 +199,30 @@ export class SandboxState {
     return [...this.saved.values()].flat();
   }
 
-  openSession(
-    flow: MfaSession["flow"],
-    linkId: string,
-    mfa: MfaKind,
-    balanceRequest: BalanceRequest | null,
-  ): MfaSession {
+  saveTransactions(linkId: string, transactions: SandboxTransaction[]): void {
+    if (this.links.has(linkId)) this.savedTransactions.set(linkId, transactions);
+  }
+
+  transactionsOf(linkId: string): SandboxTransaction[] {
+    return this.savedTransactions.get(linkId) ?? [];
+  }
+
+  saveOwners(linkId: string, owners: SandboxOwner[]): void {
+    if (this.links.has(linkId)) this.savedOwners.set(linkId, owners);
+  }
+
+  savedOwnerList(): SandboxOwner[] {
+    return [...this.savedOwners.values()].flat();
+  }
+
+  openSession(flow: Flow, linkId: string, mfa: MfaKind, request: DataRequest | null): MfaSession {
     const session: MfaSession = {
       id: hex32From(`session:${++this.sequence}`),
       flow,
       linkId,
       mfa,
       expiresAt: this.clock.now().getTime() + SESSION_EXPIRY_SECONDS * 1000,
-      balanceRequest,
+      request,
       permanent: false,
     };
     this.sessions.set(`${flow}:${session.id}`, session);
@@ -208,7 +233,7 @@ export class SandboxState {
     return session;
   }
 
-  session(flow: MfaSession["flow"], id: string): MfaSession | undefined {
+  session(flow: Flow, id: string): MfaSession | undefined {
     return this.sessions.get(`${flow}:${id}`);
   }
 
@@ -232,6 +257,8 @@ export class SandboxState {
       for (const account of this.accountsOf(id)) this.accounts.delete(account.id);
       this.accountsByLink.delete(id);
       this.saved.delete(id);
+      this.savedTransactions.delete(id);
+      this.savedOwners.delete(id);
       this.mfaByLink.delete(id);
       this.links.delete(id);
     }

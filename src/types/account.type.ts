@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from "type-graphql";
+import type { CreditData, FundsData, LoanData, ReceivablesData } from "./account-details.type.js";
 
 /** An account as Belvo describes it; a key left undefined was absent from the answer. */
 export interface AccountData {
@@ -15,6 +16,13 @@ export interface AccountData {
   publicIdentificationValue?: string | null;
   institutionName?: string | null;
   linkId?: string | null;
+  collectedAt?: string | null;
+  createdAt?: string | null;
+  lastAccessedAt?: string | null;
+  creditData?: CreditData | null;
+  loanData?: LoanData | null;
+  fundsData?: FundsData[] | null;
+  receivablesData?: ReceivablesData | null;
 }
 
 /** Every field but `id` is resolved by AccountResolver: from `data`, or loaded when absent. */
@@ -24,4 +32,14 @@ export class Account {
   id!: string;
 
   data!: AccountData;
+}
+
+@ObjectType({ description: "The accounts Belvo retrieved." })
+export class AccountList {
+  /** An item Belvo sent that the gateway could not read is an error at its path. */
+  @Field(() => [Account], { nullable: "items" })
+  accounts!: (Account | Error)[];
+
+  @Field(() => Boolean, { description: "True when Belvo stored them (it answered 201)." })
+  saved!: boolean;
 }

@@ -7,8 +7,9 @@ export class Balance {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => Account)
-  account!: Account;
+  /** Null when Belvo says so; an error (served at this path) when it could not be read. */
+  @Field(() => Account, { nullable: true })
+  account!: Account | null | Error;
 
   @Field(() => DateScalar, { nullable: true })
   valueDate!: string | null;
@@ -28,8 +29,9 @@ export class Balance {
 
 @ObjectType({ description: "The balances Belvo retrieved." })
 export class BalanceList {
-  @Field(() => [Balance])
-  balances!: Balance[];
+  /** An item Belvo sent that the gateway could not read is an error at its path. */
+  @Field(() => [Balance], { nullable: "items" })
+  balances!: (Balance | Error)[];
 
   @Field(() => Boolean, { description: "True when Belvo stored the balances (it answered 201)." })
   saved!: boolean;

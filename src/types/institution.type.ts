@@ -1,5 +1,59 @@
 import { Field, ObjectType } from "type-graphql";
 
+@ObjectType({ description: "One option of a login field (e.g. a document type for usernameType)." })
+export class FormFieldValue {
+  @Field(() => String, { nullable: true, description: "The value to send, e.g. `001`." })
+  code!: string | null;
+
+  @Field(() => String, { nullable: true })
+  label!: string | null;
+
+  @Field(() => String, { nullable: true, description: "A regular expression for the username." })
+  validation!: string | null;
+
+  @Field(() => String, { nullable: true })
+  validationMessage!: string | null;
+
+  @Field(() => String, { nullable: true })
+  placeholder!: string | null;
+}
+
+@ObjectType({
+  description:
+    "One login input the institution needs. `name` is the registerLink input it fills: username, password, username2, username3, password2 or username_type (usernameType).",
+})
+export class FormField {
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @Field(() => String, { nullable: true, description: "An HTML input type, e.g. `text`." })
+  type!: string | null;
+
+  @Field(() => String, { nullable: true })
+  label!: string | null;
+
+  @Field(() => String, { nullable: true, description: "A regular expression, e.g. `^.{1,}$`." })
+  validation!: string | null;
+
+  @Field(() => String, { nullable: true })
+  validationMessage!: string | null;
+
+  @Field(() => String, { nullable: true })
+  placeholder!: string | null;
+
+  @Field(() => [FormFieldValue], { nullable: true, description: "The options, for a selector." })
+  values!: FormFieldValue[] | null;
+}
+
+@ObjectType({ description: "Something the institution does, e.g. `token_required`." })
+export class InstitutionFeature {
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+}
+
 /** What Belvo's institutions list says about one institution. */
 export interface InstitutionDetails {
   name: string;
@@ -10,7 +64,12 @@ export interface InstitutionDetails {
   primaryColor: string | null;
   logo: string | null;
   iconLogo: string | null;
+  textLogo: string | null;
   status: string | null;
+  formFields: FormField[];
+  features: InstitutionFeature[];
+  resources: string[];
+  integrationType: string | null;
 }
 
 @ObjectType({ description: "A bank or other institution Belvo connects to." })

@@ -34,4 +34,25 @@ export class Link {
     description: 'How often Belvo refreshes the link: "6h", "12h", "24h", "7d", "30d", or null.',
   })
   refreshRate!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Belvo's id for this user at this institution: spots duplicate links.",
+  })
+  institutionUserId!: string | null;
+
+  @Field(() => String, { nullable: true, description: "e.g. `store`, `nostore`, `30d`." })
+  credentialsStorage!: string | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: "Resources Belvo loads for the link in the background, e.g. ACCOUNTS.",
+  })
+  fetchResources!: string[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "How long Belvo keeps the data, e.g. `365d`.",
+  })
+  staleIn!: string | null;
 }

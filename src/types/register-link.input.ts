@@ -18,6 +18,9 @@ export class RegisterLinkInput {
   username2?: string | null;
 
   @Field(() => String, { nullable: true })
+  username3?: string | null;
+
+  @Field(() => String, { nullable: true })
   password2?: string | null;
 
   @Field(() => String, {
@@ -34,4 +37,29 @@ export class RegisterLinkInput {
 
   @Field(() => String, { nullable: true, description: "e.g. `store`, `nostore`, `30d`." })
   credentialsStorage?: string | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      "Resources Belvo loads in the background once linked, e.g. [ACCOUNTS, OWNERS, TRANSACTIONS].",
+  })
+  fetchResources?: string[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "How long Belvo keeps the data, in days, e.g. `365d`.",
+  })
+  staleIn?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Base64; institutions that log in with a certificate. Give privateKey with it.",
+  })
+  certificate?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Base64; sent to Belvo only: never logged, echoed or quoted.",
+  })
+  privateKey?: string | null;
 }

@@ -1,6 +1,8 @@
 /** The gateway's only view of Belvo: typed calls in, schema objects or UpstreamErrors out. */
-import type { AccountData } from "../types/account.type.js";
+import type { AccountData, AccountList } from "../types/account.type.js";
 import type { BalanceList } from "../types/balance.type.js";
+import type { OwnerList } from "../types/owner.type.js";
+import type { TransactionList } from "../types/transaction.type.js";
 import type { AccessMode } from "../types/enums.js";
 import type { InstitutionDetails } from "../types/institution.type.js";
 import type { Link } from "../types/link.type.js";
@@ -15,15 +17,23 @@ import {
   type RawAnswer,
   type UpstreamCall,
 } from "./http.js";
-import { UnexpectedBody, parseJson, requiredObject, type Json } from "./json.js";
+import { UnexpectedBody, isObject, parseJson, requiredObject, type Json } from "./json.js";
+import { readable, type Unreadable } from "./read.js";
+import { ACCOUNT_DECIMAL_KEYS, toAccountData } from "./data-mapping.js";
+import { toInstitutionDetails, toLink } from "./mapping.js";
 import {
-  BALANCE_DECIMAL_KEYS,
-  toAccountData,
-  toBalanceList,
-  toInstitutionDetails,
-  toLink,
-} from "./mapping.js";
-import { interpretAnswer, interpretMfaAnswer, type Answer } from "./outcome.js";
+  ACCOUNTS,
+  BALANCES,
+  DATED_FIELDS,
+  LINKS,
+  LINK_FIELDS,
+  OWNERS,
+  RESUME_FIELDS,
+  STANDARD_FIELDS,
+  TRANSACTIONS,
+  type MfaResource,
+} from "./resources.js";
+import { interpretAnswer, interpretMfaAnswer, type Answer, type Sent } from "./outcome.js";
 
 export interface ResumeRequest {
   session: string;
@@ -31,16 +41,30 @@ export interface ResumeRequest {
   token?: string | null;
 }
 
+export interface ResumeDataRequest extends ResumeRequest {
+  saveData?: boolean | null;
+}
+
 export interface RegisterLinkRequest {
   institution: string;
   username: string;
   password: string;
   username2?: string | null;
+  username3?: string | null;
   password2?: string | null;
   usernameType?: string | null;
   accessMode?: AccessMode | null;
   externalId?: string | null;
   credentialsStorage?: string | null;
+  fetchResources?: readonly string[] | null;
+  staleIn?: string | null;
+  certificate?: string | null;
+  privateKey?: string | null;
+}
+
+export interface RetrieveRequest {
+  link: string;
+  saveData?: boolean | null;
 }
 
 export interface RetrieveBalancesRequest {
@@ -57,6 +81,8 @@ export interface BelvoClientOptions extends HttpOptions {
   /** For calls made outside any request; see forRequest. */
   logger: Log;
   metrics?: GatewayMetrics;
+  /** Pages of one list followed in one call (default 100). */
+  maxListPages?: number;
 }
 
 /** One log line and one histogram sample per Belvo call. Never logs a body. */
@@ -88,9 +114,13 @@ interface Shared {
   origin: string;
   prefix: string;
   now: () => Date;
-  /** Never quoted back from Belvo's messages. */
+  /** Never quoted back from Belvo's messages, in any encoding. */
   keys: readonly string[];
+  /** What a read sends: the keys, no input fields. */
+  readSent: Sent;
   metrics: GatewayMetrics | undefined;
+  timeoutMs: number;
+  maxListPages: number;
 }
 
 export class BelvoClient {
@@ -99,26 +129,37 @@ export class BelvoClient {
   private constructor(
     private readonly shared: Shared,
     logger: Log,
+    /** Aborted when the client left: no further page is read for it. */
+    private readonly clientGone?: () => boolean,
   ) {
     this.observe = observer(logger, shared.metrics);
   }
 
   static create(options: BelvoClientOptions): BelvoClient {
     const url = new URL(options.url);
+    // The Basic header is base64 of "id:password": its forms are cut with the pair's.
+    const keys = [
+      options.secretId,
+      options.secretPassword,
+      `${options.secretId}:${options.secretPassword}`,
+    ];
     const shared: Shared = {
       http: new BelvoHttp(options),
       origin: url.origin,
       prefix: url.pathname.replace(/\/+$/, ""),
       now: options.now ?? (() => new Date()),
-      keys: [options.secretId, options.secretPassword],
+      keys,
+      readSent: { secrets: keys, fields: [] },
       metrics: options.metrics,
+      timeoutMs: options.timeoutMs,
+      maxListPages: options.maxListPages ?? 100,
     };
     return new BelvoClient(shared, options.logger);
   }
 
   /** The same pool, logging each call with one request's logger (its request id). */
-  forRequest(logger: Log): BelvoClient {
-    return new BelvoClient(this.shared, logger);
+  forRequest(logger: Log, clientGone?: () => boolean): BelvoClient {
+    return new BelvoClient(this.shared, logger, clientGone);
   }
 
   registerLink(request: RegisterLinkRequest): Promise<Link | MfaChallenge> {
@@ -127,63 +168,63 @@ export class BelvoClient {
       username: request.username,
       password: request.password,
       username2: request.username2,
+      username3: request.username3,
       password2: request.password2,
       username_type: request.usernameType,
       access_mode: request.accessMode?.toLowerCase(),
       external_id: request.externalId,
       credentials_storage: request.credentialsStorage,
+      fetch_resources: request.fetchResources,
+      stale_in: request.staleIn,
+      certificate: request.certificate,
+      private_key: request.privateKey,
     });
-    return this.sendMfaStep(
-      "POST",
-      "/api/links/",
-      body,
-      [request.password, request.password2],
-      [],
-      toLink,
-    );
+    const secrets = [
+      request.username,
+      request.password,
+      request.username2,
+      request.username3,
+      request.password2,
+      request.certificate,
+      request.privateKey,
+    ];
+    return this.start(LINKS, body, LINK_FIELDS, secrets);
   }
 
   resumeLink(request: ResumeRequest): Promise<Link | MfaChallenge> {
-    return this.sendMfaStep(
-      "PATCH",
-      "/api/links/",
-      resumeBody(request),
-      [request.token],
-      [],
-      toLink,
-    );
+    return this.resume(LINKS, request);
   }
 
   retrieveBalances(request: RetrieveBalancesRequest): Promise<BalanceList | MfaChallenge> {
-    const body = withoutEmpty({
-      link: request.link,
-      date_from: request.dateFrom,
-      date_to: request.dateTo,
-      account: request.account,
-      save_data: request.saveData ?? true,
-    });
-    return this.sendMfaStep(
-      "POST",
-      "/api/balances/",
-      body,
-      [],
-      BALANCE_DECIMAL_KEYS,
-      toBalanceList,
-    );
+    return this.start(BALANCES, datedBody(request), DATED_FIELDS, []);
   }
 
-  resumeBalances(
-    request: ResumeRequest & { saveData?: boolean | null },
-  ): Promise<BalanceList | MfaChallenge> {
-    const body = { ...resumeBody(request), save_data: request.saveData ?? true };
-    return this.sendMfaStep(
-      "PATCH",
-      "/api/balances/",
-      body,
-      [request.token],
-      BALANCE_DECIMAL_KEYS,
-      toBalanceList,
-    );
+  resumeBalances(request: ResumeDataRequest): Promise<BalanceList | MfaChallenge> {
+    return this.resume(BALANCES, request);
+  }
+
+  retrieveAccounts(request: RetrieveRequest): Promise<AccountList | MfaChallenge> {
+    return this.start(ACCOUNTS, standardBody(request), STANDARD_FIELDS, []);
+  }
+
+  resumeAccounts(request: ResumeDataRequest): Promise<AccountList | MfaChallenge> {
+    return this.resume(ACCOUNTS, request);
+  }
+
+  retrieveTransactions(request: RetrieveBalancesRequest): Promise<TransactionList | MfaChallenge> {
+    return this.start(TRANSACTIONS, datedBody(request), DATED_FIELDS, []);
+  }
+
+  resumeTransactions(request: ResumeDataRequest): Promise<TransactionList | MfaChallenge> {
+    return this.resume(TRANSACTIONS, request);
+  }
+
+  retrieveOwners(request: RetrieveRequest): Promise<OwnerList | MfaChallenge> {
+    return this.start(OWNERS, standardBody(request), STANDARD_FIELDS, []);
+  }
+
+  resumeOwners(request: ResumeDataRequest): Promise<OwnerList | MfaChallenge> {
+    return this.resume(OWNERS, request);
   }
 
   /** GET /api/links/{id}/; null when Belvo answers 404. */
@@ -193,38 +234,56 @@ export class BelvoClient {
       this.observe,
     );
     if (raw.status === 404) return null;
-    return interpretAnswer(this.answer(raw), toLink, this.shared.keys);
+    return interpretAnswer(this.answer(raw), toLink, this.shared.readSent);
   }
 
-  institutions(countryCode: string | null): Promise<InstitutionDetails[]> {
+  /** Every institution; one Belvo sent that cannot be read is an error in its place. */
+  async institutions(countryCode: string | null): Promise<(InstitutionDetails | Unreadable)[]> {
     const query = countryCode
       ? `?country_code=${encodeURIComponent(countryCode)}&page_size=1000`
       : "?page_size=1000";
-    return this.list(`/api/institutions/${query}`, [], toInstitutionDetails);
+    const found = await this.list(`/api/institutions/${query}`, [], toInstitutionDetails);
+    return found.map((item) => item.value);
   }
 
   /** One list call for all names; results in key order, null for a name Belvo does not know. */
-  async institutionsByName(names: readonly string[]): Promise<(InstitutionDetails | null)[]> {
+  async institutionsByName(
+    names: readonly string[],
+  ): Promise<(InstitutionDetails | Unreadable | null)[]> {
     const found = await this.list(
       `/api/institutions/${inFilter("name__in", names)}`,
       [],
       toInstitutionDetails,
     );
-    return inKeyOrder(names, found, (institution) => institution.name);
+    return inKeyOrder(names, found, "name", (institution) => institution.name);
   }
 
-  async accountsById(ids: readonly string[]): Promise<(AccountData | null)[]> {
+  async accountsById(ids: readonly string[]): Promise<(AccountData | Unreadable | null)[]> {
     const found = await this.list(
       `/api/accounts/${inFilter("id__in", ids)}`,
-      BALANCE_DECIMAL_KEYS,
+      ACCOUNT_DECIMAL_KEYS,
       toAccountData,
     );
-    return inKeyOrder(ids, found, (account) => account.id);
+    return inKeyOrder(ids, found, "id", (account) => account.id);
   }
 
-  async linksById(ids: readonly string[]): Promise<(Link | null)[]> {
+  /** One list call for all links: each link's accounts, in key order. */
+  async accountsByLink(links: readonly string[]): Promise<(AccountData | Unreadable)[][]> {
+    const found = await this.list(
+      `/api/accounts/?link__in=${links.map(encodeURIComponent).join(",")}&page_size=1000`,
+      ACCOUNT_DECIMAL_KEYS,
+      toAccountData,
+    );
+    return links.map((link) =>
+      found
+        .filter((item) => keyOf(item, "link", (account) => account.linkId) === link)
+        .map((item) => item.value),
+    );
+  }
+
+  async linksById(ids: readonly string[]): Promise<(Link | Unreadable | null)[]> {
     const found = await this.list(`/api/links/${inFilter("id__in", ids)}`, [], toLink);
-    return inKeyOrder(ids, found, (link) => link.id);
+    return inKeyOrder(ids, found, "id", (link) => link.id);
   }
 
   close(): Promise<void> {
@@ -235,37 +294,71 @@ export class BelvoClient {
     return { status: raw.status, body: parseJson(raw.text, decimalKeys) };
   }
 
-  private async sendMfaStep<T>(
-    method: "POST" | "PATCH",
-    path: string,
+  /** POST: starts a resource's retrieval (or a link); Belvo may pause it with a challenge. */
+  private start<T>(
+    resource: MfaResource<T>,
     body: Record<string, unknown>,
+    fields: readonly string[],
     secrets: readonly (string | null | undefined)[],
-    decimalKeys: readonly string[],
-    toSuccess: (body: Json, status: number) => T,
   ): Promise<T | MfaChallenge> {
-    const raw = await this.shared.http.write(method, this.shared.prefix + path, body, this.observe);
-    const sent = secrets.filter((secret): secret is string => Boolean(secret));
-    return interpretMfaAnswer(this.answer(raw, decimalKeys), toSuccess, this.shared.now(), [
-      ...sent,
-      ...this.shared.keys,
-    ]);
+    return this.send("POST", resource, body, { secrets: this.withKeys(secrets), fields });
   }
 
-  /** Every page of a Belvo list, following `next` on Belvo's own host only. */
+  /** PATCH `{session, token?, link, save_data?}`: answers a challenge; the same for every resource. */
+  private resume<T>(
+    resource: MfaResource<T>,
+    request: ResumeDataRequest,
+  ): Promise<T | MfaChallenge> {
+    const body = resource.saveData
+      ? { ...resumeBody(request), save_data: request.saveData ?? true }
+      : resumeBody(request);
+    const fields = resource.saveData ? RESUME_FIELDS : RESUME_FIELDS.slice(0, 3);
+    return this.send("PATCH", resource, body, { secrets: this.withKeys([request.token]), fields });
+  }
+
+  private async send<T>(
+    method: "POST" | "PATCH",
+    resource: MfaResource<T>,
+    body: Record<string, unknown>,
+    sent: Sent,
+  ): Promise<T | MfaChallenge> {
+    const path = this.shared.prefix + resource.path;
+    const raw = await this.shared.http.write(method, path, body, this.observe);
+    const answer = this.answer(raw, resource.decimalKeys);
+    return interpretMfaAnswer(answer, resource.toSuccess, this.shared.now(), sent);
+  }
+
+  private withKeys(secrets: readonly (string | null | undefined)[]): string[] {
+    return [...secrets.filter((secret): secret is string => Boolean(secret)), ...this.shared.keys];
+  }
+
+  /**
+   * Every page of a Belvo list, following `next` on Belvo's own host only: at most
+   * `maxListPages` pages, never one already read, all within one deadline, and none once the
+   * client has left.
+   */
   private async list<T>(
     firstPath: string,
     decimalKeys: readonly string[],
     toItem: (item: Json) => T,
-  ): Promise<T[]> {
-    const items: T[] = [];
+  ): Promise<Listed<T>[]> {
+    const { http, maxListPages, readSent } = this.shared;
+    const deadline = Date.now() + this.shared.timeoutMs;
+    const items: Listed<T>[] = [];
+    const read = new Set<string>();
     let path: string | null = this.shared.prefix + firstPath;
     while (path !== null) {
-      const page: { results: Json[]; next: string | null } = interpretAnswer(
-        this.answer(await this.shared.http.read(path, this.observe), decimalKeys),
-        toPage,
-        this.shared.keys,
-      );
-      items.push(...page.results.map(toItem));
+      if (read.has(path))
+        throw listError("pointed back to a page already read; the gateway stopped there");
+      if (read.size === maxListPages)
+        throw listError(`went on past ${maxListPages} pages; the gateway stopped following it`);
+      if (this.clientGone?.()) throw listError("was left unread: the client is gone");
+      read.add(path);
+      const raw = await http.read(path, this.observe, deadline);
+      const page = interpretAnswer(this.answer(raw, decimalKeys), toPage, readSent);
+      for (const raw of page.results) {
+        items.push({ raw, value: readable(() => toItem(raw), 200) });
+      }
       path = page.next === null ? null : this.samePath(page.next);
     }
     return items;
@@ -286,6 +379,15 @@ export class BelvoClient {
   }
 }
 
+function listError(what: string): UpstreamError {
+  return new UpstreamError(
+    `Belvo's list ${what}.`,
+    ErrorCode.UpstreamError,
+    { status: 200, code: null, requestId: null },
+    false,
+  );
+}
+
 function toPage(body: Json): { results: Json[]; next: string | null } {
   const object = requiredObject(body, "the list");
   if (!Array.isArray(object.results)) throw new UnexpectedBody('"results" is not a list');
@@ -299,18 +401,53 @@ function inFilter(name: string, values: readonly string[]): string {
   return `?${name}=${values.map(encodeURIComponent).join(",")}&page_size=${MAX_KEYS_PER_LIST}`;
 }
 
+/** One item of a list: as Belvo sent it, and as read (or an error when it could not be). */
+interface Listed<T> {
+  raw: Json;
+  value: T | Unreadable;
+}
+
+/** An item's key: from the item when it was read, else from Belvo's raw object, if there. */
+function keyOf<T>(
+  item: Listed<T>,
+  rawKey: string,
+  read: (value: T) => string | null | undefined,
+): string | null {
+  if (!(item.value instanceof Error)) return read(item.value) ?? null;
+  const raw = isObject(item.raw) ? item.raw[rawKey] : undefined;
+  return typeof raw === "string" ? raw : null;
+}
+
+/** Results in key order: null for a key Belvo did not list, an error for one it garbled. */
 function inKeyOrder<T>(
   keys: readonly string[],
-  found: readonly T[],
-  keyOf: (item: T) => string,
-): (T | null)[] {
-  const byKey = new Map(found.map((item) => [keyOf(item), item]));
+  found: readonly Listed<T>[],
+  rawKey: string,
+  read: (value: T) => string,
+): (T | Unreadable | null)[] {
+  const byKey = new Map(found.map((item) => [keyOf(item, rawKey, read), item.value]));
   return keys.map((key) => byKey.get(key) ?? null);
 }
 
 /** `{session, token?, link}`: the token key is left out, not null, when there is none. */
 function resumeBody({ session, link, token }: ResumeRequest): Record<string, unknown> {
   return token == null ? { session, link } : { session, token, link };
+}
+
+/** Belvo's StandardRequest: `{link, save_data}`. */
+function standardBody(request: RetrieveRequest): Record<string, unknown> {
+  return { link: request.link, save_data: request.saveData ?? true };
+}
+
+/** `{link, date_from, date_to, account?, save_data}` (balances, transactions). */
+function datedBody(request: RetrieveBalancesRequest): Record<string, unknown> {
+  return withoutEmpty({
+    link: request.link,
+    date_from: request.dateFrom,
+    date_to: request.dateTo,
+    account: request.account,
+    save_data: request.saveData ?? true,
+  });
 }
 
 /** Optional fields are left out rather than sent as null. */

@@ -117,10 +117,14 @@ export class BelvoHttp {
 
   /**
    * Reads, trying again after a 5xx or a failed connection, at most MAX_GET_ATTEMPTS times and
-   * only while the next try still fits in the deadline.
+   * only while the next try still fits in the deadline (by default the timeout from now; a list
+   * passes one deadline for all of its pages).
    */
-  async read(path: string, observe: Observe): Promise<RawAnswer> {
-    const deadline = Date.now() + this.options.timeoutMs;
+  async read(
+    path: string,
+    observe: Observe,
+    deadline = Date.now() + this.options.timeoutMs,
+  ): Promise<RawAnswer> {
     const base = this.options.retryBaseMs ?? 250;
     for (let attempt = 1; ; attempt++) {
       let outcome: RawAnswer | UpstreamError;

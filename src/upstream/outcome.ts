@@ -3,10 +3,19 @@ import { ErrorCode, UpstreamError, type UpstreamDetails } from "../errors.js";
 import type { MfaChallenge } from "../types/mfa-challenge.type.js";
 import { NOT_JSON, UnexpectedBody, isObject, optionalString, type Json } from "./json.js";
 import { toChallenge } from "./mapping.js";
+import { Redactor } from "./redact.js";
 
 export interface Answer {
   status: number;
   body: Json | typeof NOT_JSON;
+}
+
+/** What one call sent, for what may be said back about it. */
+export interface Sent {
+  /** Every value the gateway sent that is a secret (its keys, the user's credentials). */
+  secrets: readonly string[];
+  /** Belvo's names of the fields the operation's input carries (a field error names one of them). */
+  fields: readonly string[];
 }
 
 const FIELD_VALIDATION_CODES = new Set([
@@ -20,18 +29,66 @@ const FIELD_VALIDATION_CODES = new Set([
   "parse_error",
   "validation_error",
 ]);
-const RETRYABLE_CODES = new Set(["too_many_sessions", "institution_down"]);
+/** Belvo's documented error codes (and Django REST framework's): any other is not repeated. */
+const KNOWN_CODES = new Set([
+  ...FIELD_VALIDATION_CODES,
+  "max_length",
+  "min_length",
+  "max_value",
+  "min_value",
+  "unique",
+  "token_required",
+  "session_expired",
+  "too_many_sessions",
+  "login_error",
+  "invalid_link",
+  "unconfirmed_link",
+  "institution_down",
+  "institution_unavailable",
+  "institution_inactive",
+  "unsupported_operation",
+  "invalid_access_mode_switch",
+  "invalid_period",
+  "already_registered",
+  "activation_required",
+  "authentication_failed",
+  "not_authenticated",
+  "access_to_resource_denied",
+  "permission_denied",
+  "not_found",
+  "method_not_allowed",
+  "throttled",
+  "request_timeout",
+  "unexpected_error",
+]);
+/** Belvo's docs: try again later (the institution or Belvo itself may recover). */
+const RETRYABLE_CODES = new Set([
+  "too_many_sessions",
+  "institution_down",
+  "institution_unavailable",
+  "unexpected_error",
+]);
+/** Belvo's request ids, as its API reference gives their pattern. */
+const BELVO_REQUEST_ID = /^[a-f0-9]{32}$/;
+/** Belvo counts 80 requests per 30 s per IP; its limit answers a 403 HTML page without a delay. */
+const RATE_LIMIT_RETRY_AFTER_S = 30;
 const QUOTE_LIMIT = 300;
 
 interface BelvoErrorEntry {
+  /** Only a known code; null for any other. */
   code: string | null;
   message: string | null;
+  /** Only one in Belvo's format. */
   requestId: string | null;
+  /** Belvo's name of one of the input's own fields; null for any other. */
   field: string | null;
 }
 
 /** The first entry of Belvo's error list (or a bare error object); null when there is none. */
-function firstError(body: Json | typeof NOT_JSON): BelvoErrorEntry | null {
+function firstError(
+  body: Json | typeof NOT_JSON,
+  fields: readonly string[],
+): BelvoErrorEntry | null {
   if (body === NOT_JSON) return null;
   const entry = Array.isArray(body) ? body[0] : body;
   if (!isObject(entry)) return null;
@@ -42,35 +99,45 @@ function firstError(body: Json | typeof NOT_JSON): BelvoErrorEntry | null {
       return null;
     }
   };
-  const result = {
-    code: read("code"),
-    message: read("message") ?? read("detail"),
-    requestId: read("request_id"),
-    field: read("field"),
+  const code = read("code");
+  const message = read("message") ?? read("detail");
+  if (code === null && message === null) return null;
+  const requestId = read("request_id");
+  const field = read("field");
+  return {
+    code: code !== null && KNOWN_CODES.has(code) ? code : null,
+    message,
+    requestId: requestId !== null && BELVO_REQUEST_ID.test(requestId) ? requestId : null,
+    field: field !== null && fields.includes(field) ? field : null,
   };
-  return result.code === null && result.message === null ? null : result;
 }
 
-/** Quotes Belvo's message with every secret that was sent taken out, and bounded in length. */
-function quote(message: string | null, secrets: readonly string[]): string {
-  if (!message) return "";
-  let text = message;
-  for (const secret of secrets) {
-    if (secret) text = text.split(secret).join("[redacted]");
-  }
-  text = text.replace(/\s+/g, " ").trim();
+/** Belvo's message with every secret sent cut, bounded; nothing when it cannot be cut safely. */
+function quote(message: string | null, sent: Sent): string {
+  // Built here, on the error path only: a success never pays for it.
+  const text = message ? new Redactor(sent.secrets).cut(message) : null;
+  if (!text) return "";
   return `: ${text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}…` : text}`;
 }
 
-function errorFor(answer: Answer, secrets: readonly string[]): UpstreamError {
+/** `save_data` → `input.saveData`: the schema's path of one of the input's fields. */
+function inputPath(belvoField: string): string {
+  return `input.${belvoField.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase())}`;
+}
+
+/**
+ * The error for an answer that is neither success nor challenge. Its message is built from known
+ * parts only (status, a known code, a field of the input) and Belvo's free text once cut.
+ */
+function errorFor(answer: Answer, sent: Sent): UpstreamError {
   const { status } = answer;
-  const entry = firstError(answer.body);
+  const entry = firstError(answer.body, sent.fields);
   const upstream: UpstreamDetails = {
     status,
     code: entry?.code ?? null,
     requestId: entry?.requestId ?? null,
   };
-  const said = quote(entry?.message ?? null, secrets);
+  const said = quote(entry?.message ?? null, sent);
   const label = entry?.code ? `HTTP ${status} ${entry.code}` : `HTTP ${status}`;
 
   if (status === 401) {
@@ -81,9 +148,18 @@ function errorFor(answer: Answer, secrets: readonly string[]): UpstreamError {
       false,
     );
   }
+  if (status === 403 && answer.body === NOT_JSON) {
+    return new UpstreamError(
+      `Belvo is limiting the gateway's requests (HTTP 403 rate-limit page); retry in ${RATE_LIMIT_RETRY_AFTER_S} s.`,
+      ErrorCode.UpstreamRateLimited,
+      upstream,
+      true,
+      { retryAfter: RATE_LIMIT_RETRY_AFTER_S },
+    );
+  }
   if (status === 408) {
     return new UpstreamError(
-      `Belvo timed out while talking to the institution (HTTP 408); retry later${said}`,
+      `Belvo timed out while talking to the institution (${label}); part of the data may have been saved: ask for less (a shorter date range) or retry later${said}`,
       ErrorCode.UpstreamTimeout,
       upstream,
       true,
@@ -105,21 +181,33 @@ function errorFor(answer: Answer, secrets: readonly string[]): UpstreamError {
       false,
     );
   }
+  return refusal(status, entry, upstream, said, label);
+}
+
+/** A 4xx with Belvo's error list. */
+function refusal(
+  status: number,
+  entry: BelvoErrorEntry,
+  upstream: UpstreamDetails,
+  said: string,
+  label: string,
+): UpstreamError {
   if (entry.code === "session_expired") {
     return new UpstreamError(
-      `The MFA session has expired; start again by registering the link or retrieving the balances anew${said}`,
+      `The MFA session has expired; start again by registering the link or retrieving the data anew${said}`,
       ErrorCode.MfaSessionExpired,
       upstream,
       false,
     );
   }
   if (status === 400 && entry.code !== null && FIELD_VALIDATION_CODES.has(entry.code)) {
-    const field = entry.field ? ` (field "${entry.field}")` : "";
+    const field = entry.field === null ? null : inputPath(entry.field);
     return new UpstreamError(
-      `Belvo rejected the input${field}${said}`,
+      `Belvo rejected the input${field === null ? "" : ` (${field})`}${said}`,
       ErrorCode.BadUserInput,
       upstream,
       false,
+      field === null ? {} : { field },
     );
   }
   return new UpstreamError(
@@ -144,7 +232,7 @@ function unexpected(status: number, error: unknown): UpstreamError {
 export function interpretAnswer<T>(
   answer: Answer,
   toSuccess: (body: Json, status: number) => T,
-  secrets: readonly string[],
+  sent: Sent,
 ): T {
   if (answer.status >= 200 && answer.status < 300 && answer.body !== NOT_JSON) {
     try {
@@ -153,19 +241,18 @@ export function interpretAnswer<T>(
       throw unexpected(answer.status, error);
     }
   }
-  throw errorFor(answer, secrets);
+  throw errorFor(answer, sent);
 }
 
 /**
  * A resume or start of an MFA flow: 2xx is the success member, a 428 token request is the
- * challenge, anything else is thrown as an UpstreamError. `secrets` are the values sent that
- * must never be quoted back.
+ * challenge, anything else is thrown as an UpstreamError.
  */
 export function interpretMfaAnswer<T>(
   answer: Answer,
   toSuccess: (body: Json, status: number) => T,
   receivedAt: Date,
-  secrets: readonly string[],
+  sent: Sent,
 ): T | MfaChallenge {
   const { status, body } = answer;
   if (status === 428 && body !== NOT_JSON) {
@@ -177,5 +264,5 @@ export function interpretMfaAnswer<T>(
     }
     if (challenge) return challenge;
   }
-  return interpretAnswer(answer, toSuccess, secrets);
+  return interpretAnswer(answer, toSuccess, sent);
 }

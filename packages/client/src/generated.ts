@@ -20,17 +20,26 @@ export type LinkStatus =
 export type RegisterLinkInput = {
   /** Belvo's default is RECURRENT. */
   accessMode?: AccessMode | null | undefined;
+  /** Base64; institutions that log in with a certificate. Give privateKey with it. */
+  certificate?: string | null | undefined;
   /** e.g. `store`, `nostore`, `30d`. */
   credentialsStorage?: string | null | undefined;
   /** Your own id for the end user. */
   externalId?: string | null | undefined;
+  /** Resources Belvo loads in the background once linked, e.g. [ACCOUNTS, OWNERS, TRANSACTIONS]. */
+  fetchResources?: Array<string> | null | undefined;
   /** Belvo's institution code, e.g. `heimdall_mx_retail`. */
   institution: string;
   /** Sent to Belvo only: never logged, echoed or quoted. */
   password: string;
   password2?: string | null | undefined;
+  /** Base64; sent to Belvo only: never logged, echoed or quoted. */
+  privateKey?: string | null | undefined;
+  /** How long Belvo keeps the data, in days, e.g. `365d`. */
+  staleIn?: string | null | undefined;
   username: string;
   username2?: string | null | undefined;
+  username3?: string | null | undefined;
   /** The institution's username type code, e.g. `001`. */
   usernameType?: string | null | undefined;
 };
@@ -73,7 +82,7 @@ export type LinkFieldsFragment = { id: string, status: LinkStatus, accessMode: A
 
 export type ChallengeFieldsFragment = { code: string, message: string | null, requestId: string | null, session: string, link: string, expiry: number | null, expiresAt: string | null, tokenGenerationData: { type: string | null, value: string | null, instructions: string | null, expectsUserInput: boolean } | null };
 
-export type BalanceListFieldsFragment = { saved: boolean, balances: Array<{ id: string, valueDate: string | null, balance: string | null, account: { id: string, name: string | null, category: string | null, currency: string | null, number: string | null, balanceType: string | null } }> };
+export type BalanceListFieldsFragment = { saved: boolean, balances: Array<{ id: string, valueDate: string | null, balance: string | null, account: { id: string, name: string | null, category: string | null, currency: string | null, number: string | null, balanceType: string | null } | null } | null> };
 
 export type RegisterLinkMutationVariables = Exact<{
   input: RegisterLinkInput;
@@ -101,7 +110,7 @@ export type RetrieveBalancesMutationVariables = Exact<{
 
 
 export type RetrieveBalancesMutation = { retrieveBalances:
-    | { __typename: 'BalanceList', saved: boolean, balances: Array<{ id: string, valueDate: string | null, balance: string | null, account: { id: string, name: string | null, category: string | null, currency: string | null, number: string | null, balanceType: string | null } }> }
+    | { __typename: 'BalanceList', saved: boolean, balances: Array<{ id: string, valueDate: string | null, balance: string | null, account: { id: string, name: string | null, category: string | null, currency: string | null, number: string | null, balanceType: string | null } | null } | null> }
     | { __typename: 'MfaChallenge', code: string, message: string | null, requestId: string | null, session: string, link: string, expiry: number | null, expiresAt: string | null, tokenGenerationData: { type: string | null, value: string | null, instructions: string | null, expectsUserInput: boolean } | null }
    };
 
@@ -111,7 +120,7 @@ export type ResumeBalancesMutationVariables = Exact<{
 
 
 export type ResumeBalancesMutation = { resumeBalances:
-    | { __typename: 'BalanceList', saved: boolean, balances: Array<{ id: string, valueDate: string | null, balance: string | null, account: { id: string, name: string | null, category: string | null, currency: string | null, number: string | null, balanceType: string | null } }> }
+    | { __typename: 'BalanceList', saved: boolean, balances: Array<{ id: string, valueDate: string | null, balance: string | null, account: { id: string, name: string | null, category: string | null, currency: string | null, number: string | null, balanceType: string | null } | null } | null> }
     | { __typename: 'MfaChallenge', code: string, message: string | null, requestId: string | null, session: string, link: string, expiry: number | null, expiresAt: string | null, tokenGenerationData: { type: string | null, value: string | null, instructions: string | null, expectsUserInput: boolean } | null }
    };
 
@@ -127,7 +136,7 @@ export type InstitutionsQueryVariables = Exact<{
 }>;
 
 
-export type InstitutionsQuery = { institutions: Array<{ name: string, displayName: string | null, type: string | null, countryCodes: Array<string>, primaryColor: string | null, status: string | null }> };
+export type InstitutionsQuery = { institutions: Array<{ name: string, displayName: string | null, type: string | null, countryCodes: Array<string>, primaryColor: string | null, status: string | null } | null> };
 
 export const LinkFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LinkFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Link"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"accessMode"}},{"kind":"Field","name":{"kind":"Name","value":"institution"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastAccessedAt"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"refreshRate"}}]}}]} as unknown as DocumentNode<LinkFieldsFragment, unknown>;
 export const ChallengeFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ChallengeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MfaChallenge"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}},{"kind":"Field","name":{"kind":"Name","value":"session"}},{"kind":"Field","name":{"kind":"Name","value":"link"}},{"kind":"Field","name":{"kind":"Name","value":"expiry"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"tokenGenerationData"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"instructions"}},{"kind":"Field","name":{"kind":"Name","value":"expectsUserInput"}}]}}]}}]} as unknown as DocumentNode<ChallengeFieldsFragment, unknown>;

@@ -6,6 +6,10 @@
       "Link",
       "MfaChallenge"
     ],
+    "ResumeAccountsResult": [
+      "AccountList",
+      "MfaChallenge"
+    ],
     "ResumeBalancesResult": [
       "BalanceList",
       "MfaChallenge"
@@ -14,9 +18,29 @@
       "Link",
       "MfaChallenge"
     ],
+    "ResumeOwnersResult": [
+      "MfaChallenge",
+      "OwnerList"
+    ],
+    "ResumeTransactionsResult": [
+      "MfaChallenge",
+      "TransactionList"
+    ],
+    "RetrieveAccountsResult": [
+      "AccountList",
+      "MfaChallenge"
+    ],
     "RetrieveBalancesResult": [
       "BalanceList",
       "MfaChallenge"
+    ],
+    "RetrieveOwnersResult": [
+      "MfaChallenge",
+      "OwnerList"
+    ],
+    "RetrieveTransactionsResult": [
+      "MfaChallenge",
+      "TransactionList"
     ]
   }
 };
@@ -26,6 +50,10 @@
       "Link",
       "MfaChallenge"
     ],
+    "ResumeAccountsResult": [
+      "AccountList",
+      "MfaChallenge"
+    ],
     "ResumeBalancesResult": [
       "BalanceList",
       "MfaChallenge"
@@ -34,9 +62,29 @@
       "Link",
       "MfaChallenge"
     ],
+    "ResumeOwnersResult": [
+      "MfaChallenge",
+      "OwnerList"
+    ],
+    "ResumeTransactionsResult": [
+      "MfaChallenge",
+      "TransactionList"
+    ],
+    "RetrieveAccountsResult": [
+      "AccountList",
+      "MfaChallenge"
+    ],
     "RetrieveBalancesResult": [
       "BalanceList",
       "MfaChallenge"
+    ],
+    "RetrieveOwnersResult": [
+      "MfaChallenge",
+      "OwnerList"
+    ],
+    "RetrieveTransactionsResult": [
+      "MfaChallenge",
+      "TransactionList"
     ]
   }
 };

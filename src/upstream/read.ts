@@ -1,0 +1,140 @@
+/** Readers for Belvo's fields: dates, exact amounts, enums, nested objects, items read one by one. */
+import { ErrorCode, UpstreamError } from "../errors.js";
+import { isCalendarDate, isDateTime } from "../types/scalars.js";
+import {
+  UnexpectedBody,
+  optionalString,
+  requiredObject,
+  type Json,
+  type JsonObject,
+} from "./json.js";
+
+const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+const EXPONENT_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?[eE]([+-]?\d+)$/;
+
+export function enumValue<E extends Record<string, string>>(
+  values: E,
+  raw: string | null,
+): E[keyof E] | null {
+  if (raw === null) return null;
+  const key = raw.toUpperCase();
+  return key in values ? values[key as keyof E] : null;
+}
+
+/** Belvo's timestamps carry an offset; one without is taken as UTC, as Belvo's servers run. */
+export function dateTime(object: JsonObject, key: string): string | null {
+  const raw = optionalString(object, key);
+  if (raw === null || isDateTime(raw)) return raw;
+  if (isDateTime(`${raw}Z`)) return `${raw}Z`;
+  throw new UnexpectedBody(`"${key}" is not a date-time`);
+}
+
+/** A date, or the date part of a date-time. */
+export function date(object: JsonObject, key: string): string | null {
+  const raw = optionalString(object, key);
+  if (raw === null) return null;
+  const day = raw.slice(0, 10);
+  if (!isCalendarDate(day) || (raw.length > 10 && raw[10] !== "T")) {
+    throw new UnexpectedBody(`"${key}" is not a date`);
+  }
+  return day;
+}
+
+/** An exact decimal string; exponent notation is expanded digit by digit, never through a float. */
+export function decimal(object: JsonObject, key: string): string | null {
+  const raw = optionalString(object, key);
+  if (raw === null || PLAIN_DECIMAL.test(raw)) return raw;
+  const match = EXPONENT_DECIMAL.exec(raw);
+  if (!match) throw new UnexpectedBody(`"${key}" is not a decimal`);
+  const [, sign = "", whole = "", fraction = "", exponentText = "0"] = match;
+  const digits = whole + fraction;
+  const point = whole.length + Number(exponentText);
+  const padded = point <= 0 ? "0".repeat(1 - point) + digits : digits.padEnd(point, "0");
+  const at = Math.max(point, 1);
+  const intPart = padded.slice(0, at).replace(/^0+(?=\d)/, "");
+  const fracPart = padded.slice(at).replace(/0+$/, "");
+  return `${sign}${intPart}${fracPart ? `.${fracPart}` : ""}`;
+}
+
+/** A string field, or undefined when the key is absent (so that it can be loaded). */
+export function present(object: JsonObject | undefined, key: string): string | null | undefined {
+  return object === undefined || !(key in object) ? undefined : optionalString(object, key);
+}
+
+export function presentDecimal(
+  object: JsonObject | undefined,
+  key: string,
+): string | null | undefined {
+  return object === undefined || !(key in object) ? undefined : decimal(object, key);
+}
+
+export function optionalInt(object: JsonObject, key: string): number | null {
+  const raw = optionalString(object, key);
+  if (raw === null) return null;
+  if (!/^-?\d{1,9}$/.test(raw)) throw new UnexpectedBody(`"${key}" is not an integer`);
+  return Number(raw);
+}
+
+/** A nested object: null when null; undefined when absent (so that it can be loaded). */
+export function presentObject<T>(
+  object: JsonObject,
+  key: string,
+  read: (value: JsonObject) => T,
+): T | null | undefined {
+  if (!(key in object)) return undefined;
+  const value = object[key];
+  return value === null ? null : read(requiredObject(value, `"${key}"`));
+}
+
+export function objectsOf<T>(
+  value: Json | undefined,
+  key: string,
+  read: (item: JsonObject) => T,
+): T[] | null {
+  if (value === null || value === undefined) return null;
+  if (!Array.isArray(value)) throw new UnexpectedBody(`"${key}" is not a list`);
+  return value.map((item) => read(requiredObject(item, `an item of "${key}"`)));
+}
+
+/** A date-time field, or undefined when the key is absent (so that it can be loaded). */
+export function presentDateTime(object: JsonObject, key: string): string | null | undefined {
+  return key in object ? dateTime(object, key) : undefined;
+}
+
+/**
+ * Served in place of a part of Belvo's answer that the gateway could not read: GraphQL puts the
+ * error at that part's path and delivers the rest (a list Belvo may have saved is never lost).
+ */
+export type Unreadable = UpstreamError;
+
+/** `read(value)`, or, when the value does not have the shape needed, an Unreadable. */
+export function readable<T>(read: () => T, status: number): T | Unreadable {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof UnexpectedBody)) throw error;
+    return new UpstreamError(
+      `Belvo's answer had an item the gateway could not read (${error.message}); the other items are delivered.`,
+      ErrorCode.UpstreamError,
+      { status, code: null, requestId: null },
+      false,
+    );
+  }
+}
+
+/** Belvo's array answer, each item read on its own. */
+export function itemsOf<T>(
+  body: Json,
+  what: string,
+  status: number,
+  toItem: (item: Json, status: number) => T,
+): (T | Unreadable)[] {
+  if (!Array.isArray(body)) throw new UnexpectedBody(`the ${what} are not a list`);
+  return body.map((item) => readable(() => toItem(item, status), status));
+}
+
+export function strings(value: Json | undefined): string[] {
+  return Array.isArray(value)
+    ? value.filter((item): item is string => typeof item === "string")
+    : [];
+}

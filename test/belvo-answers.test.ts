@@ -1,0 +1,248 @@
+/** Belvo as it really answers: nullable fields, unreadable items, retryability (issue 15, 1–3). */
+import { ACCOUNT_BODY, REQUEST_ID, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
+import { FakeUpstream, type Reply } from "./helpers/fake-upstream.js";
+import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import {
+  LINK_ID,
+  RESUME_BALANCES,
+  RESUME_LINK,
+  SESSION_HEX,
+  TEST_REQUEST_ID,
+  postGraphQL,
+} from "./helpers/graphql.js";
+
+let fake: FakeUpstream;
+let gateway: TestGateway;
+
+beforeEach(async () => {
+  fake = await FakeUpstream.start();
+  gateway = await startGateway(fake.url, { timeoutMs: 2_000 });
+});
+
+afterEach(async () => {
+  await gateway.close();
+  await fake.close();
+});
+
+const INPUT = { session: SESSION_HEX, link: LINK_ID, token: "483920" };
+const resumeBalances = () => postGraphQL(gateway.url, RESUME_BALANCES, { input: INPUT });
+
+const balance = (id: string, account: unknown) => ({
+  id,
+  account,
+  value_date: "2026-01-14",
+  balance: 10.5,
+  current_balance: 10.5,
+  statement: null,
+  collected_at: null,
+});
+const ACCOUNT = {
+  id: ACCOUNT_BODY.id,
+  name: ACCOUNT_BODY.name,
+  category: ACCOUNT_BODY.category,
+  currency: ACCOUNT_BODY.currency,
+  number: ACCOUNT_BODY.number,
+  type: ACCOUNT_BODY.type,
+};
+const delivered = (id: string, account: unknown) => ({
+  id,
+  valueDate: "2026-01-14",
+  balance: "10.5",
+  currentBalance: "10.5",
+  collectedAt: null,
+  statement: null,
+  account,
+});
+const B1 = "b1d7d1a4-4c2d-4d5e-9f3a-1b2c3d4e5f60";
+const B2 = "b1d7d1a4-4c2d-4d5e-9f3a-1b2c3d4e5f61";
+const B3 = "b1d7d1a4-4c2d-4d5e-9f3a-1b2c3d4e5f62";
+
+describe("a balance list Belvo saved is never lost for one item", () => {
+  it('a balance with "account": null is delivered with a null account', async () => {
+    fake.reply({ status: 201, body: [balance(B1, ACCOUNT_BODY), balance(B2, null)] });
+    const { body } = await resumeBalances();
+    expect(body).toEqual({
+      data: {
+        resumeBalances: {
+          __typename: "BalanceList",
+          saved: true,
+          balances: [delivered(B1, ACCOUNT), delivered(B2, null)],
+        },
+      },
+    });
+  });
+
+  it("an item that cannot be read is an error at its path; the rest is delivered", async () => {
+    fake.reply({
+      status: 201,
+      body: [balance(B1, ACCOUNT_BODY), "not a balance", balance(B3, "not an account")],
+    });
+    const { body } = await resumeBalances();
+    const unreadable = (path: (string | number)[], why: string) => ({
+      message: `Belvo's answer had an item the gateway could not read (${why}); the other items are delivered.`,
+      path,
+      extensions: {
+        code: "UPSTREAM_ERROR",
+        upstream: { status: 201, code: null, requestId: null },
+        retryable: false,
+        requestId: TEST_REQUEST_ID,
+      },
+    });
+    expect(body).toEqual({
+      data: {
+        resumeBalances: {
+          __typename: "BalanceList",
+          saved: true,
+          balances: [delivered(B1, ACCOUNT), null, delivered(B3, null)],
+        },
+      },
+      errors: [
+        unreadable(["resumeBalances", "balances", 1], "a balance is not an object"),
+        unreadable(["resumeBalances", "balances", 2, "account"], "an account is not an object"),
+      ],
+    });
+  });
+});
+
+describe("token_generation_data", () => {
+  it.each(["expect_user_input", "expects_user_input"])(
+    "%s: false is read (the user confirms elsewhere)",
+    async (key) => {
+      fake.reply({
+        status: 428,
+        body: [
+          challengeEntry({
+            token_generation_data: { instructions: "Scan", type: "qr", value: "x", [key]: false },
+          }),
+        ],
+      });
+      const { body } = await postGraphQL(gateway.url, RESUME_LINK, { input: INPUT });
+      expect(body).toMatchObject({
+        data: { resumeLink: { tokenGenerationData: { expectsUserInput: false } } },
+      });
+    },
+  );
+});
+
+describe("retryability as Belvo documents it", () => {
+  const errorOf = async (reply: Reply) => {
+    fake.reply(reply);
+    const { body } = await resumeBalances();
+    expect(body.data).toBeNull();
+    return (body.errors as { message: string; extensions: Record<string, unknown> }[])[0]!;
+  };
+
+  it.each([
+    [400, "institution_unavailable", "UPSTREAM_REJECTED"],
+    [400, "institution_down", "UPSTREAM_REJECTED"],
+    [400, "too_many_sessions", "UPSTREAM_REJECTED"],
+    [400, "unexpected_error", "UPSTREAM_REJECTED"],
+    [500, "unexpected_error", "UPSTREAM_ERROR"],
+  ])("%i %s is retryable", async (status, code, gatewayCode) => {
+    const error = await errorOf({ status, body: errorList(code, "Try again later") });
+    expect(error.extensions).toMatchObject({
+      code: gatewayCode,
+      retryable: true,
+      upstream: { status, code, requestId: REQUEST_ID },
+    });
+  });
+
+  it("Belvo's HTML 403 rate-limit page is a retryable UPSTREAM_RATE_LIMITED, retryAfter 30", async () => {
+    const error = await errorOf({
+      status: 403,
+      text: "<html><head><title>403 Forbidden</title></head><body>Too many requests</body></html>",
+    });
+    expect(error).toEqual({
+      message:
+        "Belvo is limiting the gateway's requests (HTTP 403 rate-limit page); retry in 30 s.",
+      path: ["resumeBalances"],
+      extensions: {
+        code: "UPSTREAM_RATE_LIMITED",
+        upstream: { status: 403, code: null, requestId: null },
+        retryable: true,
+        retryAfter: 30,
+        requestId: TEST_REQUEST_ID,
+      },
+    });
+  });
+
+  it("408 request_timeout says partial data may have been saved", async () => {
+    const error = await errorOf({
+      status: 408,
+      body: errorList("request_timeout", "The request timed out"),
+    });
+    expect(error.extensions).toMatchObject({ code: "UPSTREAM_TIMEOUT", retryable: true });
+    expect(error.message).toBe(
+      "Belvo timed out while talking to the institution (HTTP 408 request_timeout); part of the data may have been saved: ask for less (a shorter date range) or retry later: The request timed out",
+    );
+  });
+});
+
+describe("a read list is never lost for one item", () => {
+  const page = (results: unknown[]) => ({
+    status: 200,
+    body: { count: results.length, next: null, previous: null, results },
+  });
+  const readError = (path: (string | number)[], why: string) => ({
+    message: `Belvo's answer had an item the gateway could not read (${why}); the other items are delivered.`,
+    path,
+    extensions: {
+      code: "UPSTREAM_ERROR",
+      upstream: { status: 200, code: null, requestId: null },
+      retryable: false,
+      requestId: TEST_REQUEST_ID,
+    },
+  });
+
+  it("institutions: an unreadable institution is an error at its path", async () => {
+    fake.reply(
+      page([{ name: "erebor_mx_retail" }, { display_name: "no name" }, { name: "b_co_x" }]),
+    );
+    const { body } = await postGraphQL(gateway.url, "{ institutions { name } }");
+    expect(body).toEqual({
+      data: { institutions: [{ name: "erebor_mx_retail" }, null, { name: "b_co_x" }] },
+      errors: [readError(["institutions", 1], '"name" is missing')],
+    });
+  });
+
+  it("Link.accounts: an unreadable account of the link is an error at its path", async () => {
+    fake.route = (request) =>
+      request.path.startsWith("/api/links/")
+        ? { status: 200, body: { id: LINK_ID, institution: "erebor_mx_retail", status: "valid" } }
+        : page([ACCOUNT_BODY, { link: LINK_ID, name: "no id" }, { name: "another link's, no id" }]);
+    const { body } = await postGraphQL(
+      gateway.url,
+      "query L($id: ID!) { link(id: $id) { accounts { id } } }",
+      { id: LINK_ID },
+    );
+    expect(body).toEqual({
+      data: { link: { accounts: [{ id: ACCOUNT_BODY.id }, null] } },
+      errors: [readError(["link", "accounts", 1], '"id" is missing')],
+    });
+  });
+
+  it("a loaded account Belvo garbled is an error at the field that asked for it", async () => {
+    const garbled = { ...ACCOUNT_BODY, name: { not: "a string" } };
+    fake.route = (request) =>
+      request.method === "PATCH"
+        ? {
+            status: 201,
+            body: [{ id: "b1", account: { id: ACCOUNT_BODY.id }, value_date: "2026-01-14" }],
+          }
+        : page([garbled]);
+    const { body } = await postGraphQL(
+      gateway.url,
+      `mutation R($input: ResumeBalancesInput!) { resumeBalances(input: $input) {
+        ... on BalanceList { balances { id account { id name } } } } }`,
+      { input: INPUT },
+    );
+    expect(body).toEqual({
+      data: {
+        resumeBalances: { balances: [{ id: "b1", account: { id: ACCOUNT_BODY.id, name: null } }] },
+      },
+      errors: [
+        readError(["resumeBalances", "balances", 0, "account", "name"], '"name" is not a string'),
+      ],
+    });
+  });
+});
