@@ -75,7 +75,7 @@ it.each<[string, string, unknown, { field: string; message: string }[]]>([
       {
         field: "input.date_from",
         message:
-          'Invalid input.date_from: RetrieveBalancesInput has no field date_from. Did you mean "dateFrom" or "dateTo"? Its fields: link (ID!), dateFrom (Date!), dateTo (Date), account (ID), saveData (Boolean).',
+          'Invalid input.date_from: RetrieveBalancesInput has no field date_from. Did you mean "dateFrom" or "dateTo"? Its fields: link (ID!), saveData (Boolean), dateFrom (Date!), dateTo (Date), account (ID).',
       },
     ],
   ],
