@@ -53,7 +53,18 @@ export interface Config {
   /** "*" for any origin; otherwise exactly these. */
   corsOrigins: "*" | string[];
   redisUrl: string | null;
+  idempotency: IdempotencyConfig;
 }
+
+/** Idempotency-Key handling (see the README's Idempotency section). */
+export interface IdempotencyConfig {
+  /** How long a retry waits for the same request still running before a 409. */
+  waitMs: number;
+  /** How long an answer is kept (at least the longest MFA session seen). */
+  ttlMs: number;
+}
+
+export const DEFAULT_IDEMPOTENCY: IdempotencyConfig = { waitMs: 25_000, ttlMs: 86_400_000 };
 
 export class ConfigError extends Error {
   constructor(setting: string, problem: string) {
@@ -252,5 +263,9 @@ export function loadConfig(env: Env = process.env): Config {
     limits: limits(env),
     corsOrigins: corsOrigins(env, production),
     redisUrl: redisUrl(env),
+    idempotency: {
+      waitMs: integer(env, "IDEMPOTENCY_WAIT_MS", DEFAULT_IDEMPOTENCY.waitMs, 0, 600_000),
+      ttlMs: integer(env, "IDEMPOTENCY_TTL_MS", DEFAULT_IDEMPOTENCY.ttlMs, 60_000, 30 * 86_400_000),
+    },
   };
 }

@@ -13,6 +13,12 @@ export const ErrorCode = {
   Unauthenticated: "UNAUTHENTICATED",
   RateLimited: "RATE_LIMITED",
   InternalServerError: "INTERNAL_SERVER_ERROR",
+  /** A store the gateway's checks need (Redis) did not answer; nothing was sent upstream. */
+  GuardUnavailable: "GUARD_UNAVAILABLE",
+  /** The Idempotency-Key was used with another request (HTTP 422). */
+  IdempotencyKeyReused: "IDEMPOTENCY_KEY_REUSED",
+  /** The request holding the Idempotency-Key still runs past IDEMPOTENCY_WAIT_MS (HTTP 409). */
+  IdempotencyInProgress: "IDEMPOTENCY_IN_PROGRESS",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

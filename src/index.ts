@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { createLogger } from "./logger.js";
 import { startSandbox, type Sandbox } from "./sandbox/server.js";
 import { createGateway } from "./server.js";
+import { RedisIdempotencyStore } from "./idempotency/redis.js";
 
 /**
  * A gateway keeps little between requests but allocates briskly, and V8 would let the old
@@ -62,6 +63,17 @@ async function main(): Promise<void> {
   const counters = config.redisUrl
     ? await connectRedis(config.redisUrl, logger)
     : new MemoryCounters();
+  const idempotencyStore = config.redisUrl
+    ? new RedisIdempotencyStore(config.redisUrl, {
+        onError: (error) => logger.warn({ err: { message: error.message } }, "redis error"),
+      })
+    : undefined;
+  await idempotencyStore?.connect().catch((error: unknown) => {
+    console.error(
+      `Cannot start: REDIS_URL: Redis did not answer (${error instanceof Error ? error.message : "unknown error"}).`,
+    );
+    process.exit(1);
+  });
   const gateway = await createGateway({
     upstream,
     timeoutMs: config.timeoutMs,
@@ -72,6 +84,7 @@ async function main(): Promise<void> {
     corsOrigins: config.corsOrigins,
     counters,
     logger,
+    idempotency: { ...config.idempotency, store: idempotencyStore },
   });
   const url = await gateway.listen(config.port, config.host);
   logger.info(
@@ -102,6 +115,7 @@ async function main(): Promise<void> {
     void gateway
       .shutdown(config.shutdownGraceMs)
       .then(() => counters.close())
+      .then(() => idempotencyStore?.close())
       .then(() => sandbox?.close())
       .then(() => {
         logger.info("stopped");

@@ -11,7 +11,12 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { Context } from "./context.js";
-import { DEFAULT_LIMITS, type Limits } from "./config.js";
+import {
+  DEFAULT_IDEMPOTENCY,
+  DEFAULT_LIMITS,
+  type IdempotencyConfig,
+  type Limits,
+} from "./config.js";
 import { ErrorCode, formatError } from "./errors.js";
 import { AttemptGuard } from "./guards/attempts.js";
 import { applyCors, type CorsOrigins } from "./guards/cors.js";
@@ -26,6 +31,8 @@ import { RequestLogger } from "./logger.js";
 import { buildGatewaySchema } from "./schema.js";
 import { jitExecution } from "./execution.js";
 import { BelvoClient } from "./upstream/belvo.js";
+import { IdempotencyGate, type OwnedClaim } from "./idempotency/gate.js";
+import { MemoryIdempotencyStore, type IdempotencyStore } from "./idempotency/store.js";
 
 export interface GatewayOptions {
   upstream: { url: string; secretId: string; secretPassword: string };
@@ -49,6 +56,14 @@ export interface GatewayOptions {
   jitCompileOn?: number;
   /** Reuse a schema already built (tests, benchmarks); built otherwise. */
   schema?: GraphQLSchema;
+  /** Idempotency-Key handling: claims and answers in this process unless a store is given. */
+  idempotency?: Partial<IdempotencyConfig> & { store?: IdempotencyStore };
+}
+
+async function collect(chunks: AsyncIterable<string>): Promise<string> {
+  let text = "";
+  for await (const chunk of chunks) text += chunk;
+  return text;
 }
 
 export interface Gateway {
@@ -126,6 +141,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ],
   });
   await apollo.start();
+  const idempotencyStore = options.idempotency?.store ?? new MemoryIdempotencyStore();
+  const gate = new IdempotencyGate(
+    idempotencyStore,
+    {
+      waitMs: options.idempotency?.waitMs ?? DEFAULT_IDEMPOTENCY.waitMs,
+      ttlMs: options.idempotency?.ttlMs ?? DEFAULT_IDEMPOTENCY.ttlMs,
+      // A claim must outlive its request (a write and the reads after it, each within the deadline).
+      leaseMs: 2 * options.timeoutMs + 60_000,
+      maxTokens: limits.maxTokens,
+    },
+    metrics,
+  );
   /** Null when the gateway takes no keys (anyone may call it). */
   const clientKey = options.apiKeys ? bearerKeys(options.apiKeys) : null;
   const metricsReader = options.metricsToken ? bearerKeys([options.metricsToken]) : null;
@@ -201,27 +228,105 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         }
       }
     }
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "GET", headers, search, body },
-      context: () => {
-        const client = belvo.forRequest(requestLogger);
-        return Promise.resolve({
-          attempts,
-          requestId,
-          belvo: client,
-          loaders: createLoaders(client),
-          logger: requestLogger,
-          now,
-        });
-      },
+    const decision = await gate.begin({
+      method: req.method ?? "GET",
+      header: req.headers["idempotency-key"],
+      scope: client ?? "anonymous",
+      body,
+      requestId,
+      logger: requestLogger,
     });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === "complete") {
-      res.end(response.body.string);
+    if (decision.kind === "answer") {
+      res.writeHead(decision.status, decision.headers).end(decision.body);
       return;
     }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    await execute(req, res, { headers, search, body, requestId, requestLogger }, decision);
+  }
+
+  /**
+   * Runs the operation with Apollo. With a claimed Idempotency-Key, the answer is stored (or the
+   * claim released) before it is sent; a client gone meanwhile changes nothing: the upstream call
+   * is never aborted, and the stored answer waits for its retry.
+   */
+  async function execute(
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: {
+      headers: HeaderMap;
+      search: string;
+      body: unknown;
+      requestId: string;
+      requestLogger: RequestLogger;
+    },
+    decision: { kind: "pass" } | { kind: "owner"; claim: OwnedClaim },
+  ) {
+    const { requestId, requestLogger } = request;
+    const claim = decision.kind === "owner" ? decision.claim : null;
+    let clientGone = false;
+    res.once("close", () => {
+      if (!res.writableFinished) clientGone = true;
+    });
+    let upstream: BelvoClient | undefined;
+    let answer: { status: number; contentType: string; body: string };
+    let chunks: AsyncIterable<string> | null = null;
+    try {
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: {
+          method: req.method ?? "GET",
+          headers: request.headers,
+          search: request.search,
+          body: request.body,
+        },
+        context: () => {
+          const client = (upstream = belvo.forRequest(requestLogger));
+          return Promise.resolve({
+            attempts,
+            requestId,
+            belvo: client,
+            loaders: createLoaders(client),
+            logger: requestLogger,
+            now,
+          });
+        },
+      });
+      for (const [key, value] of response.headers) res.setHeader(key, value);
+      const status = response.status ?? 200;
+      const contentType = response.headers.get("content-type") ?? "application/json";
+      if (response.body.kind === "complete")
+        answer = { status, contentType, body: response.body.string };
+      else if (claim)
+        answer = { status, contentType, body: await collect(response.body.asyncIterator) };
+      else {
+        answer = { status, contentType, body: "" };
+        chunks = response.body.asyncIterator;
+      }
+    } catch (error) {
+      // Apollo itself failed: the route's handler answers 500; a spent write is stored as that.
+      const body = errorBody("Internal server error", ErrorCode.InternalServerError, requestId);
+      await claim?.finish(
+        { status: 500, contentType: "application/json; charset=utf-8", body: JSON.stringify(body) },
+        upstream?.wroteUpstream ?? false,
+        null,
+      );
+      throw error;
+    }
+    await claim?.finish(
+      answer,
+      upstream?.wroteUpstream ?? false,
+      upstream?.longestMfaExpirySeconds ?? null,
+    );
+    if (clientGone) {
+      requestLogger.warn(
+        { code: "CLIENT_GONE", idempotency: claim ? { keyHash: claim.keyHash } : null },
+        "the client left before its answer; the operation ran to its end",
+      );
+    }
+    res.statusCode = answer.status;
+    if (chunks === null) {
+      res.end(answer.body);
+      return;
+    }
+    for await (const chunk of chunks) res.write(chunk);
     res.end();
   }
 
@@ -343,6 +448,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     await closed;
     await apollo.stop();
     await belvo.close();
+    if (!options.idempotency?.store) await idempotencyStore.close();
   }
 
   return {

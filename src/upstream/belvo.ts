@@ -4,7 +4,7 @@ import type { BalanceList } from "../types/balance.type.js";
 import type { AccessMode } from "../types/enums.js";
 import type { InstitutionDetails } from "../types/institution.type.js";
 import type { Link } from "../types/link.type.js";
-import type { MfaChallenge } from "../types/mfa-challenge.type.js";
+import { MfaChallenge } from "../types/mfa-challenge.type.js";
 import { ErrorCode, UpstreamError } from "../errors.js";
 import type { Log } from "../logger.js";
 import { endpointLabel, type GatewayMetrics } from "../metrics.js";
@@ -92,6 +92,10 @@ interface Shared {
 
 export class BelvoClient {
   private readonly observe: (call: UpstreamCall) => void;
+  /** Whether this request's client dispatched a POST/PATCH: from then on its outcome counts. */
+  private wrote = false;
+  /** The longest MFA session expiry (seconds) this request's client was given. */
+  private longestExpiry: number | null = null;
 
   private constructor(
     private readonly shared: Shared,
@@ -111,6 +115,16 @@ export class BelvoClient {
       metrics: options.metrics,
     };
     return new BelvoClient(shared, options.logger);
+  }
+
+  /** True once a write (POST/PATCH) was dispatched upstream by this request's client. */
+  get wroteUpstream(): boolean {
+    return this.wrote;
+  }
+
+  /** The longest `expiry` of the MFA challenges this request's client received, or null. */
+  get longestMfaExpirySeconds(): number | null {
+    return this.longestExpiry;
   }
 
   /** The same pool, logging each call with one request's logger (its request id). */
@@ -240,12 +254,17 @@ export class BelvoClient {
     decimalKeys: readonly string[],
     toSuccess: (body: Json, status: number) => T,
   ): Promise<T | MfaChallenge> {
+    this.wrote = true;
     const raw = await this.shared.http.write(method, this.shared.prefix + path, body, this.observe);
     const sent = secrets.filter((secret): secret is string => Boolean(secret));
-    return interpretMfaAnswer(this.answer(raw, decimalKeys), toSuccess, this.shared.now(), [
+    const result = interpretMfaAnswer(this.answer(raw, decimalKeys), toSuccess, this.shared.now(), [
       ...sent,
       ...this.shared.keys,
     ]);
+    if (result instanceof MfaChallenge && result.expiry !== null) {
+      this.longestExpiry = Math.max(this.longestExpiry ?? 0, result.expiry);
+    }
+    return result;
   }
 
   /** Every page of a Belvo list, following `next` on Belvo's own host only. */
