@@ -23,8 +23,10 @@ import {
   type RetrieveBalancesInput,
   type RetrieveBalancesMutation,
 } from "./generated.js";
+import { newIdempotencyKey, withRetries, type RetryOptions } from "./retry.js";
 
 export type * from "./generated.js";
+export { newIdempotencyKey, type RetryOptions } from "./retry.js";
 
 export type LinkResult = ResumeLinkMutation["resumeLink"];
 export type BalancesResult = ResumeBalancesMutation["resumeBalances"];
@@ -58,6 +60,17 @@ export interface ClientOptions {
   /** Sent as `Authorization: Bearer <apiKey>` when the gateway requires client keys. */
   apiKey?: string;
   fetch?: typeof fetch;
+  /**
+   * Writes retry with the same Idempotency-Key after a network failure, 502/503/504,
+   * SHUTTING_DOWN or IDEMPOTENCY_IN_PROGRESS, within `deadlineMs`; `false`: one attempt only.
+   */
+  retry?: RetryOptions | false;
+}
+
+/** Per write call. */
+export interface WriteOptions {
+  /** The Idempotency-Key to send (and retry with); a fresh random one by default. */
+  idempotencyKey?: string;
 }
 
 const RETRYABLE_CODES = new Set([
@@ -65,6 +78,7 @@ const RETRYABLE_CODES = new Set([
   "UPSTREAM_UNAVAILABLE",
   "SHUTTING_DOWN",
   "NETWORK_ERROR",
+  "IDEMPOTENCY_IN_PROGRESS",
 ]);
 
 interface ErrorShape {
@@ -106,8 +120,10 @@ function toGatewayError(error: unknown): GatewayError {
 
 export class BelvoGatewayClient {
   private readonly client: GraphQLClient;
+  private readonly retry: RetryOptions | false;
 
   constructor(endpoint: string, options: ClientOptions = {}) {
+    this.retry = options.retry ?? {};
     this.client = new GraphQLClient(endpoint, {
       headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
       fetch: options.fetch,
@@ -115,22 +131,30 @@ export class BelvoGatewayClient {
     });
   }
 
-  registerLink(input: RegisterLinkInput): Promise<RegisterLinkMutation["registerLink"]> {
-    return this.send(RegisterLinkDocument, { input }).then((data) => data.registerLink);
+  registerLink(
+    input: RegisterLinkInput,
+    options: WriteOptions = {},
+  ): Promise<RegisterLinkMutation["registerLink"]> {
+    return this.write(RegisterLinkDocument, { input }, options).then((data) => data.registerLink);
   }
 
-  resumeLink(input: ResumeLinkInput): Promise<LinkResult> {
-    return this.send(ResumeLinkDocument, { input }).then((data) => data.resumeLink);
+  resumeLink(input: ResumeLinkInput, options: WriteOptions = {}): Promise<LinkResult> {
+    return this.write(ResumeLinkDocument, { input }, options).then((data) => data.resumeLink);
   }
 
   retrieveBalances(
     input: RetrieveBalancesInput,
+    options: WriteOptions = {},
   ): Promise<RetrieveBalancesMutation["retrieveBalances"]> {
-    return this.send(RetrieveBalancesDocument, { input }).then((data) => data.retrieveBalances);
+    return this.write(RetrieveBalancesDocument, { input }, options).then(
+      (data) => data.retrieveBalances,
+    );
   }
 
-  resumeBalances(input: ResumeBalancesInput): Promise<BalancesResult> {
-    return this.send(ResumeBalancesDocument, { input }).then((data) => data.resumeBalances);
+  resumeBalances(input: ResumeBalancesInput, options: WriteOptions = {}): Promise<BalancesResult> {
+    return this.write(ResumeBalancesDocument, { input }, options).then(
+      (data) => data.resumeBalances,
+    );
   }
 
   link(id: string): Promise<LinkQuery["link"]> {
@@ -144,15 +168,37 @@ export class BelvoGatewayClient {
   private async send<T, V extends Record<string, unknown>>(
     document: TypedDocumentNode<T, V>,
     variables: V,
+    headers: Record<string, string> = {},
+    signal?: AbortSignal,
   ): Promise<T> {
     try {
-      // The public methods pin each document to its variables; here they are passed through.
-      return await this.client.request<T>(
-        document as TypedDocumentNode<T, Record<string, unknown>>,
+      // The public methods pin each document to its variables.
+      return await this.client.request<T>({
+        document,
         variables,
-      );
+        requestHeaders: headers,
+        signal,
+      });
     } catch (error) {
       throw toGatewayError(error);
     }
+  }
+
+  /** A write: one Idempotency-Key for the call, and every retry sends that same key. */
+  private write<T, V extends Record<string, unknown>>(
+    document: TypedDocumentNode<T, V>,
+    variables: V,
+    options: WriteOptions,
+  ): Promise<T> {
+    const headers = { "idempotency-key": options.idempotencyKey ?? newIdempotencyKey() };
+    if (this.retry === false) return this.send(document, variables, headers);
+    return withRetries(
+      (signal) => this.send(document, variables, headers, signal),
+      (error) => {
+        const failure = error as GatewayError;
+        return { code: failure.code, status: failure.status, retryAfter: failure.retryAfter };
+      },
+      this.retry,
+    );
   }
 }
