@@ -4,6 +4,7 @@ import { Link } from "../types/link.type.js";
 import { RegisterLinkInput } from "../types/register-link.input.js";
 import { RegisterLinkResult, ResumeLinkResult } from "../types/results.type.js";
 import { ResumeLinkInput } from "../types/resume.input.js";
+import { withLinkStatus } from "./recovery.js";
 import { checkRegisterLinkInput, checkResumeInput, checkUuid } from "../validation.js";
 
 @Resolver(() => Link)
@@ -34,6 +35,8 @@ export class LinkResolver {
     @Ctx() { belvo, attempts }: Context,
   ): Promise<typeof ResumeLinkResult> {
     checkResumeInput(input);
-    return attempts.resume(input.link, () => belvo.resumeLink(input));
+    return withLinkStatus(belvo, input.link, () =>
+      attempts.resume(input.link, () => belvo.resumeLink(input)),
+    );
   }
 }

@@ -1,6 +1,6 @@
 /** The gateway's only view of Belvo: typed calls in, schema objects or UpstreamErrors out. */
 import type { AccountData } from "../types/account.type.js";
-import type { BalanceList } from "../types/balance.type.js";
+import type { Balance, BalanceList } from "../types/balance.type.js";
 import type { AccessMode } from "../types/enums.js";
 import type { InstitutionDetails } from "../types/institution.type.js";
 import type { Link } from "../types/link.type.js";
@@ -13,6 +13,7 @@ import { UnexpectedBody, parseJson, requiredObject, type Json } from "./json.js"
 import {
   BALANCE_DECIMAL_KEYS,
   toAccountData,
+  toBalance,
   toBalanceList,
   toInstitutionDetails,
   toLink,
@@ -43,6 +44,13 @@ export interface RetrieveBalancesRequest {
   dateTo: string;
   account?: string | null;
   saveData?: boolean | null;
+}
+
+export interface SavedBalancesFilter {
+  link: string;
+  dateFrom?: string | null;
+  dateTo?: string | null;
+  account?: string | null;
 }
 
 export interface BelvoClientOptions extends HttpOptions {
@@ -205,6 +213,16 @@ export class BelvoClient {
     );
     if (raw.status === 404) return null;
     return interpretAnswer(this.answer(raw), toLink, this.shared.keys);
+  }
+
+  /** GET /api/balances/ with Belvo's filters, every page: what earlier retrievals saved. */
+  savedBalances(filter: SavedBalancesFilter): Promise<Balance[]> {
+    const query = new URLSearchParams({ link: filter.link });
+    if (filter.account) query.set("account", filter.account);
+    if (filter.dateFrom) query.set("value_date__gte", filter.dateFrom);
+    if (filter.dateTo) query.set("value_date__lte", filter.dateTo);
+    query.set("page_size", String(MAX_KEYS_PER_LIST));
+    return this.list(`/api/balances/?${query.toString()}`, BALANCE_DECIMAL_KEYS, toBalance);
   }
 
   institutions(countryCode: string | null): Promise<InstitutionDetails[]> {

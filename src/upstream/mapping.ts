@@ -141,7 +141,7 @@ export function toInstitution(details: InstitutionDetails): Institution {
   return Object.assign(new Institution(), { name: details.name, details });
 }
 
-function toBalance(body: Json): Balance {
+export function toBalance(body: Json): Balance {
   const object = requiredObject(body, "a balance");
   return Object.assign(new Balance(), {
     id: requiredString(object, "id"),
