@@ -30,6 +30,7 @@ it("defaults to the built-in emulator on 127.0.0.1:4000", () => {
     limits: DEFAULT_LIMITS,
     corsOrigins: "*",
     redisUrl: null,
+    idempotency: { waitMs: 25_000, ttlMs: 86_400_000 },
   });
 });
 
