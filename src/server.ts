@@ -230,7 +230,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }
     const decision = await gate.begin({
       method: req.method ?? "GET",
-      header: req.headers["idempotency-key"],
+      header: req.headersDistinct["idempotency-key"],
       scope: client ?? "anonymous",
       body,
       requestId,

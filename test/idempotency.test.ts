@@ -126,8 +126,16 @@ it("ignores a key on a query: queries send no writes", async () => {
   expect(fake.requests).toHaveLength(2);
 });
 
-it("refuses a malformed key before anything runs", async () => {
-  const answer = await resume("x".repeat(256));
+it.each<[string, string | string[]]>([
+  ["too long", "x".repeat(256)],
+  ["not printable ASCII", "clé"],
+  ["sent twice", ["key-one", "key-two"]],
+])("refuses a key %s before anything runs", async (_case, key) => {
+  const answer = await postRaw(
+    gateway.url,
+    { query: RESUME_LINK, variables: resumeVariables() },
+    { "idempotency-key": key },
+  );
   expect(answer?.status).toBe(400);
   expect(typename(answer)).toBe("BAD_REQUEST");
   expect(fake.requests).toHaveLength(0);

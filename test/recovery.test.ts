@@ -85,7 +85,7 @@ describe("balances: what Belvo saved, read back", () => {
   }`;
 
   async function query(variables: Record<string, unknown>) {
-    return (await postGraphQL(gateway.url, BALANCES, variables)).body as Answer & {
+    return (await postGraphQL(gateway.url, BALANCES, variables)).body as unknown as Answer & {
       data: {
         balances: { id: string; valueDate: string; balance: string; account: { id: string } }[];
       };

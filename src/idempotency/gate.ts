@@ -34,7 +34,7 @@ export interface StoredAnswer {
 
 export interface RequestFacts {
   method: string;
-  /** The `Idempotency-Key` header as received. */
+  /** The `Idempotency-Key` header as received (each value, when sent more than once). */
   header: string | string[] | undefined;
   /** The client key's label, or "anonymous". */
   scope: string;
@@ -99,9 +99,10 @@ export class IdempotencyGate {
   ) {}
 
   async begin(facts: RequestFacts): Promise<Decision> {
-    const { header } = facts;
-    if (header === undefined || facts.method !== "POST") return PASS;
-    if (typeof header !== "string" || !VALID_KEY.test(header)) {
+    const values = facts.header;
+    if (values === undefined || facts.method !== "POST") return PASS;
+    const header = typeof values === "string" ? values : values.length === 1 ? values[0]! : null;
+    if (header === null || !VALID_KEY.test(header)) {
       return this.refuse(facts, 400, "BAD_REQUEST", {
         message: "Idempotency-Key must be one header of 1 to 255 printable ASCII characters.",
       });

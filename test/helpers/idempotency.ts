@@ -21,7 +21,7 @@ export function resumeVariables(token = "123456") {
 export function postRaw(
   url: string,
   payload: unknown,
-  headers: Record<string, string> = {},
+  headers: Record<string, string | string[]> = {},
   leaveAfterMs?: number,
 ): Promise<RawAnswer | null> {
   return new Promise((resolve, reject) => {
