@@ -60,6 +60,8 @@ export interface GatewayOptions {
   idempotency?: Partial<IdempotencyConfig> & { store?: IdempotencyStore };
 }
 
+const PASS = { kind: "pass" } as const;
+
 async function collect(chunks: AsyncIterable<string>): Promise<string> {
   let text = "";
   for await (const chunk of chunks) text += chunk;
@@ -228,14 +230,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         }
       }
     }
-    const decision = await gate.begin({
-      method: req.method ?? "GET",
-      header: req.headersDistinct["idempotency-key"],
-      scope: client ?? "anonymous",
-      body,
-      requestId,
-      logger: requestLogger,
-    });
+    // Without a key (most requests) nothing is awaited here.
+    const decision =
+      req.headers["idempotency-key"] === undefined
+        ? PASS
+        : await gate.begin({
+            method: req.method ?? "GET",
+            header: req.headersDistinct["idempotency-key"],
+            scope: client ?? "anonymous",
+            body,
+            requestId,
+            logger: requestLogger,
+          });
     if (decision.kind === "answer") {
       res.writeHead(decision.status, decision.headers).end(decision.body);
       return;

@@ -48,6 +48,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly slots = new Map<string, Slot>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private bytes = 0;
+  private closed = false;
 
   constructor(
     private readonly limits: MemoryStoreLimits = DEFAULT_MEMORY_LIMITS,
@@ -55,6 +56,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   ) {}
 
   claim(index: string, fingerprint: string, owner: string, leaseMs: number): Promise<Claim> {
+    // A join woken by close() must not claim and run on a gateway that is stopping.
+    if (this.closed) return Promise.reject(new Error("the idempotency store is closed"));
     const slot = this.live(index);
     if (slot) return Promise.resolve({ kind: "taken", entry: slot.entry });
     this.put(index, { state: "pending", fingerprint, owner }, leaseMs, 0);
@@ -70,8 +73,10 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   release(index: string, owner: string): Promise<void> {
     const slot = this.slots.get(index);
-    if (slot?.entry.state === "pending" && slot.entry.owner === owner) this.drop(index);
-    this.wake(index);
+    if (slot?.entry.state === "pending" && slot.entry.owner === owner) {
+      this.drop(index);
+      this.wake(index);
+    }
     return Promise.resolve();
   }
 
@@ -94,6 +99,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   close(): Promise<void> {
+    this.closed = true;
     for (const index of [...this.waiters.keys()]) this.wake(index);
     this.slots.clear();
     this.bytes = 0;
