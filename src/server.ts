@@ -31,7 +31,8 @@ import { RequestLogger } from "./logger.js";
 import { buildGatewaySchema } from "./schema.js";
 import { jitExecution } from "./execution.js";
 import { BelvoClient } from "./upstream/belvo.js";
-import { IdempotencyGate, type OwnedClaim } from "./idempotency/gate.js";
+import { IdempotencyGate } from "./idempotency/gate.js";
+import { beginIdempotent, settle, settleFailure, watchClient } from "./idempotency/hook.js";
 import { MemoryIdempotencyStore, type IdempotencyStore } from "./idempotency/store.js";
 
 export interface GatewayOptions {
@@ -58,14 +59,6 @@ export interface GatewayOptions {
   schema?: GraphQLSchema;
   /** Idempotency-Key handling: claims and answers in this process unless a store is given. */
   idempotency?: Partial<IdempotencyConfig> & { store?: IdempotencyStore };
-}
-
-const PASS = { kind: "pass" } as const;
-
-async function collect(chunks: AsyncIterable<string>): Promise<string> {
-  let text = "";
-  for await (const chunk of chunks) text += chunk;
-  return text;
 }
 
 export interface Gateway {
@@ -230,59 +223,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         }
       }
     }
-    // Without a key (most requests) nothing is awaited here.
-    const decision =
-      req.headers["idempotency-key"] === undefined
-        ? PASS
-        : await gate.begin({
-            method: req.method ?? "GET",
-            header: req.headersDistinct["idempotency-key"],
-            scope: client ?? "anonymous",
-            body,
-            requestId,
-            logger: requestLogger,
-          });
-    if (decision.kind === "answer") {
-      res.writeHead(decision.status, decision.headers).end(decision.body);
-      return;
-    }
-    await execute(req, res, { headers, search, body, requestId, requestLogger }, decision);
-  }
-
-  /**
-   * Runs the operation with Apollo. With a claimed Idempotency-Key, the answer is stored (or the
-   * claim released) before it is sent; a client gone meanwhile changes nothing: the upstream call
-   * is never aborted, and the stored answer waits for its retry.
-   */
-  async function execute(
-    req: IncomingMessage,
-    res: ServerResponse,
-    request: {
-      headers: HeaderMap;
-      search: string;
-      body: unknown;
-      requestId: string;
-      requestLogger: RequestLogger;
-    },
-    decision: { kind: "pass" } | { kind: "owner"; claim: OwnedClaim },
-  ) {
-    const { requestId, requestLogger } = request;
-    const claim = decision.kind === "owner" ? decision.claim : null;
-    let clientGone = false;
-    res.once("close", () => {
-      if (!res.writableFinished) clientGone = true;
+    const claim = await beginIdempotent(gate, req, res, {
+      scope: client ?? "anonymous",
+      body,
+      requestId,
+      logger: requestLogger,
     });
+    if (claim === true) return;
+    watchClient(res, requestLogger, claim);
     let upstream: BelvoClient | undefined;
-    let answer: { status: number; contentType: string; body: string };
-    let chunks: AsyncIterable<string> | null = null;
-    try {
-      const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: {
-          method: req.method ?? "GET",
-          headers: request.headers,
-          search: request.search,
-          body: request.body,
-        },
+    let response = await apollo
+      .executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? "GET", headers, search, body },
         context: () => {
           const client = (upstream = belvo.forRequest(requestLogger));
           return Promise.resolve({
@@ -294,45 +246,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
             now,
           });
         },
+      })
+      .catch(async (error: unknown) => {
+        if (claim) await settleFailure(claim, requestId, upstream);
+        throw error;
       });
-      for (const [key, value] of response.headers) res.setHeader(key, value);
-      const status = response.status ?? 200;
-      const contentType = response.headers.get("content-type") ?? "application/json";
-      if (response.body.kind === "complete")
-        answer = { status, contentType, body: response.body.string };
-      else if (claim)
-        answer = { status, contentType, body: await collect(response.body.asyncIterator) };
-      else {
-        answer = { status, contentType, body: "" };
-        chunks = response.body.asyncIterator;
-      }
-    } catch (error) {
-      // Apollo itself failed: the route's handler answers 500; a spent write is stored as that.
-      const body = errorBody("Internal server error", ErrorCode.InternalServerError, requestId);
-      await claim?.finish(
-        { status: 500, contentType: "application/json; charset=utf-8", body: JSON.stringify(body) },
-        upstream?.wroteUpstream ?? false,
-        null,
-      );
-      throw error;
-    }
-    await claim?.finish(
-      answer,
-      upstream?.wroteUpstream ?? false,
-      upstream?.longestMfaExpirySeconds ?? null,
-    );
-    if (clientGone) {
-      requestLogger.warn(
-        { code: "CLIENT_GONE", idempotency: claim ? { keyHash: claim.keyHash } : null },
-        "the client left before its answer; the operation ran to its end",
-      );
-    }
-    res.statusCode = answer.status;
-    if (chunks === null) {
-      res.end(answer.body);
+    if (claim) response = await settle(claim, response, upstream);
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === "complete") {
+      res.end(response.body.string);
       return;
     }
-    for await (const chunk of chunks) res.write(chunk);
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   }
 

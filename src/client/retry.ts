@@ -39,9 +39,13 @@ export function retriesWithSameKey(failure: AttemptFailure): boolean {
   return RETRY_SAME_KEY.has(failure.code) || RETRY_STATUSES.has(failure.status ?? 0);
 }
 
-/** A fresh key per write: random, so it names one intent of one user. */
+/**
+ * A fresh key per write: 128 random bits, so it names one intent of one user. getRandomValues,
+ * unlike randomUUID, also works on pages served over plain http from a LAN address.
+ */
 export function newIdempotencyKey(): string {
-  return globalThis.crypto.randomUUID();
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 /**
