@@ -125,3 +125,11 @@ it("production runs anonymous only when GATEWAY_ALLOW_ANONYMOUS=true", () => {
     apiKeys: ["k".repeat(16)],
   });
 });
+
+it("reads the idempotency settings, and names the one that is wrong", () => {
+  expect(
+    loadConfig({ IDEMPOTENCY_WAIT_MS: "5000", IDEMPOTENCY_TTL_MS: "3600000" }).idempotency,
+  ).toEqual({ waitMs: 5_000, ttlMs: 3_600_000 });
+  expect(failure({ IDEMPOTENCY_WAIT_MS: "soon" })).toMatch(/^IDEMPOTENCY_WAIT_MS: /);
+  expect(failure({ IDEMPOTENCY_TTL_MS: "1000" })).toMatch(/^IDEMPOTENCY_TTL_MS: .*60000/);
+});

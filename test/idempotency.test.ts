@@ -63,6 +63,12 @@ it("keeps the answer of a client that left; its retry joins, the next one replay
   expect(logs).toContain("CLIENT_GONE");
   expect(logs).toContain('"outcome":"joined"');
   expect(logs).not.toContain(key);
+  const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+  for (const outcome of ["claimed", "stored", "joined", "replayed"]) {
+    expect(metrics).toMatch(
+      new RegExp(`gateway_idempotency_total\\{outcome="${outcome}"\\} [1-9]`),
+    );
+  }
 });
 
 it("refuses the same key with other variables (422), sending nothing upstream", async () => {
