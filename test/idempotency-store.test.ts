@@ -9,17 +9,23 @@ import { postRaw, resumeVariables, sleep } from "./helpers/idempotency.js";
 
 describe("MemoryIdempotencyStore", () => {
   it("evicts the oldest answers past its bounds, never a claim in flight", async () => {
-    const store = new MemoryIdempotencyStore({ maxEntries: 3, maxBytes: 1_000 });
+    const store = new MemoryIdempotencyStore({ maxEntries: 4, maxBytes: 1_000 });
     await store.claim("running", "f", "owner", 60_000);
-    await store.complete("a", "f", Buffer.alloc(10), 60_000);
-    await store.complete("b", "f", Buffer.alloc(10), 60_000);
-    await store.complete("c", "f", Buffer.alloc(10), 60_000);
-    expect(store.size).toBe(3);
-    expect((await store.claim("running", "f", "other", 60_000)).kind).toBe("taken");
-    expect((await store.claim("a", "f", "other", 60_000)).kind).toBe("claimed");
+    for (const index of ["a", "b", "c"]) await store.complete(index, "f", Buffer.alloc(10), 60_000);
+    expect(store.size).toBe(4);
+    // Full: the oldest answers go, down to nine tenths of the bound, then "d" comes in.
+    await store.complete("d", "f", Buffer.alloc(10), 60_000);
+    const taken = async (index: string) =>
+      (await store.claim(index, "f", "other", 60_000)).kind === "taken";
+    expect(await taken("running")).toBe(true);
+    expect(await taken("c")).toBe(true);
+    expect(await taken("d")).toBe(true);
+    expect(await taken("a")).toBe(false);
+    // Over the byte bound: every older answer goes; the claims in flight stay.
     await store.complete("big", "f", Buffer.alloc(990), 60_000);
-    expect((await store.claim("running", "f", "other", 60_000)).kind).toBe("taken");
-    expect((await store.claim("c", "f", "other", 60_000)).kind).toBe("claimed");
+    expect(await taken("running")).toBe(true);
+    expect(await taken("big")).toBe(true);
+    expect(await taken("c")).toBe(false);
     await store.close();
   });
 

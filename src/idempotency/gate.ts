@@ -6,7 +6,7 @@
  * must never be sent again, and a refusal before that must let a corrected retry run.
  */
 import { randomUUID } from "node:crypto";
-import { OperationTypeNode, getOperationAST, parse, type DocumentNode } from "graphql";
+import { OperationTypeNode, getOperationAST, parse } from "graphql";
 import { ErrorCode } from "../errors.js";
 import { errorBody } from "../http.js";
 import type { Log } from "../logger.js";
@@ -65,6 +65,25 @@ const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
 /** Seconds a client is told to wait before asking again for a request still running. */
 const IN_PROGRESS_RETRY_AFTER = 2;
 
+/** Whether a document's operation is a mutation, by document text and operation name. */
+const MUTATIONS = new Map<string, boolean>();
+const MAX_REMEMBERED_DOCUMENTS = 1_000;
+
+function isMutation(query: string, operationName: string | undefined, maxTokens: number): boolean {
+  const remembered = `${operationName ?? ""}\u0000${query}`;
+  let known = MUTATIONS.get(remembered);
+  if (known !== undefined) return known;
+  try {
+    const document = parse(query, { maxTokens });
+    known = getOperationAST(document, operationName)?.operation === OperationTypeNode.MUTATION;
+  } catch {
+    return false; // Apollo refuses it; nothing goes upstream.
+  }
+  if (MUTATIONS.size >= MAX_REMEMBERED_DOCUMENTS) MUTATIONS.clear();
+  MUTATIONS.set(remembered, known);
+  return known;
+}
+
 /** What makes two requests the same; null when the request is not a mutation (keys are ignored). */
 function requestParts(body: unknown, maxTokens: number): unknown[] | null {
   if (body === null || typeof body !== "object" || Array.isArray(body)) return null;
@@ -73,14 +92,8 @@ function requestParts(body: unknown, maxTokens: number): unknown[] | null {
     ?.persistedQuery?.sha256Hash;
   const hash = typeof persisted === "string" ? persisted : null;
   if (typeof query === "string") {
-    let document: DocumentNode;
-    try {
-      document = parse(query, { maxTokens });
-    } catch {
-      return null; // Apollo refuses it; nothing goes upstream.
-    }
     const name = typeof operationName === "string" ? operationName : undefined;
-    if (getOperationAST(document, name)?.operation !== OperationTypeNode.MUTATION) return null;
+    if (!isMutation(query, name, maxTokens)) return null;
   } else if (hash === null) {
     return null;
   }

@@ -136,15 +136,18 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     for (const waiter of [...(this.waiters.get(index) ?? [])]) waiter();
   }
 
-  /** Expired entries first, then the oldest answers; a claim in flight is never evicted. */
+  /**
+   * The oldest answers go first (insertion order; with one TTL also the first to expire), down
+   * to nine tenths of the bounds, so that a full store does not sweep on every insert. A claim in
+   * flight is never evicted.
+   */
   private makeRoom(bytes: number): void {
-    const full = () =>
-      this.slots.size >= this.limits.maxEntries || this.bytes + bytes > this.limits.maxBytes;
-    if (!full()) return;
-    const now = this.now();
-    for (const [index, slot] of this.slots) if (slot.expiresAt <= now) this.drop(index);
+    const { maxEntries, maxBytes } = this.limits;
+    if (this.slots.size < maxEntries && this.bytes + bytes <= maxBytes) return;
+    const entries = Math.floor(maxEntries * 0.9);
+    const room = Math.floor(maxBytes * 0.9) - bytes;
     for (const [index, slot] of this.slots) {
-      if (!full()) return;
+      if (this.slots.size < entries && this.bytes <= room) return;
       if (slot.entry.state === "done") this.drop(index);
     }
   }
