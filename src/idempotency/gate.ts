@@ -206,8 +206,18 @@ export class IdempotencyGate {
       keyHash: keyHash(material),
       finish: async (answer, wroteUpstream, mfaExpirySeconds) => {
         if (!wroteUpstream) {
-          await this.store.release(material.index, owner);
-          this.record(facts, material, "released");
+          // Unreleased, the claim lapses with its lease; the answer still goes to the client.
+          await this.store.release(material.index, owner).then(
+            () => this.record(facts, material, "released"),
+            (error: unknown) =>
+              facts.logger.warn(
+                {
+                  idempotency: { keyHash: keyHash(material), outcome: "not_released" },
+                  err: { message: error instanceof Error ? error.message : String(error) },
+                },
+                "idempotency: the claim could not be released",
+              ),
+          );
           return;
         }
         if (mfaExpirySeconds !== null) {
