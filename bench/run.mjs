@@ -85,6 +85,9 @@ function memory(pid) {
 }
 
 let sequence = 0;
+/** BENCH_IDEMPOTENCY_KEYS=1: every request carries its own Idempotency-Key (claimed, stored). */
+const WITH_KEYS = process.env.BENCH_IDEMPOTENCY_KEYS === "1";
+const RUN = Date.now().toString(36);
 
 /** Each request resumes its own link, as many users would: failed attempts are capped per link. */
 function load(url, scenario, verify, seconds) {
@@ -101,6 +104,9 @@ function load(url, scenario, verify, seconds) {
           const input = { ...scenario.input, link };
           return {
             ...request,
+            ...(WITH_KEYS
+              ? { headers: { ...request.headers, "idempotency-key": `bench-${RUN}-${sequence}` } }
+              : {}),
             body: JSON.stringify({ query: scenario.query, variables: { input } }),
           };
         },

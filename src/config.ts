@@ -91,6 +91,7 @@ export interface Config {
   /** Deadline of each Redis command, and of connecting (also the start-up check). */
   redisCommandTimeoutMs: number;
   redisConnectTimeoutMs: number;
+  idempotency: IdempotencyConfig;
   /** null: tracing off (no OTLP endpoint set). */
   tracing: TracingConfig | null;
 }
@@ -116,6 +117,16 @@ export interface TracingConfig {
   /** One span per resolver call as well; off by default. */
   resolverSpans: boolean;
 }
+
+/** Idempotency-Key handling (see the README's Idempotency section). */
+export interface IdempotencyConfig {
+  /** How long a retry waits for the same request still running before a 409. */
+  waitMs: number;
+  /** How long an answer is kept (at least the longest MFA session seen). */
+  ttlMs: number;
+}
+
+export const DEFAULT_IDEMPOTENCY: IdempotencyConfig = { waitMs: 25_000, ttlMs: 86_400_000 };
 
 export class ConfigError extends Error {
   constructor(setting: string, problem: string) {
@@ -472,5 +483,9 @@ export function loadConfig(env: Env = process.env): Config {
     redisCommandTimeoutMs: integer(env, "REDIS_COMMAND_TIMEOUT_MS", 1_000, 10, 60_000),
     redisConnectTimeoutMs: integer(env, "REDIS_CONNECT_TIMEOUT_MS", 3_000, 10, 60_000),
     tracing: tracing(env),
+    idempotency: {
+      waitMs: integer(env, "IDEMPOTENCY_WAIT_MS", DEFAULT_IDEMPOTENCY.waitMs, 0, 600_000),
+      ttlMs: integer(env, "IDEMPOTENCY_TTL_MS", DEFAULT_IDEMPOTENCY.ttlMs, 60_000, 30 * 86_400_000),
+    },
   };
 }

@@ -17,6 +17,10 @@ export const ErrorCode = {
   /** A guard's store (Redis) did not answer: refused, retryable, HTTP 503, nothing sent upstream. */
   GuardUnavailable: "GUARD_UNAVAILABLE",
   InternalServerError: "INTERNAL_SERVER_ERROR",
+  /** The Idempotency-Key was used with another request (HTTP 422). */
+  IdempotencyKeyReused: "IDEMPOTENCY_KEY_REUSED",
+  /** The request holding the Idempotency-Key still runs past IDEMPOTENCY_WAIT_MS (HTTP 409). */
+  IdempotencyInProgress: "IDEMPOTENCY_IN_PROGRESS",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -14,6 +14,7 @@ import type { Logger } from "pino";
 import { createLogger } from "./logger.js";
 import { startSandbox, type Sandbox } from "./sandbox/server.js";
 import { createGateway } from "./server.js";
+import { RedisIdempotencyStore } from "./idempotency/redis.js";
 
 /**
  * A gateway keeps little between requests but allocates briskly, and V8 would let the old
@@ -55,6 +56,28 @@ async function connectRedis(config: Config, url: string, logger: Logger): Promis
   return store;
 }
 
+/** Stored idempotent answers in Redis, with the same deadlines as the guards; fails start-up fast. */
+async function connectIdempotencyStore(
+  config: Config,
+  url: string,
+  logger: Logger,
+): Promise<RedisIdempotencyStore> {
+  const store = new RedisIdempotencyStore(url, {
+    commandTimeoutMs: config.redisCommandTimeoutMs,
+    connectTimeoutMs: config.redisConnectTimeoutMs,
+    onError: (error) => logger.warn({ err: { message: error.message } }, "redis error"),
+  });
+  try {
+    await store.connect();
+  } catch (error) {
+    console.error(
+      `Cannot start: REDIS_URL: Redis did not answer (${error instanceof Error ? error.message : "unknown error"}).`,
+    );
+    process.exit(1);
+  }
+  return store;
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel, config.production);
@@ -82,6 +105,9 @@ async function main(): Promise<void> {
   const guardStore = config.redisUrl
     ? await connectRedis(config, config.redisUrl, logger)
     : MEMORY_STORE;
+  const idempotencyStore = config.redisUrl
+    ? await connectIdempotencyStore(config, config.redisUrl, logger)
+    : undefined;
   const gateway = await createGateway({
     upstream,
     timeoutMs: config.timeoutMs,
@@ -96,6 +122,7 @@ async function main(): Promise<void> {
     guardStore,
     logger,
     tracing: traced?.tracing,
+    idempotency: { ...config.idempotency, store: idempotencyStore },
   });
   const url = await gateway.listen(config.port, config.host);
   logger.info(
@@ -145,6 +172,7 @@ async function main(): Promise<void> {
       .then(() => closeStore(guardStore))
       // The spans still queued are sent before the process exits.
       .then(() => traced?.stop())
+      .then(() => idempotencyStore?.close())
       .then(() => sandbox?.close())
       .then(() => {
         logger.info("stopped");

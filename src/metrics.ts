@@ -33,6 +33,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly idempotency = new Counter({
+    name: "gateway_idempotency_total",
+    help: "Requests with an Idempotency-Key by outcome: claimed, stored, released, joined, replayed, reused (422), in_progress (409).",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -48,6 +55,10 @@ export class GatewayMetrics {
     if (!counter) this.counters.set(key, (counter = this.operations.labels(operation, outcome)));
     counter.inc();
     this.time(`op\u0000${operation}`, () => this.operationDuration.labels(operation), seconds);
+  }
+
+  recordIdempotency(outcome: string): void {
+    this.idempotency.labels(outcome).inc();
   }
 
   recordUpstream(endpoint: string, status: number | null, seconds: number): void {

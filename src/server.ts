@@ -11,9 +11,11 @@ import type { Logger } from "pino";
 import type { Context } from "./context.js";
 import {
   DEFAULT_HTTP_LIMITS,
+  DEFAULT_IDEMPOTENCY,
   DEFAULT_LIMITS,
   defaultCorsOrigins,
   type HttpLimits,
+  type IdempotencyConfig,
   type Limits,
 } from "./config.js";
 import { ConnectionCap } from "./edge/connections.js";
@@ -48,6 +50,9 @@ import { BelvoClient } from "./upstream/belvo.js";
 import { tracingPlugin } from "./tracing/plugin.js";
 import { tracedResolvers } from "./tracing/resolvers.js";
 import type { Tracing } from "./tracing/tracing.js";
+import { IdempotencyGate } from "./idempotency/gate.js";
+import { beginIdempotent, settle, settleFailure, watchClient } from "./idempotency/hook.js";
+import { MemoryIdempotencyStore, type IdempotencyStore } from "./idempotency/store.js";
 
 export interface GatewayOptions {
   upstream: { url: string; secretId: string; secretPassword: string };
@@ -79,6 +84,8 @@ export interface GatewayOptions {
   schema?: GraphQLSchema;
   /** OpenTelemetry spans (src/tracing); none when left out. */
   tracing?: Tracing;
+  /** Idempotency-Key handling: claims and answers in this process unless a store is given. */
+  idempotency?: Partial<IdempotencyConfig> & { store?: IdempotencyStore };
 }
 
 export interface Gateway {
@@ -167,6 +174,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ],
   });
   await apollo.start();
+  const idempotencyStore = options.idempotency?.store ?? new MemoryIdempotencyStore();
+  const gate = new IdempotencyGate(
+    idempotencyStore,
+    {
+      waitMs: options.idempotency?.waitMs ?? DEFAULT_IDEMPOTENCY.waitMs,
+      ttlMs: options.idempotency?.ttlMs ?? DEFAULT_IDEMPOTENCY.ttlMs,
+      // A claim must outlive its request (a write and the reads after it, each within the deadline).
+      leaseMs: 2 * options.timeoutMs + 60_000,
+      maxTokens: limits.maxTokens,
+    },
+    metrics,
+  );
   /** Null when the gateway takes no keys (anyone may call it). */
   const clientKey = options.apiKeys ? bearerKeys(options.apiKeys) : null;
   const metricsReader = options.metricsToken ? bearerKeys([options.metricsToken]) : null;
@@ -217,7 +236,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     search: string,
     ids: RequestIds,
     requestLogger: RequestLogger,
-  ): Promise<{ keyless: boolean } | null> {
+  ): Promise<{ keyless: boolean; client: string | null } | null> {
     if (applyCors(req, res, corsAllowed)) return null;
     const client = clientKey?.(req.headers.authorization) ?? null;
     const keyless = clientKey !== null && client === null;
@@ -251,7 +270,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       );
       return null;
     }
-    return { keyless };
+    return { keyless, client };
   }
 
   /**
@@ -307,28 +326,48 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (!request) return;
     if (draining) return refuseDraining(res, ids);
     const clientGone = beginExecution(res);
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "GET", headers, ...request },
-      context: () => {
-        const client = belvo.forRequest(requestLogger, clientGone);
-        return Promise.resolve({
-          attempts: guards.attempts(requestLogger),
-          ...ids,
-          belvo: client,
-          loaders: createLoaders(client),
-          logger: requestLogger,
-          clientGone,
-          now,
-        });
-      },
+    const claim = await beginIdempotent(gate, req, res, {
+      scope: admitted.client ?? "anonymous",
+      body: request.body,
+      ids,
+      logger: requestLogger,
     });
+    if (claim === true) return;
+    if (claim) watchClient(res, requestLogger, claim);
+    let upstream: BelvoClient | undefined;
+    let response = await apollo
+      .executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? "GET", headers, ...request },
+        context: () => {
+          const client = (upstream = belvo.forRequest(requestLogger, clientGone));
+          return Promise.resolve({
+            attempts: guards.attempts(requestLogger),
+            ...ids,
+            belvo: client,
+            loaders: createLoaders(client),
+            logger: requestLogger,
+            clientGone,
+            now,
+          });
+        },
+      })
+      .catch(async (error: unknown) => {
+        if (claim) await settleFailure(claim, ids, upstream);
+        throw error;
+      });
+    // Only answers in error: a success never pays for the extra parse.
+    if ((response.status ?? 200) >= 400 && response.body.kind === "complete") {
+      response = {
+        ...response,
+        body: { kind: "complete", string: withRequestIds(response.body.string, ids) },
+      };
+    }
+    // Stored as it is about to be sent, so a replay is the same bytes.
+    if (claim) response = await settle(claim, response, upstream);
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {
-      // Only answers in error: a success never pays for the extra parse.
-      res.end(
-        res.statusCode >= 400 ? withRequestIds(response.body.string, ids) : response.body.string,
-      );
+      res.end(response.body.string);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
@@ -480,6 +519,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     await closed;
     await apollo.stop();
     await belvo.close();
+    if (!options.idempotency?.store) await idempotencyStore.close();
   }
 
   return {

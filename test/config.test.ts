@@ -42,6 +42,7 @@ it("defaults to the built-in emulator on 127.0.0.1:4000", () => {
     redisCommandTimeoutMs: 1_000,
     redisConnectTimeoutMs: 3_000,
     tracing: null,
+    idempotency: { waitMs: 25_000, ttlMs: 86_400_000 },
   });
 });
 
@@ -283,4 +284,12 @@ describe("tracing (the standard OpenTelemetry settings)", () => {
     expect(message).toMatch(/^OTEL_EXPORTER_OTLP_ENDPOINT: must not carry credentials/);
     expect(message).not.toContain("s3cr3tpw");
   });
+});
+
+it("reads the idempotency settings, and names the one that is wrong", () => {
+  expect(
+    loadConfig({ IDEMPOTENCY_WAIT_MS: "5000", IDEMPOTENCY_TTL_MS: "3600000" }).idempotency,
+  ).toEqual({ waitMs: 5_000, ttlMs: 3_600_000 });
+  expect(failure({ IDEMPOTENCY_WAIT_MS: "soon" })).toMatch(/^IDEMPOTENCY_WAIT_MS: /);
+  expect(failure({ IDEMPOTENCY_TTL_MS: "1000" })).toMatch(/^IDEMPOTENCY_TTL_MS: .*60000/);
 });

@@ -172,6 +172,8 @@ describe("links", () => {
           path: ["resumeLink"],
           extensions: {
             code: "MFA_SESSION_EXPIRED",
+            // The link was never confirmed: the frontend must start again.
+            linkStatus: "TOKEN_REQUIRED",
             upstream: {
               status: 400,
               code: "session_expired",

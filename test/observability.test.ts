@@ -231,7 +231,10 @@ describe("/metrics", () => {
     for (const line of text
       .split("\n")
       .filter((candidate) => candidate && !candidate.startsWith("#"))) {
-      expect(line).toMatch(/^[a-zA-Z_:][\w:]*(\{[^}]*\})? (-?[\d.]+(e[+-]?\d+)?|nan|[+-]inf)$/i);
+      // Label values are quoted and may hold braces (`GET /api/links/{id}/`).
+      expect(line).toMatch(
+        /^[a-zA-Z_:][\w:]*(\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\})? (-?[\d.]+(e[+-]?\d+)?|nan|[+-]inf)$/i,
+      );
     }
     expect(sample(text, "gateway_operations_total", 'operation="resumeLink",outcome="OK"')).toBe(1);
     expect(

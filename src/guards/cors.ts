@@ -23,7 +23,7 @@ export function corsMatcher(origins: CorsOrigins): (origin: string) => boolean {
 }
 
 const ALLOWED_HEADERS =
-  "authorization, content-type, x-request-id, apollo-require-preflight, x-apollo-operation-name";
+  "authorization, content-type, x-request-id, idempotency-key, apollo-require-preflight, x-apollo-operation-name";
 
 /**
  * Sets CORS headers for an allowed origin. Returns true when the request was a preflight and has
@@ -39,7 +39,10 @@ export function applyCors(
   if (allowed) {
     res.setHeader("access-control-allow-origin", origin);
     res.setHeader("vary", "Origin");
-    res.setHeader("access-control-expose-headers", "x-request-id, retry-after");
+    res.setHeader(
+      "access-control-expose-headers",
+      "x-request-id, retry-after, idempotent-replayed",
+    );
   }
   if (req.method !== "OPTIONS") return false;
   if (allowed) {

@@ -3,15 +3,19 @@ import type { Context } from "../context.js";
 import type { MfaChallenge } from "../types/mfa-challenge.type.js";
 import type { ResumeDataRequest } from "../upstream/belvo.js";
 import { checkRetrieveBalancesInput, checkResumeInput } from "../validation.js";
+import { withLinkStatus } from "./recovery.js";
 
-/** A resume: the input checked, then sent under the per-link cap on failed attempts. */
+/**
+ * A resume: the input checked, then sent under the per-link cap on failed attempts; an
+ * MFA_SESSION_EXPIRED answer carries the link's status (a lost answer may have linked it).
+ */
 export function resumeStep<T>(
   input: ResumeDataRequest,
-  { attempts }: Context,
+  { attempts, belvo }: Context,
   send: (input: ResumeDataRequest) => Promise<T | MfaChallenge>,
 ): Promise<T | MfaChallenge> {
   checkResumeInput(input);
-  return attempts.resume(input.link, () => send(input));
+  return withLinkStatus(belvo, input.link, () => attempts.resume(input.link, () => send(input)));
 }
 
 export interface DatedInput {

@@ -273,13 +273,18 @@ export function getAccount({ res, state, id }: Call): void {
 
 export function listBalances({ req, res, url, state }: Call): void {
   const links = filterValues(url, "link");
-  const accounts = filterValues(url, "account");
+  const accounts = filterValues(url, "account__in") ?? filterValues(url, "account");
+  // Dates compare as YYYY-MM-DD text; Belvo also takes a full timestamp, cut to its date here.
+  const from = url.searchParams.get("value_date__gte")?.slice(0, 10);
+  const to = url.searchParams.get("value_date__lte")?.slice(0, 10);
   const balances = state
     .savedBalances()
     .filter(
       (balance) =>
         (!links || links.has(balance.account.link)) &&
-        (!accounts || accounts.has(balance.account.id)),
+        (!accounts || accounts.has(balance.account.id)) &&
+        (!from || balance.value_date >= from) &&
+        (!to || balance.value_date <= to),
     );
   send(res, 200, paginate(req, url, balances, PAGE_SIZE));
 }

@@ -1,12 +1,12 @@
 /** The gateway's only view of Belvo: typed calls in, schema objects or UpstreamErrors out. */
 import type { AccountData, AccountList } from "../types/account.type.js";
-import type { BalanceList } from "../types/balance.type.js";
+import type { Balance, BalanceList } from "../types/balance.type.js";
 import type { OwnerList } from "../types/owner.type.js";
 import type { TransactionList } from "../types/transaction.type.js";
 import type { AccessMode } from "../types/enums.js";
 import type { InstitutionDetails } from "../types/institution.type.js";
 import type { Link } from "../types/link.type.js";
-import type { MfaChallenge } from "../types/mfa-challenge.type.js";
+import { MfaChallenge } from "../types/mfa-challenge.type.js";
 import { ErrorCode, UpstreamError } from "../errors.js";
 import type { Log } from "../logger.js";
 import { endpointLabel, type GatewayMetrics } from "../metrics.js";
@@ -19,7 +19,12 @@ import {
 } from "./http.js";
 import { UnexpectedBody, isObject, parseJson, requiredObject, type Json } from "./json.js";
 import { readable, type Unreadable } from "./read.js";
-import { ACCOUNT_DECIMAL_KEYS, toAccountData } from "./data-mapping.js";
+import {
+  ACCOUNT_DECIMAL_KEYS,
+  BALANCE_DECIMAL_KEYS,
+  toAccountData,
+  toBalance,
+} from "./data-mapping.js";
 import { toInstitutionDetails, toLink } from "./mapping.js";
 import {
   ACCOUNTS,
@@ -75,6 +80,13 @@ export interface RetrieveBalancesRequest {
   saveData?: boolean | null;
 }
 
+export interface SavedBalancesFilter {
+  link: string;
+  dateFrom?: string | null;
+  dateTo?: string | null;
+  account?: string | null;
+}
+
 export interface BelvoClientOptions extends HttpOptions {
   /** The clock for `expiresAt`; tests pin it. */
   now?: () => Date;
@@ -125,6 +137,10 @@ interface Shared {
 
 export class BelvoClient {
   private readonly observe: (call: UpstreamCall) => void;
+  /** Whether this request's client dispatched a POST/PATCH: from then on its outcome counts. */
+  private wrote = false;
+  /** The longest MFA session expiry (seconds) this request's client was given. */
+  private longestExpiry: number | null = null;
 
   private constructor(
     private readonly shared: Shared,
@@ -155,6 +171,16 @@ export class BelvoClient {
       maxListPages: options.maxListPages ?? 100,
     };
     return new BelvoClient(shared, options.logger);
+  }
+
+  /** True once a write (POST/PATCH) was dispatched upstream by this request's client. */
+  get wroteUpstream(): boolean {
+    return this.wrote;
+  }
+
+  /** The longest `expiry` of the MFA challenges this request's client received, or null. */
+  get longestMfaExpirySeconds(): number | null {
+    return this.longestExpiry;
   }
 
   /** The same pool, logging each call with one request's logger (its request id). */
@@ -235,6 +261,21 @@ export class BelvoClient {
     );
     if (raw.status === 404) return null;
     return interpretAnswer(this.answer(raw), toLink, this.shared.readSent);
+  }
+
+  /** GET /api/balances/ with Belvo's filters, every page: what earlier retrievals saved. */
+  async savedBalances(filter: SavedBalancesFilter): Promise<(Balance | Unreadable)[]> {
+    const query = new URLSearchParams({ link: filter.link });
+    if (filter.account) query.set("account", filter.account);
+    if (filter.dateFrom) query.set("value_date__gte", filter.dateFrom);
+    if (filter.dateTo) query.set("value_date__lte", filter.dateTo);
+    query.set("page_size", "1000");
+    const found = await this.list(
+      `/api/balances/?${query.toString()}`,
+      BALANCE_DECIMAL_KEYS,
+      (item) => toBalance(item, 200),
+    );
+    return found.map((item) => item.value);
   }
 
   /** Every institution; one Belvo sent that cannot be read is an error in its place. */
@@ -323,9 +364,15 @@ export class BelvoClient {
     sent: Sent,
   ): Promise<T | MfaChallenge> {
     const path = this.shared.prefix + resource.path;
+    // From here on the call may reach Belvo: its outcome is what an idempotency key stores.
+    this.wrote = true;
     const raw = await this.shared.http.write(method, path, body, this.observe);
     const answer = this.answer(raw, resource.decimalKeys);
-    return interpretMfaAnswer(answer, resource.toSuccess, this.shared.now(), sent);
+    const result = interpretMfaAnswer(answer, resource.toSuccess, this.shared.now(), sent);
+    if (result instanceof MfaChallenge && result.expiry !== null) {
+      this.longestExpiry = Math.max(this.longestExpiry ?? 0, result.expiry);
+    }
+    return result;
   }
 
   private withKeys(secrets: readonly (string | null | undefined)[]): string[] {

@@ -180,7 +180,7 @@ function embeddedAccount(body: Json | undefined, status: number): Account | null
   return body === null || body === undefined ? null : readable(() => toAccount(body), status);
 }
 
-function toBalance(body: Json, status: number): Balance {
+export function toBalance(body: Json, status: number): Balance {
   const object = requiredObject(body, "a balance");
   return Object.assign(new Balance(), {
     id: requiredString(object, "id"),

@@ -24,6 +24,7 @@ import {
   type RetrieveBalancesMutation,
 } from "./generated.js";
 import fragmentMatcher from "./possible-types.js";
+import { newIdempotencyKey, withRetries, type RetryOptions } from "./retry.js";
 import {
   ConfigurationProblem,
   NotGraphQL,
@@ -35,6 +36,7 @@ import {
 } from "./transport.js";
 
 export type * from "./generated.js";
+export { newIdempotencyKey, type RetryOptions } from "./retry.js";
 
 /**
  * Each union's members, for Apollo Client: `new InMemoryCache({ possibleTypes })` lets fragments on
@@ -111,6 +113,18 @@ export interface ClientOptions {
   /** Sent as `Authorization: Bearer <apiKey>` when the gateway requires client keys. */
   apiKey?: string;
   fetch?: typeof fetch;
+  /**
+   * Writes retry with the same Idempotency-Key after a network failure, 502/503/504,
+   * SHUTTING_DOWN, GUARD_UNAVAILABLE or IDEMPOTENCY_IN_PROGRESS, within `deadlineMs`; `false`:
+   * one attempt only.
+   */
+  retry?: RetryOptions | false;
+}
+
+/** Per write call. */
+export interface WriteOptions {
+  /** The Idempotency-Key to send (and retry with); a fresh random one by default. */
+  idempotencyKey?: string;
 }
 
 const RETRYABLE_CODES = new Set([
@@ -119,6 +133,7 @@ const RETRYABLE_CODES = new Set([
   "SHUTTING_DOWN",
   "GUARD_UNAVAILABLE",
   "NETWORK_ERROR",
+  "IDEMPOTENCY_IN_PROGRESS",
 ]);
 
 /** A proxy in front of the gateway says it is down for now: worth another try later. */
@@ -203,6 +218,7 @@ function configurationError(problem: ConfigurationProblem): GatewayClientError {
 export class BelvoGatewayClient {
   private readonly client: GraphQLClient;
   private readonly url: URL;
+  private readonly retry: RetryOptions | false;
 
   /** Throws a CONFIGURATION_ERROR GatewayClientError for a URL or key it cannot use. */
   constructor(endpoint: string, options: ClientOptions = {}) {
@@ -212,6 +228,7 @@ export class BelvoGatewayClient {
     } catch (error) {
       throw error instanceof ConfigurationProblem ? configurationError(error) : error;
     }
+    this.retry = options.retry ?? {};
     this.client = new GraphQLClient(this.url.href, {
       headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
       fetch: sortingFetch(options.fetch),
@@ -219,22 +236,30 @@ export class BelvoGatewayClient {
     });
   }
 
-  registerLink(input: RegisterLinkInput): Promise<RegisterLinkMutation["registerLink"]> {
-    return this.send(RegisterLinkDocument, { input }).then((data) => data.registerLink);
+  registerLink(
+    input: RegisterLinkInput,
+    options: WriteOptions = {},
+  ): Promise<RegisterLinkMutation["registerLink"]> {
+    return this.write(RegisterLinkDocument, { input }, options).then((data) => data.registerLink);
   }
 
-  resumeLink(input: ResumeLinkInput): Promise<LinkResult> {
-    return this.send(ResumeLinkDocument, { input }).then((data) => data.resumeLink);
+  resumeLink(input: ResumeLinkInput, options: WriteOptions = {}): Promise<LinkResult> {
+    return this.write(ResumeLinkDocument, { input }, options).then((data) => data.resumeLink);
   }
 
   retrieveBalances(
     input: RetrieveBalancesInput,
+    options: WriteOptions = {},
   ): Promise<RetrieveBalancesMutation["retrieveBalances"]> {
-    return this.send(RetrieveBalancesDocument, { input }).then((data) => data.retrieveBalances);
+    return this.write(RetrieveBalancesDocument, { input }, options).then(
+      (data) => data.retrieveBalances,
+    );
   }
 
-  resumeBalances(input: ResumeBalancesInput): Promise<BalancesResult> {
-    return this.send(ResumeBalancesDocument, { input }).then((data) => data.resumeBalances);
+  resumeBalances(input: ResumeBalancesInput, options: WriteOptions = {}): Promise<BalancesResult> {
+    return this.write(ResumeBalancesDocument, { input }, options).then(
+      (data) => data.resumeBalances,
+    );
   }
 
   link(id: string): Promise<LinkQuery["link"]> {
@@ -248,19 +273,36 @@ export class BelvoGatewayClient {
   private async send<T, V extends Record<string, unknown>>(
     document: TypedDocumentNode<T, V>,
     variables: V,
+    headers: Record<string, string> = {},
+    signal?: AbortSignal,
   ): Promise<T> {
     let data: T;
     try {
-      // The public methods pin each document to its variables; here they are passed through.
-      data = await this.client.request<T>(
-        document as TypedDocumentNode<T, Record<string, unknown>>,
-        variables,
-      );
+      // The public methods pin each document to its variables.
+      data = await this.client.request<T>({ document, variables, requestHeaders: headers, signal });
     } catch (error) {
       throw toGatewayClientError(error, this.url);
     }
     // JSON without `data` (a health check's {"status":"ok"}, say) is not a GraphQL answer.
     if (typeof data !== "object" || data === null) throw notGraphQL(this.url, null, null);
     return data;
+  }
+
+  /** A write: one Idempotency-Key for the call, and every retry sends that same key. */
+  private write<T, V extends Record<string, unknown>>(
+    document: TypedDocumentNode<T, V>,
+    variables: V,
+    options: WriteOptions,
+  ): Promise<T> {
+    const headers = { "idempotency-key": options.idempotencyKey ?? newIdempotencyKey() };
+    if (this.retry === false) return this.send(document, variables, headers);
+    return withRetries(
+      (signal) => this.send(document, variables, headers, signal),
+      (error) => {
+        const failure = error as GatewayClientError;
+        return { code: failure.code, status: failure.status, retryAfter: failure.retryAfter };
+      },
+      this.retry,
+    );
   }
 }

@@ -1,0 +1,296 @@
+/**
+ * The idempotency hook around one GraphQL request (Stripe's `Idempotency-Key`, the IETF httpapi
+ * draft): the first request with a key claims it and runs; a retry of the same request joins it
+ * while it runs and replays its answer, byte for byte, once stored; the same key with another
+ * request is refused. An answer is stored only once something was sent upstream: a token spent
+ * must never be sent again, and a refusal before that must let a corrected retry run.
+ */
+import { randomUUID } from "node:crypto";
+import { OperationTypeNode, getOperationAST, parse } from "graphql";
+import { ErrorCode } from "../errors.js";
+import { errorBody, type RequestIds } from "../http.js";
+import type { Log } from "../logger.js";
+import type { GatewayMetrics } from "../metrics.js";
+import { deriveKeyMaterial, fingerprint, open, seal, type KeyMaterial } from "./crypto.js";
+import type { Entry, IdempotencyStore } from "./store.js";
+
+export interface IdempotencySettings {
+  /** How long a retry waits for the same request still running before a 409. */
+  waitMs: number;
+  /** How long an answer is kept; raised to the longest MFA session seen. */
+  ttlMs: number;
+  /** How long a claim holds without an answer: only a dead process leaves one to lapse. */
+  leaseMs: number;
+  /** The document parse limit (MAX_TOKENS). */
+  maxTokens: number;
+}
+
+/** Exactly what was sent for the first request. */
+export interface StoredAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface RequestFacts {
+  method: string;
+  /** The `Idempotency-Key` header as received (each value, when sent more than once). */
+  header: string | string[] | undefined;
+  /** The client key's label, or "anonymous". */
+  scope: string;
+  /** The parsed JSON body. */
+  body: unknown;
+  ids: RequestIds;
+  logger: Log;
+}
+
+export interface OwnedClaim {
+  /** A prefix of the index: what logs show of the key. */
+  keyHash: string;
+  /** Stores the answer when something was sent upstream; releases the claim otherwise. */
+  finish(
+    answer: StoredAnswer,
+    wroteUpstream: boolean,
+    mfaExpirySeconds: number | null,
+  ): Promise<void>;
+}
+
+export type Decision =
+  | { kind: "pass" }
+  | { kind: "answer"; status: number; headers: Record<string, string>; body: string }
+  | { kind: "owner"; claim: OwnedClaim };
+
+const PASS: Decision = { kind: "pass" };
+const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
+/** Seconds a client is told to wait before asking again for a request still running. */
+const IN_PROGRESS_RETRY_AFTER = 2;
+
+/** Whether a document's operation is a mutation, by document text and operation name. */
+const MUTATIONS = new Map<string, boolean>();
+const MAX_REMEMBERED_DOCUMENTS = 1_000;
+
+function isMutation(query: string, operationName: string | undefined, maxTokens: number): boolean {
+  const remembered = `${operationName ?? ""}\u0000${query}`;
+  let known = MUTATIONS.get(remembered);
+  if (known !== undefined) return known;
+  try {
+    const document = parse(query, { maxTokens });
+    known = getOperationAST(document, operationName)?.operation === OperationTypeNode.MUTATION;
+  } catch {
+    return false; // Apollo refuses it; nothing goes upstream.
+  }
+  if (MUTATIONS.size >= MAX_REMEMBERED_DOCUMENTS) MUTATIONS.clear();
+  MUTATIONS.set(remembered, known);
+  return known;
+}
+
+/** What makes two requests the same; null when the request is not a mutation (keys are ignored). */
+function requestParts(body: unknown, maxTokens: number): unknown[] | null {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return null;
+  const { query, operationName, variables, extensions } = body as Record<string, unknown>;
+  const persisted = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)
+    ?.persistedQuery?.sha256Hash;
+  const hash = typeof persisted === "string" ? persisted : null;
+  if (typeof query === "string") {
+    const name = typeof operationName === "string" ? operationName : undefined;
+    if (!isMutation(query, name, maxTokens)) return null;
+  } else if (hash === null) {
+    return null;
+  }
+  // A persisted document is named by its hash, whether or not this attempt also sends its text.
+  return [hash ?? query, operationName ?? null, variables ?? null];
+}
+
+export class IdempotencyGate {
+  /** The longest MFA session this process has seen, in ms: answers are kept at least that long. */
+  private longestSessionMs = 0;
+
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly settings: IdempotencySettings,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  async begin(facts: RequestFacts): Promise<Decision> {
+    const values = facts.header;
+    if (values === undefined || facts.method !== "POST") return PASS;
+    const header = typeof values === "string" ? values : values.length === 1 ? values[0]! : null;
+    if (header === null || !VALID_KEY.test(header)) {
+      return this.refuse(facts, 400, "BAD_REQUEST", {
+        message: "Idempotency-Key must be one header of 1 to 255 printable ASCII characters.",
+      });
+    }
+    const parts = requestParts(facts.body, this.settings.maxTokens);
+    if (parts === null) return PASS;
+    const material = deriveKeyMaterial(facts.scope, header);
+    const print = fingerprint(material.mac, parts);
+    try {
+      return await this.claimOrJoin(facts, material, print);
+    } catch (error) {
+      facts.logger.error(
+        { err: { message: error instanceof Error ? error.message : String(error) } },
+        "idempotency store failed",
+      );
+      return this.refuse(facts, 503, ErrorCode.GuardUnavailable, {
+        message:
+          "The gateway's idempotency store did not answer; nothing was sent upstream. Retry.",
+        retryAfter: 1,
+      });
+    }
+  }
+
+  private async claimOrJoin(
+    facts: RequestFacts,
+    material: KeyMaterial,
+    print: string,
+  ): Promise<Decision> {
+    const { index } = material;
+    const owner = randomUUID();
+    const deadline = Date.now() + this.settings.waitMs;
+    let joined = false;
+    for (;;) {
+      const claim = await this.store.claim(index, print, owner, this.settings.leaseMs);
+      if (claim.kind === "claimed") {
+        this.record(facts, material, "claimed");
+        return { kind: "owner", claim: this.owned(facts, material, print, owner) };
+      }
+      let entry: Entry | null = claim.entry;
+      if (entry.fingerprint === print && entry.state === "pending") {
+        joined = true;
+        entry = await this.store.settled(index, deadline);
+      }
+      if (entry?.fingerprint !== undefined && entry.fingerprint !== print) {
+        this.record(facts, material, "reused");
+        return this.refuse(facts, 422, ErrorCode.IdempotencyKeyReused, {
+          message:
+            "This Idempotency-Key was used with another request; send a new key for a new request.",
+        });
+      }
+      if (entry?.state === "done") return this.replay(facts, material, entry.sealed, joined);
+      if (entry?.state === "pending" || Date.now() >= deadline) {
+        this.record(facts, material, "in_progress");
+        return this.refuse(facts, 409, ErrorCode.IdempotencyInProgress, {
+          message: "A request with this Idempotency-Key is still running; retry with the same key.",
+          retryAfter: IN_PROGRESS_RETRY_AFTER,
+        });
+      }
+      // Released (nothing was sent upstream) or lapsed: this request may claim it now.
+    }
+  }
+
+  private replay(
+    facts: RequestFacts,
+    material: KeyMaterial,
+    sealed: Buffer,
+    joined: boolean,
+  ): Decision {
+    const text = open(material, sealed);
+    if (text === null) throw new Error("a stored answer could not be opened");
+    const answer = JSON.parse(text) as StoredAnswer;
+    this.record(facts, material, joined ? "joined" : "replayed");
+    return {
+      kind: "answer",
+      status: answer.status,
+      headers: { "content-type": answer.contentType, "idempotent-replayed": "true" },
+      body: answer.body,
+    };
+  }
+
+  private owned(
+    facts: RequestFacts,
+    material: KeyMaterial,
+    print: string,
+    owner: string,
+  ): OwnedClaim {
+    return {
+      keyHash: keyHash(material),
+      finish: async (answer, wroteUpstream, mfaExpirySeconds) => {
+        if (!wroteUpstream) {
+          // Unreleased, the claim lapses with its lease; the answer still goes to the client.
+          await this.store.release(material.index, owner).then(
+            () => this.record(facts, material, "released"),
+            (error: unknown) =>
+              facts.logger.warn(
+                {
+                  idempotency: { keyHash: keyHash(material), outcome: "not_released" },
+                  err: { message: error instanceof Error ? error.message : String(error) },
+                },
+                "idempotency: the claim could not be released",
+              ),
+          );
+          return;
+        }
+        if (mfaExpirySeconds !== null) {
+          this.longestSessionMs = Math.max(this.longestSessionMs, mfaExpirySeconds * 1000);
+        }
+        const ttlMs = Math.max(this.settings.ttlMs, this.longestSessionMs);
+        await this.completeWithRetries(
+          facts,
+          material,
+          print,
+          seal(material, JSON.stringify(answer)),
+          ttlMs,
+        );
+      },
+    };
+  }
+
+  /** Storing is what keeps the token from being sent twice: a failed write is tried again. */
+  private async completeWithRetries(
+    facts: RequestFacts,
+    material: KeyMaterial,
+    print: string,
+    sealed: Buffer,
+    ttlMs: number,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.store.complete(material.index, print, sealed, ttlMs);
+        this.record(facts, material, "stored");
+        return;
+      } catch (error) {
+        if (attempt === 3) {
+          facts.logger.error(
+            {
+              idempotency: { keyHash: keyHash(material), outcome: "not_stored" },
+              err: { message: error instanceof Error ? error.message : String(error) },
+            },
+            "idempotency: the answer could not be stored",
+          );
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
+  }
+
+  private record(facts: RequestFacts, material: KeyMaterial, outcome: IdempotencyOutcome): void {
+    this.metrics.recordIdempotency(outcome);
+    facts.logger.info({ idempotency: { keyHash: keyHash(material), outcome } }, "idempotency");
+  }
+
+  private refuse(
+    facts: RequestFacts,
+    status: number,
+    code: string,
+    { message, retryAfter }: { message: string; retryAfter?: number },
+  ): Decision {
+    const extensions = retryAfter === undefined ? {} : { retryAfter, retryable: true };
+    return {
+      kind: "answer",
+      status,
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        ...(retryAfter === undefined ? {} : { "retry-after": String(retryAfter) }),
+      },
+      body: JSON.stringify(errorBody(message, code, facts.ids, extensions)),
+    };
+  }
+}
+
+export type IdempotencyOutcome =
+  "claimed" | "stored" | "released" | "joined" | "replayed" | "reused" | "in_progress";
+
+function keyHash(material: KeyMaterial): string {
+  return material.index.slice(0, 16);
+}

@@ -1,0 +1,122 @@
+/**
+ * Claims and sealed answers in Redis, shared by every replica: a claim is one Lua script (atomic),
+ * a join polls until the answer lands or its deadline passes. Every command has a deadline
+ * (`commandTimeout`). Keys are `<prefix>idem:<index>`, the index an HKDF output: nothing in Redis
+ * names a client key, a link or a token, and answers are sealed (AES-256-GCM).
+ */
+import { Redis } from "ioredis";
+import type { Claim, Entry, IdempotencyStore } from "./store.js";
+
+/** Sets the claim unless an entry exists; returns the existing entry, or false when claimed. */
+const CLAIM = `
+local current = redis.call('GET', KEYS[1])
+if current then return current end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return false
+`;
+
+/** Deletes the claim only while it is still this owner's pending claim. */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+interface Wire {
+  s: "p" | "d";
+  f: string;
+  o?: string;
+  b?: string;
+}
+
+function encode(entry: Entry): string {
+  const wire: Wire =
+    entry.state === "pending"
+      ? { s: "p", f: entry.fingerprint, o: entry.owner }
+      : { s: "d", f: entry.fingerprint, b: entry.sealed.toString("base64") };
+  return JSON.stringify(wire);
+}
+
+function decode(text: string | null): Entry | null {
+  if (text === null) return null;
+  const wire = JSON.parse(text) as Wire;
+  return wire.s === "p"
+    ? { state: "pending", fingerprint: wire.f, owner: wire.o ?? "" }
+    : { state: "done", fingerprint: wire.f, sealed: Buffer.from(wire.b ?? "", "base64") };
+}
+
+export interface RedisStoreOptions {
+  prefix?: string;
+  /** Deadline of every command. */
+  commandTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** Pause between two looks while joining a request in flight. */
+  pollMs?: number;
+  onError?: (error: Error) => void;
+}
+
+export class RedisIdempotencyStore implements IdempotencyStore {
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  private readonly pollMs: number;
+
+  constructor(url: string, options: RedisStoreOptions = {}) {
+    this.prefix = `${options.prefix ?? "belvo-gateway:"}idem:`;
+    this.pollMs = options.pollMs ?? 100;
+    this.redis = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      commandTimeout: options.commandTimeoutMs ?? 2_000,
+      connectTimeout: options.connectTimeoutMs ?? 5_000,
+    });
+    this.redis.on("error", options.onError ?? (() => undefined));
+  }
+
+  /** Connects and checks the server answers; start-up calls it to fail fast. */
+  async connect(): Promise<void> {
+    await this.redis.connect();
+    await this.redis.ping();
+  }
+
+  async claim(index: string, fingerprint: string, owner: string, leaseMs: number): Promise<Claim> {
+    const pending = encode({ state: "pending", fingerprint, owner });
+    const current = (await this.redis.eval(
+      CLAIM,
+      1,
+      this.prefix + index,
+      pending,
+      String(leaseMs),
+    )) as string | null;
+    const entry = decode(current);
+    return entry ? { kind: "taken", entry } : { kind: "claimed" };
+  }
+
+  async complete(index: string, fingerprint: string, sealed: Buffer, ttlMs: number): Promise<void> {
+    const done = encode({ state: "done", fingerprint, sealed });
+    await this.redis.set(this.prefix + index, done, "PX", ttlMs);
+  }
+
+  async release(index: string, owner: string): Promise<void> {
+    const pending = (await this.redis.get(this.prefix + index)) ?? "";
+    const entry = decode(pending === "" ? null : pending);
+    if (entry?.state !== "pending" || entry.owner !== owner) return;
+    await this.redis.eval(RELEASE, 1, this.prefix + index, pending);
+  }
+
+  async settled(index: string, deadline: number): Promise<Entry | null> {
+    for (;;) {
+      const entry = decode(await this.redis.get(this.prefix + index));
+      const wait = Math.min(this.pollMs, deadline - Date.now());
+      if (entry?.state !== "pending" || wait <= 0) return entry;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit();
+  }
+
+  /** Drops the connection without waiting for Redis (when it is unreachable). */
+  disconnect(): void {
+    this.redis.disconnect();
+  }
+}

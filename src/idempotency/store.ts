@@ -1,0 +1,154 @@
+/** Where claims and stored answers live: this process (bounded) by default, Redis across replicas. */
+
+/** A claim whose request is still running, or the sealed answer it left. */
+export type Entry =
+  | { state: "pending"; fingerprint: string; owner: string }
+  | { state: "done"; fingerprint: string; sealed: Buffer };
+
+export type Claim = { kind: "claimed" } | { kind: "taken"; entry: Entry };
+
+export interface IdempotencyStore {
+  /**
+   * Atomically claims `index` for `owner` for `leaseMs` unless an entry is there: then returns it.
+   * A lease outlives the longest request, so it only lapses when its process died.
+   */
+  claim(index: string, fingerprint: string, owner: string, leaseMs: number): Promise<Claim>;
+  /** Replaces the claim with the sealed answer, kept for `ttlMs`. */
+  complete(index: string, fingerprint: string, sealed: Buffer, ttlMs: number): Promise<void>;
+  /** Drops `owner`'s claim (nothing was sent upstream), so a corrected retry can claim again. */
+  release(index: string, owner: string): Promise<void>;
+  /**
+   * The entry once it is no longer pending (null: released or expired), or the pending one when
+   * `deadline` (epoch ms) comes first.
+   */
+  settled(index: string, deadline: number): Promise<Entry | null>;
+  close(): Promise<void>;
+}
+
+interface Slot {
+  entry: Entry;
+  expiresAt: number;
+  bytes: number;
+}
+
+export interface MemoryStoreLimits {
+  /** Entries kept at most; past it the oldest answers go first (claims in flight stay). */
+  maxEntries: number;
+  /** Bytes of sealed answers kept at most. */
+  maxBytes: number;
+}
+
+export const DEFAULT_MEMORY_LIMITS: MemoryStoreLimits = {
+  maxEntries: 10_000,
+  maxBytes: 64 * 1024 * 1024,
+};
+
+/** One process's store: a Map in insertion order, so the oldest answers are evicted first. */
+export class MemoryIdempotencyStore implements IdempotencyStore {
+  private readonly slots = new Map<string, Slot>();
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private bytes = 0;
+  private closed = false;
+
+  constructor(
+    private readonly limits: MemoryStoreLimits = DEFAULT_MEMORY_LIMITS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  claim(index: string, fingerprint: string, owner: string, leaseMs: number): Promise<Claim> {
+    // A join woken by close() must not claim and run on a gateway that is stopping.
+    if (this.closed) return Promise.reject(new Error("the idempotency store is closed"));
+    const slot = this.live(index);
+    if (slot) return Promise.resolve({ kind: "taken", entry: slot.entry });
+    this.put(index, { state: "pending", fingerprint, owner }, leaseMs, 0);
+    return Promise.resolve({ kind: "claimed" });
+  }
+
+  complete(index: string, fingerprint: string, sealed: Buffer, ttlMs: number): Promise<void> {
+    this.drop(index);
+    this.put(index, { state: "done", fingerprint, sealed }, ttlMs, sealed.length);
+    this.wake(index);
+    return Promise.resolve();
+  }
+
+  release(index: string, owner: string): Promise<void> {
+    const slot = this.slots.get(index);
+    if (slot?.entry.state === "pending" && slot.entry.owner === owner) {
+      this.drop(index);
+      this.wake(index);
+    }
+    return Promise.resolve();
+  }
+
+  settled(index: string, deadline: number): Promise<Entry | null> {
+    const current = this.live(index)?.entry ?? null;
+    const wait = deadline - this.now();
+    if (current?.state !== "pending" || wait <= 0) return Promise.resolve(current);
+    return new Promise((resolve) => {
+      const waiters = this.waiters.get(index) ?? new Set();
+      this.waiters.set(index, waiters);
+      const done = () => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        if (waiters.size === 0) this.waiters.delete(index);
+        resolve(this.live(index)?.entry ?? null);
+      };
+      const timer = setTimeout(done, wait);
+      waiters.add(done);
+    });
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    for (const index of [...this.waiters.keys()]) this.wake(index);
+    this.slots.clear();
+    this.bytes = 0;
+    return Promise.resolve();
+  }
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  private live(index: string): Slot | undefined {
+    const slot = this.slots.get(index);
+    if (slot && slot.expiresAt <= this.now()) {
+      this.drop(index);
+      return undefined;
+    }
+    return slot;
+  }
+
+  private put(index: string, entry: Entry, ttlMs: number, bytes: number): void {
+    this.makeRoom(bytes);
+    this.slots.set(index, { entry, expiresAt: this.now() + ttlMs, bytes });
+    this.bytes += bytes;
+  }
+
+  private drop(index: string): void {
+    const slot = this.slots.get(index);
+    if (!slot) return;
+    this.slots.delete(index);
+    this.bytes -= slot.bytes;
+  }
+
+  private wake(index: string): void {
+    for (const waiter of [...(this.waiters.get(index) ?? [])]) waiter();
+  }
+
+  /**
+   * The oldest answers go first (insertion order; with one TTL also the first to expire), down
+   * to nine tenths of the bounds, so that a full store does not sweep on every insert. A claim in
+   * flight is never evicted.
+   */
+  private makeRoom(bytes: number): void {
+    const { maxEntries, maxBytes } = this.limits;
+    if (this.slots.size < maxEntries && this.bytes + bytes <= maxBytes) return;
+    const entries = Math.floor(maxEntries * 0.9);
+    const room = Math.floor(maxBytes * 0.9) - bytes;
+    for (const [index, slot] of this.slots) {
+      if (this.slots.size < entries && this.bytes <= room) return;
+      if (slot.entry.state === "done") this.drop(index);
+    }
+  }
+}

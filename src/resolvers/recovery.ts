@@ -1,0 +1,44 @@
+/**
+ * Recovery without an idempotency key: a resume whose answer was lost may have linked the
+ * account, and its retry then meets `MFA_SESSION_EXPIRED`. The error then carries the link's
+ * status (`extensions.linkStatus`), so a frontend can go on instead of asking for a new login.
+ */
+import { ErrorCode, UpstreamError } from "../errors.js";
+import type { LinkStatus } from "../types/enums.js";
+import type { BelvoClient } from "../upstream/belvo.js";
+
+/** The most the lookup adds to an MFA_SESSION_EXPIRED answer; past it the status is left out. */
+export const LINK_STATUS_LOOKUP_MS = 3_000;
+
+export async function withLinkStatus<T>(
+  belvo: BelvoClient,
+  link: string,
+  send: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (error instanceof UpstreamError && error.extensions.code === ErrorCode.MfaSessionExpired) {
+      const status = await linkStatus(belvo, link);
+      if (status !== null) error.extensions.linkStatus = status;
+    }
+    throw error;
+  }
+}
+
+/** Best effort: null when Belvo has no such link, fails, or is slower than the bound. */
+async function linkStatus(belvo: BelvoClient, link: string): Promise<LinkStatus | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), LINK_STATUS_LOOKUP_MS);
+  });
+  const lookup = belvo.getLink(link).then(
+    (found) => found?.status ?? null,
+    () => null,
+  );
+  try {
+    return await Promise.race([lookup, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

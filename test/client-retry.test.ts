@@ -1,0 +1,128 @@
+/**
+ * The typed client behind a proxy that cuts idle connections at 1 s (as load balancers do, only
+ * sooner), in front of a gateway whose Belvo answers after 3 s: with default settings it retries
+ * with the same Idempotency-Key, joins the request still running, and returns the Link; Belvo
+ * gets one PATCH.
+ */
+import { createServer, connect, type Server, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+import {
+  BelvoGatewayClient,
+  GatewayClientError as GatewayError,
+} from "@belvo-graphql-gateway/client";
+import { LINK_BODY } from "./helpers/belvo-bodies.js";
+import { FakeUpstream, type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
+import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { resumeVariables } from "./helpers/idempotency.js";
+
+/** Forwards TCP to `port`, cutting both sides after `idleMs` without a byte either way. */
+async function idleCuttingProxy(port: number, idleMs: number) {
+  const sockets = new Set<Socket>();
+  let cuts = 0;
+  const server: Server = createServer((client) => {
+    const upstream = connect(port, "127.0.0.1");
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.once("close", () => sockets.delete(socket));
+      socket.setTimeout(idleMs, () => {
+        cuts++;
+        client.destroy();
+        upstream.destroy();
+      });
+      socket.on("error", () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get cuts() {
+      return cuts;
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** Belvo for the client's documents: the PATCH answers after `patchDelayMs`; reads at once. */
+let patchDelayMs = 3_000;
+function belvo(request: RecordedRequest): Reply {
+  if (request.method === "PATCH") return { status: 200, body: LINK_BODY, delayMs: patchDelayMs };
+  const institution = {
+    id: 1,
+    name: LINK_BODY.institution,
+    type: "bank",
+    display_name: "Erebor",
+    website: null,
+    country_codes: ["MX"],
+    primary_color: "#000",
+    logo: null,
+    icon_logo: null,
+    status: "healthy",
+  };
+  return { status: 200, body: { count: 1, next: null, previous: null, results: [institution] } };
+}
+
+let fake: FakeUpstream;
+let gateway: TestGateway;
+let proxy: Awaited<ReturnType<typeof idleCuttingProxy>>;
+const patches = () => fake.requests.filter((request) => request.method === "PATCH").length;
+
+beforeAll(async () => {
+  fake = await FakeUpstream.start();
+  fake.route = belvo;
+  gateway = await startGateway(fake.url);
+  proxy = await idleCuttingProxy(Number(new URL(gateway.url).port), 1_000);
+});
+afterAll(async () => {
+  await proxy.close();
+  await gateway.close();
+  await fake.close();
+});
+beforeEach(() => {
+  fake.requests.length = 0;
+  patchDelayMs = 3_000;
+});
+
+it("returns the Link through connections cut at 1 s, with one PATCH upstream", async () => {
+  const client = new BelvoGatewayClient(`${proxy.url}/graphql`);
+  const cutsBefore = proxy.cuts;
+  const result = await client.resumeLink(resumeVariables().input);
+  expect(result.__typename).toBe("Link");
+  expect(proxy.cuts).toBeGreaterThan(cutsBefore);
+  expect(patches()).toBe(1);
+});
+
+it("without retries the same call fails: the retry is what saves it", async () => {
+  const client = new BelvoGatewayClient(`${proxy.url}/graphql`, { retry: false });
+  const error = await client.resumeLink(resumeVariables("555555").input).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(GatewayError);
+  expect((error as GatewayError).code).toBe("NETWORK_ERROR");
+});
+
+it("sends the caller's key: a second call with it gets the stored answer", async () => {
+  patchDelayMs = 0;
+  const client = new BelvoGatewayClient(`${gateway.url}/graphql`);
+  const input = resumeVariables("777777").input;
+  const idempotencyKey = `caller-key-${Date.now()}`;
+  const first = await client.resumeLink(input, { idempotencyKey });
+  const second = await client.resumeLink(input, { idempotencyKey });
+  expect(second).toEqual(first);
+  expect(patches()).toBe(1);
+  await client.resumeLink(input);
+  expect(patches()).toBe(2);
+});
+
+it("gives up at the caller's deadline", async () => {
+  const client = new BelvoGatewayClient(`${proxy.url}/graphql`, { retry: { deadlineMs: 1_500 } });
+  const started = Date.now();
+  const error = await client.resumeLink(resumeVariables("888888").input).catch((e: unknown) => e);
+  expect((error as GatewayError).code).toBe("NETWORK_ERROR");
+  expect(Date.now() - started).toBeLessThan(2_900);
+});

@@ -1,0 +1,95 @@
+/** The in-process store's bounds, the sealing of answers, and how long answers are kept. */
+import { deriveKeyMaterial, open, seal } from "../src/idempotency/crypto.js";
+import { MemoryIdempotencyStore } from "../src/idempotency/store.js";
+import { LINK_BODY, challengeEntry } from "./helpers/belvo-bodies.js";
+import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { startGateway } from "./helpers/gateway.js";
+import { RESUME_LINK } from "./helpers/graphql.js";
+import { postRaw, resumeVariables, sleep } from "./helpers/idempotency.js";
+
+describe("MemoryIdempotencyStore", () => {
+  it("evicts the oldest answers past its bounds, never a claim in flight", async () => {
+    const store = new MemoryIdempotencyStore({ maxEntries: 4, maxBytes: 1_000 });
+    await store.claim("running", "f", "owner", 60_000);
+    for (const index of ["a", "b", "c"]) await store.complete(index, "f", Buffer.alloc(10), 60_000);
+    expect(store.size).toBe(4);
+    // Full: the oldest answers go, down to nine tenths of the bound, then "d" comes in.
+    await store.complete("d", "f", Buffer.alloc(10), 60_000);
+    const taken = async (index: string) =>
+      (await store.claim(index, "f", "other", 60_000)).kind === "taken";
+    expect(await taken("running")).toBe(true);
+    expect(await taken("c")).toBe(true);
+    expect(await taken("d")).toBe(true);
+    expect(await taken("a")).toBe(false);
+    // Over the byte bound: every older answer goes; the claims in flight stay.
+    await store.complete("big", "f", Buffer.alloc(990), 60_000);
+    expect(await taken("running")).toBe(true);
+    expect(await taken("big")).toBe(true);
+    expect(await taken("c")).toBe(false);
+    await store.close();
+  });
+
+  it("forgets an answer after its time, and refuses claims once closed", async () => {
+    let now = 0;
+    const store = new MemoryIdempotencyStore(undefined, () => now);
+    await store.complete("a", "f", Buffer.alloc(1), 1_000);
+    expect((await store.claim("a", "f", "o", 10)).kind).toBe("taken");
+    now = 1_001;
+    expect((await store.claim("a", "f", "o", 10)).kind).toBe("claimed");
+    await store.close();
+    await expect(store.claim("b", "f", "o", 10)).rejects.toThrow("closed");
+  });
+
+  it("lets only the owner release its claim, and wakes a join when it does", async () => {
+    const store = new MemoryIdempotencyStore();
+    await store.claim("a", "f", "owner", 60_000);
+    const joined = store.settled("a", Date.now() + 5_000);
+    await store.release("a", "someone-else");
+    await store.release("a", "owner");
+    expect(await joined).toBeNull();
+    await store.close();
+  });
+});
+
+describe("sealed answers", () => {
+  it("open only with the same client key, scope and index", () => {
+    const material = deriveKeyMaterial("key:abc", "client-key-1");
+    const sealed = seal(material, '{"balance":"12.30"}');
+    expect(sealed.toString("latin1")).not.toContain("12.30");
+    expect(open(material, sealed)).toBe('{"balance":"12.30"}');
+    expect(open(deriveKeyMaterial("key:abc", "client-key-2"), sealed)).toBeNull();
+    expect(open(deriveKeyMaterial("anonymous", "client-key-1"), sealed)).toBeNull();
+    expect(deriveKeyMaterial("key:abc", "client-key-1").index).toBe(material.index);
+    expect(material.index).not.toContain("client-key-1");
+  });
+});
+
+describe("how long an answer is kept", () => {
+  it("at least as long as the longest MFA session seen, else IDEMPOTENCY_TTL_MS", async () => {
+    const fake = await FakeUpstream.start();
+    const gateway = await startGateway(fake.url, { idempotency: { ttlMs: 300 } });
+    try {
+      const post = (key: string) =>
+        postRaw(
+          gateway.url,
+          { query: RESUME_LINK, variables: resumeVariables() },
+          { "idempotency-key": key },
+        );
+      fake.reply({ status: 200, body: LINK_BODY });
+      await post("link-key");
+      fake.reply({ status: 428, body: [challengeEntry({ expiry: 720 })] });
+      await post("challenge-key");
+      await sleep(500);
+      expect((await post("challenge-key"))?.headers["idempotent-replayed"]).toBe("true");
+      // The longest session seen (720 s) now holds for every answer stored after it.
+      fake.reply({ status: 200, body: LINK_BODY });
+      expect((await post("link-key"))?.headers["idempotent-replayed"]).toBeUndefined();
+      await sleep(500);
+      expect((await post("link-key"))?.headers["idempotent-replayed"]).toBe("true");
+      expect(fake.requests).toHaveLength(3);
+    } finally {
+      await gateway.close();
+      await fake.close();
+    }
+  });
+});

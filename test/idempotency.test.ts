@@ -1,0 +1,195 @@
+/**
+ * Idempotency-Key on one gateway: a retry joins or replays the first request's answer, byte for
+ * byte, and Belvo sees each write once; a key reused for another request is refused; refusals
+ * before anything went upstream are not stored.
+ */
+import { LINK_BODY, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
+import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { RESUME_LINK } from "./helpers/graphql.js";
+import { postRaw, resumeVariables, sleep, type RawAnswer } from "./helpers/idempotency.js";
+
+let fake: FakeUpstream;
+let gateway: TestGateway;
+let keys = 0;
+const freshKey = () => `test-key-${Date.now()}-${++keys}`;
+const patches = () => fake.requests.filter((request) => request.method === "PATCH").length;
+
+beforeAll(async () => {
+  fake = await FakeUpstream.start();
+  gateway = await startGateway(fake.url);
+});
+afterAll(async () => {
+  await gateway.close();
+  await fake.close();
+});
+beforeEach(() => {
+  fake.requests.length = 0;
+});
+
+function resume(key: string | null, token = "123456", leaveAfterMs?: number) {
+  return postRaw(
+    gateway.url,
+    { query: RESUME_LINK, variables: resumeVariables(token) },
+    key === null ? {} : { "idempotency-key": key },
+    leaveAfterMs,
+  );
+}
+
+function typename(answer: RawAnswer | null): string {
+  const body = JSON.parse(answer?.text ?? "null") as {
+    data?: { resumeLink?: { __typename: string } } | null;
+    errors?: { extensions: { code: string } }[];
+  } | null;
+  return body?.data?.resumeLink?.__typename ?? body?.errors?.[0]?.extensions.code ?? "?";
+}
+
+it("keeps the answer of a client that left; its retry joins, the next one replays", async () => {
+  fake.reply({ status: 200, body: LINK_BODY, delayMs: 3_000 });
+  const key = freshKey();
+  const first = resume(key, "123456", 1_000);
+  await sleep(1_500);
+  const joined = await resume(key);
+  expect(await first).toBeNull();
+  expect(joined?.status).toBe(200);
+  expect(typename(joined)).toBe("Link");
+  expect(joined?.headers["idempotent-replayed"]).toBe("true");
+  const replayed = await resume(key);
+  expect(replayed?.status).toBe(200);
+  expect(replayed?.headers["idempotent-replayed"]).toBe("true");
+  expect(replayed?.text).toBe(joined?.text);
+  expect(patches()).toBe(1);
+  const logs = gateway.logs.join("");
+  expect(logs).toContain("CLIENT_GONE");
+  expect(logs).toContain('"outcome":"joined"');
+  expect(logs).not.toContain(key);
+  const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+  for (const outcome of ["claimed", "stored", "joined", "replayed"]) {
+    expect(metrics).toMatch(
+      new RegExp(`gateway_idempotency_total\\{outcome="${outcome}"\\} [1-9]`),
+    );
+  }
+});
+
+it("refuses the same key with other variables (422), sending nothing upstream", async () => {
+  fake.reply({ status: 200, body: LINK_BODY });
+  const key = freshKey();
+  expect(typename(await resume(key, "123456"))).toBe("Link");
+  const reused = await resume(key, "654321");
+  expect(reused?.status).toBe(422);
+  expect(typename(reused)).toBe("IDEMPOTENCY_KEY_REUSED");
+  expect(reused?.headers["idempotent-replayed"]).toBeUndefined();
+  expect(patches()).toBe(1);
+});
+
+it("does not store a refused input: the corrected retry with the same key goes through", async () => {
+  fake.reply({ status: 200, body: LINK_BODY });
+  const key = freshKey();
+  const refused = await resume(key, "12 34");
+  expect(typename(refused)).toBe("BAD_USER_INPUT");
+  expect(patches()).toBe(0);
+  const corrected = await resume(key, "123456");
+  expect(typename(corrected)).toBe("Link");
+  expect(corrected?.headers["idempotent-replayed"]).toBeUndefined();
+  expect(patches()).toBe(1);
+});
+
+it("replays a stored challenge as the same challenge", async () => {
+  fake.reply({ status: 428, body: [challengeEntry()] });
+  const key = freshKey();
+  const first = await resume(key);
+  expect(typename(first)).toBe("MfaChallenge");
+  const again = await resume(key);
+  expect(again?.text).toBe(first?.text);
+  expect(again?.status).toBe(first?.status);
+  expect(again?.headers["idempotent-replayed"]).toBe("true");
+  expect(patches()).toBe(1);
+});
+
+it("replays a stored upstream 500 as the same error, never resending the token", async () => {
+  fake.reply({ status: 500, body: errorList("unexpected_error", "Belvo failed") });
+  const key = freshKey();
+  const first = await resume(key);
+  expect(typename(first)).toBe("UPSTREAM_ERROR");
+  fake.reply({ status: 200, body: LINK_BODY });
+  const again = await resume(key);
+  expect(again?.text).toBe(first?.text);
+  expect(again?.headers["idempotent-replayed"]).toBe("true");
+  expect(patches()).toBe(1);
+});
+
+it("ignores a key on a query: queries send no writes", async () => {
+  fake.reply({ status: 200, body: LINK_BODY });
+  const query = {
+    query: "query L($id: ID!) { link(id: $id) { id status } }",
+    variables: { id: LINK_BODY.id },
+  };
+  const key = freshKey();
+  const first = await postRaw(gateway.url, query, { "idempotency-key": key });
+  const second = await postRaw(gateway.url, query, { "idempotency-key": key });
+  expect(first?.status).toBe(200);
+  expect(second?.headers["idempotent-replayed"]).toBeUndefined();
+  expect(fake.requests).toHaveLength(2);
+});
+
+it.each<[string, string | string[]]>([
+  ["too long", "x".repeat(256)],
+  ["not printable ASCII", "clé"],
+  ["sent twice", ["key-one", "key-two"]],
+])("refuses a key %s before anything runs", async (_case, key) => {
+  const answer = await postRaw(
+    gateway.url,
+    { query: RESUME_LINK, variables: resumeVariables() },
+    { "idempotency-key": key },
+  );
+  expect(answer?.status).toBe(400);
+  expect(typename(answer)).toBe("BAD_REQUEST");
+  expect(fake.requests).toHaveLength(0);
+});
+
+it("scopes keys to the client key: another client's same key is another request", async () => {
+  const keyed = await startGateway(fake.url, {
+    apiKeys: ["client-a-key-0000000001", "client-b-key-0000000002"],
+  });
+  try {
+    fake.reply({ status: 200, body: LINK_BODY });
+    const key = freshKey();
+    const as = (apiKey: string, token: string) =>
+      postRaw(
+        keyed.url,
+        { query: RESUME_LINK, variables: resumeVariables(token) },
+        { "idempotency-key": key, authorization: `Bearer ${apiKey}` },
+      );
+    expect(typename(await as("client-a-key-0000000001", "111111"))).toBe("Link");
+    const other = await as("client-b-key-0000000002", "222222");
+    expect(typename(other)).toBe("Link");
+    expect(other?.headers["idempotent-replayed"]).toBeUndefined();
+    expect(patches()).toBe(2);
+  } finally {
+    await keyed.close();
+  }
+});
+
+it("answers 409 IDEMPOTENCY_IN_PROGRESS with Retry-After past the wait", async () => {
+  const impatient = await startGateway(fake.url, { idempotency: { waitMs: 300 } });
+  try {
+    fake.reply({ status: 200, body: LINK_BODY, delayMs: 1_500 });
+    const key = freshKey();
+    const post = () =>
+      postRaw(
+        impatient.url,
+        { query: RESUME_LINK, variables: resumeVariables() },
+        { "idempotency-key": key },
+      );
+    const first = post();
+    await sleep(200);
+    const busy = await post();
+    expect(busy?.status).toBe(409);
+    expect(busy?.headers["retry-after"]).toBe("2");
+    expect(typename(busy)).toBe("IDEMPOTENCY_IN_PROGRESS");
+    expect(typename(await first)).toBe("Link");
+    expect(patches()).toBe(1);
+  } finally {
+    await impatient.close();
+  }
+});
