@@ -339,7 +339,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       .executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, ...request },
         context: () => {
-          const client = (upstream = belvo.forRequest(requestLogger, clientGone));
+          // Under an idempotency key the answer is kept for the retry: reads go on without the client.
+          const client = (upstream = belvo.forRequest(
+            requestLogger,
+            claim ? undefined : clientGone,
+          ));
           return Promise.resolve({
             attempts: guards.attempts(requestLogger),
             ...ids,

@@ -32,7 +32,12 @@ const config = (await (await fetch("config.json")).json()) as {
   gatewayUrl: string;
   apiKey?: string;
 };
-const client = new BelvoGatewayClient(config.gatewayUrl, { apiKey: config.apiKey });
+// A dropped connection is retried twice with the same Idempotency-Key (the gateway answers a
+// retry from the first call, never sending a code twice); then the page offers "Try again".
+const client = new BelvoGatewayClient(config.gatewayUrl, {
+  apiKey: config.apiKey,
+  retry: { maxAttempts: 3 },
+});
 
 type Section = "start" | "challenge" | "problem" | "result";
 type Step = "link" | "balances";

@@ -145,7 +145,12 @@ export async function runDemo(
   const url = config.url ?? local!.url;
   const prompter = new Prompter(input, terminal, [...config.token]);
   try {
-    const client = new BelvoGatewayClient(url, { apiKey: config["api-key"] });
+    // A lost connection is retried twice with the same Idempotency-Key, then the run stops and
+    // says which URL could not be reached.
+    const client = new BelvoGatewayClient(url, {
+      apiKey: config["api-key"],
+      retry: { maxAttempts: 3 },
+    });
     out.write(
       `Gateway: ${url}${local ? " (started here, with the built-in Belvo emulator)" : ""}\n`,
     );

@@ -13,12 +13,18 @@ export interface RetryOptions {
   /** First pause before a retry; doubles at each retry up to `maxDelayMs`, with jitter. */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * Attempts at most, the first included (default: as many as fit in `deadlineMs`). A page or a
+   * terminal that tells its user about a lost connection sets a few, then offers its own retry.
+   */
+  maxAttempts?: number;
 }
 
 export const DEFAULT_RETRY: Required<RetryOptions> = {
   deadlineMs: 360_000,
   baseDelayMs: 250,
   maxDelayMs: 5_000,
+  maxAttempts: Number.POSITIVE_INFINITY,
 };
 
 /** What a failed attempt tells the retry loop. */
@@ -58,7 +64,7 @@ export async function withRetries<T>(
   classify: (error: unknown) => AttemptFailure,
   options: RetryOptions = {},
 ): Promise<T> {
-  const { deadlineMs, baseDelayMs, maxDelayMs } = { ...DEFAULT_RETRY, ...options };
+  const { deadlineMs, baseDelayMs, maxDelayMs, maxAttempts } = { ...DEFAULT_RETRY, ...options };
   const deadline = Date.now() + deadlineMs;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), deadlineMs);
@@ -70,7 +76,8 @@ export async function withRetries<T>(
         const failure = classify(error);
         const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** retry) * (0.5 + Math.random() / 2);
         const pause = Math.max(backoff, (failure.retryAfter ?? 0) * 1000);
-        if (!retriesWithSameKey(failure) || Date.now() + pause >= deadline) throw error;
+        if (!retriesWithSameKey(failure) || retry + 1 >= maxAttempts) throw error;
+        if (Date.now() + pause >= deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, pause));
       }
     }
