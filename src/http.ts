@@ -92,14 +92,19 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.once("end", () =>
+    let arrived = false;
+    req.once("end", () => {
+      arrived = true;
       resolve(
         chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"),
-      ),
-    );
-    // After "end" these settle nothing: the promise is already resolved.
-    req.once("error", () => reject(new ClientGone()));
-    req.once("close", () => reject(new ClientGone()));
+      );
+    });
+    // Every request closes in the end: an error (and its stack) is made only when it is news.
+    const gone = () => {
+      if (!arrived) reject(new ClientGone());
+    };
+    req.once("error", gone);
+    req.once("close", gone);
   });
 }
 
