@@ -131,6 +131,23 @@ describe("Belvo's free text", () => {
     },
   );
 
+  const ODD_PASSWORD = "Sécret(pw)!*";
+  it.each([
+    ["percent-encoded every byte", "S%C3%A9cret%28pw%29%21%2A"],
+    ["as a Python bytes repr", "b'S\\xc3\\xa9cret(pw)!*'"],
+    ["as HTML entities", "&#83;&#233;&#99;&#114;&#101;&#116;&#40;&#112;&#119;&#41;&#33;&#42;"],
+    ["cut short", "Sécre"],
+    ["decomposed (NFD)", ODD_PASSWORD.normalize("NFD")],
+  ])("a password echoed %s keeps Belvo's text out of the answer", async (_form, echoed) => {
+    fake.reply({ status: 400, body: errorList("login_error", `Wrong password ${echoed} for you`) });
+    const { body } = await postGraphQL(gateway.url, REGISTER, {
+      input: { ...LOGIN_INPUT, password: ODD_PASSWORD },
+    });
+    expect((body.errors as { message: string }[])[0]?.message).toBe(
+      "Belvo refused the request (HTTP 400 login_error)",
+    );
+  });
+
   it("plain words are quoted as they are", async () => {
     const text = "Basic information is missing: the token expired, Bearer of the account unknown";
     fake.reply({ status: 400, body: errorList("login_error", text) });

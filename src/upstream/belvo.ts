@@ -342,7 +342,7 @@ export class BelvoClient {
     fields: readonly string[],
     secrets: readonly (string | null | undefined)[],
   ): Promise<T | MfaChallenge> {
-    return this.send("POST", resource, body, { secrets: this.withKeys(secrets), fields });
+    return this.send("POST", resource, body, this.sentWith(secrets, fields));
   }
 
   /** PATCH `{session, token?, link, save_data?}`: answers a challenge; the same for every resource. */
@@ -354,7 +354,7 @@ export class BelvoClient {
       ? { ...resumeBody(request), save_data: request.saveData ?? true }
       : resumeBody(request);
     const fields = resource.saveData ? RESUME_FIELDS : RESUME_FIELDS.slice(0, 3);
-    return this.send("PATCH", resource, body, { secrets: this.withKeys([request.token]), fields });
+    return this.send("PATCH", resource, body, this.sentWith([request.token], fields));
   }
 
   private async send<T>(
@@ -375,8 +375,13 @@ export class BelvoClient {
     return result;
   }
 
-  private withKeys(secrets: readonly (string | null | undefined)[]): string[] {
-    return [...secrets.filter((secret): secret is string => Boolean(secret)), ...this.shared.keys];
+  /** What a write sent: the user's secrets (if any) and the gateway's keys, and the input's fields. */
+  private sentWith(
+    secrets: readonly (string | null | undefined)[],
+    fields: readonly string[],
+  ): Sent {
+    const users = secrets.filter((secret): secret is string => Boolean(secret));
+    return { secrets: [...users, ...this.shared.keys], fields, userSecrets: users };
   }
 
   /**

@@ -3,7 +3,7 @@ import { ErrorCode, UpstreamError, type UpstreamDetails } from "../errors.js";
 import type { MfaChallenge } from "../types/mfa-challenge.type.js";
 import { NOT_JSON, UnexpectedBody, isObject, optionalString, type Json } from "./json.js";
 import { toChallenge } from "./mapping.js";
-import { Redactor } from "./redact.js";
+import { Redactor, clearOf } from "./redact.js";
 
 export interface Answer {
   status: number;
@@ -14,6 +14,12 @@ export interface Answer {
 export interface Sent {
   /** Every value the gateway sent that is a secret (its keys, the user's credentials). */
   secrets: readonly string[];
+  /**
+   * The user's own secrets among them (bank credentials, an MFA token): Belvo's text, once cut,
+   * is quoted only when no run of them remains in any spelling (`clearOf`), since an echo can
+   * take forms no cut knows (a prefix, a Python repr, HTML entities, another normalization).
+   */
+  userSecrets?: readonly string[];
   /** Belvo's names of the fields the operation's input carries (a field error names one of them). */
   fields: readonly string[];
 }
@@ -116,7 +122,7 @@ function firstError(
 function quote(message: string | null, sent: Sent): string {
   // Built here, on the error path only: a success never pays for it.
   const text = message ? new Redactor(sent.secrets).cut(message) : null;
-  if (!text) return "";
+  if (!text || (sent.userSecrets && !clearOf(text, sent.userSecrets))) return "";
   return `: ${text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}…` : text}`;
 }
 

@@ -101,3 +101,53 @@ export class Redactor {
     }
   }
 }
+
+/** A run of this many characters of a user's secret, in any spelling, keeps Belvo's text out. */
+const ECHO_WINDOW = 5;
+
+/** `text` read the ways a careless echo may have written it, each folded to compare. */
+function readings(text: string): string[] {
+  const decoded = [
+    text,
+    text.replace(/%([0-9a-f]{2})/gi, (_match, hex: string) =>
+      String.fromCharCode(parseInt(hex, 16)),
+    ),
+    text.replace(/&#x([0-9a-f]{1,6});?/gi, (_match, hex: string) =>
+      String.fromCodePoint(Math.min(parseInt(hex, 16), 0x10ffff)),
+    ),
+    text.replace(/&#(\d{1,7});?/g, (_match, digits: string) =>
+      String.fromCodePoint(Math.min(Number(digits), 0x10ffff)),
+    ),
+    text.replace(/\\x([0-9a-f]{2})|\\u([0-9a-f]{4})/gi, (_match, byte?: string, unit?: string) =>
+      String.fromCharCode(parseInt(byte ?? unit ?? "0", 16)),
+    ),
+  ];
+  // Bytes written one by one (%C3%A9, \xc3\xa9) read again as UTF-8.
+  const asUtf8 = decoded.map((value) => Buffer.from(value, "latin1").toString("utf8"));
+  return [...decoded, ...asUtf8].map((value) =>
+    value.normalize("NFKC").toLowerCase().replace(/\s+/g, ""),
+  );
+}
+
+/**
+ * True when `text` holds no run of ECHO_WINDOW characters of any of `secrets` (the user's own:
+ * bank credentials, an MFA token) after decoding percent-escapes, HTML entities and \x/\u
+ * escapes, in any case or Unicode normalization. Belvo's text that fails this is not quoted at
+ * all: a prefix or an odd spelling of a password is no less a leak. Never throws.
+ */
+export function clearOf(text: string, secrets: readonly string[]): boolean {
+  try {
+    const views = readings(text);
+    return secrets.every((secret) => {
+      const folded = secret.normalize("NFKC").toLowerCase().replace(/\s+/g, "");
+      const width = Math.min(ECHO_WINDOW, folded.length);
+      for (let at = 0; at + width <= folded.length; at++) {
+        const run = folded.slice(at, at + width);
+        if (views.some((view) => view.includes(run))) return false;
+      }
+      return true;
+    });
+  } catch {
+    return false;
+  }
+}
