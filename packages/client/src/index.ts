@@ -3,25 +3,49 @@
  * discriminated union, so `switch (result.__typename)` is exhaustive; every failure is one
  * GatewayClientError, whose message and fields never hold the variables sent (a token, a password).
  */
+import { print } from "graphql";
 import { ClientError, GraphQLClient } from "graphql-request";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import {
+  BalancesDocument,
   InstitutionsDocument,
+  LinkAccountsDocument,
   LinkDocument,
   RegisterLinkDocument,
+  ResumeAccountsDocument,
   ResumeBalancesDocument,
   ResumeLinkDocument,
+  ResumeOwnersDocument,
+  ResumeTransactionsDocument,
+  RetrieveAccountsDocument,
   RetrieveBalancesDocument,
+  RetrieveOwnersDocument,
+  RetrieveTransactionsDocument,
+  type BalancesQuery,
+  type BalancesQueryVariables,
   type InstitutionsQuery,
+  type LinkAccountsQuery,
   type LinkQuery,
   type RegisterLinkInput,
   type RegisterLinkMutation,
+  type ResumeAccountsInput,
+  type ResumeAccountsMutation,
   type ResumeBalancesInput,
   type ResumeBalancesMutation,
   type ResumeLinkInput,
   type ResumeLinkMutation,
+  type ResumeOwnersInput,
+  type ResumeOwnersMutation,
+  type ResumeTransactionsInput,
+  type ResumeTransactionsMutation,
+  type RetrieveAccountsInput,
+  type RetrieveAccountsMutation,
   type RetrieveBalancesInput,
   type RetrieveBalancesMutation,
+  type RetrieveOwnersInput,
+  type RetrieveOwnersMutation,
+  type RetrieveTransactionsInput,
+  type RetrieveTransactionsMutation,
 } from "./generated.js";
 import fragmentMatcher from "./possible-types.js";
 import { newIdempotencyKey, withRetries, type RetryOptions } from "./retry.js";
@@ -44,9 +68,34 @@ export { newIdempotencyKey, type RetryOptions } from "./retry.js";
  */
 export const possibleTypes = fragmentMatcher.possibleTypes;
 
-export type LinkResult = ResumeLinkMutation["resumeLink"];
-export type BalancesResult = ResumeBalancesMutation["resumeBalances"];
-export type Challenge = Extract<LinkResult, { __typename: "MfaChallenge" }>;
+/**
+ * A result that may be partial: when the gateway answered data *and* errors (one Belvo item it
+ * could not read is `null` in its list, with an error at its path), `partialErrors` holds those
+ * errors; it is absent when the answer had none. A call without data for its operation throws.
+ */
+export type MaybePartial<T> = T extends object
+  ? T & { readonly partialErrors?: readonly GatewayErrorEntry[] }
+  : T;
+
+export type LinkResult = MaybePartial<ResumeLinkMutation["resumeLink"]>;
+export type RegisterLinkResult = MaybePartial<RegisterLinkMutation["registerLink"]>;
+export type BalancesResult = MaybePartial<ResumeBalancesMutation["resumeBalances"]>;
+export type RetrieveBalancesResult = MaybePartial<RetrieveBalancesMutation["retrieveBalances"]>;
+export type AccountsResult = MaybePartial<ResumeAccountsMutation["resumeAccounts"]>;
+export type RetrieveAccountsResult = MaybePartial<RetrieveAccountsMutation["retrieveAccounts"]>;
+export type TransactionsResult = MaybePartial<ResumeTransactionsMutation["resumeTransactions"]>;
+export type RetrieveTransactionsResult = MaybePartial<
+  RetrieveTransactionsMutation["retrieveTransactions"]
+>;
+export type OwnersResult = MaybePartial<ResumeOwnersMutation["resumeOwners"]>;
+export type RetrieveOwnersResult = MaybePartial<RetrieveOwnersMutation["retrieveOwners"]>;
+/** `null` when Belvo has no such link. */
+export type LinkQueryResult = MaybePartial<LinkQuery["link"]>;
+export type LinkAccountsResult = MaybePartial<LinkAccountsQuery["link"]>;
+/** What Belvo saved: `balances(link:)`. */
+export type SavedBalancesResult = MaybePartial<BalancesQuery["balances"]>;
+export type InstitutionsResult = MaybePartial<InstitutionsQuery["institutions"]>;
+export type Challenge = Extract<ResumeLinkMutation["resumeLink"], { __typename: "MfaChallenge" }>;
 
 export interface UpstreamDetails {
   status: number | null;
@@ -211,6 +260,12 @@ function toGatewayClientError(error: unknown, url: URL): GatewayClientError {
   return notGraphQL(url, null, null);
 }
 
+/** The value, with the errors that came beside it as an own, enumerable `partialErrors`. */
+function withPartialErrors<T>(value: T, errors: GatewayErrorEntry[]): MaybePartial<T> {
+  // An object or an array: the generated types allow nothing else for a non-null root field.
+  return Object.assign(value as object, { partialErrors: errors }) as MaybePartial<T>;
+}
+
 function configurationError(problem: ConfigurationProblem): GatewayClientError {
   return new GatewayClientError(problem.message, { code: "CONFIGURATION_ERROR", retryable: false });
 }
@@ -232,72 +287,140 @@ export class BelvoGatewayClient {
     this.client = new GraphQLClient(this.url.href, {
       headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
       fetch: sortingFetch(options.fetch),
-      errorPolicy: "none",
+      // Errors beside data are partial results, kept: send() decides what throws.
+      errorPolicy: "all",
     });
   }
 
-  registerLink(
-    input: RegisterLinkInput,
-    options: WriteOptions = {},
-  ): Promise<RegisterLinkMutation["registerLink"]> {
-    return this.write(RegisterLinkDocument, { input }, options).then((data) => data.registerLink);
+  registerLink(input: RegisterLinkInput, options: WriteOptions = {}): Promise<RegisterLinkResult> {
+    return this.write(RegisterLinkDocument, { input }, "registerLink", options);
   }
 
   resumeLink(input: ResumeLinkInput, options: WriteOptions = {}): Promise<LinkResult> {
-    return this.write(ResumeLinkDocument, { input }, options).then((data) => data.resumeLink);
+    return this.write(ResumeLinkDocument, { input }, "resumeLink", options);
   }
 
   retrieveBalances(
     input: RetrieveBalancesInput,
     options: WriteOptions = {},
-  ): Promise<RetrieveBalancesMutation["retrieveBalances"]> {
-    return this.write(RetrieveBalancesDocument, { input }, options).then(
-      (data) => data.retrieveBalances,
-    );
+  ): Promise<RetrieveBalancesResult> {
+    return this.write(RetrieveBalancesDocument, { input }, "retrieveBalances", options);
   }
 
   resumeBalances(input: ResumeBalancesInput, options: WriteOptions = {}): Promise<BalancesResult> {
-    return this.write(ResumeBalancesDocument, { input }, options).then(
-      (data) => data.resumeBalances,
-    );
+    return this.write(ResumeBalancesDocument, { input }, "resumeBalances", options);
   }
 
-  link(id: string): Promise<LinkQuery["link"]> {
-    return this.send(LinkDocument, { id }).then((data) => data.link);
+  retrieveAccounts(
+    input: RetrieveAccountsInput,
+    options: WriteOptions = {},
+  ): Promise<RetrieveAccountsResult> {
+    return this.write(RetrieveAccountsDocument, { input }, "retrieveAccounts", options);
   }
 
-  institutions(countryCode?: string): Promise<InstitutionsQuery["institutions"]> {
-    return this.send(InstitutionsDocument, { countryCode }).then((data) => data.institutions);
+  resumeAccounts(input: ResumeAccountsInput, options: WriteOptions = {}): Promise<AccountsResult> {
+    return this.write(ResumeAccountsDocument, { input }, "resumeAccounts", options);
   }
 
-  private async send<T, V extends Record<string, unknown>>(
+  retrieveTransactions(
+    input: RetrieveTransactionsInput,
+    options: WriteOptions = {},
+  ): Promise<RetrieveTransactionsResult> {
+    return this.write(RetrieveTransactionsDocument, { input }, "retrieveTransactions", options);
+  }
+
+  resumeTransactions(
+    input: ResumeTransactionsInput,
+    options: WriteOptions = {},
+  ): Promise<TransactionsResult> {
+    return this.write(ResumeTransactionsDocument, { input }, "resumeTransactions", options);
+  }
+
+  retrieveOwners(
+    input: RetrieveOwnersInput,
+    options: WriteOptions = {},
+  ): Promise<RetrieveOwnersResult> {
+    return this.write(RetrieveOwnersDocument, { input }, "retrieveOwners", options);
+  }
+
+  resumeOwners(input: ResumeOwnersInput, options: WriteOptions = {}): Promise<OwnersResult> {
+    return this.write(ResumeOwnersDocument, { input }, "resumeOwners", options);
+  }
+
+  /** `null` when Belvo has no such link. */
+  link(id: string): Promise<LinkQueryResult> {
+    return this.send(LinkDocument, { id }, "link");
+  }
+
+  /** The link and the accounts Belvo stored for it; `null` when Belvo has no such link. */
+  linkAccounts(id: string): Promise<LinkAccountsResult> {
+    return this.send(LinkAccountsDocument, { id }, "link");
+  }
+
+  /**
+   * The balances Belvo saved for a link (`dateFrom`/`dateTo` bound `valueDate`, inclusive): how
+   * to recover a retrieveBalances whose answer was lost.
+   */
+  balances(filter: BalancesQueryVariables): Promise<SavedBalancesResult> {
+    return this.send(BalancesDocument, filter, "balances");
+  }
+
+  institutions(countryCode?: string): Promise<InstitutionsResult> {
+    return this.send(InstitutionsDocument, { countryCode }, "institutions");
+  }
+
+  /**
+   * Sends one operation and answers its root field. Partial data beats no data: when the root
+   * field has data, the answer's errors ride along in `partialErrors`; without data for it, the
+   * errors are thrown as one GatewayClientError.
+   */
+  private async send<T, V extends Record<string, unknown>, K extends keyof T & string>(
     document: TypedDocumentNode<T, V>,
     variables: V,
+    root: K,
     headers: Record<string, string> = {},
     signal?: AbortSignal,
-  ): Promise<T> {
-    let data: T;
+  ): Promise<MaybePartial<T[K]>> {
+    let response: { data?: unknown; errors?: unknown; status: number };
     try {
-      // The public methods pin each document to its variables.
-      data = await this.client.request<T>({ document, variables, requestHeaders: headers, signal });
+      // print(document) is the text `request` would send, the one trusted-documents.json lists.
+      response = await this.client.rawRequest<T, Record<string, unknown>>({
+        query: print(document),
+        variables,
+        requestHeaders: headers,
+        signal,
+      });
     } catch (error) {
       throw toGatewayClientError(error, this.url);
     }
+    const { data, status } = response;
+    const errors = Array.isArray(response.errors) ? (response.errors as ErrorShape[]) : [];
     // JSON without `data` (a health check's {"status":"ok"}, say) is not a GraphQL answer.
-    if (typeof data !== "object" || data === null) throw notGraphQL(this.url, null, null);
-    return data;
+    if (typeof data !== "object" || data === null) {
+      if (errors.length > 0) throw fromGraphQLErrors(errors, status);
+      throw notGraphQL(this.url, null, null);
+    }
+    const value = (data as Partial<T>)[root];
+    if (errors.length === 0) {
+      if (value === undefined) throw notGraphQL(this.url, null, null);
+      return value as MaybePartial<T[K]>;
+    }
+    // A null root with errors is a failure, not "Belvo has none".
+    if (value === undefined || value === null) throw fromGraphQLErrors(errors, status);
+    return withPartialErrors(value, errors.map(entryOf));
   }
 
   /** A write: one Idempotency-Key for the call, and every retry sends that same key. */
-  private write<T, V extends Record<string, unknown>>(
+  private write<T, V extends Record<string, unknown>, K extends keyof T & string>(
     document: TypedDocumentNode<T, V>,
     variables: V,
+    root: K,
     options: WriteOptions,
-  ): Promise<T> {
+  ): Promise<MaybePartial<T[K]>> {
     const headers = { "idempotency-key": options.idempotencyKey ?? newIdempotencyKey() };
-    if (this.retry === false) return this.send(document, variables, headers);
+    if (this.retry === false) return this.send(document, variables, root, headers);
     return withRetries(
-      (signal) => this.send(document, variables, headers, signal),
+      (signal) => this.send(document, variables, root, headers, signal),
       (error) => {
         const failure = error as GatewayClientError;
         return { code: failure.code, status: failure.status, retryAfter: failure.retryAfter };
