@@ -62,6 +62,11 @@ describe("one token or set of credentials per operation", () => {
       2,
     ],
     [
+      "the data resumes side by side (accounts, transactions, owners)",
+      `mutation { a: resumeAccounts(input: {session: "${SESSION_HEX}", link: "${LINK_ID}", token: "1"}) { __typename } b: resumeTransactions(input: {session: "${SESSION_HEX}", link: "${LINK_ID}", token: "2"}) { __typename } c: resumeOwners(input: {session: "${SESSION_HEX}", link: "${LINK_ID}", token: "3"}) { __typename } }`,
+      3,
+    ],
+    [
       "registerLink beside resumeLink",
       `mutation { registerLink(input: {institution: "erebor_mx_retail", username: "u", password: "p"}) { __typename } resumeLink(input: {session: "${SESSION_HEX}", link: "${LINK_ID}"}) { __typename } }`,
       2,
@@ -72,7 +77,7 @@ describe("one token or set of credentials per operation", () => {
     expect(body).toEqual({
       errors: [
         {
-          message: `The operation sends ${count} tokens or credentials (registerLink, resumeLink, resumeBalances); send one per operation.`,
+          message: `The operation sends ${count} tokens or credentials (registerLink, resumeLink, resumeBalances, …); send one per operation.`,
           locations: [{ line: 1, column: 1 }],
           extensions: { code: "GRAPHQL_VALIDATION_FAILED", requestId: TEST_REQUEST_ID },
         },
@@ -80,6 +85,19 @@ describe("one token or set of credentials per operation", () => {
     });
     expect(fake.requests).toEqual([]);
   });
+});
+
+it("every mutation that takes a token or a password is counted, read from the schema", async () => {
+  const { buildGatewaySchema } = await import("../src/schema.js");
+  const { secretMutations } = await import("../src/guards/document-rules.js");
+  expect([...secretMutations(await buildGatewaySchema())].sort()).toEqual([
+    "registerLink",
+    "resumeAccounts",
+    "resumeBalances",
+    "resumeLink",
+    "resumeOwners",
+    "resumeTransactions",
+  ]);
 });
 
 describe("failed MFA attempts", () => {

@@ -12,6 +12,9 @@ import type { GraphQLArmorRejectCallback } from "@escape.tech/graphql-armor-type
 import {
   GraphQLError,
   Kind,
+  getNamedType,
+  isInputObjectType,
+  type GraphQLSchema,
   OperationTypeNode,
   validate,
   type DocumentNode,
@@ -28,8 +31,32 @@ export interface DocumentLimits {
   maxDirectives: number;
 }
 
-/** Root fields that send an MFA token or bank credentials upstream. */
-const SECRET_FIELDS = new Set(["registerLink", "resumeLink", "resumeBalances"]);
+/** Input fields that carry a user's secret upstream: a mutation taking one sends a secret. */
+const SECRET_INPUT_FIELDS = ["token", "password", "password2", "privateKey"];
+
+const secretFieldsBySchema = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
+
+/**
+ * The mutations that send an MFA token or bank credentials upstream, read from the schema (any
+ * argument whose input type has a secret field), so a new resume is counted without a list to
+ * keep up: registerLink and every resume….
+ */
+export function secretMutations(schema: GraphQLSchema): ReadonlySet<string> {
+  let known = secretFieldsBySchema.get(schema);
+  if (known) return known;
+  const names = new Set<string>();
+  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    const carries = field.args.some((arg) => {
+      const type = getNamedType(arg.type);
+      return (
+        isInputObjectType(type) && SECRET_INPUT_FIELDS.some((name) => name in type.getFields())
+      );
+    });
+    if (carries) names.add(field.name);
+  }
+  secretFieldsBySchema.set(schema, (known = names));
+  return known;
+}
 
 /**
  * graphql-armor reports "Syntax Error: <what>"; the document parsed, so the prefix goes. No code
@@ -48,11 +75,12 @@ const callbacks = () => ({ propagateOnRejection: false, onReject: [report] });
  */
 export function countSecretFields(context: ValidationContext, set: SelectionSetNode): number {
   const byFragment = new Map<string, number>();
+  const secretFields = secretMutations(context.getSchema());
   const count = (selections: SelectionSetNode): number => {
     let total = 0;
     for (const selection of selections.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (SECRET_FIELDS.has(selection.name.value)) total++;
+        if (secretFields.has(selection.name.value)) total++;
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         total += count(selection.selectionSet);
       } else {
@@ -79,7 +107,7 @@ export const oneSecretPerOperation: ValidationRule = (context) => ({
     if (secretFields > 1) {
       context.reportError(
         new GraphQLError(
-          `The operation sends ${secretFields} tokens or credentials (registerLink, resumeLink, resumeBalances); send one per operation.`,
+          `The operation sends ${secretFields} tokens or credentials (registerLink, resumeLink, resumeBalances, …); send one per operation.`,
           { nodes: [operation] },
         ),
       );
