@@ -1,4 +1,3 @@
-import type { GraphQLObjectType, GraphQLSchema } from "graphql";
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { Context } from "../context.js";
 import { Account, type AccountData } from "../types/account.type.js";
@@ -140,44 +139,5 @@ export class AccountResolver {
     return map(field(root, "linkId", context), (id) =>
       id === null ? null : context.loaders.link.load(id),
     );
-  }
-}
-
-/** Fields whose schema name is their key in AccountData. */
-const EMBEDDED_SCALARS = [
-  "name",
-  "category",
-  "currency",
-  "number",
-  "type",
-  "balanceType",
-  "currentBalance",
-  "availableBalance",
-  "publicIdentificationName",
-  "publicIdentificationValue",
-  "collectedAt",
-  "createdAt",
-  "lastAccessedAt",
-  "creditData",
-  "loanData",
-  "fundsData",
-  "receivablesData",
-] as const satisfies readonly (keyof AccountData)[];
-
-/**
- * Serves an embedded field straight from the account, ahead of type-graphql's resolver
- * (which decodes parameters and runs middlewares for every field of every balance); a field
- * Belvo left out still goes through the resolver above, and so through the loader.
- */
-export function serveEmbeddedAccountFields(schema: GraphQLSchema): void {
-  const fields = (schema.getType("Account") as GraphQLObjectType).getFields();
-  for (const key of EMBEDDED_SCALARS) {
-    const field = fields[key];
-    const resolve = field?.resolve;
-    if (!field || !resolve) continue;
-    field.resolve = (root: Account, args, context, info) => {
-      const embedded = root.data[key];
-      return embedded !== undefined ? embedded : resolve(root, args, context, info);
-    };
   }
 }

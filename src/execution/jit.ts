@@ -18,7 +18,7 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
-import { variableErrors } from "./variable-errors.js";
+import { variableErrors } from "../variable-errors.js";
 
 /** graphql-js stops coercing variables after this many errors; so do we. */
 const MAX_VARIABLE_ERRORS = 50;
