@@ -7,7 +7,6 @@
  */
 import { isObjectType, isUnionType, type GraphQLSchema } from "graphql";
 import { getMetadataStorage, type BuildSchemaOptions } from "type-graphql";
-import { serveEmbeddedAccountFields } from "./embedded-account.js";
 
 /** The options given to type-graphql's buildSchema: its `globalMiddlewares` run on every field. */
 export type ShortcutOptions = Pick<BuildSchemaOptions, "globalMiddlewares">;
@@ -90,15 +89,15 @@ function synchronousUnions(schema: GraphQLSchema): void {
 }
 
 /**
- * Applies every shortcut to a schema type-graphql just built (in place; returns it). Tracing
- * (tracing/resolvers.ts) wraps the resolvers left afterwards, on a copy.
+ * Applies every shortcut to a schema type-graphql just built (in place; returns it). A field
+ * unwrapped here can still be given a resolver afterwards (AccountResolver's
+ * `loadAbsentAccountFields`), and tracing (tracing/resolvers.ts) wraps what is left, on a copy.
  */
 export function applySpeedShortcuts(
   schema: GraphQLSchema,
   options: ShortcutOptions = {},
 ): GraphQLSchema {
   const bare = bareFields(options);
-  if (schema.getType("Account")) serveEmbeddedAccountFields(schema, bare);
   unwrapPlainFields(schema, bare);
   synchronousUnions(schema);
   return schema;
