@@ -58,7 +58,7 @@ export function loadAbsentAccountFields(schema: GraphQLSchema): GraphQLSchema {
   const type = schema.getType("Account");
   if (!isObjectType(type)) return schema;
   for (const field of Object.values(type.getFields())) {
-    if (field.name === "id" || field.name in AccountResolver.prototype) continue;
+    if (field.name === "id" || Object.hasOwn(AccountResolver.prototype, field.name)) continue;
     const key = field.name as keyof Account;
     const resolve = field.resolve as GraphQLFieldResolver<Account, Context> | undefined;
     field.resolve = (root: Account, args, context: Context, info) => {
