@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import type { AccountData } from "./types/account.type.js";
+import type { Account } from "./types/account.type.js";
 import type { InstitutionDetails } from "./types/institution.type.js";
 import type { Link } from "./types/link.type.js";
 import { MAX_KEYS_PER_LIST, type BelvoClient } from "./upstream/belvo.js";
@@ -10,10 +10,10 @@ import { MAX_KEYS_PER_LIST, type BelvoClient } from "./upstream/belvo.js";
  */
 export interface Loaders {
   institution: DataLoader<string, InstitutionDetails | null>;
-  account: DataLoader<string, AccountData | null>;
+  account: DataLoader<string, Account | null>;
   link: DataLoader<string, Link | null>;
   /** A link's accounts (Link.accounts). */
-  accountsOfLink: DataLoader<string, (AccountData | Error)[]>;
+  accountsOfLink: DataLoader<string, (Account | Error)[]>;
 }
 
 /** Each loader is made on first use: most operations need none. */
@@ -31,7 +31,7 @@ export function createLoaders(belvo: BelvoClient): Loaders {
       ));
     },
     get account() {
-      return (account ??= new DataLoader<string, AccountData | null>(
+      return (account ??= new DataLoader<string, Account | null>(
         (ids) => belvo.accountsById(ids),
         options,
       ));

@@ -45,7 +45,7 @@ import { GatewayMetrics } from "./metrics.js";
 import { observabilityPlugin } from "./observability.js";
 import { RequestLogger } from "./logger.js";
 import { buildGatewaySchema } from "./schema.js";
-import { jitExecution } from "./execution.js";
+import { jitExecution } from "./execution/jit.js";
 import { BelvoClient } from "./upstream/belvo.js";
 import { tracingPlugin } from "./tracing/plugin.js";
 import { tracedResolvers } from "./tracing/resolvers.js";

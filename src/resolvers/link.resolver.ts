@@ -46,8 +46,6 @@ export class LinkResolver {
   async accounts(@Root() link: Link, @Ctx() { loaders }: Context): Promise<(Account | Error)[]> {
     const accounts = await loaders.accountsOfLink.load(link.id);
     // An account Belvo sent that cannot be read is an error at its path; the rest is served.
-    return accounts.map((data) =>
-      data instanceof Error ? data : Object.assign(new Account(), { id: data.id, data }),
-    );
+    return accounts;
   }
 }

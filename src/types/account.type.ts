@@ -1,37 +1,79 @@
 import { Field, ID, ObjectType } from "type-graphql";
-import type { CreditData, FundsData, LoanData, ReceivablesData } from "./account-details.type.js";
+import { CreditData, FundsData, LoanData, ReceivablesData } from "./account-details.type.js";
+import { DateTimeScalar, DecimalScalar } from "./scalars.js";
 
-/** An account as Belvo describes it; a key left undefined was absent from the answer. */
-export interface AccountData {
-  id: string;
-  name?: string | null;
-  category?: string | null;
-  currency?: string | null;
-  number?: string | null;
-  type?: string | null;
-  balanceType?: string | null;
-  currentBalance?: string | null;
-  availableBalance?: string | null;
-  publicIdentificationName?: string | null;
-  publicIdentificationValue?: string | null;
-  institutionName?: string | null;
-  linkId?: string | null;
-  collectedAt?: string | null;
-  createdAt?: string | null;
-  lastAccessedAt?: string | null;
-  creditData?: CreditData | null;
-  loanData?: LoanData | null;
-  fundsData?: FundsData[] | null;
-  receivablesData?: ReceivablesData | null;
-}
-
-/** Every field but `id` is resolved by AccountResolver: from `data`, or loaded when absent. */
+/**
+ * Filled by one mapping (upstream/data-mapping.ts `toAccount`). A key left undefined was absent
+ * from Belvo's answer (an account embedded in a balance carries only some): AccountResolver
+ * loads it, with every other account of the operation, in one `GET /api/accounts/?id__in=…`.
+ */
 @ObjectType({ description: "A bank account, card or other product held at an institution." })
 export class Account {
   @Field(() => ID)
   id!: string;
 
-  data!: AccountData;
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: "e.g. CHECKING_ACCOUNT, CREDIT_CARD." })
+  category?: string | null;
+
+  @Field(() => String, { nullable: true, description: "ISO-4217 currency code." })
+  currency?: string | null;
+
+  @Field(() => String, { nullable: true })
+  number?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The institution's own label." })
+  type?: string | null;
+
+  @Field(() => String, { nullable: true, description: "ASSET or LIABILITY." })
+  balanceType?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  currentBalance?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  availableBalance?: string | null;
+
+  @Field(() => String, { nullable: true, description: "e.g. CLABE, AGENCY/ACCOUNT." })
+  publicIdentificationName?: string | null;
+
+  @Field(() => String, { nullable: true })
+  publicIdentificationValue?: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When Belvo read it." })
+  collectedAt?: string | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: "When Belvo last updated it in its database.",
+  })
+  createdAt?: string | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: "The link's last successful access to the institution.",
+  })
+  lastAccessedAt?: string | null;
+
+  @Field(() => CreditData, { nullable: true, description: "Credit cards only." })
+  creditData?: CreditData | null;
+
+  @Field(() => LoanData, { nullable: true, description: "Loans only." })
+  loanData?: LoanData | null;
+
+  @Field(() => [FundsData], { nullable: true, description: "Pension funds only." })
+  fundsData?: FundsData[] | null;
+
+  @Field(() => ReceivablesData, { nullable: true, description: "Receivables only." })
+  receivablesData?: ReceivablesData | null;
+
+  /** Served as `institution` by AccountResolver. */
+  institutionName?: string | null;
+
+  /** Served as `link` (loaded) by AccountResolver. */
+  linkId?: string | null;
 }
 
 @ObjectType({ description: "The accounts Belvo retrieved." })

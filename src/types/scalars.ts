@@ -1,9 +1,9 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from "graphql";
+import { isDecimal } from "../decimal.js";
 
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const ISO_DATE_TIME =
   /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$/;
-const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -60,6 +60,6 @@ export const DateScalar = stringScalar(
 export const DecimalScalar = stringScalar(
   "Decimal",
   'An exact decimal amount as a string, e.g. `"1234.56"`; never a float.',
-  (value) => DECIMAL.test(value),
+  isDecimal,
   'a decimal string such as "1234.56"',
 );

@@ -1,5 +1,5 @@
 /** The gateway's only view of Belvo: typed calls in, schema objects or UpstreamErrors out. */
-import type { AccountData, AccountList } from "../types/account.type.js";
+import type { Account, AccountList } from "../types/account.type.js";
 import type { Balance, BalanceList } from "../types/balance.type.js";
 import type { OwnerList } from "../types/owner.type.js";
 import type { TransactionList } from "../types/transaction.type.js";
@@ -22,7 +22,7 @@ import { readable, type Unreadable } from "./read.js";
 import {
   ACCOUNT_DECIMAL_KEYS,
   BALANCE_DECIMAL_KEYS,
-  toAccountData,
+  toAccount,
   toBalance,
 } from "./data-mapping.js";
 import { toInstitutionDetails, toLink } from "./mapping.js";
@@ -299,21 +299,21 @@ export class BelvoClient {
     return inKeyOrder(names, found, "name", (institution) => institution.name);
   }
 
-  async accountsById(ids: readonly string[]): Promise<(AccountData | Unreadable | null)[]> {
+  async accountsById(ids: readonly string[]): Promise<(Account | Unreadable | null)[]> {
     const found = await this.list(
       `/api/accounts/${inFilter("id__in", ids)}`,
       ACCOUNT_DECIMAL_KEYS,
-      toAccountData,
+      toAccount,
     );
     return inKeyOrder(ids, found, "id", (account) => account.id);
   }
 
   /** One list call for all links: each link's accounts, in key order. */
-  async accountsByLink(links: readonly string[]): Promise<(AccountData | Unreadable)[][]> {
+  async accountsByLink(links: readonly string[]): Promise<(Account | Unreadable)[][]> {
     const found = await this.list(
       `/api/accounts/?link__in=${links.map(encodeURIComponent).join(",")}&page_size=1000`,
       ACCOUNT_DECIMAL_KEYS,
-      toAccountData,
+      toAccount,
     );
     return links.map((link) =>
       found

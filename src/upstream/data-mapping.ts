@@ -1,5 +1,5 @@
 /** Belvo's accounts, balances, transactions and owners as the schema's objects. */
-import { Account, AccountList, type AccountData } from "../types/account.type.js";
+import { Account, AccountList } from "../types/account.type.js";
 import {
   CreditData,
   FundIdentification,
@@ -141,11 +141,11 @@ function toReceivablesData(object: JsonObject): ReceivablesData {
 }
 
 /** An account, full (from /api/accounts/) or as embedded in another answer. */
-export function toAccountData(body: Json | undefined): AccountData {
+export function toAccount(body: Json | undefined): Account {
   const object = requiredObject(body, "an account");
   const balance = isObject(object.balance) ? object.balance : undefined;
   const institution = isObject(object.institution) ? object.institution : undefined;
-  return {
+  return Object.assign(new Account(), {
     id: requiredString(object, "id"),
     name: present(object, "name"),
     category: present(object, "category"),
@@ -167,12 +167,7 @@ export function toAccountData(body: Json | undefined): AccountData {
     fundsData:
       "funds_data" in object ? objectsOf(object.funds_data, "funds_data", toFundsData) : undefined,
     receivablesData: presentObject(object, "receivables_data", toReceivablesData),
-  };
-}
-
-function toAccount(body: Json | undefined): Account {
-  const data = toAccountData(body);
-  return Object.assign(new Account(), { id: data.id, data });
+  });
 }
 
 /** An embedded account: null when Belvo says null (the spec allows it), Unreadable when garbled. */

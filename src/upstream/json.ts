@@ -1,4 +1,5 @@
 /** Reading Belvo's JSON without trusting its shape. */
+import { quoteDecimals } from "../decimal.js";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -9,36 +10,18 @@ export class UnexpectedBody extends Error {}
 export const NOT_JSON: unique symbol = Symbol("not JSON");
 
 /**
- * Parses a body. Numbers under `decimalKeys` are kept as their exact digits (a string), since a
- * JavaScript number cannot hold every amount Belvo may send. A key inside a JSON string is
- * escaped (`\"balance\"`), so only real object keys match.
+ * Parses a body. Numbers under `decimalKeys` are kept as their exact digits, a string (the
+ * rules are decimal.ts's).
  */
 export function parseJson(
   text: string,
   decimalKeys: readonly string[] = [],
 ): Json | typeof NOT_JSON {
   try {
-    return JSON.parse(
-      decimalKeys.length > 0 ? text.replace(decimalPattern(decimalKeys), '$1"$2"') : text,
-    ) as Json;
+    return JSON.parse(quoteDecimals(text, decimalKeys)) as Json;
   } catch {
     return NOT_JSON;
   }
-}
-
-/** One pattern per key list (the lists are constants), built on first use. */
-const DECIMAL_PATTERNS = new WeakMap<readonly string[], RegExp>();
-
-function decimalPattern(keys: readonly string[]): RegExp {
-  let pattern = DECIMAL_PATTERNS.get(keys);
-  if (!pattern) {
-    pattern = new RegExp(
-      `("(?:${keys.join("|")})"\\s*:\\s*)(-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)(?=\\s*[,}])`,
-      "g",
-    );
-    DECIMAL_PATTERNS.set(keys, pattern);
-  }
-  return pattern;
 }
 
 export function isObject(value: Json | undefined): value is JsonObject {

@@ -1,4 +1,5 @@
 /** Readers for Belvo's fields: dates, exact amounts, enums, nested objects, items read one by one. */
+import { toDecimal } from "../decimal.js";
 import { ErrorCode, UpstreamError } from "../errors.js";
 import { isCalendarDate, isDateTime } from "../types/scalars.js";
 import {
@@ -8,9 +9,6 @@ import {
   type Json,
   type JsonObject,
 } from "./json.js";
-
-const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
-const EXPONENT_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?[eE]([+-]?\d+)$/;
 
 export function enumValue<E extends Record<string, string>>(
   values: E,
@@ -40,20 +38,13 @@ export function date(object: JsonObject, key: string): string | null {
   return day;
 }
 
-/** An exact decimal string; exponent notation is expanded digit by digit, never through a float. */
+/** An exact decimal string (decimal.ts's rules: exponents expanded, never through a float). */
 export function decimal(object: JsonObject, key: string): string | null {
   const raw = optionalString(object, key);
-  if (raw === null || PLAIN_DECIMAL.test(raw)) return raw;
-  const match = EXPONENT_DECIMAL.exec(raw);
-  if (!match) throw new UnexpectedBody(`"${key}" is not a decimal`);
-  const [, sign = "", whole = "", fraction = "", exponentText = "0"] = match;
-  const digits = whole + fraction;
-  const point = whole.length + Number(exponentText);
-  const padded = point <= 0 ? "0".repeat(1 - point) + digits : digits.padEnd(point, "0");
-  const at = Math.max(point, 1);
-  const intPart = padded.slice(0, at).replace(/^0+(?=\d)/, "");
-  const fracPart = padded.slice(at).replace(/0+$/, "");
-  return `${sign}${intPart}${fracPart ? `.${fracPart}` : ""}`;
+  if (raw === null) return null;
+  const exact = toDecimal(raw);
+  if (exact === null) throw new UnexpectedBody(`"${key}" is not a decimal`);
+  return exact;
 }
 
 /** A string field, or undefined when the key is absent (so that it can be loaded). */

@@ -11,6 +11,17 @@ export const NOW = new Date("2026-01-15T10:00:00.000Z");
 
 let schema: Promise<GraphQLSchema> | undefined;
 
+/**
+ * The executor the suite runs on. By default every operation is compiled by graphql-jit from its
+ * first execution, as recurring ones are in production; `GATEWAY_EXECUTOR=graphql-js` (CI's
+ * second run, .ci/run) compiles nothing, so every operation runs on graphql-js.
+ */
+function compileOn(executor = process.env.GATEWAY_EXECUTOR ?? "graphql-jit"): number {
+  if (executor === "graphql-jit") return 1;
+  if (executor === "graphql-js") return Number.POSITIVE_INFINITY;
+  throw new Error(`GATEWAY_EXECUTOR must be graphql-jit or graphql-js, not ${executor}`);
+}
+
 export interface TestGateway {
   url: string;
   /** Every log line the gateway wrote, as text. */
@@ -40,8 +51,7 @@ export async function startGateway(
     logger: createLogger("info", false, sink),
     now: () => NOW,
     schema: await schema,
-    // Every operation runs compiled from its first execution, as recurring ones do in production.
-    jitCompileOn: 1,
+    jitCompileOn: compileOn(),
     // The tests act as the trusted proxy: their `x-request-id` is the request id, so answers can
     // be pinned whole. The default (false) is tested in observability.test.ts.
     trustProxyRequestId: true,

@@ -18,7 +18,7 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
-import { variableErrors } from "./variable-errors.js";
+import { variableErrors } from "../variable-errors.js";
 
 /** graphql-js stops coercing variables after this many errors; so do we. */
 const MAX_VARIABLE_ERRORS = 50;
@@ -32,7 +32,8 @@ type State = number | CompiledQuery | "graphql-js";
 /**
  * `compileOn`: the execution of an operation on which it is compiled (earlier ones run on
  * graphql-js). Compiling costs several times parsing and validating, so the default, 2, spends
- * it on operations that recur, not on one-off documents.
+ * it on operations that recur, not on one-off documents. `Infinity` compiles nothing: every
+ * operation runs on graphql-js (the test suite's second run in CI).
  */
 export function jitExecution(
   schema: GraphQLSchema,
