@@ -9,7 +9,7 @@ import { postRaw, resumeVariables, sleep } from "./helpers/idempotency.js";
 
 describe("MemoryIdempotencyStore", () => {
   it("evicts the oldest answers past its bounds, never a claim in flight", async () => {
-    const store = new MemoryIdempotencyStore({ maxEntries: 4, maxBytes: 1_000 });
+    const store = new MemoryIdempotencyStore({ maxEntries: 4, maxBytes: 1_000, scopeShare: 1 });
     await store.claim("running", "f", "owner", 60_000);
     for (const index of ["a", "b", "c"]) await store.complete(index, "f", Buffer.alloc(10), 60_000);
     expect(store.size).toBe(4);
@@ -26,6 +26,28 @@ describe("MemoryIdempotencyStore", () => {
     expect(await taken("running")).toBe(true);
     expect(await taken("big")).toBe(true);
     expect(await taken("c")).toBe(false);
+    await store.close();
+  });
+
+  it("one client's flood evicts only its own answers, never another client's", async () => {
+    const store = new MemoryIdempotencyStore({
+      maxEntries: 100,
+      maxBytes: 100_000,
+      scopeShare: 0.1,
+    });
+    await store.claim("a-answer", "f", "owner", 60_000, "key:A");
+    await store.complete("a-answer", "f", Buffer.alloc(10), 60_000);
+    for (let i = 0; i < 200; i++) {
+      await store.claim(`b-${i}`, "f", "owner", 60_000, "key:B");
+      await store.complete(`b-${i}`, "f", Buffer.alloc(10), 60_000);
+    }
+    const taken = async (index: string) =>
+      (await store.claim(index, "f", "other", 60_000, "key:C")).kind === "taken";
+    expect(await taken("a-answer")).toBe(true);
+    // B keeps its newest tenth of the bound; its oldest answers went.
+    expect(await taken("b-199")).toBe(true);
+    expect(await taken("b-0")).toBe(false);
+    expect(store.size).toBeLessThanOrEqual(1 + 10 + 2);
     await store.close();
   });
 

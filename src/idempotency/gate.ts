@@ -149,7 +149,7 @@ export class IdempotencyGate {
     const deadline = Date.now() + this.settings.waitMs;
     let joined = false;
     for (;;) {
-      const claim = await this.store.claim(index, print, owner, this.settings.leaseMs);
+      const claim = await this.store.claim(index, print, owner, this.settings.leaseMs, facts.scope);
       if (claim.kind === "claimed") {
         this.record(facts, material, "claimed");
         return { kind: "owner", claim: this.owned(facts, material, print, owner) };

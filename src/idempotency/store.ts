@@ -10,9 +10,16 @@ export type Claim = { kind: "claimed" } | { kind: "taken"; entry: Entry };
 export interface IdempotencyStore {
   /**
    * Atomically claims `index` for `owner` for `leaseMs` unless an entry is there: then returns it.
-   * A lease outlives the longest request, so it only lapses when its process died.
+   * A lease outlives the longest request, so it only lapses when its process died. `scope` (the
+   * client's key label) bounds what one client may keep in a bounded store.
    */
-  claim(index: string, fingerprint: string, owner: string, leaseMs: number): Promise<Claim>;
+  claim(
+    index: string,
+    fingerprint: string,
+    owner: string,
+    leaseMs: number,
+    scope?: string,
+  ): Promise<Claim>;
   /** Replaces the claim with the sealed answer, kept for `ttlMs`. */
   complete(index: string, fingerprint: string, sealed: Buffer, ttlMs: number): Promise<void>;
   /** Drops `owner`'s claim (nothing was sent upstream), so a corrected retry can claim again. */
@@ -29,6 +36,7 @@ interface Slot {
   entry: Entry;
   expiresAt: number;
   bytes: number;
+  scope: string;
 }
 
 export interface MemoryStoreLimits {
@@ -36,11 +44,18 @@ export interface MemoryStoreLimits {
   maxEntries: number;
   /** Bytes of sealed answers kept at most. */
   maxBytes: number;
+  /**
+   * What one client (scope) may keep, as a share of both bounds: past it, that client's own
+   * oldest answers go, so one client's flood cannot evict another's answers (and make its retry
+   * send a token again).
+   */
+  scopeShare: number;
 }
 
 export const DEFAULT_MEMORY_LIMITS: MemoryStoreLimits = {
   maxEntries: 10_000,
   maxBytes: 64 * 1024 * 1024,
+  scopeShare: 0.1,
 };
 
 /** One process's store: a Map in insertion order, so the oldest answers are evicted first. */
@@ -55,18 +70,25 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  claim(index: string, fingerprint: string, owner: string, leaseMs: number): Promise<Claim> {
+  claim(
+    index: string,
+    fingerprint: string,
+    owner: string,
+    leaseMs: number,
+    scope = "",
+  ): Promise<Claim> {
     // A join woken by close() must not claim and run on a gateway that is stopping.
     if (this.closed) return Promise.reject(new Error("the idempotency store is closed"));
     const slot = this.live(index);
     if (slot) return Promise.resolve({ kind: "taken", entry: slot.entry });
-    this.put(index, { state: "pending", fingerprint, owner }, leaseMs, 0);
+    this.put(index, { state: "pending", fingerprint, owner }, leaseMs, 0, scope);
     return Promise.resolve({ kind: "claimed" });
   }
 
   complete(index: string, fingerprint: string, sealed: Buffer, ttlMs: number): Promise<void> {
+    const scope = this.slots.get(index)?.scope ?? "";
     this.drop(index);
-    this.put(index, { state: "done", fingerprint, sealed }, ttlMs, sealed.length);
+    this.put(index, { state: "done", fingerprint, sealed }, ttlMs, sealed.length, scope);
     this.wake(index);
     return Promise.resolve();
   }
@@ -119,10 +141,33 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return slot;
   }
 
-  private put(index: string, entry: Entry, ttlMs: number, bytes: number): void {
+  private put(index: string, entry: Entry, ttlMs: number, bytes: number, scope: string): void {
+    this.makeRoomInScope(scope, bytes);
     this.makeRoom(bytes);
-    this.slots.set(index, { entry, expiresAt: this.now() + ttlMs, bytes });
+    this.slots.set(index, { entry, expiresAt: this.now() + ttlMs, bytes, scope });
     this.bytes += bytes;
+  }
+
+  /** One client past its share gives up its own oldest answers, nobody else's. */
+  private makeRoomInScope(scope: string, bytes: number): void {
+    const { maxEntries, maxBytes, scopeShare } = this.limits;
+    const maxScopeEntries = Math.max(1, Math.floor(maxEntries * scopeShare));
+    const maxScopeBytes = Math.floor(maxBytes * scopeShare);
+    let entries = 0;
+    let used = bytes;
+    const own: string[] = [];
+    for (const [index, slot] of this.slots) {
+      if (slot.scope !== scope) continue;
+      entries++;
+      used += slot.bytes;
+      if (slot.entry.state === "done") own.push(index);
+    }
+    for (const index of own) {
+      if (entries < maxScopeEntries && used <= maxScopeBytes) return;
+      used -= this.slots.get(index)?.bytes ?? 0;
+      entries--;
+      this.drop(index);
+    }
   }
 
   private drop(index: string): void {
