@@ -5,7 +5,7 @@
  * request is refused. An answer is stored only once something was sent upstream: a token spent
  * must never be sent again, and a refusal before that must let a corrected retry run.
  */
-import { randomUUID } from "node:crypto";
+import { hash, randomUUID } from "node:crypto";
 import { OperationTypeNode, getOperationAST, parse } from "graphql";
 import { ErrorCode } from "../errors.js";
 import { errorBody, type RequestIds } from "../http.js";
@@ -65,12 +65,15 @@ const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
 /** Seconds a client is told to wait before asking again for a request still running. */
 const IN_PROGRESS_RETRY_AFTER = 2;
 
-/** Whether a document's operation is a mutation, by document text and operation name. */
+/**
+ * Whether a document's operation is a mutation, by a digest of document text and operation name
+ * (a digest: a document may be a megabyte of comments, and it is remembered before Apollo looks).
+ */
 const MUTATIONS = new Map<string, boolean>();
 const MAX_REMEMBERED_DOCUMENTS = 1_000;
 
 function isMutation(query: string, operationName: string | undefined, maxTokens: number): boolean {
-  const remembered = `${operationName ?? ""}\u0000${query}`;
+  const remembered = hash("sha256", `${operationName ?? ""}\u0000${query}`, "base64");
   let known = MUTATIONS.get(remembered);
   if (known !== undefined) return known;
   try {
