@@ -11,6 +11,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export type UpstreamConfig =
   { kind: "emulator" } | { kind: "belvo"; url: string; secretId: string; secretPassword: string };
+export type BelvoUpstream = Extract<UpstreamConfig, { kind: "belvo" }>;
 
 /** What one request may ask of the gateway; each is a setting (see the README). */
 export interface Limits {
@@ -95,6 +96,9 @@ export interface Config {
   /** null: tracing off (no OTLP endpoint set). */
   tracing: TracingConfig | null;
 }
+
+/** What the gateway runs on: the Config, its upstream resolved (the emulator started, if asked). */
+export type GatewayConfig = Omit<Config, "upstream"> & { upstream: BelvoUpstream };
 
 export const SAMPLERS = [
   "always_on",
@@ -488,4 +492,12 @@ export function loadConfig(env: Env = process.env): Config {
       ttlMs: integer(env, "IDEMPOTENCY_TTL_MS", DEFAULT_IDEMPOTENCY.ttlMs, 60_000, 30 * 86_400_000),
     },
   };
+}
+
+/**
+ * The config of a gateway in front of `upstream`, every other setting from `env` as at start-up
+ * (tests and the demos build theirs here, through the same parser).
+ */
+export function gatewayConfig(upstream: BelvoUpstream, env: Env = {}): GatewayConfig {
+  return { ...loadConfig(env), upstream };
 }

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
-import { ConfigError, loadConfig, type Config } from "./config.js";
+import { ConfigError, loadConfig, type BelvoUpstream, type Config } from "./config.js";
 import { TrustedDocuments } from "./guards/trusted-documents.js";
 import {
   MEMORY_STORE,
@@ -78,6 +78,20 @@ async function connectIdempotencyStore(
   return store;
 }
 
+/** Belvo as configured, or the built-in emulator started for this process. */
+async function resolveUpstream(
+  config: Config,
+): Promise<{ upstream: BelvoUpstream; sandbox?: Sandbox }> {
+  if (config.upstream.kind === "belvo") return { upstream: config.upstream };
+  const sandbox = await startSandbox(0, "127.0.0.1");
+  // The emulator takes any key pair; a random one keeps the gateway's code path the real one.
+  const secretPassword = randomBytes(12).toString("hex");
+  return {
+    upstream: { kind: "belvo", url: sandbox.url, secretId: "sandbox", secretPassword },
+    sandbox,
+  };
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel, config.production);
@@ -85,19 +99,7 @@ async function main(): Promise<void> {
   const trustedDocuments = config.trustedDocuments
     ? TrustedDocuments.fromFile(config.trustedDocuments)
     : undefined;
-  let sandbox: Sandbox | undefined;
-  let upstream;
-  if (config.upstream.kind === "emulator") {
-    sandbox = await startSandbox(0, "127.0.0.1");
-    // The emulator takes any key pair; a random one keeps the gateway's code path the real one.
-    upstream = {
-      url: sandbox.url,
-      secretId: "sandbox",
-      secretPassword: randomBytes(12).toString("hex"),
-    };
-  } else {
-    upstream = config.upstream;
-  }
+  const { upstream, sandbox } = await resolveUpstream(config);
   // Loaded only when on: without tracing the process never loads the OpenTelemetry SDK.
   const traced = config.tracing
     ? (await import("./tracing/start.js")).startTracing(config.tracing, logger)
@@ -108,22 +110,10 @@ async function main(): Promise<void> {
   const idempotencyStore = config.redisUrl
     ? await connectIdempotencyStore(config, config.redisUrl, logger)
     : undefined;
-  const gateway = await createGateway({
-    upstream,
-    timeoutMs: config.timeoutMs,
-    apiKeys: config.apiKeys,
-    metricsToken: config.metricsToken,
-    production: config.production,
-    limits: config.limits,
-    http: config.http,
-    trustProxyRequestId: config.trustProxyRequestId,
-    trustedDocuments,
-    corsOrigins: config.corsOrigins,
-    guardStore,
-    logger,
-    tracing: traced?.tracing,
-    idempotency: { ...config.idempotency, store: idempotencyStore },
-  });
+  const gateway = await createGateway(
+    { ...config, upstream },
+    { logger, guardStore, idempotencyStore, trustedDocuments, tracing: traced?.tracing },
+  );
   const url = await gateway.listen(config.port, config.host);
   logger.info(
     { url: `${url}/graphql`, upstream: sandbox ? "emulator" : upstream.url },
