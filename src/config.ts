@@ -85,7 +85,7 @@ export interface Config {
   /** "*" for any origin; otherwise these (an entry ending in `:*` takes any port). */
   corsOrigins: "*" | string[];
   redisUrl: string | null;
-  /** A proxy in front sets `x-request-id`: take it as the request id (see http.ts requestIds). */
+  /** A proxy in front sets `x-request-id`: take it as the request id (see edge/http-io.ts requestIds). */
   trustProxyRequestId: boolean;
   /** Path of the trusted-documents manifest; null: any document runs. */
   trustedDocuments: string | null;
@@ -492,6 +492,16 @@ export function loadConfig(env: Env = process.env): Config {
       ttlMs: integer(env, "IDEMPOTENCY_TTL_MS", DEFAULT_IDEMPOTENCY.ttlMs, 60_000, 30 * 86_400_000),
     },
   };
+}
+
+/** `npm run demo:web`'s settings: another gateway to talk to (else it starts a local one). */
+export interface WebDemoConfig {
+  gatewayUrl: string | undefined;
+  apiKey: string | undefined;
+}
+
+export function loadWebDemoConfig(env: Env = process.env): WebDemoConfig {
+  return { gatewayUrl: read(env, "GATEWAY_URL"), apiKey: read(env, "GATEWAY_API_KEY") };
 }
 
 /**

@@ -92,6 +92,39 @@ async function resolveUpstream(
   };
 }
 
+/** What a person starting the gateway reads: where it listens, what it talks to, what it needs. */
+function printBanner(
+  config: Config,
+  url: string,
+  upstream: { upstreamUrl: string; emulator: boolean; trusted: boolean },
+): void {
+  const { upstreamUrl, emulator, trusted } = upstream;
+  console.log(`\nbelvo-graphql-gateway listening at ${url}/graphql`);
+  console.log(
+    `  upstream: ${emulator ? `built-in Belvo sandbox emulator at ${upstreamUrl}` : `Belvo at ${upstreamUrl}`}`,
+  );
+  if (emulator)
+    console.log(
+      "  (set BELVO_URL, BELVO_SECRET_ID and BELVO_SECRET_PASSWORD to use Belvo instead)",
+    );
+  if (!config.production) {
+    console.log(
+      config.apiKeys
+        ? `  Apollo Sandbox: open ${url}/graphql in a browser; add the header Authorization: Bearer <one of GATEWAY_API_KEYS> (Headers tab) before running the example`
+        : `  Apollo Sandbox: open ${url}/graphql in a browser; the example operation runs as is`,
+    );
+    console.log(`  offline explorer (GraphiQL, no internet needed): ${url}/explorer`);
+  }
+  if (config.apiKeys)
+    console.log("  clients must send Authorization: Bearer <one of GATEWAY_API_KEYS>");
+  if (trusted) console.log("  only the documents in TRUSTED_DOCUMENTS run");
+  if (config.tracing)
+    console.log(
+      `  tracing: spans to ${new URL(config.tracing.tracesUrl).origin} as ${config.tracing.serviceName} (${config.tracing.sampler})`,
+    );
+  console.log(`  health: ${url}/health  readiness: ${url}/ready  metrics: ${url}/metrics\n`);
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel, config.production);
@@ -119,30 +152,11 @@ async function main(): Promise<void> {
     { url: `${url}/graphql`, upstream: sandbox ? "emulator" : upstream.url },
     "gateway listening",
   );
-  console.log(`\nbelvo-graphql-gateway listening at ${url}/graphql`);
-  console.log(
-    `  upstream: ${sandbox ? `built-in Belvo sandbox emulator at ${sandbox.url}` : `Belvo at ${upstream.url}`}`,
-  );
-  if (sandbox)
-    console.log(
-      "  (set BELVO_URL, BELVO_SECRET_ID and BELVO_SECRET_PASSWORD to use Belvo instead)",
-    );
-  if (!config.production) {
-    console.log(
-      config.apiKeys
-        ? `  Apollo Sandbox: open ${url}/graphql in a browser; add the header Authorization: Bearer <one of GATEWAY_API_KEYS> (Headers tab) before running the example`
-        : `  Apollo Sandbox: open ${url}/graphql in a browser; the example operation runs as is`,
-    );
-    console.log(`  offline explorer (GraphiQL, no internet needed): ${url}/explorer`);
-  }
-  if (config.apiKeys)
-    console.log("  clients must send Authorization: Bearer <one of GATEWAY_API_KEYS>");
-  if (trustedDocuments) console.log("  only the documents in TRUSTED_DOCUMENTS run");
-  if (config.tracing)
-    console.log(
-      `  tracing: spans to ${new URL(config.tracing.tracesUrl).origin} as ${config.tracing.serviceName} (${config.tracing.sampler})`,
-    );
-  console.log(`  health: ${url}/health  readiness: ${url}/ready  metrics: ${url}/metrics\n`);
+  printBanner(config, url, {
+    upstreamUrl: upstream.url,
+    emulator: sandbox !== undefined,
+    trusted: trustedDocuments !== undefined,
+  });
 
   let stopping = false;
   // `on`, not `once`: with no listener left, a second signal would kill the process mid-drain
