@@ -85,7 +85,7 @@ export function refuseDraining(res: ServerResponse, ids: RequestIds): void {
   refuse(res, { code: ErrorCode.ShuttingDown, message }, ids);
 }
 
-/** Writes Apollo's answer; one in error gets the request ids on each of its errors. */
+/** Writes Apollo's answer as it is, streamed or whole. */
 async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
@@ -97,7 +97,7 @@ async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse)
   res.end();
 }
 
-/** Only answers in error: a success never pays for the extra parse. */
+/** The request ids on each error of an answer in error; a success never pays for the parse. */
 function withIds(response: HTTPGraphQLResponse, ids: RequestIds): HTTPGraphQLResponse {
   if ((response.status ?? 200) < 400 || response.body.kind !== "complete") return response;
   return {

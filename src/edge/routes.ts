@@ -3,6 +3,7 @@
  * that failed outside GraphQL execution.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import type { Logger } from "pino";
 import { ErrorCode } from "../errors.js";
 import { EXPLORER_PATH, type explorerHandler } from "../explorer.js";
 import { GUARD_RETRY_AFTER_S, GuardUnavailable } from "../guards/caps.js";
@@ -21,7 +22,6 @@ import {
 } from "./http-io.js";
 import type { Lifecycle } from "./lifecycle.js";
 import { refuse } from "./refusals.js";
-import type { Logger } from "pino";
 
 export interface RouteParts {
   graphql: GraphQLHandler;
