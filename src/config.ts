@@ -11,6 +11,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export type UpstreamConfig =
   { kind: "emulator" } | { kind: "belvo"; url: string; secretId: string; secretPassword: string };
+export type BelvoUpstream = Extract<UpstreamConfig, { kind: "belvo" }>;
 
 /** What one request may ask of the gateway; each is a setting (see the README). */
 export interface Limits {
@@ -84,7 +85,7 @@ export interface Config {
   /** "*" for any origin; otherwise these (an entry ending in `:*` takes any port). */
   corsOrigins: "*" | string[];
   redisUrl: string | null;
-  /** A proxy in front sets `x-request-id`: take it as the request id (see http.ts requestIds). */
+  /** A proxy in front sets `x-request-id`: take it as the request id (see edge/http-io.ts requestIds). */
   trustProxyRequestId: boolean;
   /** Path of the trusted-documents manifest; null: any document runs. */
   trustedDocuments: string | null;
@@ -95,6 +96,9 @@ export interface Config {
   /** null: tracing off (no OTLP endpoint set). */
   tracing: TracingConfig | null;
 }
+
+/** What the gateway runs on: the Config, its upstream resolved (the emulator started, if asked). */
+export type GatewayConfig = Omit<Config, "upstream"> & { upstream: BelvoUpstream };
 
 export const SAMPLERS = [
   "always_on",
@@ -488,4 +492,22 @@ export function loadConfig(env: Env = process.env): Config {
       ttlMs: integer(env, "IDEMPOTENCY_TTL_MS", DEFAULT_IDEMPOTENCY.ttlMs, 60_000, 30 * 86_400_000),
     },
   };
+}
+
+/** `npm run demo:web`'s settings: another gateway to talk to (else it starts a local one). */
+export interface WebDemoConfig {
+  gatewayUrl: string | undefined;
+  apiKey: string | undefined;
+}
+
+export function loadWebDemoConfig(env: Env = process.env): WebDemoConfig {
+  return { gatewayUrl: read(env, "GATEWAY_URL"), apiKey: read(env, "GATEWAY_API_KEY") };
+}
+
+/**
+ * The config of a gateway in front of `upstream`, every other setting from `env` as at start-up
+ * (tests and the demos build theirs here, through the same parser).
+ */
+export function gatewayConfig(upstream: BelvoUpstream, env: Env = {}): GatewayConfig {
+  return { ...loadConfig(env), upstream };
 }

@@ -1,6 +1,8 @@
+import type { RequestIds } from "./edge/http-io.js";
 import type { AttemptGuard } from "./guards/attempts.js";
-import type { Loaders } from "./loaders.js";
-import type { Log } from "./logger.js";
+import type { Guards } from "./guards/guards.js";
+import { createLoaders, type Loaders } from "./loaders.js";
+import type { Log, RequestLogger } from "./logger.js";
 import type { BelvoClient } from "./upstream/belvo.js";
 
 /** Built fresh for every GraphQL request. */
@@ -18,4 +20,25 @@ export interface Context {
   clientGone: () => boolean;
   /** The gateway's clock (tests pin it). */
   now: () => Date;
+}
+
+/** The context of one GraphQL request, built in this one place. */
+export function requestContext(parts: {
+  ids: RequestIds;
+  belvo: BelvoClient;
+  guards: Guards;
+  logger: RequestLogger;
+  clientGone: () => boolean;
+  now: () => Date;
+}): Context {
+  const { ids, belvo, guards, logger, clientGone, now } = parts;
+  return {
+    attempts: guards.attempts(logger),
+    ...ids,
+    belvo,
+    loaders: createLoaders(belvo),
+    logger,
+    clientGone,
+    now,
+  } satisfies Context;
 }

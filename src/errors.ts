@@ -21,6 +21,13 @@ export const ErrorCode = {
   IdempotencyKeyReused: "IDEMPOTENCY_KEY_REUSED",
   /** The request holding the Idempotency-Key still runs past IDEMPOTENCY_WAIT_MS (HTTP 409). */
   IdempotencyInProgress: "IDEMPOTENCY_IN_PROGRESS",
+  /** Refused at the HTTP edge (src/edge/refusals.ts has each one's status and headers). */
+  BadRequest: "BAD_REQUEST",
+  NotFound: "NOT_FOUND",
+  MethodNotAllowed: "METHOD_NOT_ALLOWED",
+  PayloadTooLarge: "PAYLOAD_TOO_LARGE",
+  ShuttingDown: "SHUTTING_DOWN",
+  ExplorerNotBuilt: "EXPLORER_NOT_BUILT",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -5,7 +5,9 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { errorBody, sendJson, type RequestIds } from "./http.js";
+import type { RequestIds } from "./edge/http-io.js";
+import { refuse } from "./edge/refusals.js";
+import { ErrorCode } from "./errors.js";
 import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES, KEY_PLACEHOLDER } from "./landing.js";
 
 export const EXPLORER_PATH = "/explorer";
@@ -81,16 +83,19 @@ export function explorerHandler(options: { keyed: boolean }) {
   const html = page(options.keyed);
   return async (req: IncomingMessage, res: ServerResponse, path: string, requestId: RequestIds) => {
     if (req.method !== "GET" && req.method !== "HEAD") {
-      return sendJson(res, 405, errorBody("Use GET.", "METHOD_NOT_ALLOWED", requestId), {
-        allow: "GET, HEAD",
-      });
+      const headers = { allow: "GET, HEAD" };
+      return refuse(
+        res,
+        { code: ErrorCode.MethodNotAllowed, message: "Use GET.", headers },
+        requestId,
+      );
     }
     files ??= bundleFiles();
     const names = await files;
     if (!names) {
       files = undefined;
       const message = "The explorer is not bundled: run `npm run build`, then reload.";
-      return sendJson(res, 503, errorBody(message, "EXPLORER_NOT_BUILT", requestId));
+      return refuse(res, { code: ErrorCode.ExplorerNotBuilt, message }, requestId);
     }
     const headers = {
       "content-security-policy": CSP,
@@ -105,7 +110,7 @@ export function explorerHandler(options: { keyed: boolean }) {
     const type = TYPES[name.slice(name.lastIndexOf(".") + 1)];
     if (!names.has(name) || type === undefined) {
       const message = `Nothing at ${EXPLORER_PATH}/${encodeURIComponent(name)}.`;
-      return sendJson(res, 404, errorBody(message, "NOT_FOUND", requestId));
+      return refuse(res, { code: ErrorCode.NotFound, message }, requestId);
     }
     const body = await readFile(new URL(name, BUNDLE));
     res.writeHead(200, { ...headers, "content-type": type, "content-length": body.length });

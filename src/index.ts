@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
-import { ConfigError, loadConfig, type Config } from "./config.js";
+import { ConfigError, loadConfig, type BelvoUpstream, type Config } from "./config.js";
 import { TrustedDocuments } from "./guards/trusted-documents.js";
 import {
   MEMORY_STORE,
@@ -78,62 +78,32 @@ async function connectIdempotencyStore(
   return store;
 }
 
-async function main(): Promise<void> {
-  const config = readConfig();
-  const logger = createLogger(config.logLevel, config.production);
-  // Read before anything starts: a manifest that cannot be trusted stops start-up at once.
-  const trustedDocuments = config.trustedDocuments
-    ? TrustedDocuments.fromFile(config.trustedDocuments)
-    : undefined;
-  let sandbox: Sandbox | undefined;
-  let upstream;
-  if (config.upstream.kind === "emulator") {
-    sandbox = await startSandbox(0, "127.0.0.1");
-    // The emulator takes any key pair; a random one keeps the gateway's code path the real one.
-    upstream = {
-      url: sandbox.url,
-      secretId: "sandbox",
-      secretPassword: randomBytes(12).toString("hex"),
-    };
-  } else {
-    upstream = config.upstream;
-  }
-  // Loaded only when on: without tracing the process never loads the OpenTelemetry SDK.
-  const traced = config.tracing
-    ? (await import("./tracing/start.js")).startTracing(config.tracing, logger)
-    : null;
-  const guardStore = config.redisUrl
-    ? await connectRedis(config, config.redisUrl, logger)
-    : MEMORY_STORE;
-  const idempotencyStore = config.redisUrl
-    ? await connectIdempotencyStore(config, config.redisUrl, logger)
-    : undefined;
-  const gateway = await createGateway({
-    upstream,
-    timeoutMs: config.timeoutMs,
-    apiKeys: config.apiKeys,
-    metricsToken: config.metricsToken,
-    production: config.production,
-    limits: config.limits,
-    http: config.http,
-    trustProxyRequestId: config.trustProxyRequestId,
-    trustedDocuments,
-    corsOrigins: config.corsOrigins,
-    guardStore,
-    logger,
-    tracing: traced?.tracing,
-    idempotency: { ...config.idempotency, store: idempotencyStore },
-  });
-  const url = await gateway.listen(config.port, config.host);
-  logger.info(
-    { url: `${url}/graphql`, upstream: sandbox ? "emulator" : upstream.url },
-    "gateway listening",
-  );
+/** Belvo as configured, or the built-in emulator started for this process. */
+async function resolveUpstream(
+  config: Config,
+): Promise<{ upstream: BelvoUpstream; sandbox?: Sandbox }> {
+  if (config.upstream.kind === "belvo") return { upstream: config.upstream };
+  const sandbox = await startSandbox(0, "127.0.0.1");
+  // The emulator takes any key pair; a random one keeps the gateway's code path the real one.
+  const secretPassword = randomBytes(12).toString("hex");
+  return {
+    upstream: { kind: "belvo", url: sandbox.url, secretId: "sandbox", secretPassword },
+    sandbox,
+  };
+}
+
+/** What a person starting the gateway reads: where it listens, what it talks to, what it needs. */
+function printBanner(
+  config: Config,
+  url: string,
+  upstream: { upstreamUrl: string; emulator: boolean; trusted: boolean },
+): void {
+  const { upstreamUrl, emulator, trusted } = upstream;
   console.log(`\nbelvo-graphql-gateway listening at ${url}/graphql`);
   console.log(
-    `  upstream: ${sandbox ? `built-in Belvo sandbox emulator at ${sandbox.url}` : `Belvo at ${upstream.url}`}`,
+    `  upstream: ${emulator ? `built-in Belvo sandbox emulator at ${upstreamUrl}` : `Belvo at ${upstreamUrl}`}`,
   );
-  if (sandbox)
+  if (emulator)
     console.log(
       "  (set BELVO_URL, BELVO_SECRET_ID and BELVO_SECRET_PASSWORD to use Belvo instead)",
     );
@@ -147,12 +117,46 @@ async function main(): Promise<void> {
   }
   if (config.apiKeys)
     console.log("  clients must send Authorization: Bearer <one of GATEWAY_API_KEYS>");
-  if (trustedDocuments) console.log("  only the documents in TRUSTED_DOCUMENTS run");
+  if (trusted) console.log("  only the documents in TRUSTED_DOCUMENTS run");
   if (config.tracing)
     console.log(
       `  tracing: spans to ${new URL(config.tracing.tracesUrl).origin} as ${config.tracing.serviceName} (${config.tracing.sampler})`,
     );
   console.log(`  health: ${url}/health  readiness: ${url}/ready  metrics: ${url}/metrics\n`);
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel, config.production);
+  // Read before anything starts: a manifest that cannot be trusted stops start-up at once.
+  const trustedDocuments = config.trustedDocuments
+    ? TrustedDocuments.fromFile(config.trustedDocuments)
+    : undefined;
+  const { upstream, sandbox } = await resolveUpstream(config);
+  // Loaded only when on: without tracing the process never loads the OpenTelemetry SDK.
+  const traced = config.tracing
+    ? (await import("./tracing/start.js")).startTracing(config.tracing, logger)
+    : null;
+  const guardStore = config.redisUrl
+    ? await connectRedis(config, config.redisUrl, logger)
+    : MEMORY_STORE;
+  const idempotencyStore = config.redisUrl
+    ? await connectIdempotencyStore(config, config.redisUrl, logger)
+    : undefined;
+  const gateway = await createGateway(
+    { ...config, upstream },
+    { logger, guardStore, idempotencyStore, trustedDocuments, tracing: traced?.tracing },
+  );
+  const url = await gateway.listen(config.port, config.host);
+  logger.info(
+    { url: `${url}/graphql`, upstream: sandbox ? "emulator" : upstream.url },
+    "gateway listening",
+  );
+  printBanner(config, url, {
+    upstreamUrl: upstream.url,
+    emulator: sandbox !== undefined,
+    trusted: trustedDocuments !== undefined,
+  });
 
   let stopping = false;
   // `on`, not `once`: with no listener left, a second signal would kill the process mid-drain

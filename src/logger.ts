@@ -1,7 +1,7 @@
 import { destination as fileDestination, pino, type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
 import type { LogLevel } from "./config.js";
-import type { RequestIds } from "./http.js";
+import type { RequestIds } from "./edge/http-io.js";
 import type { TraceIds } from "./tracing/tracing.js";
 
 /**

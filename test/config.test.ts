@@ -3,8 +3,12 @@ import {
   DEFAULT_HTTP_LIMITS,
   DEFAULT_LIMITS,
   LOOPBACK_ORIGINS,
+  gatewayConfig,
   loadConfig,
+  loadWebDemoConfig,
 } from "../src/config.js";
+
+const KEYS = { GATEWAY_API_KEYS: "client-key-00000000001" };
 
 const BELVO = {
   BELVO_URL: "sandbox",
@@ -292,4 +296,26 @@ it("reads the idempotency settings, and names the one that is wrong", () => {
   ).toEqual({ waitMs: 5_000, ttlMs: 3_600_000 });
   expect(failure({ IDEMPOTENCY_WAIT_MS: "soon" })).toMatch(/^IDEMPOTENCY_WAIT_MS: /);
   expect(failure({ IDEMPOTENCY_TTL_MS: "1000" })).toMatch(/^IDEMPOTENCY_TTL_MS: .*60000/);
+});
+
+it("builds a gateway's config through the same parser, its upstream resolved", () => {
+  const upstream = {
+    kind: "belvo",
+    url: "http://127.0.0.1:9",
+    secretId: "id-1234",
+    secretPassword: "pw-5678",
+  } as const;
+  const { upstream: _parsed, ...parsed } = loadConfig({ NODE_ENV: "production", ...KEYS });
+  expect(gatewayConfig(upstream, { NODE_ENV: "production", ...KEYS })).toEqual({
+    ...parsed,
+    upstream,
+  });
+  expect(() => gatewayConfig(upstream, { NODE_ENV: "production" })).toThrow(/^GATEWAY_API_KEYS: /);
+});
+
+it("reads the web demo's settings here, an empty one as unset", () => {
+  expect(loadWebDemoConfig({})).toEqual({ gatewayUrl: undefined, apiKey: undefined });
+  expect(
+    loadWebDemoConfig({ GATEWAY_URL: " http://127.0.0.1:4000/graphql ", GATEWAY_API_KEY: "" }),
+  ).toEqual({ gatewayUrl: "http://127.0.0.1:4000/graphql", apiKey: undefined });
 });

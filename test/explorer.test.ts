@@ -61,6 +61,24 @@ describe("served by the gateway", () => {
     }
   });
 
+  it("refuses a method other than GET or HEAD: 405 METHOD_NOT_ALLOWED with Allow", async () => {
+    const response = await request(gateway.url)
+      .post("/explorer")
+      .set("x-request-id", "explorer-post-1")
+      .send({})
+      .expect(405)
+      .expect("allow", "GET, HEAD")
+      .expect("content-type", "application/json; charset=utf-8");
+    expect(response.body).toEqual({
+      errors: [
+        {
+          message: "Use GET.",
+          extensions: { code: "METHOD_NOT_ALLOWED", requestId: "explorer-post-1" },
+        },
+      ],
+    });
+  });
+
   it("with keys set, it and Sandbox offer a placeholder header, never a key", async () => {
     const { text } = await request(keyed.url).get("/explorer").expect(200);
     expect(text).toContain("Bearer \\u003cone of GATEWAY_API_KEYS>");

@@ -7,6 +7,7 @@ import { Writable } from "node:stream";
 import request from "supertest";
 import { redisStore, type GuardStore } from "../src/guards/store.js";
 import { createLogger } from "../src/logger.js";
+import { gatewayConfig } from "../src/config.js";
 import { createGateway } from "../src/server.js";
 import { freePort } from "./helpers/system.js";
 import { FakeUpstream, type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
@@ -68,11 +69,16 @@ afterAll(async () => {
 async function gatewayWith(extra: { guardStore?: GuardStore } = {}) {
   const logs: string[] = [];
   const provider = collector.provider();
-  const gateway = await createGateway({
-    upstream: { url: fake.url, secretId: SECRETS.belvoId, secretPassword: SECRETS.belvoPassword },
-    timeoutMs: 400,
-    apiKeys: [SECRETS.apiKey],
-    production: false,
+  const config = gatewayConfig(
+    {
+      kind: "belvo",
+      url: fake.url,
+      secretId: SECRETS.belvoId,
+      secretPassword: SECRETS.belvoPassword,
+    },
+    { BELVO_TIMEOUT_MS: "400", GATEWAY_API_KEYS: SECRETS.apiKey },
+  );
+  const gateway = await createGateway(config, {
     logger: createLogger(
       "trace",
       false,

@@ -1,3 +1,4 @@
+import { gatewayConfig } from "../config.js";
 import { createLogger } from "../logger.js";
 import { startSandbox } from "../sandbox/server.js";
 import { createGateway } from "../server.js";
@@ -5,13 +6,11 @@ import { createGateway } from "../server.js";
 /** The built-in emulator and a gateway in front of it, on free loopback ports, for the demos. */
 export async function startLocalGateway(): Promise<{ url: string; stop: () => Promise<void> }> {
   const sandbox = await startSandbox();
-  const gateway = await createGateway({
-    upstream: { url: sandbox.url, secretId: "demo", secretPassword: "demo" },
-    timeoutMs: 30_000,
-    apiKeys: null,
-    production: false,
-    logger: createLogger("silent", false),
-  });
+  const config = gatewayConfig(
+    { kind: "belvo", url: sandbox.url, secretId: "demo", secretPassword: "demo" },
+    { BELVO_TIMEOUT_MS: "30000" },
+  );
+  const gateway = await createGateway(config, { logger: createLogger("silent", false) });
   const url = await gateway.listen(0, "127.0.0.1");
   return {
     url: `${url}/graphql`,

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
+import { loadWebDemoConfig } from "../config.js";
 import { startLocalGateway } from "./local.js";
 
 const PAGE = new URL("../../examples/web/", import.meta.url);
@@ -74,11 +75,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`demo:web: --port: expected a port number, got "${values.port}"`);
     process.exit(2);
   }
-  const demo = await startWebDemo({
-    port,
-    gatewayUrl: process.env.GATEWAY_URL,
-    apiKey: process.env.GATEWAY_API_KEY,
-  });
+  const demo = await startWebDemo({ port, ...loadWebDemoConfig() });
   console.log(`Reference MFA page: ${demo.url}\n  gateway: ${demo.gatewayUrl}\n  (Ctrl-C to stop)`);
   const stop = () => void demo.close().then(() => process.exit(0));
   process.once("SIGINT", stop);

@@ -8,7 +8,8 @@
 import { hash, randomUUID } from "node:crypto";
 import { OperationTypeNode, getOperationAST, parse } from "graphql";
 import { ErrorCode } from "../errors.js";
-import { errorBody, type RequestIds } from "../http.js";
+import type { RequestIds } from "../edge/http-io.js";
+import { refusalAnswer, type RefusalCode } from "../edge/refusals.js";
 import type { Log } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
 import { deriveKeyMaterial, fingerprint, open, seal, type KeyMaterial } from "./crypto.js";
@@ -119,7 +120,7 @@ export class IdempotencyGate {
     if (values === undefined || facts.method !== "POST") return PASS;
     const header = typeof values === "string" ? values : values.length === 1 ? values[0]! : null;
     if (header === null || !VALID_KEY.test(header)) {
-      return this.refuse(facts, 400, "BAD_REQUEST", {
+      return this.refuse(facts, ErrorCode.BadRequest, {
         message: "Idempotency-Key must be one header of 1 to 255 printable ASCII characters.",
       });
     }
@@ -134,7 +135,7 @@ export class IdempotencyGate {
         { err: { message: error instanceof Error ? error.message : String(error) } },
         "idempotency store failed",
       );
-      return this.refuse(facts, 503, ErrorCode.GuardUnavailable, {
+      return this.refuse(facts, ErrorCode.GuardUnavailable, {
         message:
           "The gateway's idempotency store did not answer; nothing was sent upstream. Retry.",
         retryAfter: 1,
@@ -164,7 +165,7 @@ export class IdempotencyGate {
       }
       if (entry?.fingerprint !== undefined && entry.fingerprint !== print) {
         this.record(facts, material, "reused");
-        return this.refuse(facts, 422, ErrorCode.IdempotencyKeyReused, {
+        return this.refuse(facts, ErrorCode.IdempotencyKeyReused, {
           message:
             "This Idempotency-Key was used with another request; send a new key for a new request.",
         });
@@ -172,7 +173,7 @@ export class IdempotencyGate {
       if (entry?.state === "done") return this.replay(facts, material, entry.sealed, joined);
       if (entry?.state === "pending" || Date.now() >= deadline) {
         this.record(facts, material, "in_progress");
-        return this.refuse(facts, 409, ErrorCode.IdempotencyInProgress, {
+        return this.refuse(facts, ErrorCode.IdempotencyInProgress, {
           message: "A request with this Idempotency-Key is still running; retry with the same key.",
           retryAfter: IN_PROGRESS_RETRY_AFTER,
         });
@@ -274,20 +275,11 @@ export class IdempotencyGate {
 
   private refuse(
     facts: RequestFacts,
-    status: number,
-    code: string,
+    code: RefusalCode,
     { message, retryAfter }: { message: string; retryAfter?: number },
   ): Decision {
     const extensions = retryAfter === undefined ? {} : { retryAfter, retryable: true };
-    return {
-      kind: "answer",
-      status,
-      headers: {
-        "content-type": "application/json; charset=utf-8",
-        ...(retryAfter === undefined ? {} : { "retry-after": String(retryAfter) }),
-      },
-      body: JSON.stringify(errorBody(message, code, facts.ids, extensions)),
-    };
+    return { kind: "answer", ...refusalAnswer({ code, message, extensions }, facts.ids) };
   }
 }
 

@@ -5,7 +5,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { HTTPGraphQLResponse } from "@apollo/server";
 import { ErrorCode } from "../errors.js";
-import { errorBody, type RequestIds } from "../http.js";
+import type { RequestIds } from "../edge/http-io.js";
+import { refusalAnswer } from "../edge/refusals.js";
 import type { Log } from "../logger.js";
 import type { IdempotencyGate, OwnedClaim } from "./gate.js";
 
@@ -80,9 +81,12 @@ export async function settleFailure(
   ids: RequestIds,
   upstream: UpstreamFacts | undefined,
 ): Promise<void> {
-  const body = errorBody("Internal server error", ErrorCode.InternalServerError, ids);
+  const answer = refusalAnswer(
+    { code: ErrorCode.InternalServerError, message: "Internal server error" },
+    ids,
+  );
   await claim.finish(
-    { status: 500, contentType: "application/json; charset=utf-8", body: JSON.stringify(body) },
+    { status: answer.status, contentType: answer.headers["content-type"]!, body: answer.body },
     upstream?.wroteUpstream ?? false,
     null,
   );

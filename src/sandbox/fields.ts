@@ -1,5 +1,5 @@
 /** Django REST framework-style field validation: every problem collected, then one 400 with all. */
-import { SandboxError, type BelvoErrorEntry } from "./http.js";
+import { SandboxError, type BelvoErrorEntry } from "./responses.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

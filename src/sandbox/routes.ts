@@ -10,7 +10,7 @@ import {
   type SandboxTransaction,
 } from "./data.js";
 import { Fields } from "./fields.js";
-import { SandboxError, fieldError, filterValues, paginate, requestId, send } from "./http.js";
+import { SandboxError, fieldError, filterValues, paginate, requestId, send } from "./responses.js";
 import { INSTITUTIONS, findInstitution, publicInstitution } from "./institutions.js";
 import { MFA_LOGINS, challengeBody, judgeToken } from "./mfa.js";
 import {

@@ -1,7 +1,7 @@
 /** The built-in Belvo sandbox emulator: a real HTTP server with Belvo's sandbox behaviour. */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { SandboxError, checkAuth, readJson, sendError } from "./http.js";
+import { SandboxError, checkAuth, readJson, sendError } from "./responses.js";
 import * as routes from "./routes.js";
 import { SandboxState, systemClock, type Clock, type DataFlow } from "./state.js";
 

@@ -146,7 +146,7 @@ export class Tracing {
     return this.scope.getStore()?.getValue(REQUEST) as RequestTrace | undefined;
   }
 
-  /** The Belvo calls' tracer for one upstream origin (http.ts makes one per pool). */
+  /** The Belvo calls' tracer for one upstream origin (upstream/belvo-http.ts makes one per pool). */
   upstream(origin: string): UpstreamTracer {
     return new UpstreamTracer(this, origin);
   }

@@ -16,7 +16,7 @@ import {
   type HttpOptions,
   type RawAnswer,
   type UpstreamCall,
-} from "./http.js";
+} from "./belvo-http.js";
 import { UnexpectedBody, isObject, parseJson, requiredObject, type Json } from "./json.js";
 import { readable, type Unreadable } from "./read.js";
 import {

@@ -1,8 +1,16 @@
 import { Writable } from "node:stream";
 import type { GraphQLSchema } from "graphql";
+import {
+  gatewayConfig,
+  type GatewayConfig,
+  type HttpLimits,
+  type IdempotencyConfig,
+  type Limits,
+} from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { buildGatewaySchema } from "../../src/schema.js";
-import { createGateway, type GatewayOptions } from "../../src/server.js";
+import { createGateway, type GatewayDeps } from "../../src/server.js";
+import type { IdempotencyStore } from "../../src/idempotency/store.js";
 
 export const SECRET_ID = "secret-id-7f3a9c";
 export const SECRET_PASSWORD = "secret-password-2b8e4d";
@@ -30,10 +38,47 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+/** Settings a test changes, on top of the parsed defaults; and the dependencies it supplies. */
+export type GatewayOverrides = Partial<
+  Pick<
+    GatewayConfig,
+    "timeoutMs" | "apiKeys" | "production" | "metricsToken" | "corsOrigins" | "trustProxyRequestId"
+  >
+> &
+  Partial<Pick<GatewayDeps, "guardStore" | "now" | "trustedDocuments" | "schema" | "tracing">> &
+  NonNullable<GatewayDeps["testing"]> & {
+    limits?: Partial<Limits>;
+    http?: Partial<HttpLimits>;
+    idempotency?: Partial<IdempotencyConfig> & { store?: IdempotencyStore };
+  };
+
+/** The config through the same parser as at start-up, then the test's overrides. */
+function testConfig(upstreamUrl: string, overrides: GatewayOverrides): GatewayConfig {
+  const production = overrides.production ?? false;
+  const base = gatewayConfig(
+    { kind: "belvo", url: upstreamUrl, secretId: SECRET_ID, secretPassword: SECRET_PASSWORD },
+    production ? { NODE_ENV: "production", GATEWAY_ALLOW_ANONYMOUS: "true" } : {},
+  );
+  const { store: _store, ...idempotency } = overrides.idempotency ?? {};
+  return {
+    ...base,
+    timeoutMs: overrides.timeoutMs ?? 5_000,
+    apiKeys: overrides.apiKeys ?? null,
+    metricsToken: overrides.metricsToken ?? null,
+    corsOrigins: overrides.corsOrigins ?? base.corsOrigins,
+    // The tests act as the trusted proxy: their `x-request-id` is the request id, so answers can
+    // be pinned whole. The default (false) is tested in observability.test.ts.
+    trustProxyRequestId: overrides.trustProxyRequestId ?? true,
+    limits: { ...base.limits, ...overrides.limits },
+    http: { ...base.http, ...overrides.http },
+    idempotency: { ...base.idempotency, ...idempotency },
+  };
+}
+
 /** Starts the real gateway on a free loopback port in front of `upstreamUrl`. */
 export async function startGateway(
   upstreamUrl: string,
-  overrides: Partial<Omit<GatewayOptions, "logger" | "upstream">> = {},
+  overrides: GatewayOverrides = {},
 ): Promise<TestGateway> {
   const logs: string[] = [];
   const sink = new Writable({
@@ -43,19 +88,20 @@ export async function startGateway(
     },
   });
   schema ??= buildGatewaySchema();
-  const gateway = await createGateway({
-    upstream: { url: upstreamUrl, secretId: SECRET_ID, secretPassword: SECRET_PASSWORD },
-    timeoutMs: 5_000,
-    apiKeys: null,
-    production: false,
+  const gateway = await createGateway(testConfig(upstreamUrl, overrides), {
     logger: createLogger("info", false, sink),
-    now: () => NOW,
-    schema: await schema,
-    jitCompileOn: compileOn(),
-    // The tests act as the trusted proxy: their `x-request-id` is the request id, so answers can
-    // be pinned whole. The default (false) is tested in observability.test.ts.
-    trustProxyRequestId: true,
-    ...overrides,
+    now: overrides.now ?? (() => NOW),
+    schema: overrides.schema ?? (await schema),
+    guardStore: overrides.guardStore,
+    idempotencyStore: overrides.idempotency?.store,
+    trustedDocuments: overrides.trustedDocuments,
+    tracing: overrides.tracing,
+    testing: {
+      retryBaseMs: overrides.retryBaseMs,
+      // Every operation runs compiled from its first execution, as recurring ones do in production
+      // (or never, on the CI run with GATEWAY_EXECUTOR=graphql-js).
+      jitCompileOn: "jitCompileOn" in overrides ? overrides.jitCompileOn : compileOn(),
+    },
   });
   const url = await gateway.listen(0, "127.0.0.1");
   return {

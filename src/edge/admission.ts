@@ -1,0 +1,73 @@
+/** Who may come in: CORS, the client key and the request rate, before a body is read. */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ErrorCode } from "../errors.js";
+import { applyCors, corsMatcher, type CorsOrigins } from "../guards/cors.js";
+import type { Guards } from "../guards/guards.js";
+import type { RequestLogger } from "../logger.js";
+import { bearerKeys, type RequestIds } from "./http-io.js";
+import { refuse } from "./refusals.js";
+
+/** A request let in; `keyless` when it came without a valid key (the landing page only). */
+export interface Admitted {
+  keyless: boolean;
+  /** The client key's label; null without keys or without a valid one. */
+  client: string | null;
+}
+
+export interface AdmissionSettings {
+  corsOrigins: CorsOrigins;
+  apiKeys: string[] | null;
+  production: boolean;
+  ratePerMinute: number | null;
+}
+
+/**
+ * Outside production a browser may load the landing page without a key, and nothing else: a GET
+ * that asks for HTML and carries no parameter at all once decoded as Apollo decodes it
+ * (`%71uery` is `query`). Such a request reaches Apollo with an empty query string (see
+ * apollo-bridge.ts), so it can only ever get the landing page. In production: never.
+ */
+function isKeylessLandingPage(req: IncomingMessage, search: string, production: boolean): boolean {
+  return (
+    !production &&
+    req.method === "GET" &&
+    new URLSearchParams(search).size === 0 &&
+    /text\/html/i.test(req.headers.accept ?? "")
+  );
+}
+
+export type Admission = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  search: string,
+  ids: RequestIds,
+  requestLogger: RequestLogger,
+) => Promise<Admitted | null>;
+
+/** Answers and returns null when the request goes no further. */
+export function createAdmission(settings: AdmissionSettings, guards: Guards): Admission {
+  const corsAllowed = corsMatcher(settings.corsOrigins);
+  /** Null when the gateway takes no keys (anyone may call it). */
+  const clientKey = settings.apiKeys ? bearerKeys(settings.apiKeys) : null;
+  return async (req, res, search, ids, requestLogger) => {
+    if (applyCors(req, res, corsAllowed)) return null;
+    const client = clientKey?.(req.headers.authorization) ?? null;
+    const keyless = clientKey !== null && client === null;
+    if (keyless && !isKeylessLandingPage(req, search, settings.production)) {
+      requestLogger.warn({ path: "/graphql" }, "refused: no valid client key");
+      const message = "Send a valid gateway API key as `Authorization: Bearer <key>`.";
+      const headers = { "www-authenticate": 'Bearer realm="belvo-graphql-gateway"' };
+      refuse(res, { code: ErrorCode.Unauthenticated, message, headers }, ids);
+      return null;
+    }
+    // Per client key, or per address when the caller presents none.
+    const retryAfterMs = await guards.overRate(client ?? `addr:${req.socket.remoteAddress ?? "?"}`);
+    if (retryAfterMs !== null) {
+      const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
+      const message = `More than ${settings.ratePerMinute} requests in a minute; retry later.`;
+      refuse(res, { code: ErrorCode.RateLimited, message, extensions: { retryAfter } }, ids);
+      return null;
+    }
+    return { keyless, client };
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * The bridge to Apollo: the request Apollo sees (a POST's JSON body, the query string, a trusted
+ * document filled in), the idempotency hook around it, the context, and Apollo's answer written.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from "@apollo/server";
+import { requestContext, type Context } from "../context.js";
+import { ErrorCode } from "../errors.js";
+import type { Guards } from "../guards/guards.js";
+import type { TrustedDocuments } from "../guards/trusted-documents.js";
+import type { IdempotencyGate } from "../idempotency/gate.js";
+import { beginIdempotent, settle, settleFailure, watchClient } from "../idempotency/hook.js";
+import type { RequestLogger } from "../logger.js";
+import type { BelvoClient } from "../upstream/belvo.js";
+import type { Admission } from "./admission.js";
+import { isJsonMediaType, readBody, withRequestIds, type RequestIds } from "./http-io.js";
+import type { Lifecycle } from "./lifecycle.js";
+import { refuse } from "./refusals.js";
+
+export interface BridgeParts {
+  apollo: ApolloServer<Context>;
+  admission: Admission;
+  lifecycle: Lifecycle;
+  gate: IdempotencyGate;
+  belvo: BelvoClient;
+  guards: Guards;
+  maxBodyBytes: number;
+  trustedDocuments: TrustedDocuments | undefined;
+  now: () => Date;
+}
+
+export type GraphQLHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  search: string,
+  ids: RequestIds,
+  requestLogger: RequestLogger,
+) => Promise<void>;
+
+function headerMap(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return headers;
+}
+
+/**
+ * The request as Apollo will see it (a POST's JSON body; the query string, emptied for a
+ * keyless request; a trusted document filled in), or null once refused and answered.
+ */
+async function graphQLRequest(
+  parts: BridgeParts,
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: HeaderMap,
+  search: string,
+  ids: RequestIds,
+): Promise<{ body: unknown; search: string } | null> {
+  let body: unknown;
+  if (req.method === "POST") {
+    const text = await readBody(req, parts.maxBodyBytes);
+    if (isJsonMediaType(headers.get("content-type"))) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        const message = "The request body is not valid JSON.";
+        refuse(res, { code: ErrorCode.BadRequest, message }, ids);
+        return null;
+      }
+    }
+  }
+  if (!parts.trustedDocuments) return { body, search };
+  const admitted = parts.trustedDocuments.admit(req.method ?? "GET", body, search);
+  if (!admitted) {
+    const message = "This gateway runs only its trusted documents (the typed client's operations).";
+    refuse(res, { code: ErrorCode.PersistedQueryNotAllowed, message }, ids);
+  }
+  return admitted;
+}
+
+/** Nothing of this request has been sent upstream: another replica can take it. */
+export function refuseDraining(res: ServerResponse, ids: RequestIds): void {
+  const message = "The gateway is shutting down; retry.";
+  refuse(res, { code: ErrorCode.ShuttingDown, message }, ids);
+}
+
+/** Writes Apollo's answer as it is, streamed or whole. */
+async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === "complete") {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+/** The request ids on each error of an answer in error; a success never pays for the parse. */
+function withIds(response: HTTPGraphQLResponse, ids: RequestIds): HTTPGraphQLResponse {
+  if ((response.status ?? 200) < 400 || response.body.kind !== "complete") return response;
+  return {
+    ...response,
+    body: { kind: "complete", string: withRequestIds(response.body.string, ids) },
+  };
+}
+
+export function graphQLHandler(parts: BridgeParts): GraphQLHandler {
+  const { apollo, lifecycle, gate, belvo } = parts;
+  return async (req, res, search, ids, requestLogger) => {
+    const admitted = await parts.admission(req, res, search, ids, requestLogger);
+    if (!admitted) return;
+    const headers = headerMap(req);
+    const request = await graphQLRequest(
+      parts,
+      req,
+      res,
+      headers,
+      admitted.keyless ? "" : search,
+      ids,
+    );
+    if (!request) return;
+    if (lifecycle.draining) return refuseDraining(res, ids);
+    const clientGone = lifecycle.beginExecution(res);
+    const claim = await beginIdempotent(gate, req, res, {
+      scope: admitted.client ?? "anonymous",
+      body: request.body,
+      ids,
+      logger: requestLogger,
+    });
+    if (claim === true) return;
+    if (claim) watchClient(res, requestLogger, claim);
+    let upstream: BelvoClient | undefined;
+    let response = await apollo
+      .executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? "GET", headers, ...request },
+        context: () => {
+          // Under an idempotency key the answer is kept for the retry: reads go on without the client.
+          upstream = belvo.forRequest(requestLogger, claim ? undefined : clientGone);
+          const { guards, now } = parts;
+          return Promise.resolve(
+            requestContext({
+              ids,
+              belvo: upstream,
+              guards,
+              logger: requestLogger,
+              clientGone,
+              now,
+            }),
+          );
+        },
+      })
+      .catch(async (error: unknown) => {
+        if (claim) await settleFailure(claim, ids, upstream);
+        throw error;
+      });
+    response = withIds(response, ids);
+    // Stored as it is about to be sent, so a replay is the same bytes.
+    if (claim) response = await settle(claim, response, upstream);
+    await writeResponse(res, response);
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The error table of the HTTP edge (fastify's `lib/errors.js` is the model): every refusal the
+ * gateway writes itself, outside GraphQL execution, with its HTTP status and fixed headers. Each
+ * is written by `refuse` in the GraphQL error shape, so no call site restates a status or a code.
+ */
+import type { ServerResponse } from "node:http";
+import { ErrorCode } from "../errors.js";
+import { errorBody, type RequestIds } from "./http-io.js";
+
+interface RefusalKind {
+  status: number;
+  headers?: Readonly<Record<string, string>>;
+}
+
+export const REFUSALS = {
+  [ErrorCode.BadRequest]: { status: 400 },
+  [ErrorCode.PersistedQueryNotAllowed]: { status: 400 },
+  [ErrorCode.Unauthenticated]: { status: 401 },
+  [ErrorCode.NotFound]: { status: 404 },
+  [ErrorCode.MethodNotAllowed]: { status: 405 },
+  [ErrorCode.IdempotencyInProgress]: { status: 409 },
+  // The rest of an over-long body is not read: the connection cannot be reused.
+  [ErrorCode.PayloadTooLarge]: { status: 413, headers: { connection: "close" } },
+  [ErrorCode.IdempotencyKeyReused]: { status: 422 },
+  [ErrorCode.RateLimited]: { status: 429 },
+  [ErrorCode.InternalServerError]: { status: 500 },
+  // Nothing was sent upstream: another replica can take the request at once.
+  [ErrorCode.ShuttingDown]: { status: 503, headers: { connection: "close", "retry-after": "1" } },
+  [ErrorCode.GuardUnavailable]: { status: 503 },
+  [ErrorCode.ExplorerNotBuilt]: { status: 503 },
+} as const satisfies Partial<Record<ErrorCode, RefusalKind>>;
+
+export type RefusalCode = keyof typeof REFUSALS;
+
+export interface Refusal {
+  code: RefusalCode;
+  message: string;
+  /** More `extensions`; a `retryAfter` (seconds) is also sent as the Retry-After header. */
+  extensions?: { retryAfter?: number; retryable?: boolean };
+  /** Headers this occurrence needs (`www-authenticate`, `allow`). */
+  headers?: Record<string, string>;
+}
+
+export interface RefusalAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The exact answer for a refusal (also stored as is for an idempotent replay). */
+export function refusalAnswer(refusal: Refusal, ids: RequestIds): RefusalAnswer {
+  const kind: RefusalKind = REFUSALS[refusal.code];
+  const retryAfter = refusal.extensions?.retryAfter;
+  return {
+    status: kind.status,
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      ...kind.headers,
+      ...(retryAfter === undefined ? {} : { "retry-after": String(retryAfter) }),
+      ...refusal.headers,
+    },
+    body: JSON.stringify(errorBody(refusal.message, refusal.code, ids, refusal.extensions)),
+  };
+}
+
+/** Writes a refusal: the one place a gateway refusal reaches the wire. */
+export function refuse(res: ServerResponse, refusal: Refusal, ids: RequestIds): void {
+  const answer = refusalAnswer(refusal, ids);
+  res.writeHead(answer.status, answer.headers).end(answer.body);
+}

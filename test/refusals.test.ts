@@ -1,0 +1,54 @@
+/** The edge's error table: one status and one set of fixed headers per refusal code. */
+import { ErrorCode } from "../src/errors.js";
+import { REFUSALS, refusalAnswer, type RefusalCode } from "../src/edge/refusals.js";
+
+const IDS = { requestId: "req-1", clientRequestId: "client-1" };
+
+it("keys every refusal by a code of ErrorCode, with an error status", () => {
+  const codes = new Set<string>(Object.values(ErrorCode));
+  for (const [code, { status }] of Object.entries(REFUSALS)) {
+    expect(codes).toContain(code);
+    expect(status).toBeGreaterThanOrEqual(400);
+  }
+});
+
+it.each<[RefusalCode, number]>([
+  [ErrorCode.BadRequest, 400],
+  [ErrorCode.Unauthenticated, 401],
+  [ErrorCode.NotFound, 404],
+  [ErrorCode.MethodNotAllowed, 405],
+  [ErrorCode.IdempotencyInProgress, 409],
+  [ErrorCode.PayloadTooLarge, 413],
+  [ErrorCode.IdempotencyKeyReused, 422],
+  [ErrorCode.RateLimited, 429],
+  [ErrorCode.ShuttingDown, 503],
+  [ErrorCode.GuardUnavailable, 503],
+])("writes %s as HTTP %i in the GraphQL error shape", (code, status) => {
+  const answer = refusalAnswer({ code, message: "no" }, IDS);
+  expect(answer.status).toBe(status);
+  expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
+  expect(JSON.parse(answer.body)).toEqual({
+    errors: [{ message: "no", extensions: { code, ...IDS } }],
+  });
+});
+
+it("sends a retryAfter extension as the Retry-After header too, and only then", () => {
+  const limited = refusalAnswer(
+    { code: ErrorCode.RateLimited, message: "slow down", extensions: { retryAfter: 7 } },
+    IDS,
+  );
+  expect(limited.headers["retry-after"]).toBe("7");
+  expect(JSON.parse(limited.body).errors[0].extensions.retryAfter).toBe(7);
+  const missing = refusalAnswer({ code: ErrorCode.NotFound, message: "nothing" }, IDS);
+  expect(missing.headers).not.toHaveProperty("retry-after");
+});
+
+it("keeps a code's fixed headers, and adds those of one occurrence", () => {
+  const draining = refusalAnswer({ code: ErrorCode.ShuttingDown, message: "bye" }, IDS);
+  expect(draining.headers).toMatchObject({ connection: "close", "retry-after": "1" });
+  const key = refusalAnswer(
+    { code: ErrorCode.Unauthenticated, message: "key", headers: { "www-authenticate": "Bearer" } },
+    IDS,
+  );
+  expect(key.headers["www-authenticate"]).toBe("Bearer");
+});
