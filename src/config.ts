@@ -21,6 +21,8 @@ export interface Limits {
   maxCost: number;
   maxDirectives: number;
   maxBodyBytes: number;
+  /** Characters of one GraphQL document (comments count: Apollo keeps a document's source). */
+  maxDocumentBytes: number;
   maxResponseBytes: number;
   /** Failed MFA resumes allowed per link per window. */
   mfaMaxFailures: number;
@@ -42,6 +44,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxCost: 500,
   maxDirectives: 50,
   maxBodyBytes: 1024 * 1024,
+  maxDocumentBytes: 32 * 1024,
   maxResponseBytes: 10 * 1024 * 1024,
   mfaMaxFailures: 5,
   mfaWindowMs: 10 * 60_000,
@@ -366,6 +369,13 @@ function limits(env: Env): Limits {
       DEFAULT_LIMITS.maxBodyBytes,
       1_024,
       100 * 1024 * 1024,
+    ),
+    maxDocumentBytes: integer(
+      env,
+      "MAX_DOCUMENT_BYTES",
+      DEFAULT_LIMITS.maxDocumentBytes,
+      1_024,
+      10 * 1024 * 1024,
     ),
     maxResponseBytes: integer(
       env,

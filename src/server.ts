@@ -153,6 +153,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     belvo,
     guards,
     maxBodyBytes: limits.maxBodyBytes,
+    maxDocumentBytes: limits.maxDocumentBytes,
     trustedDocuments: deps.trustedDocuments,
     now,
   });

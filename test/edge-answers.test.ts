@@ -33,6 +33,8 @@ afterEach(async () => {
 const lines = () => gateway.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
 
 it("logs at most 200 characters of a 900 KB operation name", async () => {
+  await gateway.close();
+  gateway = await startGateway(fake.url, { limits: { maxDocumentBytes: 1_000_000 } });
   const name = `Op${"x".repeat(900_000)}`;
   const { status } = await postGraphQL(gateway.url, `query ${name} { __typename }`);
   expect(status).toBe(200);
@@ -191,4 +193,37 @@ it("a request whose client left before the answer is logged CLIENT_GONE, not OK"
   });
   // Belvo answered: the result is not lost on the gateway's side (the link can be fetched again).
   expect(fake.requests).toHaveLength(1);
+});
+
+describe("a document over MAX_DOCUMENT_BYTES (32 KiB by default)", () => {
+  const padded = `#${"x".repeat(40_000)}\n${RESUME_LINK}`;
+  const input = { session: SESSION_HEX, link: LINK_ID, token: SECRET_TOKEN };
+
+  it("is refused (413) before Apollo keeps it, by POST", async () => {
+    const { status, body } = await postGraphQL(gateway.url, padded, { input });
+    expect(status).toBe(413);
+    expect(body).toEqual({
+      errors: [
+        {
+          message: "The GraphQL document exceeds 32768 characters (MAX_DOCUMENT_BYTES).",
+          extensions: { code: "PAYLOAD_TOO_LARGE", requestId: TEST_REQUEST_ID },
+        },
+      ],
+    });
+    expect(fake.requests).toEqual([]);
+  });
+
+  it("and by GET, as Apollo decodes it (a smaller limit: Node caps a URL at 16 KiB itself)", async () => {
+    await gateway.close();
+    gateway = await startGateway(fake.url, { limits: { maxDocumentBytes: 4_096 } });
+    const { status } = await request(gateway.url)
+      .get(`/graphql?%71uery=${encodeURIComponent(`#${"x".repeat(5_000)}\n{ __typename }`)}`)
+      .set({ "apollo-require-preflight": "1", "x-request-id": TEST_REQUEST_ID });
+    expect(status).toBe(413);
+  });
+
+  it("a document within it runs as before", async () => {
+    const { status } = await postGraphQL(gateway.url, `#${"x".repeat(30_000)}\n{ __typename }`);
+    expect(status).toBe(200);
+  });
 });

@@ -25,6 +25,7 @@ export interface BridgeParts {
   belvo: BelvoClient;
   guards: Guards;
   maxBodyBytes: number;
+  maxDocumentBytes: number;
   trustedDocuments: TrustedDocuments | undefined;
   now: () => Date;
 }
@@ -70,6 +71,14 @@ async function graphQLRequest(
       }
     }
   }
+  const document = documentText(req.method, body, search);
+  if (document !== null && document.length > parts.maxDocumentBytes) {
+    // Apollo caches a parsed document with its whole source: a megabyte of comments a request
+    // would stay in memory. Refused before Apollo (or the idempotency gate) reads it.
+    const message = `The GraphQL document exceeds ${parts.maxDocumentBytes} characters (MAX_DOCUMENT_BYTES).`;
+    refuse(res, { code: ErrorCode.PayloadTooLarge, message }, ids);
+    return null;
+  }
   if (!parts.trustedDocuments) return { body, search };
   const admitted = parts.trustedDocuments.admit(req.method ?? "GET", body, search);
   if (!admitted) {
@@ -77,6 +86,13 @@ async function graphQLRequest(
     refuse(res, { code: ErrorCode.PersistedQueryNotAllowed, message }, ids);
   }
   return admitted;
+}
+
+/** The document's text as Apollo will read it: a POST body's `query`, or a GET's (decoded). */
+function documentText(method: string | undefined, body: unknown, search: string): string | null {
+  if (method === "GET") return new URLSearchParams(search).getAll("query").join("");
+  const query = (body as { query?: unknown } | null | undefined)?.query;
+  return typeof query === "string" ? query : null;
 }
 
 /** Nothing of this request has been sent upstream: another replica can take it. */
