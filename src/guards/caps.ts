@@ -56,14 +56,19 @@ export class Cap {
   /** Takes begun on this cap: a give-back forgets a key only if none began meanwhile. */
   private takes = 0;
 
+  private readonly encoding: "hex" | "base64url";
+
   constructor(
     store: GuardStore,
     readonly name: string,
     readonly window: Window,
     tracer?: StepTracer,
   ) {
+    // In this process each cap has its own limiter, so no prefix is needed, and a shorter key
+    // (base64url) is a smaller record kept for the whole window; Redis keys keep their names.
+    this.encoding = store.kind === "memory" ? "base64url" : "hex";
     const options = {
-      keyPrefix: `belvo-gateway:${name}`,
+      keyPrefix: store.kind === "memory" ? "" : `belvo-gateway:${name}`,
       points: window.max,
       // Whole seconds: Redis's SET EX takes no fraction.
       duration: Math.max(1, Math.ceil(window.windowMs / 1000)),
@@ -122,6 +127,6 @@ export class Cap {
   }
 
   private hash(key: string): string {
-    return createHash("sha256").update(`${this.name}\n${key}`).digest("hex");
+    return createHash("sha256").update(`${this.name}\n${key}`).digest(this.encoding);
   }
 }
