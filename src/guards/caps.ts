@@ -53,14 +53,22 @@ export interface Window {
 export class Cap {
   private readonly limiter: RateLimiterAbstract;
 
+  /** Takes begun on this cap: a give-back forgets a key only if none began meanwhile. */
+  private takes = 0;
+
+  private readonly encoding: "hex" | "base64url";
+
   constructor(
     store: GuardStore,
     readonly name: string,
     readonly window: Window,
     tracer?: StepTracer,
   ) {
+    // In this process each cap has its own limiter, so no prefix is needed, and a shorter key
+    // (base64url) is a smaller record kept for the whole window; Redis keys keep their names.
+    this.encoding = store.kind === "memory" ? "base64url" : "hex";
     const options = {
-      keyPrefix: `belvo-gateway:${name}`,
+      keyPrefix: store.kind === "memory" ? "" : `belvo-gateway:${name}`,
       points: window.max,
       // Whole seconds: Redis's SET EX takes no fraction.
       duration: Math.max(1, Math.ceil(window.windowMs / 1000)),
@@ -86,8 +94,10 @@ export class Cap {
    * Throws GuardUnavailable when the store does not answer (within its command deadline).
    */
   async take(key: string): Promise<number | null> {
+    const hashed = this.hash(key);
+    this.takes++;
     try {
-      await this.limiter.consume(this.hash(key));
+      await this.limiter.consume(hashed);
       return null;
     } catch (error) {
       if (error instanceof RateLimiterRes) return Math.max(1, error.msBeforeNext);
@@ -95,12 +105,28 @@ export class Cap {
     }
   }
 
-  /** Takes one hit back (an attempt that turned out not to count). Throws when the store fails. */
+  /**
+   * Takes one hit back (an attempt that turned out not to count). Throws when the store fails.
+   *
+   * In this process, a key back at zero is forgotten: RateLimiterMemory keeps a record and a timer
+   * per key for the whole window, and distinct links or usernames would otherwise hold memory for
+   * nothing. The count read is exact only if no take ran since the reward (takes run between the
+   * reward and this line's continuation); then RateLimiterMemory's delete acts at once.
+   */
   async giveBack(key: string): Promise<void> {
-    await this.limiter.reward(this.hash(key), 1);
+    const hashed = this.hash(key);
+    const takes = this.takes;
+    const left = await this.limiter.reward(hashed, 1);
+    if (
+      this.limiter instanceof RateLimiterMemory &&
+      left.consumedPoints <= 0 &&
+      takes === this.takes
+    ) {
+      await this.limiter.delete(hashed);
+    }
   }
 
   private hash(key: string): string {
-    return createHash("sha256").update(`${this.name}\n${key}`).digest("hex");
+    return createHash("sha256").update(`${this.name}\n${key}`).digest(this.encoding);
   }
 }

@@ -1,0 +1,62 @@
+/**
+ * The in-process caps (RateLimiterMemory) keep a record, with its own timer, for every key they
+ * hold until the window ends. An attempt given back leaves nothing to remember, so it must not
+ * cost memory for the whole window: one distinct link per request would otherwise grow the heap
+ * by about half a kilobyte a request for ten minutes.
+ */
+import { Cap } from "../src/guards/caps.js";
+import { MEMORY_STORE } from "../src/guards/store.js";
+
+const WINDOW = { max: 1, windowMs: 600_000 };
+
+/** `npm test` runs Node with --expose-gc, so the heap is measured after a full collection. */
+function heapAfterGc(): number {
+  const { gc } = globalThis as { gc?: () => void };
+  if (!gc) throw new Error("run with --expose-gc (npm test does)");
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+it("forgets a key whose attempt was given back", async () => {
+  const cap = new Cap(MEMORY_STORE, "mfa-failures", WINDOW);
+  const keys = 20_000;
+  const before = heapAfterGc();
+  for (let index = 0; index < keys; index++) {
+    const link = `00000000-0000-4000-8000-${index.toString(16).padStart(12, "0")}`;
+    expect(await cap.take(link)).toBeNull();
+    await cap.giveBack(link);
+  }
+  // Kept, each record would hold about 500 bytes: some 10 MB here.
+  expect(heapAfterGc() - before).toBeLessThan(3 * 2 ** 20);
+});
+
+it("still counts a take that lands while an attempt is given back", async () => {
+  const cap = new Cap(MEMORY_STORE, "mfa-failures", WINDOW);
+  expect(await cap.take("link")).toBeNull();
+  // The second take runs between the reward and the code that would forget the key.
+  const [, second] = await Promise.all([cap.giveBack("link"), cap.take("link")]);
+  expect(second).toBeNull();
+  expect(await cap.take("link")).toBeGreaterThan(0);
+});
+
+it("keeps a failed attempt counted for the window", async () => {
+  const cap = new Cap(MEMORY_STORE, "mfa-failures", WINDOW);
+  expect(await cap.take("link")).toBeNull();
+  expect(await cap.take("link")).toBeGreaterThan(0);
+  await cap.giveBack("link");
+  // Given back from 2 to 1: the first attempt still counts.
+  expect(await cap.take("link")).toBeGreaterThan(0);
+});
+
+it("keeps a failed attempt in a small record", async () => {
+  const cap = new Cap(MEMORY_STORE, "mfa-failures", WINDOW);
+  const keys = 20_000;
+  const before = heapAfterGc();
+  for (let index = 0; index < keys; index++) {
+    expect(
+      await cap.take(`00000000-0000-4000-8000-${index.toString(16).padStart(12, "0")}`),
+    ).toBeNull();
+  }
+  // RateLimiterMemory's record, timer and key: about 510 bytes with a prefixed hex key.
+  expect((heapAfterGc() - before) / keys).toBeLessThan(470);
+});
