@@ -61,6 +61,8 @@ export const DEFAULT_MEMORY_LIMITS: MemoryStoreLimits = {
 /** One process's store: a Map in insertion order, so the oldest answers are evicted first. */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly slots = new Map<string, Slot>();
+  /** Per client (scope): its indexes, oldest first, and the bytes of its answers. */
+  private readonly scopes = new Map<string, { indexes: Set<string>; bytes: number }>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private bytes = 0;
   private closed = false;
@@ -124,6 +126,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.closed = true;
     for (const index of [...this.waiters.keys()]) this.wake(index);
     this.slots.clear();
+    this.scopes.clear();
     this.bytes = 0;
     return Promise.resolve();
   }
@@ -145,28 +148,26 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.makeRoomInScope(scope, bytes);
     this.makeRoom(bytes);
     this.slots.set(index, { entry, expiresAt: this.now() + ttlMs, bytes, scope });
+    let own = this.scopes.get(scope);
+    if (!own) this.scopes.set(scope, (own = { indexes: new Set(), bytes: 0 }));
+    own.indexes.add(index);
+    own.bytes += bytes;
     this.bytes += bytes;
   }
 
-  /** One client past its share gives up its own oldest answers, nobody else's. */
+  /**
+   * One client past its share gives up its own oldest answers, nobody else's. Each scope keeps
+   * its indexes in insertion order and its byte count, so this costs nothing while within it.
+   */
   private makeRoomInScope(scope: string, bytes: number): void {
     const { maxEntries, maxBytes, scopeShare } = this.limits;
     const maxScopeEntries = Math.max(1, Math.floor(maxEntries * scopeShare));
     const maxScopeBytes = Math.floor(maxBytes * scopeShare);
-    let entries = 0;
-    let used = bytes;
-    const own: string[] = [];
-    for (const [index, slot] of this.slots) {
-      if (slot.scope !== scope) continue;
-      entries++;
-      used += slot.bytes;
-      if (slot.entry.state === "done") own.push(index);
-    }
-    for (const index of own) {
-      if (entries < maxScopeEntries && used <= maxScopeBytes) return;
-      used -= this.slots.get(index)?.bytes ?? 0;
-      entries--;
-      this.drop(index);
+    const own = this.scopes.get(scope);
+    if (!own) return;
+    for (const index of own.indexes) {
+      if (own.indexes.size < maxScopeEntries && own.bytes + bytes <= maxScopeBytes) return;
+      if (this.slots.get(index)?.entry.state === "done") this.drop(index);
     }
   }
 
@@ -175,6 +176,12 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     if (!slot) return;
     this.slots.delete(index);
     this.bytes -= slot.bytes;
+    const own = this.scopes.get(slot.scope);
+    if (own) {
+      own.indexes.delete(index);
+      own.bytes -= slot.bytes;
+      if (own.indexes.size === 0) this.scopes.delete(slot.scope);
+    }
   }
 
   private wake(index: string): void {
