@@ -268,8 +268,13 @@ export class IdempotencyGate {
     }
   }
 
+  /**
+   * Counts every outcome; logs all but a claim (its request logs the outcome, `stored` or
+   * `released`, a line later: one line per keyed request is enough on the busy path).
+   */
   private record(facts: RequestFacts, material: KeyMaterial, outcome: IdempotencyOutcome): void {
     this.metrics.recordIdempotency(outcome);
+    if (outcome === "claimed") return;
     facts.logger.info({ idempotency: { keyHash: keyHash(material), outcome } }, "idempotency");
   }
 
