@@ -35,47 +35,30 @@ function readConfig(): Config {
   }
 }
 
-/** The URL may hold a password: messages name the setting, never its value. */
-async function connectRedis(config: Config, url: string, logger: Logger): Promise<GuardStore> {
-  const store = redisStore(
-    url,
-    {
-      commandTimeoutMs: config.redisCommandTimeoutMs,
-      connectTimeoutMs: config.redisConnectTimeoutMs,
-    },
-    (error) => logger.warn({ err: { message: error.message } }, "redis error"),
-  );
+/** Waits for Redis to answer, or stops start-up with one line (the URL may hold a password: never shown). */
+async function answeringOrExit(check: Promise<void>): Promise<void> {
   try {
-    await checkStore(store);
+    await check;
   } catch (error) {
     console.error(
       `Cannot start: REDIS_URL: Redis did not answer (${error instanceof Error ? error.message : "unknown error"}).`,
     );
     process.exit(1);
   }
-  return store;
 }
 
-/** Stored idempotent answers in Redis, with the same deadlines as the guards; fails start-up fast. */
-async function connectIdempotencyStore(
-  config: Config,
-  url: string,
-  logger: Logger,
-): Promise<RedisIdempotencyStore> {
-  const store = new RedisIdempotencyStore(url, {
+/** The guards' store and the idempotency store on Redis, each checked before the gateway listens. */
+async function connectRedis(config: Config, url: string, logger: Logger) {
+  const onError = (error: Error) => logger.warn({ err: { message: error.message } }, "redis error");
+  const deadlines = {
     commandTimeoutMs: config.redisCommandTimeoutMs,
     connectTimeoutMs: config.redisConnectTimeoutMs,
-    onError: (error) => logger.warn({ err: { message: error.message } }, "redis error"),
-  });
-  try {
-    await store.connect();
-  } catch (error) {
-    console.error(
-      `Cannot start: REDIS_URL: Redis did not answer (${error instanceof Error ? error.message : "unknown error"}).`,
-    );
-    process.exit(1);
-  }
-  return store;
+  };
+  const guardStore: GuardStore = redisStore(url, deadlines, onError);
+  const idempotencyStore = new RedisIdempotencyStore(url, { ...deadlines, onError });
+  await answeringOrExit(checkStore(guardStore));
+  await answeringOrExit(idempotencyStore.connect());
+  return { guardStore, idempotencyStore };
 }
 
 /** Belvo as configured, or the built-in emulator started for this process. */
@@ -137,12 +120,9 @@ async function main(): Promise<void> {
   const traced = config.tracing
     ? (await import("./tracing/start.js")).startTracing(config.tracing, logger)
     : null;
-  const guardStore = config.redisUrl
+  const { guardStore, idempotencyStore } = config.redisUrl
     ? await connectRedis(config, config.redisUrl, logger)
-    : MEMORY_STORE;
-  const idempotencyStore = config.redisUrl
-    ? await connectIdempotencyStore(config, config.redisUrl, logger)
-    : undefined;
+    : { guardStore: MEMORY_STORE, idempotencyStore: undefined };
   const gateway = await createGateway(
     { ...config, upstream },
     { logger, guardStore, idempotencyStore, trustedDocuments, tracing: traced?.tracing },

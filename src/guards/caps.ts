@@ -81,19 +81,26 @@ export class Cap {
             storeClient: store.redis,
             rejectIfRedisNotReady: true,
           });
-    if (tracer && store.kind === "redis") {
-      const take = this.take.bind(this);
-      const giveBack = this.giveBack.bind(this);
-      this.take = (key) => tracer(name, "increment", () => take(key));
-      this.giveBack = (key) => tracer(name, "decrement", () => giveBack(key));
-    }
+    // Only a step that goes to Redis gets a span.
+    this.tracer = store.kind === "redis" ? tracer : undefined;
+  }
+
+  private readonly tracer: StepTracer | undefined;
+
+  /** `work` inside the tracer's span for this cap's `step`, when there is one. */
+  private traced<T>(step: string, work: () => Promise<T>): Promise<T> {
+    return this.tracer ? this.tracer(this.name, step, work) : work();
   }
 
   /**
    * Counts one hit on `key`: null within the cap, else the milliseconds until the window ends.
    * Throws GuardUnavailable when the store does not answer (within its command deadline).
    */
-  async take(key: string): Promise<number | null> {
+  take(key: string): Promise<number | null> {
+    return this.traced("increment", () => this.consume(key));
+  }
+
+  private async consume(key: string): Promise<number | null> {
     const hashed = this.hash(key);
     this.takes++;
     try {
@@ -113,7 +120,11 @@ export class Cap {
    * nothing. The count read is exact only if no take ran since the reward (takes run between the
    * reward and this line's continuation); then RateLimiterMemory's delete acts at once.
    */
-  async giveBack(key: string): Promise<void> {
+  giveBack(key: string): Promise<void> {
+    return this.traced("decrement", () => this.reward(key));
+  }
+
+  private async reward(key: string): Promise<void> {
     const hashed = this.hash(key);
     const takes = this.takes;
     const left = await this.limiter.reward(hashed, 1);
