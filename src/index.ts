@@ -82,30 +82,30 @@ function printBanner(
   upstream: { upstreamUrl: string; emulator: boolean; trusted: boolean },
 ): void {
   const { upstreamUrl, emulator, trusted } = upstream;
-  console.log(`\nbelvo-graphql-gateway listening at ${url}/graphql`);
-  console.log(
+  const lines = [
+    `\nbelvo-graphql-gateway listening at ${url}/graphql`,
     `  upstream: ${emulator ? `built-in Belvo sandbox emulator at ${upstreamUrl}` : `Belvo at ${upstreamUrl}`}`,
-  );
+  ];
   if (emulator)
-    console.log(
-      "  (set BELVO_URL, BELVO_SECRET_ID and BELVO_SECRET_PASSWORD to use Belvo instead)",
-    );
+    lines.push("  (set BELVO_URL, BELVO_SECRET_ID and BELVO_SECRET_PASSWORD to use Belvo instead)");
   if (!config.production) {
-    console.log(
+    lines.push(
       config.apiKeys
         ? `  Apollo Sandbox: open ${url}/graphql in a browser; add the header Authorization: Bearer <one of GATEWAY_API_KEYS> (Headers tab) before running the example`
         : `  Apollo Sandbox: open ${url}/graphql in a browser; the example operation runs as is`,
+      `  offline explorer (GraphiQL, no internet needed): ${url}/explorer`,
     );
-    console.log(`  offline explorer (GraphiQL, no internet needed): ${url}/explorer`);
   }
   if (config.apiKeys)
-    console.log("  clients must send Authorization: Bearer <one of GATEWAY_API_KEYS>");
-  if (trusted) console.log("  only the documents in TRUSTED_DOCUMENTS run");
+    lines.push("  clients must send Authorization: Bearer <one of GATEWAY_API_KEYS>");
+  if (trusted) lines.push("  only the documents in TRUSTED_DOCUMENTS run");
   if (config.tracing)
-    console.log(
+    lines.push(
       `  tracing: spans to ${new URL(config.tracing.tracesUrl).origin} as ${config.tracing.serviceName} (${config.tracing.sampler})`,
     );
-  console.log(`  health: ${url}/health  readiness: ${url}/ready  metrics: ${url}/metrics\n`);
+  lines.push(`  health: ${url}/health  readiness: ${url}/ready  metrics: ${url}/metrics\n`);
+  // One write: a reader waiting for the first line gets the whole banner with it.
+  console.log(lines.join("\n"));
 }
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@
 import { LINK_BODY } from "./helpers/belvo-bodies.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
-import { buildOnce, runNode, waitForOutput } from "./helpers/process.js";
+import { buildOnce, runNode, waitForListening } from "./helpers/process.js";
 
 beforeAll(() => buildOnce(), 120_000);
 
@@ -29,7 +29,7 @@ const INPUT = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } 
 
 it("lets a resume in flight finish inside the grace period, then exits 0", async () => {
   const gateway = startAgainstFake(10_000);
-  const url = await waitForOutput(gateway, /listening at (http:\/\/[\d.:]+)\/graphql/);
+  const url = await waitForListening(gateway);
   const answer = postGraphQL(url, RESUME_LINK, INPUT);
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(fake.requests).toHaveLength(1);
@@ -48,7 +48,7 @@ it("lets a resume in flight finish inside the grace period, then exits 0", async
 it("exits 0 at the end of the grace period even if Belvo has not answered", async () => {
   fake.reply({ status: 200, body: LINK_BODY, delayMs: 6_000 });
   const gateway = startAgainstFake(200);
-  const url = await waitForOutput(gateway, /listening at (http:\/\/[\d.:]+)\/graphql/);
+  const url = await waitForListening(gateway);
   const answer = postGraphQL(url, RESUME_LINK, INPUT).catch((error: Error) => error);
   await new Promise((resolve) => setTimeout(resolve, 200));
   const started = Date.now();
@@ -62,7 +62,7 @@ it("exits 0 at the end of the grace period even if Belvo has not answered", asyn
 it("a second SIGTERM during the drain is logged and ignored: five resumes in flight all get their answers", async () => {
   fake.reply({ status: 200, body: LINK_BODY, delayMs: 2_000 });
   const gateway = startAgainstFake(10_000);
-  const url = await waitForOutput(gateway, /listening at (http:\/\/[\d.:]+)\/graphql/);
+  const url = await waitForListening(gateway);
   const answers = Array.from({ length: 5 }, () => postGraphQL(url, RESUME_LINK, INPUT));
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(fake.requests).toHaveLength(5);

@@ -3,7 +3,7 @@ import { LINK_BODY } from "./helpers/belvo-bodies.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { LINK_ID, postGraphQL } from "./helpers/graphql.js";
 import { OtlpCollector } from "./helpers/otlp-collector.js";
-import { buildOnce, runNode, waitForOutput } from "./helpers/process.js";
+import { buildOnce, runNode, waitForListening } from "./helpers/process.js";
 import { freePort } from "./helpers/system.js";
 
 beforeAll(() => buildOnce(), 120_000);
@@ -36,7 +36,7 @@ it("OTEL_* settings turn it on: the sampler follows them, and queued spans are s
   });
   let sampledRequestId: unknown;
   try {
-    const url = await waitForOutput(gateway, /listening at (http:\/\/[\d.:]+)\/graphql/);
+    const url = await waitForListening(gateway);
     expect(gateway.stdout.join("")).toContain(
       `tracing: spans to ${collector.url} as gateway-from-env (parentbased_traceidratio)`,
     );
@@ -86,7 +86,7 @@ it("a collector that is away costs a warning, not the answer nor a clean exit", 
     OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
   });
   try {
-    const url = await waitForOutput(gateway, /listening at (http:\/\/[\d.:]+)\/graphql/);
+    const url = await waitForListening(gateway);
     const { body } = await postGraphQL(url, QUERY);
     expect(body).toEqual({ data: { link: { id: LINK_ID } } });
   } finally {

@@ -57,3 +57,9 @@ export async function waitForOutput(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Waits for the whole start-up banner (its last line is the health line); answers the gateway's base URL. */
+export async function waitForListening(started: Started): Promise<string> {
+  await waitForOutput(started, /health: http:\/\/[\d.:]+\/health/);
+  return waitForOutput(started, /listening at (http:\/\/[\d.:]+)\/graphql/);
+}
