@@ -3,6 +3,7 @@ import type { AttemptGuard } from "./guards/attempts.js";
 import type { Guards } from "./guards/guards.js";
 import { createLoaders, type Loaders } from "./loaders.js";
 import type { Log, RequestLogger } from "./logger.js";
+import type { RequestTrace } from "./tracing/tracing.js";
 import type { BelvoClient } from "./upstream/belvo.js";
 
 /** Built fresh for every GraphQL request. */
@@ -20,6 +21,8 @@ export interface Context {
   clientGone: () => boolean;
   /** The gateway's clock (tests pin it). */
   now: () => Date;
+  /** The request's trace, when tracing is on: child spans hang from it. */
+  trace?: RequestTrace;
 }
 
 /** The context of one GraphQL request, built in this one place. */
@@ -30,15 +33,17 @@ export function requestContext(parts: {
   logger: RequestLogger;
   clientGone: () => boolean;
   now: () => Date;
+  trace: RequestTrace | undefined;
 }): Context {
-  const { ids, belvo, guards, logger, clientGone, now } = parts;
+  const { ids, belvo, guards, logger, clientGone, now, trace } = parts;
   return {
-    attempts: guards.attempts(logger),
+    attempts: guards.attempts(logger, trace),
     ...ids,
     belvo,
     loaders: createLoaders(belvo),
     logger,
     clientGone,
     now,
+    trace,
   } satisfies Context;
 }

@@ -95,7 +95,7 @@ export interface Log {
  */
 export class RequestLogger implements Log {
   /** What every line starts with: the request id, and the caller's own id when it sent one. */
-  private readonly ids: RequestIds;
+  private ids: Record<string, unknown>;
 
   constructor(
     private readonly base: Logger,
@@ -106,6 +106,11 @@ export class RequestLogger implements Log {
       ids.clientRequestId === undefined
         ? { requestId: ids.requestId }
         : { requestId: ids.requestId, clientRequestId: ids.clientRequestId };
+  }
+
+  /** Fields every later line of this request carries (e.g. its idempotency key's hash). */
+  annotate(fields: Record<string, unknown>): void {
+    this.ids = { ...this.ids, ...fields };
   }
 
   info(fields: Record<string, unknown>, message: string): void {

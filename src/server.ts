@@ -96,7 +96,7 @@ async function createApollo(
     plugins: [
       observabilityPlugin(metrics),
       ...documents.plugins,
-      ...(tracing ? [tracingPlugin(tracing)] : []),
+      ...(tracing ? [tracingPlugin()] : []),
       // No HTTP caching of mutations; its per-field hook would cost every field of every answer.
       ApolloServerPluginCacheControlDisabled(),
       // Apollo installs it everywhere, to act only in a federated subgraph, which this is not.
@@ -116,7 +116,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const guards = new Guards(
     deps.guardStore ?? MEMORY_STORE,
     limits,
-    tracing ? (cap, step, work) => tracing.guard(cap, step, work) : undefined,
+    tracing ? (request, cap, step, work) => tracing.guard(request, cap, step, work) : undefined,
   );
   const belvo = BelvoClient.create({
     url: config.upstream.url,

@@ -63,6 +63,13 @@ it("keeps the answer of a client that left; its retry joins, the next one replay
   expect(logs).toContain("CLIENT_GONE");
   expect(logs).toContain('"outcome":"joined"');
   expect(logs).not.toContain(key);
+  const operationLines = logs
+    .split("\n")
+    .filter((line) => line.includes('"graphql operation"'))
+    .map((line) => JSON.parse(line) as { idempotency?: { keyHash?: string } });
+  expect(operationLines.map((line) => line.idempotency?.keyHash)).toEqual([
+    expect.stringMatching(/^[0-9a-f]{16}$/),
+  ]);
   const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
   for (const outcome of ["claimed", "stored", "joined", "replayed"]) {
     expect(metrics).toMatch(

@@ -243,12 +243,14 @@ it("the gateway starts a trace of its own without a caller's, and log lines carr
   }
 });
 
-it("a caller's unsampled trace is not exported, yet Belvo still gets its trace context", async () => {
+it("a caller's unsampled trace is not exported nor logged, yet Belvo still gets its trace context", async () => {
   fake.reply({ status: 200, body: LINK_BODY });
   const caller = callerContext("00");
   await postGraphQL(gateway.url, LINK_QUERY, {}, { traceparent: caller.traceparent });
   const sent = fake.requests[0]!.headers.traceparent;
   expect(sent).toMatch(new RegExp(`^00-${caller.traceId}-[0-9a-f]{16}-00$`));
+  // Its log lines lead to no exported trace: they go without trace ids.
+  expect(gateway.logs.join("")).not.toContain("traceId");
   // A later, sampled request's span arrives; the unsampled one never did.
   const later = callerContext();
   await postGraphQL(gateway.url, LINK_QUERY, {}, { traceparent: later.traceparent });

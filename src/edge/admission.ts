@@ -4,6 +4,7 @@ import { ErrorCode } from "../errors.js";
 import { applyCors, corsMatcher, type CorsOrigins } from "../guards/cors.js";
 import type { Guards } from "../guards/guards.js";
 import type { RequestLogger } from "../logger.js";
+import type { RequestTrace } from "../tracing/tracing.js";
 import { bearerKeys, type RequestIds } from "./http-io.js";
 import { refuse } from "./refusals.js";
 
@@ -42,6 +43,7 @@ export type Admission = (
   search: string,
   ids: RequestIds,
   requestLogger: RequestLogger,
+  trace: RequestTrace | undefined,
 ) => Promise<Admitted | null>;
 
 /** Answers and returns null when the request goes no further. */
@@ -49,7 +51,7 @@ export function createAdmission(settings: AdmissionSettings, guards: Guards): Ad
   const corsAllowed = corsMatcher(settings.corsOrigins);
   /** Null when the gateway takes no keys (anyone may call it). */
   const clientKey = settings.apiKeys ? bearerKeys(settings.apiKeys) : null;
-  return async (req, res, search, ids, requestLogger) => {
+  return async (req, res, search, ids, requestLogger, trace) => {
     if (applyCors(req, res, corsAllowed)) return null;
     const client = clientKey?.(req.headers.authorization) ?? null;
     const keyless = clientKey !== null && client === null;
@@ -61,7 +63,10 @@ export function createAdmission(settings: AdmissionSettings, guards: Guards): Ad
       return null;
     }
     // Per client key, or per address when the caller presents none.
-    const retryAfterMs = await guards.overRate(client ?? `addr:${req.socket.remoteAddress ?? "?"}`);
+    const retryAfterMs = await guards.overRate(
+      client ?? `addr:${req.socket.remoteAddress ?? "?"}`,
+      trace,
+    );
     if (retryAfterMs !== null) {
       const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
       const message = `More than ${settings.ratePerMinute} requests in a minute; retry later.`;

@@ -11,6 +11,7 @@ import type { TrustedDocuments } from "../guards/trusted-documents.js";
 import type { IdempotencyGate } from "../idempotency/gate.js";
 import { beginIdempotent, settle, settleFailure, watchClient } from "../idempotency/hook.js";
 import type { RequestLogger } from "../logger.js";
+import type { RequestTrace } from "../tracing/tracing.js";
 import type { BelvoClient } from "../upstream/belvo.js";
 import type { Admission } from "./admission.js";
 import { isJsonMediaType, readBody, withRequestIds, type RequestIds } from "./http-io.js";
@@ -36,6 +37,7 @@ export type GraphQLHandler = (
   search: string,
   ids: RequestIds,
   requestLogger: RequestLogger,
+  trace: RequestTrace | undefined,
 ) => Promise<void>;
 
 function headerMap(req: IncomingMessage): HeaderMap {
@@ -124,8 +126,8 @@ function withIds(response: HTTPGraphQLResponse, ids: RequestIds): HTTPGraphQLRes
 
 export function graphQLHandler(parts: BridgeParts): GraphQLHandler {
   const { apollo, lifecycle, gate, belvo } = parts;
-  return async (req, res, search, ids, requestLogger) => {
-    const admitted = await parts.admission(req, res, search, ids, requestLogger);
+  return async (req, res, search, ids, requestLogger, trace) => {
+    const admitted = await parts.admission(req, res, search, ids, requestLogger, trace);
     if (!admitted) return;
     const headers = headerMap(req);
     const request = await graphQLRequest(
@@ -146,14 +148,18 @@ export function graphQLHandler(parts: BridgeParts): GraphQLHandler {
       logger: requestLogger,
     });
     if (claim === true) return;
-    if (claim) watchClient(res, requestLogger, claim);
+    if (claim) {
+      // The operation's own line names the key (its hash): no line of its own for a claim.
+      requestLogger.annotate({ idempotency: { keyHash: claim.keyHash } });
+      watchClient(res, requestLogger, claim);
+    }
     let upstream: BelvoClient | undefined;
     let response = await apollo
       .executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, ...request },
         context: () => {
           // Under an idempotency key the answer is kept for the retry: reads go on without the client.
-          upstream = belvo.forRequest(requestLogger, claim ? undefined : clientGone);
+          upstream = belvo.forRequest(requestLogger, claim ? undefined : clientGone, trace);
           const { guards, now } = parts;
           return Promise.resolve(
             requestContext({
@@ -163,6 +169,7 @@ export function graphQLHandler(parts: BridgeParts): GraphQLHandler {
               logger: requestLogger,
               clientGone,
               now,
+              trace,
             }),
           );
         },

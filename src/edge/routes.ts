@@ -10,7 +10,7 @@ import { GUARD_RETRY_AFTER_S, GuardUnavailable } from "../guards/caps.js";
 import type { Guards } from "../guards/guards.js";
 import { RequestLogger } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
-import type { Tracing } from "../tracing/tracing.js";
+import type { RequestTrace, Tracing } from "../tracing/tracing.js";
 import { refuseDraining, type GraphQLHandler } from "./apollo-bridge.js";
 import {
   BodyTooLarge,
@@ -39,12 +39,13 @@ type Route = (
   res: ServerResponse,
   ids: RequestIds,
   requestLogger: RequestLogger,
+  trace: RequestTrace | undefined,
 ) => Promise<void>;
 
 export function createRouter(parts: RouteParts): Route {
   const { explorer, lifecycle, guards, metrics } = parts;
   const metricsReader = parts.metricsToken ? bearerKeys([parts.metricsToken]) : null;
-  return async (req, res, ids, requestLogger) => {
+  return async (req, res, ids, requestLogger, trace) => {
     const url = req.url ?? "/";
     const queryAt = url.indexOf("?");
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
@@ -77,6 +78,7 @@ export function createRouter(parts: RouteParts): Route {
           queryAt === -1 ? "" : url.slice(queryAt),
           ids,
           requestLogger,
+          trace,
         );
       default: {
         const message = `Nothing at ${path}; GraphQL is served at /graphql.`;
@@ -127,13 +129,12 @@ export function requestHandler(
   return (req, res) => {
     const ids = requestIds(req.headers["x-request-id"], settings.trustProxyRequestId);
     const trace = tracing?.startRequest(req, res, ids.requestId);
-    const requestLogger = new RequestLogger(logger, ids, trace?.ids);
+    // A sampled-out request's ids lead to no trace: its lines go without them.
+    const requestLogger = new RequestLogger(logger, ids, trace?.sampled ? trace.ids : undefined);
     res.setHeader("x-request-id", ids.requestId);
     if (lifecycle.draining) res.setHeader("connection", "close");
-    const routed =
-      tracing && trace
-        ? tracing.run(trace, () => route(req, res, ids, requestLogger))
-        : route(req, res, ids, requestLogger);
-    routed.catch((error: unknown) => answerFailure(error, res, ids, requestLogger, maxBodyBytes));
+    route(req, res, ids, requestLogger, trace).catch((error: unknown) =>
+      answerFailure(error, res, ids, requestLogger, maxBodyBytes),
+    );
   };
 }

@@ -1,5 +1,6 @@
 import { ErrorCode, GatewayError, UpstreamError, type UpstreamErrorCode } from "../errors.js";
 import type { Log } from "../logger.js";
+import type { RequestTrace } from "../tracing/tracing.js";
 import { MfaChallenge } from "../types/mfa-challenge.type.js";
 import type { Cap } from "./caps.js";
 
@@ -54,6 +55,8 @@ export class AttemptGuard {
   constructor(
     private readonly caps: { mfa: Cap; logins: Cap },
     private readonly log: Log,
+    /** The request's trace: a step that goes to Redis is a span in it. */
+    private readonly trace?: RequestTrace,
   ) {}
 
   resume<T>(link: string, send: () => Promise<T | MfaChallenge>): Promise<T | MfaChallenge> {
@@ -86,7 +89,7 @@ export class AttemptGuard {
     send: () => Promise<T>,
     failed: (result: T) => boolean,
   ): Promise<T> {
-    const retryAfterMs = await cap.take(key);
+    const retryAfterMs = await cap.take(key, this.trace);
     if (retryAfterMs !== null) throw new RateLimited(refusal, retryAfterMs);
     let result: T;
     try {
@@ -102,7 +105,7 @@ export class AttemptGuard {
   /** Must not throw: Belvo has answered, and that answer reaches the client. */
   private async giveBack(cap: Cap, key: string): Promise<void> {
     try {
-      await cap.giveBack(key);
+      await cap.giveBack(key, this.trace);
     } catch (error) {
       this.log.warn(
         { guard: cap.name, err: { message: error instanceof Error ? error.message : "unknown" } },

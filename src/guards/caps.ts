@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { HeaderMap } from "@apollo/server";
+import type { RequestTrace } from "../tracing/tracing.js";
 import {
   RateLimiterMemory,
   RateLimiterRedis,
@@ -38,8 +39,16 @@ export class GuardUnavailable extends GatewayError {
   }
 }
 
-/** Wraps one step of a cap that touches Redis (tracing's guard span); the cap's name, never a key. */
-export type StepTracer = <T>(cap: string, step: string, work: () => Promise<T>) => Promise<T>;
+/**
+ * Wraps one step of a cap that touches Redis in a span of the request's trace (tracing's guard
+ * span); the cap's name, never a key.
+ */
+export type StepTracer = <T>(
+  request: RequestTrace | undefined,
+  cap: string,
+  step: string,
+  work: () => Promise<T>,
+) => Promise<T>;
 
 export interface Window {
   max: number;
@@ -88,16 +97,20 @@ export class Cap {
   private readonly tracer: StepTracer | undefined;
 
   /** `work` inside the tracer's span for this cap's `step`, when there is one. */
-  private traced<T>(step: string, work: () => Promise<T>): Promise<T> {
-    return this.tracer ? this.tracer(this.name, step, work) : work();
+  private traced<T>(
+    trace: RequestTrace | undefined,
+    step: string,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    return this.tracer ? this.tracer(trace, this.name, step, work) : work();
   }
 
   /**
    * Counts one hit on `key`: null within the cap, else the milliseconds until the window ends.
    * Throws GuardUnavailable when the store does not answer (within its command deadline).
    */
-  take(key: string): Promise<number | null> {
-    return this.traced("increment", () => this.consume(key));
+  take(key: string, trace?: RequestTrace): Promise<number | null> {
+    return this.traced(trace, "increment", () => this.consume(key));
   }
 
   private async consume(key: string): Promise<number | null> {
@@ -120,8 +133,8 @@ export class Cap {
    * nothing. The count read is exact only if no take ran since the reward (takes run between the
    * reward and this line's continuation); then RateLimiterMemory's delete acts at once.
    */
-  giveBack(key: string): Promise<void> {
-    return this.traced("decrement", () => this.reward(key));
+  giveBack(key: string, trace?: RequestTrace): Promise<void> {
+    return this.traced(trace, "decrement", () => this.reward(key));
   }
 
   private async reward(key: string): Promise<void> {

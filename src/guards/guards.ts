@@ -1,6 +1,7 @@
 /** The caps the gateway keeps, on one store, and what the HTTP edge and resolvers ask of them. */
 import type { Limits } from "../config.js";
 import type { Log } from "../logger.js";
+import type { RequestTrace } from "../tracing/tracing.js";
 import { AttemptGuard } from "./attempts.js";
 import { Cap, type StepTracer } from "./caps.js";
 import { storeAnswers, type GuardStore } from "./store.js";
@@ -41,17 +42,17 @@ export class Guards {
     };
   }
 
-  /** The failed-MFA and failed-login caps for one request, logging on its logger. */
-  attempts(log: Log): AttemptGuard {
-    return new AttemptGuard(this.caps, log);
+  /** The failed-MFA and failed-login caps for one request, logging on its logger, in its trace. */
+  attempts(log: Log, trace?: RequestTrace): AttemptGuard {
+    return new AttemptGuard(this.caps, log, trace);
   }
 
   /**
    * Counts one request for a client key (or address): null within RATE_LIMIT_PER_MINUTE (or
    * when it is off), else the milliseconds until the window ends. Throws GuardUnavailable.
    */
-  overRate(client: string): Promise<number | null> {
-    return this.rate ? this.rate.take(client) : Promise.resolve(null);
+  overRate(client: string, trace?: RequestTrace): Promise<number | null> {
+    return this.rate ? this.rate.take(client, trace) : Promise.resolve(null);
   }
 
   get ratePerMinute(): number | null {

@@ -269,12 +269,14 @@ export class IdempotencyGate {
   }
 
   /**
-   * Counts every outcome; logs all but a claim (its request logs the outcome, `stored` or
-   * `released`, a line later: one line per keyed request is enough on the busy path).
+   * Counts every outcome; logs those that answer without running (a replay, a join, a refusal).
+   * A request that runs under its key is logged once, by its operation's line (which carries the
+   * key's hash), and again only when its answer could not be stored or its claim released: one
+   * line per request on the busy path, as without a key.
    */
   private record(facts: RequestFacts, material: KeyMaterial, outcome: IdempotencyOutcome): void {
     this.metrics.recordIdempotency(outcome);
-    if (outcome === "claimed") return;
+    if (outcome === "claimed" || outcome === "stored" || outcome === "released") return;
     facts.logger.info({ idempotency: { keyHash: keyHash(material), outcome } }, "idempotency");
   }
 

@@ -30,12 +30,21 @@ export async function beginIdempotent(
   const decision = await gate.begin({
     ...facts,
     method: req.method ?? "GET",
-    header: req.headersDistinct["idempotency-key"],
+    header: keyHeaderValues(req.rawHeaders),
   });
   if (decision.kind === "pass") return null;
   if (decision.kind === "owner") return decision.claim;
   res.writeHead(decision.status, decision.headers).end(decision.body);
   return true;
+}
+
+/** Each `Idempotency-Key` value as sent (`headersDistinct` would build every header's list). */
+function keyHeaderValues(raw: readonly string[]): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.toLowerCase() === "idempotency-key") values.push(raw[i + 1]!);
+  }
+  return values;
 }
 
 /**

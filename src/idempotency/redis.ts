@@ -1,7 +1,7 @@
 /**
  * Claims and sealed answers in Redis, shared by every replica: a claim is one Lua script (atomic),
  * a join polls until the answer lands or its deadline passes. Every command has a deadline
- * (`commandTimeout`). Keys are `<prefix>idem:<index>`, the index an HKDF output: nothing in Redis
+ * (`commandTimeout`). Keys are `<prefix>idem:<index>`, the index a SHA-512 slice of the key: nothing in Redis
  * names a client key, a link or a token, and answers are sealed (AES-256-GCM).
  */
 import { Redis } from "ioredis";

@@ -1,17 +1,16 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Context } from "../context.js";
 import { rootFields } from "../observability.js";
-import type { Tracing } from "./tracing.js";
 
 /**
  * Names the request's span after the operation's root fields (the metrics' label) and records
  * its type and outcome (OK or the first error's code, as the metrics count it). Installed only
  * when tracing is on.
  */
-export function tracingPlugin(tracing: Tracing): ApolloServerPlugin<Context> {
+export function tracingPlugin(): ApolloServerPlugin<Context> {
   return {
-    requestDidStart() {
-      const request = tracing.current();
+    requestDidStart({ contextValue }) {
+      const request = contextValue.trace;
       if (!request) return Promise.resolve();
       return Promise.resolve({
         willSendResponse({ response, operation, operationName }) {

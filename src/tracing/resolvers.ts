@@ -1,5 +1,6 @@
 import { MapperKind, mapSchema } from "@graphql-tools/utils";
 import { responsePathAsArray, type GraphQLSchema } from "graphql";
+import type { Context } from "../context.js";
 import type { Tracing } from "./tracing.js";
 
 /**
@@ -14,8 +15,12 @@ export function tracedResolvers(schema: GraphQLSchema, tracing: Tracing): GraphQ
       return {
         ...field,
         resolve: (root, args, context, info) =>
-          tracing.resolve(typeName, name, responsePathAsArray(info.path).join("."), () =>
-            resolve(root, args, context, info),
+          tracing.resolve(
+            (context as Context).trace,
+            typeName,
+            name,
+            responsePathAsArray(info.path).join("."),
+            () => resolve(root, args, context, info),
           ),
       };
     },

@@ -4,9 +4,12 @@
  * for, one per resolver call). A span carries no variable, no body and no header outside
  * ALLOWED_HEADERS, so nothing a client or Belvo sent can leak through it.
  *
- * Nothing here is global: the context of a request travels in this instance's own
- * AsyncLocalStorage, entered once per traced request, and spans go to the provider the gateway
- * was given. A gateway built without a Tracing makes no span and runs none of this.
+ * Nothing here is global: a request's trace travels by hand (the GraphQL context, the request's
+ * Belvo client and guards carry it), and spans go to the provider the gateway was given. No
+ * AsyncLocalStorage on the request path: once entered it hooks every promise of the process, and
+ * on a traced gateway that cost more than all of its spans (a sampled-out request pays for none
+ * of it). Resolver spans, asked for when looking into one problem, do use one, to put the Belvo
+ * calls a resolver makes under its span. A gateway built without a Tracing runs none of this.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -14,7 +17,6 @@ import {
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
-  createContextKey,
   defaultTextMapGetter,
   defaultTextMapSetter,
   trace,
@@ -32,8 +34,6 @@ export const ALLOWED_HEADERS = ["content-type", "user-agent"] as const;
 /** Only these requests get a span: probes and scrapes would drown the traces. */
 const TRACED_PATH = /^\/graphql(?:\?|$)/;
 
-const REQUEST = createContextKey("belvo-graphql-gateway request");
-
 /** What a log line carries to join its trace. */
 export interface TraceIds {
   traceId: string;
@@ -50,7 +50,9 @@ export interface TracingOptions {
 /** One traced GraphQL request: its span, and the ids its log lines carry. */
 export class RequestTrace {
   readonly ids: TraceIds;
-  /** The caller's context with this span in it, and this request for the Apollo plugin. */
+  /** Sampled: its spans are exported, and its log lines carry its ids. */
+  readonly sampled: boolean;
+  /** The caller's context with this span in it: the parent of the request's child spans. */
   readonly context: Context;
   private resolved = false;
 
@@ -60,7 +62,8 @@ export class RequestTrace {
   ) {
     const { traceId, spanId } = span.spanContext();
     this.ids = { traceId, spanId };
-    this.context = trace.setSpan(parent, span).setValue(REQUEST, this);
+    this.sampled = span.isRecording();
+    this.context = trace.setSpan(parent, span);
   }
 
   /** Apollo's view of the operation, once it has answered (tracing/plugin.ts). */
@@ -102,12 +105,14 @@ export interface UpstreamSpan {
 export class Tracing {
   readonly resolverSpans: boolean;
   private readonly tracer: Tracer;
-  private readonly scope = new AsyncLocalStorage<Context>();
+  /** Only with resolver spans: the resolver span in which a Belvo call is made. */
+  private readonly resolverScope: AsyncLocalStorage<Context> | undefined;
   private readonly propagator = new W3CTraceContextPropagator();
 
   constructor(options: TracingOptions) {
     this.tracer = options.provider.getTracer("belvo-graphql-gateway");
     this.resolverSpans = options.resolverSpans ?? false;
+    this.resolverScope = this.resolverSpans ? new AsyncLocalStorage() : undefined;
   }
 
   /**
@@ -136,16 +141,6 @@ export class Tracing {
     return request;
   }
 
-  /** Runs `work` (the request's handling) inside the request's trace context. */
-  run<T>(request: RequestTrace, work: () => T): T {
-    return this.scope.run(request.context, work);
-  }
-
-  /** The traced request being handled now, if any. */
-  current(): RequestTrace | undefined {
-    return this.scope.getStore()?.getValue(REQUEST) as RequestTrace | undefined;
-  }
-
   /** The Belvo calls' tracer for one upstream origin (upstream/belvo-http.ts makes one per pool). */
   upstream(origin: string): UpstreamTracer {
     return new UpstreamTracer(this, origin);
@@ -156,8 +151,13 @@ export class Tracing {
    * guard's name (the counter key's prefix, never the key: it holds a client key's label or an
    * address).
    */
-  async guard<T>(guard: string, step: string, work: () => Promise<T>): Promise<T> {
-    const span = this.child(`guard ${guard} ${step}`, SpanKind.CLIENT, {
+  async guard<T>(
+    request: RequestTrace | undefined,
+    guard: string,
+    step: string,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const span = this.child(request, `guard ${guard} ${step}`, SpanKind.CLIENT, {
       "gateway.guard": guard,
       "gateway.guard.step": step,
       "db.system.name": "redis",
@@ -175,13 +175,14 @@ export class Tracing {
 
   /** A span for one resolver call (resolverSpans); Belvo calls made inside it are its children. */
   resolve<T>(
+    request: RequestTrace | undefined,
     parentType: string,
     field: string,
     path: string,
     work: () => T | Promise<T>,
   ): T | Promise<T> {
-    const parent = this.scope.getStore();
-    if (!parent) return work();
+    const parent = this.parentContext(request);
+    if (!parent || !this.resolverScope) return work();
     const span = this.tracer.startSpan(
       `${parentType}.${field}`,
       {
@@ -196,7 +197,7 @@ export class Tracing {
     );
     let result: T | Promise<T>;
     try {
-      result = this.scope.run(trace.setSpan(parent, span), work);
+      result = this.resolverScope.run(trace.setSpan(parent, span), work);
     } catch (error) {
       failed(span, error);
       span.end();
@@ -219,10 +220,19 @@ export class Tracing {
     );
   }
 
-  /** A child of the span in scope now; undefined outside a traced request. */
-  child(name: string, kind: SpanKind, attributes: Attributes): Span | undefined {
-    const parent = this.scope.getStore();
+  /** A child of the request's span (or of the resolver's in scope); undefined when untraced. */
+  child(
+    request: RequestTrace | undefined,
+    name: string,
+    kind: SpanKind,
+    attributes: Attributes,
+  ): Span | undefined {
+    const parent = this.parentContext(request);
     return parent && this.tracer.startSpan(name, { kind, attributes }, parent);
+  }
+
+  private parentContext(request: RequestTrace | undefined): Context | undefined {
+    return this.resolverScope?.getStore() ?? request?.context;
   }
 
   /** A copy of `headers` with `traceparent` (and `tracestate`) for `span`. */
@@ -253,12 +263,13 @@ export class UpstreamTracer {
    * `attempt` counts from 1; a read tried again is attempt 2 and 3.
    */
   start(
+    request: RequestTrace | undefined,
     method: string,
     template: string,
     attempt: number,
     headers: Record<string, string>,
   ): UpstreamSpan | undefined {
-    const span = this.tracing.child(`${method} ${template}`, SpanKind.CLIENT, {
+    const span = this.tracing.child(request, `${method} ${template}`, SpanKind.CLIENT, {
       ...this.server,
       "http.request.method": method,
       "url.template": template,

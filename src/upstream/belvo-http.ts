@@ -2,7 +2,7 @@
 import { Pool, errors as undiciErrors, type Dispatcher } from "undici";
 import { ErrorCode, UpstreamError } from "../errors.js";
 import { pathTemplate } from "../metrics.js";
-import type { Tracing, UpstreamTracer } from "../tracing/tracing.js";
+import type { RequestTrace, Tracing, UpstreamTracer } from "../tracing/tracing.js";
 
 export interface HttpOptions {
   /** Base URL; requests carry their full path (BelvoClient adds any prefix). */
@@ -21,6 +21,12 @@ export interface HttpOptions {
 
 /** Told of every attempt, answered or not (for logs and metrics). Must not throw. */
 export type Observe = (call: UpstreamCall) => void;
+
+/** Whom a call is made for: what is told of each attempt, and the request's trace (if any). */
+export interface Caller {
+  observe: Observe;
+  trace?: RequestTrace;
+}
 
 export interface UpstreamCall {
   method: string;
@@ -106,13 +112,8 @@ export class BelvoHttp {
   }
 
   /** Sends a write exactly once: never retried, since an MFA token or a login is single-use. */
-  write(
-    method: "POST" | "PATCH",
-    path: string,
-    body: unknown,
-    observe: Observe,
-  ): Promise<RawAnswer> {
-    return this.attempt(method, path, body, this.options.timeoutMs, observe);
+  write(method: "POST" | "PATCH", path: string, body: unknown, caller: Caller): Promise<RawAnswer> {
+    return this.attempt(method, path, body, this.options.timeoutMs, caller);
   }
 
   /**
@@ -122,7 +123,7 @@ export class BelvoHttp {
    */
   async read(
     path: string,
-    observe: Observe,
+    caller: Caller,
     deadline = Date.now() + this.options.timeoutMs,
   ): Promise<RawAnswer> {
     const base = this.options.retryBaseMs ?? 250;
@@ -134,7 +135,7 @@ export class BelvoHttp {
           path,
           undefined,
           deadline - Date.now(),
-          observe,
+          caller,
           attempt,
         );
       } catch (error) {
@@ -164,12 +165,12 @@ export class BelvoHttp {
     path: string,
     body: unknown,
     timeoutMs: number,
-    observe: Observe,
+    { observe, trace }: Caller,
     attempt = 1,
   ): Promise<RawAnswer> {
     const started = performance.now();
     const headers = body === undefined ? this.readHeaders : this.writeHeaders;
-    const span = this.tracer?.start(method, pathTemplate(path), attempt, headers);
+    const span = this.tracer?.start(trace, method, pathTemplate(path), attempt, headers);
     const report = (status: number | null, text: string | null, failure: string | null) => {
       span?.end(status, text === null ? null : belvoRequestId(text), failure);
       observe({ method, path, status, text, failure, durationMs: performance.now() - started });

@@ -9,11 +9,13 @@ import type { Link } from "../types/link.type.js";
 import { MfaChallenge } from "../types/mfa-challenge.type.js";
 import { ErrorCode, UpstreamError } from "../errors.js";
 import type { Log } from "../logger.js";
+import type { RequestTrace } from "../tracing/tracing.js";
 import { endpointLabel, type GatewayMetrics } from "../metrics.js";
 import {
   BelvoHttp,
   belvoRequestId,
   type HttpOptions,
+  type Caller,
   type RawAnswer,
   type UpstreamCall,
 } from "./belvo-http.js";
@@ -136,7 +138,7 @@ interface Shared {
 }
 
 export class BelvoClient {
-  private readonly observe: (call: UpstreamCall) => void;
+  private readonly caller: Caller;
   /** Whether this request's client dispatched a POST/PATCH: from then on its outcome counts. */
   private wrote = false;
   /** The longest MFA session expiry (seconds) this request's client was given. */
@@ -147,8 +149,9 @@ export class BelvoClient {
     logger: Log,
     /** Aborted when the client left: no further page is read for it. */
     private readonly clientGone?: () => boolean,
+    trace?: RequestTrace,
   ) {
-    this.observe = observer(logger, shared.metrics);
+    this.caller = { observe: observer(logger, shared.metrics), trace };
   }
 
   static create(options: BelvoClientOptions): BelvoClient {
@@ -183,9 +186,9 @@ export class BelvoClient {
     return this.longestExpiry;
   }
 
-  /** The same pool, logging each call with one request's logger (its request id). */
-  forRequest(logger: Log, clientGone?: () => boolean): BelvoClient {
-    return new BelvoClient(this.shared, logger, clientGone);
+  /** The same pool, logging each call with one request's logger (its request id), in its trace. */
+  forRequest(logger: Log, clientGone?: () => boolean, trace?: RequestTrace): BelvoClient {
+    return new BelvoClient(this.shared, logger, clientGone, trace);
   }
 
   registerLink(request: RegisterLinkRequest): Promise<Link | MfaChallenge> {
@@ -257,7 +260,7 @@ export class BelvoClient {
   async getLink(id: string): Promise<Link | null> {
     const raw = await this.shared.http.read(
       `${this.shared.prefix}/api/links/${encodeURIComponent(id)}/`,
-      this.observe,
+      this.caller,
     );
     if (raw.status === 404) return null;
     return interpretAnswer(this.answer(raw), toLink, this.shared.readSent);
@@ -366,7 +369,7 @@ export class BelvoClient {
     const path = this.shared.prefix + resource.path;
     // From here on the call may reach Belvo: its outcome is what an idempotency key stores.
     this.wrote = true;
-    const raw = await this.shared.http.write(method, path, body, this.observe);
+    const raw = await this.shared.http.write(method, path, body, this.caller);
     const answer = this.answer(raw, resource.decimalKeys);
     const result = interpretMfaAnswer(answer, resource.toSuccess, this.shared.now(), sent);
     if (result instanceof MfaChallenge && result.expiry !== null) {
@@ -406,7 +409,7 @@ export class BelvoClient {
         throw listError(`went on past ${maxListPages} pages; the gateway stopped following it`);
       if (this.clientGone?.()) throw listError("was left unread: the client is gone");
       read.add(path);
-      const raw = await http.read(path, this.observe, deadline);
+      const raw = await http.read(path, this.caller, deadline);
       const page = interpretAnswer(this.answer(raw, decimalKeys), toPage, readSent);
       for (const raw of page.results) {
         items.push({ raw, value: readable(() => toItem(raw), 200) });

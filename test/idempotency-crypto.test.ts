@@ -1,0 +1,55 @@
+/** The idempotency store's key derivation and boxes (src/idempotency/crypto.ts). */
+import { createHash } from "node:crypto";
+import fc from "fast-check";
+import { deriveKeyMaterial, fingerprint, open, seal } from "../src/idempotency/crypto.js";
+
+const DOMAIN = "belvo-graphql-gateway idempotency v2";
+const printable = fc.stringMatching(/^[\x20-\x7e]{1,255}$/);
+
+it("derives index, MAC key and AES key as slices of SHA-512 over domain, scope and key", () => {
+  fc.assert(
+    fc.property(fc.string({ minLength: 1 }), printable, (scope, key) => {
+      const expected = createHash("sha512")
+        .update(`${DOMAIN}\u0000${scope.length}:${scope}\u0000${key}`)
+        .digest();
+      const material = deriveKeyMaterial(scope, key);
+      expect(material.index).toBe(expected.subarray(0, 16).toString("hex"));
+      expect(material.mac.equals(expected.subarray(16, 32))).toBe(true);
+      expect(material.aead.equals(expected.subarray(32, 64))).toBe(true);
+    }),
+  );
+});
+
+it("gives another index to every other scope and key, even where their text runs together", () => {
+  const indexes = [
+    deriveKeyMaterial("key:ab", "c-key"),
+    deriveKeyMaterial("key:a", "bc-key"),
+    deriveKeyMaterial("key:ab\u0000c", "key"),
+    deriveKeyMaterial("anonymous", "c-key"),
+  ].map((material) => material.index);
+  expect(new Set(indexes).size).toBe(indexes.length);
+});
+
+it("fingerprints the same request alike whatever its variables' order, and keys it by the MAC key", () => {
+  const { mac } = deriveKeyMaterial("key:abc", "client-key-1");
+  const other = deriveKeyMaterial("key:abc", "client-key-2").mac;
+  const one = fingerprint(mac, ["query", null, { input: { token: "123456", link: "l" } }]);
+  expect(fingerprint(mac, ["query", null, { input: { link: "l", token: "123456" } }])).toBe(one);
+  expect(fingerprint(mac, ["query", null, { input: { link: "l", token: "123457" } }])).not.toBe(
+    one,
+  );
+  expect(fingerprint(other, ["query", null, { input: { token: "123456", link: "l" } }])).not.toBe(
+    one,
+  );
+});
+
+it("never seals two answers with the same IV, across refills of the IV pool", () => {
+  const material = deriveKeyMaterial("key:abc", "client-key-1");
+  const ivs = new Set<string>();
+  for (let i = 0; i < 1_000; i++) {
+    const sealed = seal(material, `answer ${i}`);
+    ivs.add(sealed.subarray(0, 12).toString("hex"));
+    expect(open(material, sealed)).toBe(`answer ${i}`);
+  }
+  expect(ivs.size).toBe(1_000);
+});
