@@ -135,7 +135,18 @@ export function isUnexpected(error: unknown): boolean {
   if (original instanceof GatewayError) return false;
   if (!(original instanceof GraphQLError)) return true;
   const code = original.extensions?.code;
-  return code === undefined || code === ErrorCode.InternalServerError;
+  return code === undefined
+    ? !isApolloRequestError(original)
+    : code === ErrorCode.InternalServerError;
+}
+
+/**
+ * Apollo refuses some requests with a GraphQLError that has an HTTP status of 4xx but no code
+ * (a persisted-query id that is not its document's sha256): the request's fault, not a bug.
+ */
+function isApolloRequestError(error: GraphQLError): boolean {
+  const status = (error.extensions?.http as { status?: unknown } | undefined)?.status;
+  return typeof status === "number" && status >= 400 && status < 500;
 }
 
 /**
@@ -152,6 +163,14 @@ export function formatError(
     // `http` (an error's HTTP status and headers) is Apollo's to read, not the client's.
     const { http: _http, ...extensions } = original.extensions;
     return { message: original.message, path: formatted.path, extensions };
+  }
+  if (
+    original instanceof GraphQLError &&
+    original.extensions?.code === undefined &&
+    isApolloRequestError(original)
+  ) {
+    // Apollo filled in INTERNAL_SERVER_ERROR for the missing code.
+    return { message: original.message, extensions: { code: ErrorCode.BadRequest } };
   }
   if (!isUnexpected(error) && formatted.extensions?.code !== ErrorCode.InternalServerError) {
     const { stacktrace: _ignored, ...extensions } = formatted.extensions ?? {};

@@ -165,6 +165,20 @@ describe("Apollo's own HTTP errors carry the request id", () => {
   });
 });
 
+it("a persisted-query id that is not its document's sha256 is a 400 that says so, not an internal error", async () => {
+  const response = await request(gateway.url)
+    .post("/graphql")
+    .set("content-type", "application/json")
+    .send({
+      query: "{ __typename }",
+      extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } },
+    });
+  expect(response.status).toBe(400);
+  expect(response.body).toMatchObject({
+    errors: [{ message: "provided sha does not match query", extensions: { code: "BAD_REQUEST" } }],
+  });
+});
+
 it("a request whose client left before the answer is logged CLIENT_GONE, not OK", async () => {
   fake.reply({ status: 200, body: LINK_BODY, delayMs: 400 });
   const { port } = new URL(gateway.url);
