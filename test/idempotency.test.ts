@@ -5,6 +5,7 @@
  */
 import { LINK_BODY, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { freePort } from "./helpers/system.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
 import { RESUME_LINK } from "./helpers/graphql.js";
 import { postRaw, resumeVariables, sleep, type RawAnswer } from "./helpers/idempotency.js";
@@ -199,4 +200,41 @@ it("answers 409 IDEMPOTENCY_IN_PROGRESS with Retry-After past the wait", async (
   } finally {
     await impatient.close();
   }
+});
+
+describe("a write that never left the gateway is not stored", () => {
+  it("Belvo unreachable (no connection): the retry with the same key sends it", async () => {
+    const port = await freePort(); // nothing listens there
+    const unreachable = await startGateway(`http://127.0.0.1:${port}`);
+    try {
+      const key = freshKey();
+      const variables = resumeVariables();
+      const first = await postRaw(
+        unreachable.url,
+        { query: RESUME_LINK, variables },
+        { "idempotency-key": key },
+      );
+      expect(typename(first)).toBe("UPSTREAM_UNAVAILABLE");
+      const retry = await postRaw(
+        unreachable.url,
+        { query: RESUME_LINK, variables },
+        { "idempotency-key": key },
+      );
+      expect(typename(retry)).toBe("UPSTREAM_UNAVAILABLE");
+      expect(retry?.headers["idempotent-replayed"]).toBeUndefined();
+    } finally {
+      await unreachable.close();
+    }
+  });
+
+  it("but a connection cut after the write was sent is stored: the retry replays it", async () => {
+    fake.reply({ fault: "reset-before-headers" });
+    const key = freshKey();
+    const first = await resume(key);
+    expect(typename(first)).toBe("UPSTREAM_UNAVAILABLE");
+    const retry = await resume(key);
+    expect(retry?.headers["idempotent-replayed"]).toBe("true");
+    expect(retry?.text).toBe(first?.text);
+    expect(patches()).toBe(1);
+  });
 });

@@ -61,11 +61,23 @@ const TIMEOUT_CODES = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
-function transportError(error: unknown, timedOut: boolean, timeoutMs: number): UpstreamError {
+/**
+ * A call that failed before any byte of it was written (no connection, or the deadline passed
+ * while waiting for one): Belvo cannot have received it, so a token in it is not spent.
+ */
+export class UnsentCall extends UpstreamError {}
+
+function transportError(
+  error: unknown,
+  timedOut: boolean,
+  timeoutMs: number,
+  sent: boolean,
+): UpstreamError {
   const code = (error as { code?: unknown } | null)?.code;
   const noAnswer = { status: null, code: null, requestId: null };
+  const Failure = sent ? UpstreamError : UnsentCall;
   if (timedOut || (typeof code === "string" && TIMEOUT_CODES.has(code))) {
-    return new UpstreamError(
+    return new Failure(
       `Belvo did not answer within ${timeoutMs} ms; retry later.`,
       ErrorCode.UpstreamTimeout,
       noAnswer,
@@ -73,14 +85,14 @@ function transportError(error: unknown, timedOut: boolean, timeoutMs: number): U
     );
   }
   if (error instanceof undiciErrors.ResponseExceededMaxSizeError) {
-    return new UpstreamError(
+    return new Failure(
       "Belvo's answer was larger than the gateway accepts.",
       ErrorCode.UpstreamError,
       noAnswer,
       false,
     );
   }
-  return new UpstreamError(
+  return new Failure(
     "Belvo could not be reached (the connection failed or was cut); retry later.",
     ErrorCode.UpstreamUnavailable,
     noAnswer,
@@ -185,7 +197,9 @@ export class BelvoHttp {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        const failure = transportError(error, timedOut, this.options.timeoutMs);
+        // undici starts a request (onRequestStart) on its connection, before writing a byte.
+        const sent = controller !== null;
+        const failure = transportError(error, timedOut, this.options.timeoutMs, sent);
         report(null, null, String(failure.extensions.code));
         reject(failure);
       };

@@ -13,6 +13,7 @@ import type { RequestTrace } from "../tracing/tracing.js";
 import { endpointLabel, type GatewayMetrics } from "../metrics.js";
 import {
   BelvoHttp,
+  UnsentCall,
   belvoRequestId,
   type HttpOptions,
   type Caller,
@@ -369,7 +370,14 @@ export class BelvoClient {
     const path = this.shared.prefix + resource.path;
     // From here on the call may reach Belvo: its outcome is what an idempotency key stores.
     this.wrote = true;
-    const raw = await this.shared.http.write(method, path, body, this.caller);
+    let raw: RawAnswer;
+    try {
+      raw = await this.shared.http.write(method, path, body, this.caller);
+    } catch (error) {
+      // Never written: a retry under the same key may send it (nothing is stored).
+      if (error instanceof UnsentCall) this.wrote = false;
+      throw error;
+    }
     const answer = this.answer(raw, resource.decimalKeys);
     const result = interpretMfaAnswer(answer, resource.toSuccess, this.shared.now(), sent);
     if (result instanceof MfaChallenge && result.expiry !== null) {
