@@ -83,8 +83,9 @@ export function seal(material: KeyMaterial, plaintext: string): Buffer {
   const iv = freshIv();
   const cipher = createCipheriv("aes-256-gcm", material.aead, iv);
   cipher.setAAD(Buffer.from(material.index));
-  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return Buffer.concat([iv, body, cipher.getAuthTag()]);
+  const body = cipher.update(plaintext, "utf8");
+  const last = cipher.final();
+  return Buffer.concat([iv, body, last, cipher.getAuthTag()]);
 }
 
 /** The plaintext, or null when the box was not sealed with this key for this index. */
