@@ -1,8 +1,14 @@
-/** What every MFA step's resolver does, whatever the resource: check, send, cap failed resumes. */
+/**
+ * What every MFA step's resolver does, whatever the resource: check, send, cap failed resumes.
+ * A resource's resolver extends `resumable` (links) or `retrievable` (data resources); its
+ * mutations are named and described from the resource, so the five read alike by construction.
+ */
+import { Arg, Ctx, Mutation, Resolver, type ClassType } from "type-graphql";
 import type { Context } from "../context.js";
 import type { MfaChallenge } from "../types/mfa-challenge.type.js";
 import type { ResumeDataRequest } from "../upstream/belvo.js";
-import { checkRetrieveBalancesInput, checkResumeInput } from "../validation.js";
+import type { DataResource, MfaResource, RetrieveRequest } from "../upstream/resources.js";
+import { checkRetrieveBalancesInput, checkResumeInput, checkRetrieveInput } from "../validation.js";
 import { withLinkStatus } from "./recovery.js";
 
 /**
@@ -31,4 +37,63 @@ export function datedRequest(input: DatedInput, { now }: Context) {
   const request = { ...input, dateTo: input.dateTo ?? now().toISOString().slice(0, 10) };
   checkRetrieveBalancesInput(request);
   return request;
+}
+
+/** A standard retrieval's request: the input as given, checked. */
+export function standardRequest<R extends RetrieveRequest>(input: R): R {
+  checkRetrieveInput(input);
+  return input;
+}
+
+/** How one resource appears in the schema: `resume${name}`, described as `what` (e.g. "a link"). */
+export interface StepNames {
+  name: string;
+  what: string;
+}
+
+/** `resume${name}`: answers the resource's MFA challenge (PATCH on its path). */
+export function resumable<T>(
+  resource: MfaResource<T>,
+  { name, what }: StepNames,
+  ResumeInput: ClassType<ResumeDataRequest>,
+  resumed: object,
+) {
+  @Resolver()
+  abstract class ResumableResolver {
+    @Mutation(() => resumed, {
+      name: `resume${name}`,
+      description: `Answers ${what}'s MFA challenge (PATCH ${resource.path}).`,
+    })
+    resume(
+      @Arg("input", () => ResumeInput) input: ResumeDataRequest,
+      @Ctx() context: Context,
+    ): Promise<T | MfaChallenge> {
+      return resumeStep(input, context, (request) => context.belvo.resume(resource, request));
+    }
+  }
+  return ResumableResolver;
+}
+
+/** `retrieve${name}` (POST on its path, the input made a request by `toRequest`) and `resume${name}`. */
+export function retrievable<T, I extends object, R extends RetrieveRequest>(
+  resource: DataResource<T, R>,
+  names: StepNames,
+  [RetrieveInput, ResumeInput]: [ClassType<I>, ClassType<ResumeDataRequest>],
+  [retrieved, resumed]: [object, object],
+  toRequest: (input: I, context: Context) => R,
+) {
+  @Resolver()
+  abstract class RetrievableResolver extends resumable(resource, names, ResumeInput, resumed) {
+    @Mutation(() => retrieved, {
+      name: `retrieve${names.name}`,
+      description: `Starts ${names.what} (POST ${resource.path}).`,
+    })
+    retrieve(
+      @Arg("input", () => RetrieveInput) input: I,
+      @Ctx() context: Context,
+    ): Promise<T | MfaChallenge> {
+      return context.belvo.retrieve(resource, toRequest(input, context));
+    }
+  }
+  return RetrievableResolver;
 }
