@@ -1,58 +1,43 @@
 import { Field, ObjectType } from "type-graphql";
+import { many, objectType, text } from "./fields.js";
 
-@ObjectType({ description: "One option of a login field (e.g. a document type for usernameType)." })
-export class FormFieldValue {
-  @Field(() => String, { nullable: true, description: "The value to send, e.g. `001`." })
-  code!: string | null;
+/** What a login field and each of its options share. */
+const SHOWN = {
+  label: text(),
+  validationMessage: text(),
+  placeholder: text(),
+};
 
-  @Field(() => String, { nullable: true })
-  label!: string | null;
+export const FormFieldValue = objectType(
+  "FormFieldValue",
+  "One option of a login field (e.g. a document type for usernameType).",
+  {
+    code: text("The value to send, e.g. `001`."),
+    validation: text("A regular expression for the username."),
+    ...SHOWN,
+  },
+);
+export type FormFieldValue = InstanceType<typeof FormFieldValue>;
 
-  @Field(() => String, { nullable: true, description: "A regular expression for the username." })
-  validation!: string | null;
+export const FormField = objectType(
+  "FormField",
+  "One login input the institution needs. `name` is the registerLink input it fills: username, password, username2, username3, password2 or username_type (usernameType).",
+  {
+    name: text(),
+    type: text("An HTML input type, e.g. `text`."),
+    validation: text("A regular expression, e.g. `^.{1,}$`."),
+    values: many(FormFieldValue, "The options, for a selector."),
+    ...SHOWN,
+  },
+);
+export type FormField = InstanceType<typeof FormField>;
 
-  @Field(() => String, { nullable: true })
-  validationMessage!: string | null;
-
-  @Field(() => String, { nullable: true })
-  placeholder!: string | null;
-}
-
-@ObjectType({
-  description:
-    "One login input the institution needs. `name` is the registerLink input it fills: username, password, username2, username3, password2 or username_type (usernameType).",
-})
-export class FormField {
-  @Field(() => String, { nullable: true })
-  name!: string | null;
-
-  @Field(() => String, { nullable: true, description: "An HTML input type, e.g. `text`." })
-  type!: string | null;
-
-  @Field(() => String, { nullable: true })
-  label!: string | null;
-
-  @Field(() => String, { nullable: true, description: "A regular expression, e.g. `^.{1,}$`." })
-  validation!: string | null;
-
-  @Field(() => String, { nullable: true })
-  validationMessage!: string | null;
-
-  @Field(() => String, { nullable: true })
-  placeholder!: string | null;
-
-  @Field(() => [FormFieldValue], { nullable: true, description: "The options, for a selector." })
-  values!: FormFieldValue[] | null;
-}
-
-@ObjectType({ description: "Something the institution does, e.g. `token_required`." })
-export class InstitutionFeature {
-  @Field(() => String, { nullable: true })
-  name!: string | null;
-
-  @Field(() => String, { nullable: true })
-  description!: string | null;
-}
+export const InstitutionFeature = objectType(
+  "InstitutionFeature",
+  "Something the institution does, e.g. `token_required`.",
+  { name: text(), description: text() },
+);
+export type InstitutionFeature = InstanceType<typeof InstitutionFeature>;
 
 /** What Belvo's institutions list says about one institution. */
 export interface InstitutionDetails {

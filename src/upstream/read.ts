@@ -6,9 +6,11 @@ import {
   UnexpectedBody,
   optionalString,
   requiredObject,
+  requiredString,
   type Json,
   type JsonObject,
 } from "./json.js";
+import type { FieldSpec, Fields, ObjectTypeClass } from "../types/fields.js";
 
 export function enumValue<E extends Record<string, string>>(
   values: E,
@@ -128,4 +130,64 @@ export function strings(value: Json | undefined): string[] {
   return Array.isArray(value)
     ? value.filter((item): item is string => typeof item === "string")
     : [];
+}
+
+/** Belvo spells a field of ours in snake_case: `documentId` is `document_id`. */
+function belvoKey(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+function readField(field: FieldSpec, object: JsonObject, key: string): unknown {
+  const kind = field.kind;
+  switch (kind) {
+    case "text":
+      return optionalString(object, key);
+    case "key":
+      return requiredString(object, key);
+    case "decimal":
+      return decimal(object, key);
+    case "date":
+      return date(object, key);
+    case "dateTime":
+      return dateTime(object, key);
+    case "int":
+      return optionalInt(object, key);
+    case "strings":
+      return Array.isArray(object[key]) ? strings(object[key]) : null;
+    case "enum":
+      return enumValue(field.of as Record<string, string>, optionalString(object, key));
+    case "object":
+      return presentObject(object, key, (value) => readFields(field.of as Readable, value)) ?? null;
+    case "objects":
+      return objectsOf(object[key], key, (item) => readFields(field.of as Readable, item));
+    case "given":
+      throw new Error(`the mapping must give "${key}"`);
+    default:
+      throw new Error(`unknown field kind ${String(kind satisfies never)}`);
+  }
+}
+
+type Readable = ObjectTypeClass<Fields, object>;
+
+/**
+ * An object type read from Belvo's object through its field table (types/fields.ts): each field
+ * from its snake_case key, by its kind; `given` fields (and any the caller computes) as given.
+ * `partial`: a key Belvo left out stays undefined (so that it can be loaded).
+ */
+export function readFields<V extends object>(
+  type: ObjectTypeClass<Fields, V>,
+  object: JsonObject,
+  given: Partial<V> = {},
+  partial = false,
+): V {
+  const values: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(type.fields)) {
+    if (name in given) continue;
+    const key = belvoKey(name);
+    values[name] =
+      partial && field.kind !== "key" && !(key in object)
+        ? undefined
+        : readField(field, object, key);
+  }
+  return Object.assign(new type(), values, given);
 }
