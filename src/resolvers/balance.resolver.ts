@@ -1,9 +1,7 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { Context } from "../context.js";
 import { Balance, BalanceList } from "../types/balance.type.js";
-import { ResumeBalancesResult, RetrieveBalancesResult } from "../types/results.type.js";
-import { RetrieveBalancesInput } from "../types/retrieve.input.js";
-import { ResumeBalancesInput } from "../types/resume.input.js";
+import { BALANCE_STEPS } from "../types/retrieval.type.js";
 import { datedRequest, retrievable } from "./mfa-step.js";
 import { BALANCES } from "../upstream/resources.js";
 import { checkUuid } from "../validation.js";
@@ -11,13 +9,7 @@ import { InputError } from "../errors.js";
 import { DateScalar } from "../types/scalars.js";
 
 @Resolver(() => BalanceList)
-export class BalanceResolver extends retrievable(
-  BALANCES,
-  { name: "Balances", what: "a balance retrieval" },
-  [RetrieveBalancesInput, ResumeBalancesInput],
-  [RetrieveBalancesResult, ResumeBalancesResult],
-  datedRequest,
-) {
+export class BalanceResolver extends retrievable(BALANCES, BALANCE_STEPS, datedRequest) {
   @Query(() => [Balance], {
     nullable: "items",
     description:

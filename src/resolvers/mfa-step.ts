@@ -7,6 +7,7 @@ import { Arg, Ctx, Mutation, Resolver, type ClassType } from "type-graphql";
 import type { Context } from "../context.js";
 import type { MfaChallenge } from "../types/mfa-challenge.type.js";
 import type { ResumeDataRequest } from "../upstream/belvo.js";
+import type { RetrievalTypes } from "../types/retrieval.type.js";
 import type { DataResource, MfaResource, RetrieveRequest } from "../upstream/resources.js";
 import { checkRetrieveBalancesInput, checkResumeInput, checkRetrieveInput } from "../validation.js";
 import { withLinkStatus } from "./recovery.js";
@@ -77,16 +78,20 @@ export function resumable<T>(
 /** `retrieve${name}` (POST on its path, the input made a request by `toRequest`) and `resume${name}`. */
 export function retrievable<T, I extends object, R extends RetrieveRequest>(
   resource: DataResource<T, R>,
-  names: StepNames,
-  [RetrieveInput, ResumeInput]: [ClassType<I>, ClassType<ResumeDataRequest>],
-  [retrieved, resumed]: [object, object],
+  types: RetrievalTypes<I>,
   toRequest: (input: I, context: Context) => R,
 ) {
+  const { RetrieveInput, retrieved } = types;
   @Resolver()
-  abstract class RetrievableResolver extends resumable(resource, names, ResumeInput, resumed) {
+  abstract class RetrievableResolver extends resumable(
+    resource,
+    types,
+    types.ResumeInput,
+    types.resumed,
+  ) {
     @Mutation(() => retrieved, {
-      name: `retrieve${names.name}`,
-      description: `Starts ${names.what} (POST ${resource.path}).`,
+      name: `retrieve${types.name}`,
+      description: `Starts ${types.what} (POST ${resource.path}).`,
     })
     retrieve(
       @Arg("input", () => RetrieveInput) input: I,
