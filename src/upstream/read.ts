@@ -137,19 +137,18 @@ function belvoKey(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
 
+/** The kinds read by one reader of a scalar: `(object, key) => value`. */
+const SCALAR_READERS = { text: optionalString, key: requiredString, decimal, date, dateTime };
+
 function readField(field: FieldSpec, object: JsonObject, key: string): unknown {
   const kind = field.kind;
   switch (kind) {
     case "text":
-      return optionalString(object, key);
     case "key":
-      return requiredString(object, key);
     case "decimal":
-      return decimal(object, key);
     case "date":
-      return date(object, key);
     case "dateTime":
-      return dateTime(object, key);
+      return SCALAR_READERS[kind](object, key);
     case "int":
       return optionalInt(object, key);
     case "strings":
