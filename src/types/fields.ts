@@ -106,6 +106,14 @@ export function objectType<S extends Fields>(
   return Object.assign(type, { fields }) as unknown as ObjectTypeClass<S>;
 }
 
+/**
+ * A field table with no object type of its own (its fields are served by resolvers, e.g. an
+ * institution's details): read like an object type, `new` gives a plain record.
+ */
+export function record<S extends Fields>(fields: S): ObjectTypeClass<S> {
+  return Object.assign(class {}, { fields }) as unknown as ObjectTypeClass<S>;
+}
+
 /** A GraphQL enum whose values are their own names, e.g. `{ VALID: "VALID" }`. */
 export function enumType<const V extends string>(
   name: string,

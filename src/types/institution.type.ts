@@ -1,5 +1,5 @@
 import { Field, ObjectType } from "type-graphql";
-import { many, objectType, text } from "./fields.js";
+import { many, objectType, record, required, strings, text, type Values } from "./fields.js";
 
 /** What a login field and each of its options share. */
 const SHOWN = {
@@ -39,23 +39,30 @@ export const InstitutionFeature = objectType(
 );
 export type InstitutionFeature = InstanceType<typeof InstitutionFeature>;
 
-/** What Belvo's institutions list says about one institution. */
-export interface InstitutionDetails {
-  name: string;
-  displayName: string | null;
-  type: string | null;
-  website: string | null;
-  countryCodes: string[];
-  primaryColor: string | null;
-  logo: string | null;
-  iconLogo: string | null;
-  textLogo: string | null;
-  status: string | null;
-  formFields: FormField[];
-  features: InstitutionFeature[];
-  resources: string[];
-  integrationType: string | null;
-}
+/**
+ * What Belvo's institutions list says about one institution, beside its name: each an
+ * `Institution` field that InstitutionResolver serves from the details, loaded when not at hand.
+ */
+export const INSTITUTION_DETAILS = {
+  displayName: text(),
+  type: text("bank, fiscal or employment."),
+  website: text(),
+  countryCodes: required(strings("ISO-3166 alpha-2 codes.")),
+  primaryColor: text(),
+  logo: text(),
+  iconLogo: text(),
+  textLogo: text(),
+  formFields: required(
+    many(FormField, "The login inputs to ask the user for, with labels and validation."),
+  ),
+  features: required(many(InstitutionFeature)),
+  resources: required(strings("e.g. ACCOUNTS, BALANCES, OWNERS, TRANSACTIONS.")),
+  integrationType: text("credentials or openbanking."),
+  status: text("healthy or down."),
+};
+
+export const InstitutionDetails = record(INSTITUTION_DETAILS);
+export type InstitutionDetails = Values<typeof INSTITUTION_DETAILS> & { name: string };
 
 @ObjectType({ description: "A bank or other institution Belvo connects to." })
 export class Institution {

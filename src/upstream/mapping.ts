@@ -1,11 +1,6 @@
 /** Belvo's links, institutions and MFA challenges as the schema's objects. */
 import { LinkStatus } from "../types/enums.js";
-import {
-  FormField,
-  Institution,
-  InstitutionFeature,
-  type InstitutionDetails,
-} from "../types/institution.type.js";
+import { Institution, InstitutionDetails } from "../types/institution.type.js";
 import { Link } from "../types/link.type.js";
 import { MfaChallenge, TokenGenerationData } from "../types/mfa-challenge.type.js";
 import {
@@ -17,7 +12,7 @@ import {
   type Json,
   type JsonObject,
 } from "./json.js";
-import { enumValue, objectsOf, readFields, strings } from "./read.js";
+import { enumValue, readFields } from "./read.js";
 
 export function toLink(body: Json): Link {
   const object = requiredObject(body, "the link");
@@ -31,26 +26,7 @@ export function toLink(body: Json): Link {
 
 export function toInstitutionDetails(body: Json): InstitutionDetails {
   const object = requiredObject(body, "an institution");
-  return {
-    name: requiredString(object, "name"),
-    displayName: optionalString(object, "display_name"),
-    type: optionalString(object, "type"),
-    website: optionalString(object, "website"),
-    countryCodes: strings(object.country_codes),
-    primaryColor: optionalString(object, "primary_color"),
-    logo: optionalString(object, "logo"),
-    iconLogo: optionalString(object, "icon_logo"),
-    textLogo: optionalString(object, "text_logo"),
-    status: optionalString(object, "status"),
-    formFields:
-      objectsOf(object.form_fields, "form_fields", (field) => readFields(FormField, field)) ?? [],
-    features:
-      objectsOf(object.features, "features", (feature) =>
-        readFields(InstitutionFeature, feature),
-      ) ?? [],
-    resources: strings(object.resources),
-    integrationType: optionalString(object, "integration_type"),
-  };
+  return readFields(InstitutionDetails, object, { name: requiredString(object, "name") });
 }
 
 export function toInstitution(details: InstitutionDetails): Institution {

@@ -151,19 +151,27 @@ function readField(field: FieldSpec, object: JsonObject, key: string): unknown {
       return SCALAR_READERS[kind](object, key);
     case "int":
       return optionalInt(object, key);
+    // A non-null list Belvo left out is empty.
     case "strings":
-      return Array.isArray(object[key]) ? strings(object[key]) : null;
+      return Array.isArray(object[key]) ? strings(object[key]) : emptyList(field);
     case "enum":
       return enumValue(field.of as Record<string, string>, optionalString(object, key));
     case "object":
       return presentObject(object, key, (value) => readFields(field.of as Readable, value)) ?? null;
     case "objects":
-      return objectsOf(object[key], key, (item) => readFields(field.of as Readable, item));
+      return (
+        objectsOf(object[key], key, (item) => readFields(field.of as Readable, item)) ??
+        emptyList(field)
+      );
     case "given":
       throw new Error(`the mapping must give "${key}"`);
     default:
       throw new Error(`unknown field kind ${String(kind satisfies never)}`);
   }
+}
+
+function emptyList(field: FieldSpec): [] | null {
+  return field.options.nullable ? null : [];
 }
 
 type Readable = ObjectTypeClass<Fields, object>;
@@ -173,12 +181,12 @@ type Readable = ObjectTypeClass<Fields, object>;
  * from its snake_case key, by its kind; `given` fields (and any the caller computes) as given.
  * `partial`: a key Belvo left out stays undefined (so that it can be loaded).
  */
-export function readFields<V extends object>(
+export function readFields<V extends object, G extends object = Partial<V>>(
   type: ObjectTypeClass<Fields, V>,
   object: JsonObject,
-  given: Partial<V> = {},
+  given: G = {} as G,
   partial = false,
-): V {
+): V & G {
   const values: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(type.fields)) {
     if (name in given) continue;
