@@ -15,20 +15,17 @@ export const CreditData = objectType(
     collectedAt: dateTime(),
   },
 );
-export type CreditData = InstanceType<typeof CreditData>;
 
 export const LoanInterestRate = objectType("LoanInterestRate", "One interest rate of a loan.", {
   name: text(),
   type: text("MONTHLY or YEARLY."),
   value: decimal(),
 });
-export type LoanInterestRate = InstanceType<typeof LoanInterestRate>;
 
 export const LoanFee = objectType("LoanFee", "One fee of a loan.", {
   type: text("OPERATION_FEE, INSURANCE_FEE or OTHERS."),
   value: decimal(),
 });
-export type LoanFee = InstanceType<typeof LoanFee>;
 
 export const LoanData = objectType("LoanData", "A loan's details (Belvo's `loan_data`).", {
   contractAmount: decimal(),
@@ -47,14 +44,12 @@ export const LoanData = objectType("LoanData", "A loan's details (Belvo's `loan_
   numberOfInstallmentsOutstanding: int(),
   collectedAt: dateTime(),
 });
-export type LoanData = InstanceType<typeof LoanData>;
 
 export const FundIdentification = objectType(
   "FundIdentification",
   "A public identification of a fund (e.g. CNPJ, SUSEP).",
   { name: text(), value: text() },
 );
-export type FundIdentification = InstanceType<typeof FundIdentification>;
 
 export const FundsData = objectType(
   "FundsData",
@@ -67,7 +62,6 @@ export const FundsData = objectType(
     percentage: decimal("Share of the pension total."),
   },
 );
-export type FundsData = InstanceType<typeof FundsData>;
 
 export const ReceivablesData = objectType(
   "ReceivablesData",
@@ -79,4 +73,3 @@ export const ReceivablesData = objectType(
     collectedAt: dateTime(),
   },
 );
-export type ReceivablesData = InstanceType<typeof ReceivablesData>;

@@ -17,7 +17,6 @@ export const FormFieldValue = objectType(
     ...SHOWN,
   },
 );
-export type FormFieldValue = InstanceType<typeof FormFieldValue>;
 
 export const FormField = objectType(
   "FormField",
@@ -30,14 +29,12 @@ export const FormField = objectType(
     ...SHOWN,
   },
 );
-export type FormField = InstanceType<typeof FormField>;
 
 export const InstitutionFeature = objectType(
   "InstitutionFeature",
   "Something the institution does, e.g. `token_required`.",
   { name: text(), description: text() },
 );
-export type InstitutionFeature = InstanceType<typeof InstitutionFeature>;
 
 /**
  * What Belvo's institutions list says about one institution, beside its name: each an

@@ -16,6 +16,7 @@ export const TokenGenerationData = objectType(
     ),
   },
 );
+
 export type TokenGenerationData = InstanceType<typeof TokenGenerationData>;
 
 export const MfaChallenge = objectType(

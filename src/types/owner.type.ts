@@ -5,7 +5,6 @@ export const OwnerDocument = objectType(
   "An identity document, e.g. CPF, CURP, CC.",
   { documentType: text(), documentNumber: text() },
 );
-export type OwnerDocument = InstanceType<typeof OwnerDocument>;
 
 // Nullable as Belvo's API reference marks them.
 export const Owner = objectType(

@@ -33,7 +33,6 @@ export const TransactionMerchant = objectType(
   "Who was paid (Belvo's categorization product only).",
   { merchantName: text(), logo: text(), website: text() },
 );
-export type TransactionMerchant = InstanceType<typeof TransactionMerchant>;
 
 export const TransactionCreditCardData = objectType(
   "TransactionCreditCardData",
@@ -46,7 +45,6 @@ export const TransactionCreditCardData = objectType(
     collectedAt: dateTime(),
   },
 );
-export type TransactionCreditCardData = InstanceType<typeof TransactionCreditCardData>;
 
 // Nullable as Belvo's API reference marks them.
 export const Transaction = objectType("Transaction", "One movement of money on an account.", {
