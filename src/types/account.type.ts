@@ -3,11 +3,10 @@ import {
   dateTime,
   decimal,
   id,
-  items,
   many,
+  listType,
   objectType,
   one,
-  saved,
   text,
   type ObjectTypeClass,
   type Values,
@@ -53,8 +52,5 @@ export const Account = objectType(
   ACCOUNT_FIELDS,
 ) as ObjectTypeClass<typeof ACCOUNT_FIELDS, Account>;
 
-export const AccountList = objectType("AccountList", "The accounts Belvo retrieved.", {
-  accounts: items(Account),
-  saved: saved(),
-});
+export const AccountList = listType("AccountList", Account, "accounts");
 export type AccountList = InstanceType<typeof AccountList>;

@@ -1,5 +1,5 @@
 import { Account } from "./account.type.js";
-import { date, dateTime, decimal, given, id, items, objectType, saved, text } from "./fields.js";
+import { date, dateTime, decimal, given, id, listType, objectType, text } from "./fields.js";
 
 const UPSTREAM = { nullable: true, deprecationReason: "Deprecated upstream." };
 
@@ -15,8 +15,10 @@ export const Balance = objectType("Balance", "The balance of one account on one 
 });
 export type Balance = InstanceType<typeof Balance>;
 
-export const BalanceList = objectType("BalanceList", "The balances Belvo retrieved.", {
-  balances: items(Balance),
-  saved: saved("True when Belvo stored the balances (it answered 201)."),
-});
+export const BalanceList = listType(
+  "BalanceList",
+  Balance,
+  "balances",
+  "True when Belvo stored the balances (it answered 201).",
+);
 export type BalanceList = InstanceType<typeof BalanceList>;

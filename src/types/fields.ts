@@ -79,6 +79,9 @@ export const id = () => spec<string>("key", () => ID, { nullable: false });
 export const given = <V>(type: () => unknown, options?: Described) =>
   spec<V>("given", type, options);
 
+/** When Belvo read an object from the institution and when it stored it. */
+export const readAndStored = () => ({ collectedAt: dateTime(), createdAt: dateTime() });
+
 /** The same field, non-null. */
 export function required<V>(field: FieldSpec<V>): FieldSpec<NonNullable<V>> {
   return { ...field, options: { ...field.options, nullable: false } } as FieldSpec<NonNullable<V>>;
@@ -91,6 +94,19 @@ export const items = <T>(type: new () => T) =>
 /** A list answer's `saved`: Belvo answered 201. */
 export const saved = (description = "True when Belvo stored them (it answered 201).") =>
   required(given<boolean>(() => Boolean, description));
+
+/** `${Item}List`: the items Belvo retrieved (`key`), and whether it stored them. */
+export function listType<T, K extends string>(
+  name: string,
+  item: new () => T,
+  key: K,
+  savedDescription?: string,
+) {
+  const fields = { [key]: items(item), saved: saved(savedDescription) } as {
+    [P in K]: FieldSpec<(T | Error)[]>;
+  } & { saved: FieldSpec<boolean> };
+  return objectType(name, `The ${key} Belvo retrieved.`, fields);
+}
 
 /** Declares the object type `name` from its field table (see the file's comment). */
 export function objectType<S extends Fields>(

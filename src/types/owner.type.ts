@@ -1,4 +1,4 @@
-import { dateTime, id, items, objectType, one, saved, text } from "./fields.js";
+import { id, listType, readAndStored, objectType, one, text } from "./fields.js";
 
 export const OwnerDocument = objectType(
   "OwnerDocument",
@@ -18,14 +18,10 @@ export const Owner = objectType(
     address: text("One free-text line."),
     documentId: one(OwnerDocument),
     internalIdentification: text(),
-    collectedAt: dateTime(),
-    createdAt: dateTime(),
+    ...readAndStored(),
   },
 );
 export type Owner = InstanceType<typeof Owner>;
 
-export const OwnerList = objectType("OwnerList", "The owners Belvo retrieved.", {
-  owners: items(Owner),
-  saved: saved(),
-});
+export const OwnerList = listType("OwnerList", Owner, "owners");
 export type OwnerList = InstanceType<typeof OwnerList>;

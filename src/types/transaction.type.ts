@@ -7,10 +7,10 @@ import {
   enumType,
   given,
   id,
-  items,
+  listType,
+  readAndStored,
   objectType,
   one,
-  saved,
   text,
 } from "./fields.js";
 
@@ -66,13 +66,9 @@ export const Transaction = objectType("Transaction", "One movement of money on a
   internalIdentification: text(),
   creditCardData: one(TransactionCreditCardData),
   subcategory: text(),
-  collectedAt: dateTime(),
-  createdAt: dateTime(),
+  ...readAndStored(),
 });
 export type Transaction = InstanceType<typeof Transaction>;
 
-export const TransactionList = objectType("TransactionList", "The transactions Belvo retrieved.", {
-  transactions: items(Transaction),
-  saved: saved(),
-});
+export const TransactionList = listType("TransactionList", Transaction, "transactions");
 export type TransactionList = InstanceType<typeof TransactionList>;
