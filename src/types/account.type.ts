@@ -1,7 +1,8 @@
+import { DecimalScalar } from "./scalars.js";
 import { CreditData, FundsData, LoanData, ReceivablesData } from "./account-details.type.js";
 import {
   dateTime,
-  decimal,
+  given,
   id,
   many,
   listType,
@@ -20,8 +21,9 @@ const ACCOUNT_FIELDS = {
   number: text(),
   type: text("The institution's own label."),
   balanceType: text("ASSET or LIABILITY."),
-  currentBalance: decimal(),
-  availableBalance: decimal(),
+  // Read from Belvo's `balance` object by the mapping.
+  currentBalance: given<string | null>(() => DecimalScalar, { nullable: true }),
+  availableBalance: given<string | null>(() => DecimalScalar, { nullable: true }),
   publicIdentificationName: text("e.g. CLABE, AGENCY/ACCOUNT."),
   publicIdentificationValue: text(),
   collectedAt: dateTime("When Belvo read it."),

@@ -19,7 +19,7 @@ export const Link = objectType(
     id: id(),
     institution: required(given<Institution>(() => Institution)),
     accessMode: choice(AccessMode),
-    status: required(choice(LinkStatus)),
+    status: required(given<LinkStatus>(() => LinkStatus)),
     lastAccessedAt: dateTime(),
     createdAt: dateTime(),
     createdBy: nullableId(),

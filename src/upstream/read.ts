@@ -132,69 +132,91 @@ export function strings(value: Json | undefined): string[] {
     : [];
 }
 
-/** Belvo spells a field of ours in snake_case: `documentId` is `document_id`. */
-function belvoKey(name: string): string {
-  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+type Reader = (object: JsonObject, key: string) => unknown;
+
+/** One field of a table as read: its name, Belvo's key for it, its reader; null when `given`. */
+interface Step {
+  name: string;
+  /** Our name in snake_case: `documentId` is `document_id`. */
+  key: string;
+  /** False for `key` (an id is required even where absent fields may be loaded later). */
+  loadable: boolean;
+  read: Reader;
 }
 
-/** The kinds read by one reader of a scalar: `(object, key) => value`. */
-const SCALAR_READERS = { text: optionalString, key: requiredString, decimal, date, dateTime };
+/** Worked out once per table: a list of thousands of balances reads through it. */
+const PLANS = new WeakMap<Fields, readonly Step[]>();
 
-function readField(field: FieldSpec, object: JsonObject, key: string): unknown {
+function plan(fields: Fields): readonly Step[] {
+  let steps = PLANS.get(fields);
+  if (steps === undefined) {
+    steps = Object.entries(fields)
+      .filter(([, field]) => field.kind !== "given")
+      .map(([name, field]) => ({
+        name,
+        key: name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
+        loadable: field.kind !== "key",
+        read: readerOf(field),
+      }));
+    PLANS.set(fields, steps);
+  }
+  return steps;
+}
+
+/** How a field of this kind is read from Belvo's object. */
+function readerOf(field: FieldSpec): Reader {
   const kind = field.kind;
+  // A non-null list Belvo left out is empty.
+  const empty = field.options.nullable ? null : [];
+  const nested = field.of as Readable;
   switch (kind) {
     case "text":
+      return optionalString;
     case "key":
+      return requiredString;
     case "decimal":
+      return decimal;
     case "date":
+      return date;
     case "dateTime":
-      return SCALAR_READERS[kind](object, key);
+      return dateTime;
     case "int":
-      return optionalInt(object, key);
-    // A non-null list Belvo left out is empty.
+      return optionalInt;
     case "strings":
-      return Array.isArray(object[key]) ? strings(object[key]) : emptyList(field);
+      return (object, key) => (Array.isArray(object[key]) ? strings(object[key]) : empty);
     case "enum":
-      return enumValue(field.of as Record<string, string>, optionalString(object, key));
+      return (object, key) =>
+        enumValue(field.of as Record<string, string>, optionalString(object, key));
     case "object":
-      return presentObject(object, key, (value) => readFields(field.of as Readable, value)) ?? null;
+      return (object, key) =>
+        presentObject(object, key, (value) => readFields(nested, value)) ?? null;
     case "objects":
-      return (
-        objectsOf(object[key], key, (item) => readFields(field.of as Readable, item)) ??
-        emptyList(field)
-      );
+      return (object, key) =>
+        objectsOf(object[key], key, (item) => readFields(nested, item)) ?? empty;
     case "given":
-      throw new Error(`the mapping must give "${key}"`);
+      return () => undefined;
     default:
       throw new Error(`unknown field kind ${String(kind satisfies never)}`);
   }
-}
-
-function emptyList(field: FieldSpec): [] | null {
-  return field.options.nullable ? null : [];
 }
 
 type Readable = ObjectTypeClass<Fields, object>;
 
 /**
  * An object type read from Belvo's object through its field table (types/fields.ts): each field
- * from its snake_case key, by its kind; `given` fields (and any the caller computes) as given.
+ * from its snake_case key, by its kind; the `given` fields from the caller.
  * `partial`: a key Belvo left out stays undefined (so that it can be loaded).
  */
 export function readFields<V extends object, G extends object = Partial<V>>(
   type: ObjectTypeClass<Fields, V>,
   object: JsonObject,
-  given: G = {} as G,
+  given?: G,
   partial = false,
 ): V & G {
-  const values: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(type.fields)) {
-    if (name in given) continue;
-    const key = belvoKey(name);
-    values[name] =
-      partial && field.kind !== "key" && !(key in object)
-        ? undefined
-        : readField(field, object, key);
+  const values = new type() as Record<string, unknown>;
+  for (const step of plan(type.fields)) {
+    const absent = partial && step.loadable && !(step.key in object);
+    values[step.name] = absent ? undefined : step.read(object, step.key);
   }
-  return Object.assign(new type(), values, given);
+  return (given === undefined ? values : Object.assign(values, given)) as V & G;
 }
