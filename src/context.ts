@@ -26,15 +26,13 @@ export interface Context {
 }
 
 /** The context of one GraphQL request, built in this one place. */
-export function requestContext(parts: {
-  ids: RequestIds;
-  belvo: BelvoClient;
-  guards: Guards;
-  logger: RequestLogger;
-  clientGone: () => boolean;
-  now: () => Date;
-  trace: RequestTrace | undefined;
-}): Context {
+export function requestContext(
+  parts: Pick<Context, "belvo" | "clientGone" | "now" | "trace"> & {
+    ids: RequestIds;
+    guards: Guards;
+    logger: RequestLogger;
+  },
+): Context {
   const { ids, belvo, guards, logger, clientGone, now, trace } = parts;
   return {
     attempts: guards.attempts(logger, trace),

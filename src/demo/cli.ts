@@ -124,6 +124,46 @@ async function complete<T extends { __typename: string }>(
   }
 }
 
+/** Retrieves the last three days of balances for the link and prints them as a table. */
+async function showBalances(
+  client: BelvoGatewayClient,
+  linkId: string,
+  out: Writable,
+  prompter: Prompter,
+): Promise<void> {
+  const today = new Date();
+  const dateTo = today.toISOString().slice(0, 10);
+  const dateFrom = new Date(today.getTime() - 2 * 86_400_000).toISOString().slice(0, 10);
+  out.write(`\nRetrieving balances from ${dateFrom} to ${dateTo}…\n`);
+  const retrieval = await client.retrieveBalances({ link: linkId, dateFrom, dateTo });
+  const list = await complete("balances", retrieval, out, prompter, ({ session, link }, token) =>
+    client.resumeBalances({ session, link, token }),
+  );
+  out.write(
+    `\n${"date".padEnd(12)}${"account".padEnd(22)}${"category".padEnd(20)}${"currency".padEnd(10)}${"balance".padStart(14)}\n`,
+  );
+  // A balance or its account may be null (Belvo sent it so, or garbled): the rest still shows.
+  for (const balance of list.balances) {
+    const account = balance?.account;
+    out.write(
+      `${(balance?.valueDate ?? "").padEnd(12)}${(account?.name ?? "").padEnd(22)}${(account?.category ?? "").padEnd(20)}${(account?.currency ?? "").padEnd(10)}${(balance?.balance ?? "").padStart(14)}\n`,
+    );
+  }
+  out.write(`\n${list.balances.length} balances${list.saved ? ", stored by Belvo" : ""}.\n`);
+}
+
+/** What to print for a failure the demo expects; undefined for one it does not (thrown on). */
+function failure(error: unknown, apiKey: string | undefined): string | undefined {
+  if (error instanceof GatewayClientError) {
+    // The client's own codes mean the gateway said nothing (or nothing in GraphQL).
+    const said = CLIENT_CODES.has(error.code) ? "" : "The gateway answered ";
+    const retry = error.retryAfter ? ` (retry in ${error.retryAfter} s)` : "";
+    return `\n${said}${error.code}: ${error.message}${retry}\n${hint(error, apiKey)}`;
+  }
+  if (error instanceof Quit) return `\n${error.message}\n`;
+  return undefined;
+}
+
 export async function runDemo(
   argv: string[],
   out: Writable,
@@ -166,41 +206,13 @@ export async function runDemo(
     out.write(
       `\nLink ${link.id} is ${link.status} (${link.institution.displayName ?? link.institution.name}).\n`,
     );
-
-    const today = new Date();
-    const dateTo = today.toISOString().slice(0, 10);
-    const dateFrom = new Date(today.getTime() - 2 * 86_400_000).toISOString().slice(0, 10);
-    out.write(`\nRetrieving balances from ${dateFrom} to ${dateTo}…\n`);
-    const retrieval = await client.retrieveBalances({ link: link.id, dateFrom, dateTo });
-    const list = await complete("balances", retrieval, out, prompter, ({ session, link }, token) =>
-      client.resumeBalances({ session, link, token }),
-    );
-    out.write(
-      `\n${"date".padEnd(12)}${"account".padEnd(22)}${"category".padEnd(20)}${"currency".padEnd(10)}${"balance".padStart(14)}\n`,
-    );
-    // A balance or its account may be null (Belvo sent it so, or garbled): the rest still shows.
-    for (const balance of list.balances) {
-      const account = balance?.account;
-      out.write(
-        `${(balance?.valueDate ?? "").padEnd(12)}${(account?.name ?? "").padEnd(22)}${(account?.category ?? "").padEnd(20)}${(account?.currency ?? "").padEnd(10)}${(balance?.balance ?? "").padStart(14)}\n`,
-      );
-    }
-    out.write(`\n${list.balances.length} balances${list.saved ? ", stored by Belvo" : ""}.\n`);
+    await showBalances(client, link.id, out, prompter);
     return 0;
   } catch (error) {
-    if (error instanceof GatewayClientError) {
-      // The client's own codes mean the gateway said nothing (or nothing in GraphQL).
-      const said = CLIENT_CODES.has(error.code) ? "" : "The gateway answered ";
-      out.write(
-        `\n${said}${error.code}: ${error.message}${error.retryAfter ? ` (retry in ${error.retryAfter} s)` : ""}\n${hint(error, config["api-key"])}`,
-      );
-      return 1;
-    }
-    if (error instanceof Quit) {
-      out.write(`\n${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    const said = failure(error, config["api-key"]);
+    if (said === undefined) throw error;
+    out.write(said);
+    return 1;
   } finally {
     prompter.close();
     await local?.stop();

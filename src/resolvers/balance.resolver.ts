@@ -1,16 +1,15 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { Context } from "../context.js";
 import { Balance, BalanceList } from "../types/balance.type.js";
-import { ResumeBalancesResult, RetrieveBalancesResult } from "../types/results.type.js";
-import { RetrieveBalancesInput } from "../types/retrieve.input.js";
-import { ResumeBalancesInput } from "../types/resume.input.js";
-import { datedRequest, resumeStep } from "./mfa-step.js";
+import { BALANCE_STEPS } from "../types/retrieval.type.js";
+import { datedRequest, retrievable } from "./mfa-step.js";
+import { BALANCES } from "../upstream/resources.js";
 import { checkUuid } from "../validation.js";
 import { InputError } from "../errors.js";
 import { DateScalar } from "../types/scalars.js";
 
 @Resolver(() => BalanceList)
-export class BalanceResolver {
+export class BalanceResolver extends retrievable(BALANCES, BALANCE_STEPS, datedRequest) {
   @Query(() => [Balance], {
     nullable: "items",
     description:
@@ -29,25 +28,5 @@ export class BalanceResolver {
       throw new InputError("dateTo", "must be on or after dateFrom.");
     }
     return belvo.savedBalances({ link, dateFrom, dateTo, account });
-  }
-
-  @Mutation(() => RetrieveBalancesResult, {
-    description: "Starts a balance retrieval (POST /api/balances/).",
-  })
-  retrieveBalances(
-    @Arg("input", () => RetrieveBalancesInput) input: RetrieveBalancesInput,
-    @Ctx() context: Context,
-  ): Promise<typeof RetrieveBalancesResult> {
-    return context.belvo.retrieveBalances(datedRequest(input, context));
-  }
-
-  @Mutation(() => ResumeBalancesResult, {
-    description: "Answers a balance retrieval's MFA challenge (PATCH /api/balances/).",
-  })
-  resumeBalances(
-    @Arg("input", () => ResumeBalancesInput) input: ResumeBalancesInput,
-    @Ctx() context: Context,
-  ): Promise<typeof ResumeBalancesResult> {
-    return resumeStep(input, context, (request) => context.belvo.resumeBalances(request));
   }
 }

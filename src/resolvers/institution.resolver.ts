@@ -1,9 +1,8 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../context.js";
 import {
-  FormField,
+  INSTITUTION_DETAILS,
   Institution,
-  InstitutionFeature,
   type InstitutionDetails,
 } from "../types/institution.type.js";
 import { toInstitution } from "../upstream/mapping.js";
@@ -36,71 +35,19 @@ export class InstitutionResolver {
       details instanceof Error ? details : toInstitution(details),
     );
   }
+}
 
-  @FieldResolver(() => String, { nullable: true })
-  async displayName(@Root() root: Institution, @Ctx() context: Context) {
-    return (await details(root, context))?.displayName ?? null;
-  }
-
-  @FieldResolver(() => String, { nullable: true, description: "bank, fiscal or employment." })
-  async type(@Root() root: Institution, @Ctx() context: Context) {
-    return (await details(root, context))?.type ?? null;
-  }
-
-  @FieldResolver(() => String, { nullable: true })
-  async website(@Root() root: Institution, @Ctx() context: Context) {
-    return (await details(root, context))?.website ?? null;
-  }
-
-  @FieldResolver(() => [String], { description: "ISO-3166 alpha-2 codes." })
-  async countryCodes(@Root() root: Institution, @Ctx() context: Context) {
-    return (await details(root, context))?.countryCodes ?? [];
-  }
-
-  @FieldResolver(() => String, { nullable: true })
-  async primaryColor(@Root() root: Institution, @Ctx() context: Context) {
-    return (await details(root, context))?.primaryColor ?? null;
-  }
-
-  @FieldResolver(() => String, { nullable: true })
-  async logo(@Root() root: Institution, @Ctx() context: Context) {
-    return (await details(root, context))?.logo ?? null;
-  }
-
-  @FieldResolver(() => String, { nullable: true })
-  async iconLogo(@Root() root: Institution, @Ctx() context: Context) {
-    return (await details(root, context))?.iconLogo ?? null;
-  }
-
-  @FieldResolver(() => String, { nullable: true })
-  async textLogo(@Root() root: Institution, @Ctx() context: Context) {
-    return (await details(root, context))?.textLogo ?? null;
-  }
-
-  @FieldResolver(() => [FormField], {
-    description: "The login inputs to ask the user for, with labels and validation.",
-  })
-  async formFields(@Root() root: Institution, @Ctx() context: Context) {
-    return (await details(root, context))?.formFields ?? [];
-  }
-
-  @FieldResolver(() => [InstitutionFeature])
-  async features(@Root() root: Institution, @Ctx() context: Context) {
-    return (await details(root, context))?.features ?? [];
-  }
-
-  @FieldResolver(() => [String], { description: "e.g. ACCOUNTS, BALANCES, OWNERS, TRANSACTIONS." })
-  async resources(@Root() root: Institution, @Ctx() context: Context) {
-    return (await details(root, context))?.resources ?? [];
-  }
-
-  @FieldResolver(() => String, { nullable: true, description: "credentials or openbanking." })
-  async integrationType(@Root() root: Institution, @Ctx() context: Context) {
-    return (await details(root, context))?.integrationType ?? null;
-  }
-
-  @FieldResolver(() => String, { nullable: true, description: "healthy or down." })
-  async status(@Root() root: Institution, @Ctx() context: Context) {
-    return (await details(root, context))?.status ?? null;
-  }
+/**
+ * Each detail field of an institution (INSTITUTION_DETAILS): served from the details, loaded when
+ * not at hand; null, or an empty list, when Belvo knows no such institution.
+ */
+for (const [name, field] of Object.entries(INSTITUTION_DETAILS)) {
+  const prototype = InstitutionResolver.prototype as unknown as Record<string, unknown>;
+  const empty = field.options.nullable ? null : [];
+  prototype[name] = async (root: Institution, context: Context) =>
+    (await details(root, context))?.[name as keyof InstitutionDetails] ?? empty;
+  Root()(prototype, name, 0);
+  Ctx()(prototype, name, 1);
+  const method = Object.getOwnPropertyDescriptor(prototype, name)!;
+  FieldResolver(field.type as () => typeof String, field.options)(prototype, name, method);
 }

@@ -6,10 +6,16 @@ import { RegisterLinkInput } from "../types/register-link.input.js";
 import { RegisterLinkResult, ResumeLinkResult } from "../types/results.type.js";
 import { ResumeLinkInput } from "../types/resume.input.js";
 import { checkRegisterLinkInput, checkUuid } from "../validation.js";
-import { resumeStep } from "./mfa-step.js";
+import { resumable } from "./mfa-step.js";
+import { LINKS } from "../upstream/resources.js";
 
 @Resolver(() => Link)
-export class LinkResolver {
+export class LinkResolver extends resumable(
+  LINKS,
+  { name: "Link", what: "a link" },
+  ResumeLinkInput,
+  ResumeLinkResult,
+) {
   @Query(() => Link, {
     nullable: true,
     description: "One link (GET /api/links/{id}/); null when Belvo has none.",
@@ -26,16 +32,6 @@ export class LinkResolver {
   ): Promise<typeof RegisterLinkResult> {
     checkRegisterLinkInput(input);
     return attempts.login(input.institution, input.username, () => belvo.registerLink(input));
-  }
-
-  @Mutation(() => ResumeLinkResult, {
-    description: "Answers a link's MFA challenge (PATCH /api/links/).",
-  })
-  resumeLink(
-    @Arg("input", () => ResumeLinkInput) input: ResumeLinkInput,
-    @Ctx() context: Context,
-  ): Promise<typeof ResumeLinkResult> {
-    return resumeStep(input, context, (request) => context.belvo.resumeLink(request));
   }
 
   @FieldResolver(() => [Account], {

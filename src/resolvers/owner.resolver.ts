@@ -1,32 +1,8 @@
-import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
-import type { Context } from "../context.js";
+import { Resolver } from "type-graphql";
 import { OwnerList } from "../types/owner.type.js";
-import { ResumeOwnersResult, RetrieveOwnersResult } from "../types/results.type.js";
-import { RetrieveOwnersInput } from "../types/retrieve.input.js";
-import { ResumeOwnersInput } from "../types/resume.input.js";
-import { checkRetrieveInput } from "../validation.js";
-import { resumeStep } from "./mfa-step.js";
+import { OWNER_STEPS } from "../types/retrieval.type.js";
+import { OWNERS } from "../upstream/resources.js";
+import { standardRequest, retrievable } from "./mfa-step.js";
 
 @Resolver(() => OwnerList)
-export class OwnerResolver {
-  @Mutation(() => RetrieveOwnersResult, {
-    description: "Starts an owners retrieval (POST /api/owners/).",
-  })
-  retrieveOwners(
-    @Arg("input", () => RetrieveOwnersInput) input: RetrieveOwnersInput,
-    @Ctx() { belvo }: Context,
-  ): Promise<typeof RetrieveOwnersResult> {
-    checkRetrieveInput(input);
-    return belvo.retrieveOwners(input);
-  }
-
-  @Mutation(() => ResumeOwnersResult, {
-    description: "Answers an owners retrieval's MFA challenge (PATCH /api/owners/).",
-  })
-  resumeOwners(
-    @Arg("input", () => ResumeOwnersInput) input: ResumeOwnersInput,
-    @Ctx() context: Context,
-  ): Promise<typeof ResumeOwnersResult> {
-    return resumeStep(input, context, (request) => context.belvo.resumeOwners(request));
-  }
-}
+export class OwnerResolver extends retrievable(OWNERS, OWNER_STEPS, standardRequest) {}

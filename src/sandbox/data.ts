@@ -114,28 +114,40 @@ export function accountsFor(link: SandboxLink, institution: SandboxInstitution) 
   });
 }
 
-/** One balance per account per day from `dateFrom` to `dateTo` (inclusive). */
-export function balancesFor(
+/** The days a retrieval covers (inclusive) and when it was read. */
+export interface Retrieval {
+  dateFrom: string;
+  dateTo: string;
+  collectedAt: string;
+}
+
+/** What `make` gives for each account on each day of the retrieval, in that order. */
+function eachAccountDay<T>(
   accounts: readonly SandboxAccount[],
-  dateFrom: string,
-  dateTo: string,
-  collectedAt: string,
-) {
+  { dateFrom, dateTo }: Retrieval,
+  make: (account: SandboxAccount, valueDate: string) => T[],
+): T[] {
   return accounts.flatMap((account) =>
-    daysBetween(dateFrom, dateTo).map((valueDate) => {
-      const drift = 0.9 + fractionFrom(`${account.id}:${valueDate}`) * 0.2;
-      const balance = Math.round(account.balance.current * drift * 100) / 100;
-      return {
-        id: uuidFrom(`${account.id}:balance:${valueDate}`),
-        account,
-        value_date: valueDate,
-        balance,
-        current_balance: balance,
-        statement: null,
-        collected_at: collectedAt,
-      };
-    }),
+    daysBetween(dateFrom, dateTo).flatMap((valueDate) => make(account, valueDate)),
   );
+}
+
+/** One balance per account per day. */
+export function balancesFor(accounts: readonly SandboxAccount[], retrieval: Retrieval) {
+  return eachAccountDay(accounts, retrieval, (account, valueDate) => {
+    const drift = 0.9 + fractionFrom(`${account.id}:${valueDate}`) * 0.2;
+    const balance = Math.round(account.balance.current * drift * 100) / 100;
+    const item = {
+      id: uuidFrom(`${account.id}:balance:${valueDate}`),
+      account,
+      value_date: valueDate,
+      balance,
+      current_balance: balance,
+      statement: null,
+      collected_at: retrieval.collectedAt,
+    };
+    return [item];
+  });
 }
 
 export type SandboxTransaction = ReturnType<typeof transactionsFor>[number];
@@ -170,54 +182,47 @@ function daysBetween(dateFrom: string, dateTo: string): string[] {
   return days;
 }
 
-/** Zero to two transactions per account per day from `dateFrom` to `dateTo`, always the same. */
-export function transactionsFor(
-  accounts: readonly SandboxAccount[],
-  dateFrom: string,
-  dateTo: string,
-  collectedAt: string,
-) {
-  return accounts.flatMap((account) =>
-    daysBetween(dateFrom, dateTo).flatMap((valueDate) => {
-      const count = Math.floor(fractionFrom(`${account.id}:${valueDate}:count`) * 3);
-      return Array.from({ length: count }, (_, index) => {
-        const seed = `${account.id}:${valueDate}:${index}`;
-        const merchant =
-          MERCHANTS[Math.floor(fractionFrom(`${seed}:merchant`) * MERCHANTS.length)]!;
-        const inflow = merchant.category === "Income & Payments";
-        const isCard = account.category === "CREDIT_CARD";
-        return {
-          id: uuidFrom(`${seed}:transaction`),
-          account,
-          collected_at: collectedAt,
-          created_at: collectedAt,
-          value_date: valueDate,
-          accounting_date: `${valueDate}T12:00:00Z`,
-          amount: Math.max(0.01, amount(`${seed}:amount`, inflow ? 20_000 : 2_000)),
-          balance: amount(`${seed}:balance`, account.balance.current + 1),
-          currency: account.currency,
-          description: merchant.description,
-          observations: null,
-          reference: digits(`${seed}:reference`, 8),
-          internal_identification: digits(`${seed}:internal`, 12),
-          type: inflow ? "INFLOW" : "OUTFLOW",
-          status: "PROCESSED",
-          category: merchant.category,
-          subcategory: merchant.subcategory,
-          merchant: null,
-          credit_card_data: isCard
-            ? {
-                collected_at: collectedAt,
-                bill_name: `${valueDate.slice(0, 7)}`,
-                bill_status: "OPEN",
-                bill_amount: amount(`${account.id}:${valueDate.slice(0, 7)}:bill`, 20_000),
-                previous_bill_total: amount(`${account.id}:previous-bill`, 20_000).toFixed(2),
-              }
-            : null,
-        };
-      });
-    }),
-  );
+/** Zero to two transactions per account per day, always the same. */
+export function transactionsFor(accounts: readonly SandboxAccount[], retrieval: Retrieval) {
+  const collectedAt = retrieval.collectedAt;
+  return eachAccountDay(accounts, retrieval, (account, valueDate) => {
+    const count = Math.floor(fractionFrom(`${account.id}:${valueDate}:count`) * 3);
+    return Array.from({ length: count }, (_, index) => {
+      const seed = `${account.id}:${valueDate}:${index}`;
+      const merchant = MERCHANTS[Math.floor(fractionFrom(`${seed}:merchant`) * MERCHANTS.length)]!;
+      const inflow = merchant.category === "Income & Payments";
+      const isCard = account.category === "CREDIT_CARD";
+      return {
+        id: uuidFrom(`${seed}:transaction`),
+        account,
+        collected_at: collectedAt,
+        created_at: collectedAt,
+        value_date: valueDate,
+        accounting_date: `${valueDate}T12:00:00Z`,
+        amount: Math.max(0.01, amount(`${seed}:amount`, inflow ? 20_000 : 2_000)),
+        balance: amount(`${seed}:balance`, account.balance.current + 1),
+        currency: account.currency,
+        description: merchant.description,
+        observations: null,
+        reference: digits(`${seed}:reference`, 8),
+        internal_identification: digits(`${seed}:internal`, 12),
+        type: inflow ? "INFLOW" : "OUTFLOW",
+        status: "PROCESSED",
+        category: merchant.category,
+        subcategory: merchant.subcategory,
+        merchant: null,
+        credit_card_data: isCard
+          ? {
+              collected_at: collectedAt,
+              bill_name: `${valueDate.slice(0, 7)}`,
+              bill_status: "OPEN",
+              bill_amount: amount(`${account.id}:${valueDate.slice(0, 7)}:bill`, 20_000),
+              previous_bill_total: amount(`${account.id}:previous-bill`, 20_000).toFixed(2),
+            }
+          : null,
+      };
+    });
+  });
 }
 
 const NAMES = ["Ana López Ruiz", "Carlos Pérez Gómez", "María Silva Santos", "Juan Torres Díaz"];

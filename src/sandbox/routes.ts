@@ -72,6 +72,7 @@ function answerData(
     .accountsOf(link.id)
     .filter((account) => !request?.account || account.id === request.account);
   const range = request ?? { dateFrom: day(state.clock.now()), dateTo: day(state.clock.now()) };
+  const retrieval = { ...range, collectedAt };
   let data: unknown[];
   switch (flow) {
     case "accounts":
@@ -79,15 +80,15 @@ function answerData(
       break;
     case "owners":
       data = ownersFor(link, collectedAt);
-      if (saveData) state.saveOwners(link.id, data as SandboxOwner[]);
+      if (saveData) state.save(flow, link.id, data as SandboxOwner[]);
       break;
     case "balances":
-      data = balancesFor(accounts, range.dateFrom, range.dateTo, collectedAt);
-      if (saveData) state.saveBalances(link.id, data as SandboxBalance[]);
+      data = balancesFor(accounts, retrieval);
+      if (saveData) state.save(flow, link.id, data as SandboxBalance[]);
       break;
     case "transactions":
-      data = transactionsFor(accounts, range.dateFrom, range.dateTo, collectedAt);
-      if (saveData) state.saveTransactions(link.id, data as SandboxTransaction[]);
+      data = transactionsFor(accounts, retrieval);
+      if (saveData) state.save(flow, link.id, data as SandboxTransaction[]);
       break;
     default:
       return unknownFlow(flow);
@@ -250,10 +251,15 @@ export function listLinks({ req, res, url, state }: Call): void {
   send(res, 200, paginate(req, url, links, PAGE_SIZE));
 }
 
+/** Belvo's 404 for an id it does not know. */
+function found<T>(item: T | undefined): T {
+  if (item === undefined)
+    throw new SandboxError(404, [{ code: "not_found", message: "Not found." }]);
+  return item;
+}
+
 export function getLink({ res, state, id }: Call): void {
-  const link = state.link(id!);
-  if (!link) throw new SandboxError(404, [{ code: "not_found", message: "Not found." }]);
-  send(res, 200, link);
+  send(res, 200, found(state.link(id!)));
 }
 
 export function listAccounts({ req, res, url, state }: Call): void {
@@ -266,9 +272,7 @@ export function listAccounts({ req, res, url, state }: Call): void {
 }
 
 export function getAccount({ res, state, id }: Call): void {
-  const account = state.account(id!);
-  if (!account) throw new SandboxError(404, [{ code: "not_found", message: "Not found." }]);
-  send(res, 200, account);
+  send(res, 200, found(state.account(id!)));
 }
 
 export function listBalances({ req, res, url, state }: Call): void {
@@ -278,7 +282,7 @@ export function listBalances({ req, res, url, state }: Call): void {
   const from = url.searchParams.get("value_date__gte")?.slice(0, 10);
   const to = url.searchParams.get("value_date__lte")?.slice(0, 10);
   const balances = state
-    .savedBalances()
+    .savedOf("balances")
     .filter(
       (balance) =>
         (!links || links.has(balance.account.link)) &&
@@ -294,14 +298,14 @@ export function listTransactions({ req, res, url, state }: Call): void {
   if (!link) throw fieldError("link", "required", "This field is required.");
   const accounts = filterValues(url, "account__in") ?? filterValues(url, "account");
   const transactions = state
-    .transactionsOf(link)
+    .savedOf("transactions", link)
     .filter((transaction) => !accounts || accounts.has(transaction.account.id));
   send(res, 200, paginate(req, url, transactions, PAGE_SIZE));
 }
 
 export function listOwners({ req, res, url, state }: Call): void {
   const links = filterValues(url, "link__in") ?? filterValues(url, "link");
-  const owners = state.savedOwnerList().filter((owner) => !links || links.has(owner.link));
+  const owners = state.savedOf("owners").filter((owner) => !links || links.has(owner.link));
   send(res, 200, paginate(req, url, owners, PAGE_SIZE));
 }
 

@@ -72,14 +72,23 @@ export interface StateLimits {
   maxLinks: number;
 }
 
+/** What a retrieval with `save_data: true` keeps, by resource. */
+interface Saved {
+  balances: SandboxBalance[];
+  transactions: SandboxTransaction[];
+  owners: SandboxOwner[];
+}
+
 export class SandboxState {
   private readonly links = new Map<string, SandboxLink>();
   private readonly accounts = new Map<string, SandboxAccount>();
   private readonly accountsByLink = new Map<string, SandboxAccount[]>();
   private readonly sessions = new Map<string, MfaSession>();
-  private readonly saved = new Map<string, SandboxBalance[]>();
-  private readonly savedTransactions = new Map<string, SandboxTransaction[]>();
-  private readonly savedOwners = new Map<string, SandboxOwner[]>();
+  private readonly saved: { [K in keyof Saved]: Map<string, Saved[K]> } = {
+    balances: new Map(),
+    transactions: new Map(),
+    owners: new Map(),
+  };
   /** Links registered through an MFA login ask for the same factor on every retrieval. */
   private readonly mfaByLink = new Map<string, MfaKind>();
   private sequence = 0;
@@ -191,28 +200,15 @@ export class SandboxState {
   }
 
   /** Keeps the latest retrieval of each link, as Belvo does with `save_data: true`. */
-  saveBalances(linkId: string, balances: SandboxBalance[]): void {
-    if (this.links.has(linkId)) this.saved.set(linkId, balances);
+  save<K extends keyof Saved>(kind: K, linkId: string, items: Saved[K]): void {
+    if (this.links.has(linkId)) this.saved[kind].set(linkId, items);
   }
 
-  savedBalances(): SandboxBalance[] {
-    return [...this.saved.values()].flat();
-  }
-
-  saveTransactions(linkId: string, transactions: SandboxTransaction[]): void {
-    if (this.links.has(linkId)) this.savedTransactions.set(linkId, transactions);
-  }
-
-  transactionsOf(linkId: string): SandboxTransaction[] {
-    return this.savedTransactions.get(linkId) ?? [];
-  }
-
-  saveOwners(linkId: string, owners: SandboxOwner[]): void {
-    if (this.links.has(linkId)) this.savedOwners.set(linkId, owners);
-  }
-
-  savedOwnerList(): SandboxOwner[] {
-    return [...this.savedOwners.values()].flat();
+  /** What retrievals saved: for one link, or for every link. */
+  savedOf<K extends keyof Saved>(kind: K, linkId?: string): Saved[K] {
+    const lists =
+      linkId === undefined ? [...this.saved[kind].values()] : [this.saved[kind].get(linkId) ?? []];
+    return lists.flat() as Saved[K];
   }
 
   openSession(flow: Flow, linkId: string, mfa: MfaKind, request: DataRequest | null): MfaSession {
@@ -256,9 +252,7 @@ export class SandboxState {
       if (id === EXAMPLE.link) continue;
       for (const account of this.accountsOf(id)) this.accounts.delete(account.id);
       this.accountsByLink.delete(id);
-      this.saved.delete(id);
-      this.savedTransactions.delete(id);
-      this.savedOwners.delete(id);
+      for (const saved of Object.values(this.saved)) saved.delete(id);
       this.mfaByLink.delete(id);
       this.links.delete(id);
     }

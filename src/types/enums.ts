@@ -1,19 +1,15 @@
-import { registerEnumType } from "type-graphql";
+import { enumType } from "./fields.js";
 
-export enum AccessMode {
-  SINGLE = "SINGLE",
-  RECURRENT = "RECURRENT",
-}
+export const AccessMode = enumType(
+  "AccessMode",
+  ["SINGLE", "RECURRENT"],
+  "Whether Belvo keeps the link for recurrent updates or uses it once.",
+);
+export type AccessMode = keyof typeof AccessMode;
 
-export enum LinkStatus {
-  VALID = "VALID",
-  INVALID = "INVALID",
-  UNCONFIRMED = "UNCONFIRMED",
-  TOKEN_REQUIRED = "TOKEN_REQUIRED",
-}
-
-registerEnumType(AccessMode, {
-  name: "AccessMode",
-  description: "Whether Belvo keeps the link for recurrent updates or uses it once.",
-});
-registerEnumType(LinkStatus, { name: "LinkStatus", description: "The state of a link." });
+export const LinkStatus = enumType(
+  "LinkStatus",
+  ["VALID", "INVALID", "UNCONFIRMED", "TOKEN_REQUIRED"],
+  "The state of a link.",
+);
+export type LinkStatus = keyof typeof LinkStatus;

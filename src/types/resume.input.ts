@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from "type-graphql";
+import { saveDataOptions } from "./retrieve.input.js";
 
 @InputType({ description: "Answers an MFA challenge for a link being registered." })
 export class ResumeLinkInput {
@@ -16,28 +17,12 @@ export class ResumeLinkInput {
 }
 
 /** Every data resource resumes with the same input: `{session, token?, link, saveData}`. */
-function resumeDataInput(what: string) {
+export function resumeDataInput(what: string) {
   // Named per resource; not in the schema (type-graphql emits only the types resolvers use).
   @InputType(`ResumeDataInputBase_${what}`)
   abstract class ResumeDataInput extends ResumeLinkInput {
-    @Field(() => Boolean, {
-      nullable: true,
-      defaultValue: true,
-      description: `Whether Belvo stores the ${what} (sent as \`save_data\`); null means true.`,
-    })
+    @Field(() => Boolean, saveDataOptions(what))
     saveData?: boolean | null;
   }
   return ResumeDataInput;
 }
-
-@InputType({ description: "Answers an MFA challenge for a balance retrieval." })
-export class ResumeBalancesInput extends resumeDataInput("balances") {}
-
-@InputType({ description: "Answers an MFA challenge for an accounts retrieval." })
-export class ResumeAccountsInput extends resumeDataInput("accounts") {}
-
-@InputType({ description: "Answers an MFA challenge for a transactions retrieval." })
-export class ResumeTransactionsInput extends resumeDataInput("transactions") {}
-
-@InputType({ description: "Answers an MFA challenge for an owners retrieval." })
-export class ResumeOwnersInput extends resumeDataInput("owners") {}

@@ -1,26 +1,31 @@
 import { Field, ID, InputType } from "type-graphql";
 import { DateScalar } from "./scalars.js";
 
+/** `saveData`, as every data resource's retrieve and resume input carries it. */
+export function saveDataOptions(what: string) {
+  return {
+    nullable: true,
+    defaultValue: true,
+    description: `Whether Belvo stores the ${what} (sent as \`save_data\`); null means true.`,
+  };
+}
+
 /** `{link, token?, saveData}`: Belvo's StandardRequest (accounts, owners). */
-function retrieveInput(what: string) {
+export function retrieveInput(what: string) {
   // Named per resource; not in the schema (type-graphql emits only the types resolvers use).
   @InputType(`RetrieveInputBase_${what}`)
   abstract class RetrieveInput {
     @Field(() => ID)
     link!: string;
 
-    @Field(() => Boolean, {
-      nullable: true,
-      defaultValue: true,
-      description: `Whether Belvo stores the ${what} (sent as \`save_data\`); null means true.`,
-    })
+    @Field(() => Boolean, saveDataOptions(what))
     saveData?: boolean | null;
   }
   return RetrieveInput;
 }
 
 /** Adds `dateFrom`, `dateTo`, `account` (balances, transactions). */
-function retrieveDatedInput(what: string) {
+export function retrieveDatedInput(what: string) {
   @InputType(`RetrieveDatedInputBase_${what}`)
   abstract class RetrieveDatedInput extends retrieveInput(what) {
     @Field(() => DateScalar)
@@ -34,15 +39,3 @@ function retrieveDatedInput(what: string) {
   }
   return RetrieveDatedInput;
 }
-
-@InputType({ description: "Starts a balance retrieval for a link." })
-export class RetrieveBalancesInput extends retrieveDatedInput("balances") {}
-
-@InputType({ description: "Starts a transactions retrieval for a link." })
-export class RetrieveTransactionsInput extends retrieveDatedInput("transactions") {}
-
-@InputType({ description: "Starts an accounts retrieval for a link." })
-export class RetrieveAccountsInput extends retrieveInput("accounts") {}
-
-@InputType({ description: "Starts an owners retrieval for a link." })
-export class RetrieveOwnersInput extends retrieveInput("owners") {}

@@ -1,8 +1,6 @@
 /** The gateway's only view of Belvo: typed calls in, schema objects or UpstreamErrors out. */
-import type { Account, AccountList } from "../types/account.type.js";
-import type { Balance, BalanceList } from "../types/balance.type.js";
-import type { OwnerList } from "../types/owner.type.js";
-import type { TransactionList } from "../types/transaction.type.js";
+import type { Account } from "../types/account.type.js";
+import type { Balance } from "../types/balance.type.js";
 import type { AccessMode } from "../types/enums.js";
 import type { InstitutionDetails } from "../types/institution.type.js";
 import type { Link } from "../types/link.type.js";
@@ -30,17 +28,16 @@ import {
 } from "./data-mapping.js";
 import { toInstitutionDetails, toLink } from "./mapping.js";
 import {
-  ACCOUNTS,
-  BALANCES,
-  DATED_FIELDS,
   LINKS,
   LINK_FIELDS,
-  OWNERS,
   RESUME_FIELDS,
-  STANDARD_FIELDS,
-  TRANSACTIONS,
+  withoutEmpty,
+  type DataResource,
   type MfaResource,
+  type RetrieveRequest,
 } from "./resources.js";
+
+export type { RetrieveBalancesRequest, RetrieveRequest } from "./resources.js";
 import { interpretAnswer, interpretMfaAnswer, type Answer, type Sent } from "./outcome.js";
 
 export interface ResumeRequest {
@@ -68,19 +65,6 @@ export interface RegisterLinkRequest {
   staleIn?: string | null;
   certificate?: string | null;
   privateKey?: string | null;
-}
-
-export interface RetrieveRequest {
-  link: string;
-  saveData?: boolean | null;
-}
-
-export interface RetrieveBalancesRequest {
-  link: string;
-  dateFrom: string;
-  dateTo: string;
-  account?: string | null;
-  saveData?: boolean | null;
 }
 
 export interface SavedBalancesFilter {
@@ -221,40 +205,12 @@ export class BelvoClient {
     return this.start(LINKS, body, LINK_FIELDS, secrets);
   }
 
-  resumeLink(request: ResumeRequest): Promise<Link | MfaChallenge> {
-    return this.resume(LINKS, request);
-  }
-
-  retrieveBalances(request: RetrieveBalancesRequest): Promise<BalanceList | MfaChallenge> {
-    return this.start(BALANCES, datedBody(request), DATED_FIELDS, []);
-  }
-
-  resumeBalances(request: ResumeDataRequest): Promise<BalanceList | MfaChallenge> {
-    return this.resume(BALANCES, request);
-  }
-
-  retrieveAccounts(request: RetrieveRequest): Promise<AccountList | MfaChallenge> {
-    return this.start(ACCOUNTS, standardBody(request), STANDARD_FIELDS, []);
-  }
-
-  resumeAccounts(request: ResumeDataRequest): Promise<AccountList | MfaChallenge> {
-    return this.resume(ACCOUNTS, request);
-  }
-
-  retrieveTransactions(request: RetrieveBalancesRequest): Promise<TransactionList | MfaChallenge> {
-    return this.start(TRANSACTIONS, datedBody(request), DATED_FIELDS, []);
-  }
-
-  resumeTransactions(request: ResumeDataRequest): Promise<TransactionList | MfaChallenge> {
-    return this.resume(TRANSACTIONS, request);
-  }
-
-  retrieveOwners(request: RetrieveRequest): Promise<OwnerList | MfaChallenge> {
-    return this.start(OWNERS, standardBody(request), STANDARD_FIELDS, []);
-  }
-
-  resumeOwners(request: ResumeDataRequest): Promise<OwnerList | MfaChallenge> {
-    return this.resume(OWNERS, request);
+  /** POST: starts a data resource's retrieval; Belvo may pause it with a challenge. */
+  retrieve<T, R extends RetrieveRequest>(
+    resource: DataResource<T, R>,
+    request: R,
+  ): Promise<T | MfaChallenge> {
+    return this.start(resource, resource.body(request), resource.fields, []);
   }
 
   /** GET /api/links/{id}/; null when Belvo answers 404. */
@@ -350,10 +306,7 @@ export class BelvoClient {
   }
 
   /** PATCH `{session, token?, link, save_data?}`: answers a challenge; the same for every resource. */
-  private resume<T>(
-    resource: MfaResource<T>,
-    request: ResumeDataRequest,
-  ): Promise<T | MfaChallenge> {
+  resume<T>(resource: MfaResource<T>, request: ResumeDataRequest): Promise<T | MfaChallenge> {
     const body = resource.saveData
       ? { ...resumeBody(request), save_data: request.saveData ?? true }
       : resumeBody(request);
@@ -495,27 +448,4 @@ function inKeyOrder<T>(
 /** `{session, token?, link}`: the token key is left out, not null, when there is none. */
 function resumeBody({ session, link, token }: ResumeRequest): Record<string, unknown> {
   return token == null ? { session, link } : { session, token, link };
-}
-
-/** Belvo's StandardRequest: `{link, save_data}`. */
-function standardBody(request: RetrieveRequest): Record<string, unknown> {
-  return { link: request.link, save_data: request.saveData ?? true };
-}
-
-/** `{link, date_from, date_to, account?, save_data}` (balances, transactions). */
-function datedBody(request: RetrieveBalancesRequest): Record<string, unknown> {
-  return withoutEmpty({
-    link: request.link,
-    date_from: request.dateFrom,
-    date_to: request.dateTo,
-    account: request.account,
-    save_data: request.saveData ?? true,
-  });
-}
-
-/** Optional fields are left out rather than sent as null. */
-function withoutEmpty(body: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(body).filter(([, value]) => value !== undefined && value !== null),
-  );
 }

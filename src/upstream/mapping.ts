@@ -1,12 +1,6 @@
 /** Belvo's links, institutions and MFA challenges as the schema's objects. */
-import { AccessMode, LinkStatus } from "../types/enums.js";
-import {
-  FormField,
-  FormFieldValue,
-  Institution,
-  InstitutionFeature,
-  type InstitutionDetails,
-} from "../types/institution.type.js";
+import { LinkStatus } from "../types/enums.js";
+import { Institution, InstitutionDetails } from "../types/institution.type.js";
 import { Link } from "../types/link.type.js";
 import { MfaChallenge, TokenGenerationData } from "../types/mfa-challenge.type.js";
 import {
@@ -18,73 +12,21 @@ import {
   type Json,
   type JsonObject,
 } from "./json.js";
-import { dateTime, enumValue, objectsOf, strings } from "./read.js";
+import { enumValue, readFields } from "./read.js";
 
 export function toLink(body: Json): Link {
   const object = requiredObject(body, "the link");
   const status = enumValue(LinkStatus, requiredString(object, "status"));
   if (status === null) throw new UnexpectedBody(`"status" is not a known link status`);
-  return Object.assign(new Link(), {
-    id: requiredString(object, "id"),
-    institution: Object.assign(new Institution(), { name: requiredString(object, "institution") }),
-    accessMode: enumValue(AccessMode, optionalString(object, "access_mode")),
-    status,
-    lastAccessedAt: dateTime(object, "last_accessed_at"),
-    createdAt: dateTime(object, "created_at"),
-    createdBy: optionalString(object, "created_by"),
-    externalId: optionalString(object, "external_id"),
-    refreshRate: optionalString(object, "refresh_rate"),
-    institutionUserId: optionalString(object, "institution_user_id"),
-    credentialsStorage: optionalString(object, "credentials_storage"),
-    fetchResources: Array.isArray(object.fetch_resources) ? strings(object.fetch_resources) : null,
-    staleIn: optionalString(object, "stale_in"),
+  const institution = Object.assign(new Institution(), {
+    name: requiredString(object, "institution"),
   });
-}
-
-function toFormField(object: JsonObject): FormField {
-  return Object.assign(new FormField(), {
-    name: optionalString(object, "name"),
-    type: optionalString(object, "type"),
-    label: optionalString(object, "label"),
-    validation: optionalString(object, "validation"),
-    validationMessage: optionalString(object, "validation_message"),
-    placeholder: optionalString(object, "placeholder"),
-    values: objectsOf(object.values, "values", (value) =>
-      Object.assign(new FormFieldValue(), {
-        code: optionalString(value, "code"),
-        label: optionalString(value, "label"),
-        validation: optionalString(value, "validation"),
-        validationMessage: optionalString(value, "validation_message"),
-        placeholder: optionalString(value, "placeholder"),
-      }),
-    ),
-  });
+  return readFields(Link, object, { status, institution });
 }
 
 export function toInstitutionDetails(body: Json): InstitutionDetails {
   const object = requiredObject(body, "an institution");
-  return {
-    name: requiredString(object, "name"),
-    displayName: optionalString(object, "display_name"),
-    type: optionalString(object, "type"),
-    website: optionalString(object, "website"),
-    countryCodes: strings(object.country_codes),
-    primaryColor: optionalString(object, "primary_color"),
-    logo: optionalString(object, "logo"),
-    iconLogo: optionalString(object, "icon_logo"),
-    textLogo: optionalString(object, "text_logo"),
-    status: optionalString(object, "status"),
-    formFields: objectsOf(object.form_fields, "form_fields", toFormField) ?? [],
-    features:
-      objectsOf(object.features, "features", (feature) =>
-        Object.assign(new InstitutionFeature(), {
-          name: optionalString(feature, "name"),
-          description: optionalString(feature, "description"),
-        }),
-      ) ?? [],
-    resources: strings(object.resources),
-    integrationType: optionalString(object, "integration_type"),
-  };
+  return readFields(InstitutionDetails, object, { name: requiredString(object, "name") });
 }
 
 export function toInstitution(details: InstitutionDetails): Institution {
@@ -102,10 +44,7 @@ function toTokenGenerationData(body: Json | undefined): TokenGenerationData | nu
   const object = requiredObject(body, "token_generation_data");
   // The OpenAPI file spells it `expects_user_input`, Belvo's MFA guide `expect_user_input`.
   const expects = object.expects_user_input ?? object.expect_user_input;
-  return Object.assign(new TokenGenerationData(), {
-    instructions: optionalString(object, "instructions"),
-    type: optionalString(object, "type"),
-    value: optionalString(object, "value"),
+  return readFields(TokenGenerationData, object, {
     expectsUserInput: typeof expects === "boolean" ? expects : true,
   });
 }

@@ -6,9 +6,11 @@ import {
   UnexpectedBody,
   optionalString,
   requiredObject,
+  requiredString,
   type Json,
   type JsonObject,
 } from "./json.js";
+import type { FieldSpec, Fields, ObjectTypeClass } from "../types/fields.js";
 
 export function enumValue<E extends Record<string, string>>(
   values: E,
@@ -128,4 +130,93 @@ export function strings(value: Json | undefined): string[] {
   return Array.isArray(value)
     ? value.filter((item): item is string => typeof item === "string")
     : [];
+}
+
+type Reader = (object: JsonObject, key: string) => unknown;
+
+/** One field of a table as read: its name, Belvo's key for it, its reader; null when `given`. */
+interface Step {
+  name: string;
+  /** Our name in snake_case: `documentId` is `document_id`. */
+  key: string;
+  /** False for `key` (an id is required even where absent fields may be loaded later). */
+  loadable: boolean;
+  read: Reader;
+}
+
+/** Worked out once per table: a list of thousands of balances reads through it. */
+const PLANS = new WeakMap<Fields, readonly Step[]>();
+
+function plan(fields: Fields): readonly Step[] {
+  let steps = PLANS.get(fields);
+  if (steps === undefined) {
+    steps = Object.entries(fields)
+      .filter(([, field]) => field.kind !== "given")
+      .map(([name, field]) => ({
+        name,
+        key: name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
+        loadable: field.kind !== "key",
+        read: readerOf(field),
+      }));
+    PLANS.set(fields, steps);
+  }
+  return steps;
+}
+
+/** How a field of this kind is read from Belvo's object. */
+function readerOf(field: FieldSpec): Reader {
+  const kind = field.kind;
+  // A non-null list Belvo left out is empty.
+  const empty = field.options.nullable ? null : [];
+  const nested = field.of as Readable;
+  switch (kind) {
+    case "text":
+      return optionalString;
+    case "key":
+      return requiredString;
+    case "decimal":
+      return decimal;
+    case "date":
+      return date;
+    case "dateTime":
+      return dateTime;
+    case "int":
+      return optionalInt;
+    case "strings":
+      return (object, key) => (Array.isArray(object[key]) ? strings(object[key]) : empty);
+    case "enum":
+      return (object, key) =>
+        enumValue(field.of as Record<string, string>, optionalString(object, key));
+    case "object":
+      return (object, key) =>
+        presentObject(object, key, (value) => readFields(nested, value)) ?? null;
+    case "objects":
+      return (object, key) =>
+        objectsOf(object[key], key, (item) => readFields(nested, item)) ?? empty;
+    case "given":
+      return () => undefined;
+    default:
+      throw new Error(`unknown field kind ${String(kind satisfies never)}`);
+  }
+}
+
+type Readable = ObjectTypeClass<Fields, object>;
+
+/**
+ * An object type read from Belvo's object through its field table (types/fields.ts): each field
+ * from its snake_case key, by its kind; the `given` fields from the caller.
+ * `partial`: a key Belvo left out stays undefined (so that it can be loaded).
+ */
+export function readFields<V extends object, G extends object = Partial<V>>(
+  type: ObjectTypeClass<Fields, V>,
+  object: JsonObject,
+  given?: G,
+  partial = false,
+): V & G {
+  const values = new type() as Record<string, unknown>;
+  for (const step of plan(type.fields)) {
+    const absent = partial && step.loadable && !(step.key in object);
+    values[step.name] = absent ? undefined : step.read(object, step.key);
+  }
+  return (given === undefined ? values : Object.assign(values, given)) as V & G;
 }

@@ -1,9 +1,5 @@
 /** Belvo's resources that an MFA step can pause: where each lives and how its answer reads. */
-import type { AccountList } from "../types/account.type.js";
-import type { BalanceList } from "../types/balance.type.js";
 import type { Link } from "../types/link.type.js";
-import type { OwnerList } from "../types/owner.type.js";
-import type { TransactionList } from "../types/transaction.type.js";
 import type { Json } from "./json.js";
 import {
   ACCOUNT_DECIMAL_KEYS,
@@ -31,30 +27,62 @@ export const LINKS: MfaResource<Link> = {
   decimalKeys: [],
   toSuccess: toLink,
 };
-export const BALANCES: MfaResource<BalanceList> = {
-  path: "/api/balances/",
-  saveData: true,
-  decimalKeys: BALANCE_DECIMAL_KEYS,
-  toSuccess: toBalanceList,
-};
-export const ACCOUNTS: MfaResource<AccountList> = {
-  path: "/api/accounts/",
-  saveData: true,
-  decimalKeys: ACCOUNT_DECIMAL_KEYS,
-  toSuccess: toAccountList,
-};
-export const TRANSACTIONS: MfaResource<TransactionList> = {
-  path: "/api/transactions/",
-  saveData: true,
-  decimalKeys: TRANSACTION_DECIMAL_KEYS,
-  toSuccess: toTransactionList,
-};
-export const OWNERS: MfaResource<OwnerList> = {
-  path: "/api/owners/",
-  saveData: true,
-  decimalKeys: [],
-  toSuccess: toOwnerList,
-};
+
+/** What a retrieval's POST carries: Belvo's StandardRequest, or a dated one. */
+export interface RetrieveRequest {
+  link: string;
+  saveData?: boolean | null;
+}
+
+export interface RetrieveBalancesRequest extends RetrieveRequest {
+  dateFrom: string;
+  dateTo: string;
+  account?: string | null;
+}
+
+/** A data resource: POST starts a retrieval with its request's body, PATCH resumes it. */
+export interface DataResource<T, R extends RetrieveRequest> extends MfaResource<T> {
+  body: (request: R) => Record<string, unknown>;
+  /** Belvo's names of the POST body's fields. */
+  fields: readonly string[];
+}
+
+/** Belvo's StandardRequest: `{link, save_data}` (accounts, owners). */
+function standard<T>(
+  path: string,
+  decimalKeys: readonly string[],
+  toSuccess: MfaResource<T>["toSuccess"],
+): DataResource<T, RetrieveRequest> {
+  const body = (request: RetrieveRequest) => ({
+    link: request.link,
+    save_data: request.saveData ?? true,
+  });
+  return { path, saveData: true, decimalKeys, toSuccess, body, fields: STANDARD_FIELDS };
+}
+
+/** `{link, date_from, date_to, account?, save_data}` (balances, transactions). */
+function dated<T>(
+  path: string,
+  decimalKeys: readonly string[],
+  toSuccess: MfaResource<T>["toSuccess"],
+): DataResource<T, RetrieveBalancesRequest> {
+  const body = (request: RetrieveBalancesRequest) =>
+    withoutEmpty({
+      link: request.link,
+      date_from: request.dateFrom,
+      date_to: request.dateTo,
+      account: request.account,
+      save_data: request.saveData ?? true,
+    });
+  return { path, saveData: true, decimalKeys, toSuccess, body, fields: DATED_FIELDS };
+}
+
+/** Optional fields are left out rather than sent as null. */
+export function withoutEmpty(body: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(body).filter(([, value]) => value !== undefined && value !== null),
+  );
+}
 
 /** Belvo's names of each input's fields: a Belvo field error is repeated only for one of these. */
 export const RESUME_FIELDS = ["session", "token", "link", "save_data"] as const;
@@ -76,3 +104,12 @@ export const LINK_FIELDS = [
 ] as const;
 export const DATED_FIELDS = ["link", "date_from", "date_to", "account", "save_data"] as const;
 export const STANDARD_FIELDS = ["link", "save_data"] as const;
+
+export const BALANCES = dated("/api/balances/", BALANCE_DECIMAL_KEYS, toBalanceList);
+export const ACCOUNTS = standard("/api/accounts/", ACCOUNT_DECIMAL_KEYS, toAccountList);
+export const TRANSACTIONS = dated(
+  "/api/transactions/",
+  TRANSACTION_DECIMAL_KEYS,
+  toTransactionList,
+);
+export const OWNERS = standard("/api/owners/", [], toOwnerList);
