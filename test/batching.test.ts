@@ -1,8 +1,14 @@
 /** Related data: one upstream call per type per operation, proven from the upstream's record. */
-import { ACCOUNT_BODY, LINK_BODY } from "./helpers/belvo-bodies.js";
+import {
+  ACCOUNT_BODY,
+  LINK_BODY,
+  LINK_ID,
+  SESSION_HEX,
+  TEST_REQUEST_ID,
+} from "./helpers/fixtures.js";
+import { postGraphQL } from "./helpers/graphql.js";
 import { FakeUpstream, type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, SESSION_HEX, postGraphQL, TEST_REQUEST_ID } from "./helpers/graphql.js";
 
 const ACCOUNT_IDS = [
   "0d3f5a7c-9e1b-4d2f-8a6c-4e0b2d4f6a81",

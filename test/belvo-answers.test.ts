@@ -1,15 +1,16 @@
 /** Belvo as it really answers: nullable fields, unreadable items, retryability (issue 15, 1–3). */
-import { ACCOUNT_BODY, REQUEST_ID, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
-import { FakeUpstream, type Reply } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
 import {
+  ACCOUNT_BODY,
+  REQUEST_ID,
+  challengeEntry,
+  errorList,
   LINK_ID,
-  RESUME_BALANCES,
-  RESUME_LINK,
   SESSION_HEX,
   TEST_REQUEST_ID,
-  postGraphQL,
-} from "./helpers/graphql.js";
+} from "./helpers/fixtures.js";
+import { RESUME_BALANCES, RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
+import { FakeUpstream, type Reply } from "./helpers/fake-upstream.js";
+import { startGateway, type TestGateway } from "./helpers/gateway.js";
 
 let fake: FakeUpstream;
 let gateway: TestGateway;

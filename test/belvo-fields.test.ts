@@ -1,8 +1,14 @@
 /** Inputs Belvo accepts and fields it answers, none dropped on the way (issue 15, 4–5). */
-import { ACCOUNT_BODY, LINK_BODY } from "./helpers/belvo-bodies.js";
+import {
+  ACCOUNT_BODY,
+  LINK_BODY,
+  LINK_ID,
+  SESSION_HEX,
+  TEST_REQUEST_ID,
+} from "./helpers/fixtures.js";
+import { postGraphQL } from "./helpers/graphql.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, SESSION_HEX, TEST_REQUEST_ID, postGraphQL } from "./helpers/graphql.js";
 
 const REGISTER = `mutation Register($input: RegisterLinkInput!) {
   registerLink(input: $input) {

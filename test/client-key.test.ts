@@ -4,10 +4,9 @@
  * /health, /ready and /metrics answers without one.
  */
 import { request as httpRequest } from "node:http";
-import { LINK_BODY } from "./helpers/belvo-bodies.js";
+import { LINK_BODY, LINK_ID } from "./helpers/fixtures.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID } from "./helpers/graphql.js";
 
 const API_KEY = "client-key-5f1e2d3c4b5a6978";
 const QUERY = `{ link(id:"${LINK_ID}"){ id externalId } }`;

@@ -12,10 +12,9 @@ import {
 } from "@belvo-graphql-gateway/client";
 import { GOOD_TOKEN } from "../src/sandbox/mfa.js";
 import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
-import { ACCOUNT_BODY } from "./helpers/belvo-bodies.js";
+import { ACCOUNT_BODY, LINK_ID } from "./helpers/fixtures.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID } from "./helpers/graphql.js";
 
 /** Every idempotency-key header the client sent, in order. */
 const sentKeys: (string | null)[] = [];

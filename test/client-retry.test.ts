@@ -10,7 +10,7 @@ import {
   BelvoGatewayClient,
   GatewayClientError as GatewayError,
 } from "@belvo-graphql-gateway/client";
-import { LINK_BODY } from "./helpers/belvo-bodies.js";
+import { LINK_BODY } from "./helpers/fixtures.js";
 import { FakeUpstream, type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
 import { resumeVariables } from "./helpers/idempotency.js";

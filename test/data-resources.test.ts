@@ -1,8 +1,14 @@
 /** retrieveAccounts, retrieveTransactions, retrieveOwners and Link.accounts against a recording fake. */
-import { ACCOUNT_BODY, LINK_BODY, challengeEntry } from "./helpers/belvo-bodies.js";
+import {
+  ACCOUNT_BODY,
+  LINK_BODY,
+  challengeEntry,
+  LINK_ID,
+  SESSION_HEX,
+} from "./helpers/fixtures.js";
+import { postGraphQL } from "./helpers/graphql.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
 
 let fake: FakeUpstream;
 let gateway: TestGateway;

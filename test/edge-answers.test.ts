@@ -5,16 +5,10 @@
  */
 import { request as httpRequest } from "node:http";
 import request from "supertest";
-import { LINK_BODY } from "./helpers/belvo-bodies.js";
+import { LINK_BODY, LINK_ID, SESSION_HEX, TEST_REQUEST_ID } from "./helpers/fixtures.js";
+import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import {
-  LINK_ID,
-  RESUME_LINK,
-  SESSION_HEX,
-  TEST_REQUEST_ID,
-  postGraphQL,
-} from "./helpers/graphql.js";
 
 const SECRET_TOKEN = "918273";
 

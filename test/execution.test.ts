@@ -5,10 +5,9 @@
 import { getIntrospectionQuery, graphql } from "graphql";
 import request from "supertest";
 import { buildGatewaySchema } from "../src/schema.js";
-import { LINK_BODY } from "./helpers/belvo-bodies.js";
+import { LINK_BODY, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, SESSION_HEX } from "./helpers/graphql.js";
 
 const TWO_OPERATIONS = `
   mutation Ids($input: ResumeLinkInput!) { resumeLink(input: $input) { ... on Link { id } } }

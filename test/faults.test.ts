@@ -2,7 +2,8 @@
 import { freePort } from "./helpers/system.js";
 import { FakeUpstream, type Reply } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
+import { LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
+import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 
 const TIMEOUT_MS = 500;
 let fake: FakeUpstream;

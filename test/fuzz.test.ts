@@ -5,15 +5,9 @@
 import fc from "fast-check";
 import request from "supertest";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { challengeEntry } from "./helpers/belvo-bodies.js";
+import { challengeEntry, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
+import { RESUME_BALANCES, RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import {
-  LINK_ID,
-  RESUME_BALANCES,
-  RESUME_LINK,
-  SESSION_HEX,
-  postGraphQL,
-} from "./helpers/graphql.js";
 
 let fake: FakeUpstream;
 let gateway: TestGateway;

@@ -3,10 +3,10 @@
  * keep a real request out, and a request whose body has not arrived does not hold the drain.
  */
 import { connect, type Socket } from "node:net";
-import { LINK_BODY } from "./helpers/belvo-bodies.js";
+import { LINK_BODY, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
+import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
 
 const INPUT = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };
 

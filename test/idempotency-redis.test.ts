@@ -10,10 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { RedisIdempotencyStore } from "../src/idempotency/redis.js";
-import { BALANCES_TEXT, LINK_BODY } from "./helpers/belvo-bodies.js";
+import { BALANCES_TEXT, LINK_BODY } from "./helpers/fixtures.js";
+import { RESUME_BALANCES, RESUME_LINK } from "./helpers/graphql.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { RESUME_BALANCES, RESUME_LINK } from "./helpers/graphql.js";
 import { postRaw, resumeVariables, sleep } from "./helpers/idempotency.js";
 import { freePort, installed } from "./helpers/system.js";
 

@@ -1,10 +1,10 @@
 /** The in-process store's bounds, the sealing of answers, and how long answers are kept. */
 import { deriveKeyMaterial, open, seal } from "../src/idempotency/crypto.js";
 import { MemoryIdempotencyStore } from "../src/idempotency/store.js";
-import { LINK_BODY, challengeEntry } from "./helpers/belvo-bodies.js";
+import { LINK_BODY, challengeEntry } from "./helpers/fixtures.js";
+import { RESUME_LINK } from "./helpers/graphql.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway } from "./helpers/gateway.js";
-import { RESUME_LINK } from "./helpers/graphql.js";
 import { postRaw, resumeVariables, sleep } from "./helpers/idempotency.js";
 
 describe("MemoryIdempotencyStore", () => {

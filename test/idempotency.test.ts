@@ -3,10 +3,10 @@
  * byte, and Belvo sees each write once; a key reused for another request is refused; refusals
  * before anything went upstream are not stored.
  */
-import { LINK_BODY, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
+import { LINK_BODY, challengeEntry, errorList } from "./helpers/fixtures.js";
+import { RESUME_LINK } from "./helpers/graphql.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { RESUME_LINK } from "./helpers/graphql.js";
 import { postRaw, resumeVariables, sleep, type RawAnswer } from "./helpers/idempotency.js";
 
 let fake: FakeUpstream;

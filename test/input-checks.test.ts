@@ -1,16 +1,14 @@
 /** Inputs the gateway refuses itself: BAD_USER_INPUT naming the field, and no upstream call. */
-import { LINK_BODY } from "./helpers/belvo-bodies.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
 import {
+  LINK_BODY,
   LINK_ID,
-  RESUME_BALANCES,
-  RESUME_LINK,
   SESSION_HEX,
   SESSION_UUID,
-  postGraphQL,
   TEST_REQUEST_ID,
-} from "./helpers/graphql.js";
+} from "./helpers/fixtures.js";
+import { RESUME_BALANCES, RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
+import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { startGateway, type TestGateway } from "./helpers/gateway.js";
 
 let fake: FakeUpstream;
 let gateway: TestGateway;

@@ -11,7 +11,8 @@ import { gatewayConfig } from "../src/config.js";
 import { createGateway } from "../src/server.js";
 import { freePort } from "./helpers/system.js";
 import { FakeUpstream, type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
-import { LINK_ID, SESSION_HEX, TEST_REQUEST_ID, postGraphQL } from "./helpers/graphql.js";
+import { LINK_ID, SESSION_HEX, TEST_REQUEST_ID } from "./helpers/fixtures.js";
+import { postGraphQL } from "./helpers/graphql.js";
 import { OtlpCollector } from "./helpers/otlp-collector.js";
 
 const SECRETS = {

@@ -1,15 +1,16 @@
 /** What operators see: log lines, request ids, readiness, metrics. */
 import request from "supertest";
-import { LINK_BODY, REQUEST_ID, errorList } from "./helpers/belvo-bodies.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { SECRET_ID, SECRET_PASSWORD, startGateway, type TestGateway } from "./helpers/gateway.js";
 import {
+  LINK_BODY,
+  REQUEST_ID,
+  errorList,
   LINK_ID,
-  RESUME_LINK,
   SESSION_HEX,
   TEST_REQUEST_ID,
-  postGraphQL,
-} from "./helpers/graphql.js";
+} from "./helpers/fixtures.js";
+import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
+import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { SECRET_ID, SECRET_PASSWORD, startGateway, type TestGateway } from "./helpers/gateway.js";
 
 const TOKEN = "tok-5e2f9a";
 const METRICS_TOKEN = "metrics-token-0123456789";

@@ -2,7 +2,8 @@
 import http from "node:http";
 import { FakeUpstream, type RecordedRequest } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { TEST_REQUEST_ID, postGraphQL } from "./helpers/graphql.js";
+import { TEST_REQUEST_ID } from "./helpers/fixtures.js";
+import { postGraphQL } from "./helpers/graphql.js";
 
 const INSTITUTIONS = "{ institutions { name } }";
 

@@ -2,10 +2,10 @@
  * Recovery without an idempotency key: MFA_SESSION_EXPIRED tells the link's status, and the
  * balances a lost answer carried can be read back with the `balances` query.
  */
-import { LINK_BODY, errorList } from "./helpers/belvo-bodies.js";
+import { LINK_BODY, errorList, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
+import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 import { FakeUpstream, type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
 import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
 
 interface Answer {

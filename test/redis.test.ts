@@ -9,11 +9,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
 import request from "supertest";
 import { redisStore, checkStore, closeStore, type GuardStore } from "../src/guards/store.js";
-import { LINK_BODY, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
+import { LINK_BODY, challengeEntry, errorList, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
+import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 import { freePort, installed } from "./helpers/system.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
 
 const describeWithRedis = installed("redis-server", "the shared counters' test")
   ? describe

@@ -5,18 +5,14 @@ import {
   REQUEST_ID,
   challengeEntry,
   errorList,
-} from "./helpers/belvo-bodies.js";
+  LINK_ID,
+  SESSION_HEX,
+  TEST_REQUEST_ID,
+} from "./helpers/fixtures.js";
+import { RESUME_BALANCES, RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 import { freePort } from "./helpers/system.js";
 import { FakeUpstream, type Reply } from "./helpers/fake-upstream.js";
 import { BASIC_AUTH, startGateway, type TestGateway } from "./helpers/gateway.js";
-import {
-  LINK_ID,
-  RESUME_BALANCES,
-  RESUME_LINK,
-  SESSION_HEX,
-  TEST_REQUEST_ID,
-  postGraphQL,
-} from "./helpers/graphql.js";
 
 const TOKEN = "483920";
 /** A resume of a data resource, selecting its list and the challenge. */

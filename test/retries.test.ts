@@ -1,14 +1,8 @@
 /** Reads are tried again after a 5xx or a failed connection; writes are sent exactly once. */
-import { LINK_BODY, errorList } from "./helpers/belvo-bodies.js";
+import { LINK_BODY, errorList, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
+import { RESUME_BALANCES, RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import {
-  LINK_ID,
-  RESUME_BALANCES,
-  RESUME_LINK,
-  SESSION_HEX,
-  postGraphQL,
-} from "./helpers/graphql.js";
 
 let fake: FakeUpstream;
 let gateway: TestGateway;

@@ -1,17 +1,17 @@
 /** Who may call, how often, and how much one operation may ask. */
 import { jest } from "@jest/globals";
 import request from "supertest";
-import { LINK_BODY, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
 import {
+  LINK_BODY,
+  challengeEntry,
+  errorList,
   LINK_ID,
-  RESUME_BALANCES,
-  RESUME_LINK,
   SESSION_HEX,
   TEST_REQUEST_ID,
-  postGraphQL,
-} from "./helpers/graphql.js";
+} from "./helpers/fixtures.js";
+import { RESUME_BALANCES, RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
+import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { startGateway, type TestGateway } from "./helpers/gateway.js";
 
 const OTHER_LINK = "11111111-2222-4333-8444-555555555555";
 let fake: FakeUpstream;

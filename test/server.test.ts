@@ -2,16 +2,10 @@
 import { GraphQLError } from "graphql";
 import request from "supertest";
 import { formatError, isUnexpected } from "../src/errors.js";
-import { LINK_BODY } from "./helpers/belvo-bodies.js";
+import { LINK_BODY, LINK_ID, SESSION_HEX, TEST_REQUEST_ID } from "./helpers/fixtures.js";
+import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import {
-  LINK_ID,
-  RESUME_LINK,
-  SESSION_HEX,
-  TEST_REQUEST_ID,
-  postGraphQL,
-} from "./helpers/graphql.js";
 
 const API_KEY = "client-key-5f1e2d3c4b5a6978";
 const INPUT = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };

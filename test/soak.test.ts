@@ -1,8 +1,8 @@
 /** A bounded soak: 2,000 operations at 50 concurrent, every outcome mixed, every answer checked. */
-import { LINK_BODY, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
+import { LINK_BODY, challengeEntry, errorList, SESSION_HEX } from "./helpers/fixtures.js";
+import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 import { FakeUpstream, type Reply } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
 
 const OPERATIONS = 2_000;
 const CONCURRENCY = 50;

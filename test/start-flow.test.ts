@@ -1,8 +1,15 @@
 /** registerLink and retrieveBalances: what goes upstream, what is refused first, what never leaks. */
-import { BALANCES_TEXT, LINK_BODY, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
+import {
+  BALANCES_TEXT,
+  LINK_BODY,
+  challengeEntry,
+  errorList,
+  LINK_ID,
+  TEST_REQUEST_ID,
+} from "./helpers/fixtures.js";
+import { postGraphQL } from "./helpers/graphql.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { BASIC_AUTH, startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, postGraphQL, TEST_REQUEST_ID } from "./helpers/graphql.js";
 
 const REGISTER = `mutation($input: RegisterLinkInput!) {
   registerLink(input: $input) { __typename ... on Link { id } ... on MfaChallenge { session expiresAt } }

@@ -1,8 +1,15 @@
 /** CONTRACT.md section 4 for every start of an MFA flow (the POSTs), against a recording fake. */
-import { REQUEST_ID, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
+import {
+  REQUEST_ID,
+  challengeEntry,
+  errorList,
+  LINK_ID,
+  SESSION_HEX,
+  TEST_REQUEST_ID,
+} from "./helpers/fixtures.js";
+import { postGraphQL } from "./helpers/graphql.js";
 import { FakeUpstream, type Reply } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, SESSION_HEX, TEST_REQUEST_ID, postGraphQL } from "./helpers/graphql.js";
 
 const START_SELECTION = "__typename ... on MfaChallenge { session link }";
 const STARTS = [

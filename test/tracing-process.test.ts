@@ -1,7 +1,7 @@
 /** Tracing turned on by the standard OpenTelemetry settings, in the compiled gateway as users run it. */
-import { LINK_BODY } from "./helpers/belvo-bodies.js";
+import { LINK_BODY, LINK_ID } from "./helpers/fixtures.js";
+import { postGraphQL } from "./helpers/graphql.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { LINK_ID, postGraphQL } from "./helpers/graphql.js";
 import { OtlpCollector } from "./helpers/otlp-collector.js";
 import { buildOnce, runNode, waitForListening } from "./helpers/process.js";
 import { freePort } from "./helpers/system.js";

@@ -4,13 +4,21 @@
  */
 import type { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import request from "supertest";
-import { LINK_BODY, REQUEST_ID, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
+import {
+  LINK_BODY,
+  REQUEST_ID,
+  challengeEntry,
+  errorList,
+  LINK_ID,
+  SESSION_HEX,
+  TEST_REQUEST_ID,
+} from "./helpers/fixtures.js";
+import { postGraphQL } from "./helpers/graphql.js";
 import { checkStore, closeStore, redisStore } from "../src/guards/store.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startRedisServer } from "./helpers/redis-server.js";
 import { installed } from "./helpers/system.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, SESSION_HEX, TEST_REQUEST_ID, postGraphQL } from "./helpers/graphql.js";
 import { OtlpCollector, type ExportedSpan } from "./helpers/otlp-collector.js";
 
 const RESUME = `mutation Resume($input: ResumeLinkInput!) {

@@ -13,7 +13,8 @@ import { TrustedDocuments } from "../src/guards/trusted-documents.js";
 import { EXAMPLE_VARIABLES } from "../src/landing.js";
 import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { TEST_REQUEST_ID, postGraphQL } from "./helpers/graphql.js";
+import { TEST_REQUEST_ID } from "./helpers/fixtures.js";
+import { postGraphQL } from "./helpers/graphql.js";
 
 const MANIFEST = new URL("../packages/client/src/trusted-documents.json", import.meta.url).pathname;
 const listed = JSON.parse(readFileSync(MANIFEST, "utf8")) as Record<string, string>;

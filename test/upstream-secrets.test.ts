@@ -1,5 +1,6 @@
 /** Belvo's error answers never carry a secret back to a client, in any encoding (issue 12, item 3). */
-import { REQUEST_ID, errorList } from "./helpers/belvo-bodies.js";
+import { REQUEST_ID, errorList, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
+import { RESUME_BALANCES, RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import {
   BASIC_AUTH,
@@ -8,13 +9,6 @@ import {
   startGateway,
   type TestGateway,
 } from "./helpers/gateway.js";
-import {
-  LINK_ID,
-  RESUME_BALANCES,
-  RESUME_LINK,
-  SESSION_HEX,
-  postGraphQL,
-} from "./helpers/graphql.js";
 
 const REGISTER = `mutation Register($input: RegisterLinkInput!) {
   registerLink(input: $input) { __typename ... on Link { id } ... on MfaChallenge { session } }

@@ -1,9 +1,27 @@
-/** Bodies shaped as Belvo sends them, for the recording fake upstream. */
+/**
+ * The suite's fixtures, each written once: the ids the tests send and expect, and bodies shaped as
+ * Belvo sends them, for the recording fake upstream.
+ */
 
+/** The link every fixture belongs to. */
+export const LINK_ID = "683005d6-f45c-4adb-b289-f1a12f50f80c";
+/** An MFA session as Belvo writes it (32 hex digits), and as a UUID (some institutions). */
+export const SESSION_HEX = "2c1a9b3e4d5f60718293a4b5c6d7e8f9";
+export const SESSION_UUID = "39cd6a88-8ee3-4e59-a861-b8a2187e0f4c";
+/** The token the fixture challenge shows (its `value`) and the tests send back. */
+export const TOKEN = "483920";
+/** Belvo's request id on its answers. */
 export const REQUEST_ID = "9a2b3c4d5e6f708192a3b4c5d6e7f809";
+/** Sent as `x-request-id` by the tests, so answers can be pinned whole. */
+export const TEST_REQUEST_ID = "req-test-0001";
+
+/** A resume's input: the fixture session and link, and a token unless `null`. */
+export function resumeInput(token: string | null = TOKEN) {
+  return { session: SESSION_HEX, link: LINK_ID, ...(token === null ? {} : { token }) };
+}
 
 export const LINK_BODY = {
-  id: "683005d6-f45c-4adb-b289-f1a12f50f80c",
+  id: LINK_ID,
   institution: "erebor_mx_retail",
   access_mode: "recurrent",
   last_accessed_at: "2026-01-15T09:58:11.123456Z",
@@ -20,7 +38,7 @@ export const LINK_BODY = {
 
 export const ACCOUNT_BODY = {
   id: "0d3f5a7c-9e1b-4d2f-8a6c-4e0b2d4f6a8c",
-  link: LINK_BODY.id,
+  link: LINK_ID,
   institution: { name: "erebor_mx_retail", type: "bank" },
   category: "CHECKING_ACCOUNT",
   balance_type: "ASSET",
@@ -46,13 +64,13 @@ export function challengeEntry(overrides: Record<string, unknown> = {}) {
     code: "token_required",
     message: "A MFA token is required by the institution to login",
     request_id: REQUEST_ID,
-    session: "2c1a9b3e4d5f60718293a4b5c6d7e8f9",
+    session: SESSION_HEX,
     expiry: 720,
-    link: LINK_BODY.id,
+    link: LINK_ID,
     token_generation_data: {
       instructions: "Type this code into your token device",
       type: "numeric",
-      value: "483920",
+      value: TOKEN,
       expects_user_input: true,
     },
     ...overrides,
