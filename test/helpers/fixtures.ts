@@ -80,3 +80,49 @@ export function challengeEntry(overrides: Record<string, unknown> = {}) {
 export function errorList(code: string, message: string, extra: Record<string, unknown> = {}) {
   return [{ code, message, request_id: REQUEST_ID, ...extra }];
 }
+
+/** ACCOUNT_BODY as RESUME_BALANCES selects a balance's account. */
+export const ACCOUNT_SELECTED = {
+  id: ACCOUNT_BODY.id,
+  name: ACCOUNT_BODY.name,
+  category: ACCOUNT_BODY.category,
+  currency: ACCOUNT_BODY.currency,
+  number: ACCOUNT_BODY.number,
+  type: ACCOUNT_BODY.type,
+};
+
+/** BALANCES_TEXT as RESUME_BALANCES delivers it: every amount exact, as a Decimal string. */
+export const BALANCES_DELIVERED = [
+  {
+    id: "b1d7d1a4-4c2d-4d5e-9f3a-1b2c3d4e5f60",
+    valueDate: "2026-01-14",
+    balance: "12345678901234567.89",
+    currentBalance: "1.10",
+    collectedAt: "2026-01-15T09:58:11Z",
+    statement: null,
+    account: ACCOUNT_SELECTED,
+  },
+  {
+    id: "b1d7d1a4-4c2d-4d5e-9f3a-1b2c3d4e5f61",
+    valueDate: "2026-01-15",
+    balance: "-0.5",
+    currentBalance: "2500",
+    collectedAt: null,
+    statement: "s-1",
+    account: ACCOUNT_SELECTED,
+  },
+];
+
+/** LINK_BODY as RESUME_LINK selects it: camelCased, enum-cased. */
+export const LINK_SELECTED = {
+  __typename: "Link",
+  id: LINK_ID,
+  institution: { name: "erebor_mx_retail" },
+  accessMode: "RECURRENT",
+  status: "VALID",
+  lastAccessedAt: "2026-01-15T09:58:11.123456Z",
+  createdAt: "2026-01-15T09:55:00.000Z",
+  createdBy: "0b2a4c6e-8f01-4234-9567-89abcdef0123",
+  externalId: "customer-42",
+  refreshRate: "7d",
+};

@@ -1,7 +1,6 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
 import request from "supertest";
-import { ResumeBalancesDocument, ResumeLinkDocument } from "../../packages/client/src/generated.js";
 import { TEST_REQUEST_ID } from "./fixtures.js";
 
 export interface GraphQLAnswer {

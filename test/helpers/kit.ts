@@ -18,6 +18,8 @@ export interface KitOptions extends GatewayOverrides {
   perTest?: boolean;
   /** What the fake answers until a test scripts otherwise (set again before every test). */
   replies?: Reply[];
+  /** Or how the fake answers every request (`FakeUpstream.route`), set again before every test. */
+  route?: FakeUpstream["route"];
 }
 
 export interface Kit {
@@ -53,7 +55,7 @@ function required<T>(value: T | undefined, what: string): T {
 
 /** Starts the gateway (and its upstream) around the file's tests, or around each test. */
 export function useGateway(options: KitOptions): Kit {
-  const { upstream, perTest = false, replies = [], ...overrides } = options;
+  const { upstream, perTest = false, replies = [], route, ...overrides } = options;
   let fake: FakeUpstream | undefined;
   let sandbox: Sandbox | undefined;
   let gateway: TestGateway | undefined;
@@ -62,8 +64,10 @@ export function useGateway(options: KitOptions): Kit {
   const perTestOthers: TestGateway[] = [];
 
   const start = async () => {
-    if (upstream === "fake") fake = await FakeUpstream.start(...replies);
-    else sandbox = await startSandbox();
+    if (upstream === "fake") {
+      fake = await FakeUpstream.start(...replies);
+      fake.route = route;
+    } else sandbox = await startSandbox();
     gateway = await startGateway(fake?.url ?? sandbox!.url, overrides);
   };
   const stop = async () => {
@@ -91,7 +95,7 @@ export function useGateway(options: KitOptions): Kit {
     beforeAll(start);
     afterAll(stop);
     beforeEach(() => {
-      fake?.reset(...replies);
+      if (fake) fake.reset(...replies).route = route;
       inTest = true;
     });
     afterEach(closeTestsOwn);
