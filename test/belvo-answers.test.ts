@@ -8,25 +8,14 @@ import {
   SESSION_HEX,
   TEST_REQUEST_ID,
 } from "./helpers/fixtures.js";
-import { RESUME_BALANCES, RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
-import { FakeUpstream, type Reply } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { useGateway } from "./helpers/kit.js";
+import { RESUME_BALANCES, RESUME_LINK } from "./helpers/graphql.js";
+import { type Reply } from "./helpers/fake-upstream.js";
 
-let fake: FakeUpstream;
-let gateway: TestGateway;
-
-beforeEach(async () => {
-  fake = await FakeUpstream.start();
-  gateway = await startGateway(fake.url, { timeoutMs: 2_000 });
-});
-
-afterEach(async () => {
-  await gateway.close();
-  await fake.close();
-});
+const kit = useGateway({ upstream: "fake", timeoutMs: 2_000, perTest: true });
 
 const INPUT = { session: SESSION_HEX, link: LINK_ID, token: "483920" };
-const resumeBalances = () => postGraphQL(gateway.url, RESUME_BALANCES, { input: INPUT });
+const resumeBalances = () => kit.post(RESUME_BALANCES, { input: INPUT });
 
 const balance = (id: string, account: unknown) => ({
   id,
@@ -60,7 +49,7 @@ const B3 = "b1d7d1a4-4c2d-4d5e-9f3a-1b2c3d4e5f62";
 
 describe("a balance list Belvo saved is never lost for one item", () => {
   it('a balance with "account": null is delivered with a null account', async () => {
-    fake.reply({ status: 201, body: [balance(B1, ACCOUNT_BODY), balance(B2, null)] });
+    kit.fake.reply({ status: 201, body: [balance(B1, ACCOUNT_BODY), balance(B2, null)] });
     const { body } = await resumeBalances();
     expect(body).toEqual({
       data: {
@@ -74,7 +63,7 @@ describe("a balance list Belvo saved is never lost for one item", () => {
   });
 
   it("an item that cannot be read is an error at its path; the rest is delivered", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 201,
       body: [balance(B1, ACCOUNT_BODY), "not a balance", balance(B3, "not an account")],
     });
@@ -109,7 +98,7 @@ describe("token_generation_data", () => {
   it.each(["expect_user_input", "expects_user_input"])(
     "%s: false is read (the user confirms elsewhere)",
     async (key) => {
-      fake.reply({
+      kit.fake.reply({
         status: 428,
         body: [
           challengeEntry({
@@ -117,7 +106,7 @@ describe("token_generation_data", () => {
           }),
         ],
       });
-      const { body } = await postGraphQL(gateway.url, RESUME_LINK, { input: INPUT });
+      const { body } = await kit.post(RESUME_LINK, { input: INPUT });
       expect(body).toMatchObject({
         data: { resumeLink: { tokenGenerationData: { expectsUserInput: false } } },
       });
@@ -127,7 +116,7 @@ describe("token_generation_data", () => {
 
 describe("retryability as Belvo documents it", () => {
   const errorOf = async (reply: Reply) => {
-    fake.reply(reply);
+    kit.fake.reply(reply);
     const { body } = await resumeBalances();
     expect(body.data).toBeNull();
     return (body.errors as { message: string; extensions: Record<string, unknown> }[])[0]!;
@@ -196,10 +185,10 @@ describe("a read list is never lost for one item", () => {
   });
 
   it("institutions: an unreadable institution is an error at its path", async () => {
-    fake.reply(
+    kit.fake.reply(
       page([{ name: "erebor_mx_retail" }, { display_name: "no name" }, { name: "b_co_x" }]),
     );
-    const { body } = await postGraphQL(gateway.url, "{ institutions { name } }");
+    const { body } = await kit.post("{ institutions { name } }");
     expect(body).toEqual({
       data: { institutions: [{ name: "erebor_mx_retail" }, null, { name: "b_co_x" }] },
       errors: [readError(["institutions", 1], '"name" is missing')],
@@ -207,15 +196,13 @@ describe("a read list is never lost for one item", () => {
   });
 
   it("Link.accounts: an unreadable account of the link is an error at its path", async () => {
-    fake.route = (request) =>
+    kit.fake.route = (request) =>
       request.path.startsWith("/api/links/")
         ? { status: 200, body: { id: LINK_ID, institution: "erebor_mx_retail", status: "valid" } }
         : page([ACCOUNT_BODY, { link: LINK_ID, name: "no id" }, { name: "another link's, no id" }]);
-    const { body } = await postGraphQL(
-      gateway.url,
-      "query L($id: ID!) { link(id: $id) { accounts { id } } }",
-      { id: LINK_ID },
-    );
+    const { body } = await kit.post("query L($id: ID!) { link(id: $id) { accounts { id } } }", {
+      id: LINK_ID,
+    });
     expect(body).toEqual({
       data: { link: { accounts: [{ id: ACCOUNT_BODY.id }, null] } },
       errors: [readError(["link", "accounts", 1], '"id" is missing')],
@@ -224,15 +211,14 @@ describe("a read list is never lost for one item", () => {
 
   it("a loaded account Belvo garbled is an error at the field that asked for it", async () => {
     const garbled = { ...ACCOUNT_BODY, name: { not: "a string" } };
-    fake.route = (request) =>
+    kit.fake.route = (request) =>
       request.method === "PATCH"
         ? {
             status: 201,
             body: [{ id: "b1", account: { id: ACCOUNT_BODY.id }, value_date: "2026-01-14" }],
           }
         : page([garbled]);
-    const { body } = await postGraphQL(
-      gateway.url,
+    const { body } = await kit.post(
       `mutation R($input: ResumeBalancesInput!) { resumeBalances(input: $input) {
         ... on BalanceList { balances { id account { id name } } } } }`,
       { input: INPUT },

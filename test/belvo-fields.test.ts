@@ -6,9 +6,7 @@ import {
   SESSION_HEX,
   TEST_REQUEST_ID,
 } from "./helpers/fixtures.js";
-import { postGraphQL } from "./helpers/graphql.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { useGateway } from "./helpers/kit.js";
 
 const REGISTER = `mutation Register($input: RegisterLinkInput!) {
   registerLink(input: $input) {
@@ -17,28 +15,17 @@ const REGISTER = `mutation Register($input: RegisterLinkInput!) {
   }
 }`;
 
-let fake: FakeUpstream;
-let gateway: TestGateway;
-
-beforeEach(async () => {
-  fake = await FakeUpstream.start();
-  gateway = await startGateway(fake.url);
-});
-
-afterEach(async () => {
-  await gateway.close();
-  await fake.close();
-});
+const kit = useGateway({ upstream: "fake", perTest: true });
 
 const LOGIN = { institution: "erebor_br_retail", username: "ana.lopez", password: "pass_valid" };
 
 describe("registerLink", () => {
   it("sends username3, fetch_resources, stale_in, certificate and private_key", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 201,
       body: { ...LINK_BODY, fetch_resources: ["ACCOUNTS", "OWNERS"], stale_in: "365d" },
     });
-    const { body } = await postGraphQL(gateway.url, REGISTER, {
+    const { body } = await kit.post(REGISTER, {
       input: {
         ...LOGIN,
         username3: "agency-0444",
@@ -48,7 +35,7 @@ describe("registerLink", () => {
         privateKey: "a2V5",
       },
     });
-    expect(fake.requests[0]?.body).toEqual({
+    expect(kit.fake.requests[0]?.body).toEqual({
       ...LOGIN,
       username3: "agency-0444",
       fetch_resources: ["ACCOUNTS", "OWNERS"],
@@ -78,18 +65,18 @@ describe("registerLink", () => {
     [{ fetchResources: ["accounts; drop"] }, "input.fetchResources"],
     [{ username3: "" }, "input.username3"],
   ])("%j is refused before any upstream call (%s)", async (change, field) => {
-    const { body } = await postGraphQL(gateway.url, REGISTER, { input: { ...LOGIN, ...change } });
+    const { body } = await kit.post(REGISTER, { input: { ...LOGIN, ...change } });
     expect(body).toMatchObject({
       data: null,
       errors: [{ extensions: { code: "BAD_USER_INPUT", field, requestId: TEST_REQUEST_ID } }],
     });
-    expect(fake.requests).toHaveLength(0);
+    expect(kit.fake.requests).toHaveLength(0);
   });
 });
 
 describe("institutions", () => {
   it("serve form fields, features, resources, logos and integration type", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 200,
       body: {
         count: 1,
@@ -130,13 +117,11 @@ describe("institutions", () => {
         ],
       },
     });
-    const { body } = await postGraphQL(
-      gateway.url,
-      `{ institutions { name logo iconLogo textLogo integrationType resources
+    const { body } =
+      await kit.post(`{ institutions { name logo iconLogo textLogo integrationType resources
          features { name description }
          formFields { name type label validation validationMessage placeholder
-           values { code label validation validationMessage placeholder } } } }`,
-    );
+           values { code label validation validationMessage placeholder } } } }`);
     expect(body).toEqual({
       data: {
         institutions: [
@@ -230,9 +215,8 @@ describe("accounts", () => {
     const text = JSON.stringify([
       { id: "b1", account, value_date: "2026-01-14", balance: 1 },
     ]).replace('"credit_limit":1.5', '"credit_limit":12345678901234567.89');
-    fake.reply({ status: 201, text, headers: { "content-type": "application/json" } });
-    const { body } = await postGraphQL(
-      gateway.url,
+    kit.fake.reply({ status: 201, text, headers: { "content-type": "application/json" } });
+    const { body } = await kit.post(
       `mutation R($input: ResumeBalancesInput!) { resumeBalances(input: $input) {
         ... on BalanceList { balances { account {
           collectedAt createdAt lastAccessedAt receivablesData { current }

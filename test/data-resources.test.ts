@@ -1,4 +1,4 @@
-/** retrieveAccounts, retrieveTransactions, retrieveOwners and Link.accounts against a recording fake. */
+/** retrieveAccounts, retrieveTransactions, retrieveOwners and Link.accounts against a recording kit.fake. */
 import {
   ACCOUNT_BODY,
   LINK_BODY,
@@ -6,22 +6,9 @@ import {
   LINK_ID,
   SESSION_HEX,
 } from "./helpers/fixtures.js";
-import { postGraphQL } from "./helpers/graphql.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { useGateway } from "./helpers/kit.js";
 
-let fake: FakeUpstream;
-let gateway: TestGateway;
-
-beforeEach(async () => {
-  fake = await FakeUpstream.start();
-  gateway = await startGateway(fake.url);
-});
-
-afterEach(async () => {
-  await gateway.close();
-  await fake.close();
-});
+const kit = useGateway({ upstream: "fake", perTest: true });
 
 const RETRIEVE_ACCOUNTS = `mutation A($input: RetrieveAccountsInput!) {
   retrieveAccounts(input: $input) {
@@ -68,11 +55,11 @@ const TRANSACTION_TEXT = `[{
 
 describe("starts", () => {
   it("retrieveAccounts: POST /api/accounts/ {link, save_data}; 201 is a saved AccountList", async () => {
-    fake.reply({ status: 201, body: [ACCOUNT_BODY] });
-    const { body } = await postGraphQL(gateway.url, RETRIEVE_ACCOUNTS, {
+    kit.fake.reply({ status: 201, body: [ACCOUNT_BODY] });
+    const { body } = await kit.post(RETRIEVE_ACCOUNTS, {
       input: { link: LINK_ID },
     });
-    expect(fake.requests.map(({ method, path, body }) => ({ method, path, body }))).toEqual([
+    expect(kit.fake.requests.map(({ method, path, body }) => ({ method, path, body }))).toEqual([
       { method: "POST", path: "/api/accounts/", body: { link: LINK_ID, save_data: true } },
     ]);
     expect(body).toEqual({
@@ -94,12 +81,12 @@ describe("starts", () => {
   });
 
   it("retrieveTransactions: POST /api/transactions/ with dates; amounts exact", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 200,
       text: TRANSACTION_TEXT,
       headers: { "content-type": "application/json" },
     });
-    const { body } = await postGraphQL(gateway.url, RETRIEVE_TRANSACTIONS, {
+    const { body } = await kit.post(RETRIEVE_TRANSACTIONS, {
       input: {
         link: LINK_ID,
         dateFrom: "2026-01-01",
@@ -108,7 +95,7 @@ describe("starts", () => {
         saveData: false,
       },
     });
-    expect(fake.requests[0]).toMatchObject({
+    expect(kit.fake.requests[0]).toMatchObject({
       method: "POST",
       path: "/api/transactions/",
       body: {
@@ -159,7 +146,7 @@ describe("starts", () => {
   });
 
   it("retrieveOwners: POST /api/owners/; the owner as Belvo defines it", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 201,
       body: [
         {
@@ -176,8 +163,8 @@ describe("starts", () => {
         },
       ],
     });
-    const { body } = await postGraphQL(gateway.url, RETRIEVE_OWNERS, { input: { link: LINK_ID } });
-    expect(fake.requests[0]).toMatchObject({
+    const { body } = await kit.post(RETRIEVE_OWNERS, { input: { link: LINK_ID } });
+    expect(kit.fake.requests[0]).toMatchObject({
       method: "POST",
       path: "/api/owners/",
       body: { link: LINK_ID, save_data: true },
@@ -210,8 +197,8 @@ describe("starts", () => {
     ["retrieveOwners", RETRIEVE_OWNERS, { link: LINK_ID }],
     ["retrieveTransactions", RETRIEVE_TRANSACTIONS, { link: LINK_ID, dateFrom: "2026-01-01" }],
   ])("%s: a 428 is the challenge", async (field, document, input) => {
-    fake.reply({ status: 428, body: [challengeEntry()] });
-    const { body } = await postGraphQL(gateway.url, document, { input });
+    kit.fake.reply({ status: 428, body: [challengeEntry()] });
+    const { body } = await kit.post(document, { input });
     expect(body).toEqual({
       data: { [field]: { __typename: "MfaChallenge", session: SESSION_HEX, link: LINK_ID } },
     });
@@ -227,11 +214,11 @@ describe("starts", () => {
       "input.dateTo",
     ],
   ])("%s: bad input is refused with no upstream call", async (_field, document, input, path) => {
-    const { body } = await postGraphQL(gateway.url, document, { input });
+    const { body } = await kit.post(document, { input });
     expect(body).toMatchObject({
       errors: [{ extensions: { code: "BAD_USER_INPUT", field: path } }],
     });
-    expect(fake.requests).toHaveLength(0);
+    expect(kit.fake.requests).toHaveLength(0);
   });
 });
 
@@ -244,7 +231,7 @@ describe("Link.accounts", () => {
       link: other,
     };
     const link = (id: string) => ({ ...LINK_BODY, id });
-    fake.route = (request) => {
+    kit.fake.route = (request) => {
       if (request.method === "PATCH")
         return {
           status: 201,
@@ -258,8 +245,7 @@ describe("Link.accounts", () => {
         : [ACCOUNT_BODY, otherAccount];
       return { status: 200, body: { count: 2, next: null, previous: null, results } };
     };
-    const { body } = await postGraphQL(
-      gateway.url,
+    const { body } = await kit.post(
       `mutation R($input: ResumeBalancesInput!) { resumeBalances(input: $input) {
         ... on BalanceList { balances { account { link { id accounts { id } } } } } } }`,
       { input: { session: SESSION_HEX, link: LINK_ID } },
@@ -274,7 +260,7 @@ describe("Link.accounts", () => {
         },
       },
     });
-    const lists = fake.requests.filter((request) => request.path.startsWith("/api/accounts/"));
+    const lists = kit.fake.requests.filter((request) => request.path.startsWith("/api/accounts/"));
     expect(lists.map((request) => request.path)).toEqual([
       `/api/accounts/?link__in=${LINK_ID},${other}&page_size=1000`,
     ]);

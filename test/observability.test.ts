@@ -8,30 +8,24 @@ import {
   SESSION_HEX,
   TEST_REQUEST_ID,
 } from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { SECRET_ID, SECRET_PASSWORD, startGateway, type TestGateway } from "./helpers/gateway.js";
+import { SECRET_ID, SECRET_PASSWORD, startGateway } from "./helpers/gateway.js";
 
 const TOKEN = "tok-5e2f9a";
 const METRICS_TOKEN = "metrics-token-0123456789";
 
-let fake: FakeUpstream;
-let gateway: TestGateway;
-
-beforeEach(async () => {
-  fake = await FakeUpstream.start({ status: 200, body: LINK_BODY });
-  gateway = await startGateway(fake.url);
-});
-afterEach(async () => {
-  await gateway.close();
-  await fake.close();
+const kit = useGateway({
+  upstream: "fake",
+  replies: [{ status: 200, body: LINK_BODY }],
+  perTest: true,
 });
 
-const lines = () => gateway.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+const lines = () => kit.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
 
 it("logs one line per operation and one per Belvo call, each with the request id, and no secret", async () => {
-  fake.reply({ status: 400, body: errorList("login_error", "Bad login") });
-  await postGraphQL(gateway.url, RESUME_LINK, {
+  kit.fake.reply({ status: 400, body: errorList("login_error", "Bad login") });
+  await kit.post(RESUME_LINK, {
     input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
   });
   expect(lines()).toEqual([
@@ -62,13 +56,13 @@ it("logs one line per operation and one per Belvo call, each with the request id
       msg: "graphql operation",
     },
   ]);
-  const text = gateway.logs.join("");
+  const text = kit.logs.join("");
   for (const secret of [TOKEN, SECRET_ID, SECRET_PASSWORD]) expect(text).not.toContain(secret);
 });
 
 it("logs a call that got no answer with its failure code", async () => {
-  fake.reply({ fault: "reset-before-headers" });
-  await postGraphQL(gateway.url, RESUME_LINK, {
+  kit.fake.reply({ fault: "reset-before-headers" });
+  await kit.post(RESUME_LINK, {
     input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
   });
   expect(lines()[0]).toMatchObject({
@@ -85,9 +79,9 @@ describe("x-request-id", () => {
   const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
   it("by default, a caller's id is only clientRequestId, beside a gateway-made request id", async () => {
-    const own = await startGateway(fake.url, { trustProxyRequestId: false });
+    const own = await startGateway(kit.fake.url, { trustProxyRequestId: false });
     try {
-      fake.reply({ status: 500, body: errorList("unexpected_error", "Boom") });
+      kit.fake.reply({ status: 500, body: errorList("unexpected_error", "Boom") });
       const answer = await postGraphQL(
         own.url,
         RESUME_LINK,
@@ -110,7 +104,7 @@ describe("x-request-id", () => {
   });
 
   it("by default, two callers sending the same id never share a request id", async () => {
-    const own = await startGateway(fake.url, { trustProxyRequestId: false });
+    const own = await startGateway(kit.fake.url, { trustProxyRequestId: false });
     try {
       const answers = await Promise.all(
         [1, 2].map(() =>
@@ -136,7 +130,7 @@ describe("x-request-id", () => {
     ["with a tab", "bad id\twith spaces"],
     ["with a quote", 'a"b'],
   ])("drops a caller's id %s: no clientRequestId, a fresh request id", async (_case, id) => {
-    const own = await startGateway(fake.url, { trustProxyRequestId: false });
+    const own = await startGateway(kit.fake.url, { trustProxyRequestId: false });
     try {
       const answer = await postGraphQL(own.url, "{ nope }", {}, { "x-request-id": id });
       expect(answer.headers["x-request-id"]).toMatch(UUID);
@@ -149,9 +143,8 @@ describe("x-request-id", () => {
   });
 
   it("with TRUST_PROXY_REQUEST_ID, keeps a sane incoming id: in the response header, every log line and every error", async () => {
-    fake.reply({ status: 500, body: errorList("unexpected_error", "Boom") });
-    const answer = await postGraphQL(
-      gateway.url,
+    kit.fake.reply({ status: 500, body: errorList("unexpected_error", "Boom") });
+    const answer = await kit.post(
       RESUME_LINK,
       { input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN } },
       {
@@ -165,33 +158,28 @@ describe("x-request-id", () => {
   });
 
   it("replaces an insane one with a fresh UUID", async () => {
-    const answer = await postGraphQL(
-      gateway.url,
-      "{ __typename }",
-      {},
-      { "x-request-id": "bad id\twith spaces" },
-    );
+    const answer = await kit.post("{ __typename }", {}, { "x-request-id": "bad id\twith spaces" });
     expect(answer.headers["x-request-id"]).toMatch(UUID);
   });
 
   it("is set on answers given before GraphQL runs", async () => {
-    const response = await request(gateway.url).get("/health");
+    const response = await request(kit.url).get("/health");
     expect(response.headers["x-request-id"]).toMatch(UUID);
   });
 });
 
 it("/ready is 200 while serving and 503 while draining, and a request in flight still finishes", async () => {
-  expect((await request(gateway.url).get("/ready")).body).toEqual({ status: "ready" });
-  fake.reply({ status: 200, body: LINK_BODY, delayMs: 400 });
-  const inFlight = postGraphQL(gateway.url, RESUME_LINK, {
+  expect((await request(kit.url).get("/ready")).body).toEqual({ status: "ready" });
+  kit.fake.reply({ status: 200, body: LINK_BODY, delayMs: 400 });
+  const inFlight = kit.post(RESUME_LINK, {
     input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
   });
   await new Promise((resolve) => setTimeout(resolve, 100));
-  const draining = gateway.shutdown(5_000);
-  const ready = await request(gateway.url).get("/ready");
+  const draining = kit.gateway.shutdown(5_000);
+  const ready = await request(kit.url).get("/ready");
   expect(ready.status).toBe(503);
   expect(ready.body).toEqual({ status: "draining" });
-  const late = await postGraphQL(gateway.url, "{ __typename }");
+  const late = await kit.post("{ __typename }");
   expect(late.status).toBe(503);
   expect(late.headers["retry-after"]).toBe("1");
   expect(late.body).toEqual({
@@ -215,17 +203,17 @@ describe("/metrics", () => {
   }
 
   it("is Prometheus text whose counters move with traffic", async () => {
-    await postGraphQL(gateway.url, RESUME_LINK, {
+    await kit.post(RESUME_LINK, {
       input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
     });
-    fake.reply({ status: 400, body: errorList("session_expired", "Expired") });
-    await postGraphQL(gateway.url, RESUME_LINK, {
+    kit.fake.reply({ status: 400, body: errorList("session_expired", "Expired") });
+    await kit.post(RESUME_LINK, {
       input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
     });
-    await postGraphQL(gateway.url, RESUME_LINK, {
+    await kit.post(RESUME_LINK, {
       input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
     });
-    const response = await request(gateway.url).get("/metrics");
+    const response = await request(kit.url).get("/metrics");
     expect(response.status).toBe(200);
     expect(response.headers["content-type"]).toContain("text/plain");
     const text = response.text;
@@ -261,8 +249,8 @@ describe("/metrics", () => {
   });
 
   it("labels reads by endpoint template, not by id", async () => {
-    await postGraphQL(gateway.url, `{ link(id: "${LINK_ID}") { id } }`);
-    const text = (await request(gateway.url).get("/metrics")).text;
+    await kit.post(`{ link(id: "${LINK_ID}") { id } }`);
+    const text = (await request(kit.url).get("/metrics")).text;
     expect(
       sample(
         text,
@@ -273,7 +261,7 @@ describe("/metrics", () => {
   });
 
   it("needs METRICS_TOKEN when one is set", async () => {
-    const guarded = await startGateway(fake.url, { metricsToken: METRICS_TOKEN });
+    const guarded = await startGateway(kit.fake.url, { metricsToken: METRICS_TOKEN });
     try {
       expect((await request(guarded.url).get("/metrics")).status).toBe(401);
       expect(

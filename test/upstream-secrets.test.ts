@@ -1,14 +1,8 @@
 /** Belvo's error answers never carry a secret back to a client, in any encoding (issue 12, item 3). */
 import { REQUEST_ID, errorList, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
-import { RESUME_BALANCES, RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import {
-  BASIC_AUTH,
-  SECRET_ID,
-  SECRET_PASSWORD,
-  startGateway,
-  type TestGateway,
-} from "./helpers/gateway.js";
+import { useGateway } from "./helpers/kit.js";
+import { RESUME_BALANCES, RESUME_LINK } from "./helpers/graphql.js";
+import { BASIC_AUTH, SECRET_ID, SECRET_PASSWORD } from "./helpers/gateway.js";
 
 const REGISTER = `mutation Register($input: RegisterLinkInput!) {
   registerLink(input: $input) { __typename ... on Link { id } ... on MfaChallenge { session } }
@@ -26,18 +20,7 @@ const LOGIN_INPUT = {
   password: BANK_PASSWORD,
 };
 
-let fake: FakeUpstream;
-let gateway: TestGateway;
-
-beforeEach(async () => {
-  fake = await FakeUpstream.start();
-  gateway = await startGateway(fake.url, { timeoutMs: 2_000 });
-});
-
-afterEach(async () => {
-  await gateway.close();
-  await fake.close();
-});
+const kit = useGateway({ upstream: "fake", timeoutMs: 2_000, perTest: true });
 
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
@@ -68,11 +51,11 @@ function holds(text: string, secret: string): boolean {
 }
 
 const resume = (document: string, token = TOKEN) =>
-  postGraphQL(gateway.url, document, { input: { session: SESSION_HEX, link: LINK_ID, token } });
+  kit.post(document, { input: { session: SESSION_HEX, link: LINK_ID, token } });
 
 describe("Belvo's free text", () => {
   it("a 500 echoing the Authorization header is quoted with the header cut", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 500,
       body: errorList(
         "unexpected_error",
@@ -94,7 +77,7 @@ describe("Belvo's free text", () => {
   ];
   describe.each(secrets)("%s", (_name, secret) => {
     it.each(ENCODINGS)("%s is cut from a quoted message", async (_encoding, encode) => {
-      fake.reply({
+      kit.fake.reply({
         status: 400,
         body: errorList("login_error", `Refused: ${encode(secret)} (see the logs)`),
       });
@@ -108,14 +91,14 @@ describe("Belvo's free text", () => {
   it.each(ENCODINGS)(
     "the bank password and username, %s, are cut from registerLink's error",
     async (_encoding, encode) => {
-      fake.reply({
+      kit.fake.reply({
         status: 400,
         body: errorList(
           "login_error",
           `Login for ${encode(USERNAME)} with ${encode(BANK_PASSWORD)} failed`,
         ),
       });
-      const { body } = await postGraphQL(gateway.url, REGISTER, {
+      const { body } = await kit.post(REGISTER, {
         input: { institution: "erebor_mx_retail", username: USERNAME, password: BANK_PASSWORD },
       });
       const text = JSON.stringify(body);
@@ -133,8 +116,11 @@ describe("Belvo's free text", () => {
     ["cut short", "Sécre"],
     ["decomposed (NFD)", ODD_PASSWORD.normalize("NFD")],
   ])("a password echoed %s keeps Belvo's text out of the answer", async (_form, echoed) => {
-    fake.reply({ status: 400, body: errorList("login_error", `Wrong password ${echoed} for you`) });
-    const { body } = await postGraphQL(gateway.url, REGISTER, {
+    kit.fake.reply({
+      status: 400,
+      body: errorList("login_error", `Wrong password ${echoed} for you`),
+    });
+    const { body } = await kit.post(REGISTER, {
       input: { ...LOGIN_INPUT, password: ODD_PASSWORD },
     });
     expect((body.errors as { message: string }[])[0]?.message).toBe(
@@ -144,7 +130,7 @@ describe("Belvo's free text", () => {
 
   it("plain words are quoted as they are", async () => {
     const text = "Basic information is missing: the token expired, Bearer of the account unknown";
-    fake.reply({ status: 400, body: errorList("login_error", text) });
+    kit.fake.reply({ status: 400, body: errorList("login_error", text) });
     const { body } = await resume(RESUME_LINK);
     expect((body.errors as { message: string }[])[0]?.message).toBe(
       `Belvo refused the request (HTTP 400 login_error): ${text}`,
@@ -152,7 +138,7 @@ describe("Belvo's free text", () => {
   });
 
   it("any Bearer or Basic credential is cut, whoever's it is", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 500,
       body: errorList(
         "unexpected_error",
@@ -167,8 +153,8 @@ describe("Belvo's free text", () => {
 
   it("a certificate or key (too long to cut in every form) means Belvo's text is not quoted", async () => {
     const privateKey = Buffer.alloc(3000, 9).toString("base64");
-    fake.reply({ status: 400, body: errorList("login_error", `Bad key ${privateKey}`) });
-    const { body } = await postGraphQL(gateway.url, REGISTER, {
+    kit.fake.reply({ status: 400, body: errorList("login_error", `Bad key ${privateKey}`) });
+    const { body } = await kit.post(REGISTER, {
       input: { ...LOGIN_INPUT, certificate: "Y2VydGlmaWNhdGU=", privateKey },
     });
     expect((body.errors as { message: string }[])[0]?.message).toBe(
@@ -177,7 +163,7 @@ describe("Belvo's free text", () => {
   });
 
   it("a secret too short to cut safely means Belvo's text is not quoted at all", async () => {
-    fake.reply({ status: 400, body: errorList("login_error", "Token 7 refused") });
+    kit.fake.reply({ status: 400, body: errorList("login_error", "Token 7 refused") });
     const { body } = await resume(RESUME_LINK, "7");
     expect((body.errors as { message: string }[])[0]?.message).toBe(
       "Belvo refused the request (HTTP 400 login_error)",
@@ -187,7 +173,7 @@ describe("Belvo's free text", () => {
 
 describe("Belvo's code, field and request id", () => {
   it("a code outside Belvo's known list is not repeated", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 400,
       body: [{ code: `bad_${TOKEN}`, message: "No", request_id: REQUEST_ID }],
     });
@@ -199,7 +185,7 @@ describe("Belvo's code, field and request id", () => {
   });
 
   it("a request id not in Belvo's format (32 hex digits) is not repeated", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 400,
       body: [{ code: "login_error", message: "No", request_id: `${TOKEN}-${SECRET_PASSWORD}` }],
     });
@@ -215,7 +201,7 @@ describe("Belvo's code, field and request id", () => {
   });
 
   it("a field outside the input's own fields is not repeated", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 400,
       body: errorList("invalid", "This field is wrong.", { field: `token=${TOKEN}` }),
     });
@@ -230,7 +216,7 @@ describe("Belvo's code, field and request id", () => {
     ["resumeLink", RESUME_LINK, "token", "input.token"],
     ["resumeBalances", RESUME_BALANCES, "save_data", "input.saveData"],
   ])("%s: a field error names the input's path (%s → %s)", async (_name, document, field, path) => {
-    fake.reply({ status: 400, body: errorList("invalid", "This field is wrong.", { field }) });
+    kit.fake.reply({ status: 400, body: errorList("invalid", "This field is wrong.", { field }) });
     const { body } = await resume(document);
     const [error] = body.errors as { message: string; extensions: Record<string, unknown> }[];
     expect(error?.message).toBe(`Belvo rejected the input (${path}): This field is wrong.`);
@@ -238,8 +224,11 @@ describe("Belvo's code, field and request id", () => {
   });
 
   it("retrieveBalances' date_from error is input.dateFrom", async () => {
-    fake.reply({ status: 400, body: errorList("invalid", "Bad date.", { field: "date_from" }) });
-    const { body } = await postGraphQL(gateway.url, RETRIEVE, {
+    kit.fake.reply({
+      status: 400,
+      body: errorList("invalid", "Bad date.", { field: "date_from" }),
+    });
+    const { body } = await kit.post(RETRIEVE, {
       input: { link: LINK_ID, dateFrom: "2026-01-01", dateTo: "2026-01-10" },
     });
     const [error] = body.errors as { extensions: Record<string, unknown> }[];

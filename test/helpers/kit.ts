@@ -45,87 +45,128 @@ export interface Kit {
    * the test (or, called in a `beforeAll`, after the file).
    */
   another(overrides?: GatewayOverrides): Promise<TestGateway>;
+  /**
+   * Closes the gateway and starts it again with `overrides` on top of the file's, for the rest of
+   * the test (a shared one is started again with the file's settings after it).
+   */
+  restart(overrides: GatewayOverrides): Promise<TestGateway>;
 }
 
 function required<T>(value: T | undefined, what: string): T {
-  if (value === undefined)
+  if (value === undefined) {
     throw new Error(`useGateway: no ${what} (not started, or another upstream)`);
+  }
   return value;
+}
+
+/** The upstream and gateway of one file (or one test), and the extra gateways a test started. */
+class GatewayKit implements Kit {
+  private fakeUpstream?: FakeUpstream;
+  private emulator?: Sandbox;
+  private current?: TestGateway;
+  /** Extra gateways, closed after the file (`forFile`) or after the test (`forTest`). */
+  private readonly forFile: TestGateway[] = [];
+  private readonly forTest: TestGateway[] = [];
+  private inTest = false;
+  private restarted = false;
+
+  constructor(
+    private readonly options: Omit<KitOptions, keyof GatewayOverrides>,
+    private readonly overrides: GatewayOverrides,
+  ) {}
+
+  get url() {
+    return this.gateway.url;
+  }
+  get gateway() {
+    return required(this.current, "gateway");
+  }
+  get logs() {
+    return this.gateway.logs;
+  }
+  get fake() {
+    return required(this.fakeUpstream, "fake upstream");
+  }
+  get sandbox() {
+    return required(this.emulator, "emulator");
+  }
+  get upstreamUrl() {
+    return required(this.fakeUpstream?.url ?? this.emulator?.url, "upstream");
+  }
+
+  post<V extends Record<string, unknown>>(
+    document: string | TypedDocumentNode<unknown, V>,
+    variables?: V,
+    headers?: Record<string, string>,
+  ) {
+    return postGraphQL(this.url, document, variables, headers);
+  }
+
+  async another(more: GatewayOverrides = {}) {
+    const other = await startGateway(this.upstreamUrl, { ...this.overrides, ...more });
+    (this.inTest ? this.forTest : this.forFile).push(other);
+    return other;
+  }
+
+  async restart(more: GatewayOverrides) {
+    await this.gateway.close();
+    this.current = await startGateway(this.upstreamUrl, { ...this.overrides, ...more });
+    this.restarted = this.inTest;
+    return this.current;
+  }
+
+  async start() {
+    const { upstream, replies = [], route } = this.options;
+    if (upstream === "fake") {
+      this.fakeUpstream = await FakeUpstream.start(...replies);
+      this.fakeUpstream.route = route;
+    } else {
+      this.emulator = await startSandbox();
+    }
+    this.current = await startGateway(this.upstreamUrl, this.overrides);
+  }
+
+  async stop() {
+    await Promise.all(this.forFile.splice(0).map((other) => other.close()));
+    await this.current?.close();
+    await this.fakeUpstream?.close();
+    await this.emulator?.close();
+  }
+
+  /** Before a test on a shared gateway: the fake forgets the last test's requests and script. */
+  beginTest() {
+    this.inTest = true;
+    const { replies = [], route } = this.options;
+    if (this.fakeUpstream && !this.options.perTest)
+      this.fakeUpstream.reset(...replies).route = route;
+  }
+
+  async endTest() {
+    this.inTest = false;
+    await Promise.all(this.forTest.splice(0).map((other) => other.close()));
+    if (this.restarted && !this.options.perTest) await this.restart({});
+    this.restarted = false;
+  }
 }
 
 /** Starts the gateway (and its upstream) around the file's tests, or around each test. */
 export function useGateway(options: KitOptions): Kit {
-  const { upstream, perTest = false, replies = [], route, ...overrides } = options;
-  let fake: FakeUpstream | undefined;
-  let sandbox: Sandbox | undefined;
-  let gateway: TestGateway | undefined;
-  let others: TestGateway[] = [];
-  let inTest = false;
-  const perTestOthers: TestGateway[] = [];
-
-  const start = async () => {
-    if (upstream === "fake") {
-      fake = await FakeUpstream.start(...replies);
-      fake.route = route;
-    } else sandbox = await startSandbox();
-    gateway = await startGateway(fake?.url ?? sandbox!.url, overrides);
-  };
-  const stop = async () => {
-    await Promise.all(others.map((other) => other.close()));
-    others = [];
-    await gateway?.close();
-    await fake?.close();
-    await sandbox?.close();
-  };
-  const closeTestsOwn = async () => {
-    inTest = false;
-    await Promise.all(perTestOthers.splice(0).map((other) => other.close()));
-  };
-
+  const { upstream, perTest = false, replies, route, ...overrides } = options;
+  const kit = new GatewayKit({ upstream, perTest, replies, route }, overrides);
   if (perTest) {
     beforeEach(async () => {
-      await start();
-      inTest = true;
+      await kit.start();
+      kit.beginTest();
     });
     afterEach(async () => {
-      await closeTestsOwn();
-      await stop();
+      await kit.endTest();
+      await kit.stop();
     });
   } else {
-    beforeAll(start);
-    afterAll(stop);
-    beforeEach(() => {
-      if (fake) fake.reset(...replies).route = route;
-      inTest = true;
-    });
-    afterEach(closeTestsOwn);
+    beforeAll(() => kit.start());
+    afterAll(() => kit.stop());
+    beforeEach(() => kit.beginTest());
+    afterEach(() => kit.endTest());
   }
-
-  const kit: Kit = {
-    get url() {
-      return required(gateway, "gateway").url;
-    },
-    get gateway() {
-      return required(gateway, "gateway");
-    },
-    get logs() {
-      return required(gateway, "gateway").logs;
-    },
-    get fake() {
-      return required(fake, "fake upstream");
-    },
-    get sandbox() {
-      return required(sandbox, "emulator");
-    },
-    get upstreamUrl() {
-      return required(fake?.url ?? sandbox?.url, "upstream");
-    },
-    post: (document, variables, headers) => postGraphQL(kit.url, document, variables, headers),
-    async another(more = {}) {
-      const other = await startGateway(kit.upstreamUrl, { ...overrides, ...more });
-      (inTest ? perTestOthers : others).push(other);
-      return other;
-    },
-  };
   return kit;
 }
