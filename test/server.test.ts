@@ -3,39 +3,29 @@ import { GraphQLError } from "graphql";
 import request from "supertest";
 import { formatError, isUnexpected } from "../src/errors.js";
 import { LINK_BODY, LINK_ID, SESSION_HEX, TEST_REQUEST_ID } from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import type { GatewayOverrides } from "./helpers/gateway.js";
 
 const API_KEY = "client-key-5f1e2d3c4b5a6978";
 const INPUT = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };
 
-let fake: FakeUpstream;
-const gateways: TestGateway[] = [];
-
-async function gatewayWith(overrides: Parameters<typeof startGateway>[1] = {}) {
-  const gateway = await startGateway(fake.url, overrides);
-  gateways.push(gateway);
-  return gateway;
-}
-
-beforeEach(async () => {
-  fake = await FakeUpstream.start({ status: 200, body: LINK_BODY });
-});
-afterEach(async () => {
-  await Promise.all(gateways.splice(0).map((gateway) => gateway.close()));
-  await fake.close();
+const kit = useGateway({
+  upstream: "fake",
+  perTest: true,
+  lazy: true,
+  replies: [{ status: 200, body: LINK_BODY }],
 });
 
 it("GET /health answers 200 {status: ok}", async () => {
-  const gateway = await gatewayWith();
+  const gateway = await kit.another();
   const response = await request(gateway.url).get("/health");
   expect(response.status).toBe(200);
   expect(response.body).toEqual({ status: "ok" });
 });
 
 it("an unknown path answers 404 and says where GraphQL is", async () => {
-  const gateway = await gatewayWith();
+  const gateway = await kit.another();
   const response = await request(gateway.url).get("/nope").set("x-request-id", TEST_REQUEST_ID);
   expect(response.status).toBe(404);
   expect(response.body).toEqual({
@@ -54,7 +44,7 @@ describe("with GATEWAY_API_KEYS", () => {
     ["an unknown key", { authorization: "Bearer client-key-0000000000000000" }],
     ["a key in Basic form", { authorization: `Basic ${API_KEY}` }],
   ])("%s is HTTP 401 UNAUTHENTICATED with no upstream call", async (_case, headers) => {
-    const gateway = await gatewayWith({ apiKeys: [API_KEY] });
+    const gateway = await kit.another({ apiKeys: [API_KEY] });
     const {
       status,
       body,
@@ -70,22 +60,22 @@ describe("with GATEWAY_API_KEYS", () => {
         },
       ],
     });
-    expect(fake.requests).toEqual([]);
+    expect(kit.fake.requests).toEqual([]);
   });
 
   it("a known key is served", async () => {
-    const gateway = await gatewayWith({ apiKeys: ["other-key-000000000000", API_KEY] });
+    const gateway = await kit.another({ apiKeys: ["other-key-000000000000", API_KEY] });
     const { status, body } = await postGraphQL(gateway.url, RESUME_LINK, INPUT, {
       authorization: `Bearer ${API_KEY}`,
     });
     expect(status).toBe(200);
     expect(body).toMatchObject({ data: { resumeLink: { __typename: "Link", id: LINK_ID } } });
-    expect(fake.requests).toHaveLength(1);
+    expect(kit.fake.requests).toHaveLength(1);
   });
 });
 
 it("a body over the limit is HTTP 413 with no upstream call", async () => {
-  const gateway = await gatewayWith({ limits: { maxBodyBytes: 2048 } });
+  const gateway = await kit.another({ limits: { maxBodyBytes: 2048 } });
   const response = await request(gateway.url)
     .post("/graphql")
     .set({ "content-type": "application/json", "x-request-id": TEST_REQUEST_ID })
@@ -99,11 +89,11 @@ it("a body over the limit is HTTP 413 with no upstream call", async () => {
       },
     ],
   });
-  expect(fake.requests).toEqual([]);
+  expect(kit.fake.requests).toEqual([]);
 });
 
 it("a body that is not JSON is HTTP 400", async () => {
-  const gateway = await gatewayWith();
+  const gateway = await kit.another();
   const response = await request(gateway.url)
     .post("/graphql")
     .set({ "content-type": "application/json", "x-request-id": TEST_REQUEST_ID })
@@ -120,7 +110,7 @@ it("a body that is not JSON is HTTP 400", async () => {
 });
 
 it("a batch of operations is refused", async () => {
-  const gateway = await gatewayWith();
+  const gateway = await kit.another();
   const response = await request(gateway.url)
     .post("/graphql")
     .set("content-type", "application/json")
@@ -129,11 +119,11 @@ it("a batch of operations is refused", async () => {
       { query: RESUME_LINK, variables: INPUT },
     ]);
   expect(response.status).toBe(400);
-  expect(fake.requests).toEqual([]);
+  expect(kit.fake.requests).toEqual([]);
 });
 
 it("outside production, a browser GET of /graphql is Apollo Sandbox pre-filled with the example", async () => {
-  const gateway = await gatewayWith({ apiKeys: [API_KEY] });
+  const gateway = await kit.another({ apiKeys: [API_KEY] });
   const response = await request(gateway.url).get("/graphql").set("accept", "text/html");
   expect(response.status).toBe(200);
   expect(response.text).toContain("embeddable-sandbox");
@@ -144,13 +134,13 @@ it("outside production, a browser GET of /graphql is Apollo Sandbox pre-filled w
 
 describe("in production", () => {
   it("serves no landing page", async () => {
-    const gateway = await gatewayWith({ production: true });
+    const gateway = await kit.another({ production: true });
     const response = await request(gateway.url).get("/graphql").set("accept", "text/html");
     expect(response.text).not.toContain("embeddable-sandbox");
   });
 
   it("refuses introspection and hides field suggestions", async () => {
-    const gateway = await gatewayWith({ production: true });
+    const gateway = await kit.another({ production: true });
     const introspection = await postGraphQL(gateway.url, "{ __schema { types { name } } }");
     expect(introspection.body).toMatchObject({
       errors: [{ extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }],
@@ -160,7 +150,7 @@ describe("in production", () => {
   });
 
   it("serves introspection outside production", async () => {
-    const gateway = await gatewayWith();
+    const gateway = await kit.another();
     const { body } = await postGraphQL(gateway.url, '{ __type(name: "MfaChallenge") { name } }');
     expect(body).toEqual({ data: { __type: { name: "MfaChallenge" } } });
   });
@@ -188,12 +178,12 @@ it("formatError masks an unexpected error, never its details in the answer", () 
 });
 
 it("CSRF prevention refuses a simple-request POST (text/plain) with no upstream call", async () => {
-  const gateway = await gatewayWith();
+  const gateway = await kit.another();
   const response = await request(gateway.url)
     .post("/graphql")
     .set("content-type", "text/plain")
     .send(JSON.stringify({ query: RESUME_LINK, variables: INPUT }));
   expect(response.status).toBe(400);
   expect(response.text).toContain("CSRF");
-  expect(fake.requests).toEqual([]);
+  expect(kit.fake.requests).toEqual([]);
 });

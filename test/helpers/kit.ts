@@ -18,6 +18,8 @@ export interface KitOptions extends GatewayOverrides {
   perTest?: boolean;
   /** What the fake answers until a test scripts otherwise (set again before every test). */
   replies?: Reply[];
+  /** Start only the upstream: each test starts the gateways it needs with `kit.another`. */
+  lazy?: boolean;
   /** Or how the fake answers every request (`FakeUpstream.route`), set again before every test. */
   route?: FakeUpstream["route"];
 }
@@ -123,7 +125,7 @@ class GatewayKit implements Kit {
     } else {
       this.emulator = await startSandbox();
     }
-    this.current = await startGateway(this.upstreamUrl, this.overrides);
+    if (!this.options.lazy) this.current = await startGateway(this.upstreamUrl, this.overrides);
   }
 
   async stop() {
@@ -151,8 +153,8 @@ class GatewayKit implements Kit {
 
 /** Starts the gateway (and its upstream) around the file's tests, or around each test. */
 export function useGateway(options: KitOptions): Kit {
-  const { upstream, perTest = false, replies, route, ...overrides } = options;
-  const kit = new GatewayKit({ upstream, perTest, replies, route }, overrides);
+  const { upstream, perTest = false, lazy, replies, route, ...overrides } = options;
+  const kit = new GatewayKit({ upstream, perTest, lazy, replies, route }, overrides);
   if (perTest) {
     beforeEach(async () => {
       await kit.start();
