@@ -74,8 +74,14 @@ class GatewayKit implements Kit {
 
   constructor(
     private readonly options: Omit<KitOptions, keyof GatewayOverrides>,
-    private readonly overrides: GatewayOverrides,
+    private readonly fixed: GatewayOverrides,
+    private readonly late: () => GatewayOverrides,
   ) {}
+
+  /** The file's settings: the fixed ones, then those made when the gateway starts. */
+  private get overrides(): GatewayOverrides {
+    return { ...this.fixed, ...this.late() };
+  }
 
   get url() {
     return this.gateway.url;
@@ -151,10 +157,13 @@ class GatewayKit implements Kit {
   }
 }
 
-/** Starts the gateway (and its upstream) around the file's tests, or around each test. */
-export function useGateway(options: KitOptions): Kit {
+/**
+ * Starts the gateway (and its upstream) around the file's tests, or around each test. `late` gives
+ * settings that exist only when it starts (made in an earlier `beforeEach`, say a tracer).
+ */
+export function useGateway(options: KitOptions, late: () => GatewayOverrides = () => ({})): Kit {
   const { upstream, perTest = false, lazy, replies, route, ...overrides } = options;
-  const kit = new GatewayKit({ upstream, perTest, lazy, replies, route }, overrides);
+  const kit = new GatewayKit({ upstream, perTest, lazy, replies, route }, overrides, late);
   if (perTest) {
     beforeEach(async () => {
       await kit.start();
