@@ -11,10 +11,8 @@ import {
   type TransactionsResult,
 } from "@belvo-graphql-gateway/client";
 import { GOOD_TOKEN } from "../src/sandbox/mfa.js";
-import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
 import { ACCOUNT_BODY, LINK_ID } from "./helpers/fixtures.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { useGateway } from "./helpers/kit.js";
 
 /** Every idempotency-key header the client sent, in order. */
 const sentKeys: (string | null)[] = [];
@@ -42,18 +40,10 @@ function itemsOf(result: AccountsResult | TransactionsResult | OwnersResult): un
 }
 
 describe("against the emulator", () => {
-  let sandbox: Sandbox;
-  let gateway: TestGateway;
   let client: BelvoGatewayClient;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-    gateway = await startGateway(sandbox.url);
-    client = new BelvoGatewayClient(`${gateway.url}/graphql`, { fetch: recordingFetch });
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await sandbox.close();
+  const kit = useGateway({ upstream: "emulator" });
+  beforeAll(() => {
+    client = new BelvoGatewayClient(`${kit.url}/graphql`, { fetch: recordingFetch });
   });
   beforeEach(() => {
     sentKeys.length = 0;
@@ -162,7 +152,7 @@ describe("against the emulator", () => {
     const read = await client.linkAccounts(link);
     expect(read).toMatchObject({ id: link, status: "VALID" });
     expect(read?.accounts.map((account) => account?.id)).toEqual(
-      sandbox.state.accountsOf(link).map((account) => account.id),
+      kit.sandbox.state.accountsOf(link).map((account) => account.id),
     );
     expect(read?.accounts[0]).toMatchObject({
       id: expect.any(String) as unknown,
@@ -203,18 +193,10 @@ describe("against the emulator", () => {
 });
 
 describe("partial results (the recording fake upstream)", () => {
-  let fake: FakeUpstream;
-  let gateway: TestGateway;
+  const kit = useGateway({ upstream: "fake", timeoutMs: 2_000, perTest: true });
   let client: BelvoGatewayClient;
-
-  beforeEach(async () => {
-    fake = await FakeUpstream.start();
-    gateway = await startGateway(fake.url, { timeoutMs: 2_000 });
-    client = new BelvoGatewayClient(`${gateway.url}/graphql`, { retry: false });
-  });
-  afterEach(async () => {
-    await gateway.close();
-    await fake.close();
+  beforeEach(() => {
+    client = new BelvoGatewayClient(`${kit.url}/graphql`, { retry: false });
   });
 
   const balance = (id: string) => ({
@@ -236,7 +218,7 @@ describe("partial results (the recording fake upstream)", () => {
   };
 
   it("retrieveBalances: one garbled balance is null with its error; the others arrive", async () => {
-    fake.reply({ status: 201, body: [balance(B1), "not a balance", balance(B3)] });
+    kit.fake.reply({ status: 201, body: [balance(B1), "not a balance", balance(B3)] });
     const result = await client.retrieveBalances({ link: LINK_ID, dateFrom: "2026-01-14" });
     if (result.__typename !== "BalanceList") throw new Error("expected balances");
     expect(result.saved).toBe(true);
@@ -248,7 +230,7 @@ describe("partial results (the recording fake upstream)", () => {
   });
 
   it("balances(): a saved list with a garbled item arrives, with the error", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 200,
       body: { count: 3, next: null, previous: null, results: [balance(B1), 7, balance(B3)] },
     });
@@ -260,7 +242,7 @@ describe("partial results (the recording fake upstream)", () => {
   });
 
   it("no data for the operation: it throws, with every error", async () => {
-    fake.reply({ status: 500, text: "<h1>Server Error</h1>" });
+    kit.fake.reply({ status: 500, text: "<h1>Server Error</h1>" });
     const error = await client.link(LINK_ID).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GatewayClientError);
     expect(error).toMatchObject({ code: "UPSTREAM_ERROR", status: 200 });

@@ -11,23 +11,14 @@ import {
   possibleTypes,
   type LinkResult,
 } from "@belvo-graphql-gateway/client";
-import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { useGateway } from "./helpers/kit.js";
 
 const API_KEY = "client-test-key-000000001";
 const PASSWORD = "numeric_code";
-let sandbox: Sandbox;
-let gateway: TestGateway;
 let client: BelvoGatewayClient;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  gateway = await startGateway(sandbox.url, { apiKeys: [API_KEY] });
-  client = new BelvoGatewayClient(`${gateway.url}/graphql`, { apiKey: API_KEY });
-});
-afterAll(async () => {
-  await gateway.close();
-  await sandbox.close();
+const kit = useGateway({ upstream: "emulator", apiKeys: [API_KEY] });
+beforeAll(() => {
+  client = new BelvoGatewayClient(`${kit.url}/graphql`, { apiKey: API_KEY });
 });
 
 /** Compiles only if every member is handled: the union is discriminated. */
@@ -163,7 +154,7 @@ it("surfaces each error code as a GatewayClientError carrying code, retryable, u
     retryAfter: expect.any(Number) as unknown,
   });
 
-  const anonymous = new BelvoGatewayClient(`${gateway.url}/graphql`, {
+  const anonymous = new BelvoGatewayClient(`${kit.url}/graphql`, {
     apiKey: "not-a-known-key-0000",
   });
   expect(await failure(anonymous.institutions())).toMatchObject({
@@ -344,7 +335,7 @@ it("exports possibleTypes: each union of the schema with its members", () => {
 it("never lets the token or the bank password into a failure's message or fields", async () => {
   const token = "tok en-8c1d";
   const password = "bank-pw-in-a-failure";
-  const raw = new GraphQLClient(`${gateway.url}/graphql`, {
+  const raw = new GraphQLClient(`${kit.url}/graphql`, {
     headers: { authorization: `Bearer ${API_KEY}` },
   });
   const rawError = await raw

@@ -1,8 +1,7 @@
 /** `npm run demo`, driven as a script and through its prompt (piped standard input). */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { useGateway } from "./helpers/kit.js";
 import { buildOnce, runNode } from "./helpers/process.js";
 
 beforeAll(() => buildOnce(), 120_000);
@@ -99,21 +98,12 @@ it("says why it stops when the input ends before a token", async () => {
 });
 
 describe("against a running gateway (--url, --api-key)", () => {
-  let sandbox: Sandbox;
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-    gateway = await startGateway(sandbox.url, { apiKeys: ["demo-test-key-0000000001"] });
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await sandbox.close();
-  });
+  const kit = useGateway({ upstream: "emulator", apiKeys: ["demo-test-key-0000000001"] });
 
   it("uses it, with the key", async () => {
     const { code, out } = await demo([
       "--url",
-      `${gateway.url}/graphql`,
+      `${kit.url}/graphql`,
       "--api-key",
       "demo-test-key-0000000001",
       "--username",
@@ -122,18 +112,13 @@ describe("against a running gateway (--url, --api-key)", () => {
       "erebor_br_retail",
     ]);
     expect(code).toBe(0);
-    expect(out).toContain(`Gateway: ${gateway.url}/graphql\n`);
+    expect(out).toContain(`Gateway: ${kit.url}/graphql\n`);
     expect(out).not.toContain("bank asks");
     expect(out).toMatch(/BRL +\d/);
   });
 
   it("reports the gateway's error code, e.g. a missing key", async () => {
-    const { code, out } = await demo([
-      "--url",
-      `${gateway.url}/graphql`,
-      "--username",
-      "user_valid",
-    ]);
+    const { code, out } = await demo(["--url", `${kit.url}/graphql`, "--username", "user_valid"]);
     expect(code).toBe(1);
     expect(out).toContain("The gateway answered UNAUTHENTICATED: Send a valid gateway API key");
     expect(out).toContain("This gateway requires a client key: pass it with --api-key KEY.");
@@ -142,7 +127,7 @@ describe("against a running gateway (--url, --api-key)", () => {
   it("says a refused key is refused, without repeating it", async () => {
     const { code, out } = await demo([
       "--url",
-      `${gateway.url}/graphql`,
+      `${kit.url}/graphql`,
       "--api-key",
       "not-the-key-000000000001",
       "--username",
