@@ -1,10 +1,9 @@
 /** Whole MFA journeys through the gateway's GraphQL, against the built-in emulator over HTTP. */
-import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
 import { ManualClock } from "../src/sandbox/state.js";
 import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES } from "../src/landing.js";
-import { NOW, startGateway, type TestGateway } from "./helpers/gateway.js";
+import { NOW } from "./helpers/gateway.js";
+import { useGateway } from "./helpers/kit.js";
 import { TEST_REQUEST_ID } from "./helpers/fixtures.js";
-import { postGraphQL } from "./helpers/graphql.js";
 
 const REGISTER = `mutation Register($input: RegisterLinkInput!) {
   registerLink(input: $input) {
@@ -43,21 +42,17 @@ interface Challenge {
 }
 
 let clock: ManualClock;
-let sandbox: Sandbox;
-let gateway: TestGateway;
-
-beforeEach(async () => {
-  clock = new ManualClock(new Date("2026-03-10T12:00:00Z"));
-  sandbox = await startSandbox(0, "127.0.0.1", { clock });
-  gateway = await startGateway(sandbox.url);
-});
-afterEach(async () => {
-  await gateway.close();
-  await sandbox.close();
+const kit = useGateway({
+  upstream: "emulator",
+  perTest: true,
+  emulator: () => {
+    clock = new ManualClock(new Date("2026-03-10T12:00:00Z"));
+    return { clock };
+  },
 });
 
 async function op<T>(query: string, input: Record<string, unknown>): Promise<T> {
-  const { body } = await postGraphQL(gateway.url, query, { input });
+  const { body } = await kit.post(query, { input });
   const data = body.data as Record<string, T> | null;
   if (!data) throw new Error(`operation failed: ${JSON.stringify(body.errors)}`);
   return Object.values(data)[0]!;
@@ -127,14 +122,14 @@ describe("links", () => {
       link: first.link,
       token: "999999",
     });
-    const reused = await postGraphQL(gateway.url, RESUME_LINK, {
+    const reused = await kit.post(RESUME_LINK, {
       input: { session: first.session, link: first.link, token: "111111" },
     });
     expect(reused.body).toMatchObject({
       errors: [{ extensions: { code: "MFA_SESSION_EXPIRED" } }],
     });
     await op(RESUME_LINK, { session: fresh.session, link: first.link, token: "111111" });
-    const replay = await postGraphQL(gateway.url, RESUME_LINK, {
+    const replay = await kit.post(RESUME_LINK, {
       input: { session: fresh.session, link: first.link, token: "111111" },
     });
     expect(replay.body).toMatchObject({
@@ -161,7 +156,7 @@ describe("links", () => {
       "pass_valid",
     )) as Challenge;
     clock.advance(721_000);
-    const { body } = await postGraphQL(gateway.url, RESUME_LINK, {
+    const { body } = await kit.post(RESUME_LINK, {
       input: { session: challenge.session, link: challenge.link, token: "111111" },
     });
     expect(body).toEqual({
@@ -205,7 +200,7 @@ describe("links", () => {
   });
 
   it("bad bank credentials are UPSTREAM_REJECTED login_error, with no password anywhere", async () => {
-    const { body } = await postGraphQL(gateway.url, REGISTER, {
+    const { body } = await kit.post(REGISTER, {
       input: {
         institution: "erebor_mx_retail",
         username: "user_invalid",
@@ -224,7 +219,7 @@ describe("links", () => {
         },
       ],
     });
-    expect(JSON.stringify(body) + gateway.logs.join("")).not.toContain("pass_invalid");
+    expect(JSON.stringify(body) + kit.logs.join("")).not.toContain("pass_invalid");
   });
 });
 
@@ -324,7 +319,7 @@ describe("balances", () => {
       dateTo: "2026-03-02",
     });
     clock.advance(721_000);
-    const { body } = await postGraphQL(gateway.url, RESUME_BALANCES, {
+    const { body } = await kit.post(RESUME_BALANCES, {
       input: { session: challenge.session, link: challenge.link, token: "111111" },
     });
     expect(body).toMatchObject({
@@ -337,7 +332,7 @@ describe("balances", () => {
 describe("the docs' example session", () => {
   it("the landing page's operation, as written, answers a Link every time", async () => {
     for (let i = 0; i < 2; i++) {
-      const { body } = await postGraphQL(gateway.url, EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES);
+      const { body } = await kit.post(EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES);
       expect(body).toEqual({
         data: {
           resumeLink: {

@@ -4,7 +4,7 @@
  * is the model), and hands the test what it talks to.
  */
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { startSandbox, type Sandbox } from "../../src/sandbox/server.js";
+import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/server.js";
 import { FakeUpstream, type Reply } from "./fake-upstream.js";
 import { startGateway, type GatewayOverrides, type TestGateway } from "./gateway.js";
 import { postGraphQL, type GraphQLAnswer } from "./graphql.js";
@@ -18,6 +18,8 @@ export interface KitOptions extends GatewayOverrides {
   perTest?: boolean;
   /** What the fake answers until a test scripts otherwise (set again before every test). */
   replies?: Reply[];
+  /** The emulator's options (a clock, say), made when it starts. */
+  emulator?: () => SandboxOptions;
   /** Start only the upstream: each test starts the gateways it needs with `kit.another`. */
   lazy?: boolean;
   /** Or how the fake answers every request (`FakeUpstream.route`), set again before every test. */
@@ -129,7 +131,7 @@ class GatewayKit implements Kit {
       this.fakeUpstream = await FakeUpstream.start(...replies);
       this.fakeUpstream.route = route;
     } else {
-      this.emulator = await startSandbox();
+      this.emulator = await startSandbox(0, "127.0.0.1", this.options.emulator?.());
     }
     if (!this.options.lazy) this.current = await startGateway(this.upstreamUrl, this.overrides);
   }
@@ -162,8 +164,12 @@ class GatewayKit implements Kit {
  * settings that exist only when it starts (made in an earlier `beforeEach`, say a tracer).
  */
 export function useGateway(options: KitOptions, late: () => GatewayOverrides = () => ({})): Kit {
-  const { upstream, perTest = false, lazy, replies, route, ...overrides } = options;
-  const kit = new GatewayKit({ upstream, perTest, lazy, replies, route }, overrides, late);
+  const { upstream, perTest = false, lazy, replies, route, emulator, ...overrides } = options;
+  const kit = new GatewayKit(
+    { upstream, perTest, lazy, replies, route, emulator },
+    overrides,
+    late,
+  );
   if (perTest) {
     beforeEach(async () => {
       await kit.start();
