@@ -5,44 +5,18 @@
  * `.ci/run` installs Debian's redis-server; a machine without it skips this file outside CI, and
  * CI fails instead.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { connect } from "node:net";
 import request from "supertest";
 import { redisStore, checkStore, closeStore, type GuardStore } from "../src/guards/store.js";
 import { LINK_BODY, challengeEntry, errorList, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
-import { freePort, installed } from "./helpers/system.js";
+import { installed } from "./helpers/system.js";
+import { startRedisServer, type RedisServer } from "./helpers/redis-server.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startGateway, type TestGateway } from "./helpers/gateway.js";
 
 const describeWithRedis = installed("redis-server", "the shared counters' test")
   ? describe
   : describe.skip;
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
-async function startRedis(): Promise<{ server: ChildProcess; url: string }> {
-  const port = await freePort();
-  const server = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: "ignore" },
-  );
-  for (let tries = 0; !(await accepts(port)); tries++) {
-    if (tries > 50) throw new Error("redis-server did not start");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { server, url: `redis://127.0.0.1:${port}` };
-}
 
 const DEADLINES = { commandTimeoutMs: 300, connectTimeoutMs: 1_000 };
 const CLIENT_KEY = "client-key-aaaaaaaaaaaaaaaa";
@@ -66,13 +40,13 @@ const outcome = (body: Record<string, unknown>) => {
 };
 
 describeWithRedis("with REDIS_URL", () => {
-  let redis: { server: ChildProcess; url: string };
+  let redis: RedisServer;
   let fake: FakeUpstream;
   const gateways: TestGateway[] = [];
   const stores: GuardStore[] = [];
 
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await startRedisServer();
     fake = await FakeUpstream.start({ status: 428, body: [challengeEntry()] });
     for (let i = 0; i < 2; i++) {
       const store = await connectedStore(redis.url);
