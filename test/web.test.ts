@@ -8,10 +8,9 @@ import { mkdirSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startWebDemo, type WebDemo } from "../src/demo/web.js";
-import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
 import { ManualClock } from "../src/sandbox/state.js";
 import { installed } from "./helpers/system.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { useGateway } from "./helpers/kit.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 
@@ -22,8 +21,14 @@ const describeInBrowser = installed(CHROMIUM, "the reference page's browser test
 describeInBrowser("the reference MFA page", () => {
   let browser: Browser;
   let clock: ManualClock;
-  let sandbox: Sandbox;
-  let gateway: TestGateway;
+  const kit = useGateway({
+    upstream: "emulator",
+    now: () => new Date(),
+    emulator: () => {
+      clock = new ManualClock();
+      return { clock };
+    },
+  });
   let demo: WebDemo;
   let page: Page;
   /** Every call the emulator received, as "METHOD /path". */
@@ -43,21 +48,16 @@ describeInBrowser("the reference MFA page", () => {
         "--disable-sync",
       ],
     });
-    clock = new ManualClock();
-    sandbox = await startSandbox(0, "127.0.0.1", { clock });
-    sandbox.server.on("request", (req: IncomingMessage) =>
+    kit.sandbox.server.on("request", (req: IncomingMessage) =>
       upstream.push(`${req.method} ${req.url}`),
     );
-    gateway = await startGateway(sandbox.url, { now: () => new Date() });
-    demo = await startWebDemo({ gatewayUrl: `${gateway.url}/graphql` });
+    demo = await startWebDemo({ gatewayUrl: `${kit.url}/graphql` });
     mkdirSync("test-artifacts", { recursive: true });
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await demo?.close();
-    await gateway?.close();
-    await sandbox?.close();
   });
 
   beforeEach(async () => {
@@ -96,7 +96,7 @@ describeInBrowser("the reference MFA page", () => {
   async function holdGateway() {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(`${gateway.url}/graphql`, async (route) => {
+    await page.route(`${kit.url}/graphql`, async (route) => {
       await held;
       await route.continue();
     });
@@ -224,7 +224,7 @@ describeInBrowser("the reference MFA page", () => {
   });
 
   it("a network failure offers to try again, and the retry goes on", async () => {
-    await page.route(`${gateway.url}/graphql`, (route) => route.abort("internetdisconnected"));
+    await page.route(`${kit.url}/graphql`, (route) => route.abort("internetdisconnected"));
     await page.click("[data-testid=connect]");
     await page.waitForSelector("[data-testid=problem]:not([hidden])");
     expect(await page.textContent("#problem-text")).toBe(
@@ -232,7 +232,7 @@ describeInBrowser("the reference MFA page", () => {
     );
     expect(await page.textContent("[data-testid=details] pre")).toContain("code: NETWORK_ERROR");
     await shoot("network-failure");
-    await page.unroute(`${gateway.url}/graphql`);
+    await page.unroute(`${kit.url}/graphql`);
     await page.click("[data-testid=retry]");
     await page.waitForSelector("[data-testid=challenge]:not([hidden])");
     expect(upstreamCalls("POST /api/links/")).toBe(1);
@@ -240,13 +240,13 @@ describeInBrowser("the reference MFA page", () => {
 
   it("a failure while a code is checked asks for the code again; the page never resends it", async () => {
     await connectAs("mfa_numeric");
-    await page.route(`${gateway.url}/graphql`, (route) => route.abort("connectionreset"));
+    await page.route(`${kit.url}/graphql`, (route) => route.abort("connectionreset"));
     await send("111111");
     await page.waitForSelector("[data-testid=problem]:not([hidden])");
     expect(await page.textContent("#problem-text")).toBe(
       "We couldn't reach your bank to check the code. Check your connection, then enter the code again.",
     );
-    await page.unroute(`${gateway.url}/graphql`);
+    await page.unroute(`${kit.url}/graphql`);
     await page.click("[data-testid=retry]");
     await page.waitForSelector("[data-testid=challenge]:not([hidden])");
     expect(await page.inputValue("[data-testid=token]")).toBe("");
@@ -265,7 +265,7 @@ describeInBrowser("the reference MFA page", () => {
     await page.waitForSelector("[data-testid=challenge]:not([hidden])");
     expect(await page.isHidden("[data-testid=busy]")).toBe(true);
     expect(upstreamCalls("POST /api/links/")).toBe(1);
-    await page.unroute(`${gateway.url}/graphql`);
+    await page.unroute(`${kit.url}/graphql`);
 
     const releaseResume = await holdGateway();
     await page.fill("[data-testid=token]", "111111");

@@ -126,3 +126,8 @@ export const LINK_SELECTED = {
   externalId: "customer-42",
   refreshRate: "7d",
 };
+
+/** One page of a Belvo list, all of it: `count`, no next page. */
+export function page(results: unknown[]) {
+  return { status: 200, body: { count: results.length, next: null, previous: null, results } };
+}
