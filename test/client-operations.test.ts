@@ -39,62 +39,63 @@ function itemsOf(result: AccountsResult | TransactionsResult | OwnersResult): un
   }
 }
 
+/** A link on an MFA institution, past its own challenge. */
+async function mfaLink(client: BelvoGatewayClient): Promise<string> {
+  const pending = await client.registerLink({
+    institution: "heimdall_mx_retail",
+    username: "mfa_numeric",
+    password: "numeric_code",
+  });
+  if (pending.__typename !== "MfaChallenge") throw new Error("expected a challenge");
+  const linked = await client.resumeLink({
+    session: pending.session,
+    link: pending.link,
+    token: GOOD_TOKEN,
+  });
+  expect(linked).toMatchObject({ __typename: "Link", status: "VALID" });
+  return pending.link;
+}
+
+const STEPS = [
+  {
+    name: "accounts",
+    list: "AccountList",
+    start: (c: BelvoGatewayClient, link: string) => c.retrieveAccounts({ link }),
+    resume: (c: BelvoGatewayClient, input: { session: string; link: string; token: string }) =>
+      c.resumeAccounts(input),
+  },
+  {
+    name: "transactions",
+    list: "TransactionList",
+    start: (c: BelvoGatewayClient, link: string) =>
+      c.retrieveTransactions({ link, dateFrom: "2026-03-01", dateTo: "2026-03-09" }),
+    resume: (c: BelvoGatewayClient, input: { session: string; link: string; token: string }) =>
+      c.resumeTransactions(input),
+  },
+  {
+    name: "owners",
+    list: "OwnerList",
+    start: (c: BelvoGatewayClient, link: string) => c.retrieveOwners({ link }),
+    resume: (c: BelvoGatewayClient, input: { session: string; link: string; token: string }) =>
+      c.resumeOwners(input),
+  },
+] as const;
+
+// The emulator's gateway, for every describe but the fake upstream's.
+let client: BelvoGatewayClient;
+const emulator = useGateway({ upstream: "emulator" });
+beforeAll(() => {
+  client = new BelvoGatewayClient(`${emulator.url}/graphql`, { fetch: recordingFetch });
+});
+beforeEach(() => {
+  sentKeys.length = 0;
+});
+
 describe("against the emulator", () => {
-  let client: BelvoGatewayClient;
-  const kit = useGateway({ upstream: "emulator" });
-  beforeAll(() => {
-    client = new BelvoGatewayClient(`${kit.url}/graphql`, { fetch: recordingFetch });
-  });
-  beforeEach(() => {
-    sentKeys.length = 0;
-  });
-
-  /** A link on an MFA institution, past its own challenge. */
-  async function mfaLink(): Promise<string> {
-    const pending = await client.registerLink({
-      institution: "heimdall_mx_retail",
-      username: "mfa_numeric",
-      password: "numeric_code",
-    });
-    if (pending.__typename !== "MfaChallenge") throw new Error("expected a challenge");
-    const linked = await client.resumeLink({
-      session: pending.session,
-      link: pending.link,
-      token: GOOD_TOKEN,
-    });
-    expect(linked).toMatchObject({ __typename: "Link", status: "VALID" });
-    return pending.link;
-  }
-
-  const STEPS = [
-    {
-      name: "accounts",
-      list: "AccountList",
-      start: (c: BelvoGatewayClient, link: string) => c.retrieveAccounts({ link }),
-      resume: (c: BelvoGatewayClient, input: { session: string; link: string; token: string }) =>
-        c.resumeAccounts(input),
-    },
-    {
-      name: "transactions",
-      list: "TransactionList",
-      start: (c: BelvoGatewayClient, link: string) =>
-        c.retrieveTransactions({ link, dateFrom: "2026-03-01", dateTo: "2026-03-09" }),
-      resume: (c: BelvoGatewayClient, input: { session: string; link: string; token: string }) =>
-        c.resumeTransactions(input),
-    },
-    {
-      name: "owners",
-      list: "OwnerList",
-      start: (c: BelvoGatewayClient, link: string) => c.retrieveOwners({ link }),
-      resume: (c: BelvoGatewayClient, input: { session: string; link: string; token: string }) =>
-        c.resumeOwners(input),
-    },
-  ] as const;
-
   it.each(STEPS)(
     "$name: challenge, a wrong token challenges anew, the right one delivers; each write sends its own key",
     async ({ start, resume, list }) => {
-      const link = await mfaLink();
+      const link = await mfaLink(client);
       sentKeys.length = 0;
       const first = await start(client, link);
       if (first.__typename !== "MfaChallenge") throw new Error("expected a challenge");
@@ -123,7 +124,7 @@ describe("against the emulator", () => {
   );
 
   it("the caller's Idempotency-Key gets the same challenge again, a fresh key a new one", async () => {
-    const link = await mfaLink();
+    const link = await mfaLink(client);
     const writes = {
       accounts: (key?: string) => client.retrieveAccounts({ link }, { idempotencyKey: key }),
       transactions: (key?: string) =>
@@ -146,13 +147,15 @@ describe("against the emulator", () => {
     }
     expect(sentKeys.filter((key) => key?.startsWith("caller-key-"))).toHaveLength(6);
   });
+});
 
+describe("against the emulator: reads", () => {
   it("linkAccounts reads the link with the accounts Belvo holds for it", async () => {
-    const link = await mfaLink();
+    const link = await mfaLink(client);
     const read = await client.linkAccounts(link);
     expect(read).toMatchObject({ id: link, status: "VALID" });
     expect(read?.accounts.map((account) => account?.id)).toEqual(
-      kit.sandbox.state.accountsOf(link).map((account) => account.id),
+      emulator.sandbox.state.accountsOf(link).map((account) => account.id),
     );
     expect(read?.accounts[0]).toMatchObject({
       id: expect.any(String) as unknown,
@@ -162,7 +165,7 @@ describe("against the emulator", () => {
   });
 
   it("balances() reads what a retrieval saved (recovery after a lost answer)", async () => {
-    const link = await mfaLink();
+    const link = await mfaLink(client);
     const challenge = await client.retrieveBalances({
       link,
       dateFrom: "2026-01-14",

@@ -79,7 +79,9 @@ describe("starts", () => {
       },
     });
   });
+});
 
+describe("starts: transactions", () => {
   it("retrieveTransactions: POST /api/transactions/ with dates; amounts exact", async () => {
     kit.fake.reply({
       status: 200,
@@ -144,7 +146,9 @@ describe("starts", () => {
       },
     });
   });
+});
 
+describe("starts: owners", () => {
   it("retrieveOwners: POST /api/owners/; the owner as Belvo defines it", async () => {
     kit.fake.reply({
       status: 201,
@@ -191,7 +195,9 @@ describe("starts", () => {
       },
     });
   });
+});
 
+describe("starts: a challenge, or input refused", () => {
   it.each([
     ["retrieveAccounts", RETRIEVE_ACCOUNTS, { link: LINK_ID }],
     ["retrieveOwners", RETRIEVE_OWNERS, { link: LINK_ID }],

@@ -114,7 +114,9 @@ describe("links", () => {
       });
     },
   );
+});
 
+describe("links: a session used once, input-less, expired", () => {
   it("the refused session cannot be used again, nor the successful one", async () => {
     const first = (await register("heimdall_br_retail", "mfa_default", "pass_valid")) as Challenge;
     const fresh = await op<Challenge>(RESUME_LINK, {
@@ -182,7 +184,9 @@ describe("links", () => {
       ],
     });
   });
+});
 
+describe("links: no MFA, bad credentials", () => {
   it("a no-MFA institution answers a Link at once", async () => {
     const link = await op(REGISTER, {
       institution: "erebor_mx_retail",
@@ -285,7 +289,9 @@ describe("balances", () => {
     expect(list.saved).toBe(true);
     expect(list.balances[0]?.account.currency).toBe("BRL");
   });
+});
 
+describe("balances: no MFA, and expiry", () => {
   it("on a no-MFA link: a BalanceList at once, dateTo defaulting to the gateway's today", async () => {
     const link = (await register("erebor_co_retail", "user_valid", "pass_valid")) as { id: string };
     const list = await op<{

@@ -75,9 +75,9 @@ it("logs a call that got no answer with its failure code", async () => {
   });
 });
 
-describe("x-request-id", () => {
-  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+describe("x-request-id", () => {
   it("by default, a caller's id is only clientRequestId, beside a gateway-made request id", async () => {
     const own = await startGateway(kit.fake.url, { trustProxyRequestId: false });
     try {
@@ -141,7 +141,9 @@ describe("x-request-id", () => {
       await own.close();
     }
   });
+});
 
+describe("x-request-id from a trusted proxy, and before GraphQL", () => {
   it("with TRUST_PROXY_REQUEST_ID, keeps a sane incoming id: in the response header, every log line and every error", async () => {
     kit.fake.reply({ status: 500, body: errorList("unexpected_error", "Boom") });
     const answer = await kit.post(
@@ -196,12 +198,12 @@ it("/ready is 200 while serving and 503 while draining, and a request in flight 
   await draining;
 });
 
-describe("/metrics", () => {
-  function sample(text: string, name: string, labels: string): number {
-    const line = text.split("\n").find((candidate) => candidate.startsWith(`${name}{${labels}}`));
-    return line ? Number(line.split(" ").at(-1)) : 0;
-  }
+function sample(text: string, name: string, labels: string): number {
+  const line = text.split("\n").find((candidate) => candidate.startsWith(`${name}{${labels}}`));
+  return line ? Number(line.split(" ").at(-1)) : 0;
+}
 
+describe("/metrics", () => {
   it("is Prometheus text whose counters move with traffic", async () => {
     await kit.post(RESUME_LINK, {
       input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },

@@ -5,7 +5,6 @@ import { formatError, isUnexpected } from "../src/errors.js";
 import { LINK_BODY, LINK_ID, SESSION_HEX, TEST_REQUEST_ID } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
-import type { GatewayOverrides } from "./helpers/gateway.js";
 
 const API_KEY = "client-key-5f1e2d3c4b5a6978";
 const INPUT = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };

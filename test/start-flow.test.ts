@@ -94,7 +94,9 @@ describe("registerLink", () => {
       },
     });
   });
+});
 
+describe("registerLink: refusals", () => {
   it.each([
     [
       "an institution code with spaces",
@@ -207,7 +209,9 @@ describe("retrieveBalances", () => {
       save_data: false,
     });
   });
+});
 
+describe("retrieveBalances: refusals", () => {
   it.each([
     [
       "dateTo before dateFrom",

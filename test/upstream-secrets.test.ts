@@ -53,6 +53,13 @@ function holds(text: string, secret: string): boolean {
 const resume = (document: string, token = TOKEN) =>
   kit.post(document, { input: { session: SESSION_HEX, link: LINK_ID, token } });
 
+const secrets: [string, string][] = [
+  ["the secret id", SECRET_ID],
+  ["the secret password", SECRET_PASSWORD],
+  ["the Basic pair", `${SECRET_ID}:${SECRET_PASSWORD}`],
+  ["the MFA token", TOKEN],
+];
+
 describe("Belvo's free text", () => {
   it("a 500 echoing the Authorization header is quoted with the header cut", async () => {
     kit.fake.reply({
@@ -69,12 +76,6 @@ describe("Belvo's free text", () => {
     );
   });
 
-  const secrets: [string, string][] = [
-    ["the secret id", SECRET_ID],
-    ["the secret password", SECRET_PASSWORD],
-    ["the Basic pair", `${SECRET_ID}:${SECRET_PASSWORD}`],
-    ["the MFA token", TOKEN],
-  ];
   describe.each(secrets)("%s", (_name, secret) => {
     it.each(ENCODINGS)("%s is cut from a quoted message", async (_encoding, encode) => {
       kit.fake.reply({
@@ -127,7 +128,9 @@ describe("Belvo's free text", () => {
       "Belvo refused the request (HTTP 400 login_error)",
     );
   });
+});
 
+describe("Belvo's free text: what is never quoted", () => {
   it("plain words are quoted as they are", async () => {
     const text = "Basic information is missing: the token expired, Bearer of the account unknown";
     kit.fake.reply({ status: 400, body: errorList("login_error", text) });
