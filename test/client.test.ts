@@ -12,6 +12,7 @@ import {
   type LinkResult,
 } from "@belvo-graphql-gateway/client";
 import { useGateway } from "./helpers/kit.js";
+import { freePort } from "./helpers/system.js";
 
 const API_KEY = "client-test-key-000000001";
 const PASSWORD = "numeric_code";
@@ -153,7 +154,9 @@ it("surfaces each error code as a GatewayClientError carrying code, retryable, u
     code: "RATE_LIMITED",
     retryAfter: expect.any(Number) as unknown,
   });
+});
 
+it("surfaces a refused key and an unreachable gateway as GatewayClientErrors too", async () => {
   const anonymous = new BelvoGatewayClient(`${kit.url}/graphql`, {
     apiKey: "not-a-known-key-0000",
   });
@@ -162,10 +165,7 @@ it("surfaces each error code as a GatewayClientError carrying code, retryable, u
     status: 401,
   });
 
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-  const port = (closed.address() as AddressInfo).port;
-  await new Promise((resolve) => closed.close(resolve));
+  const port = await freePort();
   const nowhere = new BelvoGatewayClient(`http://127.0.0.1:${port}/graphql?key=k1`);
   const unreachable = await failure(nowhere.institutions());
   expect(unreachable).toMatchObject({
