@@ -24,13 +24,25 @@ const describeWithRedis = installed("redis-server", "the shared idempotency stor
 const TOKEN = "947261";
 const API_KEY = "replica-test-client-key-01";
 
+/** The two replicas, their stores, and every key the tests sent (none may be in Redis in clear). */
+const gateways: TestGateway[] = [];
+const stores: RedisIdempotencyStore[] = [];
+const keysUsed: string[] = [];
+
+function post(replica: number, query: string, key: string, leaveAfterMs?: number) {
+  keysUsed.push(key);
+  return postRaw(
+    gateways[replica]!.url,
+    { query, variables: resumeVariables(TOKEN) },
+    { "idempotency-key": key, authorization: `Bearer ${API_KEY}` },
+    leaveAfterMs,
+  );
+}
+
 describeWithRedis("Idempotency-Key with REDIS_URL", () => {
   let redis: RedisServer;
   let dir: string;
   const kit = useGateway({ upstream: "fake", lazy: true });
-  const gateways: TestGateway[] = [];
-  const stores: RedisIdempotencyStore[] = [];
-  const keysUsed: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "idem-redis-"));
@@ -51,16 +63,6 @@ describeWithRedis("Idempotency-Key with REDIS_URL", () => {
     redis.stop();
     rmSync(dir, { recursive: true, force: true });
   });
-
-  function post(replica: number, query: string, key: string, leaveAfterMs?: number) {
-    keysUsed.push(key);
-    return postRaw(
-      gateways[replica]!.url,
-      { query, variables: resumeVariables(TOKEN) },
-      { "idempotency-key": key, authorization: `Bearer ${API_KEY}` },
-      leaveAfterMs,
-    );
-  }
 
   it("a retry on replica B joins the request running on replica A; one PATCH", async () => {
     kit.fake.reply({ status: 200, body: LINK_BODY, delayMs: 3_000 });

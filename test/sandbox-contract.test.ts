@@ -94,7 +94,9 @@ describe("errors", () => {
       },
     ]);
   });
+});
 
+describe("errors: refusals", () => {
   it("answers 400 login_error for bad bank credentials", async () => {
     const { status, body } = await call("POST", "/api/links/", {
       institution: "erebor_mx_retail",
@@ -171,7 +173,9 @@ describe("institutions", () => {
       "gotham_br_business",
     ]);
   });
+});
 
+describe("institutions: filters and pages", () => {
   it("filters by name__in and country_code, keeping page_size in next links", async () => {
     const named = await call(
       "GET",
@@ -224,18 +228,18 @@ describe("institutions", () => {
   });
 });
 
-describe("links and accounts", () => {
-  async function register(institution: string) {
-    const { status, body } = await call("POST", "/api/links/", {
-      institution,
-      username: "user_valid",
-      password: "pass_valid",
-      external_id: "ext-1",
-    });
-    expect(status).toBe(201);
-    return body as { id: string };
-  }
+async function register(institution: string) {
+  const { status, body } = await call("POST", "/api/links/", {
+    institution,
+    username: "user_valid",
+    password: "pass_valid",
+    external_id: "ext-1",
+  });
+  expect(status).toBe(201);
+  return body as { id: string };
+}
 
+describe("links and accounts", () => {
   it("registers a no-MFA link at once and serves it by id and in the list", async () => {
     const link = await register("erebor_co_retail");
     expect(link).toEqual({
@@ -286,7 +290,9 @@ describe("links and accounts", () => {
       expect((await call("GET", `/api/accounts/${first!.id}/`)).body).toEqual(first);
     }
   });
+});
 
+describe("links and accounts: stable, and balances", () => {
   it("gives the same accounts for the same link id on every run", async () => {
     const example = "683005d6-f45c-4adb-b289-f1a12f50f80c";
     const once = await call("GET", `/api/accounts/?link=${example}`);

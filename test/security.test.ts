@@ -302,7 +302,9 @@ describe("document limits", () => {
       errors: [{ message: "Query Cost limit of 500 exceeded, found 1005." }],
     });
   });
+});
 
+describe("document limits: cost and introspection", () => {
   it.each([
     ["Institution", "institutions", "name", 9, false],
     ["Institution", "institutions", "name", 9, true],
