@@ -3,8 +3,8 @@ import {
   ACCOUNT_BODY,
   LINK_BODY,
   LINK_ID,
-  SESSION_HEX,
   TEST_REQUEST_ID,
+  resumeInput,
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
@@ -86,7 +86,7 @@ const kit = useGateway({ upstream: "fake", route: belvo, perTest: true });
 const resumeBalances = (selection: string) =>
   kit.post(
     `mutation($input: ResumeBalancesInput!) { resumeBalances(input: $input) { ... on BalanceList { balances { ${selection} } } } }`,
-    { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } },
+    { input: resumeInput("123456") },
   );
 
 const readsOf = (prefix: string) =>
@@ -197,7 +197,7 @@ it("an institution Belvo does not know has null details", async () => {
       : page([]);
   const { body } = await kit.post(
     "mutation($input: ResumeLinkInput!) { resumeLink(input: $input) { ... on Link { institution { name displayName countryCodes } } } }",
-    { input: { session: SESSION_HEX, link: LINK_ID, token: "1" } },
+    { input: resumeInput("1") },
   );
   expect(body).toEqual({
     data: {

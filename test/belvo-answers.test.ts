@@ -5,8 +5,8 @@ import {
   challengeEntry,
   errorList,
   LINK_ID,
-  SESSION_HEX,
   TEST_REQUEST_ID,
+  resumeInput,
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_BALANCES, RESUME_LINK } from "./helpers/graphql.js";
@@ -14,7 +14,7 @@ import { type Reply } from "./helpers/fake-upstream.js";
 
 const kit = useGateway({ upstream: "fake", timeoutMs: 2_000, perTest: true });
 
-const INPUT = { session: SESSION_HEX, link: LINK_ID, token: "483920" };
+const INPUT = resumeInput();
 const resumeBalances = () => kit.post(RESUME_BALANCES, { input: INPUT });
 
 const balance = (id: string, account: unknown) => ({

@@ -3,8 +3,8 @@ import {
   ACCOUNT_BODY,
   LINK_BODY,
   LINK_ID,
-  SESSION_HEX,
   TEST_REQUEST_ID,
+  resumeInput,
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 
@@ -276,7 +276,7 @@ describe("accounts", () => {
             numberOfInstallmentsTotal numberOfInstallmentsOutstanding contractStartDate contractEndDate contractNumber collectedAt }
           fundsData { name type publicIdentifications { name value } balance percentage }
         } } } } }`,
-      { input: { session: SESSION_HEX, link: LINK_ID } },
+      { input: resumeInput(null) },
     );
     expect(body).toEqual({
       data: {

@@ -5,6 +5,7 @@ import {
   challengeEntry,
   LINK_ID,
   SESSION_HEX,
+  resumeInput,
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 
@@ -254,7 +255,7 @@ describe("Link.accounts", () => {
     const { body } = await kit.post(
       `mutation R($input: ResumeBalancesInput!) { resumeBalances(input: $input) {
         ... on BalanceList { balances { account { link { id accounts { id } } } } } } }`,
-      { input: { session: SESSION_HEX, link: LINK_ID } },
+      { input: resumeInput(null) },
     );
     expect(body).toEqual({
       data: {

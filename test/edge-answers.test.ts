@@ -5,7 +5,13 @@
  */
 import { request as httpRequest } from "node:http";
 import request from "supertest";
-import { LINK_BODY, LINK_ID, SESSION_HEX, TEST_REQUEST_ID } from "./helpers/fixtures.js";
+import {
+  LINK_BODY,
+  LINK_ID,
+  SESSION_HEX,
+  TEST_REQUEST_ID,
+  resumeInput,
+} from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK } from "./helpers/graphql.js";
 
@@ -103,7 +109,7 @@ it.each(["Application/JSON", "APPLICATION/JSON; charset=UTF-8", "application/jso
       .send(
         JSON.stringify({
           query: RESUME_LINK,
-          variables: { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } },
+          variables: { input: resumeInput("123456") },
         }),
       );
     expect(response.status).toBe(200);
@@ -163,7 +169,7 @@ it("a request whose client left before the answer is logged CLIENT_GONE, not OK"
   sent.end(
     JSON.stringify({
       query: RESUME_LINK,
-      variables: { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } },
+      variables: { input: resumeInput("123456") },
     }),
   );
   await new Promise((resolve) => setTimeout(resolve, 150));
@@ -181,7 +187,7 @@ it("a request whose client left before the answer is logged CLIENT_GONE, not OK"
 
 describe("a document over MAX_DOCUMENT_BYTES (32 KiB by default)", () => {
   const padded = `#${"x".repeat(40_000)}\n${RESUME_LINK}`;
-  const input = { session: SESSION_HEX, link: LINK_ID, token: SECRET_TOKEN };
+  const input = resumeInput(SECRET_TOKEN);
 
   it("is refused (413) before Apollo keeps it, by POST", async () => {
     const { status, body } = await kit.post(padded, { input });

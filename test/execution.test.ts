@@ -5,14 +5,14 @@
 import { getIntrospectionQuery, graphql } from "graphql";
 import request from "supertest";
 import { buildGatewaySchema } from "../src/schema.js";
-import { LINK_BODY, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
+import { LINK_BODY, LINK_ID, resumeInput } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 
 const TWO_OPERATIONS = `
   mutation Ids($input: ResumeLinkInput!) { resumeLink(input: $input) { ... on Link { id } } }
   mutation Statuses($input: ResumeLinkInput!) { resumeLink(input: $input) { ... on Link { status } } }
 `;
-const variables = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };
+const variables = { input: resumeInput("123456") };
 
 const kit = useGateway({
   upstream: "fake",

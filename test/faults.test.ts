@@ -1,7 +1,7 @@
 /** A misbehaving Belvo: each fault is its mapped error, quickly, and no socket is left behind. */
 import { freePort } from "./helpers/system.js";
 import { type Reply } from "./helpers/fake-upstream.js";
-import { LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
+import { resumeInput } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { startGateway } from "./helpers/gateway.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
@@ -17,7 +17,7 @@ const kit = useGateway({
 async function timed(url: string) {
   const started = Date.now();
   const { body } = await postGraphQL(url, RESUME_LINK, {
-    input: { session: SESSION_HEX, link: LINK_ID, token: "123456" },
+    input: resumeInput("123456"),
   });
   return { body, ms: Date.now() - started };
 }

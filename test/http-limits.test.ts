@@ -3,11 +3,11 @@
  * keep a real request out, and a request whose body has not arrived does not hold the drain.
  */
 import { connect, type Socket } from "node:net";
-import { LINK_BODY, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
+import { LINK_BODY, LINK_ID, resumeInput } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 
-const INPUT = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };
+const INPUT = { input: resumeInput("123456") };
 
 const kit = useGateway({
   upstream: "fake",

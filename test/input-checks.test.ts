@@ -5,6 +5,7 @@ import {
   SESSION_HEX,
   SESSION_UUID,
   TEST_REQUEST_ID,
+  resumeInput,
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_BALANCES, RESUME_LINK } from "./helpers/graphql.js";
@@ -70,7 +71,7 @@ describe.each([
   it("never repeats a refused token in the answer", async () => {
     const token = "secret-token-with a-space";
     const { body } = await kit.post(document, {
-      input: { session: SESSION_HEX, link: LINK_ID, token },
+      input: resumeInput(token),
     });
     expect(JSON.stringify(body)).not.toContain("secret-token");
   });

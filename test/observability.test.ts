@@ -5,8 +5,8 @@ import {
   REQUEST_ID,
   errorList,
   LINK_ID,
-  SESSION_HEX,
   TEST_REQUEST_ID,
+  resumeInput,
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
@@ -26,7 +26,7 @@ const lines = () => kit.logs.map((line) => JSON.parse(line) as Record<string, un
 it("logs one line per operation and one per Belvo call, each with the request id, and no secret", async () => {
   kit.fake.reply({ status: 400, body: errorList("login_error", "Bad login") });
   await kit.post(RESUME_LINK, {
-    input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
+    input: resumeInput(TOKEN),
   });
   expect(lines()).toEqual([
     {
@@ -63,7 +63,7 @@ it("logs one line per operation and one per Belvo call, each with the request id
 it("logs a call that got no answer with its failure code", async () => {
   kit.fake.reply({ fault: "reset-before-headers" });
   await kit.post(RESUME_LINK, {
-    input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
+    input: resumeInput(TOKEN),
   });
   expect(lines()[0]).toMatchObject({
     upstream: {
@@ -85,7 +85,7 @@ describe("x-request-id", () => {
       const answer = await postGraphQL(
         own.url,
         RESUME_LINK,
-        { input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN } },
+        { input: resumeInput(TOKEN) },
         { "x-request-id": "trace-abc.123" },
       );
       const requestId = answer.headers["x-request-id"];
@@ -148,7 +148,7 @@ describe("x-request-id from a trusted proxy, and before GraphQL", () => {
     kit.fake.reply({ status: 500, body: errorList("unexpected_error", "Boom") });
     const answer = await kit.post(
       RESUME_LINK,
-      { input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN } },
+      { input: resumeInput(TOKEN) },
       {
         "x-request-id": "trace-abc.123",
       },
@@ -174,7 +174,7 @@ it("/ready is 200 while serving and 503 while draining, and a request in flight 
   expect((await request(kit.url).get("/ready")).body).toEqual({ status: "ready" });
   kit.fake.reply({ status: 200, body: LINK_BODY, delayMs: 400 });
   const inFlight = kit.post(RESUME_LINK, {
-    input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
+    input: resumeInput(TOKEN),
   });
   await new Promise((resolve) => setTimeout(resolve, 100));
   const draining = kit.gateway.shutdown(5_000);
@@ -206,14 +206,14 @@ function sample(text: string, name: string, labels: string): number {
 describe("/metrics", () => {
   it("is Prometheus text whose counters move with traffic", async () => {
     await kit.post(RESUME_LINK, {
-      input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
+      input: resumeInput(TOKEN),
     });
     kit.fake.reply({ status: 400, body: errorList("session_expired", "Expired") });
     await kit.post(RESUME_LINK, {
-      input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
+      input: resumeInput(TOKEN),
     });
     await kit.post(RESUME_LINK, {
-      input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN },
+      input: resumeInput(TOKEN),
     });
     const response = await request(kit.url).get("/metrics");
     expect(response.status).toBe(200);

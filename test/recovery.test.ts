@@ -2,7 +2,7 @@
  * Recovery without an idempotency key: MFA_SESSION_EXPIRED tells the link's status, and the
  * balances a lost answer carried can be read back with the `balances` query.
  */
-import { LINK_BODY, errorList, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
+import { LINK_BODY, errorList, LINK_ID, resumeInput } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK } from "./helpers/graphql.js";
 import { type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
@@ -25,7 +25,7 @@ describe("MFA_SESSION_EXPIRED with the link's status", () => {
   const resume = async () =>
     (
       await kit.post(RESUME_LINK, {
-        input: { session: SESSION_HEX, link: LINK_ID, token: "123456" },
+        input: resumeInput("123456"),
       })
     ).body as Answer;
 

@@ -7,7 +7,7 @@
  */
 import request from "supertest";
 import { redisStore, checkStore, closeStore, type GuardStore } from "../src/guards/store.js";
-import { LINK_BODY, challengeEntry, errorList, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
+import { LINK_BODY, challengeEntry, errorList, LINK_ID, resumeInput } from "./helpers/fixtures.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 import { installed } from "./helpers/system.js";
 import { useGateway } from "./helpers/kit.js";
@@ -30,7 +30,7 @@ async function connectedStore(url: string): Promise<GuardStore> {
 }
 
 const resume = (url: string, token = "999999") =>
-  postGraphQL(url, RESUME_LINK, { input: { session: SESSION_HEX, link: LINK_ID, token } }, AUTH);
+  postGraphQL(url, RESUME_LINK, { input: resumeInput(token) }, AUTH);
 
 const outcome = (body: Record<string, unknown>) => {
   const result = body as {

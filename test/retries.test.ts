@@ -1,5 +1,5 @@
 /** Reads are tried again after a 5xx or a failed connection; writes are sent exactly once. */
-import { LINK_BODY, errorList, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
+import { LINK_BODY, errorList, LINK_ID, resumeInput } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_BALANCES, RESUME_LINK } from "./helpers/graphql.js";
 
@@ -54,7 +54,7 @@ it.each([
     { status: 200, body: LINK_BODY },
   );
   const { body } = await kit.post(document, {
-    input: { session: SESSION_HEX, link: LINK_ID, token: "123456" },
+    input: resumeInput("123456"),
   });
   expect(body).toMatchObject({
     errors: [{ extensions: { code: "UPSTREAM_ERROR", retryable: true } }],

@@ -8,6 +8,7 @@ import {
   LINK_ID,
   SESSION_HEX,
   TEST_REQUEST_ID,
+  resumeInput,
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_BALANCES, RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
@@ -169,7 +170,7 @@ describe("what counts as a failed attempt", () => {
     kit.fake.reply({ status: 428, body: [challengeEntry()], delayMs: 400 });
     const send = () =>
       postGraphQL(impatient.url, RESUME_LINK, {
-        input: { session: SESSION_HEX, link: LINK_ID, token: "999999" },
+        input: resumeInput("999999"),
       });
     for (let i = 0; i < 5; i++)
       expect((await send()).body).toMatchObject({
@@ -275,7 +276,7 @@ describe("document limits", () => {
     const { status, body } = await postGraphQL(
       shallow.url,
       `mutation($input: ResumeBalancesInput!) { resumeBalances(input: $input) { ... on BalanceList { balances { account { link { id } } } } } }`,
-      { input: { session: SESSION_HEX, link: LINK_ID } },
+      { input: resumeInput(null) },
     );
     expect(status).toBe(400);
     expect(body).toMatchObject({

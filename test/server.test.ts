@@ -2,12 +2,12 @@
 import { GraphQLError } from "graphql";
 import request from "supertest";
 import { formatError, isUnexpected } from "../src/errors.js";
-import { LINK_BODY, LINK_ID, SESSION_HEX, TEST_REQUEST_ID } from "./helpers/fixtures.js";
+import { LINK_BODY, LINK_ID, TEST_REQUEST_ID, resumeInput } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 
 const API_KEY = "client-key-5f1e2d3c4b5a6978";
-const INPUT = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };
+const INPUT = { input: resumeInput("123456") };
 
 const kit = useGateway({
   upstream: "fake",

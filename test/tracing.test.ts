@@ -10,8 +10,8 @@ import {
   challengeEntry,
   errorList,
   LINK_ID,
-  SESSION_HEX,
   TEST_REQUEST_ID,
+  resumeInput,
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { checkStore, closeStore, redisStore } from "../src/guards/store.js";
@@ -63,7 +63,7 @@ async function operationSpan(traceId: string): Promise<ExportedSpan> {
 
 it("a resumeLink that challenges, then succeeds: each operation's span holds its Belvo PATCH, and Belvo gets the trace context", async () => {
   kit.fake.reply({ status: 428, body: [challengeEntry()] }, { status: 200, body: LINK_BODY });
-  const input = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };
+  const input = { input: resumeInput("123456") };
   const callers = [callerContext(), callerContext()];
   const typenames = [];
   for (const caller of callers) {
@@ -292,7 +292,7 @@ describe("with resolver spans (TRACE_RESOLVERS)", () => {
     await kit.restart({ tracing: collector.tracing(provider, true) });
     kit.fake.reply({ status: 428, body: [challengeEntry()] });
     const { body } = await kit.post(RESUME, {
-      input: { session: SESSION_HEX, link: LINK_ID, token: "123456" },
+      input: resumeInput("123456"),
     });
     expect(body).toEqual({ data: { resumeLink: { __typename: "MfaChallenge" } } });
     const resolver = await collector.waitFor(
@@ -322,11 +322,7 @@ describeWithRedis("with the guards' counters in Redis", () => {
       });
       kit.fake.reply({ status: 200, body: LINK_BODY });
       const caller = callerContext();
-      await kit.post(
-        RESUME,
-        { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } },
-        { traceparent: caller.traceparent },
-      );
+      await kit.post(RESUME, { input: resumeInput("123456") }, { traceparent: caller.traceparent });
       const operation = await operationSpan(caller.traceId);
       expect(childrenOf(operation).map(({ name, attributes }) => [name, attributes])).toEqual([
         [

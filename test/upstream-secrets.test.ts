@@ -1,5 +1,5 @@
 /** Belvo's error answers never carry a secret back to a client, in any encoding (issue 12, item 3). */
-import { REQUEST_ID, errorList, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
+import { REQUEST_ID, errorList, LINK_ID, resumeInput } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_BALANCES, RESUME_LINK } from "./helpers/graphql.js";
 import { BASIC_AUTH, SECRET_ID, SECRET_PASSWORD } from "./helpers/gateway.js";
@@ -51,7 +51,7 @@ function holds(text: string, secret: string): boolean {
 }
 
 const resume = (document: string, token = TOKEN) =>
-  kit.post(document, { input: { session: SESSION_HEX, link: LINK_ID, token } });
+  kit.post(document, { input: resumeInput(token) });
 
 const secrets: [string, string][] = [
   ["the secret id", SECRET_ID],

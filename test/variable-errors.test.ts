@@ -3,7 +3,7 @@
  * type and an enum's values, suggests a fix outside production, never repeats the value, and no
  * upstream call is made.
  */
-import { LINK_BODY, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
+import { LINK_BODY, LINK_ID, SESSION_HEX, resumeInput } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 import { type TestGateway } from "./helpers/gateway.js";
@@ -16,7 +16,7 @@ const BALANCES = `mutation Balances($input: RetrieveBalancesInput!) {
 }`;
 const REGISTER_INPUT = { institution: "erebor_mx_retail", username: "bnk100", password: "full" };
 const BALANCES_INPUT = { link: LINK_ID, dateFrom: "2026-01-01", dateTo: "2026-01-10" };
-const RESUME_INPUT = { session: SESSION_HEX, link: LINK_ID, token: "123456" };
+const RESUME_INPUT = resumeInput("123456");
 
 const kit = useGateway({ upstream: "fake", replies: [{ status: 200, body: LINK_BODY }] });
 let production: TestGateway;
