@@ -22,6 +22,9 @@ beforeAll(() => {
   client = new BelvoGatewayClient(`${kit.url}/graphql`, { apiKey: API_KEY });
 });
 
+/** Where a challenge is resumed: its session and link. */
+const sessionOf = ({ session, link }: { session: string; link: string }) => ({ session, link });
+
 /** Compiles only if every member is handled: the union is discriminated. */
 function describeResult(result: LinkResult): string {
   switch (result.__typename) {
@@ -53,18 +56,10 @@ it("walks the whole MFA journey with typed unions", async () => {
   });
   expect(describeResult(registered)).toBe("challenge numeric");
   if (registered.__typename !== "MfaChallenge") throw new Error("expected a challenge");
-  const wrong = await client.resumeLink({
-    session: registered.session,
-    link: registered.link,
-    token: "999999",
-  });
+  const wrong = await client.resumeLink({ ...sessionOf(registered), token: "999999" });
   expect(describeResult(wrong)).toBe("challenge numeric");
   if (wrong.__typename !== "MfaChallenge") throw new Error("expected a challenge");
-  const link = await client.resumeLink({
-    session: wrong.session,
-    link: wrong.link,
-    token: "111111",
-  });
+  const link = await client.resumeLink({ ...sessionOf(wrong), token: "111111" });
   expect(describeResult(link)).toBe("link VALID");
 
   const retrieval = await client.retrieveBalances({
@@ -74,11 +69,7 @@ it("walks the whole MFA journey with typed unions", async () => {
   });
   expect(retrieval.__typename).toBe("MfaChallenge");
   if (retrieval.__typename !== "MfaChallenge") throw new Error("expected a challenge");
-  const balances = await client.resumeBalances({
-    session: retrieval.session,
-    link: retrieval.link,
-    token: "111111",
-  });
+  const balances = await client.resumeBalances({ ...sessionOf(retrieval), token: "111111" });
   if (balances.__typename !== "BalanceList") throw new Error("expected balances");
   expect(balances.saved).toBe(true);
   expect(balances.balances.length).toBeGreaterThan(0);
@@ -129,10 +120,8 @@ it("surfaces each error code as a GatewayClientError carrying code, retryable, u
     password: "pass_valid",
   });
   if (challenge.__typename !== "MfaChallenge") throw new Error("expected a challenge");
-  await client.resumeLink({ session: challenge.session, link: challenge.link, token: "111111" });
-  const expired = await failure(
-    client.resumeLink({ session: challenge.session, link: challenge.link, token: "111111" }),
-  );
+  await client.resumeLink({ ...sessionOf(challenge), token: "111111" });
+  const expired = await failure(client.resumeLink({ ...sessionOf(challenge), token: "111111" }));
   expect(expired).toMatchObject({
     code: "MFA_SESSION_EXPIRED",
     upstream: { status: 400, code: "session_expired" },

@@ -1,4 +1,4 @@
-/** retrieveAccounts, retrieveTransactions, retrieveOwners and Link.accounts against a recording kit.fake. */
+/** retrieveAccounts, retrieveTransactions, retrieveOwners and Link.accounts against a recording fake. */
 import {
   ACCOUNT_BODY,
   LINK_BODY,

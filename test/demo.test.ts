@@ -6,6 +6,10 @@ import { buildOnce, runNode } from "./helpers/process.js";
 
 beforeAll(() => buildOnce(), 120_000);
 
+/** The demo's command line from its flags (`{ url: "…" }` is `--url …`). */
+const flags = (named: Record<string, string>) =>
+  Object.entries(named).flatMap(([name, value]) => [`--${name}`, value]);
+
 async function demo(args: string[], stdin?: string) {
   const run = runNode("dist/demo/cli.js", {}, args, stdin);
   const code = await run.exit;
@@ -98,19 +102,18 @@ it("says why it stops when the input ends before a token", async () => {
 });
 
 describe("against a running gateway (--url, --api-key)", () => {
-  const kit = useGateway({ upstream: "emulator", apiKeys: ["demo-test-key-0000000001"] });
+  const KEY = "demo-test-key-0000000001";
+  const kit = useGateway({ upstream: "emulator", apiKeys: [KEY] });
 
   it("uses it, with the key", async () => {
-    const { code, out } = await demo([
-      "--url",
-      `${kit.url}/graphql`,
-      "--api-key",
-      "demo-test-key-0000000001",
-      "--username",
-      "user_valid",
-      "--institution",
-      "erebor_br_retail",
-    ]);
+    const { code, out } = await demo(
+      flags({
+        url: `${kit.url}/graphql`,
+        "api-key": KEY,
+        username: "user_valid",
+        institution: "erebor_br_retail",
+      }),
+    );
     expect(code).toBe(0);
     expect(out).toContain(`Gateway: ${kit.url}/graphql\n`);
     expect(out).not.toContain("bank asks");
@@ -125,14 +128,13 @@ describe("against a running gateway (--url, --api-key)", () => {
   });
 
   it("says a refused key is refused, without repeating it", async () => {
-    const { code, out } = await demo([
-      "--url",
-      `${kit.url}/graphql`,
-      "--api-key",
-      "not-the-key-000000000001",
-      "--username",
-      "user_valid",
-    ]);
+    const { code, out } = await demo(
+      flags({
+        url: `${kit.url}/graphql`,
+        "api-key": "not-the-key-000000000001",
+        username: "user_valid",
+      }),
+    );
     expect(code).toBe(1);
     expect(out).toContain(
       "The gateway refused that key: pass one of its GATEWAY_API_KEYS with --api-key.",

@@ -66,6 +66,17 @@ async function register(institution: string, username: string, password: string)
   });
 }
 
+/** A link on heimdall_mx_retail past its own challenge (token 111111), and that challenge. */
+async function linked(username: string, password: string): Promise<Challenge> {
+  const registration = (await register("heimdall_mx_retail", username, password)) as Challenge;
+  await op(RESUME_LINK, {
+    session: registration.session,
+    link: registration.link,
+    token: "111111",
+  });
+  return registration;
+}
+
 describe("links", () => {
   it.each([
     ["heimdall_mx_retail", "mfa_default", "pass_valid", "numeric", null],
@@ -229,16 +240,7 @@ describe("links: no MFA, bad credentials", () => {
 
 describe("balances", () => {
   it("on an MFA link: challenge, wrong token, fresh challenge, right token, BalanceList", async () => {
-    const registration = (await register(
-      "heimdall_mx_retail",
-      "mfa_numeric",
-      "numeric_code",
-    )) as Challenge;
-    await op(RESUME_LINK, {
-      session: registration.session,
-      link: registration.link,
-      token: "111111",
-    });
+    const registration = await linked("mfa_numeric", "numeric_code");
     const first = await op<Challenge>(RETRIEVE, {
       link: registration.link,
       dateFrom: "2026-03-08",
@@ -309,16 +311,7 @@ describe("balances: no MFA, and expiry", () => {
   });
 
   it("the balances session expires like the link's", async () => {
-    const registration = (await register(
-      "heimdall_mx_retail",
-      "mfa_default",
-      "pass_valid",
-    )) as Challenge;
-    await op(RESUME_LINK, {
-      session: registration.session,
-      link: registration.link,
-      token: "111111",
-    });
+    const registration = await linked("mfa_default", "pass_valid");
     const challenge = await op<Challenge>(RETRIEVE, {
       link: registration.link,
       dateFrom: "2026-03-01",

@@ -12,6 +12,8 @@ beforeEach(async () => {
 afterEach(() => sandbox.close());
 
 const REQUEST_ID = expect.stringMatching(/^[0-9a-f]{32}$/) as unknown;
+/** Belvo's error list of one entry, with a fresh request id. */
+const refusal = (code: string, message: string) => [{ code, message, request_id: REQUEST_ID }];
 
 describe("auth", () => {
   it.each([
@@ -21,13 +23,12 @@ describe("auth", () => {
   ])("%s answers 401 authentication_failed", async (_case, auth) => {
     const { status, body } = await call("GET", "/api/", undefined, auth);
     expect(status).toBe(401);
-    expect(body).toEqual([
-      {
-        code: "authentication_failed",
-        message: "Credentials provided are not valid. Check your secret key id and password.",
-        request_id: REQUEST_ID,
-      },
-    ]);
+    expect(body).toEqual(
+      refusal(
+        "authentication_failed",
+        "Credentials provided are not valid. Check your secret key id and password.",
+      ),
+    );
   });
 
   it("GET /api/ answers 200 with any non-empty key pair", async () => {
@@ -104,13 +105,9 @@ describe("errors: refusals", () => {
       password: "pass_invalid",
     });
     expect(status).toBe(400);
-    expect(body).toEqual([
-      {
-        code: "login_error",
-        message: "Invalid credentials provided to login to the institution",
-        request_id: REQUEST_ID,
-      },
-    ]);
+    expect(body).toEqual(
+      refusal("login_error", "Invalid credentials provided to login to the institution"),
+    );
   });
 
   it("answers 404 not_found for an unknown object or path, 405 for a wrong method, 400 parse_error for bad JSON", async () => {

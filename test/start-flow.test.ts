@@ -5,9 +5,9 @@ import {
   challengeEntry,
   errorList,
   LINK_ID,
-  TEST_REQUEST_ID,
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
+import { errorAnswer } from "./helpers/outcomes.js";
 import { BASIC_AUTH } from "./helpers/gateway.js";
 
 const REGISTER = `mutation($input: RegisterLinkInput!) {
@@ -126,16 +126,7 @@ describe("registerLink: refusals", () => {
     const { body } = await kit.post(REGISTER, {
       input: { institution: "erebor_mx_retail", username: "u", password: PASSWORD, ...change },
     });
-    expect(body).toEqual({
-      data: null,
-      errors: [
-        {
-          message,
-          path: ["registerLink"],
-          extensions: { code: "BAD_USER_INPUT", field, requestId: TEST_REQUEST_ID },
-        },
-      ],
-    });
+    expect(body).toEqual(errorAnswer("registerLink", message, { code: "BAD_USER_INPUT", field }));
     expect(kit.fake.requests).toEqual([]);
   });
 
@@ -235,16 +226,9 @@ describe("retrieveBalances: refusals", () => {
     const { body } = await kit.post(RETRIEVE, {
       input: { link: LINK_ID, ...change },
     });
-    expect(body).toEqual({
-      data: null,
-      errors: [
-        {
-          message,
-          path: ["retrieveBalances"],
-          extensions: { code: "BAD_USER_INPUT", field, requestId: TEST_REQUEST_ID },
-        },
-      ],
-    });
+    expect(body).toEqual(
+      errorAnswer("retrieveBalances", message, { code: "BAD_USER_INPUT", field }),
+    );
     expect(kit.fake.requests).toEqual([]);
   });
 
