@@ -5,6 +5,7 @@ import {
   LINK_ID,
   TEST_REQUEST_ID,
   resumeInput,
+  institutionBody,
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
@@ -32,21 +33,6 @@ const TEN_BALANCES = Array.from({ length: 10 }, (_, i) => ({
   balance: 100 + i,
 }));
 
-function institutionBody(name: string) {
-  return {
-    id: 1,
-    name,
-    type: "bank",
-    display_name: `Display ${name}`,
-    website: null,
-    country_codes: ["MX"],
-    primary_color: "#000",
-    logo: null,
-    icon_logo: null,
-    status: "healthy",
-  };
-}
-
 function page(results: unknown[], next: string | null = null): Reply {
   return { status: 200, body: { count: results.length, next, previous: null, results } };
 }
@@ -73,7 +59,7 @@ function belvo(request: RecordedRequest): Reply {
     return page(
       filterValues(request, "name__in")
         .filter((name) => name !== "unknown_bank")
-        .map(institutionBody),
+        .map((name) => institutionBody(name)),
     );
   }
   if (request.path.startsWith("/api/links/?"))

@@ -7,8 +7,11 @@ import {
   LINK_ID,
   TEST_REQUEST_ID,
   resumeInput,
+  ACCOUNT_SELECTED,
+  page,
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
+import { unreadableItem } from "./helpers/outcomes.js";
 import { RESUME_BALANCES, RESUME_LINK } from "./helpers/graphql.js";
 import { type Reply } from "./helpers/fake-upstream.js";
 
@@ -26,14 +29,6 @@ const balance = (id: string, account: unknown) => ({
   statement: null,
   collected_at: null,
 });
-const ACCOUNT = {
-  id: ACCOUNT_BODY.id,
-  name: ACCOUNT_BODY.name,
-  category: ACCOUNT_BODY.category,
-  currency: ACCOUNT_BODY.currency,
-  number: ACCOUNT_BODY.number,
-  type: ACCOUNT_BODY.type,
-};
 const delivered = (id: string, account: unknown) => ({
   id,
   valueDate: "2026-01-14",
@@ -56,7 +51,7 @@ describe("a balance list Belvo saved is never lost for one item", () => {
         resumeBalances: {
           __typename: "BalanceList",
           saved: true,
-          balances: [delivered(B1, ACCOUNT), delivered(B2, null)],
+          balances: [delivered(B1, ACCOUNT_SELECTED), delivered(B2, null)],
         },
       },
     });
@@ -68,27 +63,21 @@ describe("a balance list Belvo saved is never lost for one item", () => {
       body: [balance(B1, ACCOUNT_BODY), "not a balance", balance(B3, "not an account")],
     });
     const { body } = await resumeBalances();
-    const unreadable = (path: (string | number)[], why: string) => ({
-      message: `Belvo's answer had an item the gateway could not read (${why}); the other items are delivered.`,
-      path,
-      extensions: {
-        code: "UPSTREAM_ERROR",
-        upstream: { status: 201, code: null, requestId: null },
-        retryable: false,
-        requestId: TEST_REQUEST_ID,
-      },
-    });
     expect(body).toEqual({
       data: {
         resumeBalances: {
           __typename: "BalanceList",
           saved: true,
-          balances: [delivered(B1, ACCOUNT), null, delivered(B3, null)],
+          balances: [delivered(B1, ACCOUNT_SELECTED), null, delivered(B3, null)],
         },
       },
       errors: [
-        unreadable(["resumeBalances", "balances", 1], "a balance is not an object"),
-        unreadable(["resumeBalances", "balances", 2, "account"], "an account is not an object"),
+        unreadableItem(["resumeBalances", "balances", 1], "a balance is not an object", 201),
+        unreadableItem(
+          ["resumeBalances", "balances", 2, "account"],
+          "an account is not an object",
+          201,
+        ),
       ],
     });
   });
@@ -169,21 +158,6 @@ describe("retryability as Belvo documents it", () => {
 });
 
 describe("a read list is never lost for one item", () => {
-  const page = (results: unknown[]) => ({
-    status: 200,
-    body: { count: results.length, next: null, previous: null, results },
-  });
-  const readError = (path: (string | number)[], why: string) => ({
-    message: `Belvo's answer had an item the gateway could not read (${why}); the other items are delivered.`,
-    path,
-    extensions: {
-      code: "UPSTREAM_ERROR",
-      upstream: { status: 200, code: null, requestId: null },
-      retryable: false,
-      requestId: TEST_REQUEST_ID,
-    },
-  });
-
   it("institutions: an unreadable institution is an error at its path", async () => {
     kit.fake.reply(
       page([{ name: "erebor_mx_retail" }, { display_name: "no name" }, { name: "b_co_x" }]),
@@ -191,7 +165,7 @@ describe("a read list is never lost for one item", () => {
     const { body } = await kit.post("{ institutions { name } }");
     expect(body).toEqual({
       data: { institutions: [{ name: "erebor_mx_retail" }, null, { name: "b_co_x" }] },
-      errors: [readError(["institutions", 1], '"name" is missing')],
+      errors: [unreadableItem(["institutions", 1], '"name" is missing')],
     });
   });
 
@@ -205,7 +179,7 @@ describe("a read list is never lost for one item", () => {
     });
     expect(body).toEqual({
       data: { link: { accounts: [{ id: ACCOUNT_BODY.id }, null] } },
-      errors: [readError(["link", "accounts", 1], '"id" is missing')],
+      errors: [unreadableItem(["link", "accounts", 1], '"id" is missing')],
     });
   });
 
@@ -228,7 +202,10 @@ describe("a read list is never lost for one item", () => {
         resumeBalances: { balances: [{ id: "b1", account: { id: ACCOUNT_BODY.id, name: null } }] },
       },
       errors: [
-        readError(["resumeBalances", "balances", 0, "account", "name"], '"name" is not a string'),
+        unreadableItem(
+          ["resumeBalances", "balances", 0, "account", "name"],
+          '"name" is not a string',
+        ),
       ],
     });
   });

@@ -4,7 +4,7 @@
  * /health, /ready and /metrics answers without one.
  */
 import { request as httpRequest } from "node:http";
-import { LINK_BODY, LINK_ID } from "./helpers/fixtures.js";
+import { LINK_ID, LINK_REPLY } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 
 const API_KEY = "client-key-5f1e2d3c4b5a6978";
@@ -15,7 +15,7 @@ const kit = useGateway({
   upstream: "fake",
   perTest: true,
   lazy: true,
-  replies: [{ status: 200, body: LINK_BODY }],
+  replies: [LINK_REPLY],
 });
 
 const keyed = (production: boolean) => kit.another({ apiKeys: [API_KEY], production });

@@ -10,7 +10,7 @@ import {
   BelvoGatewayClient,
   GatewayClientError as GatewayError,
 } from "@belvo-graphql-gateway/client";
-import { LINK_BODY } from "./helpers/fixtures.js";
+import { LINK_BODY, institutionBody, page } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
 import { resumeVariables } from "./helpers/idempotency.js";
@@ -54,19 +54,7 @@ async function idleCuttingProxy(port: number, idleMs: number) {
 let patchDelayMs = 3_000;
 function belvo(request: RecordedRequest): Reply {
   if (request.method === "PATCH") return { status: 200, body: LINK_BODY, delayMs: patchDelayMs };
-  const institution = {
-    id: 1,
-    name: LINK_BODY.institution,
-    type: "bank",
-    display_name: "Erebor",
-    website: null,
-    country_codes: ["MX"],
-    primary_color: "#000",
-    logo: null,
-    icon_logo: null,
-    status: "healthy",
-  };
-  return { status: 200, body: { count: 1, next: null, previous: null, results: [institution] } };
+  return page([institutionBody(LINK_BODY.institution, "Erebor")]);
 }
 
 const kit = useGateway({ upstream: "fake", route: belvo });

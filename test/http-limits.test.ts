@@ -3,7 +3,7 @@
  * keep a real request out, and a request whose body has not arrived does not hold the drain.
  */
 import { connect, type Socket } from "node:net";
-import { LINK_BODY, LINK_ID, resumeInput } from "./helpers/fixtures.js";
+import { LINK_BODY, LINK_ID, resumeInput, LINK_REPLY } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 
@@ -13,7 +13,7 @@ const kit = useGateway({
   upstream: "fake",
   perTest: true,
   lazy: true,
-  replies: [{ status: 200, body: LINK_BODY }],
+  replies: [LINK_REPLY],
 });
 const sockets: Socket[] = [];
 afterEach(() => {

@@ -2,7 +2,7 @@
 import { GraphQLError } from "graphql";
 import request from "supertest";
 import { formatError, isUnexpected } from "../src/errors.js";
-import { LINK_BODY, LINK_ID, TEST_REQUEST_ID, resumeInput } from "./helpers/fixtures.js";
+import { LINK_ID, TEST_REQUEST_ID, resumeInput, LINK_REPLY } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 
@@ -13,7 +13,7 @@ const kit = useGateway({
   upstream: "fake",
   perTest: true,
   lazy: true,
-  replies: [{ status: 200, body: LINK_BODY }],
+  replies: [LINK_REPLY],
 });
 
 it("GET /health answers 200 {status: ok}", async () => {

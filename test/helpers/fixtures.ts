@@ -131,3 +131,22 @@ export const LINK_SELECTED = {
 export function page(results: unknown[]) {
   return { status: 200, body: { count: results.length, next: null, previous: null, results } };
 }
+
+/** Belvo's answer with the fixture link. */
+export const LINK_REPLY = { status: 200, body: LINK_BODY };
+
+/** An institution as Belvo lists it. */
+export function institutionBody(name: string, displayName = `Display ${name}`) {
+  return {
+    id: 1,
+    name,
+    type: "bank",
+    display_name: displayName,
+    website: null,
+    country_codes: ["MX"],
+    primary_color: "#000",
+    logo: null,
+    icon_logo: null,
+    status: "healthy",
+  };
+}

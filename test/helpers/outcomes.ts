@@ -47,6 +47,14 @@ export const refused = (status: number, code: string, text: string, retryable = 
     retryable,
   ]);
 
+/** A Belvo failure (5xx) with its error list: retryable. */
+export const failed = (status: number, code: string, text: string) =>
+  belvoError(status, code, text, [
+    "UPSTREAM_ERROR",
+    `Belvo failed (HTTP ${status} ${code}): ${text}`,
+    true,
+  ]);
+
 /** No answer from Belvo, or one without its error list. */
 export const lost = (
   row: string,
@@ -77,11 +85,7 @@ export const WRITE_OUTCOMES: Outcome[] = [
     true,
   ]),
   refused(400, "institution_down", "The institution is down", true),
-  belvoError(500, "unexpected_error", "Unexpected error", [
-    "UPSTREAM_ERROR",
-    "Belvo failed (HTTP 500 unexpected_error): Unexpected error",
-    true,
-  ]),
+  failed(500, "unexpected_error", "Unexpected error"),
   refused(400, "institution_unavailable", "Try later", true),
   [
     "404 with Django's detail object",
@@ -117,6 +121,20 @@ export const WRITE_OUTCOMES: Outcome[] = [
     CUT,
   ]),
 ];
+
+/** An item of a list Belvo answered with `status` that the gateway could not read, at `path`. */
+export function unreadableItem(path: (string | number)[], why: string, status = 200) {
+  return {
+    message: `Belvo's answer had an item the gateway could not read (${why}); the other items are delivered.`,
+    path,
+    extensions: {
+      code: "UPSTREAM_ERROR",
+      upstream: upstream(status, null),
+      retryable: false,
+      requestId: TEST_REQUEST_ID,
+    },
+  };
+}
 
 /** The answer to `field` failing with `message` and `extensions` (and the test's request id). */
 export function errorAnswer(field: string, message: string, extensions: Record<string, unknown>) {
