@@ -1,14 +1,14 @@
 /** Belvo as it really answers: nullable fields, unreadable items, retryability (issue 15, 1–3). */
 import {
   ACCOUNT_BODY,
+  ACCOUNT_SELECTED,
+  LINK_ID,
   REQUEST_ID,
+  TEST_REQUEST_ID,
   challengeEntry,
   errorList,
-  LINK_ID,
-  TEST_REQUEST_ID,
-  resumeInput,
-  ACCOUNT_SELECTED,
   page,
+  resumeInput,
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { unreadableItem } from "./helpers/outcomes.js";
@@ -38,6 +38,10 @@ const delivered = (id: string, account: unknown) => ({
   statement: null,
   account,
 });
+/** The answer delivering `balances` as saved. */
+const savedList = (balances: unknown[]) => ({
+  data: { resumeBalances: { __typename: "BalanceList", saved: true, balances } },
+});
 const B1 = "b1d7d1a4-4c2d-4d5e-9f3a-1b2c3d4e5f60";
 const B2 = "b1d7d1a4-4c2d-4d5e-9f3a-1b2c3d4e5f61";
 const B3 = "b1d7d1a4-4c2d-4d5e-9f3a-1b2c3d4e5f62";
@@ -46,15 +50,7 @@ describe("a balance list Belvo saved is never lost for one item", () => {
   it('a balance with "account": null is delivered with a null account', async () => {
     kit.fake.reply({ status: 201, body: [balance(B1, ACCOUNT_BODY), balance(B2, null)] });
     const { body } = await resumeBalances();
-    expect(body).toEqual({
-      data: {
-        resumeBalances: {
-          __typename: "BalanceList",
-          saved: true,
-          balances: [delivered(B1, ACCOUNT_SELECTED), delivered(B2, null)],
-        },
-      },
-    });
+    expect(body).toEqual(savedList([delivered(B1, ACCOUNT_SELECTED), delivered(B2, null)]));
   });
 
   it("an item that cannot be read is an error at its path; the rest is delivered", async () => {
@@ -64,13 +60,7 @@ describe("a balance list Belvo saved is never lost for one item", () => {
     });
     const { body } = await resumeBalances();
     expect(body).toEqual({
-      data: {
-        resumeBalances: {
-          __typename: "BalanceList",
-          saved: true,
-          balances: [delivered(B1, ACCOUNT_SELECTED), null, delivered(B3, null)],
-        },
-      },
+      ...savedList([delivered(B1, ACCOUNT_SELECTED), null, delivered(B3, null)]),
       errors: [
         unreadableItem(["resumeBalances", "balances", 1], "a balance is not an object", 201),
         unreadableItem(

@@ -22,6 +22,8 @@ beforeAll(() => {
   client = new BelvoGatewayClient(`${kit.url}/graphql`, { apiKey: API_KEY });
 });
 
+const NO_LINK = "00000000-0000-4000-8000-000000000000";
+const BAD_LOGIN = { username: "user_invalid", password: "pass_invalid" };
 /** Where a challenge is resumed: its session and link. */
 const sessionOf = ({ session, link }: { session: string; link: string }) => ({ session, link });
 
@@ -86,13 +88,7 @@ it("walks the whole MFA journey with typed unions", async () => {
 });
 
 it("surfaces each error code as a GatewayClientError carrying code, retryable, upstream and requestId", async () => {
-  const badInput = await failure(
-    client.resumeLink({
-      session: "nope",
-      link: "00000000-0000-4000-8000-000000000000",
-      token: "1",
-    }),
-  );
+  const badInput = await failure(client.resumeLink({ session: "nope", link: NO_LINK, token: "1" }));
   expect(badInput).toMatchObject({
     code: "BAD_USER_INPUT",
     retryable: false,
@@ -102,11 +98,7 @@ it("surfaces each error code as a GatewayClientError carrying code, retryable, u
   expect(badInput.requestId).toMatch(/^[0-9a-f-]{36}$/);
 
   const rejected = await failure(
-    client.registerLink({
-      institution: "erebor_mx_retail",
-      username: "user_invalid",
-      password: "pass_invalid",
-    }),
+    client.registerLink({ institution: "erebor_mx_retail", ...BAD_LOGIN }),
   );
   expect(rejected).toMatchObject({
     code: "UPSTREAM_REJECTED",

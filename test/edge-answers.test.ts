@@ -11,19 +11,14 @@ import {
   SESSION_HEX,
   TEST_REQUEST_ID,
   resumeInput,
+  LINK_REPLY,
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK } from "./helpers/graphql.js";
 
 const SECRET_TOKEN = "918273";
 
-const kit = useGateway({
-  upstream: "fake",
-  replies: [{ status: 200, body: LINK_BODY }],
-  perTest: true,
-});
-
-const lines = () => kit.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+const kit = useGateway({ upstream: "fake", replies: [LINK_REPLY], perTest: true });
 
 it("logs at most 200 characters of a 900 KB operation name", async () => {
   await kit.restart({ limits: { maxDocumentBytes: 1_000_000 } });
@@ -32,7 +27,7 @@ it("logs at most 200 characters of a 900 KB operation name", async () => {
   expect(status).toBe(200);
   const text = kit.logs.join("");
   expect(text.length).toBeLessThan(2_000);
-  const logged = lines().find((line) => line.msg === "graphql operation")?.operation as {
+  const logged = kit.lines().find((line) => line.msg === "graphql operation")?.operation as {
     name: string;
   };
   expect(logged.name.startsWith("Opxxx")).toBe(true);
@@ -174,10 +169,10 @@ it("a request whose client left before the answer is logged CLIENT_GONE, not OK"
   );
   await new Promise((resolve) => setTimeout(resolve, 150));
   sent.destroy();
-  for (let i = 0; i < 40 && !lines().some((line) => line.msg === "graphql operation"); i++) {
+  for (let i = 0; i < 40 && !kit.lines().some((line) => line.msg === "graphql operation"); i++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  expect(lines().find((line) => line.msg === "graphql operation")).toMatchObject({
+  expect(kit.lines().find((line) => line.msg === "graphql operation")).toMatchObject({
     requestId: TEST_REQUEST_ID,
     operation: { name: "ResumeLink", outcome: "CLIENT_GONE" },
   });

@@ -7,6 +7,7 @@ import {
   LINK_ID,
   TEST_REQUEST_ID,
   resumeInput,
+  LINK_REPLY,
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
@@ -15,20 +16,14 @@ import { SECRET_ID, SECRET_PASSWORD, startGateway } from "./helpers/gateway.js";
 const TOKEN = "tok-5e2f9a";
 const METRICS_TOKEN = "metrics-token-0123456789";
 
-const kit = useGateway({
-  upstream: "fake",
-  replies: [{ status: 200, body: LINK_BODY }],
-  perTest: true,
-});
-
-const lines = () => kit.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+const kit = useGateway({ upstream: "fake", replies: [LINK_REPLY], perTest: true });
 
 it("logs one line per operation and one per Belvo call, each with the request id, and no secret", async () => {
   kit.fake.reply({ status: 400, body: errorList("login_error", "Bad login") });
   await kit.post(RESUME_LINK, {
     input: resumeInput(TOKEN),
   });
-  expect(lines()).toEqual([
+  expect(kit.lines()).toEqual([
     {
       level: 30,
       time: expect.any(Number) as unknown,
@@ -65,7 +60,7 @@ it("logs a call that got no answer with its failure code", async () => {
   await kit.post(RESUME_LINK, {
     input: resumeInput(TOKEN),
   });
-  expect(lines()[0]).toMatchObject({
+  expect(kit.lines()[0]).toMatchObject({
     upstream: {
       method: "PATCH",
       status: null,
@@ -156,7 +151,7 @@ describe("x-request-id from a trusted proxy, and before GraphQL", () => {
     expect(answer.headers["x-request-id"]).toBe("trace-abc.123");
     expect(answer.body).toMatchObject({ errors: [{ extensions: { requestId: "trace-abc.123" } }] });
     expect(JSON.stringify(answer.body)).not.toContain("clientRequestId");
-    expect(lines().map((line) => line.requestId)).toEqual(["trace-abc.123", "trace-abc.123"]);
+    expect(kit.lines().map((line) => line.requestId)).toEqual(["trace-abc.123", "trace-abc.123"]);
   });
 
   it("replaces an insane one with a fresh UUID", async () => {

@@ -7,14 +7,13 @@ import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 
 const API_KEY = "client-key-5f1e2d3c4b5a6978";
-const INPUT = { input: resumeInput("123456") };
-
 const kit = useGateway({
   upstream: "fake",
   perTest: true,
   lazy: true,
   replies: [LINK_REPLY],
 });
+const INPUT = { input: resumeInput("123456") };
 
 it("GET /health answers 200 {status: ok}", async () => {
   const gateway = await kit.another();

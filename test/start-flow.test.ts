@@ -1,10 +1,11 @@
 /** registerLink and retrieveBalances: what goes upstream, what is refused first, what never leaks. */
 import {
   BALANCES_TEXT,
-  LINK_BODY,
   challengeEntry,
   errorList,
   LINK_ID,
+  ACCOUNT_BODY,
+  LINK_REPLY,
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { errorAnswer } from "./helpers/outcomes.js";
@@ -17,11 +18,11 @@ const RETRIEVE = `mutation($input: RetrieveBalancesInput!) {
   retrieveBalances(input: $input) { __typename ... on BalanceList { saved balances { balance } } ... on MfaChallenge { session } }
 }`;
 const PASSWORD = "bank-password-8c1d";
-const ACCOUNT = "0d3f5a7c-9e1b-4d2f-8a6c-4e0b2d4f6a8c";
+const ACCOUNT = ACCOUNT_BODY.id;
 
 const kit = useGateway({
   upstream: "fake",
-  replies: [{ status: 201, body: LINK_BODY }],
+  replies: [{ ...LINK_REPLY, status: 201 }],
   perTest: true,
 });
 

@@ -32,6 +32,8 @@ export interface Kit {
   readonly gateway: TestGateway;
   /** Every log line the gateway wrote, as text. */
   readonly logs: string[];
+  /** Every log line the gateway wrote, parsed. */
+  lines(): Record<string, unknown>[];
   /** The recording fake upstream (with `upstream: "fake"`); its requests are cleared per test. */
   readonly fake: FakeUpstream;
   /** The emulator (with `upstream: "emulator"`). */
@@ -93,6 +95,9 @@ class GatewayKit implements Kit {
   }
   get logs() {
     return this.gateway.logs;
+  }
+  lines() {
+    return this.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
   }
   get fake() {
     return required(this.fakeUpstream, "fake upstream");

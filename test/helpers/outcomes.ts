@@ -63,6 +63,16 @@ export const lost = (
   [code, message, retryable = true]: [string, string, boolean?],
 ): Outcome => [row, reply, message, { code, upstream: upstream(status), retryable }];
 
+const AUTH_FAILED: [string, string, boolean] = [
+  "UPSTREAM_AUTH_FAILED",
+  "Belvo refused the gateway's own credentials (HTTP 401); the gateway operator must check BELVO_SECRET_ID and BELVO_SECRET_PASSWORD.",
+  false,
+];
+const TIMED_OUT: [string, string, boolean] = [
+  "UPSTREAM_TIMEOUT",
+  "Belvo timed out while talking to the institution (HTTP 408 request_timeout); part of the data may have been saved: ask for less (a shorter date range) or retry later: The request timed out",
+  true,
+];
 const CUT = "Belvo could not be reached (the connection failed or was cut); retry later.";
 const NOT_UNDERSTOOD = "Belvo answered HTTP 200 with a body the gateway does not understand.";
 
@@ -72,18 +82,10 @@ const NOT_UNDERSTOOD = "Belvo answered HTTP 200 with a body the gateway does not
  */
 export const WRITE_OUTCOMES: Outcome[] = [
   refused(428, "activation_required", "Activate the account first"),
-  belvoError(401, "authentication_failed", "Credentials provided are not valid", [
-    "UPSTREAM_AUTH_FAILED",
-    "Belvo refused the gateway's own credentials (HTTP 401); the gateway operator must check BELVO_SECRET_ID and BELVO_SECRET_PASSWORD.",
-    false,
-  ]),
+  belvoError(401, "authentication_failed", "Credentials provided are not valid", AUTH_FAILED),
   refused(400, "too_many_sessions", "Too many sessions; retry in 120 s", true),
   refused(403, "permission_denied", "No permission"),
-  belvoError(408, "request_timeout", "The request timed out", [
-    "UPSTREAM_TIMEOUT",
-    "Belvo timed out while talking to the institution (HTTP 408 request_timeout); part of the data may have been saved: ask for less (a shorter date range) or retry later: The request timed out",
-    true,
-  ]),
+  belvoError(408, "request_timeout", "The request timed out", TIMED_OUT),
   refused(400, "institution_down", "The institution is down", true),
   failed(500, "unexpected_error", "Unexpected error"),
   refused(400, "institution_unavailable", "Try later", true),
