@@ -5,6 +5,12 @@ import { NOW } from "./helpers/gateway.js";
 import { useGateway } from "./helpers/kit.js";
 import { TEST_REQUEST_ID } from "./helpers/fixtures.js";
 
+/** What the journeys select of a challenge, and of a balance list. */
+const CHALLENGE =
+  "... on MfaChallenge { session link tokenGenerationData { type expectsUserInput } }";
+const BALANCE_LIST =
+  "... on BalanceList { saved balances { valueDate balance account { id currency category } } }";
+
 const REGISTER = `mutation Register($input: RegisterLinkInput!) {
   registerLink(input: $input) {
     __typename
@@ -13,25 +19,13 @@ const REGISTER = `mutation Register($input: RegisterLinkInput!) {
   }
 }`;
 const RESUME_LINK = `mutation Resume($input: ResumeLinkInput!) {
-  resumeLink(input: $input) {
-    __typename
-    ... on Link { id status institution { name } }
-    ... on MfaChallenge { session link tokenGenerationData { type expectsUserInput } }
-  }
+  resumeLink(input: $input) { __typename ... on Link { id status institution { name } } ${CHALLENGE} }
 }`;
 const RETRIEVE = `mutation Retrieve($input: RetrieveBalancesInput!) {
-  retrieveBalances(input: $input) {
-    __typename
-    ... on BalanceList { saved balances { valueDate balance account { id currency category } } }
-    ... on MfaChallenge { session link tokenGenerationData { type expectsUserInput } }
-  }
+  retrieveBalances(input: $input) { __typename ${BALANCE_LIST} ${CHALLENGE} }
 }`;
 const RESUME_BALANCES = `mutation ResumeBalances($input: ResumeBalancesInput!) {
-  resumeBalances(input: $input) {
-    __typename
-    ... on BalanceList { saved balances { valueDate balance account { id currency category } } }
-    ... on MfaChallenge { session link }
-  }
+  resumeBalances(input: $input) { __typename ${BALANCE_LIST} ... on MfaChallenge { session link } }
 }`;
 
 interface Challenge {

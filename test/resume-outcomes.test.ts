@@ -27,6 +27,15 @@ import {
   type Outcome,
 } from "./helpers/outcomes.js";
 
+/** A resume of a data resource: its field, Belvo's path, and what a 200 of the wrong shape lacks. */
+const dataResume = (name: string, document: string) => ({
+  field: `resume${name}`,
+  document,
+  path: `/api/${name.toLowerCase()}/`,
+  extraBody: { save_data: true },
+  wrongShape: `the ${name.toLowerCase()} are not a list`,
+});
+
 const MUTATIONS = [
   {
     field: "resumeLink",
@@ -35,35 +44,14 @@ const MUTATIONS = [
     extraBody: {},
     wrongShape: '"status" is missing',
   },
-  {
-    field: "resumeBalances",
-    document: RESUME_BALANCES,
-    path: "/api/balances/",
-    extraBody: { save_data: true },
-    wrongShape: "the balances are not a list",
-  },
-  {
-    field: "resumeAccounts",
-    document: resumeData("Accounts", "AccountList", "accounts { id name }"),
-    path: "/api/accounts/",
-    extraBody: { save_data: true },
-    wrongShape: "the accounts are not a list",
-  },
-  {
-    field: "resumeTransactions",
-    document: resumeData("Transactions", "TransactionList", "transactions { id amount type }"),
-    path: "/api/transactions/",
-    extraBody: { save_data: true },
-    wrongShape: "the transactions are not a list",
-  },
-  {
-    field: "resumeOwners",
-    document: resumeData("Owners", "OwnerList", "owners { id displayName }"),
-    path: "/api/owners/",
-    extraBody: { save_data: true },
-    wrongShape: "the owners are not a list",
-  },
-] as const;
+  dataResume("Balances", RESUME_BALANCES),
+  dataResume("Accounts", resumeData("Accounts", "AccountList", "accounts { id name }")),
+  dataResume(
+    "Transactions",
+    resumeData("Transactions", "TransactionList", "transactions { id amount type }"),
+  ),
+  dataResume("Owners", resumeData("Owners", "OwnerList", "owners { id displayName }")),
+];
 
 const kit = useGateway({ upstream: "fake", timeoutMs: 400, perTest: true });
 
