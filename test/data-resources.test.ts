@@ -11,13 +11,10 @@ import { useGateway } from "./helpers/kit.js";
 
 const kit = useGateway({ upstream: "fake", perTest: true });
 
-const RETRIEVE_ACCOUNTS = `mutation A($input: RetrieveAccountsInput!) {
-  retrieveAccounts(input: $input) {
-    __typename
-    ... on AccountList { saved accounts { id name currentBalance availableBalance } }
-    ... on MfaChallenge { session link }
-  }
-}`;
+const CHALLENGE = "... on MfaChallenge { session link }";
+const RETRIEVE_ACCOUNTS = `mutation A($input: RetrieveAccountsInput!) { retrieveAccounts(input: $input) {
+  __typename ... on AccountList { saved accounts { id name currentBalance availableBalance } } ${CHALLENGE}
+} }`;
 const RETRIEVE_TRANSACTIONS = `mutation T($input: RetrieveTransactionsInput!) {
   retrieveTransactions(input: $input) {
     __typename
@@ -28,7 +25,7 @@ const RETRIEVE_TRANSACTIONS = `mutation T($input: RetrieveTransactionsInput!) {
       creditCardData { billName billStatus billAmount previousBillTotal collectedAt }
       account { id name }
     } }
-    ... on MfaChallenge { session link }
+    ${CHALLENGE}
   }
 }`;
 const RETRIEVE_OWNERS = `mutation O($input: RetrieveOwnersInput!) {
@@ -38,7 +35,7 @@ const RETRIEVE_OWNERS = `mutation O($input: RetrieveOwnersInput!) {
       id displayName email phoneNumber address internalIdentification collectedAt createdAt
       documentId { documentType documentNumber }
     } }
-    ... on MfaChallenge { session link }
+    ${CHALLENGE}
   }
 }`;
 

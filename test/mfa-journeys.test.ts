@@ -60,6 +60,8 @@ async function register(institution: string, username: string, password: string)
   });
 }
 
+const days = (dateFrom: string, dateTo: string) => ({ dateFrom, dateTo });
+
 /** A link on heimdall_mx_retail past its own challenge (token 111111), and that challenge. */
 async function linked(username: string, password: string): Promise<Challenge> {
   const registration = (await register("heimdall_mx_retail", username, password)) as Challenge;
@@ -237,8 +239,7 @@ describe("balances", () => {
     const registration = await linked("mfa_numeric", "numeric_code");
     const first = await op<Challenge>(RETRIEVE, {
       link: registration.link,
-      dateFrom: "2026-03-08",
-      dateTo: "2026-03-09",
+      ...days("2026-03-08", "2026-03-09"),
     });
     expect(first).toMatchObject({ __typename: "MfaChallenge", link: registration.link });
     const again = await op<Challenge>(RESUME_BALANCES, {
@@ -308,8 +309,7 @@ describe("balances: no MFA, and expiry", () => {
     const registration = await linked("mfa_default", "pass_valid");
     const challenge = await op<Challenge>(RETRIEVE, {
       link: registration.link,
-      dateFrom: "2026-03-01",
-      dateTo: "2026-03-02",
+      ...days("2026-03-01", "2026-03-02"),
     });
     clock.advance(721_000);
     const { body } = await kit.post(RESUME_BALANCES, {
