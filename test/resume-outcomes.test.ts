@@ -1,4 +1,5 @@
 /** Every row of CONTRACT.md section 4, for both mutations, against a recording fake upstream. */
+import { FIELD_VALIDATION_CODES } from "../src/upstream/outcome.js";
 import { freePort } from "./helpers/system.js";
 import type { Reply } from "./helpers/fake-upstream.js";
 import { BASIC_AUTH, startGateway } from "./helpers/gateway.js";
@@ -108,19 +109,7 @@ const CHALLENGES: [string, Reply, Record<string, unknown>][] = [
 ];
 
 /** Belvo's field errors: each is BAD_USER_INPUT naming the input field. */
-const FIELD_ERRORS: Outcome[] = (
-  [
-    "required",
-    "null",
-    "blank",
-    "invalid",
-    "invalid_choice",
-    "does_not_exist",
-    "not_a_list",
-    "parse_error",
-    "validation_error",
-  ] as const
-).map((code) => [
+const FIELD_ERRORS: Outcome[] = [...FIELD_VALIDATION_CODES].map((code) => [
   `400 ${code}`,
   { status: 400, body: errorList(code, "This field is wrong.", { field: "token" }) },
   "Belvo rejected the input (input.token): This field is wrong.",

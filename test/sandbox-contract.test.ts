@@ -1,4 +1,5 @@
 /** The emulator's own contract over HTTP: auth, errors, lists, filters, pagination, data. */
+import { findInstitution } from "../src/sandbox/institutions.js";
 import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
 import { callBelvo } from "./helpers/belvo-client.js";
 
@@ -193,22 +194,7 @@ describe("institutions: filters and pages", () => {
       logo: "https://statics.belvo.example/institutions/heimdall_mx_retail/logo.svg",
       icon_logo: "https://statics.belvo.example/institutions/heimdall_mx_retail/icon.svg",
       text_logo: "https://statics.belvo.example/institutions/heimdall_mx_retail/text.svg",
-      form_fields: [
-        {
-          name: "username",
-          type: "text",
-          label: "Username",
-          validation: "^.{1,}$",
-          placeholder: "user_valid",
-        },
-        {
-          name: "password",
-          type: "password",
-          label: "Password",
-          validation: "^.{1,}$",
-          placeholder: "pass_valid",
-        },
-      ],
+      form_fields: findInstitution("heimdall_mx_retail")!.form_fields,
       features: [{ name: "token_required", description: "A second factor is asked at login." }],
       status: "healthy",
       integration_type: "credentials",
