@@ -145,7 +145,7 @@ describe("Apollo's own HTTP errors carry the request id", () => {
     const response = await send().set("x-request-id", TEST_REQUEST_ID);
     expect(response.status).toBe(status);
     const body = JSON.parse(response.text) as { errors: { extensions: Record<string, unknown> }[] };
-    expect(body.errors.length).toBeGreaterThan(0);
+    expect(body.errors).toHaveLength(1);
     for (const error of body.errors) expect(error.extensions.requestId).toBe(TEST_REQUEST_ID);
   });
 });
