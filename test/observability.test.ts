@@ -11,7 +11,7 @@ import {
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
-import { SECRET_ID, SECRET_PASSWORD, startGateway } from "./helpers/gateway.js";
+import { SECRET_ID, SECRET_PASSWORD } from "./helpers/gateway.js";
 
 const TOKEN = "tok-5e2f9a";
 const METRICS_TOKEN = "metrics-token-0123456789";
@@ -74,50 +74,42 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe("x-request-id", () => {
   it("by default, a caller's id is only clientRequestId, beside a gateway-made request id", async () => {
-    const own = await startGateway(kit.fake.url, { trustProxyRequestId: false });
-    try {
-      kit.fake.reply({ status: 500, body: errorList("unexpected_error", "Boom") });
-      const answer = await postGraphQL(
-        own.url,
-        RESUME_LINK,
-        { input: resumeInput(TOKEN) },
-        { "x-request-id": "trace-abc.123" },
-      );
-      const requestId = answer.headers["x-request-id"];
-      expect(requestId).toMatch(UUID);
-      expect(answer.body).toMatchObject({
-        errors: [{ extensions: { requestId, clientRequestId: "trace-abc.123" } }],
-      });
-      const logged = own.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
-      expect(logged.map((line) => [line.requestId, line.clientRequestId])).toEqual([
-        [requestId, "trace-abc.123"],
-        [requestId, "trace-abc.123"],
-      ]);
-    } finally {
-      await own.close();
-    }
+    const own = await kit.another({ trustProxyRequestId: false });
+    kit.fake.reply({ status: 500, body: errorList("unexpected_error", "Boom") });
+    const answer = await postGraphQL(
+      own.url,
+      RESUME_LINK,
+      { input: resumeInput(TOKEN) },
+      { "x-request-id": "trace-abc.123" },
+    );
+    const requestId = answer.headers["x-request-id"];
+    expect(requestId).toMatch(UUID);
+    expect(answer.body).toMatchObject({
+      errors: [{ extensions: { requestId, clientRequestId: "trace-abc.123" } }],
+    });
+    const logged = own.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged.map((line) => [line.requestId, line.clientRequestId])).toEqual([
+      [requestId, "trace-abc.123"],
+      [requestId, "trace-abc.123"],
+    ]);
   });
 
   it("by default, two callers sending the same id never share a request id", async () => {
-    const own = await startGateway(kit.fake.url, { trustProxyRequestId: false });
-    try {
-      const answers = await Promise.all(
-        [1, 2].map(() =>
-          postGraphQL(own.url, "{ nope }", {}, { "x-request-id": "victim-request-id" }),
-        ),
-      );
-      const ids = answers.map((answer) => answer.headers["x-request-id"]);
-      expect(new Set(ids).size).toBe(2);
-      for (const [index, answer] of answers.entries()) {
-        expect(answer.body).toMatchObject({
-          errors: [{ extensions: { requestId: ids[index], clientRequestId: "victim-request-id" } }],
-        });
-      }
-      const logged = own.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
-      expect(new Set(logged.map((line) => line.requestId))).toEqual(new Set(ids));
-    } finally {
-      await own.close();
+    const own = await kit.another({ trustProxyRequestId: false });
+    const answers = await Promise.all(
+      [1, 2].map(() =>
+        postGraphQL(own.url, "{ nope }", {}, { "x-request-id": "victim-request-id" }),
+      ),
+    );
+    const ids = answers.map((answer) => answer.headers["x-request-id"]);
+    expect(new Set(ids).size).toBe(2);
+    for (const [index, answer] of answers.entries()) {
+      expect(answer.body).toMatchObject({
+        errors: [{ extensions: { requestId: ids[index], clientRequestId: "victim-request-id" } }],
+      });
     }
+    const logged = own.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(new Set(logged.map((line) => line.requestId))).toEqual(new Set(ids));
   });
 
   it.each([
@@ -125,16 +117,12 @@ describe("x-request-id", () => {
     ["with a tab", "bad id\twith spaces"],
     ["with a quote", 'a"b'],
   ])("drops a caller's id %s: no clientRequestId, a fresh request id", async (_case, id) => {
-    const own = await startGateway(kit.fake.url, { trustProxyRequestId: false });
-    try {
-      const answer = await postGraphQL(own.url, "{ nope }", {}, { "x-request-id": id });
-      expect(answer.headers["x-request-id"]).toMatch(UUID);
-      const [error] = answer.body.errors as { extensions: Record<string, unknown> }[];
-      expect(error?.extensions).not.toHaveProperty("clientRequestId");
-      expect(own.logs.join("")).not.toContain(id);
-    } finally {
-      await own.close();
-    }
+    const own = await kit.another({ trustProxyRequestId: false });
+    const answer = await postGraphQL(own.url, "{ nope }", {}, { "x-request-id": id });
+    expect(answer.headers["x-request-id"]).toMatch(UUID);
+    const [error] = answer.body.errors as { extensions: Record<string, unknown> }[];
+    expect(error?.extensions).not.toHaveProperty("clientRequestId");
+    expect(own.logs.join("")).not.toContain(id);
   });
 });
 
@@ -258,22 +246,15 @@ describe("/metrics", () => {
   });
 
   it("needs METRICS_TOKEN when one is set", async () => {
-    const guarded = await startGateway(kit.fake.url, { metricsToken: METRICS_TOKEN });
-    try {
-      expect((await request(guarded.url).get("/metrics")).status).toBe(401);
-      expect(
-        (
-          await request(guarded.url)
-            .get("/metrics")
-            .set("authorization", "Bearer wrong-token-000000")
-        ).status,
-      ).toBe(401);
-      const allowed = await request(guarded.url)
-        .get("/metrics")
-        .set("authorization", `Bearer ${METRICS_TOKEN}`);
-      expect(allowed.status).toBe(200);
-    } finally {
-      await guarded.close();
-    }
+    const guarded = await kit.another({ metricsToken: METRICS_TOKEN });
+    expect((await request(guarded.url).get("/metrics")).status).toBe(401);
+    expect(
+      (await request(guarded.url).get("/metrics").set("authorization", "Bearer wrong-token-000000"))
+        .status,
+    ).toBe(401);
+    const allowed = await request(guarded.url)
+      .get("/metrics")
+      .set("authorization", `Bearer ${METRICS_TOKEN}`);
+    expect(allowed.status).toBe(200);
   });
 });
