@@ -4,7 +4,8 @@ import { type Reply } from "./helpers/fake-upstream.js";
 import { resumeInput } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { startGateway } from "./helpers/gateway.js";
-import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
+import { ResumeLinkDocument } from "../packages/client/src/generated.js";
+import { postGraphQL } from "./helpers/graphql.js";
 
 const TIMEOUT_MS = 500;
 
@@ -16,7 +17,7 @@ const kit = useGateway({
 
 async function timed(url: string) {
   const started = Date.now();
-  const { body } = await postGraphQL(url, RESUME_LINK, {
+  const { body } = await postGraphQL(url, ResumeLinkDocument, {
     input: resumeInput("123456"),
   });
   return { body, ms: Date.now() - started };

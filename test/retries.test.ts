@@ -1,7 +1,7 @@
 /** Reads are tried again after a 5xx or a failed connection; writes are sent exactly once. */
 import { LINK_BODY, errorList, LINK_ID, resumeInput } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
-import { RESUME_BALANCES, RESUME_LINK } from "./helpers/graphql.js";
+import { ResumeBalancesDocument, ResumeLinkDocument } from "../packages/client/src/generated.js";
 
 const kit = useGateway({ upstream: "fake", retryBaseMs: 5, perTest: true });
 
@@ -46,8 +46,8 @@ it("retries stop at the operation's deadline (the least pause, half of 2 s, woul
 });
 
 it.each([
-  ["resumeLink", RESUME_LINK],
-  ["resumeBalances", RESUME_BALANCES],
+  ["resumeLink", ResumeLinkDocument],
+  ["resumeBalances", ResumeBalancesDocument],
 ])("a failing %s PATCH is sent exactly once", async (_field, document) => {
   kit.fake.reply(
     { status: 503, body: errorList("service_unavailable", "Later") },

@@ -1,7 +1,12 @@
 /** Belvo's error answers never carry a secret back to a client, in any encoding (issue 12, item 3). */
 import { REQUEST_ID, errorList, LINK_ID, resumeInput } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
-import { RESUME_BALANCES, RESUME_LINK } from "./helpers/graphql.js";
+import {
+  ResumeBalancesDocument,
+  ResumeLinkDocument,
+  type ResumeLinkInput,
+} from "../packages/client/src/generated.js";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { BASIC_AUTH, SECRET_ID, SECRET_PASSWORD } from "./helpers/gateway.js";
 
 const REGISTER = `mutation Register($input: RegisterLinkInput!) {
@@ -50,7 +55,9 @@ function holds(text: string, secret: string): boolean {
   );
 }
 
-const resume = (document: string, token = TOKEN) =>
+/** A resume by the typed client's document: both take the session, link and token. */
+type ResumeDocument = TypedDocumentNode<unknown, { input: ResumeLinkInput }>;
+const resume = (document: ResumeDocument, token = TOKEN) =>
   kit.post(document, { input: resumeInput(token) });
 
 const secrets: [string, string][] = [
@@ -69,7 +76,7 @@ describe("Belvo's free text", () => {
         `Upstream failed. Request headers: {"Authorization": "${BASIC_AUTH}", "Accept": "application/json"}`,
       ),
     });
-    const { body } = await resume(RESUME_LINK);
+    const { body } = await resume(ResumeLinkDocument);
     const [error] = body.errors as { message: string }[];
     expect(error?.message).toBe(
       'Belvo failed (HTTP 500 unexpected_error): Upstream failed. Request headers: {"Authorization": "Basic [redacted]", "Accept": "application/json"}',
@@ -82,7 +89,7 @@ describe("Belvo's free text", () => {
         status: 400,
         body: errorList("login_error", `Refused: ${encode(secret)} (see the logs)`),
       });
-      const { body } = await resume(RESUME_BALANCES);
+      const { body } = await resume(ResumeBalancesDocument);
       const text = JSON.stringify(body);
       expect(holds(text, secret)).toBe(false);
       expect(text).toContain("Belvo refused the request (HTTP 400 login_error): Refused: ");
@@ -134,7 +141,7 @@ describe("Belvo's free text: what is never quoted", () => {
   it("plain words are quoted as they are", async () => {
     const text = "Basic information is missing: the token expired, Bearer of the account unknown";
     kit.fake.reply({ status: 400, body: errorList("login_error", text) });
-    const { body } = await resume(RESUME_LINK);
+    const { body } = await resume(ResumeLinkDocument);
     expect((body.errors as { message: string }[])[0]?.message).toBe(
       `Belvo refused the request (HTTP 400 login_error): ${text}`,
     );
@@ -148,7 +155,7 @@ describe("Belvo's free text: what is never quoted", () => {
         "Forwarded authorization: bearer eyJhbGciOiJIUzI1NiJ9.e30.x",
       ),
     });
-    const { body } = await resume(RESUME_LINK);
+    const { body } = await resume(ResumeLinkDocument);
     expect((body.errors as { message: string }[])[0]?.message).toBe(
       "Belvo failed (HTTP 500 unexpected_error): Forwarded authorization: bearer [redacted]",
     );
@@ -167,7 +174,7 @@ describe("Belvo's free text: what is never quoted", () => {
 
   it("a secret too short to cut safely means Belvo's text is not quoted at all", async () => {
     kit.fake.reply({ status: 400, body: errorList("login_error", "Token 7 refused") });
-    const { body } = await resume(RESUME_LINK, "7");
+    const { body } = await resume(ResumeLinkDocument, "7");
     expect((body.errors as { message: string }[])[0]?.message).toBe(
       "Belvo refused the request (HTTP 400 login_error)",
     );
@@ -180,7 +187,7 @@ describe("Belvo's code, field and request id", () => {
       status: 400,
       body: [{ code: `bad_${TOKEN}`, message: "No", request_id: REQUEST_ID }],
     });
-    const { body } = await resume(RESUME_LINK);
+    const { body } = await resume(ResumeLinkDocument);
     const [error] = body.errors as { message: string; extensions: Record<string, unknown> }[];
     expect(error?.message).toBe("Belvo refused the request (HTTP 400): No");
     expect(error?.extensions.upstream).toEqual({ status: 400, code: null, requestId: REQUEST_ID });
@@ -192,7 +199,7 @@ describe("Belvo's code, field and request id", () => {
       status: 400,
       body: [{ code: "login_error", message: "No", request_id: `${TOKEN}-${SECRET_PASSWORD}` }],
     });
-    const { body } = await resume(RESUME_LINK);
+    const { body } = await resume(ResumeLinkDocument);
     const [error] = body.errors as { extensions: Record<string, unknown> }[];
     expect(error?.extensions.upstream).toEqual({
       status: 400,
@@ -208,7 +215,7 @@ describe("Belvo's code, field and request id", () => {
       status: 400,
       body: errorList("invalid", "This field is wrong.", { field: `token=${TOKEN}` }),
     });
-    const { body } = await resume(RESUME_LINK);
+    const { body } = await resume(ResumeLinkDocument);
     const [error] = body.errors as { message: string; extensions: Record<string, unknown> }[];
     expect(error?.message).toBe("Belvo rejected the input: This field is wrong.");
     expect(error?.extensions).not.toHaveProperty("field");
@@ -216,8 +223,8 @@ describe("Belvo's code, field and request id", () => {
   });
 
   it.each([
-    ["resumeLink", RESUME_LINK, "token", "input.token"],
-    ["resumeBalances", RESUME_BALANCES, "save_data", "input.saveData"],
+    ["resumeLink", ResumeLinkDocument, "token", "input.token"],
+    ["resumeBalances", ResumeBalancesDocument, "save_data", "input.saveData"],
   ])("%s: a field error names the input's path (%s → %s)", async (_name, document, field, path) => {
     kit.fake.reply({ status: 400, body: errorList("invalid", "This field is wrong.", { field }) });
     const { body } = await resume(document);
