@@ -10,6 +10,7 @@ import {
   LINK_REPLY,
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
+import { refusal } from "./helpers/outcomes.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 import { SECRET_ID, SECRET_PASSWORD } from "./helpers/gateway.js";
 
@@ -167,14 +168,7 @@ it("/ready is 200 while serving and 503 while draining, and a request in flight 
   const late = await kit.post("{ __typename }");
   expect(late.status).toBe(503);
   expect(late.headers["retry-after"]).toBe("1");
-  expect(late.body).toEqual({
-    errors: [
-      {
-        message: "The gateway is shutting down; retry.",
-        extensions: { code: "SHUTTING_DOWN", requestId: TEST_REQUEST_ID },
-      },
-    ],
-  });
+  expect(late.body).toEqual(refusal("SHUTTING_DOWN", "The gateway is shutting down; retry."));
   expect((await inFlight).body).toMatchObject({
     data: { resumeLink: { __typename: "Link", id: LINK_ID } },
   });

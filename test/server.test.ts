@@ -4,6 +4,7 @@ import request from "supertest";
 import { formatError, isUnexpected } from "../src/errors.js";
 import { LINK_ID, TEST_REQUEST_ID, resumeInput, LINK_REPLY } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
+import { refusal } from "./helpers/outcomes.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 
 const API_KEY = "client-key-5f1e2d3c4b5a6978";
@@ -26,14 +27,9 @@ it("an unknown path answers 404 and says where GraphQL is", async () => {
   const gateway = await kit.another();
   const response = await request(gateway.url).get("/nope").set("x-request-id", TEST_REQUEST_ID);
   expect(response.status).toBe(404);
-  expect(response.body).toEqual({
-    errors: [
-      {
-        message: "Nothing at /nope; GraphQL is served at /graphql.",
-        extensions: { code: "NOT_FOUND", requestId: TEST_REQUEST_ID },
-      },
-    ],
-  });
+  expect(response.body).toEqual(
+    refusal("NOT_FOUND", "Nothing at /nope; GraphQL is served at /graphql."),
+  );
 });
 
 describe("with GATEWAY_API_KEYS", () => {
@@ -50,14 +46,9 @@ describe("with GATEWAY_API_KEYS", () => {
     } = await postGraphQL(gateway.url, RESUME_LINK, INPUT, headers);
     expect(status).toBe(401);
     expect(answerHeaders["www-authenticate"]).toBe('Bearer realm="belvo-graphql-gateway"');
-    expect(body).toEqual({
-      errors: [
-        {
-          message: "Send a valid gateway API key as `Authorization: Bearer <key>`.",
-          extensions: { code: "UNAUTHENTICATED", requestId: TEST_REQUEST_ID },
-        },
-      ],
-    });
+    expect(body).toEqual(
+      refusal("UNAUTHENTICATED", "Send a valid gateway API key as `Authorization: Bearer <key>`."),
+    );
     expect(kit.fake.requests).toEqual([]);
   });
 
@@ -79,14 +70,9 @@ it("a body over the limit is HTTP 413 with no upstream call", async () => {
     .set({ "content-type": "application/json", "x-request-id": TEST_REQUEST_ID })
     .send({ query: RESUME_LINK, variables: INPUT, padding: "x".repeat(4096) });
   expect(response.status).toBe(413);
-  expect(response.body).toEqual({
-    errors: [
-      {
-        message: "The request body exceeds 2048 bytes.",
-        extensions: { code: "PAYLOAD_TOO_LARGE", requestId: TEST_REQUEST_ID },
-      },
-    ],
-  });
+  expect(response.body).toEqual(
+    refusal("PAYLOAD_TOO_LARGE", "The request body exceeds 2048 bytes."),
+  );
   expect(kit.fake.requests).toEqual([]);
 });
 
@@ -97,14 +83,7 @@ it("a body that is not JSON is HTTP 400", async () => {
     .set({ "content-type": "application/json", "x-request-id": TEST_REQUEST_ID })
     .send("{nope");
   expect(response.status).toBe(400);
-  expect(response.body).toEqual({
-    errors: [
-      {
-        message: "The request body is not valid JSON.",
-        extensions: { code: "BAD_REQUEST", requestId: TEST_REQUEST_ID },
-      },
-    ],
-  });
+  expect(response.body).toEqual(refusal("BAD_REQUEST", "The request body is not valid JSON."));
 });
 
 it("a batch of operations is refused", async () => {

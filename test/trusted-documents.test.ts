@@ -13,6 +13,7 @@ import { ConfigError } from "../src/config.js";
 import { TrustedDocuments } from "../src/guards/trusted-documents.js";
 import { EXAMPLE_VARIABLES } from "../src/landing.js";
 import { useGateway } from "./helpers/kit.js";
+import { refusal } from "./helpers/outcomes.js";
 import { TEST_REQUEST_ID } from "./helpers/fixtures.js";
 import { postGraphQL } from "./helpers/graphql.js";
 
@@ -30,14 +31,10 @@ const kit = useGateway({
   trustedDocuments: TrustedDocuments.fromFile(MANIFEST),
 });
 
-const refused = {
-  errors: [
-    {
-      message: "This gateway runs only its trusted documents (the typed client's operations).",
-      extensions: { code: "PERSISTED_QUERY_NOT_ALLOWED", requestId: TEST_REQUEST_ID },
-    },
-  ],
-};
+const refused = refusal(
+  "PERSISTED_QUERY_NOT_ALLOWED",
+  "This gateway runs only its trusted documents (the typed client's operations).",
+);
 
 const post = (body: unknown) =>
   request(kit.url)

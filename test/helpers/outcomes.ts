@@ -138,6 +138,11 @@ export function unreadableItem(path: (string | number)[], why: string, status = 
   };
 }
 
+/** A refusal with no data: one error, its `code` and the test's request id. */
+export function refusal(code: string, message: string) {
+  return { errors: [{ message, extensions: { code, requestId: TEST_REQUEST_ID } }] };
+}
+
 /** The answer to `field` failing with `message` and `extensions` (and the test's request id). */
 export function errorAnswer(field: string, message: string, extensions: Record<string, unknown>) {
   return {
