@@ -1,8 +1,14 @@
 /** Related data: one upstream call per type per operation, proven from the upstream's record. */
-import { ACCOUNT_BODY, LINK_BODY } from "./helpers/belvo-bodies.js";
-import { FakeUpstream, type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, SESSION_HEX, postGraphQL, TEST_REQUEST_ID } from "./helpers/graphql.js";
+import {
+  ACCOUNT_BODY,
+  LINK_BODY,
+  LINK_ID,
+  TEST_REQUEST_ID,
+  resumeInput,
+  institutionBody,
+} from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
+import { type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
 
 const ACCOUNT_IDS = [
   "0d3f5a7c-9e1b-4d2f-8a6c-4e0b2d4f6a81",
@@ -27,21 +33,6 @@ const TEN_BALANCES = Array.from({ length: 10 }, (_, i) => ({
   balance: 100 + i,
 }));
 
-function institutionBody(name: string) {
-  return {
-    id: 1,
-    name,
-    type: "bank",
-    display_name: `Display ${name}`,
-    website: null,
-    country_codes: ["MX"],
-    primary_color: "#000",
-    logo: null,
-    icon_logo: null,
-    status: "healthy",
-  };
-}
-
 function page(results: unknown[], next: string | null = null): Reply {
   return { status: 200, body: { count: results.length, next, previous: null, results } };
 }
@@ -50,51 +41,44 @@ function filterValues(request: RecordedRequest, name: string): string[] {
   return (new URL(request.path, "http://x").searchParams.get(name) ?? "").split(",");
 }
 
-let fake: FakeUpstream;
-let gateway: TestGateway;
+/** Belvo's answers to the PATCH and to the batched reads (`?id__in=`, `?name__in=`). */
+function belvo(request: RecordedRequest): Reply {
+  if (request.method === "PATCH" && request.path === "/api/balances/")
+    return { status: 201, body: TEN_BALANCES };
+  if (request.path.startsWith("/api/accounts/")) {
+    return page(
+      filterValues(request, "id__in").map((id, i) => ({
+        ...ACCOUNT_BODY,
+        id,
+        balance_type: `TYPE-${i}`,
+        public_identification_value: `PID-${id.slice(-2)}`,
+      })),
+    );
+  }
+  if (request.path.startsWith("/api/institutions/")) {
+    return page(
+      filterValues(request, "name__in")
+        .filter((name) => name !== "unknown_bank")
+        .map((name) => institutionBody(name)),
+    );
+  }
+  if (request.path.startsWith("/api/links/?"))
+    return page(filterValues(request, "id__in").map((id) => ({ ...LINK_BODY, id })));
+  return { status: 404, body: [{ code: "not_found", message: "Not found." }] };
+}
 
-beforeEach(async () => {
-  fake = await FakeUpstream.start();
-  fake.route = (request) => {
-    if (request.method === "PATCH" && request.path === "/api/balances/")
-      return { status: 201, body: TEN_BALANCES };
-    if (request.path.startsWith("/api/accounts/")) {
-      return page(
-        filterValues(request, "id__in").map((id, i) => ({
-          ...ACCOUNT_BODY,
-          id,
-          balance_type: `TYPE-${i}`,
-          public_identification_value: `PID-${id.slice(-2)}`,
-        })),
-      );
-    }
-    if (request.path.startsWith("/api/institutions/")) {
-      return page(
-        filterValues(request, "name__in")
-          .filter((name) => name !== "unknown_bank")
-          .map(institutionBody),
-      );
-    }
-    if (request.path.startsWith("/api/links/?"))
-      return page(filterValues(request, "id__in").map((id) => ({ ...LINK_BODY, id })));
-    return { status: 404, body: [{ code: "not_found", message: "Not found." }] };
-  };
-  gateway = await startGateway(fake.url);
-});
-afterEach(async () => {
-  await gateway.close();
-  await fake.close();
-});
+const kit = useGateway({ upstream: "fake", route: belvo, perTest: true });
 
 const resumeBalances = (selection: string) =>
-  postGraphQL(
-    gateway.url,
+  kit.post(
     `mutation($input: ResumeBalancesInput!) { resumeBalances(input: $input) { ... on BalanceList { balances { ${selection} } } } }`,
-    { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } },
+    { input: resumeInput("123456") },
   );
 
 const readsOf = (prefix: string) =>
-  fake.requests.filter((request) => request.method === "GET" && request.path.startsWith(prefix));
+  kit.fake.requests.filter(
+    (request) => request.method === "GET" && request.path.startsWith(prefix),
+  );
 
 it("10 balances over 3 accounts: one accounts call and one institutions call for all the details", async () => {
   const { body } = await resumeBalances(
@@ -138,7 +122,7 @@ it("fields Belvo embedded, institution { name } among them, cost no call", async
   expect(
     (body.data as { resumeBalances: { balances: unknown[] } }).resumeBalances.balances,
   ).toHaveLength(10);
-  expect(fake.requests.map((request) => request.method)).toEqual(["PATCH"]);
+  expect(kit.fake.requests.map((request) => request.method)).toEqual(["PATCH"]);
 });
 
 it("each request gets its own loaders: a second operation calls again", async () => {
@@ -148,12 +132,9 @@ it("each request gets its own loaders: a second operation calls again", async ()
 });
 
 it("institutions(countryCode) lists them without any per-institution call", async () => {
-  fake.route = () =>
+  kit.fake.route = () =>
     page([institutionBody("erebor_mx_retail"), institutionBody("heimdall_mx_retail")]);
-  const { body } = await postGraphQL(
-    gateway.url,
-    '{ institutions(countryCode: "MX") { name displayName type } }',
-  );
+  const { body } = await kit.post('{ institutions(countryCode: "MX") { name displayName type } }');
   expect(body).toEqual({
     data: {
       institutions: [
@@ -162,48 +143,47 @@ it("institutions(countryCode) lists them without any per-institution call", asyn
       ],
     },
   });
-  expect(fake.requests.map((request) => request.path)).toEqual([
+  expect(kit.fake.requests.map((request) => request.path)).toEqual([
     "/api/institutions/?country_code=MX&page_size=1000",
   ]);
 });
 
 it("follows next pages on Belvo's host, and refuses to follow one to another host", async () => {
-  fake.route = (request) =>
+  kit.fake.route = (request) =>
     request.path.includes("page=2")
       ? page([institutionBody("heimdall_mx_retail")])
       : page(
           [institutionBody("erebor_mx_retail")],
-          `${fake.url}/api/institutions/?page_size=1000&page=2`,
+          `${kit.fake.url}/api/institutions/?page_size=1000&page=2`,
         );
-  const { body } = await postGraphQL(gateway.url, "{ institutions { name } }");
+  const { body } = await kit.post("{ institutions { name } }");
   expect(body).toEqual({
     data: { institutions: [{ name: "erebor_mx_retail" }, { name: "heimdall_mx_retail" }] },
   });
-  expect(fake.requests).toHaveLength(2);
+  expect(kit.fake.requests).toHaveLength(2);
 
-  fake.requests.length = 0;
-  fake.route = () =>
+  kit.fake.requests.length = 0;
+  kit.fake.route = () =>
     page(
       [institutionBody("erebor_mx_retail")],
       "https://elsewhere.example/api/institutions/?page=2",
     );
-  const elsewhere = await postGraphQL(gateway.url, "{ institutions { name } }");
+  const elsewhere = await kit.post("{ institutions { name } }");
   expect(elsewhere.body).toMatchObject({
     data: null,
     errors: [{ extensions: { code: "UPSTREAM_ERROR" } }],
   });
-  expect(fake.requests).toHaveLength(1);
+  expect(kit.fake.requests).toHaveLength(1);
 });
 
 it("an institution Belvo does not know has null details", async () => {
-  fake.route = (request) =>
+  kit.fake.route = (request) =>
     request.method === "PATCH"
       ? { status: 200, body: { ...LINK_BODY, institution: "unknown_bank" } }
       : page([]);
-  const { body } = await postGraphQL(
-    gateway.url,
+  const { body } = await kit.post(
     "mutation($input: ResumeLinkInput!) { resumeLink(input: $input) { ... on Link { institution { name displayName countryCodes } } } }",
-    { input: { session: SESSION_HEX, link: LINK_ID, token: "1" } },
+    { input: resumeInput("1") },
   );
   expect(body).toEqual({
     data: {
@@ -214,21 +194,18 @@ it("an institution Belvo does not know has null details", async () => {
 
 describe("link(id)", () => {
   it("answers the link, or null for a 404", async () => {
-    fake.route = (request) =>
+    kit.fake.route = (request) =>
       request.path === `/api/links/${LINK_ID}/`
         ? { status: 200, body: LINK_BODY }
         : { status: 404, body: [{ code: "not_found", message: "Not found." }] };
-    const found = await postGraphQL(gateway.url, `{ link(id: "${LINK_ID}") { id status } }`);
+    const found = await kit.post(`{ link(id: "${LINK_ID}") { id status } }`);
     expect(found.body).toEqual({ data: { link: { id: LINK_ID, status: "VALID" } } });
-    const missing = await postGraphQL(
-      gateway.url,
-      '{ link(id: "00000000-0000-4000-8000-000000000000") { id } }',
-    );
+    const missing = await kit.post('{ link(id: "00000000-0000-4000-8000-000000000000") { id } }');
     expect(missing.body).toEqual({ data: { link: null } });
   });
 
   it("refuses an id that is not a UUID without calling Belvo", async () => {
-    const { body } = await postGraphQL(gateway.url, '{ link(id: "../accounts") { id } }');
+    const { body } = await kit.post('{ link(id: "../accounts") { id } }');
     expect(body).toEqual({
       data: { link: null },
       errors: [
@@ -239,6 +216,6 @@ describe("link(id)", () => {
         },
       ],
     });
-    expect(fake.requests).toEqual([]);
+    expect(kit.fake.requests).toEqual([]);
   });
 });

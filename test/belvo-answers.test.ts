@@ -1,31 +1,24 @@
 /** Belvo as it really answers: nullable fields, unreadable items, retryability (issue 15, 1–3). */
-import { ACCOUNT_BODY, REQUEST_ID, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
-import { FakeUpstream, type Reply } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
 import {
+  ACCOUNT_BODY,
+  ACCOUNT_SELECTED,
   LINK_ID,
-  RESUME_BALANCES,
-  RESUME_LINK,
-  SESSION_HEX,
+  REQUEST_ID,
   TEST_REQUEST_ID,
-  postGraphQL,
-} from "./helpers/graphql.js";
+  challengeEntry,
+  errorList,
+  page,
+  resumeInput,
+} from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
+import { unreadableItem } from "./helpers/outcomes.js";
+import { RESUME_BALANCES, RESUME_LINK } from "./helpers/graphql.js";
+import { type Reply } from "./helpers/fake-upstream.js";
 
-let fake: FakeUpstream;
-let gateway: TestGateway;
+const kit = useGateway({ upstream: "fake", timeoutMs: 2_000, perTest: true });
 
-beforeEach(async () => {
-  fake = await FakeUpstream.start();
-  gateway = await startGateway(fake.url, { timeoutMs: 2_000 });
-});
-
-afterEach(async () => {
-  await gateway.close();
-  await fake.close();
-});
-
-const INPUT = { session: SESSION_HEX, link: LINK_ID, token: "483920" };
-const resumeBalances = () => postGraphQL(gateway.url, RESUME_BALANCES, { input: INPUT });
+const INPUT = resumeInput();
+const resumeBalances = () => kit.post(RESUME_BALANCES, { input: INPUT });
 
 const balance = (id: string, account: unknown) => ({
   id,
@@ -36,14 +29,6 @@ const balance = (id: string, account: unknown) => ({
   statement: null,
   collected_at: null,
 });
-const ACCOUNT = {
-  id: ACCOUNT_BODY.id,
-  name: ACCOUNT_BODY.name,
-  category: ACCOUNT_BODY.category,
-  currency: ACCOUNT_BODY.currency,
-  number: ACCOUNT_BODY.number,
-  type: ACCOUNT_BODY.type,
-};
 const delivered = (id: string, account: unknown) => ({
   id,
   valueDate: "2026-01-14",
@@ -53,52 +38,36 @@ const delivered = (id: string, account: unknown) => ({
   statement: null,
   account,
 });
+/** The answer delivering `balances` as saved. */
+const savedList = (balances: unknown[]) => ({
+  data: { resumeBalances: { __typename: "BalanceList", saved: true, balances } },
+});
 const B1 = "b1d7d1a4-4c2d-4d5e-9f3a-1b2c3d4e5f60";
 const B2 = "b1d7d1a4-4c2d-4d5e-9f3a-1b2c3d4e5f61";
 const B3 = "b1d7d1a4-4c2d-4d5e-9f3a-1b2c3d4e5f62";
 
 describe("a balance list Belvo saved is never lost for one item", () => {
   it('a balance with "account": null is delivered with a null account', async () => {
-    fake.reply({ status: 201, body: [balance(B1, ACCOUNT_BODY), balance(B2, null)] });
+    kit.fake.reply({ status: 201, body: [balance(B1, ACCOUNT_BODY), balance(B2, null)] });
     const { body } = await resumeBalances();
-    expect(body).toEqual({
-      data: {
-        resumeBalances: {
-          __typename: "BalanceList",
-          saved: true,
-          balances: [delivered(B1, ACCOUNT), delivered(B2, null)],
-        },
-      },
-    });
+    expect(body).toEqual(savedList([delivered(B1, ACCOUNT_SELECTED), delivered(B2, null)]));
   });
 
   it("an item that cannot be read is an error at its path; the rest is delivered", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 201,
       body: [balance(B1, ACCOUNT_BODY), "not a balance", balance(B3, "not an account")],
     });
     const { body } = await resumeBalances();
-    const unreadable = (path: (string | number)[], why: string) => ({
-      message: `Belvo's answer had an item the gateway could not read (${why}); the other items are delivered.`,
-      path,
-      extensions: {
-        code: "UPSTREAM_ERROR",
-        upstream: { status: 201, code: null, requestId: null },
-        retryable: false,
-        requestId: TEST_REQUEST_ID,
-      },
-    });
     expect(body).toEqual({
-      data: {
-        resumeBalances: {
-          __typename: "BalanceList",
-          saved: true,
-          balances: [delivered(B1, ACCOUNT), null, delivered(B3, null)],
-        },
-      },
+      ...savedList([delivered(B1, ACCOUNT_SELECTED), null, delivered(B3, null)]),
       errors: [
-        unreadable(["resumeBalances", "balances", 1], "a balance is not an object"),
-        unreadable(["resumeBalances", "balances", 2, "account"], "an account is not an object"),
+        unreadableItem(["resumeBalances", "balances", 1], "a balance is not an object", 201),
+        unreadableItem(
+          ["resumeBalances", "balances", 2, "account"],
+          "an account is not an object",
+          201,
+        ),
       ],
     });
   });
@@ -108,7 +77,7 @@ describe("token_generation_data", () => {
   it.each(["expect_user_input", "expects_user_input"])(
     "%s: false is read (the user confirms elsewhere)",
     async (key) => {
-      fake.reply({
+      kit.fake.reply({
         status: 428,
         body: [
           challengeEntry({
@@ -116,7 +85,7 @@ describe("token_generation_data", () => {
           }),
         ],
       });
-      const { body } = await postGraphQL(gateway.url, RESUME_LINK, { input: INPUT });
+      const { body } = await kit.post(RESUME_LINK, { input: INPUT });
       expect(body).toMatchObject({
         data: { resumeLink: { tokenGenerationData: { expectsUserInput: false } } },
       });
@@ -126,7 +95,7 @@ describe("token_generation_data", () => {
 
 describe("retryability as Belvo documents it", () => {
   const errorOf = async (reply: Reply) => {
-    fake.reply(reply);
+    kit.fake.reply(reply);
     const { body } = await resumeBalances();
     expect(body.data).toBeNull();
     return (body.errors as { message: string; extensions: Record<string, unknown> }[])[0]!;
@@ -179,59 +148,41 @@ describe("retryability as Belvo documents it", () => {
 });
 
 describe("a read list is never lost for one item", () => {
-  const page = (results: unknown[]) => ({
-    status: 200,
-    body: { count: results.length, next: null, previous: null, results },
-  });
-  const readError = (path: (string | number)[], why: string) => ({
-    message: `Belvo's answer had an item the gateway could not read (${why}); the other items are delivered.`,
-    path,
-    extensions: {
-      code: "UPSTREAM_ERROR",
-      upstream: { status: 200, code: null, requestId: null },
-      retryable: false,
-      requestId: TEST_REQUEST_ID,
-    },
-  });
-
   it("institutions: an unreadable institution is an error at its path", async () => {
-    fake.reply(
+    kit.fake.reply(
       page([{ name: "erebor_mx_retail" }, { display_name: "no name" }, { name: "b_co_x" }]),
     );
-    const { body } = await postGraphQL(gateway.url, "{ institutions { name } }");
+    const { body } = await kit.post("{ institutions { name } }");
     expect(body).toEqual({
       data: { institutions: [{ name: "erebor_mx_retail" }, null, { name: "b_co_x" }] },
-      errors: [readError(["institutions", 1], '"name" is missing')],
+      errors: [unreadableItem(["institutions", 1], '"name" is missing')],
     });
   });
 
   it("Link.accounts: an unreadable account of the link is an error at its path", async () => {
-    fake.route = (request) =>
+    kit.fake.route = (request) =>
       request.path.startsWith("/api/links/")
         ? { status: 200, body: { id: LINK_ID, institution: "erebor_mx_retail", status: "valid" } }
         : page([ACCOUNT_BODY, { link: LINK_ID, name: "no id" }, { name: "another link's, no id" }]);
-    const { body } = await postGraphQL(
-      gateway.url,
-      "query L($id: ID!) { link(id: $id) { accounts { id } } }",
-      { id: LINK_ID },
-    );
+    const { body } = await kit.post("query L($id: ID!) { link(id: $id) { accounts { id } } }", {
+      id: LINK_ID,
+    });
     expect(body).toEqual({
       data: { link: { accounts: [{ id: ACCOUNT_BODY.id }, null] } },
-      errors: [readError(["link", "accounts", 1], '"id" is missing')],
+      errors: [unreadableItem(["link", "accounts", 1], '"id" is missing')],
     });
   });
 
   it("a loaded account Belvo garbled is an error at the field that asked for it", async () => {
     const garbled = { ...ACCOUNT_BODY, name: { not: "a string" } };
-    fake.route = (request) =>
+    kit.fake.route = (request) =>
       request.method === "PATCH"
         ? {
             status: 201,
             body: [{ id: "b1", account: { id: ACCOUNT_BODY.id }, value_date: "2026-01-14" }],
           }
         : page([garbled]);
-    const { body } = await postGraphQL(
-      gateway.url,
+    const { body } = await kit.post(
       `mutation R($input: ResumeBalancesInput!) { resumeBalances(input: $input) {
         ... on BalanceList { balances { id account { id name } } } } }`,
       { input: INPUT },
@@ -241,7 +192,10 @@ describe("a read list is never lost for one item", () => {
         resumeBalances: { balances: [{ id: "b1", account: { id: ACCOUNT_BODY.id, name: null } }] },
       },
       errors: [
-        readError(["resumeBalances", "balances", 0, "account", "name"], '"name" is not a string'),
+        unreadableItem(
+          ["resumeBalances", "balances", 0, "account", "name"],
+          '"name" is not a string',
+        ),
       ],
     });
   });

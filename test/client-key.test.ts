@@ -4,31 +4,21 @@
  * /health, /ready and /metrics answers without one.
  */
 import { request as httpRequest } from "node:http";
-import { LINK_BODY } from "./helpers/belvo-bodies.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID } from "./helpers/graphql.js";
+import { LINK_ID, LINK_REPLY } from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
 
 const API_KEY = "client-key-5f1e2d3c4b5a6978";
 const QUERY = `{ link(id:"${LINK_ID}"){ id externalId } }`;
 const BROWSER = { accept: "text/html, application/json", "apollo-require-preflight": "1" };
 
-let fake: FakeUpstream;
-const gateways: TestGateway[] = [];
-
-beforeEach(async () => {
-  fake = await FakeUpstream.start({ status: 200, body: LINK_BODY });
-});
-afterEach(async () => {
-  await Promise.all(gateways.splice(0).map((gateway) => gateway.close()));
-  await fake.close();
+const kit = useGateway({
+  upstream: "fake",
+  perTest: true,
+  lazy: true,
+  replies: [LINK_REPLY],
 });
 
-async function keyed(production: boolean) {
-  const gateway = await startGateway(fake.url, { apiKeys: [API_KEY], production });
-  gateways.push(gateway);
-  return gateway;
-}
+const keyed = (production: boolean) => kit.another({ apiKeys: [API_KEY], production });
 
 /** A request sent byte for byte as written: no client library re-encodes the path. */
 function raw(
@@ -79,7 +69,7 @@ describe.each([
     expect(answer.status).toBe(401);
     expect(answer.text).toContain("UNAUTHENTICATED");
     expect(answer.text).not.toContain(LINK_ID);
-    expect(fake.requests).toEqual([]);
+    expect(kit.fake.requests).toEqual([]);
   });
 
   it.each([
@@ -95,7 +85,7 @@ describe.each([
       JSON.stringify({ query: QUERY }),
     );
     expect(answer.status).toBe(401);
-    expect(fake.requests).toEqual([]);
+    expect(kit.fake.requests).toEqual([]);
   });
 });
 

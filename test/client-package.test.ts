@@ -19,8 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { possibleTypes } from "@belvo-graphql-gateway/client";
-import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { useGateway } from "./helpers/kit.js";
 
 const run = promisify(execFile);
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -44,18 +43,11 @@ const TSCONFIG = {
 };
 
 let work: string;
-let sandbox: Sandbox;
-let gateway: TestGateway;
 let packed: { filename: string; files: { path: string }[] };
 
 /** The program a user would write; it must compile under `strict` with the package's types. */
 function program(url: string): string {
-  return `import {
-  BelvoGatewayClient,
-  GatewayClientError,
-  possibleTypes,
-  type LinkResult,
-} from "@belvo-graphql-gateway/client";
+  return `import { BelvoGatewayClient, GatewayClientError, possibleTypes, type LinkResult } from "@belvo-graphql-gateway/client";
 
 const client = new BelvoGatewayClient(${JSON.stringify(url)});
 
@@ -104,10 +96,10 @@ console.log(lines.join("\\n"));
 `;
 }
 
+const kit = useGateway({ upstream: "emulator" });
+
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "client-package-"));
-  sandbox = await startSandbox();
-  gateway = await startGateway(sandbox.url);
 
   // A copy as a fresh checkout has it: sources, no dist/. Its dependencies resolve, as in the
   // workspace, from the root's node_modules.
@@ -136,9 +128,7 @@ beforeAll(async () => {
   );
 }, 180_000);
 
-afterAll(async () => {
-  await gateway?.close();
-  await sandbox?.close();
+afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -160,7 +150,7 @@ it("packs the built client and its sources, and nothing of the server", () => {
 
 it("type-checks a program in strict mode and runs it against the gateway", async () => {
   const app = join(work, "app");
-  writeFileSync(join(app, "main.ts"), program(`${gateway.url}/graphql`));
+  writeFileSync(join(app, "main.ts"), program(`${kit.url}/graphql`));
   await run(process.execPath, [TSC, "-p", "tsconfig.json"], { cwd: app }).catch(
     (error: Error & { stdout?: string }) => {
       throw new Error(`tsc failed:\n${error.stdout ?? error.message}`);

@@ -10,9 +10,9 @@ import {
   BelvoGatewayClient,
   GatewayClientError as GatewayError,
 } from "@belvo-graphql-gateway/client";
-import { LINK_BODY } from "./helpers/belvo-bodies.js";
-import { FakeUpstream, type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { LINK_BODY, institutionBody, page } from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
+import { type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
 import { resumeVariables } from "./helpers/idempotency.js";
 
 /** Forwards TCP to `port`, cutting both sides after `idleMs` without a byte either way. */
@@ -54,39 +54,18 @@ async function idleCuttingProxy(port: number, idleMs: number) {
 let patchDelayMs = 3_000;
 function belvo(request: RecordedRequest): Reply {
   if (request.method === "PATCH") return { status: 200, body: LINK_BODY, delayMs: patchDelayMs };
-  const institution = {
-    id: 1,
-    name: LINK_BODY.institution,
-    type: "bank",
-    display_name: "Erebor",
-    website: null,
-    country_codes: ["MX"],
-    primary_color: "#000",
-    logo: null,
-    icon_logo: null,
-    status: "healthy",
-  };
-  return { status: 200, body: { count: 1, next: null, previous: null, results: [institution] } };
+  return page([institutionBody(LINK_BODY.institution, "Erebor")]);
 }
 
-let fake: FakeUpstream;
-let gateway: TestGateway;
+const kit = useGateway({ upstream: "fake", route: belvo });
 let proxy: Awaited<ReturnType<typeof idleCuttingProxy>>;
-const patches = () => fake.requests.filter((request) => request.method === "PATCH").length;
+const patches = () => kit.fake.requests.filter((request) => request.method === "PATCH").length;
 
 beforeAll(async () => {
-  fake = await FakeUpstream.start();
-  fake.route = belvo;
-  gateway = await startGateway(fake.url);
-  proxy = await idleCuttingProxy(Number(new URL(gateway.url).port), 1_000);
+  proxy = await idleCuttingProxy(Number(new URL(kit.url).port), 1_000);
 });
-afterAll(async () => {
-  await proxy.close();
-  await gateway.close();
-  await fake.close();
-});
+afterAll(() => proxy.close());
 beforeEach(() => {
-  fake.requests.length = 0;
   patchDelayMs = 3_000;
 });
 
@@ -108,7 +87,7 @@ it("without retries the same call fails: the retry is what saves it", async () =
 
 it("sends the caller's key: a second call with it gets the stored answer", async () => {
   patchDelayMs = 0;
-  const client = new BelvoGatewayClient(`${gateway.url}/graphql`);
+  const client = new BelvoGatewayClient(`${kit.url}/graphql`);
   const input = resumeVariables("777777").input;
   const idempotencyKey = `caller-key-${Date.now()}`;
   const first = await client.resumeLink(input, { idempotencyKey });

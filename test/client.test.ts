@@ -11,24 +11,21 @@ import {
   possibleTypes,
   type LinkResult,
 } from "@belvo-graphql-gateway/client";
-import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { useGateway } from "./helpers/kit.js";
+import { freePort } from "./helpers/system.js";
 
 const API_KEY = "client-test-key-000000001";
 const PASSWORD = "numeric_code";
-let sandbox: Sandbox;
-let gateway: TestGateway;
 let client: BelvoGatewayClient;
+const kit = useGateway({ upstream: "emulator", apiKeys: [API_KEY] });
+beforeAll(() => {
+  client = new BelvoGatewayClient(`${kit.url}/graphql`, { apiKey: API_KEY });
+});
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  gateway = await startGateway(sandbox.url, { apiKeys: [API_KEY] });
-  client = new BelvoGatewayClient(`${gateway.url}/graphql`, { apiKey: API_KEY });
-});
-afterAll(async () => {
-  await gateway.close();
-  await sandbox.close();
-});
+const NO_LINK = "00000000-0000-4000-8000-000000000000";
+const BAD_LOGIN = { username: "user_invalid", password: "pass_invalid" };
+/** Where a challenge is resumed: its session and link. */
+const sessionOf = ({ session, link }: { session: string; link: string }) => ({ session, link });
 
 /** Compiles only if every member is handled: the union is discriminated. */
 function describeResult(result: LinkResult): string {
@@ -61,18 +58,10 @@ it("walks the whole MFA journey with typed unions", async () => {
   });
   expect(describeResult(registered)).toBe("challenge numeric");
   if (registered.__typename !== "MfaChallenge") throw new Error("expected a challenge");
-  const wrong = await client.resumeLink({
-    session: registered.session,
-    link: registered.link,
-    token: "999999",
-  });
+  const wrong = await client.resumeLink({ ...sessionOf(registered), token: "999999" });
   expect(describeResult(wrong)).toBe("challenge numeric");
   if (wrong.__typename !== "MfaChallenge") throw new Error("expected a challenge");
-  const link = await client.resumeLink({
-    session: wrong.session,
-    link: wrong.link,
-    token: "111111",
-  });
+  const link = await client.resumeLink({ ...sessionOf(wrong), token: "111111" });
   expect(describeResult(link)).toBe("link VALID");
 
   const retrieval = await client.retrieveBalances({
@@ -82,11 +71,7 @@ it("walks the whole MFA journey with typed unions", async () => {
   });
   expect(retrieval.__typename).toBe("MfaChallenge");
   if (retrieval.__typename !== "MfaChallenge") throw new Error("expected a challenge");
-  const balances = await client.resumeBalances({
-    session: retrieval.session,
-    link: retrieval.link,
-    token: "111111",
-  });
+  const balances = await client.resumeBalances({ ...sessionOf(retrieval), token: "111111" });
   if (balances.__typename !== "BalanceList") throw new Error("expected balances");
   expect(balances.saved).toBe(true);
   expect(balances.balances.length).toBeGreaterThan(0);
@@ -103,13 +88,7 @@ it("walks the whole MFA journey with typed unions", async () => {
 });
 
 it("surfaces each error code as a GatewayClientError carrying code, retryable, upstream and requestId", async () => {
-  const badInput = await failure(
-    client.resumeLink({
-      session: "nope",
-      link: "00000000-0000-4000-8000-000000000000",
-      token: "1",
-    }),
-  );
+  const badInput = await failure(client.resumeLink({ session: "nope", link: NO_LINK, token: "1" }));
   expect(badInput).toMatchObject({
     code: "BAD_USER_INPUT",
     retryable: false,
@@ -119,11 +98,7 @@ it("surfaces each error code as a GatewayClientError carrying code, retryable, u
   expect(badInput.requestId).toMatch(/^[0-9a-f-]{36}$/);
 
   const rejected = await failure(
-    client.registerLink({
-      institution: "erebor_mx_retail",
-      username: "user_invalid",
-      password: "pass_invalid",
-    }),
+    client.registerLink({ institution: "erebor_mx_retail", ...BAD_LOGIN }),
   );
   expect(rejected).toMatchObject({
     code: "UPSTREAM_REJECTED",
@@ -137,10 +112,8 @@ it("surfaces each error code as a GatewayClientError carrying code, retryable, u
     password: "pass_valid",
   });
   if (challenge.__typename !== "MfaChallenge") throw new Error("expected a challenge");
-  await client.resumeLink({ session: challenge.session, link: challenge.link, token: "111111" });
-  const expired = await failure(
-    client.resumeLink({ session: challenge.session, link: challenge.link, token: "111111" }),
-  );
+  await client.resumeLink({ ...sessionOf(challenge), token: "111111" });
+  const expired = await failure(client.resumeLink({ ...sessionOf(challenge), token: "111111" }));
   expect(expired).toMatchObject({
     code: "MFA_SESSION_EXPIRED",
     upstream: { status: 400, code: "session_expired" },
@@ -162,8 +135,10 @@ it("surfaces each error code as a GatewayClientError carrying code, retryable, u
     code: "RATE_LIMITED",
     retryAfter: expect.any(Number) as unknown,
   });
+});
 
-  const anonymous = new BelvoGatewayClient(`${gateway.url}/graphql`, {
+it("surfaces a refused key and an unreachable gateway as GatewayClientErrors too", async () => {
+  const anonymous = new BelvoGatewayClient(`${kit.url}/graphql`, {
     apiKey: "not-a-known-key-0000",
   });
   expect(await failure(anonymous.institutions())).toMatchObject({
@@ -171,10 +146,7 @@ it("surfaces each error code as a GatewayClientError carrying code, retryable, u
     status: 401,
   });
 
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-  const port = (closed.address() as AddressInfo).port;
-  await new Promise((resolve) => closed.close(resolve));
+  const port = await freePort();
   const nowhere = new BelvoGatewayClient(`http://127.0.0.1:${port}/graphql?key=k1`);
   const unreachable = await failure(nowhere.institutions());
   expect(unreachable).toMatchObject({
@@ -344,7 +316,7 @@ it("exports possibleTypes: each union of the schema with its members", () => {
 it("never lets the token or the bank password into a failure's message or fields", async () => {
   const token = "tok en-8c1d";
   const password = "bank-pw-in-a-failure";
-  const raw = new GraphQLClient(`${gateway.url}/graphql`, {
+  const raw = new GraphQLClient(`${kit.url}/graphql`, {
     headers: { authorization: `Bearer ${API_KEY}` },
   });
   const rawError = await raw

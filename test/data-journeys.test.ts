@@ -1,8 +1,6 @@
 /** Accounts, transactions and owners through the gateway against the emulator, MFA included. */
-import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
 import { GOOD_TOKEN } from "../src/sandbox/mfa.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { postGraphQL } from "./helpers/graphql.js";
+import { useGateway } from "./helpers/kit.js";
 
 const CHALLENGE = "... on MfaChallenge { session link }";
 const REGISTER = `mutation R($input: RegisterLinkInput!) { registerLink(input: $input) {
@@ -33,23 +31,12 @@ const STEPS = [
   },
 ] as const;
 
-let sandbox: Sandbox;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  gateway = await startGateway(sandbox.url);
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await sandbox.close();
-});
+const kit = useGateway({ upstream: "emulator" });
 
 type Answer = { __typename: string; session: string; link: string } & Record<string, unknown>;
 
 async function run(query: string, input: Record<string, unknown>): Promise<Answer> {
-  const { body } = await postGraphQL(gateway.url, query, { input });
+  const { body } = await kit.post(query, { input });
   expect(body.errors).toBeUndefined();
   return Object.values(body.data as Record<string, Answer>)[0]!;
 }
@@ -104,14 +91,13 @@ describe.each(STEPS)("retrieve$name / resume$name", ({ name, input, success, lis
 
 it("Link.accounts reads the accounts Belvo holds for the link", async () => {
   const link = await mfaLink();
-  const { body } = await postGraphQL(
-    gateway.url,
+  const { body } = await kit.post(
     `query L($id: ID!) { link(id: $id) { id accounts { id currency } } }`,
     { id: link },
   );
   const accounts = (body.data as { link: { accounts: { id: string }[] } }).link.accounts;
   expect(accounts.length).toBeGreaterThanOrEqual(3);
   expect(accounts.map((account) => account.id)).toEqual(
-    sandbox.state.accountsOf(link).map((account) => account.id),
+    kit.sandbox.state.accountsOf(link).map((account) => account.id),
   );
 });

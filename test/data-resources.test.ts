@@ -1,29 +1,20 @@
 /** retrieveAccounts, retrieveTransactions, retrieveOwners and Link.accounts against a recording fake. */
-import { ACCOUNT_BODY, LINK_BODY, challengeEntry } from "./helpers/belvo-bodies.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
+import {
+  ACCOUNT_BODY,
+  LINK_BODY,
+  challengeEntry,
+  LINK_ID,
+  SESSION_HEX,
+  resumeInput,
+} from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
 
-let fake: FakeUpstream;
-let gateway: TestGateway;
+const kit = useGateway({ upstream: "fake", perTest: true });
 
-beforeEach(async () => {
-  fake = await FakeUpstream.start();
-  gateway = await startGateway(fake.url);
-});
-
-afterEach(async () => {
-  await gateway.close();
-  await fake.close();
-});
-
-const RETRIEVE_ACCOUNTS = `mutation A($input: RetrieveAccountsInput!) {
-  retrieveAccounts(input: $input) {
-    __typename
-    ... on AccountList { saved accounts { id name currentBalance availableBalance } }
-    ... on MfaChallenge { session link }
-  }
-}`;
+const CHALLENGE = "... on MfaChallenge { session link }";
+const RETRIEVE_ACCOUNTS = `mutation A($input: RetrieveAccountsInput!) { retrieveAccounts(input: $input) {
+  __typename ... on AccountList { saved accounts { id name currentBalance availableBalance } } ${CHALLENGE}
+} }`;
 const RETRIEVE_TRANSACTIONS = `mutation T($input: RetrieveTransactionsInput!) {
   retrieveTransactions(input: $input) {
     __typename
@@ -34,7 +25,7 @@ const RETRIEVE_TRANSACTIONS = `mutation T($input: RetrieveTransactionsInput!) {
       creditCardData { billName billStatus billAmount previousBillTotal collectedAt }
       account { id name }
     } }
-    ... on MfaChallenge { session link }
+    ${CHALLENGE}
   }
 }`;
 const RETRIEVE_OWNERS = `mutation O($input: RetrieveOwnersInput!) {
@@ -44,7 +35,7 @@ const RETRIEVE_OWNERS = `mutation O($input: RetrieveOwnersInput!) {
       id displayName email phoneNumber address internalIdentification collectedAt createdAt
       documentId { documentType documentNumber }
     } }
-    ... on MfaChallenge { session link }
+    ${CHALLENGE}
   }
 }`;
 
@@ -62,11 +53,11 @@ const TRANSACTION_TEXT = `[{
 
 describe("starts", () => {
   it("retrieveAccounts: POST /api/accounts/ {link, save_data}; 201 is a saved AccountList", async () => {
-    fake.reply({ status: 201, body: [ACCOUNT_BODY] });
-    const { body } = await postGraphQL(gateway.url, RETRIEVE_ACCOUNTS, {
+    kit.fake.reply({ status: 201, body: [ACCOUNT_BODY] });
+    const { body } = await kit.post(RETRIEVE_ACCOUNTS, {
       input: { link: LINK_ID },
     });
-    expect(fake.requests.map(({ method, path, body }) => ({ method, path, body }))).toEqual([
+    expect(kit.fake.requests.map(({ method, path, body }) => ({ method, path, body }))).toEqual([
       { method: "POST", path: "/api/accounts/", body: { link: LINK_ID, save_data: true } },
     ]);
     expect(body).toEqual({
@@ -86,14 +77,16 @@ describe("starts", () => {
       },
     });
   });
+});
 
+describe("starts: transactions", () => {
   it("retrieveTransactions: POST /api/transactions/ with dates; amounts exact", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 200,
       text: TRANSACTION_TEXT,
       headers: { "content-type": "application/json" },
     });
-    const { body } = await postGraphQL(gateway.url, RETRIEVE_TRANSACTIONS, {
+    const { body } = await kit.post(RETRIEVE_TRANSACTIONS, {
       input: {
         link: LINK_ID,
         dateFrom: "2026-01-01",
@@ -102,7 +95,7 @@ describe("starts", () => {
         saveData: false,
       },
     });
-    expect(fake.requests[0]).toMatchObject({
+    expect(kit.fake.requests[0]).toMatchObject({
       method: "POST",
       path: "/api/transactions/",
       body: {
@@ -151,9 +144,11 @@ describe("starts", () => {
       },
     });
   });
+});
 
+describe("starts: owners", () => {
   it("retrieveOwners: POST /api/owners/; the owner as Belvo defines it", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 201,
       body: [
         {
@@ -170,8 +165,8 @@ describe("starts", () => {
         },
       ],
     });
-    const { body } = await postGraphQL(gateway.url, RETRIEVE_OWNERS, { input: { link: LINK_ID } });
-    expect(fake.requests[0]).toMatchObject({
+    const { body } = await kit.post(RETRIEVE_OWNERS, { input: { link: LINK_ID } });
+    expect(kit.fake.requests[0]).toMatchObject({
       method: "POST",
       path: "/api/owners/",
       body: { link: LINK_ID, save_data: true },
@@ -198,14 +193,16 @@ describe("starts", () => {
       },
     });
   });
+});
 
+describe("starts: a challenge, or input refused", () => {
   it.each([
     ["retrieveAccounts", RETRIEVE_ACCOUNTS, { link: LINK_ID }],
     ["retrieveOwners", RETRIEVE_OWNERS, { link: LINK_ID }],
     ["retrieveTransactions", RETRIEVE_TRANSACTIONS, { link: LINK_ID, dateFrom: "2026-01-01" }],
   ])("%s: a 428 is the challenge", async (field, document, input) => {
-    fake.reply({ status: 428, body: [challengeEntry()] });
-    const { body } = await postGraphQL(gateway.url, document, { input });
+    kit.fake.reply({ status: 428, body: [challengeEntry()] });
+    const { body } = await kit.post(document, { input });
     expect(body).toEqual({
       data: { [field]: { __typename: "MfaChallenge", session: SESSION_HEX, link: LINK_ID } },
     });
@@ -221,11 +218,11 @@ describe("starts", () => {
       "input.dateTo",
     ],
   ])("%s: bad input is refused with no upstream call", async (_field, document, input, path) => {
-    const { body } = await postGraphQL(gateway.url, document, { input });
+    const { body } = await kit.post(document, { input });
     expect(body).toMatchObject({
       errors: [{ extensions: { code: "BAD_USER_INPUT", field: path } }],
     });
-    expect(fake.requests).toHaveLength(0);
+    expect(kit.fake.requests).toHaveLength(0);
   });
 });
 
@@ -238,7 +235,7 @@ describe("Link.accounts", () => {
       link: other,
     };
     const link = (id: string) => ({ ...LINK_BODY, id });
-    fake.route = (request) => {
+    kit.fake.route = (request) => {
       if (request.method === "PATCH")
         return {
           status: 201,
@@ -252,11 +249,10 @@ describe("Link.accounts", () => {
         : [ACCOUNT_BODY, otherAccount];
       return { status: 200, body: { count: 2, next: null, previous: null, results } };
     };
-    const { body } = await postGraphQL(
-      gateway.url,
+    const { body } = await kit.post(
       `mutation R($input: ResumeBalancesInput!) { resumeBalances(input: $input) {
         ... on BalanceList { balances { account { link { id accounts { id } } } } } } }`,
-      { input: { session: SESSION_HEX, link: LINK_ID } },
+      { input: resumeInput(null) },
     );
     expect(body).toEqual({
       data: {
@@ -268,7 +264,7 @@ describe("Link.accounts", () => {
         },
       },
     });
-    const lists = fake.requests.filter((request) => request.path.startsWith("/api/accounts/"));
+    const lists = kit.fake.requests.filter((request) => request.path.startsWith("/api/accounts/"));
     expect(lists.map((request) => request.path)).toEqual([
       `/api/accounts/?link__in=${LINK_ID},${other}&page_size=1000`,
     ]);

@@ -1,11 +1,14 @@
 /** `npm run demo`, driven as a script and through its prompt (piped standard input). */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { useGateway } from "./helpers/kit.js";
 import { buildOnce, runNode } from "./helpers/process.js";
 
 beforeAll(() => buildOnce(), 120_000);
+
+/** The demo's command line from its flags (`{ url: "…" }` is `--url …`). */
+const flags = (named: Record<string, string>) =>
+  Object.entries(named).flatMap(([name, value]) => [`--${name}`, value]);
 
 async function demo(args: string[], stdin?: string) {
   const run = runNode("dist/demo/cli.js", {}, args, stdin);
@@ -99,55 +102,39 @@ it("says why it stops when the input ends before a token", async () => {
 });
 
 describe("against a running gateway (--url, --api-key)", () => {
-  let sandbox: Sandbox;
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-    gateway = await startGateway(sandbox.url, { apiKeys: ["demo-test-key-0000000001"] });
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await sandbox.close();
-  });
+  const KEY = "demo-test-key-0000000001";
+  const kit = useGateway({ upstream: "emulator", apiKeys: [KEY] });
 
   it("uses it, with the key", async () => {
-    const { code, out } = await demo([
-      "--url",
-      `${gateway.url}/graphql`,
-      "--api-key",
-      "demo-test-key-0000000001",
-      "--username",
-      "user_valid",
-      "--institution",
-      "erebor_br_retail",
-    ]);
+    const { code, out } = await demo(
+      flags({
+        url: `${kit.url}/graphql`,
+        "api-key": KEY,
+        username: "user_valid",
+        institution: "erebor_br_retail",
+      }),
+    );
     expect(code).toBe(0);
-    expect(out).toContain(`Gateway: ${gateway.url}/graphql\n`);
+    expect(out).toContain(`Gateway: ${kit.url}/graphql\n`);
     expect(out).not.toContain("bank asks");
     expect(out).toMatch(/BRL +\d/);
   });
 
   it("reports the gateway's error code, e.g. a missing key", async () => {
-    const { code, out } = await demo([
-      "--url",
-      `${gateway.url}/graphql`,
-      "--username",
-      "user_valid",
-    ]);
+    const { code, out } = await demo(["--url", `${kit.url}/graphql`, "--username", "user_valid"]);
     expect(code).toBe(1);
     expect(out).toContain("The gateway answered UNAUTHENTICATED: Send a valid gateway API key");
     expect(out).toContain("This gateway requires a client key: pass it with --api-key KEY.");
   });
 
   it("says a refused key is refused, without repeating it", async () => {
-    const { code, out } = await demo([
-      "--url",
-      `${gateway.url}/graphql`,
-      "--api-key",
-      "not-the-key-000000000001",
-      "--username",
-      "user_valid",
-    ]);
+    const { code, out } = await demo(
+      flags({
+        url: `${kit.url}/graphql`,
+        "api-key": "not-the-key-000000000001",
+        username: "user_valid",
+      }),
+    );
     expect(code).toBe(1);
     expect(out).toContain(
       "The gateway refused that key: pass one of its GATEWAY_API_KEYS with --api-key.",

@@ -5,42 +5,30 @@
  */
 import { request as httpRequest } from "node:http";
 import request from "supertest";
-import { LINK_BODY } from "./helpers/belvo-bodies.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
 import {
+  LINK_BODY,
   LINK_ID,
-  RESUME_LINK,
   SESSION_HEX,
   TEST_REQUEST_ID,
-  postGraphQL,
-} from "./helpers/graphql.js";
+  resumeInput,
+  LINK_REPLY,
+} from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
+import { refusal } from "./helpers/outcomes.js";
+import { RESUME_LINK } from "./helpers/graphql.js";
 
 const SECRET_TOKEN = "918273";
 
-let fake: FakeUpstream;
-let gateway: TestGateway;
-
-beforeEach(async () => {
-  fake = await FakeUpstream.start({ status: 200, body: LINK_BODY });
-  gateway = await startGateway(fake.url);
-});
-afterEach(async () => {
-  await gateway.close();
-  await fake.close();
-});
-
-const lines = () => gateway.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+const kit = useGateway({ upstream: "fake", replies: [LINK_REPLY], perTest: true });
 
 it("logs at most 200 characters of a 900 KB operation name", async () => {
-  await gateway.close();
-  gateway = await startGateway(fake.url, { limits: { maxDocumentBytes: 1_000_000 } });
+  await kit.restart({ limits: { maxDocumentBytes: 1_000_000 } });
   const name = `Op${"x".repeat(900_000)}`;
-  const { status } = await postGraphQL(gateway.url, `query ${name} { __typename }`);
+  const { status } = await kit.post(`query ${name} { __typename }`);
   expect(status).toBe(200);
-  const text = gateway.logs.join("");
+  const text = kit.logs.join("");
   expect(text.length).toBeLessThan(2_000);
-  const logged = lines().find((line) => line.msg === "graphql operation")?.operation as {
+  const logged = kit.lines().find((line) => line.msg === "graphql operation")?.operation as {
     name: string;
   };
   expect(logged.name.startsWith("Opxxx")).toBe(true);
@@ -71,16 +59,15 @@ describe("a value written inline with the wrong type does not come back in the m
       `mutation { resumeBalances(input: {session: "${SESSION_HEX}", link: "${LINK_ID}", saveData: ${SECRET_TOKEN}}) { __typename } }`,
     ],
   ])("%s", async (_case, query) => {
-    const { status, body } = await postGraphQL(gateway.url, query);
+    const { status, body } = await kit.post(query);
     expect(status).toBe(400);
     expect(body).toMatchObject({ errors: [{ extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] });
     expect(JSON.stringify(body)).not.toContain(SECRET_TOKEN);
-    expect(fake.requests).toEqual([]);
+    expect(kit.fake.requests).toEqual([]);
   });
 
   it("the message still names the expected type", async () => {
-    const { body } = await postGraphQL(
-      gateway.url,
+    const { body } = await kit.post(
       `mutation { resumeLink(input: {session: "${SESSION_HEX}", link: "${LINK_ID}", token: ${SECRET_TOKEN}}) { __typename } }`,
     );
     expect(body).toEqual({
@@ -96,8 +83,7 @@ describe("a value written inline with the wrong type does not come back in the m
 });
 
 it("an unknown enum value keeps its suggestions, never the value", async () => {
-  const { body } = await postGraphQL(
-    gateway.url,
+  const { body } = await kit.post(
     `mutation { registerLink(input: {institution: "erebor_mx_retail", username: "u", password: "p", accessMode: SINGL}) { __typename } }`,
   );
   expect(body).toMatchObject({
@@ -113,13 +99,13 @@ it("an unknown enum value keeps its suggestions, never the value", async () => {
 it.each(["Application/JSON", "APPLICATION/JSON; charset=UTF-8", "application/json;CHARSET=utf-8"])(
   "takes a body sent as %s (media types are case-insensitive)",
   async (contentType) => {
-    const response = await request(gateway.url)
+    const response = await request(kit.url)
       .post("/graphql")
       .set({ "content-type": contentType, "x-request-id": TEST_REQUEST_ID })
       .send(
         JSON.stringify({
           query: RESUME_LINK,
-          variables: { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } },
+          variables: { input: resumeInput("123456") },
         }),
       );
     expect(response.status).toBe(200);
@@ -131,16 +117,16 @@ it.each(["Application/JSON", "APPLICATION/JSON; charset=UTF-8", "application/jso
 
 describe("Apollo's own HTTP errors carry the request id", () => {
   it.each<[string, () => request.Test, number]>([
-    ["a GET without a query", () => request(gateway.url).get("/graphql"), 400],
+    ["a GET without a query", () => request(kit.url).get("/graphql"), 400],
     [
       "a PUT",
-      () => request(gateway.url).put("/graphql").set("content-type", "application/json").send("{}"),
+      () => request(kit.url).put("/graphql").set("content-type", "application/json").send("{}"),
       405,
     ],
     [
       "a POST body without a query",
       () =>
-        request(gateway.url)
+        request(kit.url)
           .post("/graphql")
           .set("content-type", "application/json")
           .send({ variables: {} }),
@@ -148,25 +134,25 @@ describe("Apollo's own HTTP errors carry the request id", () => {
     ],
     [
       "a POST whose JSON is not an object",
-      () => request(gateway.url).post("/graphql").set("content-type", "application/json").send("3"),
+      () => request(kit.url).post("/graphql").set("content-type", "application/json").send("3"),
       400,
     ],
     [
       "a simple-request POST (CSRF)",
-      () => request(gateway.url).post("/graphql").set("content-type", "text/plain").send("{}"),
+      () => request(kit.url).post("/graphql").set("content-type", "text/plain").send("{}"),
       400,
     ],
   ])("%s", async (_case, send, status) => {
     const response = await send().set("x-request-id", TEST_REQUEST_ID);
     expect(response.status).toBe(status);
     const body = JSON.parse(response.text) as { errors: { extensions: Record<string, unknown> }[] };
-    expect(body.errors.length).toBeGreaterThan(0);
+    expect(body.errors).toHaveLength(1);
     for (const error of body.errors) expect(error.extensions.requestId).toBe(TEST_REQUEST_ID);
   });
 });
 
 it("a persisted-query id that is not its document's sha256 is a 400 that says so, not an internal error", async () => {
-  const response = await request(gateway.url)
+  const response = await request(kit.url)
     .post("/graphql")
     .set("content-type", "application/json")
     .send({
@@ -180,8 +166,8 @@ it("a persisted-query id that is not its document's sha256 is a 400 that says so
 });
 
 it("a request whose client left before the answer is logged CLIENT_GONE, not OK", async () => {
-  fake.reply({ status: 200, body: LINK_BODY, delayMs: 400 });
-  const { port } = new URL(gateway.url);
+  kit.fake.reply({ status: 200, body: LINK_BODY, delayMs: 400 });
+  const { port } = new URL(kit.url);
   const sent = httpRequest({
     host: "127.0.0.1",
     port,
@@ -193,51 +179,48 @@ it("a request whose client left before the answer is logged CLIENT_GONE, not OK"
   sent.end(
     JSON.stringify({
       query: RESUME_LINK,
-      variables: { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } },
+      variables: { input: resumeInput("123456") },
     }),
   );
   await new Promise((resolve) => setTimeout(resolve, 150));
   sent.destroy();
-  for (let i = 0; i < 40 && !lines().some((line) => line.msg === "graphql operation"); i++) {
+  for (let i = 0; i < 40 && !kit.lines().some((line) => line.msg === "graphql operation"); i++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  expect(lines().find((line) => line.msg === "graphql operation")).toMatchObject({
+  expect(kit.lines().find((line) => line.msg === "graphql operation")).toMatchObject({
     requestId: TEST_REQUEST_ID,
     operation: { name: "ResumeLink", outcome: "CLIENT_GONE" },
   });
   // Belvo answered: the result is not lost on the gateway's side (the link can be fetched again).
-  expect(fake.requests).toHaveLength(1);
+  expect(kit.fake.requests).toHaveLength(1);
 });
 
 describe("a document over MAX_DOCUMENT_BYTES (32 KiB by default)", () => {
   const padded = `#${"x".repeat(40_000)}\n${RESUME_LINK}`;
-  const input = { session: SESSION_HEX, link: LINK_ID, token: SECRET_TOKEN };
+  const input = resumeInput(SECRET_TOKEN);
 
   it("is refused (413) before Apollo keeps it, by POST", async () => {
-    const { status, body } = await postGraphQL(gateway.url, padded, { input });
+    const { status, body } = await kit.post(padded, { input });
     expect(status).toBe(413);
-    expect(body).toEqual({
-      errors: [
-        {
-          message: "The GraphQL document exceeds 32768 characters (MAX_DOCUMENT_BYTES).",
-          extensions: { code: "PAYLOAD_TOO_LARGE", requestId: TEST_REQUEST_ID },
-        },
-      ],
-    });
-    expect(fake.requests).toEqual([]);
+    expect(body).toEqual(
+      refusal(
+        "PAYLOAD_TOO_LARGE",
+        "The GraphQL document exceeds 32768 characters (MAX_DOCUMENT_BYTES).",
+      ),
+    );
+    expect(kit.fake.requests).toEqual([]);
   });
 
   it("and by GET, as Apollo decodes it (a smaller limit: Node caps a URL at 16 KiB itself)", async () => {
-    await gateway.close();
-    gateway = await startGateway(fake.url, { limits: { maxDocumentBytes: 4_096 } });
-    const { status } = await request(gateway.url)
+    await kit.restart({ limits: { maxDocumentBytes: 4_096 } });
+    const { status } = await request(kit.url)
       .get(`/graphql?%71uery=${encodeURIComponent(`#${"x".repeat(5_000)}\n{ __typename }`)}`)
       .set({ "apollo-require-preflight": "1", "x-request-id": TEST_REQUEST_ID });
     expect(status).toBe(413);
   });
 
   it("a document within it runs as before", async () => {
-    const { status } = await postGraphQL(gateway.url, `#${"x".repeat(30_000)}\n{ __typename }`);
+    const { status } = await kit.post(`#${"x".repeat(30_000)}\n{ __typename }`);
     expect(status).toBe(200);
   });
 });

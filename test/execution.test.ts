@@ -5,31 +5,23 @@
 import { getIntrospectionQuery, graphql } from "graphql";
 import request from "supertest";
 import { buildGatewaySchema } from "../src/schema.js";
-import { LINK_BODY } from "./helpers/belvo-bodies.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, SESSION_HEX } from "./helpers/graphql.js";
+import { LINK_BODY, LINK_ID, resumeInput } from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
 
 const TWO_OPERATIONS = `
   mutation Ids($input: ResumeLinkInput!) { resumeLink(input: $input) { ... on Link { id } } }
   mutation Statuses($input: ResumeLinkInput!) { resumeLink(input: $input) { ... on Link { status } } }
 `;
-const variables = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };
+const variables = { input: resumeInput("123456") };
 
-let fake: FakeUpstream;
-let gateway: TestGateway;
-
-beforeEach(async () => {
-  fake = await FakeUpstream.start({ status: 200, body: LINK_BODY });
-  gateway = await startGateway(fake.url);
-});
-afterEach(async () => {
-  await gateway.close();
-  await fake.close();
+const kit = useGateway({
+  upstream: "fake",
+  replies: [{ status: 200, body: LINK_BODY }],
+  perTest: true,
 });
 
 function post(body: Record<string, unknown>) {
-  return request(gateway.url)
+  return request(kit.url)
     .post("/graphql")
     .set("content-type", "application/json")
     .send({ query: TWO_OPERATIONS, variables, ...body });
@@ -46,24 +38,20 @@ it("runs the operation named, each one compiled on its own, however often they a
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ data: { resumeLink: expected } });
   }
-  expect(fake.requests).toHaveLength(4);
+  expect(kit.fake.requests).toHaveLength(4);
 });
 
 it("answers the same before and after an operation is compiled (the default: on its 2nd run)", async () => {
-  const defaults = await startGateway(fake.url, { jitCompileOn: undefined });
-  try {
-    const answers = [];
-    for (let run = 0; run < 3; run++) {
-      const response = await request(defaults.url)
-        .post("/graphql")
-        .set("content-type", "application/json")
-        .send({ query: TWO_OPERATIONS, variables, operationName: "Statuses" });
-      answers.push([response.status, response.body]);
-    }
-    expect(answers).toEqual(Array(3).fill([200, { data: { resumeLink: { status: "VALID" } } }]));
-  } finally {
-    await defaults.close();
+  const defaults = await kit.another({ jitCompileOn: undefined });
+  const answers = [];
+  for (let run = 0; run < 3; run++) {
+    const response = await request(defaults.url)
+      .post("/graphql")
+      .set("content-type", "application/json")
+      .send({ query: TWO_OPERATIONS, variables, operationName: "Statuses" });
+    answers.push([response.status, response.body]);
   }
+  expect(answers).toEqual(Array(3).fill([200, { data: { resumeLink: { status: "VALID" } } }]));
 });
 
 it.each([
@@ -73,13 +61,13 @@ it.each([
   const response = await post(body);
   expect(response.status).toBe(400);
   expect(response.body).toMatchObject({ errors: [{ message }] });
-  expect(fake.requests).toHaveLength(0);
+  expect(kit.fake.requests).toHaveLength(0);
 });
 
 it("answers the full introspection query (Apollo Sandbox's) exactly as graphql-js does", async () => {
   const query = getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true });
   const expected = await graphql({ schema: await buildGatewaySchema(), source: query });
-  const response = await request(gateway.url)
+  const response = await request(kit.url)
     .post("/graphql")
     .set("content-type", "application/json")
     .send({ query });

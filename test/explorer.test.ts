@@ -7,43 +7,34 @@
 import { mkdirSync } from "node:fs";
 import request from "supertest";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
 import { installed } from "./helpers/system.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { useGateway } from "./helpers/kit.js";
+import { type TestGateway } from "./helpers/gateway.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const KEY = "gw-key-5d2c7a91e0";
 
-let sandbox: Sandbox;
-let gateway: TestGateway;
-let keyed: TestGateway;
-let production: TestGateway;
-
 beforeAll(async () => {
   const { buildExplorer } = await import("../scripts/build-explorer.mjs");
   await buildExplorer();
-  sandbox = await startSandbox(0, "127.0.0.1");
-  gateway = await startGateway(sandbox.url, { now: () => new Date() });
-  keyed = await startGateway(sandbox.url, { apiKeys: [KEY] });
-  production = await startGateway(sandbox.url, { production: true, apiKeys: [KEY] });
 }, 120_000);
-
-afterAll(async () => {
-  await gateway?.close();
-  await keyed?.close();
-  await production?.close();
-  await sandbox?.close();
+const kit = useGateway({ upstream: "emulator", now: () => new Date() });
+let keyed: TestGateway;
+let production: TestGateway;
+beforeAll(async () => {
+  keyed = await kit.another({ apiKeys: [KEY], now: undefined });
+  production = await kit.another({ production: true, apiKeys: [KEY], now: undefined });
 });
 
 describe("served by the gateway", () => {
   it("a page of its own origin only, opened on Sandbox's example", async () => {
-    const response = await request(gateway.url).get("/explorer").expect(200);
+    const response = await request(kit.url).get("/explorer").expect(200);
     expect(response.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(response.headers["content-security-policy"]).toContain("default-src 'none'");
     expect(response.headers["content-security-policy"]).toContain("connect-src 'self'");
     expect(response.text).toContain("mutation ResumeLink");
     expect(response.text).not.toMatch(/https?:\/\//);
-    await request(gateway.url)
+    await request(kit.url)
       .get("/explorer/app.js")
       .expect(200)
       .expect("content-type", /javascript/);
@@ -56,13 +47,13 @@ describe("served by the gateway", () => {
       "/explorer/../package.json",
       "/explorer/x.js",
     ]) {
-      const { status } = await request(gateway.url).get(path);
+      const { status } = await request(kit.url).get(path);
       expect([404]).toContain(status);
     }
   });
 
   it("refuses a method other than GET or HEAD: 405 METHOD_NOT_ALLOWED with Allow", async () => {
-    const response = await request(gateway.url)
+    const response = await request(kit.url)
       .post("/explorer")
       .set("x-request-id", "explorer-post-1")
       .send({})
@@ -106,10 +97,7 @@ describe("served by the gateway", () => {
   });
 
   it("Apollo Sandbox's page runs without telemetry or cookies and links to the explorer", async () => {
-    const { text } = await request(gateway.url)
-      .get("/graphql")
-      .set("accept", "text/html")
-      .expect(200);
+    const { text } = await request(kit.url).get("/graphql").set("accept", "text/html").expect(200);
     expect(text).toContain('"runTelemetry":false');
     expect(text).toContain('"includeCookies":false');
     expect(text).toContain('<a href="/explorer">');
@@ -147,7 +135,7 @@ describeInBrowser("in a browser with the network off", () => {
     // Offline: only the gateway's origin answers; anything else is aborted and recorded.
     await context.route("**/*", (route) => {
       const url = route.request().url();
-      if (new URL(url).origin === new URL(gateway.url).origin) return route.continue();
+      if (new URL(url).origin === new URL(kit.url).origin) return route.continue();
       external.push(url);
       return route.abort("internetdisconnected");
     });
@@ -161,7 +149,7 @@ describeInBrowser("in a browser with the network off", () => {
       if (message.type() === "error") failures.push(message.text());
     });
     page.on("pageerror", (error) => failures.push(error.message));
-    await page.goto(`${gateway.url}/explorer`);
+    await page.goto(`${kit.url}/explorer`);
     await page.waitForSelector(".graphiql-query-editor .view-lines", { timeout: 30_000 });
     // Monaco draws spaces as no-break spaces.
     const query = await page.textContent(".graphiql-query-editor .view-lines");
@@ -177,7 +165,7 @@ describeInBrowser("in a browser with the network off", () => {
   }, 60_000);
 
   it("is reachable from Sandbox's offline page", async () => {
-    await page.goto(`${gateway.url}/graphql`);
+    await page.goto(`${kit.url}/graphql`);
     await page.waitForSelector('a[href="/explorer"]');
     // Sandbox's fallback fades in over its first 2 s (its CSP allows no script of ours to ask).
     await page.waitForTimeout(2_500);
@@ -185,8 +173,8 @@ describeInBrowser("in a browser with the network off", () => {
     await page.screenshot({ path: "test-artifacts/sandbox-offline.png" });
     await page.click('a[href="/explorer"]');
     await page.waitForSelector(".graphiql-query-editor .view-lines", { timeout: 30_000 });
-    expect(page.url()).toBe(`${gateway.url}/explorer`);
+    expect(page.url()).toBe(`${kit.url}/explorer`);
     // Sandbox itself is Apollo's CDN: that is what the offline page says and why the link is there.
-    expect(external.every((url) => !url.startsWith(gateway.url))).toBe(true);
+    expect(external.every((url) => !url.startsWith(kit.url))).toBe(true);
   }, 60_000);
 });

@@ -1,29 +1,24 @@
 /** A misbehaving Belvo: each fault is its mapped error, quickly, and no socket is left behind. */
 import { freePort } from "./helpers/system.js";
-import { FakeUpstream, type Reply } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
+import { type Reply } from "./helpers/fake-upstream.js";
+import { resumeInput } from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
+import { startGateway } from "./helpers/gateway.js";
+import { ResumeLinkDocument } from "../packages/client/src/generated.js";
+import { postGraphQL } from "./helpers/graphql.js";
 
 const TIMEOUT_MS = 500;
-let fake: FakeUpstream;
-let gateway: TestGateway;
 
-beforeAll(async () => {
-  fake = await FakeUpstream.start();
-  gateway = await startGateway(fake.url, {
-    timeoutMs: TIMEOUT_MS,
-    limits: { maxResponseBytes: 1024 * 1024 },
-  });
-});
-afterAll(async () => {
-  await gateway.close();
-  await fake.close();
+const kit = useGateway({
+  upstream: "fake",
+  timeoutMs: TIMEOUT_MS,
+  limits: { maxResponseBytes: 1024 * 1024 },
 });
 
 async function timed(url: string) {
   const started = Date.now();
-  const { body } = await postGraphQL(url, RESUME_LINK, {
-    input: { session: SESSION_HEX, link: LINK_ID, token: "123456" },
+  const { body } = await postGraphQL(url, ResumeLinkDocument, {
+    input: resumeInput("123456"),
   });
   return { body, ms: Date.now() - started };
 }
@@ -54,8 +49,8 @@ it.each<[string, Reply, string, number]>([
     1_500,
   ],
 ])("%s is %s within its bound", async (_fault, reply, code, boundMs) => {
-  fake.reply(reply);
-  const { body, ms } = await timed(gateway.url);
+  kit.fake.reply(reply);
+  const { body, ms } = await timed(kit.url);
   expect(body).toMatchObject({ data: null, errors: [{ extensions: { code } }] });
   expect(ms).toBeLessThan(boundMs);
 });
@@ -73,11 +68,11 @@ it("an upstream refusing connections is UPSTREAM_UNAVAILABLE at once", async () 
 });
 
 it("after the faults, no connection to Belvo is left but the idle keep-alive one, and none after close", async () => {
-  fake.reply({ status: 200, body: [] });
-  await timed(gateway.url);
+  kit.fake.reply({ status: 200, body: [] });
+  await timed(kit.url);
   await new Promise((resolve) => setTimeout(resolve, 100));
-  expect(fake.openSockets).toBeLessThanOrEqual(1);
-  await gateway.close();
+  expect(kit.fake.openSockets).toBeLessThanOrEqual(1);
+  await kit.gateway.close();
   await new Promise((resolve) => setTimeout(resolve, 100));
-  expect(fake.openSockets).toBe(0);
+  expect(kit.fake.openSockets).toBe(0);
 });

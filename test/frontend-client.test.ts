@@ -1,7 +1,6 @@
 /** A frontend's view: graphql-request against the running gateway and the built-in emulator. */
 import { ClientError, GraphQLClient, gql } from "graphql-request";
-import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { useGateway } from "./helpers/kit.js";
 
 interface LinkResult {
   __typename: "Link";
@@ -34,18 +33,10 @@ const RESUME = gql`
   }
 `;
 
-let sandbox: Sandbox;
-let gateway: TestGateway;
 let client: GraphQLClient;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  gateway = await startGateway(sandbox.url);
-  client = new GraphQLClient(`${gateway.url}/graphql`);
-});
-afterAll(async () => {
-  await gateway.close();
-  await sandbox.close();
+const kit = useGateway({ upstream: "emulator" });
+beforeAll(() => {
+  client = new GraphQLClient(`${kit.url}/graphql`);
 });
 
 const EXAMPLE = {

@@ -4,27 +4,15 @@
  */
 import fc from "fast-check";
 import request from "supertest";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { challengeEntry } from "./helpers/belvo-bodies.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import {
-  LINK_ID,
-  RESUME_BALANCES,
-  RESUME_LINK,
-  SESSION_HEX,
-  postGraphQL,
-} from "./helpers/graphql.js";
+import { challengeEntry, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
+import type { TestGateway } from "./helpers/gateway.js";
+import { RESUME_BALANCES, RESUME_LINK } from "./helpers/graphql.js";
 
-let fake: FakeUpstream;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  fake = await FakeUpstream.start({ status: 428, body: [challengeEntry()] });
-  gateway = await startGateway(fake.url, { limits: { mfaMaxFailures: 1_000_000 } });
-});
-afterAll(async () => {
-  await gateway.close();
-  await fake.close();
+const kit = useGateway({
+  upstream: "fake",
+  replies: [{ status: 428, body: [challengeEntry()] }],
+  limits: { mfaMaxFailures: 1_000_000 },
 });
 
 const odd = fc.oneof(
@@ -47,7 +35,7 @@ const odd = fc.oneof(
 const anything = fc.jsonValue({ maxDepth: 4 });
 
 async function stillServing() {
-  expect((await request(gateway.url).get("/health")).status).toBe(200);
+  expect((await request(kit.url).get("/health")).status).toBe(200);
 }
 
 it("any document with any variables: never a 5xx, always a JSON answer", async () => {
@@ -56,7 +44,7 @@ it("any document with any variables: never a 5xx, always a JSON answer", async (
       fc.oneof(odd, fc.constantFrom(RESUME_LINK, RESUME_BALANCES, "{ institutions { name } }")),
       anything,
       async (query, variables) => {
-        const response = await request(gateway.url)
+        const response = await request(kit.url)
           .post("/graphql")
           .set("content-type", "application/json")
           .send({ query, variables });
@@ -97,11 +85,11 @@ it("an invalid resume input never reaches Belvo", async () => {
       input,
       fc.constantFrom(RESUME_LINK, RESUME_BALANCES),
       async (value, document) => {
-        fake.requests.length = 0;
-        const { status, body } = await postGraphQL(gateway.url, document, { input: value });
+        kit.fake.requests.length = 0;
+        const { status, body } = await kit.post(document, { input: value });
         expect(status).toBeLessThan(500);
         expect(JSON.stringify(body)).toContain("BAD_USER_INPUT");
-        expect(fake.requests).toEqual([]);
+        expect(kit.fake.requests).toEqual([]);
       },
     ),
     { numRuns: 200 },
@@ -117,7 +105,7 @@ it("bodies that are not JSON, or JSON of the wrong shape, are 4xx", async () => 
         anything.map((value) => JSON.stringify(value)),
       ),
       async (body) => {
-        const response = await request(gateway.url)
+        const response = await request(kit.url)
           .post("/graphql")
           .set("content-type", "application/json")
           .send(body);
@@ -133,16 +121,16 @@ it("bodies that are not JSON, or JSON of the wrong shape, are 4xx", async () => 
 it("deep nesting in documents and variables is refused, not a crash", async () => {
   for (const depth of [50, 500, 5_000]) {
     const query = `${"{ a ".repeat(depth)}${"}".repeat(depth)}`;
-    const deep = (await postGraphQL(gateway.url, query)).status;
+    const deep = (await kit.post(query)).status;
     expect(deep).toBe(400);
     let variables: unknown = "x";
     for (let i = 0; i < depth; i++) variables = { session: variables };
-    const nested = await postGraphQL(gateway.url, RESUME_LINK, {
+    const nested = await kit.post(RESUME_LINK, {
       input: variables as Record<string, unknown>,
     });
     expect(nested.status).toBe(400);
   }
-  expect(fake.requests).toEqual([]);
+  expect(kit.fake.requests).toEqual([]);
   await stillServing();
 });
 
@@ -169,9 +157,8 @@ describe("encodings and media types", () => {
 
   let keyed: TestGateway;
   beforeAll(async () => {
-    keyed = await startGateway(fake.url, { apiKeys: [KEY], production: true });
+    keyed = await kit.another({ apiKeys: [KEY], production: true });
   });
-  afterAll(() => keyed.close());
 
   it("no spelling of a GET's parameters reaches data without a key", async () => {
     await fc.assert(
@@ -181,7 +168,7 @@ describe("encodings and media types", () => {
         fc.constantFrom("text/html", "TEXT/HTML, application/json", "*/*", "application/json"),
         fc.constantFrom("", "&", "&&x=1&"),
         async (query, extensions, accept, padding) => {
-          fake.requests.length = 0;
+          kit.fake.requests.length = 0;
           const persisted = encodeURIComponent(
             JSON.stringify({ persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } }),
           );
@@ -191,7 +178,7 @@ describe("encodings and media types", () => {
             )
             .set({ accept, "apollo-require-preflight": "1" });
           expect(response.status).toBe(401);
-          expect(fake.requests).toEqual([]);
+          expect(kit.fake.requests).toEqual([]);
         },
       ),
       { numRuns: 100 },
@@ -208,7 +195,7 @@ describe("encodings and media types", () => {
           ),
         fc.constantFrom("", "; charset=utf-8", ";CHARSET=UTF-8", ' ; charset="utf-8"'),
         async (mediaType, parameters) => {
-          const response = await request(gateway.url)
+          const response = await request(kit.url)
             .post("/graphql")
             .set({ "content-type": `${mediaType}${parameters}` })
             .send(JSON.stringify({ query: "{ __typename }" }));

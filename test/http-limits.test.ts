@@ -3,25 +3,21 @@
  * keep a real request out, and a request whose body has not arrived does not hold the drain.
  */
 import { connect, type Socket } from "node:net";
-import { LINK_BODY } from "./helpers/belvo-bodies.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
+import { LINK_BODY, LINK_ID, resumeInput, LINK_REPLY } from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
+import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 
-const INPUT = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };
+const INPUT = { input: resumeInput("123456") };
 
-let fake: FakeUpstream;
-let gateway: TestGateway | undefined;
-const sockets: Socket[] = [];
-
-beforeEach(async () => {
-  fake = await FakeUpstream.start({ status: 200, body: LINK_BODY });
+const kit = useGateway({
+  upstream: "fake",
+  perTest: true,
+  lazy: true,
+  replies: [LINK_REPLY],
 });
-afterEach(async () => {
+const sockets: Socket[] = [];
+afterEach(() => {
   for (const socket of sockets.splice(0)) socket.destroy();
-  await gateway?.close();
-  gateway = undefined;
-  await fake.close();
 });
 
 interface Raw {
@@ -52,18 +48,18 @@ const slowBodyHead = (url: string) =>
   `POST /graphql HTTP/1.1\r\nHost: ${new URL(url).host}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"query":`;
 
 it("cuts a client whose body does not arrive within HTTP_REQUEST_TIMEOUT_MS", async () => {
-  gateway = await startGateway(fake.url, {
+  const gateway = await kit.another({
     http: { headersTimeoutMs: 500, requestTimeoutMs: 1_000 },
   });
   const client = await rawClient(gateway.url, slowBodyHead(gateway.url));
   const heldMs = await client.closed;
   expect(heldMs).toBeLessThan(2_500);
   expect(client.received()).toMatch(/^HTTP\/1\.1 408/);
-  expect(fake.requests).toEqual([]);
+  expect(kit.fake.requests).toEqual([]);
 });
 
 it("cuts a client whose headers do not arrive within HTTP_HEADERS_TIMEOUT_MS", async () => {
-  gateway = await startGateway(fake.url, {
+  const gateway = await kit.another({
     http: { headersTimeoutMs: 500, requestTimeoutMs: 10_000 },
   });
   const client = await rawClient(gateway.url, "POST /graphql HTTP/1.1\r\nHost: x\r\n");
@@ -72,7 +68,7 @@ it("cuts a client whose headers do not arrive within HTTP_HEADERS_TIMEOUT_MS", a
 
 it("a socket flood beyond MAX_CONNECTIONS is shed and a real request is still served", async () => {
   const cap = 5;
-  gateway = await startGateway(fake.url, {
+  const gateway = await kit.another({
     http: { maxConnections: cap, headersTimeoutMs: 30_000, requestTimeoutMs: 60_000 },
   });
   const flood: Raw[] = [];
@@ -86,8 +82,8 @@ it("a socket flood beyond MAX_CONNECTIONS is shed and a real request is still se
 });
 
 it("a request executing keeps its connection at the cap: the newcomer is refused instead", async () => {
-  fake.reply({ status: 200, body: LINK_BODY, delayMs: 600 });
-  gateway = await startGateway(fake.url, { http: { maxConnections: 1 } });
+  kit.fake.reply({ status: 200, body: LINK_BODY, delayMs: 600 });
+  const gateway = await kit.another({ http: { maxConnections: 1 } });
   const executing = postGraphQL(gateway.url, RESUME_LINK, INPUT);
   await new Promise((resolve) => setTimeout(resolve, 200));
   const newcomer = await rawClient(gateway.url, "");
@@ -97,19 +93,19 @@ it("a request executing keeps its connection at the cap: the newcomer is refused
 });
 
 it("a request whose body has not arrived does not hold the SIGTERM drain", async () => {
-  gateway = await startGateway(fake.url, { http: { requestTimeoutMs: 60_000 } });
+  const gateway = await kit.another({ http: { requestTimeoutMs: 60_000 } });
   const client = await rawClient(gateway.url, slowBodyHead(gateway.url));
   await new Promise((resolve) => setTimeout(resolve, 100));
   const started = Date.now();
   await gateway.shutdown(10_000);
   expect(Date.now() - started).toBeLessThan(2_000);
   await client.closed;
-  expect(fake.requests).toEqual([]);
+  expect(kit.fake.requests).toEqual([]);
 });
 
 it("a request whose body arrives during the drain is refused as SHUTTING_DOWN, never executed", async () => {
-  fake.reply({ status: 200, body: LINK_BODY, delayMs: 800 });
-  gateway = await startGateway(fake.url, { http: { requestTimeoutMs: 60_000 } });
+  kit.fake.reply({ status: 200, body: LINK_BODY, delayMs: 800 });
+  const gateway = await kit.another({ http: { requestTimeoutMs: 60_000 } });
   const holding = postGraphQL(gateway.url, RESUME_LINK, INPUT);
   const body = JSON.stringify({ query: RESUME_LINK, variables: INPUT });
   const { host } = new URL(gateway.url);
@@ -125,5 +121,5 @@ it("a request whose body arrives during the drain is refused as SHUTTING_DOWN, n
   expect(late.received()).toContain("SHUTTING_DOWN");
   expect((await holding).status).toBe(200);
   await draining;
-  expect(fake.requests).toHaveLength(1);
+  expect(kit.fake.requests).toHaveLength(1);
 });

@@ -3,19 +3,19 @@
  * loopback port, as in redis.test.ts). A retry reaching the other replica joins or replays, Belvo
  * sees one write, and a dump of Redis holds no link id, amount, token or key in clear.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { connect, createServer, type AddressInfo, type Socket } from "node:net";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { RedisIdempotencyStore } from "../src/idempotency/redis.js";
-import { BALANCES_TEXT, LINK_BODY } from "./helpers/belvo-bodies.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { BALANCES_TEXT, LINK_BODY } from "./helpers/fixtures.js";
 import { RESUME_BALANCES, RESUME_LINK } from "./helpers/graphql.js";
+import { type TestGateway } from "./helpers/gateway.js";
 import { postRaw, resumeVariables, sleep } from "./helpers/idempotency.js";
-import { freePort, installed } from "./helpers/system.js";
+import { installed } from "./helpers/system.js";
+import { startRedisServer, type RedisServer } from "./helpers/redis-server.js";
+import { useGateway } from "./helpers/kit.js";
 
 const describeWithRedis = installed("redis-server", "the shared idempotency store's test")
   ? describe
@@ -24,75 +24,48 @@ const describeWithRedis = installed("redis-server", "the shared idempotency stor
 const TOKEN = "947261";
 const API_KEY = "replica-test-client-key-01";
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
+/** The two replicas, their stores, and every key the tests sent (none may be in Redis in clear). */
+const gateways: TestGateway[] = [];
+const stores: RedisIdempotencyStore[] = [];
+const keysUsed: string[] = [];
+
+function post(replica: number, query: string, key: string, leaveAfterMs?: number) {
+  keysUsed.push(key);
+  return postRaw(
+    gateways[replica]!.url,
+    { query, variables: resumeVariables(TOKEN) },
+    { "idempotency-key": key, authorization: `Bearer ${API_KEY}` },
+    leaveAfterMs,
+  );
 }
 
 describeWithRedis("Idempotency-Key with REDIS_URL", () => {
-  let redis: ChildProcess;
+  let redis: RedisServer;
   let dir: string;
-  let url: string;
-  let fake: FakeUpstream;
-  const gateways: TestGateway[] = [];
-  const stores: RedisIdempotencyStore[] = [];
-  const keysUsed: string[] = [];
+  const kit = useGateway({ upstream: "fake", lazy: true });
 
   beforeAll(async () => {
-    const port = await freePort();
     dir = mkdtempSync(join(tmpdir(), "idem-redis-"));
-    redis = spawn(
-      "redis-server",
-      [
-        ...["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        ...["--dir", dir, "--rdbcompression", "no"],
-      ],
-      { stdio: "ignore" },
-    );
-    url = `redis://127.0.0.1:${port}`;
-    for (let tries = 0; !(await accepts(port)); tries++) {
-      if (tries > 50) throw new Error("redis-server did not start");
-      await sleep(100);
-    }
-    fake = await FakeUpstream.start();
+    redis = await startRedisServer(dir);
     for (let i = 0; i < 2; i++) {
-      const store = new RedisIdempotencyStore(url, { prefix: `test-${port}:` });
+      const store = new RedisIdempotencyStore(redis.url, {
+        prefix: `test-${new URL(redis.url).port}:`,
+      });
       await store.connect();
       stores.push(store);
-      gateways.push(await startGateway(fake.url, { apiKeys: [API_KEY], idempotency: { store } }));
+      gateways.push(await kit.another({ apiKeys: [API_KEY], idempotency: { store } }));
     }
   });
 
   afterAll(async () => {
     await Promise.all(gateways.map((gateway) => gateway.close()));
     await Promise.all(stores.map((store) => store.close()));
-    await fake.close();
-    redis.kill();
+    redis.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  beforeEach(() => {
-    fake.requests.length = 0;
-  });
-
-  function post(replica: number, query: string, key: string, leaveAfterMs?: number) {
-    keysUsed.push(key);
-    return postRaw(
-      gateways[replica]!.url,
-      { query, variables: resumeVariables(TOKEN) },
-      { "idempotency-key": key, authorization: `Bearer ${API_KEY}` },
-      leaveAfterMs,
-    );
-  }
-
   it("a retry on replica B joins the request running on replica A; one PATCH", async () => {
-    fake.reply({ status: 200, body: LINK_BODY, delayMs: 3_000 });
+    kit.fake.reply({ status: 200, body: LINK_BODY, delayMs: 3_000 });
     const key = `replica-key-${Date.now()}`;
     const left = post(0, RESUME_LINK, key, 1_000);
     await sleep(1_500);
@@ -104,11 +77,11 @@ describeWithRedis("Idempotency-Key with REDIS_URL", () => {
     const replayed = await post(0, RESUME_LINK, key);
     expect(replayed?.text).toBe(joined?.text);
     expect(replayed?.headers["idempotent-replayed"]).toBe("true");
-    expect(fake.requests.filter((request) => request.method === "PATCH")).toHaveLength(1);
+    expect(kit.fake.requests.filter((request) => request.method === "PATCH")).toHaveLength(1);
   });
 
   it("replays balances stored by replica A on replica B", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 201,
       text: BALANCES_TEXT,
       headers: { "content-type": "application/json" },
@@ -119,11 +92,11 @@ describeWithRedis("Idempotency-Key with REDIS_URL", () => {
     const again = await post(1, RESUME_BALANCES, key);
     expect(again?.text).toBe(first?.text);
     expect(again?.headers["idempotent-replayed"]).toBe("true");
-    expect(fake.requests).toHaveLength(1);
+    expect(kit.fake.requests).toHaveLength(1);
   });
 
   it("leaves nothing readable in a dump of Redis", async () => {
-    const client = new Redis(url, { commandTimeout: 2_000 });
+    const client = new Redis(redis.url, { commandTimeout: 2_000 });
     try {
       const keys = await client.keys("*");
       expect(keys.length).toBeGreaterThan(0);
@@ -142,6 +115,8 @@ describeWithRedis("Idempotency-Key with REDIS_URL", () => {
 });
 
 describe("Idempotency-Key with a frozen Redis", () => {
+  const kit = useGateway({ upstream: "fake", lazy: true });
+
   it("refuses with 503 GUARD_UNAVAILABLE within the command deadline, sending nothing", async () => {
     const sockets = new Set<Socket>();
     const frozen = createServer((socket) => sockets.add(socket));
@@ -151,8 +126,8 @@ describe("Idempotency-Key with a frozen Redis", () => {
       commandTimeoutMs: 300,
       connectTimeoutMs: 300,
     });
-    const fake = await FakeUpstream.start({ status: 200, body: LINK_BODY });
-    const gateway = await startGateway(fake.url, { idempotency: { store } });
+    kit.fake.reply({ status: 200, body: LINK_BODY });
+    const gateway = await kit.another({ idempotency: { store } });
     try {
       const started = Date.now();
       const answer = await postRaw(
@@ -164,11 +139,10 @@ describe("Idempotency-Key with a frozen Redis", () => {
       expect(answer?.headers["retry-after"]).toBe("1");
       expect(answer?.text).toContain('"code":"GUARD_UNAVAILABLE"');
       expect(Date.now() - started).toBeLessThan(5_000);
-      expect(fake.requests).toHaveLength(0);
+      expect(kit.fake.requests).toHaveLength(0);
     } finally {
       await gateway.close();
       store.disconnect();
-      await fake.close();
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => frozen.close(resolve));
     }

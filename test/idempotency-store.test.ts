@@ -1,9 +1,8 @@
 /** The in-process store's bounds, the sealing of answers, and how long answers are kept. */
 import { deriveKeyMaterial, open, seal } from "../src/idempotency/crypto.js";
 import { MemoryIdempotencyStore } from "../src/idempotency/store.js";
-import { LINK_BODY, challengeEntry } from "./helpers/belvo-bodies.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { startGateway } from "./helpers/gateway.js";
+import { LINK_BODY, challengeEntry } from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK } from "./helpers/graphql.js";
 import { postRaw, resumeVariables, sleep } from "./helpers/idempotency.js";
 
@@ -87,31 +86,27 @@ describe("sealed answers", () => {
 });
 
 describe("how long an answer is kept", () => {
+  const kit = useGateway({ upstream: "fake", idempotency: { ttlMs: 300 } });
+
   it("at least as long as the longest MFA session seen, else IDEMPOTENCY_TTL_MS", async () => {
-    const fake = await FakeUpstream.start();
-    const gateway = await startGateway(fake.url, { idempotency: { ttlMs: 300 } });
-    try {
-      const post = (key: string) =>
-        postRaw(
-          gateway.url,
-          { query: RESUME_LINK, variables: resumeVariables() },
-          { "idempotency-key": key },
-        );
-      fake.reply({ status: 200, body: LINK_BODY });
-      await post("link-key");
-      fake.reply({ status: 428, body: [challengeEntry({ expiry: 720 })] });
-      await post("challenge-key");
-      await sleep(500);
-      expect((await post("challenge-key"))?.headers["idempotent-replayed"]).toBe("true");
-      // The longest session seen (720 s) now holds for every answer stored after it.
-      fake.reply({ status: 200, body: LINK_BODY });
-      expect((await post("link-key"))?.headers["idempotent-replayed"]).toBeUndefined();
-      await sleep(500);
-      expect((await post("link-key"))?.headers["idempotent-replayed"]).toBe("true");
-      expect(fake.requests).toHaveLength(3);
-    } finally {
-      await gateway.close();
-      await fake.close();
-    }
+    const { fake } = kit;
+    const post = (key: string) =>
+      postRaw(
+        kit.url,
+        { query: RESUME_LINK, variables: resumeVariables() },
+        { "idempotency-key": key },
+      );
+    fake.reply({ status: 200, body: LINK_BODY });
+    await post("link-key");
+    fake.reply({ status: 428, body: [challengeEntry({ expiry: 720 })] });
+    await post("challenge-key");
+    await sleep(500);
+    expect((await post("challenge-key"))?.headers["idempotent-replayed"]).toBe("true");
+    // The longest session seen (720 s) now holds for every answer stored after it.
+    fake.reply({ status: 200, body: LINK_BODY });
+    expect((await post("link-key"))?.headers["idempotent-replayed"]).toBeUndefined();
+    await sleep(500);
+    expect((await post("link-key"))?.headers["idempotent-replayed"]).toBe("true");
+    expect(fake.requests).toHaveLength(3);
   });
 });

@@ -3,34 +3,22 @@
  * byte, and Belvo sees each write once; a key reused for another request is refused; refusals
  * before anything went upstream are not stored.
  */
-import { LINK_BODY, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { LINK_BODY, challengeEntry, errorList } from "./helpers/fixtures.js";
+import { startGateway } from "./helpers/gateway.js";
+import { useGateway } from "./helpers/kit.js";
 import { freePort } from "./helpers/system.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
 import { RESUME_LINK } from "./helpers/graphql.js";
 import { postRaw, resumeVariables, sleep, type RawAnswer } from "./helpers/idempotency.js";
 
-let fake: FakeUpstream;
-let gateway: TestGateway;
 let keys = 0;
 const freshKey = () => `test-key-${Date.now()}-${++keys}`;
-const patches = () => fake.requests.filter((request) => request.method === "PATCH").length;
+const patches = () => kit.fake.requests.filter((request) => request.method === "PATCH").length;
 
-beforeAll(async () => {
-  fake = await FakeUpstream.start();
-  gateway = await startGateway(fake.url);
-});
-afterAll(async () => {
-  await gateway.close();
-  await fake.close();
-});
-beforeEach(() => {
-  fake.requests.length = 0;
-});
+const kit = useGateway({ upstream: "fake" });
 
 function resume(key: string | null, token = "123456", leaveAfterMs?: number) {
   return postRaw(
-    gateway.url,
+    kit.url,
     { query: RESUME_LINK, variables: resumeVariables(token) },
     key === null ? {} : { "idempotency-key": key },
     leaveAfterMs,
@@ -46,7 +34,7 @@ function typename(answer: RawAnswer | null): string {
 }
 
 it("keeps the answer of a client that left; its retry joins, the next one replays", async () => {
-  fake.reply({ status: 200, body: LINK_BODY, delayMs: 3_000 });
+  kit.fake.reply({ status: 200, body: LINK_BODY, delayMs: 3_000 });
   const key = freshKey();
   const first = resume(key, "123456", 1_000);
   await sleep(1_500);
@@ -60,7 +48,7 @@ it("keeps the answer of a client that left; its retry joins, the next one replay
   expect(replayed?.headers["idempotent-replayed"]).toBe("true");
   expect(replayed?.text).toBe(joined?.text);
   expect(patches()).toBe(1);
-  const logs = gateway.logs.join("");
+  const logs = kit.logs.join("");
   expect(logs).toContain("CLIENT_GONE");
   expect(logs).toContain('"outcome":"joined"');
   expect(logs).not.toContain(key);
@@ -71,7 +59,7 @@ it("keeps the answer of a client that left; its retry joins, the next one replay
   expect(operationLines.map((line) => line.idempotency?.keyHash)).toEqual([
     expect.stringMatching(/^[0-9a-f]{16}$/),
   ]);
-  const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+  const metrics = await (await fetch(`${kit.url}/metrics`)).text();
   for (const outcome of ["claimed", "stored", "joined", "replayed"]) {
     expect(metrics).toMatch(
       new RegExp(`gateway_idempotency_total\\{outcome="${outcome}"\\} [1-9]`),
@@ -80,7 +68,7 @@ it("keeps the answer of a client that left; its retry joins, the next one replay
 });
 
 it("refuses the same key with other variables (422), sending nothing upstream", async () => {
-  fake.reply({ status: 200, body: LINK_BODY });
+  kit.fake.reply({ status: 200, body: LINK_BODY });
   const key = freshKey();
   expect(typename(await resume(key, "123456"))).toBe("Link");
   const reused = await resume(key, "654321");
@@ -91,7 +79,7 @@ it("refuses the same key with other variables (422), sending nothing upstream", 
 });
 
 it("does not store a refused input: the corrected retry with the same key goes through", async () => {
-  fake.reply({ status: 200, body: LINK_BODY });
+  kit.fake.reply({ status: 200, body: LINK_BODY });
   const key = freshKey();
   const refused = await resume(key, "12 34");
   expect(typename(refused)).toBe("BAD_USER_INPUT");
@@ -103,7 +91,7 @@ it("does not store a refused input: the corrected retry with the same key goes t
 });
 
 it("replays a stored challenge as the same challenge", async () => {
-  fake.reply({ status: 428, body: [challengeEntry()] });
+  kit.fake.reply({ status: 428, body: [challengeEntry()] });
   const key = freshKey();
   const first = await resume(key);
   expect(typename(first)).toBe("MfaChallenge");
@@ -115,11 +103,11 @@ it("replays a stored challenge as the same challenge", async () => {
 });
 
 it("replays a stored upstream 500 as the same error, never resending the token", async () => {
-  fake.reply({ status: 500, body: errorList("unexpected_error", "Belvo failed") });
+  kit.fake.reply({ status: 500, body: errorList("unexpected_error", "Belvo failed") });
   const key = freshKey();
   const first = await resume(key);
   expect(typename(first)).toBe("UPSTREAM_ERROR");
-  fake.reply({ status: 200, body: LINK_BODY });
+  kit.fake.reply({ status: 200, body: LINK_BODY });
   const again = await resume(key);
   expect(again?.text).toBe(first?.text);
   expect(again?.headers["idempotent-replayed"]).toBe("true");
@@ -127,17 +115,17 @@ it("replays a stored upstream 500 as the same error, never resending the token",
 });
 
 it("ignores a key on a query: queries send no writes", async () => {
-  fake.reply({ status: 200, body: LINK_BODY });
+  kit.fake.reply({ status: 200, body: LINK_BODY });
   const query = {
     query: "query L($id: ID!) { link(id: $id) { id status } }",
     variables: { id: LINK_BODY.id },
   };
   const key = freshKey();
-  const first = await postRaw(gateway.url, query, { "idempotency-key": key });
-  const second = await postRaw(gateway.url, query, { "idempotency-key": key });
+  const first = await postRaw(kit.url, query, { "idempotency-key": key });
+  const second = await postRaw(kit.url, query, { "idempotency-key": key });
   expect(first?.status).toBe(200);
   expect(second?.headers["idempotent-replayed"]).toBeUndefined();
-  expect(fake.requests).toHaveLength(2);
+  expect(kit.fake.requests).toHaveLength(2);
 });
 
 it.each<[string, string | string[]]>([
@@ -146,60 +134,52 @@ it.each<[string, string | string[]]>([
   ["sent twice", ["key-one", "key-two"]],
 ])("refuses a key %s before anything runs", async (_case, key) => {
   const answer = await postRaw(
-    gateway.url,
+    kit.url,
     { query: RESUME_LINK, variables: resumeVariables() },
     { "idempotency-key": key },
   );
   expect(answer?.status).toBe(400);
   expect(typename(answer)).toBe("BAD_REQUEST");
-  expect(fake.requests).toHaveLength(0);
+  expect(kit.fake.requests).toHaveLength(0);
 });
 
 it("scopes keys to the client key: another client's same key is another request", async () => {
-  const keyed = await startGateway(fake.url, {
+  const keyed = await kit.another({
     apiKeys: ["client-a-key-0000000001", "client-b-key-0000000002"],
   });
-  try {
-    fake.reply({ status: 200, body: LINK_BODY });
-    const key = freshKey();
-    const as = (apiKey: string, token: string) =>
-      postRaw(
-        keyed.url,
-        { query: RESUME_LINK, variables: resumeVariables(token) },
-        { "idempotency-key": key, authorization: `Bearer ${apiKey}` },
-      );
-    expect(typename(await as("client-a-key-0000000001", "111111"))).toBe("Link");
-    const other = await as("client-b-key-0000000002", "222222");
-    expect(typename(other)).toBe("Link");
-    expect(other?.headers["idempotent-replayed"]).toBeUndefined();
-    expect(patches()).toBe(2);
-  } finally {
-    await keyed.close();
-  }
+  kit.fake.reply({ status: 200, body: LINK_BODY });
+  const key = freshKey();
+  const as = (apiKey: string, token: string) =>
+    postRaw(
+      keyed.url,
+      { query: RESUME_LINK, variables: resumeVariables(token) },
+      { "idempotency-key": key, authorization: `Bearer ${apiKey}` },
+    );
+  expect(typename(await as("client-a-key-0000000001", "111111"))).toBe("Link");
+  const other = await as("client-b-key-0000000002", "222222");
+  expect(typename(other)).toBe("Link");
+  expect(other?.headers["idempotent-replayed"]).toBeUndefined();
+  expect(patches()).toBe(2);
 });
 
 it("answers 409 IDEMPOTENCY_IN_PROGRESS with Retry-After past the wait", async () => {
-  const impatient = await startGateway(fake.url, { idempotency: { waitMs: 300 } });
-  try {
-    fake.reply({ status: 200, body: LINK_BODY, delayMs: 1_500 });
-    const key = freshKey();
-    const post = () =>
-      postRaw(
-        impatient.url,
-        { query: RESUME_LINK, variables: resumeVariables() },
-        { "idempotency-key": key },
-      );
-    const first = post();
-    await sleep(200);
-    const busy = await post();
-    expect(busy?.status).toBe(409);
-    expect(busy?.headers["retry-after"]).toBe("2");
-    expect(typename(busy)).toBe("IDEMPOTENCY_IN_PROGRESS");
-    expect(typename(await first)).toBe("Link");
-    expect(patches()).toBe(1);
-  } finally {
-    await impatient.close();
-  }
+  const impatient = await kit.another({ idempotency: { waitMs: 300 } });
+  kit.fake.reply({ status: 200, body: LINK_BODY, delayMs: 1_500 });
+  const key = freshKey();
+  const post = () =>
+    postRaw(
+      impatient.url,
+      { query: RESUME_LINK, variables: resumeVariables() },
+      { "idempotency-key": key },
+    );
+  const first = post();
+  await sleep(200);
+  const busy = await post();
+  expect(busy?.status).toBe(409);
+  expect(busy?.headers["retry-after"]).toBe("2");
+  expect(typename(busy)).toBe("IDEMPOTENCY_IN_PROGRESS");
+  expect(typename(await first)).toBe("Link");
+  expect(patches()).toBe(1);
 });
 
 describe("a write that never left the gateway is not stored", () => {
@@ -228,7 +208,7 @@ describe("a write that never left the gateway is not stored", () => {
   });
 
   it("but a connection cut after the write was sent is stored: the retry replays it", async () => {
-    fake.reply({ fault: "reset-before-headers" });
+    kit.fake.reply({ fault: "reset-before-headers" });
     const key = freshKey();
     const first = await resume(key);
     expect(typename(first)).toBe("UPSTREAM_UNAVAILABLE");

@@ -1,31 +1,16 @@
 /** Inputs the gateway refuses itself: BAD_USER_INPUT naming the field, and no upstream call. */
-import { LINK_BODY } from "./helpers/belvo-bodies.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
 import {
+  LINK_BODY,
   LINK_ID,
-  RESUME_BALANCES,
-  RESUME_LINK,
   SESSION_HEX,
   SESSION_UUID,
-  postGraphQL,
   TEST_REQUEST_ID,
-} from "./helpers/graphql.js";
+  resumeInput,
+} from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
+import { RESUME_BALANCES, RESUME_LINK } from "./helpers/graphql.js";
 
-let fake: FakeUpstream;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  fake = await FakeUpstream.start({ status: 200, body: LINK_BODY });
-  gateway = await startGateway(fake.url);
-});
-afterAll(async () => {
-  await gateway.close();
-  await fake.close();
-});
-beforeEach(() => {
-  fake.requests.length = 0;
-});
+const kit = useGateway({ upstream: "fake", replies: [{ status: 200, body: LINK_BODY }] });
 
 const SESSION_MESSAGE =
   "Invalid input.session: expected 32 hex digits or a UUID, as the challenge gave it.";
@@ -68,7 +53,7 @@ describe.each([
 ])("%s", (field, document) => {
   it.each(CASES)("refuses %s without calling Belvo", async (_case, change, path, message) => {
     const input = { session: SESSION_HEX, link: LINK_ID, token: "123456", ...change };
-    const { status, body } = await postGraphQL(gateway.url, document, { input });
+    const { status, body } = await kit.post(document, { input });
     expect(status).toBe(200);
     expect(body).toEqual({
       data: null,
@@ -80,13 +65,13 @@ describe.each([
         },
       ],
     });
-    expect(fake.requests).toEqual([]);
+    expect(kit.fake.requests).toEqual([]);
   });
 
   it("never repeats a refused token in the answer", async () => {
     const token = "secret-token-with a-space";
-    const { body } = await postGraphQL(gateway.url, document, {
-      input: { session: SESSION_HEX, link: LINK_ID, token },
+    const { body } = await kit.post(document, {
+      input: resumeInput(token),
     });
     expect(JSON.stringify(body)).not.toContain("secret-token");
   });
@@ -100,14 +85,14 @@ describe.each([
     ["no token", { token: undefined }],
     ["a null token", { token: null }],
   ])("accepts %s and calls Belvo once", async (_case, change) => {
-    await postGraphQL(gateway.url, document, {
+    await kit.post(document, {
       input: { session: SESSION_HEX, link: LINK_ID, token: "123456", ...change },
     });
-    expect(fake.requests).toHaveLength(1);
+    expect(kit.fake.requests).toHaveLength(1);
   });
 
   it("rejects a token of the wrong type without quoting it", async () => {
-    const { status, body } = await postGraphQL(gateway.url, document, {
+    const { status, body } = await kit.post(document, {
       input: { session: SESSION_HEX, link: LINK_ID, token: 918273 },
     });
     expect(status).toBe(400);
@@ -122,6 +107,6 @@ describe.each([
       ],
     });
     expect(JSON.stringify(body)).not.toContain("918273");
-    expect(fake.requests).toEqual([]);
+    expect(kit.fake.requests).toEqual([]);
   });
 });

@@ -11,7 +11,8 @@ import { gatewayConfig } from "../src/config.js";
 import { createGateway } from "../src/server.js";
 import { freePort } from "./helpers/system.js";
 import { FakeUpstream, type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
-import { LINK_ID, SESSION_HEX, TEST_REQUEST_ID, postGraphQL } from "./helpers/graphql.js";
+import { LINK_ID, SESSION_HEX, TEST_REQUEST_ID, resumeInput } from "./helpers/fixtures.js";
+import { postGraphQL } from "./helpers/graphql.js";
 import { OtlpCollector } from "./helpers/otlp-collector.js";
 
 const SECRETS = {
@@ -107,14 +108,7 @@ const REGISTER =
 async function drive(url: string) {
   const answers = [];
   for (path of Object.keys(PATHS)) {
-    answers.push(
-      await postGraphQL(
-        url,
-        RESUME,
-        { input: { session: SESSION_HEX, link: LINK_ID, token: SECRETS.token } },
-        AUTH,
-      ),
-    );
+    answers.push(await postGraphQL(url, RESUME, { input: resumeInput(SECRETS.token) }, AUTH));
     answers.push(
       await postGraphQL(
         url,
@@ -132,14 +126,7 @@ async function drive(url: string) {
     );
   }
   // Refused by the gateway itself: bad token shape, wrong types, a wrong client key, bad JSON.
-  answers.push(
-    await postGraphQL(
-      url,
-      RESUME,
-      { input: { session: SESSION_HEX, link: LINK_ID, token: `${SECRETS.token} x` } },
-      AUTH,
-    ),
-  );
+  answers.push(await postGraphQL(url, RESUME, { input: resumeInput(`${SECRETS.token} x`) }, AUTH));
   answers.push(
     await postGraphQL(
       url,
@@ -160,7 +147,7 @@ async function drive(url: string) {
     await postGraphQL(
       url,
       RESUME,
-      { input: { session: SESSION_HEX, link: LINK_ID, token: SECRETS.token } },
+      { input: resumeInput(SECRETS.token) },
       { authorization: `Bearer ${SECRETS.wrongApiKey}` },
     ),
   );
@@ -206,12 +193,7 @@ it("a guard whose store is down refuses (GUARD_UNAVAILABLE) without secrets in t
   try {
     path = "400-echo";
     const sent = fake.requests.length;
-    const { body } = await postGraphQL(
-      url,
-      RESUME,
-      { input: { session: SESSION_HEX, link: LINK_ID, token: SECRETS.token } },
-      AUTH,
-    );
+    const { body } = await postGraphQL(url, RESUME, { input: resumeInput(SECRETS.token) }, AUTH);
     expect(body).toMatchObject({
       data: null,
       errors: [{ extensions: { code: "GUARD_UNAVAILABLE", retryable: true } }],

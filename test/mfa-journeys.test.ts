@@ -1,9 +1,15 @@
 /** Whole MFA journeys through the gateway's GraphQL, against the built-in emulator over HTTP. */
-import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
 import { ManualClock } from "../src/sandbox/state.js";
 import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES } from "../src/landing.js";
-import { NOW, startGateway, type TestGateway } from "./helpers/gateway.js";
-import { TEST_REQUEST_ID, postGraphQL } from "./helpers/graphql.js";
+import { NOW } from "./helpers/gateway.js";
+import { useGateway } from "./helpers/kit.js";
+import { TEST_REQUEST_ID } from "./helpers/fixtures.js";
+
+/** What the journeys select of a challenge, and of a balance list. */
+const CHALLENGE =
+  "... on MfaChallenge { session link tokenGenerationData { type expectsUserInput } }";
+const BALANCE_LIST =
+  "... on BalanceList { saved balances { valueDate balance account { id currency category } } }";
 
 const REGISTER = `mutation Register($input: RegisterLinkInput!) {
   registerLink(input: $input) {
@@ -13,25 +19,13 @@ const REGISTER = `mutation Register($input: RegisterLinkInput!) {
   }
 }`;
 const RESUME_LINK = `mutation Resume($input: ResumeLinkInput!) {
-  resumeLink(input: $input) {
-    __typename
-    ... on Link { id status institution { name } }
-    ... on MfaChallenge { session link tokenGenerationData { type expectsUserInput } }
-  }
+  resumeLink(input: $input) { __typename ... on Link { id status institution { name } } ${CHALLENGE} }
 }`;
 const RETRIEVE = `mutation Retrieve($input: RetrieveBalancesInput!) {
-  retrieveBalances(input: $input) {
-    __typename
-    ... on BalanceList { saved balances { valueDate balance account { id currency category } } }
-    ... on MfaChallenge { session link tokenGenerationData { type expectsUserInput } }
-  }
+  retrieveBalances(input: $input) { __typename ${BALANCE_LIST} ${CHALLENGE} }
 }`;
 const RESUME_BALANCES = `mutation ResumeBalances($input: ResumeBalancesInput!) {
-  resumeBalances(input: $input) {
-    __typename
-    ... on BalanceList { saved balances { valueDate balance account { id currency category } } }
-    ... on MfaChallenge { session link }
-  }
+  resumeBalances(input: $input) { __typename ${BALANCE_LIST} ... on MfaChallenge { session link } }
 }`;
 
 interface Challenge {
@@ -42,21 +36,17 @@ interface Challenge {
 }
 
 let clock: ManualClock;
-let sandbox: Sandbox;
-let gateway: TestGateway;
-
-beforeEach(async () => {
-  clock = new ManualClock(new Date("2026-03-10T12:00:00Z"));
-  sandbox = await startSandbox(0, "127.0.0.1", { clock });
-  gateway = await startGateway(sandbox.url);
-});
-afterEach(async () => {
-  await gateway.close();
-  await sandbox.close();
+const kit = useGateway({
+  upstream: "emulator",
+  perTest: true,
+  emulator: () => {
+    clock = new ManualClock(new Date("2026-03-10T12:00:00Z"));
+    return { clock };
+  },
 });
 
 async function op<T>(query: string, input: Record<string, unknown>): Promise<T> {
-  const { body } = await postGraphQL(gateway.url, query, { input });
+  const { body } = await kit.post(query, { input });
   const data = body.data as Record<string, T> | null;
   if (!data) throw new Error(`operation failed: ${JSON.stringify(body.errors)}`);
   return Object.values(data)[0]!;
@@ -68,6 +58,19 @@ async function register(institution: string, username: string, password: string)
     username,
     password,
   });
+}
+
+const days = (dateFrom: string, dateTo: string) => ({ dateFrom, dateTo });
+
+/** A link on heimdall_mx_retail past its own challenge (token 111111), and that challenge. */
+async function linked(username: string, password: string): Promise<Challenge> {
+  const registration = (await register("heimdall_mx_retail", username, password)) as Challenge;
+  await op(RESUME_LINK, {
+    session: registration.session,
+    link: registration.link,
+    token: "111111",
+  });
+  return registration;
 }
 
 describe("links", () => {
@@ -118,7 +121,9 @@ describe("links", () => {
       });
     },
   );
+});
 
+describe("links: a session used once, input-less, expired", () => {
   it("the refused session cannot be used again, nor the successful one", async () => {
     const first = (await register("heimdall_br_retail", "mfa_default", "pass_valid")) as Challenge;
     const fresh = await op<Challenge>(RESUME_LINK, {
@@ -126,14 +131,14 @@ describe("links", () => {
       link: first.link,
       token: "999999",
     });
-    const reused = await postGraphQL(gateway.url, RESUME_LINK, {
+    const reused = await kit.post(RESUME_LINK, {
       input: { session: first.session, link: first.link, token: "111111" },
     });
     expect(reused.body).toMatchObject({
       errors: [{ extensions: { code: "MFA_SESSION_EXPIRED" } }],
     });
     await op(RESUME_LINK, { session: fresh.session, link: first.link, token: "111111" });
-    const replay = await postGraphQL(gateway.url, RESUME_LINK, {
+    const replay = await kit.post(RESUME_LINK, {
       input: { session: fresh.session, link: first.link, token: "111111" },
     });
     expect(replay.body).toMatchObject({
@@ -160,7 +165,7 @@ describe("links", () => {
       "pass_valid",
     )) as Challenge;
     clock.advance(721_000);
-    const { body } = await postGraphQL(gateway.url, RESUME_LINK, {
+    const { body } = await kit.post(RESUME_LINK, {
       input: { session: challenge.session, link: challenge.link, token: "111111" },
     });
     expect(body).toEqual({
@@ -186,7 +191,9 @@ describe("links", () => {
       ],
     });
   });
+});
 
+describe("links: no MFA, bad credentials", () => {
   it("a no-MFA institution answers a Link at once", async () => {
     const link = await op(REGISTER, {
       institution: "erebor_mx_retail",
@@ -204,7 +211,7 @@ describe("links", () => {
   });
 
   it("bad bank credentials are UPSTREAM_REJECTED login_error, with no password anywhere", async () => {
-    const { body } = await postGraphQL(gateway.url, REGISTER, {
+    const { body } = await kit.post(REGISTER, {
       input: {
         institution: "erebor_mx_retail",
         username: "user_invalid",
@@ -223,26 +230,16 @@ describe("links", () => {
         },
       ],
     });
-    expect(JSON.stringify(body) + gateway.logs.join("")).not.toContain("pass_invalid");
+    expect(JSON.stringify(body) + kit.logs.join("")).not.toContain("pass_invalid");
   });
 });
 
 describe("balances", () => {
   it("on an MFA link: challenge, wrong token, fresh challenge, right token, BalanceList", async () => {
-    const registration = (await register(
-      "heimdall_mx_retail",
-      "mfa_numeric",
-      "numeric_code",
-    )) as Challenge;
-    await op(RESUME_LINK, {
-      session: registration.session,
-      link: registration.link,
-      token: "111111",
-    });
+    const registration = await linked("mfa_numeric", "numeric_code");
     const first = await op<Challenge>(RETRIEVE, {
       link: registration.link,
-      dateFrom: "2026-03-08",
-      dateTo: "2026-03-09",
+      ...days("2026-03-08", "2026-03-09"),
     });
     expect(first).toMatchObject({ __typename: "MfaChallenge", link: registration.link });
     const again = await op<Challenge>(RESUME_BALANCES, {
@@ -289,7 +286,9 @@ describe("balances", () => {
     expect(list.saved).toBe(true);
     expect(list.balances[0]?.account.currency).toBe("BRL");
   });
+});
 
+describe("balances: no MFA, and expiry", () => {
   it("on a no-MFA link: a BalanceList at once, dateTo defaulting to the gateway's today", async () => {
     const link = (await register("erebor_co_retail", "user_valid", "pass_valid")) as { id: string };
     const list = await op<{
@@ -307,23 +306,13 @@ describe("balances", () => {
   });
 
   it("the balances session expires like the link's", async () => {
-    const registration = (await register(
-      "heimdall_mx_retail",
-      "mfa_default",
-      "pass_valid",
-    )) as Challenge;
-    await op(RESUME_LINK, {
-      session: registration.session,
-      link: registration.link,
-      token: "111111",
-    });
+    const registration = await linked("mfa_default", "pass_valid");
     const challenge = await op<Challenge>(RETRIEVE, {
       link: registration.link,
-      dateFrom: "2026-03-01",
-      dateTo: "2026-03-02",
+      ...days("2026-03-01", "2026-03-02"),
     });
     clock.advance(721_000);
-    const { body } = await postGraphQL(gateway.url, RESUME_BALANCES, {
+    const { body } = await kit.post(RESUME_BALANCES, {
       input: { session: challenge.session, link: challenge.link, token: "111111" },
     });
     expect(body).toMatchObject({
@@ -336,7 +325,7 @@ describe("balances", () => {
 describe("the docs' example session", () => {
   it("the landing page's operation, as written, answers a Link every time", async () => {
     for (let i = 0; i < 2; i++) {
-      const { body } = await postGraphQL(gateway.url, EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES);
+      const { body } = await kit.post(EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES);
       expect(body).toEqual({
         data: {
           resumeLink: {

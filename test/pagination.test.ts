@@ -1,30 +1,20 @@
 /** Belvo's lists: a `next` that loops or never ends is not followed forever (issue 12, item 7). */
 import http from "node:http";
-import { FakeUpstream, type RecordedRequest } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { TEST_REQUEST_ID, postGraphQL } from "./helpers/graphql.js";
+import { type RecordedRequest } from "./helpers/fake-upstream.js";
+import { TEST_REQUEST_ID } from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
+import { postGraphQL } from "./helpers/graphql.js";
 
 const INSTITUTIONS = "{ institutions { name } }";
 
-let fake: FakeUpstream;
-let gateway: TestGateway | undefined;
-
-beforeEach(async () => {
-  fake = await FakeUpstream.start();
-});
-
-afterEach(async () => {
-  await gateway?.close();
-  gateway = undefined;
-  await fake.close();
-});
+const kit = useGateway({ upstream: "fake", perTest: true, lazy: true });
 
 const pageOf = (request: RecordedRequest) =>
-  Number(new URL(request.path, fake.url).searchParams.get("page") ?? "1");
+  Number(new URL(request.path, kit.fake.url).searchParams.get("page") ?? "1");
 
 /** A page of one institution whose `next` is `next(page)`. */
 function pages(next: (page: number) => number | null, delayMs = 0) {
-  fake.route = (request) => {
+  kit.fake.route = (request) => {
     const page = pageOf(request);
     const target = next(page);
     return {
@@ -33,7 +23,9 @@ function pages(next: (page: number) => number | null, delayMs = 0) {
       body: {
         count: 1_000_000,
         next:
-          target === null ? null : `${fake.url}/api/institutions/?page_size=1000&page=${target}`,
+          target === null
+            ? null
+            : `${kit.fake.url}/api/institutions/?page_size=1000&page=${target}`,
         previous: null,
         results: [{ name: `bank_${page}`, country_codes: ["MX"] }],
       },
@@ -58,68 +50,68 @@ const upstreamError = (message: string, code = "UPSTREAM_ERROR", retryable = fal
 });
 
 it("follows `next` to the end when it ends", async () => {
-  gateway = await startGateway(fake.url);
+  const gateway = await kit.another();
   pages((page) => (page < 3 ? page + 1 : null));
   const { body } = await postGraphQL(gateway.url, INSTITUTIONS);
   expect(body).toEqual({
     data: { institutions: [{ name: "bank_1" }, { name: "bank_2" }, { name: "bank_3" }] },
   });
-  expect(fake.requests.map(pageOf)).toEqual([1, 2, 3]);
+  expect(kit.fake.requests.map(pageOf)).toEqual([1, 2, 3]);
 });
 
 it("a `next` pointing back to the same page stops at once", async () => {
-  gateway = await startGateway(fake.url);
+  const gateway = await kit.another();
   pages(() => 1);
   const { body } = await postGraphQL(gateway.url, INSTITUTIONS);
   expect(body).toEqual(
     upstreamError("Belvo's list pointed back to a page already read; the gateway stopped there."),
   );
-  expect(fake.requests.map(pageOf)).toEqual([1, 1]);
+  expect(kit.fake.requests.map(pageOf)).toEqual([1, 1]);
 });
 
 it("a loop over several pages is detected", async () => {
-  gateway = await startGateway(fake.url);
+  const gateway = await kit.another();
   pages((page) => (page % 3) + 1);
   const { body } = await postGraphQL(gateway.url, INSTITUTIONS);
   expect(body).toEqual(
     upstreamError("Belvo's list pointed back to a page already read; the gateway stopped there."),
   );
-  expect(fake.requests.map(pageOf)).toEqual([1, 2, 3, 1]);
+  expect(kit.fake.requests.map(pageOf)).toEqual([1, 2, 3, 1]);
 });
 
 it("an endless list stops at the page cap", async () => {
-  gateway = await startGateway(fake.url, { limits: { maxListPages: 5 } });
+  const gateway = await kit.another({ limits: { maxListPages: 5 } });
   pages((page) => page + 1);
   const { body } = await postGraphQL(gateway.url, INSTITUTIONS);
   expect(body).toEqual(
     upstreamError("Belvo's list went on past 5 pages; the gateway stopped following it."),
   );
-  expect(fake.requests.map(pageOf)).toEqual([1, 2, 3, 4, 5]);
+  expect(kit.fake.requests.map(pageOf)).toEqual([1, 2, 3, 4, 5]);
 });
 
 it("the cap defaults to 100 pages", async () => {
-  gateway = await startGateway(fake.url);
+  const gateway = await kit.another();
   pages((page) => page + 1);
   const { body } = await postGraphQL(gateway.url, INSTITUTIONS);
   expect(body).toEqual(
     upstreamError("Belvo's list went on past 100 pages; the gateway stopped following it."),
   );
-  expect(fake.requests).toHaveLength(100);
+  expect(kit.fake.requests).toHaveLength(100);
 });
 
 it("one deadline covers every page of a list", async () => {
-  gateway = await startGateway(fake.url, { timeoutMs: 600 });
+  const gateway = await kit.another({ timeoutMs: 600 });
   pages((page) => page + 1, 100);
   const { body } = await postGraphQL(gateway.url, INSTITUTIONS);
   expect(body).toEqual(
     upstreamError("Belvo did not answer within 600 ms; retry later.", "UPSTREAM_TIMEOUT", true),
   );
   // Each page takes 100 ms: a deadline per page would have read all 100.
-  expect(fake.requests.length).toBeLessThanOrEqual(7);
+  expect(kit.fake.requests.length).toBeLessThanOrEqual(7);
 });
 
 it("stops following pages once the client is gone", async () => {
-  gateway = await startGateway(fake.url, { timeoutMs: 60_000 });
+  const gateway = await kit.another({ timeoutMs: 60_000 });
   pages((page) => page + 1, 50);
   const url = new URL(`${gateway.url}/graphql`);
   const request = http.request(url, {
@@ -131,9 +123,9 @@ it("stops following pages once the client is gone", async () => {
   await new Promise((resolve) => setTimeout(resolve, 300));
   request.destroy();
   await new Promise((resolve) => setTimeout(resolve, 200));
-  const afterLeaving = fake.requests.length;
+  const afterLeaving = kit.fake.requests.length;
   await new Promise((resolve) => setTimeout(resolve, 600));
   // At most the page in flight when the client left.
-  expect(fake.requests.length).toBeLessThanOrEqual(afterLeaving + 1);
+  expect(kit.fake.requests.length).toBeLessThanOrEqual(afterLeaving + 1);
   expect(afterLeaving).toBeLessThan(20);
 });

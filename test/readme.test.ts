@@ -7,8 +7,7 @@
  * values where they are not volatile (`__typename`, codes, statuses).
  */
 import { readFileSync } from "node:fs";
-import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
+import { useGateway } from "./helpers/kit.js";
 import { postGraphQL } from "./helpers/graphql.js";
 
 const MARKER = "<!-- example -->";
@@ -117,18 +116,8 @@ const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const EXAMPLES = examples(README);
 
 describe("the README's requests, run in order against the emulator", () => {
-  let sandbox: Sandbox;
-  let gateway: TestGateway;
+  const kit = useGateway({ upstream: "emulator", now: () => new Date() });
   const copied = new Map<string, string>();
-
-  beforeAll(async () => {
-    sandbox = await startSandbox(0, "127.0.0.1");
-    gateway = await startGateway(sandbox.url, { now: () => new Date() });
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await sandbox.close();
-  });
 
   it("finds the flow's examples", () => {
     expect(EXAMPLES.length).toBeGreaterThanOrEqual(6);
@@ -138,7 +127,7 @@ describe("the README's requests, run in order against the emulator", () => {
     "README line %i answers as printed",
     async (_line, example) => {
       const variables = substitute(example.variables, copied) as Record<string, unknown>;
-      const { body } = await postGraphQL(gateway.url, example.query, variables);
+      const { body } = await postGraphQL(kit.url, example.query, variables);
       const problems = compare(example.answer, body, "answer", copied);
       expect({ problems, answer: problems.length ? body : "as printed" }).toEqual({
         problems: [],

@@ -2,11 +2,10 @@
  * Recovery without an idempotency key: MFA_SESSION_EXPIRED tells the link's status, and the
  * balances a lost answer carried can be read back with the `balances` query.
  */
-import { LINK_BODY, errorList } from "./helpers/belvo-bodies.js";
-import { FakeUpstream, type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
-import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
+import { LINK_BODY, errorList, LINK_ID, resumeInput } from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
+import { RESUME_LINK } from "./helpers/graphql.js";
+import { type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
 
 interface Answer {
   data?: Record<string, unknown> | null;
@@ -14,27 +13,19 @@ interface Answer {
 }
 
 describe("MFA_SESSION_EXPIRED with the link's status", () => {
-  let fake: FakeUpstream;
-  let gateway: TestGateway;
   let linkReply: Reply;
-
-  beforeAll(async () => {
-    fake = await FakeUpstream.start();
-    fake.route = (request: RecordedRequest): Reply =>
+  const kit = useGateway({
+    upstream: "fake",
+    route: (request: RecordedRequest): Reply =>
       request.method === "PATCH"
         ? { status: 400, body: errorList("session_expired", "The MFA session has expired") }
-        : linkReply;
-    gateway = await startGateway(fake.url);
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await fake.close();
+        : linkReply,
   });
 
   const resume = async () =>
     (
-      await postGraphQL(gateway.url, RESUME_LINK, {
-        input: { session: SESSION_HEX, link: LINK_ID, token: "123456" },
+      await kit.post(RESUME_LINK, {
+        input: resumeInput("123456"),
       })
     ).body as Answer;
 
@@ -45,7 +36,7 @@ describe("MFA_SESSION_EXPIRED with the link's status", () => {
       code: "MFA_SESSION_EXPIRED",
       linkStatus: "VALID",
     });
-    expect(fake.requests.at(-1)?.path).toBe(`/api/links/${LINK_ID}/`);
+    expect(kit.fake.requests.at(-1)?.path).toBe(`/api/links/${LINK_ID}/`);
   });
 
   it("leaves it out when the lookup fails", async () => {
@@ -66,17 +57,7 @@ describe("MFA_SESSION_EXPIRED with the link's status", () => {
 });
 
 describe("balances: what Belvo saved, read back", () => {
-  let sandbox: Sandbox;
-  let gateway: TestGateway;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-    gateway = await startGateway(sandbox.url);
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await sandbox.close();
-  });
+  const kit = useGateway({ upstream: "emulator" });
 
   const BALANCES = `query($link: ID!, $dateFrom: Date, $dateTo: Date, $account: ID) {
     balances(link: $link, dateFrom: $dateFrom, dateTo: $dateTo, account: $account) {
@@ -85,7 +66,7 @@ describe("balances: what Belvo saved, read back", () => {
   }`;
 
   async function query(variables: Record<string, unknown>) {
-    return (await postGraphQL(gateway.url, BALANCES, variables)).body as unknown as Answer & {
+    return (await kit.post(BALANCES, variables)).body as unknown as Answer & {
       data: {
         balances: { id: string; valueDate: string; balance: string; account: { id: string } }[];
       };
@@ -94,15 +75,13 @@ describe("balances: what Belvo saved, read back", () => {
 
   it("returns every page of the saved balances, with Belvo's filters", async () => {
     const registered = (
-      await postGraphQL(
-        gateway.url,
+      await kit.post(
         `mutation { registerLink(input: {institution: "erebor_mx_retail", username: "user_valid", password: "pass_valid"}) { __typename ... on Link { id } } }`,
       )
     ).body as { data: { registerLink: { id: string } } };
     const link = registered.data.registerLink.id;
     const retrieved = (
-      await postGraphQL(
-        gateway.url,
+      await kit.post(
         `mutation($link: ID!) { retrieveBalances(input: {link: $link, dateFrom: "2026-01-01", dateTo: "2026-01-12"}) { __typename ... on BalanceList { saved balances { id account { id } } } } }`,
         { link },
       )

@@ -5,44 +5,19 @@
  * `.ci/run` installs Debian's redis-server; a machine without it skips this file outside CI, and
  * CI fails instead.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { connect } from "node:net";
 import request from "supertest";
 import { redisStore, checkStore, closeStore, type GuardStore } from "../src/guards/store.js";
-import { LINK_BODY, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
-import { freePort, installed } from "./helpers/system.js";
+import { LINK_BODY, challengeEntry, errorList, LINK_ID, resumeInput } from "./helpers/fixtures.js";
+import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
+import { installed } from "./helpers/system.js";
+import { useGateway } from "./helpers/kit.js";
+import { startRedisServer, type RedisServer } from "./helpers/redis-server.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
+import { type TestGateway } from "./helpers/gateway.js";
 
 const describeWithRedis = installed("redis-server", "the shared counters' test")
   ? describe
   : describe.skip;
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
-async function startRedis(): Promise<{ server: ChildProcess; url: string }> {
-  const port = await freePort();
-  const server = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: "ignore" },
-  );
-  for (let tries = 0; !(await accepts(port)); tries++) {
-    if (tries > 50) throw new Error("redis-server did not start");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { server, url: `redis://127.0.0.1:${port}` };
-}
 
 const DEADLINES = { commandTimeoutMs: 300, connectTimeoutMs: 1_000 };
 const CLIENT_KEY = "client-key-aaaaaaaaaaaaaaaa";
@@ -55,7 +30,7 @@ async function connectedStore(url: string): Promise<GuardStore> {
 }
 
 const resume = (url: string, token = "999999") =>
-  postGraphQL(url, RESUME_LINK, { input: { session: SESSION_HEX, link: LINK_ID, token } }, AUTH);
+  postGraphQL(url, RESUME_LINK, { input: resumeInput(token) }, AUTH);
 
 const outcome = (body: Record<string, unknown>) => {
   const result = body as {
@@ -65,22 +40,28 @@ const outcome = (body: Record<string, unknown>) => {
   return result.data?.resumeLink.__typename ?? result.errors?.[0]?.extensions.code ?? "?";
 };
 
-describeWithRedis("with REDIS_URL", () => {
-  let redis: { server: ChildProcess; url: string };
-  let fake: FakeUpstream;
-  const gateways: TestGateway[] = [];
-  const stores: GuardStore[] = [];
-
+/** Two gateways sharing their guard counters on one real redis-server, before one fake Belvo. */
+function useReplicas() {
+  const kit = useGateway({
+    upstream: "fake",
+    lazy: true,
+    replies: [{ status: 428, body: [challengeEntry()] }],
+  });
+  const replicas = {
+    kit,
+    redis: undefined as RedisServer | undefined,
+    gateways: [] as TestGateway[],
+    stores: [] as GuardStore[],
+  };
   beforeAll(async () => {
-    redis = await startRedis();
-    fake = await FakeUpstream.start({ status: 428, body: [challengeEntry()] });
+    replicas.redis = await startRedisServer();
     for (let i = 0; i < 2; i++) {
-      const store = await connectedStore(redis.url);
-      stores.push(store);
+      const store = await connectedStore(replicas.redis.url);
+      replicas.stores.push(store);
       // The first also counts requests per client key (refused at the HTTP edge), the second not
       // (refused by the attempt cap in the resolver).
-      gateways.push(
-        await startGateway(fake.url, {
+      replicas.gateways.push(
+        await kit.another({
           guardStore: store,
           apiKeys: [CLIENT_KEY],
           limits: { ratePerMinute: i === 0 ? 1_000 : null },
@@ -88,21 +69,30 @@ describeWithRedis("with REDIS_URL", () => {
       );
     }
   });
-
   afterAll(async () => {
-    redis.server.kill("SIGCONT");
-    await Promise.all(gateways.map((gateway) => gateway.close()));
-    await Promise.all(stores.map((store) => closeStore(store)));
-    await fake.close();
-    redis.server.kill();
+    replicas.redis?.server.kill("SIGCONT");
+    await Promise.all(replicas.gateways.map((gateway) => gateway.close()));
+    await Promise.all(replicas.stores.map((store) => closeStore(store)));
+    replicas.redis?.stop();
   });
-
   beforeEach(async () => {
-    const store = stores[0]!;
+    const store = replicas.stores[0]!;
     if (store.kind === "redis" && store.redis.status === "ready") await store.redis.flushall();
-    fake.requests.length = 0;
-    fake.reply({ status: 428, body: [challengeEntry()] });
   });
+  return replicas;
+}
+
+/** Waits until the fake Belvo got a request (the call is in flight). */
+async function untilSent(fake: FakeUpstream): Promise<void> {
+  for (let tries = 0; fake.requests.length === 0; tries++) {
+    if (tries > 100) throw new Error("the resume never reached the fake upstream");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describeWithRedis("with REDIS_URL", () => {
+  const replicas = useReplicas();
+  const { gateways, stores } = replicas;
 
   it("two gateways share one failed-attempt limit per link", async () => {
     const outcomes: string[] = [];
@@ -112,11 +102,11 @@ describeWithRedis("with REDIS_URL", () => {
       "RATE_LIMITED",
       "RATE_LIMITED",
     ]);
-    expect(fake.requests).toHaveLength(5);
+    expect(replicas.kit.fake.requests).toHaveLength(5);
   });
 
   it("stores every counter under a hash: no link id, username or client key in clear", async () => {
-    fake.reply({ status: 400, body: errorList("login_error", "Invalid credentials") });
+    replicas.kit.fake.reply({ status: 400, body: errorList("login_error", "Invalid credentials") });
     await postGraphQL(
       gateways[0]!.url,
       "mutation($input: RegisterLinkInput!) { registerLink(input: $input) { __typename } }",
@@ -134,69 +124,70 @@ describeWithRedis("with REDIS_URL", () => {
         expect(key.toLowerCase()).not.toContain(clear.toLowerCase());
     }
   });
+});
 
-  describe("a Redis that stops answering (SIGSTOP)", () => {
-    afterEach(() => redis.server.kill("SIGCONT"));
+describeWithRedis("with REDIS_URL, a Redis that stops answering (SIGSTOP)", () => {
+  const replicas = useReplicas();
+  const { gateways } = replicas;
+  afterEach(() => replicas.redis!.server.kill("SIGCONT"));
 
-    it.each([
-      ["the per-key rate at the HTTP edge", 0],
-      ["the failed-attempt cap in the resolver", 1],
-    ])(
-      "%s refuses with 503 GUARD_UNAVAILABLE and Retry-After, sends nothing upstream, and /ready turns 503",
-      async (_guard, index) => {
-        const gateway = gateways[index]!;
-        redis.server.kill("SIGSTOP");
-        const refused = await resume(gateway.url, "123456");
-        expect(refused.status).toBe(503);
-        expect(refused.headers["retry-after"]).toBe("2");
-        expect(refused.body).toMatchObject({
-          errors: [
-            {
-              message: expect.stringContaining("nothing was sent upstream") as unknown,
-              extensions: { code: "GUARD_UNAVAILABLE", retryable: true, retryAfter: 2 },
-            },
-          ],
-        });
-        expect(JSON.stringify(refused.body)).not.toContain("http");
-        expect(fake.requests).toEqual([]);
-        expect((await request(gateway.url).get("/ready")).status).toBe(503);
-        expect((await request(gateway.url).get("/health")).status).toBe(200);
+  it.each([
+    ["the per-key rate at the HTTP edge", 0],
+    ["the failed-attempt cap in the resolver", 1],
+  ])(
+    "%s refuses with 503 GUARD_UNAVAILABLE and Retry-After, sends nothing upstream, and /ready turns 503",
+    async (_guard, index) => {
+      const gateway = gateways[index]!;
+      replicas.redis!.server.kill("SIGSTOP");
+      const refused = await resume(gateway.url, "123456");
+      expect(refused.status).toBe(503);
+      expect(refused.headers["retry-after"]).toBe("2");
+      expect(refused.body).toMatchObject({
+        errors: [
+          {
+            message: expect.stringContaining("nothing was sent upstream") as unknown,
+            extensions: { code: "GUARD_UNAVAILABLE", retryable: true, retryAfter: 2 },
+          },
+        ],
+      });
+      expect(JSON.stringify(refused.body)).not.toContain("http");
+      expect(replicas.kit.fake.requests).toEqual([]);
+      expect((await request(gateway.url).get("/ready")).status).toBe(503);
+      expect((await request(gateway.url).get("/health")).status).toBe(200);
 
-        redis.server.kill("SIGCONT");
-        expect((await request(gateway.url).get("/ready")).status).toBe(200);
-      },
-    );
+      replicas.redis!.server.kill("SIGCONT");
+      expect((await request(gateway.url).get("/ready")).status).toBe(200);
+    },
+  );
 
-    it("delivers a success Belvo gave while Redis stopped answering (the refund fails, is logged)", async () => {
-      const gateway = gateways[1];
-      fake.reply({ status: 200, body: LINK_BODY, delayMs: 500 });
-      const pending = resume(gateway!.url);
-      for (let tries = 0; fake.requests.length === 0; tries++) {
-        if (tries > 100) throw new Error("the resume never reached the fake upstream");
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      redis.server.kill("SIGSTOP");
-      const { status, body } = await pending;
-      expect(status).toBe(200);
-      expect(body).toMatchObject({ data: { resumeLink: { __typename: "Link", id: LINK_ID } } });
-      expect(gateway!.logs.join("")).toContain("could not give a counted attempt back");
-    });
+  it("delivers a success Belvo gave while Redis stopped answering (the refund fails, is logged)", async () => {
+    const gateway = gateways[1];
+    replicas.kit.fake.reply({ status: 200, body: LINK_BODY, delayMs: 500 });
+    const pending = resume(gateway!.url);
+    await untilSent(replicas.kit.fake);
+    replicas.redis!.server.kill("SIGSTOP");
+    const { status, body } = await pending;
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ data: { resumeLink: { __typename: "Link", id: LINK_ID } } });
+    expect(gateway!.logs.join("")).toContain("could not give a counted attempt back");
   });
+});
+
+describeWithRedis("with REDIS_URL, a Redis that dies", () => {
+  const replicas = useReplicas();
+  const { gateways } = replicas;
 
   it("a Redis that died: refused with 503 while it is gone, a success delivered when it dies mid-call", async () => {
     const gateway = gateways[1];
-    fake.reply({ status: 200, body: LINK_BODY, delayMs: 500 });
+    replicas.kit.fake.reply({ status: 200, body: LINK_BODY, delayMs: 500 });
     const pending = resume(gateway!.url, "654321");
-    for (let tries = 0; fake.requests.length === 0; tries++) {
-      if (tries > 100) throw new Error("the resume never reached the fake upstream");
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    redis.server.kill("SIGKILL");
+    await untilSent(replicas.kit.fake);
+    replicas.redis!.server.kill("SIGKILL");
     expect((await pending).body).toMatchObject({ data: { resumeLink: { __typename: "Link" } } });
     const refused = await resume(gateway!.url);
     expect(refused.status).toBe(503);
     expect(outcome(refused.body)).toBe("GUARD_UNAVAILABLE");
-    expect(fake.requests).toHaveLength(1);
+    expect(replicas.kit.fake.requests).toHaveLength(1);
     expect((await request(gateway!.url).get("/ready")).status).toBe(503);
   });
 });

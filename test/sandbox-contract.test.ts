@@ -1,4 +1,5 @@
 /** The emulator's own contract over HTTP: auth, errors, lists, filters, pagination, data. */
+import { findInstitution } from "../src/sandbox/institutions.js";
 import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
 import { callBelvo } from "./helpers/belvo-client.js";
 
@@ -12,6 +13,8 @@ beforeEach(async () => {
 afterEach(() => sandbox.close());
 
 const REQUEST_ID = expect.stringMatching(/^[0-9a-f]{32}$/) as unknown;
+/** Belvo's error list of one entry, with a fresh request id. */
+const refusal = (code: string, message: string) => [{ code, message, request_id: REQUEST_ID }];
 
 describe("auth", () => {
   it.each([
@@ -21,13 +24,12 @@ describe("auth", () => {
   ])("%s answers 401 authentication_failed", async (_case, auth) => {
     const { status, body } = await call("GET", "/api/", undefined, auth);
     expect(status).toBe(401);
-    expect(body).toEqual([
-      {
-        code: "authentication_failed",
-        message: "Credentials provided are not valid. Check your secret key id and password.",
-        request_id: REQUEST_ID,
-      },
-    ]);
+    expect(body).toEqual(
+      refusal(
+        "authentication_failed",
+        "Credentials provided are not valid. Check your secret key id and password.",
+      ),
+    );
   });
 
   it("GET /api/ answers 200 with any non-empty key pair", async () => {
@@ -94,7 +96,9 @@ describe("errors", () => {
       },
     ]);
   });
+});
 
+describe("errors: refusals", () => {
   it("answers 400 login_error for bad bank credentials", async () => {
     const { status, body } = await call("POST", "/api/links/", {
       institution: "erebor_mx_retail",
@@ -102,13 +106,9 @@ describe("errors", () => {
       password: "pass_invalid",
     });
     expect(status).toBe(400);
-    expect(body).toEqual([
-      {
-        code: "login_error",
-        message: "Invalid credentials provided to login to the institution",
-        request_id: REQUEST_ID,
-      },
-    ]);
+    expect(body).toEqual(
+      refusal("login_error", "Invalid credentials provided to login to the institution"),
+    );
   });
 
   it("answers 404 not_found for an unknown object or path, 405 for a wrong method, 400 parse_error for bad JSON", async () => {
@@ -171,7 +171,9 @@ describe("institutions", () => {
       "gotham_br_business",
     ]);
   });
+});
 
+describe("institutions: filters and pages", () => {
   it("filters by name__in and country_code, keeping page_size in next links", async () => {
     const named = await call(
       "GET",
@@ -192,22 +194,7 @@ describe("institutions", () => {
       logo: "https://statics.belvo.example/institutions/heimdall_mx_retail/logo.svg",
       icon_logo: "https://statics.belvo.example/institutions/heimdall_mx_retail/icon.svg",
       text_logo: "https://statics.belvo.example/institutions/heimdall_mx_retail/text.svg",
-      form_fields: [
-        {
-          name: "username",
-          type: "text",
-          label: "Username",
-          validation: "^.{1,}$",
-          placeholder: "user_valid",
-        },
-        {
-          name: "password",
-          type: "password",
-          label: "Password",
-          validation: "^.{1,}$",
-          placeholder: "pass_valid",
-        },
-      ],
+      form_fields: findInstitution("heimdall_mx_retail")!.form_fields,
       features: [{ name: "token_required", description: "A second factor is asked at login." }],
       status: "healthy",
       integration_type: "credentials",
@@ -224,18 +211,18 @@ describe("institutions", () => {
   });
 });
 
-describe("links and accounts", () => {
-  async function register(institution: string) {
-    const { status, body } = await call("POST", "/api/links/", {
-      institution,
-      username: "user_valid",
-      password: "pass_valid",
-      external_id: "ext-1",
-    });
-    expect(status).toBe(201);
-    return body as { id: string };
-  }
+async function register(institution: string) {
+  const { status, body } = await call("POST", "/api/links/", {
+    institution,
+    username: "user_valid",
+    password: "pass_valid",
+    external_id: "ext-1",
+  });
+  expect(status).toBe(201);
+  return body as { id: string };
+}
 
+describe("links and accounts", () => {
   it("registers a no-MFA link at once and serves it by id and in the list", async () => {
     const link = await register("erebor_co_retail");
     expect(link).toEqual({
@@ -286,7 +273,9 @@ describe("links and accounts", () => {
       expect((await call("GET", `/api/accounts/${first!.id}/`)).body).toEqual(first);
     }
   });
+});
 
+describe("links and accounts: stable, and balances", () => {
   it("gives the same accounts for the same link id on every run", async () => {
     const example = "683005d6-f45c-4adb-b289-f1a12f50f80c";
     const once = await call("GET", `/api/accounts/?link=${example}`);

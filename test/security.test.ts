@@ -1,25 +1,23 @@
 /** Who may call, how often, and how much one operation may ask. */
 import { jest } from "@jest/globals";
 import request from "supertest";
-import { LINK_BODY, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
 import {
+  LINK_BODY,
+  challengeEntry,
+  errorList,
   LINK_ID,
-  RESUME_BALANCES,
-  RESUME_LINK,
   SESSION_HEX,
   TEST_REQUEST_ID,
-  postGraphQL,
-} from "./helpers/graphql.js";
+  resumeInput,
+} from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
+import { RESUME_BALANCES, RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 
 const OTHER_LINK = "11111111-2222-4333-8444-555555555555";
-let fake: FakeUpstream;
-let gateway: TestGateway;
-
-beforeEach(async () => {
-  fake = await FakeUpstream.start({ status: 428, body: [challengeEntry()] });
-  gateway = await startGateway(fake.url);
+const kit = useGateway({
+  upstream: "fake",
+  perTest: true,
+  replies: [{ status: 428, body: [challengeEntry()] }],
 });
 
 /** Fakes only `Date` (the caps' clock), so that sockets and timers run as they do. */
@@ -41,13 +39,9 @@ function pinDate(at: number): void {
   });
 }
 afterEach(() => jest.useRealTimers());
-afterEach(async () => {
-  await gateway.close();
-  await fake.close();
-});
 
 const resume = (link: string, document = RESUME_LINK, session = SESSION_HEX) =>
-  postGraphQL(gateway.url, document, { input: { session, link, token: "999999" } });
+  kit.post(document, { input: { session, link, token: "999999" } });
 
 describe("one token or set of credentials per operation", () => {
   it.each([
@@ -72,7 +66,7 @@ describe("one token or set of credentials per operation", () => {
       2,
     ],
   ])("refuses %s before any upstream call", async (_case, query, count) => {
-    const { status, body } = await postGraphQL(gateway.url, query);
+    const { status, body } = await kit.post(query);
     expect(status).toBe(400);
     expect(body).toEqual({
       errors: [
@@ -83,7 +77,7 @@ describe("one token or set of credentials per operation", () => {
         },
       ],
     });
-    expect(fake.requests).toEqual([]);
+    expect(kit.fake.requests).toEqual([]);
   });
 });
 
@@ -128,12 +122,12 @@ describe("failed MFA attempts", () => {
     expect((await resume(LINK_ID, RESUME_BALANCES, "f".repeat(32))).body).toEqual(
       rateLimited("resumeBalances", 360),
     );
-    expect(fake.requests).toHaveLength(5);
+    expect(kit.fake.requests).toHaveLength(5);
 
     expect((await resume(OTHER_LINK)).body).toMatchObject({
       data: { resumeLink: { __typename: "MfaChallenge" } },
     });
-    expect(fake.requests).toHaveLength(6);
+    expect(kit.fake.requests).toHaveLength(6);
 
     clock += 6 * 60_000;
     jest.setSystemTime(clock);
@@ -143,15 +137,15 @@ describe("failed MFA attempts", () => {
   });
 
   it("counts only resumes answered with a fresh challenge", async () => {
-    fake.reply({ status: 200, body: LINK_BODY });
+    kit.fake.reply({ status: 200, body: LINK_BODY });
     for (let i = 0; i < 8; i++) {
       expect((await resume(LINK_ID)).body).toMatchObject({
         data: { resumeLink: { __typename: "Link" } },
       });
     }
-    fake.reply({ status: 503, body: [] });
+    kit.fake.reply({ status: 503, body: [] });
     for (let i = 0; i < 8; i++) await resume(LINK_ID);
-    expect(fake.requests).toHaveLength(16);
+    expect(kit.fake.requests).toHaveLength(16);
   });
 });
 
@@ -160,46 +154,45 @@ describe("what counts as a failed attempt", () => {
     Promise.all(Array.from({ length: count }, () => resume(LINK_ID)));
 
   it("a wrong token answered with a field error (400) counts", async () => {
-    fake.reply({ status: 400, body: errorList("invalid", "Invalid token.", { field: "token" }) });
+    kit.fake.reply({
+      status: 400,
+      body: errorList("invalid", "Invalid token.", { field: "token" }),
+    });
     await wrong(5);
     expect((await resume(LINK_ID)).body).toMatchObject({
       errors: [{ extensions: { code: "RATE_LIMITED" } }],
     });
-    expect(fake.requests).toHaveLength(5);
+    expect(kit.fake.requests).toHaveLength(5);
   });
 
   it("a resume Belvo does not answer in time counts", async () => {
-    const impatient = await startGateway(fake.url, { timeoutMs: 100 });
-    try {
-      fake.reply({ status: 428, body: [challengeEntry()], delayMs: 400 });
-      const send = () =>
-        postGraphQL(impatient.url, RESUME_LINK, {
-          input: { session: SESSION_HEX, link: LINK_ID, token: "999999" },
-        });
-      for (let i = 0; i < 5; i++)
-        expect((await send()).body).toMatchObject({
-          errors: [{ extensions: { code: "UPSTREAM_TIMEOUT" } }],
-        });
-      expect((await send()).body).toMatchObject({
-        errors: [{ extensions: { code: "RATE_LIMITED" } }],
+    const impatient = await kit.another({ timeoutMs: 100 });
+    kit.fake.reply({ status: 428, body: [challengeEntry()], delayMs: 400 });
+    const send = () =>
+      postGraphQL(impatient.url, RESUME_LINK, {
+        input: resumeInput("999999"),
       });
-      expect(fake.requests).toHaveLength(5);
-    } finally {
-      await impatient.close();
-    }
+    for (let i = 0; i < 5; i++)
+      expect((await send()).body).toMatchObject({
+        errors: [{ extensions: { code: "UPSTREAM_TIMEOUT" } }],
+      });
+    expect((await send()).body).toMatchObject({
+      errors: [{ extensions: { code: "RATE_LIMITED" } }],
+    });
+    expect(kit.fake.requests).toHaveLength(5);
   });
 });
 
 describe("failed logins", () => {
   const REGISTER = `mutation($input: RegisterLinkInput!) { registerLink(input: $input) { __typename } }`;
   const login = (username: string, password = "wrong-password") =>
-    postGraphQL(gateway.url, REGISTER, {
+    kit.post(REGISTER, {
       input: { institution: "erebor_mx_retail", username, password },
     });
 
   it("the sixth wrong password for one username within the window is refused and never reaches Belvo", async () => {
     pinDate(Date.parse("2026-01-15T10:00:00Z"));
-    fake.reply({
+    kit.fake.reply({
       status: 400,
       body: errorList("login_error", "Invalid credentials provided to login to the institution"),
     });
@@ -218,19 +211,22 @@ describe("failed logins", () => {
         },
       ],
     });
-    expect(fake.requests).toHaveLength(5);
+    expect(kit.fake.requests).toHaveLength(5);
     // Another username at the same institution is not affected.
     await login("bea");
-    expect(fake.requests).toHaveLength(6);
+    expect(kit.fake.requests).toHaveLength(6);
   });
 
   it("a retryable refusal (the institution is down) does not count", async () => {
-    fake.reply({ status: 400, body: errorList("institution_down", "The institution is down.") });
+    kit.fake.reply({
+      status: 400,
+      body: errorList("institution_down", "The institution is down."),
+    });
     for (let i = 0; i < 8; i++)
       expect((await login("ana")).body).toMatchObject({
         errors: [{ extensions: { code: "UPSTREAM_REJECTED", retryable: true } }],
       });
-    expect(fake.requests).toHaveLength(8);
+    expect(kit.fake.requests).toHaveLength(8);
   });
 
   it("a right password (a link, or an MFA challenge) does not count", async () => {
@@ -238,7 +234,7 @@ describe("failed logins", () => {
       expect((await login("ana", "right")).body).toMatchObject({
         data: { registerLink: { __typename: "MfaChallenge" } },
       });
-    expect(fake.requests).toHaveLength(8);
+    expect(kit.fake.requests).toHaveLength(8);
   });
 });
 
@@ -246,77 +242,70 @@ describe("rate per client key", () => {
   const KEYS = ["client-key-aaaaaaaaaaaaaaaa", "client-key-bbbbbbbbbbbbbbbb"];
 
   it("refuses past the limit with HTTP 429, RATE_LIMITED and retryAfter, per key", async () => {
-    const limited = await startGateway(fake.url, { apiKeys: KEYS, limits: { ratePerMinute: 2 } });
-    try {
-      const as = (key: string) =>
-        postGraphQL(limited.url, "{ __typename }", {}, { authorization: `Bearer ${key}` });
-      expect((await as(KEYS[0]!)).status).toBe(200);
-      expect((await as(KEYS[0]!)).status).toBe(200);
-      const third = await as(KEYS[0]!);
-      expect(third.status).toBe(429);
-      expect(third.headers["retry-after"]).toMatch(/^(59|60)$/);
-      expect(third.body).toEqual({
-        errors: [
-          {
-            message: "More than 2 requests in a minute; retry later.",
-            extensions: {
-              code: "RATE_LIMITED",
-              retryAfter: Number(third.headers["retry-after"]),
-              requestId: TEST_REQUEST_ID,
-            },
+    const limited = await kit.another({ apiKeys: KEYS, limits: { ratePerMinute: 2 } });
+    const as = (key: string) =>
+      postGraphQL(limited.url, "{ __typename }", {}, { authorization: `Bearer ${key}` });
+    expect((await as(KEYS[0]!)).status).toBe(200);
+    expect((await as(KEYS[0]!)).status).toBe(200);
+    const third = await as(KEYS[0]!);
+    expect(third.status).toBe(429);
+    expect(third.headers["retry-after"]).toMatch(/^(59|60)$/);
+    expect(third.body).toEqual({
+      errors: [
+        {
+          message: "More than 2 requests in a minute; retry later.",
+          extensions: {
+            code: "RATE_LIMITED",
+            retryAfter: Number(third.headers["retry-after"]),
+            requestId: TEST_REQUEST_ID,
           },
-        ],
-      });
-      expect((await as(KEYS[1]!)).status).toBe(200);
-    } finally {
-      await limited.close();
-    }
+        },
+      ],
+    });
+    expect((await as(KEYS[1]!)).status).toBe(200);
   });
 
   it("is off by default", async () => {
-    for (let i = 0; i < 30; i++)
-      expect((await postGraphQL(gateway.url, "{ __typename }")).status).toBe(200);
+    for (let i = 0; i < 30; i++) expect((await kit.post("{ __typename }")).status).toBe(200);
   });
 });
 
 describe("document limits", () => {
   it("refuses an operation deeper than the limit", async () => {
-    const shallow = await startGateway(fake.url, { limits: { maxDepth: 3 } });
-    try {
-      const { status, body } = await postGraphQL(
-        shallow.url,
-        `mutation($input: ResumeBalancesInput!) { resumeBalances(input: $input) { ... on BalanceList { balances { account { link { id } } } } } }`,
-        { input: { session: SESSION_HEX, link: LINK_ID } },
-      );
-      expect(status).toBe(400);
-      expect(body).toMatchObject({
-        errors: [{ message: "Query depth limit of 3 exceeded, found 5." }],
-      });
-      expect(fake.requests).toEqual([]);
-    } finally {
-      await shallow.close();
-    }
+    const shallow = await kit.another({ limits: { maxDepth: 3 } });
+    const { status, body } = await postGraphQL(
+      shallow.url,
+      `mutation($input: ResumeBalancesInput!) { resumeBalances(input: $input) { ... on BalanceList { balances { account { link { id } } } } } }`,
+      { input: resumeInput(null) },
+    );
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      errors: [{ message: "Query depth limit of 3 exceeded, found 5." }],
+    });
+    expect(kit.fake.requests).toEqual([]);
   });
 
   it("refuses an alias flood", async () => {
     const names = Array.from({ length: 21 }, (_, i) => `n${i}: name`).join(" ");
-    const { status, body } = await postGraphQL(gateway.url, `{ institutions { ${names} } }`);
+    const { status, body } = await kit.post(`{ institutions { ${names} } }`);
     expect(status).toBe(400);
     expect(body).toMatchObject({
       errors: [{ message: "Aliases limit of 20 exceeded, found 21." }],
     });
-    expect(fake.requests).toEqual([]);
+    expect(kit.fake.requests).toEqual([]);
   });
 
   it("refuses an operation that selects too many fields", async () => {
     const fields = Array.from({ length: 50 }, () => "name displayName").join(" ");
     const query = `query { institutions { ...F ...F } } fragment F on Institution { ${fields} ${fields} ${fields} ${fields} ${fields} }`;
-    const { body } = await postGraphQL(gateway.url, query);
+    const { body } = await kit.post(query);
     expect(body).toMatchObject({
       errors: [{ message: "Query Cost limit of 500 exceeded, found 1005." }],
     });
   });
+});
 
+describe("document limits: cost and introspection", () => {
   it.each([
     ["Institution", "institutions", "name", 9, false],
     ["Institution", "institutions", "name", 9, true],
@@ -333,27 +322,23 @@ describe("document limits", () => {
       );
       const source = `query { ${root} { ...F0 } } ${fragments.join(" ")}`;
       expect(source.length).toBeLessThanOrEqual(count === 9 ? 710 : 800);
-      const target = production ? await startGateway(fake.url, { production }) : gateway;
-      try {
-        const [answer, health] = await Promise.all([
-          postGraphQL(target.url, source),
-          request(target.url).get("/health").timeout(2_000),
-        ]);
-        expect(health.status).toBe(200);
-        expect(answer.status).toBe(400);
-        expect(answer.body).toMatchObject({
-          errors: [{ message: expect.stringMatching(/^Query Cost limit of 500 exceeded/) }],
-        });
-      } finally {
-        if (production) await target.close();
-      }
+      const target = production ? await kit.another({ production }) : kit.gateway;
+      const [answer, health] = await Promise.all([
+        postGraphQL(target.url, source),
+        request(target.url).get("/health").timeout(2_000),
+      ]);
+      expect(health.status).toBe(200);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({
+        errors: [{ message: expect.stringMatching(/^Query Cost limit of 500 exceeded/) }],
+      });
     },
     5_000,
   );
 
   it("bounds introspection in development like any other selection: aliases", async () => {
     const aliases = Array.from({ length: 21 }, (_, i) => `s${i}: __schema { types { name } }`);
-    const { status, body } = await postGraphQL(gateway.url, `{ ${aliases.join(" ")} }`);
+    const { status, body } = await kit.post(`{ ${aliases.join(" ")} }`);
     expect(status).toBe(400);
     expect(body).toMatchObject({
       errors: [{ message: "Aliases limit of 20 exceeded, found 21." }],
@@ -361,7 +346,7 @@ describe("document limits", () => {
   });
 
   it("refuses a document of too many tokens", async () => {
-    const { status, body } = await postGraphQL(gateway.url, `{ ${"__typename ".repeat(2_100)} }`);
+    const { status, body } = await kit.post(`{ ${"__typename ".repeat(2_100)} }`);
     expect(status).toBe(400);
     expect(body).toMatchObject({
       errors: [
@@ -379,17 +364,16 @@ describe("CORS", () => {
       "access-control-request-headers": "content-type, authorization",
     });
 
-  it.each([
-    "http://localhost:5173",
-    "http://127.0.0.1:3000",
-    "http://[::1]:8080",
-    "http://localhost",
-  ])("outside production, by default answers the loopback origin %s", async (origin) => {
-    const response = await preflight(gateway.url, origin);
-    expect(response.status).toBe(204);
-    expect(response.headers["access-control-allow-origin"]).toBe(origin);
-    expect(response.headers["access-control-allow-headers"]).toContain("authorization");
-  });
+  const LOOPBACK = ["http://localhost:5173", "http://127.0.0.1:3000", "http://[::1]:8080"];
+  it.each([...LOOPBACK, "http://localhost"])(
+    "outside production, by default answers the loopback origin %s",
+    async (origin) => {
+      const response = await preflight(kit.url, origin);
+      expect(response.status).toBe(204);
+      expect(response.headers["access-control-allow-origin"]).toBe(origin);
+      expect(response.headers["access-control-allow-headers"]).toContain("authorization");
+    },
+  );
 
   it.each([
     "https://evil.example.com",
@@ -399,37 +383,32 @@ describe("CORS", () => {
     "http://127.0.0.1.nip.io:80",
     "null",
   ])("outside production, by default answers no other website (%s)", async (origin) => {
-    const response = await preflight(gateway.url, origin);
+    const response = await preflight(kit.url, origin);
     expect(response.headers["access-control-allow-origin"]).toBeUndefined();
-    const simple = await postGraphQL(gateway.url, "{ __typename }", {}, { origin });
+    const simple = await kit.post("{ __typename }", {}, { origin });
     expect(simple.headers["access-control-allow-origin"]).toBeUndefined();
   });
 
   it("in production, allows no origin by default and exactly CORS_ORIGINS when set", async () => {
-    const closed = await startGateway(fake.url, { production: true });
-    const listed = await startGateway(fake.url, {
+    const closed = await kit.another({ production: true });
+    const listed = await kit.another({
       production: true,
       corsOrigins: ["https://app.example.com"],
     });
-    try {
-      expect(
-        (await preflight(closed.url, "https://app.example.com")).headers[
-          "access-control-allow-origin"
-        ],
-      ).toBeUndefined();
-      expect(
-        (await preflight(listed.url, "https://app.example.com")).headers[
-          "access-control-allow-origin"
-        ],
-      ).toBe("https://app.example.com");
-      expect(
-        (await preflight(listed.url, "https://evil.example.com")).headers[
-          "access-control-allow-origin"
-        ],
-      ).toBeUndefined();
-    } finally {
-      await closed.close();
-      await listed.close();
-    }
+    expect(
+      (await preflight(closed.url, "https://app.example.com")).headers[
+        "access-control-allow-origin"
+      ],
+    ).toBeUndefined();
+    expect(
+      (await preflight(listed.url, "https://app.example.com")).headers[
+        "access-control-allow-origin"
+      ],
+    ).toBe("https://app.example.com");
+    expect(
+      (await preflight(listed.url, "https://evil.example.com")).headers[
+        "access-control-allow-origin"
+      ],
+    ).toBeUndefined();
   });
 });

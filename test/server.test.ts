@@ -2,56 +2,34 @@
 import { GraphQLError } from "graphql";
 import request from "supertest";
 import { formatError, isUnexpected } from "../src/errors.js";
-import { LINK_BODY } from "./helpers/belvo-bodies.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import {
-  LINK_ID,
-  RESUME_LINK,
-  SESSION_HEX,
-  TEST_REQUEST_ID,
-  postGraphQL,
-} from "./helpers/graphql.js";
+import { LINK_ID, TEST_REQUEST_ID, resumeInput, LINK_REPLY } from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
+import { refusal } from "./helpers/outcomes.js";
+import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 
 const API_KEY = "client-key-5f1e2d3c4b5a6978";
-const INPUT = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };
-
-let fake: FakeUpstream;
-const gateways: TestGateway[] = [];
-
-async function gatewayWith(overrides: Parameters<typeof startGateway>[1] = {}) {
-  const gateway = await startGateway(fake.url, overrides);
-  gateways.push(gateway);
-  return gateway;
-}
-
-beforeEach(async () => {
-  fake = await FakeUpstream.start({ status: 200, body: LINK_BODY });
+const kit = useGateway({
+  upstream: "fake",
+  perTest: true,
+  lazy: true,
+  replies: [LINK_REPLY],
 });
-afterEach(async () => {
-  await Promise.all(gateways.splice(0).map((gateway) => gateway.close()));
-  await fake.close();
-});
+const INPUT = { input: resumeInput("123456") };
 
 it("GET /health answers 200 {status: ok}", async () => {
-  const gateway = await gatewayWith();
+  const gateway = await kit.another();
   const response = await request(gateway.url).get("/health");
   expect(response.status).toBe(200);
   expect(response.body).toEqual({ status: "ok" });
 });
 
 it("an unknown path answers 404 and says where GraphQL is", async () => {
-  const gateway = await gatewayWith();
+  const gateway = await kit.another();
   const response = await request(gateway.url).get("/nope").set("x-request-id", TEST_REQUEST_ID);
   expect(response.status).toBe(404);
-  expect(response.body).toEqual({
-    errors: [
-      {
-        message: "Nothing at /nope; GraphQL is served at /graphql.",
-        extensions: { code: "NOT_FOUND", requestId: TEST_REQUEST_ID },
-      },
-    ],
-  });
+  expect(response.body).toEqual(
+    refusal("NOT_FOUND", "Nothing at /nope; GraphQL is served at /graphql."),
+  );
 });
 
 describe("with GATEWAY_API_KEYS", () => {
@@ -60,7 +38,7 @@ describe("with GATEWAY_API_KEYS", () => {
     ["an unknown key", { authorization: "Bearer client-key-0000000000000000" }],
     ["a key in Basic form", { authorization: `Basic ${API_KEY}` }],
   ])("%s is HTTP 401 UNAUTHENTICATED with no upstream call", async (_case, headers) => {
-    const gateway = await gatewayWith({ apiKeys: [API_KEY] });
+    const gateway = await kit.another({ apiKeys: [API_KEY] });
     const {
       status,
       body,
@@ -68,65 +46,48 @@ describe("with GATEWAY_API_KEYS", () => {
     } = await postGraphQL(gateway.url, RESUME_LINK, INPUT, headers);
     expect(status).toBe(401);
     expect(answerHeaders["www-authenticate"]).toBe('Bearer realm="belvo-graphql-gateway"');
-    expect(body).toEqual({
-      errors: [
-        {
-          message: "Send a valid gateway API key as `Authorization: Bearer <key>`.",
-          extensions: { code: "UNAUTHENTICATED", requestId: TEST_REQUEST_ID },
-        },
-      ],
-    });
-    expect(fake.requests).toEqual([]);
+    expect(body).toEqual(
+      refusal("UNAUTHENTICATED", "Send a valid gateway API key as `Authorization: Bearer <key>`."),
+    );
+    expect(kit.fake.requests).toEqual([]);
   });
 
   it("a known key is served", async () => {
-    const gateway = await gatewayWith({ apiKeys: ["other-key-000000000000", API_KEY] });
+    const gateway = await kit.another({ apiKeys: ["other-key-000000000000", API_KEY] });
     const { status, body } = await postGraphQL(gateway.url, RESUME_LINK, INPUT, {
       authorization: `Bearer ${API_KEY}`,
     });
     expect(status).toBe(200);
     expect(body).toMatchObject({ data: { resumeLink: { __typename: "Link", id: LINK_ID } } });
-    expect(fake.requests).toHaveLength(1);
+    expect(kit.fake.requests).toHaveLength(1);
   });
 });
 
 it("a body over the limit is HTTP 413 with no upstream call", async () => {
-  const gateway = await gatewayWith({ limits: { maxBodyBytes: 2048 } });
+  const gateway = await kit.another({ limits: { maxBodyBytes: 2048 } });
   const response = await request(gateway.url)
     .post("/graphql")
     .set({ "content-type": "application/json", "x-request-id": TEST_REQUEST_ID })
     .send({ query: RESUME_LINK, variables: INPUT, padding: "x".repeat(4096) });
   expect(response.status).toBe(413);
-  expect(response.body).toEqual({
-    errors: [
-      {
-        message: "The request body exceeds 2048 bytes.",
-        extensions: { code: "PAYLOAD_TOO_LARGE", requestId: TEST_REQUEST_ID },
-      },
-    ],
-  });
-  expect(fake.requests).toEqual([]);
+  expect(response.body).toEqual(
+    refusal("PAYLOAD_TOO_LARGE", "The request body exceeds 2048 bytes."),
+  );
+  expect(kit.fake.requests).toEqual([]);
 });
 
 it("a body that is not JSON is HTTP 400", async () => {
-  const gateway = await gatewayWith();
+  const gateway = await kit.another();
   const response = await request(gateway.url)
     .post("/graphql")
     .set({ "content-type": "application/json", "x-request-id": TEST_REQUEST_ID })
     .send("{nope");
   expect(response.status).toBe(400);
-  expect(response.body).toEqual({
-    errors: [
-      {
-        message: "The request body is not valid JSON.",
-        extensions: { code: "BAD_REQUEST", requestId: TEST_REQUEST_ID },
-      },
-    ],
-  });
+  expect(response.body).toEqual(refusal("BAD_REQUEST", "The request body is not valid JSON."));
 });
 
 it("a batch of operations is refused", async () => {
-  const gateway = await gatewayWith();
+  const gateway = await kit.another();
   const response = await request(gateway.url)
     .post("/graphql")
     .set("content-type", "application/json")
@@ -135,11 +96,11 @@ it("a batch of operations is refused", async () => {
       { query: RESUME_LINK, variables: INPUT },
     ]);
   expect(response.status).toBe(400);
-  expect(fake.requests).toEqual([]);
+  expect(kit.fake.requests).toEqual([]);
 });
 
 it("outside production, a browser GET of /graphql is Apollo Sandbox pre-filled with the example", async () => {
-  const gateway = await gatewayWith({ apiKeys: [API_KEY] });
+  const gateway = await kit.another({ apiKeys: [API_KEY] });
   const response = await request(gateway.url).get("/graphql").set("accept", "text/html");
   expect(response.status).toBe(200);
   expect(response.text).toContain("embeddable-sandbox");
@@ -150,13 +111,13 @@ it("outside production, a browser GET of /graphql is Apollo Sandbox pre-filled w
 
 describe("in production", () => {
   it("serves no landing page", async () => {
-    const gateway = await gatewayWith({ production: true });
+    const gateway = await kit.another({ production: true });
     const response = await request(gateway.url).get("/graphql").set("accept", "text/html");
     expect(response.text).not.toContain("embeddable-sandbox");
   });
 
   it("refuses introspection and hides field suggestions", async () => {
-    const gateway = await gatewayWith({ production: true });
+    const gateway = await kit.another({ production: true });
     const introspection = await postGraphQL(gateway.url, "{ __schema { types { name } } }");
     expect(introspection.body).toMatchObject({
       errors: [{ extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }],
@@ -166,7 +127,7 @@ describe("in production", () => {
   });
 
   it("serves introspection outside production", async () => {
-    const gateway = await gatewayWith();
+    const gateway = await kit.another();
     const { body } = await postGraphQL(gateway.url, '{ __type(name: "MfaChallenge") { name } }');
     expect(body).toEqual({ data: { __type: { name: "MfaChallenge" } } });
   });
@@ -194,12 +155,12 @@ it("formatError masks an unexpected error, never its details in the answer", () 
 });
 
 it("CSRF prevention refuses a simple-request POST (text/plain) with no upstream call", async () => {
-  const gateway = await gatewayWith();
+  const gateway = await kit.another();
   const response = await request(gateway.url)
     .post("/graphql")
     .set("content-type", "text/plain")
     .send(JSON.stringify({ query: RESUME_LINK, variables: INPUT }));
   expect(response.status).toBe(400);
   expect(response.text).toContain("CSRF");
-  expect(fake.requests).toEqual([]);
+  expect(kit.fake.requests).toEqual([]);
 });

@@ -1,7 +1,7 @@
 /** SIGTERM on the real process: a resume in flight is answered in full, then the process exits 0. */
-import { LINK_BODY } from "./helpers/belvo-bodies.js";
+import { LINK_BODY, LINK_ID, resumeInput } from "./helpers/fixtures.js";
+import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { LINK_ID, RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
 import { buildOnce, runNode, waitForListening } from "./helpers/process.js";
 
 beforeAll(() => buildOnce(), 120_000);
@@ -25,7 +25,7 @@ function startAgainstFake(graceMs: number) {
   });
 }
 
-const INPUT = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };
+const INPUT = { input: resumeInput("123456") };
 
 it("lets a resume in flight finish inside the grace period, then exits 0", async () => {
   const gateway = startAgainstFake(10_000);

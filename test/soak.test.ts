@@ -1,8 +1,8 @@
 /** A bounded soak: 2,000 operations at 50 concurrent, every outcome mixed, every answer checked. */
-import { LINK_BODY, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
-import { FakeUpstream, type Reply } from "./helpers/fake-upstream.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { RESUME_LINK, SESSION_HEX, postGraphQL } from "./helpers/graphql.js";
+import { LINK_BODY, challengeEntry, errorList, SESSION_HEX } from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
+import { RESUME_LINK } from "./helpers/graphql.js";
+import { type Reply } from "./helpers/fake-upstream.js";
 
 const OPERATIONS = 2_000;
 const CONCURRENCY = 50;
@@ -40,21 +40,13 @@ function code(body: Record<string, unknown>): unknown {
   return (body.errors as { extensions?: { code?: string } }[] | undefined)?.[0]?.extensions?.code;
 }
 
-let fake: FakeUpstream;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  fake = await FakeUpstream.start();
+const kit = useGateway({
+  upstream: "fake",
   // A GET is the link lookup that follows an expired session: this Belvo has no such link.
-  fake.route = (request) =>
+  route: (request) =>
     request.method === "GET"
       ? { status: 404, body: [{ code: "not_found", message: "Not found." }] }
-      : (OUTCOMES[(request.body as { token: string }).token]?.reply ?? { status: 500, body: [] });
-  gateway = await startGateway(fake.url);
-});
-afterAll(async () => {
-  await gateway.close();
-  await fake.close();
+      : (OUTCOMES[(request.body as { token: string }).token]?.reply ?? { status: 500, body: [] }),
 });
 
 async function run(count: number): Promise<string[]> {
@@ -67,7 +59,7 @@ async function run(count: number): Promise<string[]> {
       // A link per operation: failed MFA attempts are capped per link, and this is not that test.
       const link = `00000000-0000-4000-8000-${String(index).padStart(12, "0")}`;
       const token = kind === "bad token" ? "has a space" : kind;
-      const { body } = await postGraphQL(gateway.url, RESUME_LINK, {
+      const { body } = await kit.post(RESUME_LINK, {
         input: { session: SESSION_HEX, link, token },
       });
       if (!OUTCOMES[kind]!.expect(body)) wrong.push(`${kind}: ${JSON.stringify(body)}`);
@@ -87,14 +79,14 @@ function heapAfterGc(): number {
 
 it(`answers ${OPERATIONS} mixed operations correctly, and memory returns near where it started`, async () => {
   expect(await run(200)).toEqual([]);
-  gateway.logs.length = 0;
+  kit.logs.length = 0;
   const before = heapAfterGc();
   const wrong = await run(OPERATIONS);
-  gateway.logs.length = 0;
+  kit.logs.length = 0;
   const after = heapAfterGc();
   expect(wrong).toEqual([]);
-  const upstreamCalls = fake.requests.filter((request) => request.method !== "GET").length;
-  fake.requests.length = 0;
+  const upstreamCalls = kit.fake.requests.filter((request) => request.method !== "GET").length;
+  kit.fake.requests.length = 0;
   // Every sixth operation is refused by the gateway itself and never reaches Belvo.
   const refused = (count: number) => Math.floor((count + 1) / KINDS.length);
   expect(upstreamCalls).toBe(200 - refused(200) + OPERATIONS - refused(OPERATIONS));

@@ -1,8 +1,15 @@
 /** registerLink and retrieveBalances: what goes upstream, what is refused first, what never leaks. */
-import { BALANCES_TEXT, LINK_BODY, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { BASIC_AUTH, startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, postGraphQL, TEST_REQUEST_ID } from "./helpers/graphql.js";
+import {
+  BALANCES_TEXT,
+  challengeEntry,
+  errorList,
+  LINK_ID,
+  ACCOUNT_BODY,
+  LINK_REPLY,
+} from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
+import { errorAnswer } from "./helpers/outcomes.js";
+import { BASIC_AUTH } from "./helpers/gateway.js";
 
 const REGISTER = `mutation($input: RegisterLinkInput!) {
   registerLink(input: $input) { __typename ... on Link { id } ... on MfaChallenge { session expiresAt } }
@@ -11,23 +18,17 @@ const RETRIEVE = `mutation($input: RetrieveBalancesInput!) {
   retrieveBalances(input: $input) { __typename ... on BalanceList { saved balances { balance } } ... on MfaChallenge { session } }
 }`;
 const PASSWORD = "bank-password-8c1d";
-const ACCOUNT = "0d3f5a7c-9e1b-4d2f-8a6c-4e0b2d4f6a8c";
+const ACCOUNT = ACCOUNT_BODY.id;
 
-let fake: FakeUpstream;
-let gateway: TestGateway;
-
-beforeEach(async () => {
-  fake = await FakeUpstream.start({ status: 201, body: LINK_BODY });
-  gateway = await startGateway(fake.url);
-});
-afterEach(async () => {
-  await gateway.close();
-  await fake.close();
+const kit = useGateway({
+  upstream: "fake",
+  replies: [{ ...LINK_REPLY, status: 201 }],
+  perTest: true,
 });
 
 describe("registerLink", () => {
   it("POSTs snake_case fields to /api/links/, leaving out the ones not given", async () => {
-    await postGraphQL(gateway.url, REGISTER, {
+    await kit.post(REGISTER, {
       input: {
         institution: "erebor_mx_retail",
         username: "user_valid",
@@ -36,7 +37,7 @@ describe("registerLink", () => {
         externalId: "c-1",
       },
     });
-    expect(fake.requests).toEqual([
+    expect(kit.fake.requests).toEqual([
       {
         method: "POST",
         path: "/api/links/",
@@ -53,7 +54,7 @@ describe("registerLink", () => {
   });
 
   it("sends every optional field when given", async () => {
-    await postGraphQL(gateway.url, REGISTER, {
+    await kit.post(REGISTER, {
       input: {
         institution: "gotham_mx_business",
         username: "u",
@@ -66,7 +67,7 @@ describe("registerLink", () => {
         credentialsStorage: "30d",
       },
     });
-    expect(fake.requests[0]?.body).toEqual({
+    expect(kit.fake.requests[0]?.body).toEqual({
       institution: "gotham_mx_business",
       username: "u",
       password: PASSWORD,
@@ -80,8 +81,8 @@ describe("registerLink", () => {
   });
 
   it("answers a 428 as an MfaChallenge, through the same mapping as the resumes", async () => {
-    fake.reply({ status: 428, body: [challengeEntry()] });
-    const { body } = await postGraphQL(gateway.url, REGISTER, {
+    kit.fake.reply({ status: 428, body: [challengeEntry()] });
+    const { body } = await kit.post(REGISTER, {
       input: { institution: "heimdall_mx_retail", username: "u", password: PASSWORD },
     });
     expect(body).toEqual({
@@ -94,7 +95,9 @@ describe("registerLink", () => {
       },
     });
   });
+});
 
+describe("registerLink: refusals", () => {
   it.each([
     [
       "an institution code with spaces",
@@ -121,52 +124,43 @@ describe("registerLink", () => {
       "Invalid input.externalId: expected 1 to 256 characters without control characters.",
     ],
   ])("refuses %s before any upstream call", async (_case, change, field, message) => {
-    const { body } = await postGraphQL(gateway.url, REGISTER, {
+    const { body } = await kit.post(REGISTER, {
       input: { institution: "erebor_mx_retail", username: "u", password: PASSWORD, ...change },
     });
-    expect(body).toEqual({
-      data: null,
-      errors: [
-        {
-          message,
-          path: ["registerLink"],
-          extensions: { code: "BAD_USER_INPUT", field, requestId: TEST_REQUEST_ID },
-        },
-      ],
-    });
-    expect(fake.requests).toEqual([]);
+    expect(body).toEqual(errorAnswer("registerLink", message, { code: "BAD_USER_INPUT", field }));
+    expect(kit.fake.requests).toEqual([]);
   });
 
   it("never lets the bank password reach an answer or a log, even when Belvo quotes it", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 400,
       body: errorList("login_error", `Wrong password ${PASSWORD} for user`),
     });
-    const { body } = await postGraphQL(gateway.url, REGISTER, {
+    const { body } = await kit.post(REGISTER, {
       input: { institution: "erebor_mx_retail", username: "ana.lopez", password: PASSWORD },
     });
     // The rest of Belvo's text still shares a run with the password ("password"): not quoted.
     expect(body).toMatchObject({
       errors: [{ message: "Belvo refused the request (HTTP 400 login_error)" }],
     });
-    const badType = await postGraphQL(gateway.url, REGISTER, {
+    const badType = await kit.post(REGISTER, {
       input: { institution: "erebor_mx_retail", username: "u", password: { value: PASSWORD } },
     });
     expect(badType.status).toBe(400);
-    expect(
-      JSON.stringify(body) + JSON.stringify(badType.body) + gateway.logs.join(""),
-    ).not.toContain(PASSWORD);
+    expect(JSON.stringify(body) + JSON.stringify(badType.body) + kit.logs.join("")).not.toContain(
+      PASSWORD,
+    );
   });
 });
 
 describe("retrieveBalances", () => {
   it("POSTs link, dates, account and save_data to /api/balances/", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 201,
       text: BALANCES_TEXT,
       headers: { "content-type": "application/json" },
     });
-    const { body } = await postGraphQL(gateway.url, RETRIEVE, {
+    const { body } = await kit.post(RETRIEVE, {
       input: { link: LINK_ID, dateFrom: "2026-01-01", dateTo: "2026-01-10", account: ACCOUNT },
     });
     expect(body).toEqual({
@@ -179,7 +173,7 @@ describe("retrieveBalances", () => {
       },
     });
     expect(
-      fake.requests.map(({ method, path, body: sent }) => ({ method, path, body: sent })),
+      kit.fake.requests.map(({ method, path, body: sent }) => ({ method, path, body: sent })),
     ).toEqual([
       {
         method: "POST",
@@ -196,18 +190,20 @@ describe("retrieveBalances", () => {
   });
 
   it("defaults dateTo to the gateway's today and sends save_data false when asked", async () => {
-    fake.reply({ status: 200, body: [] });
-    await postGraphQL(gateway.url, RETRIEVE, {
+    kit.fake.reply({ status: 200, body: [] });
+    await kit.post(RETRIEVE, {
       input: { link: LINK_ID, dateFrom: "2026-01-01", saveData: false },
     });
-    expect(fake.requests[0]?.body).toEqual({
+    expect(kit.fake.requests[0]?.body).toEqual({
       link: LINK_ID,
       date_from: "2026-01-01",
       date_to: "2026-01-15",
       save_data: false,
     });
   });
+});
 
+describe("retrieveBalances: refusals", () => {
   it.each([
     [
       "dateTo before dateFrom",
@@ -228,24 +224,17 @@ describe("retrieveBalances", () => {
       "Invalid input.account: expected a UUID.",
     ],
   ])("refuses %s before any upstream call", async (_case, change, field, message) => {
-    const { body } = await postGraphQL(gateway.url, RETRIEVE, {
+    const { body } = await kit.post(RETRIEVE, {
       input: { link: LINK_ID, ...change },
     });
-    expect(body).toEqual({
-      data: null,
-      errors: [
-        {
-          message,
-          path: ["retrieveBalances"],
-          extensions: { code: "BAD_USER_INPUT", field, requestId: TEST_REQUEST_ID },
-        },
-      ],
-    });
-    expect(fake.requests).toEqual([]);
+    expect(body).toEqual(
+      errorAnswer("retrieveBalances", message, { code: "BAD_USER_INPUT", field }),
+    );
+    expect(kit.fake.requests).toEqual([]);
   });
 
   it("refuses a date that does not exist, as a variable error", async () => {
-    const { status, body } = await postGraphQL(gateway.url, RETRIEVE, {
+    const { status, body } = await kit.post(RETRIEVE, {
       input: { link: LINK_ID, dateFrom: "2026-02-31" },
     });
     expect(status).toBe(400);
@@ -258,6 +247,6 @@ describe("retrieveBalances", () => {
         },
       ],
     });
-    expect(fake.requests).toEqual([]);
+    expect(kit.fake.requests).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 /** Tracing turned on by the standard OpenTelemetry settings, in the compiled gateway as users run it. */
-import { LINK_BODY } from "./helpers/belvo-bodies.js";
+import { LINK_BODY, LINK_ID } from "./helpers/fixtures.js";
+import { postGraphQL } from "./helpers/graphql.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { LINK_ID, postGraphQL } from "./helpers/graphql.js";
 import { OtlpCollector } from "./helpers/otlp-collector.js";
 import { buildOnce, runNode, waitForListening } from "./helpers/process.js";
 import { freePort } from "./helpers/system.js";
@@ -20,15 +20,19 @@ afterEach(async () => {
 });
 
 const QUERY = `{ link(id: "${LINK_ID}") { id } }`;
+/** The compiled gateway's environment, in front of the fake, exporting to `endpoint`. */
+const environment = (endpoint: string) => ({
+  PORT: "0",
+  BELVO_URL: fake.url,
+  BELVO_SECRET_ID: "id-for-tracing-test",
+  BELVO_SECRET_PASSWORD: "password-for-tracing-test",
+  OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+});
 const SAMPLED = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
 it("OTEL_* settings turn it on: the sampler follows them, and queued spans are sent on SIGTERM", async () => {
   const gateway = runNode("dist/index.js", {
-    PORT: "0",
-    BELVO_URL: fake.url,
-    BELVO_SECRET_ID: "id-for-tracing-test",
-    BELVO_SECRET_PASSWORD: "password-for-tracing-test",
-    OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+    ...environment(collector.url),
     OTEL_SERVICE_NAME: "gateway-from-env",
     // No trace of the gateway's own; a caller's sampled one is followed.
     OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
@@ -77,11 +81,7 @@ it("OTEL_* settings turn it on: the sampler follows them, and queued spans are s
 
 it("a collector that is away costs a warning, not the answer nor a clean exit", async () => {
   const gateway = runNode("dist/index.js", {
-    PORT: "0",
-    BELVO_URL: fake.url,
-    BELVO_SECRET_ID: "id-for-tracing-test",
-    BELVO_SECRET_PASSWORD: "password-for-tracing-test",
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+    ...environment(`http://127.0.0.1:${await freePort()}`),
     // Read by the exporter itself: how long it keeps trying (10 s by default).
     OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
   });

@@ -4,13 +4,19 @@
  */
 import type { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import request from "supertest";
-import { LINK_BODY, REQUEST_ID, challengeEntry, errorList } from "./helpers/belvo-bodies.js";
+import {
+  LINK_BODY,
+  REQUEST_ID,
+  challengeEntry,
+  errorList,
+  LINK_ID,
+  TEST_REQUEST_ID,
+  resumeInput,
+} from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
 import { checkStore, closeStore, redisStore } from "../src/guards/store.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { startRedisServer } from "./helpers/redis-server.js";
 import { installed } from "./helpers/system.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { LINK_ID, SESSION_HEX, TEST_REQUEST_ID, postGraphQL } from "./helpers/graphql.js";
 import { OtlpCollector, type ExportedSpan } from "./helpers/otlp-collector.js";
 
 const RESUME = `mutation Resume($input: ResumeLinkInput!) {
@@ -22,28 +28,21 @@ const CLIENT = 3;
 const ERROR = 2;
 
 let collector: OtlpCollector;
-let fake: FakeUpstream;
 let provider: BasicTracerProvider;
-let gateway: TestGateway;
 
 beforeAll(async () => {
   collector = await OtlpCollector.start();
 });
 afterAll(() => collector.close());
 
-beforeEach(async () => {
-  fake = await FakeUpstream.start();
+beforeEach(() => {
   provider = collector.provider();
-  gateway = await startGateway(fake.url, {
-    tracing: collector.tracing(provider),
-    retryBaseMs: 5,
-  });
 });
-afterEach(async () => {
-  await gateway.close();
-  await provider.shutdown();
-  await fake.close();
-});
+afterEach(() => provider.shutdown());
+// Registered after the provider's hooks: the gateway is started with this test's provider.
+const kit = useGateway({ upstream: "fake", perTest: true, retryBaseMs: 5 }, () => ({
+  tracing: collector.tracing(provider),
+}));
 
 let traces = 0;
 /** A fresh sampled W3C context, as a frontend's OpenTelemetry would send it. */
@@ -63,12 +62,12 @@ async function operationSpan(traceId: string): Promise<ExportedSpan> {
 }
 
 it("a resumeLink that challenges, then succeeds: each operation's span holds its Belvo PATCH, and Belvo gets the trace context", async () => {
-  fake.reply({ status: 428, body: [challengeEntry()] }, { status: 200, body: LINK_BODY });
-  const input = { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } };
+  kit.fake.reply({ status: 428, body: [challengeEntry()] }, { status: 200, body: LINK_BODY });
+  const input = { input: resumeInput("123456") };
   const callers = [callerContext(), callerContext()];
   const typenames = [];
   for (const caller of callers) {
-    const { body } = await postGraphQL(gateway.url, RESUME, input, {
+    const { body } = await kit.post(RESUME, input, {
       traceparent: caller.traceparent,
     });
     typenames.push((body.data as { resumeLink: { __typename: string } }).resumeLink.__typename);
@@ -107,25 +106,20 @@ it("a resumeLink that challenges, then succeeds: each operation's span holds its
     });
     // Belvo names its request only in error and challenge bodies.
     expect(patch!.attributes["belvo.request_id"]).toBe(index === 0 ? REQUEST_ID : undefined);
-    expect(fake.requests[index]!.headers.traceparent).toBe(
+    expect(kit.fake.requests[index]!.headers.traceparent).toBe(
       `00-${caller.traceId}-${patch!.spanId}-01`,
     );
   }
 });
 
 it("a GET tried three times: one span per try under the operation, numbered, each try's traceparent its own", async () => {
-  fake.reply(
+  kit.fake.reply(
     { status: 503, body: errorList("service_unavailable", "Try later") },
     { fault: "reset-before-headers" },
     { status: 200, body: LINK_BODY },
   );
   const caller = callerContext();
-  const { body } = await postGraphQL(
-    gateway.url,
-    LINK_QUERY,
-    {},
-    { traceparent: caller.traceparent },
-  );
+  const { body } = await kit.post(LINK_QUERY, {}, { traceparent: caller.traceparent });
   expect(body).toEqual({ data: { link: { id: LINK_ID, status: "VALID" } } });
   const operation = await operationSpan(caller.traceId);
   expect(operation).toMatchObject({
@@ -157,16 +151,15 @@ it("a GET tried three times: one span per try under the operation, numbered, eac
     { name: "GET /api/links/{id}/", status: 0, resend: 2, answered: 200, error: undefined },
   ]);
   // The reset try's request reached the fake too, before it cut the connection.
-  expect(fake.requests.map((received) => received.headers.traceparent)).toEqual(
+  expect(kit.fake.requests.map((received) => received.headers.traceparent)).toEqual(
     tries.map((span) => `00-${caller.traceId}-${span.spanId}-01`),
   );
 });
 
 it("an error: the operation's span has the error code as its outcome and an error status", async () => {
-  fake.reply({ status: 400, body: errorList("login_error", "Invalid credentials") });
+  kit.fake.reply({ status: 400, body: errorList("login_error", "Invalid credentials") });
   const caller = callerContext();
-  await postGraphQL(
-    gateway.url,
+  await kit.post(
     "mutation Register($input: RegisterLinkInput!) { registerLink(input: $input) { __typename } }",
     { input: { institution: "erebor_mx_retail", username: "u", password: "p" } },
     { traceparent: caller.traceparent },
@@ -189,7 +182,7 @@ it("an error: the operation's span has the error code as its outcome and an erro
 
 it("a request refused before GraphQL runs (a body that is not JSON) still has its span", async () => {
   const caller = callerContext();
-  const response = await request(gateway.url)
+  const response = await request(kit.url)
     .post("/graphql")
     .set({ "content-type": "application/json", traceparent: caller.traceparent })
     .send("{not json");
@@ -200,13 +193,13 @@ it("a request refused before GraphQL runs (a body that is not JSON) still has it
     status: ERROR,
     attributes: { "http.response.status_code": 400 },
   });
-  expect(fake.requests).toEqual([]);
+  expect(kit.fake.requests).toEqual([]);
 });
 
 it("a client that leaves before the answer: its span ends then, marked; the Belvo call ends later under it", async () => {
-  fake.reply({ status: 200, body: LINK_BODY, delayMs: 400 });
+  kit.fake.reply({ status: 200, body: LINK_BODY, delayMs: 400 });
   const caller = callerContext();
-  const gone = await request(gateway.url)
+  const gone = await request(kit.url)
     .post("/graphql")
     .set({ "content-type": "application/json", traceparent: caller.traceparent })
     .send({ query: LINK_QUERY })
@@ -227,15 +220,15 @@ it("a client that leaves before the answer: its span ends then, marked; the Belv
 });
 
 it("the gateway starts a trace of its own without a caller's, and log lines carry its ids", async () => {
-  fake.reply({ status: 200, body: LINK_BODY });
+  kit.fake.reply({ status: 200, body: LINK_BODY });
   const requestId = "req-own-trace";
-  await postGraphQL(gateway.url, LINK_QUERY, {}, { "x-request-id": requestId });
+  await kit.post(LINK_QUERY, {}, { "x-request-id": requestId });
   const operation = await collector.waitFor(
     provider,
     (span) => span.attributes["gateway.request_id"] === requestId,
   );
   expect(operation).toMatchObject({ name: "link", parentSpanId: null });
-  const lines = gateway.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = kit.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
   const own = lines.filter((line) => line.requestId === requestId);
   expect(own.map((line) => line.msg)).toEqual(["belvo call", "graphql operation"]);
   for (const line of own) {
@@ -244,16 +237,19 @@ it("the gateway starts a trace of its own without a caller's, and log lines carr
 });
 
 it("a caller's unsampled trace is not exported nor logged, yet Belvo still gets its trace context", async () => {
-  fake.reply({ status: 200, body: LINK_BODY });
+  kit.fake.reply({ status: 200, body: LINK_BODY });
   const caller = callerContext("00");
-  await postGraphQL(gateway.url, LINK_QUERY, {}, { traceparent: caller.traceparent });
-  const sent = fake.requests[0]!.headers.traceparent;
+  const linesBefore = kit.logs.length;
+  await kit.post(LINK_QUERY, {}, { traceparent: caller.traceparent });
+  const sent = kit.fake.requests[0]!.headers.traceparent;
   expect(sent).toMatch(new RegExp(`^00-${caller.traceId}-[0-9a-f]{16}-00$`));
   // Its log lines lead to no exported trace: they go without trace ids.
-  expect(gateway.logs.join("")).not.toContain("traceId");
+  const own = kit.logs.slice(linesBefore);
+  expect(own.map((line) => JSON.parse(line).msg)).toEqual(["belvo call", "graphql operation"]);
+  expect(own.join("")).not.toContain("traceId");
   // A later, sampled request's span arrives; the unsampled one never did.
   const later = callerContext();
-  await postGraphQL(gateway.url, LINK_QUERY, {}, { traceparent: later.traceparent });
+  await kit.post(LINK_QUERY, {}, { traceparent: later.traceparent });
   await operationSpan(later.traceId);
   expect(collector.trace(caller.traceId)).toEqual([]);
 });
@@ -261,34 +257,32 @@ it("a caller's unsampled trace is not exported nor logged, yet Belvo still gets 
 it("probes and scrapes make no span", async () => {
   const caller = callerContext();
   for (const path of ["/health", "/ready", "/metrics", "/graphqlx"]) {
-    await request(gateway.url).get(path).set({ traceparent: caller.traceparent });
+    await request(kit.url).get(path).set({ traceparent: caller.traceparent });
   }
   const later = callerContext();
-  await postGraphQL(gateway.url, "{ __typename }", {}, { traceparent: later.traceparent });
+  await kit.post("{ __typename }", {}, { traceparent: later.traceparent });
   await operationSpan(later.traceId);
   expect(collector.trace(caller.traceId)).toEqual([]);
 });
 
 describe("off (no tracing given)", () => {
   it("sends no trace context to Belvo and logs no trace ids", async () => {
-    await gateway.close();
-    gateway = await startGateway(fake.url);
-    fake.reply({ status: 200, body: LINK_BODY });
+    await kit.restart({ tracing: undefined });
+    kit.fake.reply({ status: 200, body: LINK_BODY });
     const caller = callerContext();
-    await postGraphQL(gateway.url, LINK_QUERY, {}, { traceparent: caller.traceparent });
-    expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0]!.headers.traceparent).toBeUndefined();
-    expect(gateway.logs.join("")).not.toContain("traceId");
+    await kit.post(LINK_QUERY, {}, { traceparent: caller.traceparent });
+    expect(kit.fake.requests).toHaveLength(1);
+    expect(kit.fake.requests[0]!.headers.traceparent).toBeUndefined();
+    expect(kit.logs.join("")).not.toContain("traceId");
   });
 });
 
 describe("with resolver spans (TRACE_RESOLVERS)", () => {
   it("a resolver's span sits between the operation and the Belvo calls it makes", async () => {
-    await gateway.close();
-    gateway = await startGateway(fake.url, { tracing: collector.tracing(provider, true) });
-    fake.reply({ status: 200, body: LINK_BODY });
+    await kit.restart({ tracing: collector.tracing(provider, true) });
+    kit.fake.reply({ status: 200, body: LINK_BODY });
     const caller = callerContext();
-    await postGraphQL(gateway.url, LINK_QUERY, {}, { traceparent: caller.traceparent });
+    await kit.post(LINK_QUERY, {}, { traceparent: caller.traceparent });
     const operation = await operationSpan(caller.traceId);
     const [resolver, ...others] = childrenOf(operation);
     expect(others).toEqual([]);
@@ -300,11 +294,10 @@ describe("with resolver spans (TRACE_RESOLVERS)", () => {
   });
 
   it("the traced schema answers as the plain one does (a union member, compiled by graphql-jit)", async () => {
-    await gateway.close();
-    gateway = await startGateway(fake.url, { tracing: collector.tracing(provider, true) });
-    fake.reply({ status: 428, body: [challengeEntry()] });
-    const { body } = await postGraphQL(gateway.url, RESUME, {
-      input: { session: SESSION_HEX, link: LINK_ID, token: "123456" },
+    await kit.restart({ tracing: collector.tracing(provider, true) });
+    kit.fake.reply({ status: 428, body: [challengeEntry()] });
+    const { body } = await kit.post(RESUME, {
+      input: resumeInput("123456"),
     });
     expect(body).toEqual({ data: { resumeLink: { __typename: "MfaChallenge" } } });
     const resolver = await collector.waitFor(
@@ -327,20 +320,14 @@ describeWithRedis("with the guards' counters in Redis", () => {
     );
     try {
       await checkStore(guardStore);
-      await gateway.close();
-      gateway = await startGateway(fake.url, {
+      await kit.restart({
         tracing: collector.tracing(provider),
         guardStore,
         limits: { ratePerMinute: 100 },
       });
-      fake.reply({ status: 200, body: LINK_BODY });
+      kit.fake.reply({ status: 200, body: LINK_BODY });
       const caller = callerContext();
-      await postGraphQL(
-        gateway.url,
-        RESUME,
-        { input: { session: SESSION_HEX, link: LINK_ID, token: "123456" } },
-        { traceparent: caller.traceparent },
-      );
+      await kit.post(RESUME, { input: resumeInput("123456") }, { traceparent: caller.traceparent });
       const operation = await operationSpan(caller.traceId);
       expect(childrenOf(operation).map(({ name, attributes }) => [name, attributes])).toEqual([
         [
@@ -366,7 +353,7 @@ describeWithRedis("with the guards' counters in Redis", () => {
         ],
       ]);
     } finally {
-      await gateway.close();
+      await kit.gateway.close();
       await closeStore(guardStore);
       redis.stop();
     }

@@ -3,6 +3,7 @@
  * extension) or by their full text; anything else is refused before validation.
  */
 import { hash } from "node:crypto";
+import { INSTITUTIONS as SANDBOX_INSTITUTIONS } from "../src/sandbox/institutions.js";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,9 +12,10 @@ import { BelvoGatewayClient } from "@belvo-graphql-gateway/client";
 import { ConfigError } from "../src/config.js";
 import { TrustedDocuments } from "../src/guards/trusted-documents.js";
 import { EXAMPLE_VARIABLES } from "../src/landing.js";
-import { startSandbox, type Sandbox } from "../src/sandbox/server.js";
-import { startGateway, type TestGateway } from "./helpers/gateway.js";
-import { TEST_REQUEST_ID, postGraphQL } from "./helpers/graphql.js";
+import { useGateway } from "./helpers/kit.js";
+import { refusal } from "./helpers/outcomes.js";
+import { TEST_REQUEST_ID } from "./helpers/fixtures.js";
+import { postGraphQL } from "./helpers/graphql.js";
 
 const MANIFEST = new URL("../packages/client/src/trusted-documents.json", import.meta.url).pathname;
 const listed = JSON.parse(readFileSync(MANIFEST, "utf8")) as Record<string, string>;
@@ -24,31 +26,18 @@ const [RESUME_ID, RESUME] = Object.entries(listed).find(([, text]) =>
   text.startsWith("mutation ResumeLink"),
 )!;
 
-let sandbox: Sandbox;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  gateway = await startGateway(sandbox.url, {
-    trustedDocuments: TrustedDocuments.fromFile(MANIFEST),
-  });
-});
-afterAll(async () => {
-  await gateway.close();
-  await sandbox.close();
+const kit = useGateway({
+  upstream: "emulator",
+  trustedDocuments: TrustedDocuments.fromFile(MANIFEST),
 });
 
-const refused = {
-  errors: [
-    {
-      message: "This gateway runs only its trusted documents (the typed client's operations).",
-      extensions: { code: "PERSISTED_QUERY_NOT_ALLOWED", requestId: TEST_REQUEST_ID },
-    },
-  ],
-};
+const refused = refusal(
+  "PERSISTED_QUERY_NOT_ALLOWED",
+  "This gateway runs only its trusted documents (the typed client's operations).",
+);
 
 const post = (body: unknown) =>
-  request(gateway.url)
+  request(kit.url)
     .post("/graphql")
     .set({ "content-type": "application/json", "x-request-id": TEST_REQUEST_ID })
     .send(JSON.stringify(body));
@@ -56,8 +45,10 @@ const post = (body: unknown) =>
 const byId = (id: unknown) => ({ extensions: { persistedQuery: { version: 1, sha256Hash: id } } });
 
 it("the typed client's operations run as the client sends them", async () => {
-  const client = new BelvoGatewayClient(`${gateway.url}/graphql`);
-  expect((await client.institutions()).length).toBeGreaterThan(0);
+  const client = new BelvoGatewayClient(`${kit.url}/graphql`);
+  expect((await client.institutions()).map((institution) => institution?.name)).toEqual(
+    SANDBOX_INSTITUTIONS.map(({ name }) => name),
+  );
   expect(await client.resumeLink(EXAMPLE_VARIABLES.input)).toMatchObject({ __typename: "Link" });
 });
 
@@ -66,7 +57,7 @@ it("a listed document runs by id alone, in a POST and in a GET", async () => {
   expect(posted.status).toBe(200);
   expect(posted.body).toMatchObject({ data: { resumeLink: { __typename: "Link" } } });
   const extensions = encodeURIComponent(JSON.stringify(byId(INSTITUTIONS_ID).extensions));
-  const got = await request(gateway.url)
+  const got = await request(kit.url)
     .get(`/graphql?%65xtensions=${extensions}`)
     .set({ "apollo-require-preflight": "1" });
   expect(got.status).toBe(200);
@@ -74,7 +65,7 @@ it("a listed document runs by id alone, in a POST and in a GET", async () => {
 });
 
 it("a listed document runs by its text in a GET", async () => {
-  const got = await request(gateway.url)
+  const got = await request(kit.url)
     .get(`/graphql?query=${encodeURIComponent(INSTITUTIONS)}`)
     .set({ "apollo-require-preflight": "1" });
   expect(got.status).toBe(200);
@@ -107,7 +98,7 @@ describe("refused with 400 PERSISTED_QUERY_NOT_ALLOWED, before validation", () =
     ],
     ["extensions that are not JSON", `extensions=%7Bnope`],
   ])("%s (GET)", async (_case, search) => {
-    const response = await request(gateway.url)
+    const response = await request(kit.url)
       .get(`/graphql?${search}`)
       .set({ "apollo-require-preflight": "1", "x-request-id": TEST_REQUEST_ID });
     expect(response.status).toBe(400);
@@ -116,13 +107,9 @@ describe("refused with 400 PERSISTED_QUERY_NOT_ALLOWED, before validation", () =
 });
 
 it("without TRUSTED_DOCUMENTS, any document runs", async () => {
-  const open = await startGateway(sandbox.url);
-  try {
-    const { status } = await postGraphQL(open.url, "{ institutions { name } }");
-    expect(status).toBe(200);
-  } finally {
-    await open.close();
-  }
+  const open = await kit.another({ trustedDocuments: undefined });
+  const { status } = await postGraphQL(open.url, "{ institutions { name } }");
+  expect(status).toBe(200);
 });
 
 describe("a manifest that cannot be trusted stops start-up, naming the setting", () => {

@@ -1,20 +1,13 @@
 /** Belvo's error answers never carry a secret back to a client, in any encoding (issue 12, item 3). */
-import { REQUEST_ID, errorList } from "./helpers/belvo-bodies.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { REQUEST_ID, errorList, LINK_ID, resumeInput } from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
 import {
-  BASIC_AUTH,
-  SECRET_ID,
-  SECRET_PASSWORD,
-  startGateway,
-  type TestGateway,
-} from "./helpers/gateway.js";
-import {
-  LINK_ID,
-  RESUME_BALANCES,
-  RESUME_LINK,
-  SESSION_HEX,
-  postGraphQL,
-} from "./helpers/graphql.js";
+  ResumeBalancesDocument,
+  ResumeLinkDocument,
+  type ResumeLinkInput,
+} from "../packages/client/src/generated.js";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { BASIC_AUTH, SECRET_ID, SECRET_PASSWORD } from "./helpers/gateway.js";
 
 const REGISTER = `mutation Register($input: RegisterLinkInput!) {
   registerLink(input: $input) { __typename ... on Link { id } ... on MfaChallenge { session } }
@@ -32,18 +25,7 @@ const LOGIN_INPUT = {
   password: BANK_PASSWORD,
 };
 
-let fake: FakeUpstream;
-let gateway: TestGateway;
-
-beforeEach(async () => {
-  fake = await FakeUpstream.start();
-  gateway = await startGateway(fake.url, { timeoutMs: 2_000 });
-});
-
-afterEach(async () => {
-  await gateway.close();
-  await fake.close();
-});
+const kit = useGateway({ upstream: "fake", timeoutMs: 2_000, perTest: true });
 
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
@@ -73,38 +55,41 @@ function holds(text: string, secret: string): boolean {
   );
 }
 
-const resume = (document: string, token = TOKEN) =>
-  postGraphQL(gateway.url, document, { input: { session: SESSION_HEX, link: LINK_ID, token } });
+/** A resume by the typed client's document: both take the session, link and token. */
+type ResumeDocument = TypedDocumentNode<unknown, { input: ResumeLinkInput }>;
+const resume = (document: ResumeDocument, token = TOKEN) =>
+  kit.post(document, { input: resumeInput(token) });
+
+const secrets: [string, string][] = [
+  ["the secret id", SECRET_ID],
+  ["the secret password", SECRET_PASSWORD],
+  ["the Basic pair", `${SECRET_ID}:${SECRET_PASSWORD}`],
+  ["the MFA token", TOKEN],
+];
 
 describe("Belvo's free text", () => {
   it("a 500 echoing the Authorization header is quoted with the header cut", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 500,
       body: errorList(
         "unexpected_error",
         `Upstream failed. Request headers: {"Authorization": "${BASIC_AUTH}", "Accept": "application/json"}`,
       ),
     });
-    const { body } = await resume(RESUME_LINK);
+    const { body } = await resume(ResumeLinkDocument);
     const [error] = body.errors as { message: string }[];
     expect(error?.message).toBe(
       'Belvo failed (HTTP 500 unexpected_error): Upstream failed. Request headers: {"Authorization": "Basic [redacted]", "Accept": "application/json"}',
     );
   });
 
-  const secrets: [string, string][] = [
-    ["the secret id", SECRET_ID],
-    ["the secret password", SECRET_PASSWORD],
-    ["the Basic pair", `${SECRET_ID}:${SECRET_PASSWORD}`],
-    ["the MFA token", TOKEN],
-  ];
   describe.each(secrets)("%s", (_name, secret) => {
     it.each(ENCODINGS)("%s is cut from a quoted message", async (_encoding, encode) => {
-      fake.reply({
+      kit.fake.reply({
         status: 400,
         body: errorList("login_error", `Refused: ${encode(secret)} (see the logs)`),
       });
-      const { body } = await resume(RESUME_BALANCES);
+      const { body } = await resume(ResumeBalancesDocument);
       const text = JSON.stringify(body);
       expect(holds(text, secret)).toBe(false);
       expect(text).toContain("Belvo refused the request (HTTP 400 login_error): Refused: ");
@@ -114,14 +99,14 @@ describe("Belvo's free text", () => {
   it.each(ENCODINGS)(
     "the bank password and username, %s, are cut from registerLink's error",
     async (_encoding, encode) => {
-      fake.reply({
+      kit.fake.reply({
         status: 400,
         body: errorList(
           "login_error",
           `Login for ${encode(USERNAME)} with ${encode(BANK_PASSWORD)} failed`,
         ),
       });
-      const { body } = await postGraphQL(gateway.url, REGISTER, {
+      const { body } = await kit.post(REGISTER, {
         input: { institution: "erebor_mx_retail", username: USERNAME, password: BANK_PASSWORD },
       });
       const text = JSON.stringify(body);
@@ -139,33 +124,38 @@ describe("Belvo's free text", () => {
     ["cut short", "Sécre"],
     ["decomposed (NFD)", ODD_PASSWORD.normalize("NFD")],
   ])("a password echoed %s keeps Belvo's text out of the answer", async (_form, echoed) => {
-    fake.reply({ status: 400, body: errorList("login_error", `Wrong password ${echoed} for you`) });
-    const { body } = await postGraphQL(gateway.url, REGISTER, {
+    kit.fake.reply({
+      status: 400,
+      body: errorList("login_error", `Wrong password ${echoed} for you`),
+    });
+    const { body } = await kit.post(REGISTER, {
       input: { ...LOGIN_INPUT, password: ODD_PASSWORD },
     });
     expect((body.errors as { message: string }[])[0]?.message).toBe(
       "Belvo refused the request (HTTP 400 login_error)",
     );
   });
+});
 
+describe("Belvo's free text: what is never quoted", () => {
   it("plain words are quoted as they are", async () => {
     const text = "Basic information is missing: the token expired, Bearer of the account unknown";
-    fake.reply({ status: 400, body: errorList("login_error", text) });
-    const { body } = await resume(RESUME_LINK);
+    kit.fake.reply({ status: 400, body: errorList("login_error", text) });
+    const { body } = await resume(ResumeLinkDocument);
     expect((body.errors as { message: string }[])[0]?.message).toBe(
       `Belvo refused the request (HTTP 400 login_error): ${text}`,
     );
   });
 
   it("any Bearer or Basic credential is cut, whoever's it is", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 500,
       body: errorList(
         "unexpected_error",
         "Forwarded authorization: bearer eyJhbGciOiJIUzI1NiJ9.e30.x",
       ),
     });
-    const { body } = await resume(RESUME_LINK);
+    const { body } = await resume(ResumeLinkDocument);
     expect((body.errors as { message: string }[])[0]?.message).toBe(
       "Belvo failed (HTTP 500 unexpected_error): Forwarded authorization: bearer [redacted]",
     );
@@ -173,8 +163,8 @@ describe("Belvo's free text", () => {
 
   it("a certificate or key (too long to cut in every form) means Belvo's text is not quoted", async () => {
     const privateKey = Buffer.alloc(3000, 9).toString("base64");
-    fake.reply({ status: 400, body: errorList("login_error", `Bad key ${privateKey}`) });
-    const { body } = await postGraphQL(gateway.url, REGISTER, {
+    kit.fake.reply({ status: 400, body: errorList("login_error", `Bad key ${privateKey}`) });
+    const { body } = await kit.post(REGISTER, {
       input: { ...LOGIN_INPUT, certificate: "Y2VydGlmaWNhdGU=", privateKey },
     });
     expect((body.errors as { message: string }[])[0]?.message).toBe(
@@ -183,8 +173,8 @@ describe("Belvo's free text", () => {
   });
 
   it("a secret too short to cut safely means Belvo's text is not quoted at all", async () => {
-    fake.reply({ status: 400, body: errorList("login_error", "Token 7 refused") });
-    const { body } = await resume(RESUME_LINK, "7");
+    kit.fake.reply({ status: 400, body: errorList("login_error", "Token 7 refused") });
+    const { body } = await resume(ResumeLinkDocument, "7");
     expect((body.errors as { message: string }[])[0]?.message).toBe(
       "Belvo refused the request (HTTP 400 login_error)",
     );
@@ -193,11 +183,11 @@ describe("Belvo's free text", () => {
 
 describe("Belvo's code, field and request id", () => {
   it("a code outside Belvo's known list is not repeated", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 400,
       body: [{ code: `bad_${TOKEN}`, message: "No", request_id: REQUEST_ID }],
     });
-    const { body } = await resume(RESUME_LINK);
+    const { body } = await resume(ResumeLinkDocument);
     const [error] = body.errors as { message: string; extensions: Record<string, unknown> }[];
     expect(error?.message).toBe("Belvo refused the request (HTTP 400): No");
     expect(error?.extensions.upstream).toEqual({ status: 400, code: null, requestId: REQUEST_ID });
@@ -205,11 +195,11 @@ describe("Belvo's code, field and request id", () => {
   });
 
   it("a request id not in Belvo's format (32 hex digits) is not repeated", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 400,
       body: [{ code: "login_error", message: "No", request_id: `${TOKEN}-${SECRET_PASSWORD}` }],
     });
-    const { body } = await resume(RESUME_LINK);
+    const { body } = await resume(ResumeLinkDocument);
     const [error] = body.errors as { extensions: Record<string, unknown> }[];
     expect(error?.extensions.upstream).toEqual({
       status: 400,
@@ -221,11 +211,11 @@ describe("Belvo's code, field and request id", () => {
   });
 
   it("a field outside the input's own fields is not repeated", async () => {
-    fake.reply({
+    kit.fake.reply({
       status: 400,
       body: errorList("invalid", "This field is wrong.", { field: `token=${TOKEN}` }),
     });
-    const { body } = await resume(RESUME_LINK);
+    const { body } = await resume(ResumeLinkDocument);
     const [error] = body.errors as { message: string; extensions: Record<string, unknown> }[];
     expect(error?.message).toBe("Belvo rejected the input: This field is wrong.");
     expect(error?.extensions).not.toHaveProperty("field");
@@ -233,10 +223,10 @@ describe("Belvo's code, field and request id", () => {
   });
 
   it.each([
-    ["resumeLink", RESUME_LINK, "token", "input.token"],
-    ["resumeBalances", RESUME_BALANCES, "save_data", "input.saveData"],
+    ["resumeLink", ResumeLinkDocument, "token", "input.token"],
+    ["resumeBalances", ResumeBalancesDocument, "save_data", "input.saveData"],
   ])("%s: a field error names the input's path (%s → %s)", async (_name, document, field, path) => {
-    fake.reply({ status: 400, body: errorList("invalid", "This field is wrong.", { field }) });
+    kit.fake.reply({ status: 400, body: errorList("invalid", "This field is wrong.", { field }) });
     const { body } = await resume(document);
     const [error] = body.errors as { message: string; extensions: Record<string, unknown> }[];
     expect(error?.message).toBe(`Belvo rejected the input (${path}): This field is wrong.`);
@@ -244,8 +234,11 @@ describe("Belvo's code, field and request id", () => {
   });
 
   it("retrieveBalances' date_from error is input.dateFrom", async () => {
-    fake.reply({ status: 400, body: errorList("invalid", "Bad date.", { field: "date_from" }) });
-    const { body } = await postGraphQL(gateway.url, RETRIEVE, {
+    kit.fake.reply({
+      status: 400,
+      body: errorList("invalid", "Bad date.", { field: "date_from" }),
+    });
+    const { body } = await kit.post(RETRIEVE, {
       input: { link: LINK_ID, dateFrom: "2026-01-01", dateTo: "2026-01-10" },
     });
     const [error] = body.errors as { extensions: Record<string, unknown> }[];

@@ -24,7 +24,8 @@ export interface Sent {
   fields: readonly string[];
 }
 
-const FIELD_VALIDATION_CODES = new Set([
+/** Belvo's codes of a field error: the gateway names the input field (BAD_USER_INPUT). */
+export const FIELD_VALIDATION_CODES = new Set([
   "required",
   "null",
   "blank",

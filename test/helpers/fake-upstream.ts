@@ -57,6 +57,13 @@ export class FakeUpstream {
     return this;
   }
 
+  /** Forgets the requests and the route, and scripts `replies` (between tests sharing the fake). */
+  reset(...replies: Reply[]): this {
+    this.requests.length = 0;
+    this.route = undefined;
+    return this.reply(...replies);
+  }
+
   /** Connections open now, from the fake's side. */
   get openSockets(): number {
     return this.sockets.size;

@@ -1,5 +1,6 @@
 /** Raw HTTP for the idempotency tests: answers as text (byte for byte), and a client that leaves. */
 import { request } from "node:http";
+import { LINK_ID, SESSION_HEX } from "./fixtures.js";
 
 export interface RawAnswer {
   status: number;
@@ -10,8 +11,8 @@ export interface RawAnswer {
 export function resumeVariables(token = "123456") {
   return {
     input: {
-      session: "2c1a9b3e4d5f60718293a4b5c6d7e8f9",
-      link: "683005d6-f45c-4adb-b289-f1a12f50f80c",
+      session: SESSION_HEX,
+      link: LINK_ID,
       token,
     },
   };

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
 import { freePort } from "./system.js";
 
@@ -13,20 +13,33 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-/** A real redis-server on a free loopback port, keeping nothing on disk. */
-export async function startRedisServer(): Promise<{ url: string; stop(): void }> {
+export interface RedisServer {
+  url: string;
+  /** The redis-server process, for a test that freezes (SIGSTOP) or kills it. */
+  server: ChildProcess;
+  stop(): void;
+}
+
+/**
+ * A real redis-server on a free loopback port, keeping nothing on disk; with `dir`, a `SAVE`
+ * writes an uncompressed dump.rdb there (for a test that reads what Redis holds).
+ */
+export async function startRedisServer(dir?: string): Promise<RedisServer> {
   const port = await freePort();
-  const redis = spawn(
+  const server = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    [
+      ...["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      ...(dir === undefined ? [] : ["--dir", dir, "--rdbcompression", "no"]),
+    ],
     { stdio: "ignore" },
   );
   for (let tries = 0; !(await accepts(port)); tries++) {
     if (tries > 50) {
-      redis.kill();
+      server.kill();
       throw new Error("redis-server did not start");
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url: `redis://127.0.0.1:${port}`, stop: () => redis.kill() };
+  return { url: `redis://127.0.0.1:${port}`, server, stop: () => server.kill() };
 }
