@@ -3,9 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { ErrorCode } from "../errors.js";
 import { applyCors, corsMatcher, type CorsOrigins } from "../guards/cors.js";
 import type { Guards } from "../guards/guards.js";
-import type { RequestLogger } from "../logger.js";
-import type { RequestTrace } from "../tracing/tracing.js";
-import { bearerKeys, type RequestIds } from "./http-io.js";
+import { bearerKeys, type RequestScope } from "./http-io.js";
 import { refuse } from "./refusals.js";
 
 /** A request let in; `keyless` when it came without a valid key (the landing page only). */
@@ -41,9 +39,7 @@ export type Admission = (
   req: IncomingMessage,
   res: ServerResponse,
   search: string,
-  ids: RequestIds,
-  requestLogger: RequestLogger,
-  trace: RequestTrace | undefined,
+  scope: RequestScope,
 ) => Promise<Admitted | null>;
 
 /** Answers and returns null when the request goes no further. */
@@ -51,7 +47,7 @@ export function createAdmission(settings: AdmissionSettings, guards: Guards): Ad
   const corsAllowed = corsMatcher(settings.corsOrigins);
   /** Null when the gateway takes no keys (anyone may call it). */
   const clientKey = settings.apiKeys ? bearerKeys(settings.apiKeys) : null;
-  return async (req, res, search, ids, requestLogger, trace) => {
+  return async (req, res, search, { ids, logger: requestLogger, trace }) => {
     if (applyCors(req, res, corsAllowed)) return null;
     const client = clientKey?.(req.headers.authorization) ?? null;
     const keyless = clientKey !== null && client === null;

@@ -10,11 +10,15 @@ import type { Guards } from "../guards/guards.js";
 import type { TrustedDocuments } from "../guards/trusted-documents.js";
 import type { IdempotencyGate } from "../idempotency/gate.js";
 import { beginIdempotent, settle, settleFailure, watchClient } from "../idempotency/hook.js";
-import type { RequestLogger } from "../logger.js";
-import type { RequestTrace } from "../tracing/tracing.js";
 import type { BelvoClient } from "../upstream/belvo.js";
 import type { Admission } from "./admission.js";
-import { isJsonMediaType, readBody, withRequestIds, type RequestIds } from "./http-io.js";
+import {
+  isJsonMediaType,
+  readBody,
+  withRequestIds,
+  type RequestIds,
+  type RequestScope,
+} from "./http-io.js";
 import type { Lifecycle } from "./lifecycle.js";
 import { refuse } from "./refusals.js";
 
@@ -35,9 +39,7 @@ export type GraphQLHandler = (
   req: IncomingMessage,
   res: ServerResponse,
   search: string,
-  ids: RequestIds,
-  requestLogger: RequestLogger,
-  trace: RequestTrace | undefined,
+  scope: RequestScope,
 ) => Promise<void>;
 
 function headerMap(req: IncomingMessage): HeaderMap {
@@ -126,8 +128,9 @@ function withIds(response: HTTPGraphQLResponse, ids: RequestIds): HTTPGraphQLRes
 
 export function graphQLHandler(parts: BridgeParts): GraphQLHandler {
   const { apollo, lifecycle, gate, belvo } = parts;
-  return async (req, res, search, ids, requestLogger, trace) => {
-    const admitted = await parts.admission(req, res, search, ids, requestLogger, trace);
+  return async (req, res, search, scope) => {
+    const { ids, logger: requestLogger, trace } = scope;
+    const admitted = await parts.admission(req, res, search, scope);
     if (!admitted) return;
     const headers = headerMap(req);
     const request = await graphQLRequest(

@@ -1,6 +1,8 @@
 /** Small pieces of the gateway's own HTTP handling (Apollo does the GraphQL part). */
 import { hash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RequestLogger } from "../logger.js";
+import type { RequestTrace } from "../tracing/tracing.js";
 
 export function sendJson(
   res: ServerResponse,
@@ -20,6 +22,14 @@ export function sendJson(
 export interface RequestIds {
   requestId: string;
   clientRequestId?: string;
+}
+
+/** One request as each step of the edge sees it: its ids, its logger and its trace. */
+export interface RequestScope {
+  ids: RequestIds;
+  /** Carries the ids (and a sampled trace's ids) on every line. */
+  logger: RequestLogger;
+  trace: RequestTrace | undefined;
 }
 
 /** The GraphQL error shape, for answers given before GraphQL runs. */

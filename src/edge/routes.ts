@@ -10,7 +10,7 @@ import { GUARD_RETRY_AFTER_S, GuardUnavailable } from "../guards/caps.js";
 import type { Guards } from "../guards/guards.js";
 import { RequestLogger } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
-import type { RequestTrace, Tracing } from "../tracing/tracing.js";
+import type { Tracing } from "../tracing/tracing.js";
 import { refuseDraining, type GraphQLHandler } from "./apollo-bridge.js";
 import {
   BodyTooLarge,
@@ -19,6 +19,7 @@ import {
   requestIds,
   sendJson,
   type RequestIds,
+  type RequestScope,
 } from "./http-io.js";
 import type { Lifecycle } from "./lifecycle.js";
 import { refuse } from "./refusals.js";
@@ -34,18 +35,13 @@ export interface RouteParts {
   metricsToken: string | null;
 }
 
-type Route = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  ids: RequestIds,
-  requestLogger: RequestLogger,
-  trace: RequestTrace | undefined,
-) => Promise<void>;
+type Route = (req: IncomingMessage, res: ServerResponse, scope: RequestScope) => Promise<void>;
 
 export function createRouter(parts: RouteParts): Route {
   const { explorer, lifecycle, guards, metrics } = parts;
   const metricsReader = parts.metricsToken ? bearerKeys([parts.metricsToken]) : null;
-  return async (req, res, ids, requestLogger, trace) => {
+  return async (req, res, scope) => {
+    const { ids } = scope;
     const url = req.url ?? "/";
     const queryAt = url.indexOf("?");
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
@@ -72,14 +68,7 @@ export function createRouter(parts: RouteParts): Route {
         return;
       case "/graphql":
         if (lifecycle.draining) return refuseDraining(res, ids);
-        return parts.graphql(
-          req,
-          res,
-          queryAt === -1 ? "" : url.slice(queryAt),
-          ids,
-          requestLogger,
-          trace,
-        );
+        return parts.graphql(req, res, queryAt === -1 ? "" : url.slice(queryAt), scope);
       default: {
         const message = `Nothing at ${path}; GraphQL is served at /graphql.`;
         return refuse(res, { code: ErrorCode.NotFound, message }, ids);
@@ -133,7 +122,7 @@ export function requestHandler(
     const requestLogger = new RequestLogger(logger, ids, trace?.sampled ? trace.ids : undefined);
     res.setHeader("x-request-id", ids.requestId);
     if (lifecycle.draining) res.setHeader("connection", "close");
-    route(req, res, ids, requestLogger, trace).catch((error: unknown) =>
+    route(req, res, { ids, logger: requestLogger, trace }).catch((error: unknown) =>
       answerFailure(error, res, ids, requestLogger, maxBodyBytes),
     );
   };
