@@ -50,15 +50,14 @@ export class GatewayMetrics {
 
   /** One operation answered; both labels come from small, schema-bound sets. */
   recordOperation(operation: string, outcome: string, seconds: number): void {
-    const key = `${operation}\u0000${outcome}`;
-    let counter = this.counters.get(key);
-    if (!counter) this.counters.set(key, (counter = this.operations.labels(operation, outcome)));
-    counter.inc();
+    this.count(`op\u0000${operation}\u0000${outcome}`, () =>
+      this.operations.labels(operation, outcome),
+    );
     this.time(`op\u0000${operation}`, () => this.operationDuration.labels(operation), seconds);
   }
 
   recordIdempotency(outcome: string): void {
-    this.idempotency.labels(outcome).inc();
+    this.count(`idem\u0000${outcome}`, () => this.idempotency.labels(outcome));
   }
 
   recordUpstream(endpoint: string, status: number | null, seconds: number): void {
@@ -68,6 +67,12 @@ export class GatewayMetrics {
       () => this.upstreamDuration.labels(endpoint, code),
       seconds,
     );
+  }
+
+  private count(key: string, make: () => { inc(): void }): void {
+    let counter = this.counters.get(key);
+    if (!counter) this.counters.set(key, (counter = make()));
+    counter.inc();
   }
 
   private time(key: string, make: () => { observe(value: number): void }, seconds: number): void {

@@ -29,6 +29,7 @@ const environment = (endpoint: string) => ({
   OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
 });
 const SAMPLED = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+const UNSAMPLED = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
 
 it("OTEL_* settings turn it on: the sampler follows them, and queued spans are sent on SIGTERM", async () => {
   const gateway = runNode("dist/index.js", {
@@ -47,6 +48,7 @@ it("OTEL_* settings turn it on: the sampler follows them, and queued spans are s
     const sampled = await postGraphQL(url, QUERY, {}, { traceparent: SAMPLED });
     sampledRequestId = sampled.headers["x-request-id"];
     await postGraphQL(url, QUERY, {});
+    await postGraphQL(url, QUERY, {}, { traceparent: UNSAMPLED, tracestate: "vendor=kept" });
   } finally {
     gateway.child.kill("SIGTERM");
   }
@@ -55,7 +57,10 @@ it("OTEL_* settings turn it on: the sampler follows them, and queued spans are s
   expect(fake.requests.map((received) => received.headers.traceparent)).toEqual([
     expect.stringMatching(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/),
     expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/),
+    // A caller's unsampled trace goes on, unsampled, with its state.
+    expect.stringMatching(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-00$/),
   ]);
+  expect(fake.requests[2]?.headers.tracestate).toBe("vendor=kept");
   expect(
     collector.spans.map(({ name, service, traceId, attributes }) => ({
       name,

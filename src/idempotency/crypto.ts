@@ -9,11 +9,12 @@ import { createCipheriv, createDecipheriv, hash, randomFillSync } from "node:cry
 export interface KeyMaterial {
   /** Where the entry lives: hex, and safe to log in part. */
   index: string;
-  mac: Buffer;
+  /** The fingerprint's MAC key, as hex (it is only ever hashed as text). */
+  mac: string;
   aead: Buffer;
 }
 
-const DOMAIN = "belvo-graphql-gateway idempotency v2";
+const DOMAIN = "belvo-graphql-gateway idempotency v3";
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -25,38 +26,44 @@ const TAG_BYTES = 16;
  * objects for one hash: a tenth of a keyed request's work); neither stretches a weak key.
  */
 export function deriveKeyMaterial(scope: string, key: string): KeyMaterial {
-  const bytes = hash("sha512", `${DOMAIN}\u0000${scope.length}:${scope}\u0000${key}`, "buffer");
+  // As hex: slicing a string is cheaper than slicing a Buffer and encoding its parts.
+  const hex = hash("sha512", `${DOMAIN}\u0000${scope.length}:${scope}\u0000${key}`, "hex");
   return {
-    index: bytes.subarray(0, 16).toString("hex"),
-    mac: bytes.subarray(16, 32),
-    aead: bytes.subarray(32, 64),
+    index: hex.slice(0, 32),
+    mac: hex.slice(32, 64),
+    aead: Buffer.from(hex.slice(64), "hex"),
   };
 }
 
-/** Object keys sorted at every level: the same variables in another order are the same request. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
-    );
+/**
+ * JSON with object keys sorted at every level, in one pass: the same variables in another order
+ * are the same request. For JSON-parsed values (no `undefined`, no `toJSON`).
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  let out: string;
+  if (Array.isArray(value)) {
+    out = "[";
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + canonicalJson(value[i]);
+    return `${out}]`;
   }
-  return value;
+  const keys = Object.keys(value).sort();
+  out = "{";
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    out += `${i === 0 ? "" : ","}${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`;
+  }
+  return `${out}}`;
 }
 
 /**
- * A keyed digest of what makes two requests the same (document, operation name, variables):
- * keyed, because the variables hold a token that a plain hash would let anyone guess back.
+ * A keyed digest of what makes two requests the same (the document's id, operation name,
+ * variables): keyed, because the variables hold a token that a plain hash would let anyone guess
+ * back.
  */
-export function fingerprint(mac: Buffer, parts: readonly unknown[]): string {
+export function fingerprint(mac: string, parts: readonly unknown[]): string {
   // SHA-512/256 of key ‖ message is a MAC (truncated: no length extension), in one call.
-  return hash(
-    "sha512-256",
-    `${mac.toString("base64")}\n${JSON.stringify(canonical(parts))}`,
-    "base64url",
-  );
+  return hash("sha512-256", `${mac}\n${canonicalJson(parts)}`, "base64url");
 }
 
 /**
@@ -78,11 +85,14 @@ function freshIv(): Buffer {
   return iv;
 }
 
-/** IV ‖ ciphertext ‖ tag; the index is bound as associated data, so entries cannot be swapped. */
+/**
+ * IV ‖ ciphertext ‖ tag. No associated data is needed to keep entries from being swapped: each
+ * index has its own AES key (both are slices of one hash), so a box moved to another index does
+ * not open there.
+ */
 export function seal(material: KeyMaterial, plaintext: string): Buffer {
   const iv = freshIv();
   const cipher = createCipheriv("aes-256-gcm", material.aead, iv);
-  cipher.setAAD(Buffer.from(material.index));
   const body = cipher.update(plaintext, "utf8");
   const last = cipher.final();
   return Buffer.concat([iv, body, last, cipher.getAuthTag()]);
@@ -93,7 +103,6 @@ export function open(material: KeyMaterial, sealed: Buffer): string | null {
   if (sealed.length < IV_BYTES + TAG_BYTES) return null;
   try {
     const decipher = createDecipheriv("aes-256-gcm", material.aead, sealed.subarray(0, IV_BYTES));
-    decipher.setAAD(Buffer.from(material.index));
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
     return Buffer.concat([
       decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),

@@ -6,7 +6,7 @@
  * must never be sent again, and a refusal before that must let a corrected retry run.
  */
 import { hash, randomUUID } from "node:crypto";
-import { OperationTypeNode, getOperationAST, parse } from "graphql";
+import { Kind, OperationTypeNode, parse } from "graphql";
 import { ErrorCode } from "../errors.js";
 import type { RequestIds } from "../edge/http-io.js";
 import { refusalAnswer, type RefusalCode } from "../edge/refusals.js";
@@ -67,25 +67,60 @@ const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
 const IN_PROGRESS_RETRY_AFTER = 2;
 
 /**
- * Whether a document's operation is a mutation, by a digest of document text and operation name
- * (a digest: a document may be a megabyte of comments, and it is remembered before Apollo looks).
+ * What the gate remembers of a document it has parsed: its id (the sha256 that Apollo's
+ * persisted queries name it by, so a retry by hash and one by text are the same request) and its
+ * operations. Keyed by the text itself (a Map hashes a string far faster than sha256), within a
+ * bound on the text kept: a document may be a megabyte of comments.
  */
-const MUTATIONS = new Map<string, boolean>();
-const MAX_REMEMBERED_DOCUMENTS = 1_000;
+interface KnownDocument {
+  id: string;
+  operations: { name: string | undefined; mutation: boolean }[];
+}
+const DOCUMENTS = new Map<string, KnownDocument>();
+const MAX_REMEMBERED_CHARS = 4 * 1024 * 1024;
+let rememberedChars = 0;
 
-function isMutation(query: string, operationName: string | undefined, maxTokens: number): boolean {
-  const remembered = hash("sha256", `${operationName ?? ""}\u0000${query}`, "base64");
-  let known = MUTATIONS.get(remembered);
-  if (known !== undefined) return known;
+function knownDocument(query: string, maxTokens: number): KnownDocument | null {
+  let known = DOCUMENTS.get(query);
+  if (known) return known;
   try {
-    const document = parse(query, { maxTokens });
-    known = getOperationAST(document, operationName)?.operation === OperationTypeNode.MUTATION;
+    known = {
+      id: hash("sha256", query, "hex"),
+      operations: parse(query, { maxTokens }).definitions.flatMap((definition) =>
+        definition.kind === Kind.OPERATION_DEFINITION
+          ? [
+              {
+                name: definition.name?.value,
+                mutation: definition.operation === OperationTypeNode.MUTATION,
+              },
+            ]
+          : [],
+      ),
+    };
   } catch {
-    return false; // Apollo refuses it; nothing goes upstream.
+    return null; // Apollo refuses it; nothing goes upstream.
   }
-  if (MUTATIONS.size >= MAX_REMEMBERED_DOCUMENTS) MUTATIONS.clear();
-  MUTATIONS.set(remembered, known);
+  if (rememberedChars + query.length > MAX_REMEMBERED_CHARS) {
+    DOCUMENTS.clear();
+    rememberedChars = 0;
+  }
+  if (query.length <= MAX_REMEMBERED_CHARS / 8) {
+    DOCUMENTS.set(query, known);
+    rememberedChars += query.length;
+  }
   return known;
+}
+
+/** The operation Apollo will run (graphql's `getOperationAST` rule) is a mutation. */
+function runsMutation(document: KnownDocument, operationName: string | undefined): boolean {
+  const { operations } = document;
+  const operation =
+    operationName === undefined
+      ? operations.length === 1
+        ? operations[0]
+        : undefined
+      : operations.find((candidate) => candidate.name === operationName);
+  return operation?.mutation ?? false;
 }
 
 /** What makes two requests the same; null when the request is not a mutation (keys are ignored). */
@@ -94,15 +129,17 @@ function requestParts(body: unknown, maxTokens: number): unknown[] | null {
   const { query, operationName, variables, extensions } = body as Record<string, unknown>;
   const persisted = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)
     ?.persistedQuery?.sha256Hash;
-  const hash = typeof persisted === "string" ? persisted : null;
+  let id = typeof persisted === "string" ? persisted : null;
   if (typeof query === "string") {
+    const document = knownDocument(query, maxTokens);
     const name = typeof operationName === "string" ? operationName : undefined;
-    if (!isMutation(query, name, maxTokens)) return null;
-  } else if (hash === null) {
+    if (document === null || !runsMutation(document, name)) return null;
+    // Apollo refuses a hash that is not its text's, so the two agree when both are sent.
+    id ??= document.id;
+  } else if (id === null) {
     return null;
   }
-  // A persisted document is named by its hash, whether or not this attempt also sends its text.
-  return [hash ?? query, operationName ?? null, variables ?? null];
+  return [id, operationName ?? null, variables ?? null];
 }
 
 export class IdempotencyGate {
@@ -190,7 +227,7 @@ export class IdempotencyGate {
   ): Decision {
     const text = open(material, sealed);
     if (text === null) throw new Error("a stored answer could not be opened");
-    const answer = JSON.parse(text) as StoredAnswer;
+    const answer = decodeAnswer(text);
     this.record(facts, material, joined ? "joined" : "replayed");
     return {
       kind: "answer",
@@ -232,7 +269,7 @@ export class IdempotencyGate {
           facts,
           material,
           print,
-          seal(material, JSON.stringify(answer)),
+          seal(material, encodeAnswer(answer)),
           ttlMs,
         );
       },
@@ -292,6 +329,25 @@ export class IdempotencyGate {
 
 export type IdempotencyOutcome =
   "claimed" | "stored" | "released" | "joined" | "replayed" | "reused" | "in_progress";
+
+/**
+ * Status and content type on a line each, then the body as sent: no JSON around a JSON body
+ * (escaping it would cost more than sealing it). A header value holds no line break.
+ */
+function encodeAnswer({ status, contentType, body }: StoredAnswer): string {
+  return `${status}\n${contentType}\n${body}`;
+}
+
+function decodeAnswer(text: string): StoredAnswer {
+  const first = text.indexOf("\n");
+  const second = text.indexOf("\n", first + 1);
+  if (first < 0 || second < 0) throw new Error("a stored answer is not in the expected form");
+  return {
+    status: Number(text.slice(0, first)),
+    contentType: text.slice(first + 1, second),
+    body: text.slice(second + 1),
+  };
+}
 
 function keyHash(material: KeyMaterial): string {
   return material.index.slice(0, 16);

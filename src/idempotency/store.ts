@@ -88,9 +88,22 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   complete(index: string, fingerprint: string, sealed: Buffer, ttlMs: number): Promise<void> {
-    const scope = this.slots.get(index)?.scope ?? "";
-    this.drop(index);
-    this.put(index, { state: "done", fingerprint, sealed }, ttlMs, sealed.length, scope);
+    const slot = this.slots.get(index);
+    const entry: Entry = { state: "done", fingerprint, sealed };
+    if (slot) {
+      // The claim's own slot becomes the answer's: room is made first (a claim is never
+      // evicted, so this one stays), then it moves to the end of the eviction order.
+      this.makeRoomInScope(slot.scope, sealed.length);
+      this.makeRoom(sealed.length);
+      this.slots.delete(index);
+      slot.entry = entry;
+      slot.expiresAt = this.now() + ttlMs;
+      slot.bytes = sealed.length;
+      this.slots.set(index, slot);
+      this.account(index, slot.scope, sealed.length);
+    } else {
+      this.put(index, entry, ttlMs, sealed.length, "");
+    }
     this.wake(index);
     return Promise.resolve();
   }
@@ -148,8 +161,14 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.makeRoomInScope(scope, bytes);
     this.makeRoom(bytes);
     this.slots.set(index, { entry, expiresAt: this.now() + ttlMs, bytes, scope });
+    this.account(index, scope, bytes);
+  }
+
+  /** Adds `bytes` to the totals and moves `index` to the end of its scope's eviction order. */
+  private account(index: string, scope: string, bytes: number): void {
     let own = this.scopes.get(scope);
     if (!own) this.scopes.set(scope, (own = { indexes: new Set(), bytes: 0 }));
+    own.indexes.delete(index);
     own.indexes.add(index);
     own.bytes += bytes;
     this.bytes += bytes;

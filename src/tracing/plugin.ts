@@ -5,13 +5,14 @@ import { rootFields } from "../observability.js";
 /**
  * Names the request's span after the operation's root fields (the metrics' label) and records
  * its type and outcome (OK or the first error's code, as the metrics count it). Installed only
- * when tracing is on.
+ * when tracing is on; hooks only sampled requests.
  */
 export function tracingPlugin(): ApolloServerPlugin<Context> {
   return {
     requestDidStart({ contextValue }) {
       const request = contextValue.trace;
-      if (!request) return Promise.resolve();
+      // A request sampled out records nothing: its span is not even named.
+      if (!request?.sampled) return Promise.resolve();
       return Promise.resolve({
         willSendResponse({ response, operation, operationName }) {
           const result = response.body.kind === "single" ? response.body.singleResult : undefined;

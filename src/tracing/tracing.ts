@@ -52,9 +52,14 @@ export class RequestTrace {
   readonly ids: TraceIds;
   /** Sampled: its spans are exported, and its log lines carry its ids. */
   readonly sampled: boolean;
-  /** The caller's context with this span in it: the parent of the request's child spans. */
-  readonly context: Context;
+  /**
+   * The caller's context with this span in it: the parent of the request's child spans. Only a
+   * sampled request has child spans; one sampled out makes none (they would record nothing).
+   */
+  readonly context: Context | undefined;
   private resolved = false;
+  /** What a sampled-out request sends to Belvo on every call, made once. */
+  private propagation: Record<string, string> | undefined;
 
   constructor(
     readonly span: Span,
@@ -63,7 +68,23 @@ export class RequestTrace {
     const { traceId, spanId } = span.spanContext();
     this.ids = { traceId, spanId };
     this.sampled = span.isRecording();
-    this.context = trace.setSpan(parent, span);
+    this.context = this.sampled ? trace.setSpan(parent, span) : undefined;
+  }
+
+  /**
+   * `traceparent` (and `tracestate`) naming this request's span, for the calls of a request
+   * sampled out: Belvo's side of the trace continues it, unsampled, as the caller's flag says.
+   */
+  propagationHeaders(propagator: W3CTraceContextPropagator): Record<string, string> {
+    if (!this.propagation) {
+      this.propagation = {};
+      propagator.inject(
+        trace.setSpan(ROOT_CONTEXT, this.span),
+        this.propagation,
+        defaultTextMapSetter,
+      );
+    }
+    return this.propagation;
   }
 
   /** Apollo's view of the operation, once it has answered (tracing/plugin.ts). */
@@ -126,6 +147,11 @@ export class Tracing {
   ): RequestTrace | undefined {
     if (!TRACED_PATH.test(req.url ?? "")) return undefined;
     const parent = this.propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
+    // The samplers the settings name decide by trace id and parent alone, so the attributes
+    // are only made for a span that records them.
+    const span = this.tracer.startSpan("graphql", { kind: SpanKind.SERVER }, parent);
+    const request = new RequestTrace(span, parent);
+    if (!request.sampled) return request;
     const attributes: Attributes = {
       "http.request.method": req.method ?? "GET",
       "url.path": "/graphql",
@@ -135,8 +161,7 @@ export class Tracing {
       const value = req.headers[name];
       if (typeof value === "string") attributes[`http.request.header.${name}`] = value;
     }
-    const span = this.tracer.startSpan("graphql", { kind: SpanKind.SERVER, attributes }, parent);
-    const request = new RequestTrace(span, parent);
+    span.setAttributes(attributes);
     res.once("close", () => request.end(res.statusCode, res.writableFinished));
     return request;
   }
@@ -241,6 +266,11 @@ export class Tracing {
     this.propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
     return carrier;
   }
+
+  /** The trace headers of a request sampled out (no span of its own for the call). */
+  propagation(request: RequestTrace): Record<string, string> {
+    return request.propagationHeaders(this.propagator);
+  }
 }
 
 /** Spans for Belvo calls, named `{method} {path template}` as OpenTelemetry's HTTP clients do. */
@@ -269,6 +299,9 @@ export class UpstreamTracer {
     attempt: number,
     headers: Record<string, string>,
   ): UpstreamSpan | undefined {
+    if (request && !request.sampled) {
+      return { headers: { ...headers, ...this.tracing.propagation(request) }, end: noEnd };
+    }
     const span = this.tracing.child(request, `${method} ${template}`, SpanKind.CLIENT, {
       ...this.server,
       "http.request.method": method,
@@ -292,6 +325,8 @@ export class UpstreamTracer {
     };
   }
 }
+
+function noEnd(): void {}
 
 /** Only the error's class goes into a span: a message may quote what a caller or Belvo sent. */
 function failed(span: Span, error: unknown): void {
