@@ -3,6 +3,7 @@
  * byte, and Belvo sees each write once; a key reused for another request is refused; refusals
  * before anything went upstream are not stored.
  */
+import { createHash } from "node:crypto";
 import { LINK_BODY, challengeEntry, errorList } from "./helpers/fixtures.js";
 import { startGateway } from "./helpers/gateway.js";
 import { useGateway } from "./helpers/kit.js";
@@ -65,6 +66,29 @@ it("keeps the answer of a client that left; its retry joins, the next one replay
       new RegExp(`gateway_idempotency_total\\{outcome="${outcome}"\\} [1-9]`),
     );
   }
+});
+
+it("knows a document by its persisted-query hash as by its text: a retry by hash replays", async () => {
+  kit.fake.reply({ status: 200, body: LINK_BODY });
+  const key = freshKey();
+  const first = await resume(key);
+  expect(typename(first)).toBe("Link");
+  const byHash = await postRaw(
+    kit.url,
+    {
+      variables: resumeVariables("123456"),
+      extensions: {
+        persistedQuery: {
+          version: 1,
+          sha256Hash: createHash("sha256").update(RESUME_LINK).digest("hex"),
+        },
+      },
+    },
+    { "idempotency-key": key },
+  );
+  expect(byHash?.headers["idempotent-replayed"]).toBe("true");
+  expect(byHash?.text).toBe(first?.text);
+  expect(patches()).toBe(1);
 });
 
 it("refuses the same key with other variables (422), sending nothing upstream", async () => {
