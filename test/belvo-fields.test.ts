@@ -6,7 +6,9 @@ import {
   TEST_REQUEST_ID,
   resumeInput,
 } from "./helpers/fixtures.js";
+import { resumeData } from "./helpers/graphql.js";
 import { useGateway } from "./helpers/kit.js";
+import { unreadableItem } from "./helpers/outcomes.js";
 
 const REGISTER = `mutation Register($input: RegisterLinkInput!) {
   registerLink(input: $input) {
@@ -259,6 +261,25 @@ const FULL_ACCOUNT_SERVED = {
   ],
 };
 
+/** resumeAccounts answering one account whose loan_data.fees Belvo sent as `fees`. */
+async function withFees(fees: unknown[]) {
+  kit.fake.reply({ status: 201, body: [{ ...ACCOUNT_BODY, loan_data: { fees } }] });
+  const { body } = await kit.post(
+    resumeData("Accounts", "AccountList", "accounts { id loanData { fees { type value } } }"),
+    { input: resumeInput(null) },
+  );
+  return body;
+}
+
+/** The account served with `fees`. */
+const withFeesServed = (fees: unknown[]) => ({
+  resumeAccounts: {
+    __typename: "AccountList",
+    saved: true,
+    accounts: [{ id: ACCOUNT_BODY.id, loanData: { fees } }],
+  },
+});
+
 describe("accounts", () => {
   it("serve credit, loan, funds and receivables data and their dates, amounts exact", async () => {
     const account = FULL_ACCOUNT;
@@ -288,6 +309,25 @@ describe("accounts", () => {
           ],
         },
       },
+    });
+  });
+
+  it("a null loan fee (Belvo's spec allows it) is served null, the account delivered", async () => {
+    const body = await withFees([null, { type: "OTHERS", value: 1 }]);
+    expect(body).toEqual({ data: withFeesServed([null, { type: "OTHERS", value: "1" }]) });
+  });
+
+  it("a garbled loan fee is an error at its path, the account and other fees delivered", async () => {
+    const body = await withFees([{ type: "OTHERS", value: 1 }, "garbled"]);
+    expect(body).toEqual({
+      data: withFeesServed([{ type: "OTHERS", value: "1" }, null]),
+      errors: [
+        unreadableItem(
+          ["resumeAccounts", "accounts", 0, "loanData", "fees", 1],
+          'an item of "fees" is not an object',
+          201,
+        ),
+      ],
     });
   });
 });
