@@ -7,6 +7,7 @@ import {
   SESSION_HEX,
   resumeInput,
 } from "./helpers/fixtures.js";
+import { resumeData } from "./helpers/graphql.js";
 import { useGateway } from "./helpers/kit.js";
 
 const kit = useGateway({ upstream: "fake", perTest: true });
@@ -138,6 +139,45 @@ describe("starts: transactions", () => {
                 collectedAt: null,
               },
               account: { id: ACCOUNT_BODY.id, name: ACCOUNT_BODY.name },
+            },
+          ],
+        },
+      },
+    });
+  });
+});
+
+describe("transactions: previous_bill_total, a free string in Belvo's spec", () => {
+  it.each([
+    ['"9.614,30"', "9.614,30"],
+    ['"9614.30"', "9614.30"],
+    ["9614.30", "9614.30"],
+  ])("%s is served as Belvo sent it, the transaction delivered", async (sent, served) => {
+    kit.fake.reply({
+      status: 201,
+      text: TRANSACTION_TEXT.replace(
+        '"previous_bill_total": "9614.30"',
+        `"previous_bill_total": ${sent}`,
+      ),
+      headers: { "content-type": "application/json" },
+    });
+    const { body } = await kit.post(
+      resumeData(
+        "Transactions",
+        "TransactionList",
+        "transactions { id creditCardData { previousBillTotal } }",
+      ),
+      { input: resumeInput(null) },
+    );
+    expect(body).toEqual({
+      data: {
+        resumeTransactions: {
+          __typename: "TransactionList",
+          saved: true,
+          transactions: [
+            {
+              id: "2b8a4f2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
+              creditCardData: { previousBillTotal: served },
             },
           ],
         },

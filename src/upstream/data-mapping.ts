@@ -31,6 +31,7 @@ export const TRANSACTION_DECIMAL_KEYS = [
   ...ACCOUNT_DECIMAL_KEYS,
   "amount",
   "bill_amount",
+  // A string in Belvo's spec; quoted here so that one sent as a number keeps its digits.
   "previous_bill_total",
 ] as const;
 
