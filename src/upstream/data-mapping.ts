@@ -72,6 +72,15 @@ function toOwner(body: Json, status: number): Owner {
   return readFields(Owner, requiredObject(body, "an owner"), undefined, { status });
 }
 
+/**
+ * The items of a data resource's POST/PATCH answer: Belvo's spec says a bare array, but its own
+ * examples (POST /api/balances/) show the paginated envelope `{count, next, previous, results}`;
+ * both are read, so a list Belvo may have saved is never lost to its shape.
+ */
+function itemsIn(body: Json): Json {
+  return isObject(body) && Array.isArray(body.results) ? body.results : body;
+}
+
 /** A list answer: its items read one by one; `saved` when Belvo answered 201 (it stored them). */
 function toList<T, L extends object>(
   type: ObjectTypeClass<Fields, L>,
@@ -79,7 +88,10 @@ function toList<T, L extends object>(
   toItem: (item: Json, status: number) => T,
 ) {
   return (body: Json, status: number): L =>
-    Object.assign(new type(), { [key]: itemsOf(body, key, status, toItem), saved: status === 201 });
+    Object.assign(new type(), {
+      [key]: itemsOf(itemsIn(body), key, status, toItem),
+      saved: status === 201,
+    });
 }
 
 export const toBalanceList = toList(BalanceList, "balances", toBalance);
