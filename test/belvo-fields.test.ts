@@ -174,7 +174,7 @@ describe("institutions", () => {
   });
 });
 
-/** An account with credit, loan and funds data, as Belvo sends it. */
+/** An account with credit, loan, funds and receivables data, as Belvo sends it. */
 const FULL_ACCOUNT = {
   ...ACCOUNT_BODY,
   collected_at: "2026-01-15T09:58:11Z",
@@ -215,7 +215,12 @@ const FULL_ACCOUNT = {
       percentage: 12.5,
     },
   ],
-  receivables_data: null,
+  receivables_data: {
+    current: 300.75,
+    available: 200.5,
+    anticipated: 100.25,
+    collected_at: "2026-01-15T09:58:13Z",
+  },
 };
 
 /** FULL_ACCOUNT as the gateway serves it: amounts exact, as Decimal strings. */
@@ -223,7 +228,12 @@ const FULL_ACCOUNT_SERVED = {
   collectedAt: "2026-01-15T09:58:11Z",
   createdAt: "2026-01-15T09:58:12Z",
   lastAccessedAt: null,
-  receivablesData: null,
+  receivablesData: {
+    current: "300.75",
+    available: "200.5",
+    anticipated: "100.250",
+    collectedAt: "2026-01-15T09:58:13Z",
+  },
   creditData: {
     creditLimit: "12345678901234567.89",
     cuttingDate: "2026-01-11",
@@ -283,14 +293,14 @@ const withFeesServed = (fees: unknown[]) => ({
 describe("accounts", () => {
   it("serve credit, loan, funds and receivables data and their dates, amounts exact", async () => {
     const account = FULL_ACCOUNT;
-    const text = JSON.stringify([
-      { id: "b1", account, value_date: "2026-01-14", balance: 1 },
-    ]).replace('"credit_limit":1.5', '"credit_limit":12345678901234567.89');
+    const text = JSON.stringify([{ id: "b1", account, value_date: "2026-01-14", balance: 1 }])
+      .replace('"credit_limit":1.5', '"credit_limit":12345678901234567.89')
+      .replace('"anticipated":100.25', '"anticipated":100.250');
     kit.fake.reply({ status: 201, text, headers: { "content-type": "application/json" } });
     const { body } = await kit.post(
       `mutation R($input: ResumeBalancesInput!) { resumeBalances(input: $input) {
         ... on BalanceList { balances { account {
-          collectedAt createdAt lastAccessedAt receivablesData { current }
+          collectedAt createdAt lastAccessedAt receivablesData { current available anticipated collectedAt }
           creditData { creditLimit cuttingDate nextPaymentDate minimumPayment noInterestPayment interestRate collectedAt }
           loanData { contractAmount principal loanType paymentDay outstandingPrincipal outstandingBalance monthlyPayment
             interestRates { name type value } fees { type value }
