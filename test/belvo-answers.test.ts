@@ -73,6 +73,44 @@ describe("a balance list Belvo saved is never lost for one item", () => {
   });
 });
 
+describe("the paginated envelope Belvo's own POST /api/balances/ examples show", () => {
+  const selection = "__typename ... on BalanceList { saved balances { id account { id } } }";
+  it.each([
+    [
+      "retrieveBalances",
+      `mutation R($input: RetrieveBalancesInput!) { retrieveBalances(input: $input) { ${selection} } }`,
+      { link: LINK_ID, dateFrom: "2026-01-01" },
+    ],
+    [
+      "resumeBalances",
+      `mutation R($input: ResumeBalancesInput!) { resumeBalances(input: $input) { ${selection} } }`,
+      INPUT,
+    ],
+  ])(
+    "%s: a 201 envelope is read as the saved list of its results",
+    async (field, document, input) => {
+      const results = [balance(B1, ACCOUNT_BODY), balance(B2, null)];
+      kit.fake.reply({ status: 201, body: { count: 2, next: null, previous: null, results } });
+      const { body } = await kit.post(document, { input });
+      expect(body).toEqual({
+        data: {
+          [field]: {
+            __typename: "BalanceList",
+            saved: true,
+            balances: [
+              { id: B1, account: { id: ACCOUNT_BODY.id } },
+              { id: B2, account: null },
+            ],
+          },
+        },
+      });
+      expect(kit.fake.requests.map(({ method, path }) => `${method} ${path}`)).toEqual([
+        `${field === "resumeBalances" ? "PATCH" : "POST"} /api/balances/`,
+      ]);
+    },
+  );
+});
+
 describe("token_generation_data", () => {
   it.each(["expect_user_input", "expects_user_input"])(
     "%s: false is read (the user confirms elsewhere)",

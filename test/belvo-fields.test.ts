@@ -6,7 +6,9 @@ import {
   TEST_REQUEST_ID,
   resumeInput,
 } from "./helpers/fixtures.js";
+import { resumeData } from "./helpers/graphql.js";
 import { useGateway } from "./helpers/kit.js";
+import { unreadableItem } from "./helpers/outcomes.js";
 
 const REGISTER = `mutation Register($input: RegisterLinkInput!) {
   registerLink(input: $input) {
@@ -172,7 +174,7 @@ describe("institutions", () => {
   });
 });
 
-/** An account with credit, loan and funds data, as Belvo sends it. */
+/** An account with credit, loan, funds and receivables data, as Belvo sends it. */
 const FULL_ACCOUNT = {
   ...ACCOUNT_BODY,
   collected_at: "2026-01-15T09:58:11Z",
@@ -213,7 +215,12 @@ const FULL_ACCOUNT = {
       percentage: 12.5,
     },
   ],
-  receivables_data: null,
+  receivables_data: {
+    current: 300.75,
+    available: 200.5,
+    anticipated: 100.25,
+    collected_at: "2026-01-15T09:58:13Z",
+  },
 };
 
 /** FULL_ACCOUNT as the gateway serves it: amounts exact, as Decimal strings. */
@@ -221,7 +228,12 @@ const FULL_ACCOUNT_SERVED = {
   collectedAt: "2026-01-15T09:58:11Z",
   createdAt: "2026-01-15T09:58:12Z",
   lastAccessedAt: null,
-  receivablesData: null,
+  receivablesData: {
+    current: "300.75",
+    available: "200.5",
+    anticipated: "100.250",
+    collectedAt: "2026-01-15T09:58:13Z",
+  },
   creditData: {
     creditLimit: "12345678901234567.89",
     cuttingDate: "2026-01-11",
@@ -259,17 +271,36 @@ const FULL_ACCOUNT_SERVED = {
   ],
 };
 
+/** resumeAccounts answering one account whose loan_data.fees Belvo sent as `fees`. */
+async function withFees(fees: unknown[]) {
+  kit.fake.reply({ status: 201, body: [{ ...ACCOUNT_BODY, loan_data: { fees } }] });
+  const { body } = await kit.post(
+    resumeData("Accounts", "AccountList", "accounts { id loanData { fees { type value } } }"),
+    { input: resumeInput(null) },
+  );
+  return body;
+}
+
+/** The account served with `fees`. */
+const withFeesServed = (fees: unknown[]) => ({
+  resumeAccounts: {
+    __typename: "AccountList",
+    saved: true,
+    accounts: [{ id: ACCOUNT_BODY.id, loanData: { fees } }],
+  },
+});
+
 describe("accounts", () => {
   it("serve credit, loan, funds and receivables data and their dates, amounts exact", async () => {
     const account = FULL_ACCOUNT;
-    const text = JSON.stringify([
-      { id: "b1", account, value_date: "2026-01-14", balance: 1 },
-    ]).replace('"credit_limit":1.5', '"credit_limit":12345678901234567.89');
+    const text = JSON.stringify([{ id: "b1", account, value_date: "2026-01-14", balance: 1 }])
+      .replace('"credit_limit":1.5', '"credit_limit":12345678901234567.89')
+      .replace('"anticipated":100.25', '"anticipated":100.250');
     kit.fake.reply({ status: 201, text, headers: { "content-type": "application/json" } });
     const { body } = await kit.post(
       `mutation R($input: ResumeBalancesInput!) { resumeBalances(input: $input) {
         ... on BalanceList { balances { account {
-          collectedAt createdAt lastAccessedAt receivablesData { current }
+          collectedAt createdAt lastAccessedAt receivablesData { current available anticipated collectedAt }
           creditData { creditLimit cuttingDate nextPaymentDate minimumPayment noInterestPayment interestRate collectedAt }
           loanData { contractAmount principal loanType paymentDay outstandingPrincipal outstandingBalance monthlyPayment
             interestRates { name type value } fees { type value }
@@ -288,6 +319,25 @@ describe("accounts", () => {
           ],
         },
       },
+    });
+  });
+
+  it("a null loan fee (Belvo's spec allows it) is served null, the account delivered", async () => {
+    const body = await withFees([null, { type: "OTHERS", value: 1 }]);
+    expect(body).toEqual({ data: withFeesServed([null, { type: "OTHERS", value: "1" }]) });
+  });
+
+  it("a garbled loan fee is an error at its path, the account and other fees delivered", async () => {
+    const body = await withFees([{ type: "OTHERS", value: 1 }, "garbled"]);
+    expect(body).toEqual({
+      data: withFeesServed([{ type: "OTHERS", value: "1" }, null]),
+      errors: [
+        unreadableItem(
+          ["resumeAccounts", "accounts", 0, "loanData", "fees", 1],
+          'an item of "fees" is not an object',
+          201,
+        ),
+      ],
     });
   });
 });

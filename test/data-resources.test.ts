@@ -7,7 +7,9 @@ import {
   SESSION_HEX,
   resumeInput,
 } from "./helpers/fixtures.js";
+import { resumeData } from "./helpers/graphql.js";
 import { useGateway } from "./helpers/kit.js";
+import { unreadableItem } from "./helpers/outcomes.js";
 
 const kit = useGateway({ upstream: "fake", perTest: true });
 
@@ -51,6 +53,66 @@ const TRANSACTION_TEXT = `[{
   "collected_at": null, "created_at": "2026-01-15T09:58:11Z"
 }]`;
 
+const ACCOUNT_SERVED = {
+  id: ACCOUNT_BODY.id,
+  name: ACCOUNT_BODY.name,
+  currentBalance: "5874.13",
+  availableBalance: "5621.12",
+};
+
+const TRANSACTION_SERVED = {
+  id: "2b8a4f2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
+  valueDate: "2026-01-10",
+  accountingDate: "2026-01-10T12:00:00Z",
+  amount: "12345678901234567.89",
+  balance: "5874.13",
+  currency: "MXN",
+  description: "OXXO",
+  observations: null,
+  reference: "8703",
+  internalIdentification: "t-1",
+  type: "OUTFLOW",
+  status: "PROCESSED",
+  category: "Food & Groceries",
+  subcategory: "Groceries",
+  collectedAt: null,
+  createdAt: "2026-01-15T09:58:11Z",
+  merchant: { merchantName: "OXXO", logo: null, website: null },
+  creditCardData: {
+    billName: "jan-2026",
+    billStatus: "OPEN",
+    billAmount: "100.5",
+    previousBillTotal: "9614.30",
+    collectedAt: null,
+  },
+  account: { id: ACCOUNT_BODY.id, name: ACCOUNT_BODY.name },
+};
+
+const OWNER_BODY = {
+  id: "5c1a2b3c-4d5e-4f60-8172-839405a6b7c8",
+  link: LINK_ID,
+  display_name: "Ana López",
+  email: "ana@example.com",
+  phone_number: "+52-55-1234-5678",
+  address: "Calle 1, CDMX",
+  internal_identification: "o-1",
+  document_id: { document_type: "CURP", document_number: "LOPA800101MDFXXX01" },
+  collected_at: "2026-01-15T09:58:11Z",
+  created_at: "2026-01-15T09:58:12Z",
+};
+
+const OWNER_SERVED = {
+  id: "5c1a2b3c-4d5e-4f60-8172-839405a6b7c8",
+  displayName: "Ana López",
+  email: "ana@example.com",
+  phoneNumber: "+52-55-1234-5678",
+  address: "Calle 1, CDMX",
+  internalIdentification: "o-1",
+  collectedAt: "2026-01-15T09:58:11Z",
+  createdAt: "2026-01-15T09:58:12Z",
+  documentId: { documentType: "CURP", documentNumber: "LOPA800101MDFXXX01" },
+};
+
 describe("starts", () => {
   it("retrieveAccounts: POST /api/accounts/ {link, save_data}; 201 is a saved AccountList", async () => {
     kit.fake.reply({ status: 201, body: [ACCOUNT_BODY] });
@@ -65,14 +127,7 @@ describe("starts", () => {
         retrieveAccounts: {
           __typename: "AccountList",
           saved: true,
-          accounts: [
-            {
-              id: ACCOUNT_BODY.id,
-              name: ACCOUNT_BODY.name,
-              currentBalance: "5874.13",
-              availableBalance: "5621.12",
-            },
-          ],
+          accounts: [ACCOUNT_SERVED],
         },
       },
     });
@@ -111,33 +166,44 @@ describe("starts: transactions", () => {
         retrieveTransactions: {
           __typename: "TransactionList",
           saved: false,
+          transactions: [TRANSACTION_SERVED],
+        },
+      },
+    });
+  });
+});
+
+describe("transactions: previous_bill_total, a free string in Belvo's spec", () => {
+  it.each([
+    ['"9.614,30"', "9.614,30"],
+    ['"9614.30"', "9614.30"],
+    ["9614.30", "9614.30"],
+  ])("%s is served as Belvo sent it, the transaction delivered", async (sent, served) => {
+    kit.fake.reply({
+      status: 201,
+      text: TRANSACTION_TEXT.replace(
+        '"previous_bill_total": "9614.30"',
+        `"previous_bill_total": ${sent}`,
+      ),
+      headers: { "content-type": "application/json" },
+    });
+    const { body } = await kit.post(
+      resumeData(
+        "Transactions",
+        "TransactionList",
+        "transactions { id creditCardData { previousBillTotal } }",
+      ),
+      { input: resumeInput(null) },
+    );
+    expect(body).toEqual({
+      data: {
+        resumeTransactions: {
+          __typename: "TransactionList",
+          saved: true,
           transactions: [
             {
               id: "2b8a4f2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
-              valueDate: "2026-01-10",
-              accountingDate: "2026-01-10T12:00:00Z",
-              amount: "12345678901234567.89",
-              balance: "5874.13",
-              currency: "MXN",
-              description: "OXXO",
-              observations: null,
-              reference: "8703",
-              internalIdentification: "t-1",
-              type: "OUTFLOW",
-              status: "PROCESSED",
-              category: "Food & Groceries",
-              subcategory: "Groceries",
-              collectedAt: null,
-              createdAt: "2026-01-15T09:58:11Z",
-              merchant: { merchantName: "OXXO", logo: null, website: null },
-              creditCardData: {
-                billName: "jan-2026",
-                billStatus: "OPEN",
-                billAmount: "100.5",
-                previousBillTotal: "9614.30",
-                collectedAt: null,
-              },
-              account: { id: ACCOUNT_BODY.id, name: ACCOUNT_BODY.name },
+              creditCardData: { previousBillTotal: served },
             },
           ],
         },
@@ -150,20 +216,7 @@ describe("starts: owners", () => {
   it("retrieveOwners: POST /api/owners/; the owner as Belvo defines it", async () => {
     kit.fake.reply({
       status: 201,
-      body: [
-        {
-          id: "5c1a2b3c-4d5e-4f60-8172-839405a6b7c8",
-          link: LINK_ID,
-          display_name: "Ana López",
-          email: "ana@example.com",
-          phone_number: "+52-55-1234-5678",
-          address: "Calle 1, CDMX",
-          internal_identification: "o-1",
-          document_id: { document_type: "CURP", document_number: "LOPA800101MDFXXX01" },
-          collected_at: "2026-01-15T09:58:11Z",
-          created_at: "2026-01-15T09:58:12Z",
-        },
-      ],
+      body: [OWNER_BODY],
     });
     const { body } = await kit.post(RETRIEVE_OWNERS, { input: { link: LINK_ID } });
     expect(kit.fake.requests[0]).toMatchObject({
@@ -176,23 +229,65 @@ describe("starts: owners", () => {
         retrieveOwners: {
           __typename: "OwnerList",
           saved: true,
-          owners: [
-            {
-              id: "5c1a2b3c-4d5e-4f60-8172-839405a6b7c8",
-              displayName: "Ana López",
-              email: "ana@example.com",
-              phoneNumber: "+52-55-1234-5678",
-              address: "Calle 1, CDMX",
-              internalIdentification: "o-1",
-              collectedAt: "2026-01-15T09:58:11Z",
-              createdAt: "2026-01-15T09:58:12Z",
-              documentId: { documentType: "CURP", documentNumber: "LOPA800101MDFXXX01" },
-            },
-          ],
+          owners: [OWNER_SERVED],
         },
       },
     });
   });
+});
+
+describe("starts: a list Belvo saved is never lost for one item", () => {
+  /** Each start: its document and input, its list, and one good item as sent and as served. */
+  const STARTS: [string, string, object, string, string, string, object][] = [
+    [
+      "retrieveAccounts",
+      RETRIEVE_ACCOUNTS,
+      { link: LINK_ID },
+      "AccountList",
+      "accounts",
+      JSON.stringify(ACCOUNT_BODY),
+      ACCOUNT_SERVED,
+    ],
+    [
+      "retrieveTransactions",
+      RETRIEVE_TRANSACTIONS,
+      { link: LINK_ID, dateFrom: "2026-01-01" },
+      "TransactionList",
+      "transactions",
+      TRANSACTION_TEXT.slice(1, -1),
+      TRANSACTION_SERVED,
+    ],
+    [
+      "retrieveOwners",
+      RETRIEVE_OWNERS,
+      { link: LINK_ID },
+      "OwnerList",
+      "owners",
+      JSON.stringify(OWNER_BODY),
+      OWNER_SERVED,
+    ],
+  ];
+  const WHAT: Record<string, string> = {
+    accounts: "an account",
+    transactions: "a transaction",
+    owners: "an owner",
+  };
+
+  it.each(STARTS)(
+    '%s: [good, "garbled", good] is [item, null, item], the error at the item\'s path',
+    async (field, document, input, list, key, good, served) => {
+      kit.fake.reply({
+        status: 201,
+        text: `[${good}, "garbled", ${good}]`,
+        headers: { "content-type": "application/json" },
+      });
+      const { body } = await kit.post(document, { input });
+      expect(body).toEqual({
+        data: { [field]: { __typename: list, saved: true, [key]: [served, null, served] } },
+        errors: [unreadableItem([field, key, 1], `${WHAT[key]} is not an object`, 201)],
+      });
+    },
+  );
 });
 
 describe("starts: a challenge, or input refused", () => {

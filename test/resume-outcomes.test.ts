@@ -4,6 +4,7 @@ import { freePort } from "./helpers/system.js";
 import type { Reply } from "./helpers/fake-upstream.js";
 import { BASIC_AUTH, startGateway } from "./helpers/gateway.js";
 import {
+  ACCOUNT_BODY,
   BALANCES_DELIVERED,
   BALANCES_TEXT,
   LINK_SELECTED,
@@ -53,6 +54,47 @@ const MUTATIONS = [
   ),
   dataResume("Owners", resumeData("Owners", "OwnerList", "owners { id displayName }")),
 ];
+
+const TRANSACTION_ID = "2b8a4f2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b";
+const OWNER_ID = "5c1a2b3c-4d5e-4f60-8172-839405a6b7c8";
+
+/** Each data resume's success: its list type and key, Belvo's text, and the items delivered. */
+const SUCCESSES = {
+  resumeBalances: {
+    document: RESUME_BALANCES,
+    list: "BalanceList",
+    key: "balances",
+    text: BALANCES_TEXT,
+    delivered: BALANCES_DELIVERED,
+  },
+  resumeAccounts: {
+    document: MUTATIONS[2]!.document,
+    list: "AccountList",
+    key: "accounts",
+    text: JSON.stringify([ACCOUNT_BODY]),
+    delivered: [{ id: ACCOUNT_BODY.id, name: ACCOUNT_BODY.name }],
+  },
+  resumeTransactions: {
+    document: MUTATIONS[3]!.document,
+    list: "TransactionList",
+    key: "transactions",
+    text: `[{"id": "${TRANSACTION_ID}", "amount": 12345678901234567.89, "type": "OUTFLOW"}]`,
+    delivered: [{ id: TRANSACTION_ID, amount: "12345678901234567.89", type: "OUTFLOW" }],
+  },
+  resumeOwners: {
+    document: MUTATIONS[4]!.document,
+    list: "OwnerList",
+    key: "owners",
+    text: JSON.stringify([{ id: OWNER_ID, display_name: "Ana López" }]),
+    delivered: [{ id: OWNER_ID, displayName: "Ana López" }],
+  },
+};
+
+/** Each data resume, answered 201 (saveData true, saved) and 200 (saveData false, not saved). */
+const SUCCESS_ROWS = Object.entries(SUCCESSES).flatMap(([field, success]) => [
+  [field, 201, true, true, success] as const,
+  [field, 200, false, false, success] as const,
+]);
 
 const kit = useGateway({ upstream: "fake", timeoutMs: 400, perTest: true });
 
@@ -226,24 +268,15 @@ describe("success members", () => {
     }
   });
 
-  it.each([
-    [201, true, true],
-    [200, false, false],
-  ])(
-    "resumeBalances: %i is a BalanceList with saved=%s, amounts exact as Decimal strings",
-    async (status, saveData, saved) => {
-      kit.fake.reply({
-        status,
-        text: BALANCES_TEXT,
-        headers: { "content-type": "application/json" },
-      });
-      const { body } = await kit.post(RESUME_BALANCES, {
+  it.each(SUCCESS_ROWS)(
+    "%s: %i is its list with saved=%s, amounts exact as Decimal strings",
+    async (field, status, saveData, saved, { document, list, key, text, delivered }) => {
+      kit.fake.reply({ status, text, headers: { "content-type": "application/json" } });
+      const { body } = await kit.post(document, {
         input: { session: SESSION_HEX, link: LINK_ID, token: TOKEN, saveData },
       });
       expect(body).toEqual({
-        data: {
-          resumeBalances: { __typename: "BalanceList", saved, balances: BALANCES_DELIVERED },
-        },
+        data: { [field]: { __typename: list, saved, [key]: delivered } },
       });
       expect(kit.fake.requests[0]?.body).toEqual({
         session: SESSION_HEX,

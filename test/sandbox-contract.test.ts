@@ -328,6 +328,81 @@ describe("links and accounts: stable, and balances", () => {
   });
 });
 
+describe("errors on accounts, transactions and owners", () => {
+  /** Belvo's field error of one entry. */
+  const fieldRefusal = (field: string, code: string, message: string) => [
+    { field, code, message, request_id: REQUEST_ID },
+  ];
+
+  it.each([
+    ["/api/accounts/", {}],
+    ["/api/transactions/", { date_from: "2026-01-01", date_to: "2026-01-02" }],
+    ["/api/owners/", {}],
+  ])(
+    "POST %s on a link whose MFA was never finished answers 400 invalid_link",
+    async (path, extra) => {
+      const { status, body } = await call("POST", "/api/links/", {
+        institution: "heimdall_mx_retail",
+        username: "mfa_default",
+        password: "pass_valid",
+      });
+      expect(status).toBe(428);
+      const link = (body as { link: string }[])[0]!.link;
+      expect(await call("POST", path, { link, ...extra })).toEqual({
+        status: 400,
+        body: refusal(
+          "invalid_link",
+          "The link is not valid: finish its MFA or register it again.",
+        ),
+      });
+    },
+  );
+
+  it("POST /api/transactions/ with date_to before date_from answers 400 naming date_to", async () => {
+    const link = await register("erebor_mx_retail");
+    const answer = await call("POST", "/api/transactions/", {
+      link: link.id,
+      date_from: "2026-01-10",
+      date_to: "2026-01-01",
+    });
+    expect(answer).toEqual({
+      status: 400,
+      body: fieldRefusal("date_to", "invalid", "date_to must be on or after date_from."),
+    });
+  });
+
+  it("GET /api/transactions/ without link answers 400 required", async () => {
+    expect(await call("GET", "/api/transactions/")).toEqual({
+      status: 400,
+      body: fieldRefusal("link", "required", "This field is required."),
+    });
+  });
+
+  it("an unknown account or link answers 400 does_not_exist naming it", async () => {
+    const link = await register("erebor_mx_retail");
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    const range = { date_from: "2026-01-01", date_to: "2026-01-02" };
+    expect(
+      await call("POST", "/api/transactions/", { link: link.id, account: unknown, ...range }),
+    ).toEqual({
+      status: 400,
+      body: fieldRefusal(
+        "account",
+        "does_not_exist",
+        `Invalid pk "${unknown}" - object does not exist.`,
+      ),
+    });
+    expect(await call("POST", "/api/accounts/", { link: unknown })).toEqual({
+      status: 400,
+      body: fieldRefusal(
+        "link",
+        "does_not_exist",
+        `Invalid pk "${unknown}" - object does not exist.`,
+      ),
+    });
+  });
+});
+
 describe("bounds", () => {
   it("keeps at most maxSessions sessions, evicting the oldest first and never the docs' example", async () => {
     await sandbox.close();

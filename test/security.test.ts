@@ -11,7 +11,7 @@ import {
   resumeInput,
 } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
-import { RESUME_BALANCES, RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
+import { RESUME_BALANCES, RESUME_LINK, postGraphQL, resumeData } from "./helpers/graphql.js";
 
 const OTHER_LINK = "11111111-2222-4333-8444-555555555555";
 const kit = useGateway({
@@ -95,6 +95,13 @@ it("every mutation that takes a token or a password is counted, read from the sc
 });
 
 describe("failed MFA attempts", () => {
+  /** Resumes of one link, each counted against the same cap. */
+  const RESUMES: [string, string][] = [
+    ["resumeLink", RESUME_LINK],
+    ["resumeBalances", RESUME_BALANCES],
+    ["resumeTransactions", resumeData("Transactions", "TransactionList", "transactions { id }")],
+  ];
+
   const rateLimited = (field: string, retryAfter: number) => ({
     data: null,
     errors: [
@@ -106,22 +113,22 @@ describe("failed MFA attempts", () => {
     ],
   });
 
-  it("after five fresh challenges on one link, the sixth resume is refused within the window, across sessions and both mutations", async () => {
+  it("after five fresh challenges on one link, the sixth resume is refused within the window, across sessions and resumes (link, balances, transactions)", async () => {
     let clock = Date.parse("2026-01-15T10:00:00Z");
     pinDate(clock);
     for (let i = 0; i < 5; i++) {
       const session = `${String(i).repeat(32)}`;
-      const { body } = await resume(LINK_ID, i % 2 ? RESUME_BALANCES : RESUME_LINK, session);
-      expect(body).toMatchObject({
-        data: { [i % 2 ? "resumeBalances" : "resumeLink"]: { __typename: "MfaChallenge" } },
-      });
+      const [field, document] = RESUMES[i % RESUMES.length]!;
+      const { body } = await resume(LINK_ID, document, session);
+      expect(body).toMatchObject({ data: { [field]: { __typename: "MfaChallenge" } } });
     }
     clock += 4 * 60_000;
     jest.setSystemTime(clock);
-    expect((await resume(LINK_ID)).body).toEqual(rateLimited("resumeLink", 360));
-    expect((await resume(LINK_ID, RESUME_BALANCES, "f".repeat(32))).body).toEqual(
-      rateLimited("resumeBalances", 360),
-    );
+    for (const [field, document] of RESUMES) {
+      expect((await resume(LINK_ID, document, "f".repeat(32))).body).toEqual(
+        rateLimited(field, 360),
+      );
+    }
     expect(kit.fake.requests).toHaveLength(5);
 
     expect((await resume(OTHER_LINK)).body).toMatchObject({

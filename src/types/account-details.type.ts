@@ -1,4 +1,4 @@
-import { decimal, dateTime, int, many, objectType, text } from "./fields.js";
+import { decimal, dateTime, int, many, manyNullable, objectType, text } from "./fields.js";
 
 // Every field nullable: Belvo's API reference marks them so (or leaves them out of examples).
 
@@ -38,7 +38,7 @@ export const LoanData = objectType("LoanData", "A loan's details (Belvo's `loan_
   outstandingPrincipal: decimal(),
   interestRates: many(LoanInterestRate),
   outstandingBalance: decimal(),
-  fees: many(LoanFee),
+  fees: manyNullable(LoanFee, "An item is null where Belvo sends null (its spec allows it)."),
   monthlyPayment: decimal(),
   numberOfInstallmentsTotal: int(),
   numberOfInstallmentsOutstanding: int(),

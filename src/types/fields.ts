@@ -71,6 +71,17 @@ export const one = <T>(type: new () => T, options?: Described) =>
   spec<T | null>("object", () => type, options, type);
 export const many = <T>(type: new () => T, options?: Described) =>
   spec<T[] | null>("objects", () => [type], options, type);
+/**
+ * A list whose items Belvo's spec marks nullable (`[T]`): a null item is served null, one that
+ * cannot be read is an error at its path (upstream/read.ts `objectsOf`).
+ */
+export const manyNullable = <T>(type: new () => T, description?: string) =>
+  spec<(T | null | Error)[] | null>(
+    "objects",
+    () => [type],
+    { description, nullable: "itemsAndList" },
+    type,
+  );
 
 /** The non-null `ID` every stored object has. */
 export const id = () => spec<string>("key", () => ID, { nullable: false });

@@ -41,7 +41,9 @@ export const TransactionCreditCardData = objectType(
     billName: text("As the institution names it."),
     billStatus: text("PAID, CLOSED, OPEN or FUTURE."),
     billAmount: decimal(),
-    previousBillTotal: decimal(),
+    previousBillTotal: text(
+      "As Belvo sent it: a string in Belvo's spec (e.g. `9614.30`), not always a decimal.",
+    ),
     collectedAt: dateTime(),
   },
 );

@@ -31,11 +31,12 @@ export const TRANSACTION_DECIMAL_KEYS = [
   ...ACCOUNT_DECIMAL_KEYS,
   "amount",
   "bill_amount",
+  // A string in Belvo's spec; quoted here so that one sent as a number keeps its digits.
   "previous_bill_total",
 ] as const;
 
 /** An account, full (from /api/accounts/) or as embedded in another answer. */
-export function toAccount(body: Json | undefined): Account {
+export function toAccount(body: Json | undefined, status = 200): Account {
   const object = requiredObject(body, "an account");
   const balance = isObject(object.balance) ? object.balance : undefined;
   const institution = isObject(object.institution) ? object.institution : undefined;
@@ -45,26 +46,39 @@ export function toAccount(body: Json | undefined): Account {
     institutionName: present(institution, "name"),
     linkId: present(object, "link"),
   };
-  return readFields(Account, object, given, true);
+  return readFields(Account, object, given, { partial: true, status });
 }
 
 /** An embedded account: null when Belvo says null (the spec allows it), Unreadable when garbled. */
 function embeddedAccount(body: Json | undefined, status: number): Account | null | Unreadable {
-  return body === null || body === undefined ? null : readable(() => toAccount(body), status);
+  return body === null || body === undefined
+    ? null
+    : readable(() => toAccount(body, status), status);
 }
 
 export function toBalance(body: Json, status: number): Balance {
   const object = requiredObject(body, "a balance");
-  return readFields(Balance, object, { account: embeddedAccount(object.account, status) });
+  const given = { account: embeddedAccount(object.account, status) };
+  return readFields(Balance, object, given, { status });
 }
 
 function toTransaction(body: Json, status: number): Transaction {
   const object = requiredObject(body, "a transaction");
-  return readFields(Transaction, object, { account: embeddedAccount(object.account, status) });
+  const given = { account: embeddedAccount(object.account, status) };
+  return readFields(Transaction, object, given, { status });
 }
 
-function toOwner(body: Json): Owner {
-  return readFields(Owner, requiredObject(body, "an owner"));
+function toOwner(body: Json, status: number): Owner {
+  return readFields(Owner, requiredObject(body, "an owner"), undefined, { status });
+}
+
+/**
+ * The items of a data resource's POST/PATCH answer: Belvo's spec says a bare array, but its own
+ * examples (POST /api/balances/) show the paginated envelope `{count, next, previous, results}`;
+ * both are read, so a list Belvo may have saved is never lost to its shape.
+ */
+function itemsIn(body: Json): Json {
+  return isObject(body) && Array.isArray(body.results) ? body.results : body;
 }
 
 /** A list answer: its items read one by one; `saved` when Belvo answered 201 (it stored them). */
@@ -74,10 +88,13 @@ function toList<T, L extends object>(
   toItem: (item: Json, status: number) => T,
 ) {
   return (body: Json, status: number): L =>
-    Object.assign(new type(), { [key]: itemsOf(body, key, status, toItem), saved: status === 201 });
+    Object.assign(new type(), {
+      [key]: itemsOf(itemsIn(body), key, status, toItem),
+      saved: status === 201,
+    });
 }
 
 export const toBalanceList = toList(BalanceList, "balances", toBalance);
-export const toAccountList = toList(AccountList, "accounts", (item) => toAccount(item));
+export const toAccountList = toList(AccountList, "accounts", toAccount);
 export const toTransactionList = toList(TransactionList, "transactions", toTransaction);
 export const toOwnerList = toList(OwnerList, "owners", toOwner);

@@ -79,14 +79,21 @@ export function presentObject<T>(
   return value === null ? null : read(requiredObject(value, `"${key}"`));
 }
 
+/**
+ * A list of objects. With `status` (its items are nullable), a null item is null and one that
+ * cannot be read is an Unreadable (an error at its path); without, any such item fails the list.
+ */
 export function objectsOf<T>(
   value: Json | undefined,
   key: string,
   read: (item: JsonObject) => T,
-): T[] | null {
+  status?: number,
+): (T | null | Unreadable)[] | null {
   if (value === null || value === undefined) return null;
   if (!Array.isArray(value)) throw new UnexpectedBody(`"${key}" is not a list`);
-  return value.map((item) => read(requiredObject(item, `an item of "${key}"`)));
+  const readItem = (item: Json) => read(requiredObject(item, `an item of "${key}"`));
+  if (status === undefined) return value.map(readItem);
+  return value.map((item) => (item === null ? null : readable(() => readItem(item), status)));
 }
 
 /** A date-time field, or undefined when the key is absent (so that it can be loaded). */
@@ -132,7 +139,8 @@ export function strings(value: Json | undefined): string[] {
     : [];
 }
 
-type Reader = (object: JsonObject, key: string) => unknown;
+/** `status`: the HTTP status of Belvo's answer the object came in (an Unreadable quotes it). */
+type Reader = (object: JsonObject, key: string, status: number) => unknown;
 
 /** One field of a table as read: its name, Belvo's key for it, its reader; null when `given`. */
 interface Step {
@@ -168,6 +176,7 @@ function readerOf(field: FieldSpec): Reader {
   const kind = field.kind;
   // A non-null list Belvo left out is empty.
   const empty = field.options.nullable ? null : [];
+  const nullableItems = field.options.nullable === "itemsAndList";
   const nested = field.of as Readable;
   switch (kind) {
     case "text":
@@ -188,11 +197,17 @@ function readerOf(field: FieldSpec): Reader {
       return (object, key) =>
         enumValue(field.of as Record<string, string>, optionalString(object, key));
     case "object":
-      return (object, key) =>
-        presentObject(object, key, (value) => readFields(nested, value)) ?? null;
+      return (object, key, status) =>
+        presentObject(object, key, (value) => readFields(nested, value, undefined, { status })) ??
+        null;
     case "objects":
-      return (object, key) =>
-        objectsOf(object[key], key, (item) => readFields(nested, item)) ?? empty;
+      return (object, key, status) =>
+        objectsOf(
+          object[key],
+          key,
+          (item) => readFields(nested, item, undefined, { status }),
+          nullableItems ? status : undefined,
+        ) ?? empty;
     case "given":
       return () => undefined;
     default:
@@ -202,21 +217,27 @@ function readerOf(field: FieldSpec): Reader {
 
 type Readable = ObjectTypeClass<Fields, object>;
 
+/** How an object is read: `partial`, a key Belvo left out stays undefined (so that it can be
+ * loaded); `status`, the HTTP status of the answer it came in (200 unless said). */
+export interface ReadOptions {
+  partial?: boolean;
+  status?: number;
+}
+
 /**
  * An object type read from Belvo's object through its field table (types/fields.ts): each field
  * from its snake_case key, by its kind; the `given` fields from the caller.
- * `partial`: a key Belvo left out stays undefined (so that it can be loaded).
  */
 export function readFields<V extends object, G extends object = Partial<V>>(
   type: ObjectTypeClass<Fields, V>,
   object: JsonObject,
   given?: G,
-  partial = false,
+  { partial = false, status = 200 }: ReadOptions = {},
 ): V & G {
   const values = new type() as Record<string, unknown>;
   for (const step of plan(type.fields)) {
     const absent = partial && step.loadable && !(step.key in object);
-    values[step.name] = absent ? undefined : step.read(object, step.key);
+    values[step.name] = absent ? undefined : step.read(object, step.key, status);
   }
   return (given === undefined ? values : Object.assign(values, given)) as V & G;
 }
