@@ -339,7 +339,7 @@ describe("errors on accounts, transactions and owners", () => {
     ["/api/transactions/", { date_from: "2026-01-01", date_to: "2026-01-02" }],
     ["/api/owners/", {}],
   ])(
-    "POST %s on a link whose MFA was never finished answers 400 invalid_link",
+    "POST %s on a link whose MFA was never finished answers 400 unconfirmed_link",
     async (path, extra) => {
       const { status, body } = await call("POST", "/api/links/", {
         institution: "heimdall_mx_retail",
@@ -351,8 +351,8 @@ describe("errors on accounts, transactions and owners", () => {
       expect(await call("POST", path, { link, ...extra })).toEqual({
         status: 400,
         body: refusal(
-          "invalid_link",
-          "The link is not valid: finish its MFA or register it again.",
+          "unconfirmed_link",
+          "The link's creation was not finished: finish its MFA or register it again.",
         ),
       });
     },

@@ -178,11 +178,18 @@ export function retrieve(flow: DataFlow) {
     const link = requireLink(state, linkId!);
     const request = dated ? dated(link) : null;
     if (link.status !== "valid") {
+      // Belvo's own codes: a link whose MFA was never finished (here still token_required) is
+      // unconfirmed, not invalid.
       throw new SandboxError(400, [
-        {
-          code: "invalid_link",
-          message: "The link is not valid: finish its MFA or register it again.",
-        },
+        link.status === "unconfirmed" || link.status === "token_required"
+          ? {
+              code: "unconfirmed_link",
+              message: "The link's creation was not finished: finish its MFA or register it again.",
+            }
+          : {
+              code: "invalid_link",
+              message: "The link is not valid: update its credentials or register it again.",
+            },
       ]);
     }
     const mfa = state.linkMfa(link.id);
