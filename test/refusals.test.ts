@@ -4,11 +4,12 @@ import { REFUSALS, refusalAnswer, type RefusalCode } from "../src/edge/refusals.
 
 const IDS = { requestId: "req-1", clientRequestId: "client-1" };
 
-it("keys every refusal by a code of ErrorCode, with an error status", () => {
+it("keys every refusal by a code of ErrorCode, with an error status but RATE_LIMITED's 200", () => {
   const codes = new Set<string>(Object.values(ErrorCode));
   for (const [code, { status }] of Object.entries(REFUSALS)) {
     expect(codes).toContain(code);
-    expect(status).toBeGreaterThanOrEqual(400);
+    if (code === ErrorCode.RateLimited) expect(status).toBe(200);
+    else expect(status).toBeGreaterThanOrEqual(400);
   }
 });
 
@@ -20,7 +21,7 @@ it.each<[RefusalCode, number]>([
   [ErrorCode.IdempotencyInProgress, 409],
   [ErrorCode.PayloadTooLarge, 413],
   [ErrorCode.IdempotencyKeyReused, 422],
-  [ErrorCode.RateLimited, 429],
+  [ErrorCode.RateLimited, 200],
   [ErrorCode.ShuttingDown, 503],
   [ErrorCode.GuardUnavailable, 503],
 ])("writes %s as HTTP %i in the GraphQL error shape", (code, status) => {

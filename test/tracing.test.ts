@@ -359,3 +359,15 @@ describeWithRedis("with the guards' counters in Redis", () => {
     }
   });
 });
+
+it("a request refused by the per-key rate (HTTP 200, in errors): its span says RATE_LIMITED, in error", async () => {
+  await kit.restart({ tracing: collector.tracing(provider), limits: { ratePerMinute: 1 } });
+  kit.fake.reply({ status: 200, body: LINK_BODY });
+  await kit.post(LINK_QUERY, {}, { traceparent: callerContext().traceparent });
+  const refused = callerContext();
+  const answer = await kit.post(LINK_QUERY, {}, { traceparent: refused.traceparent });
+  expect(answer.status).toBe(200);
+  const span = await operationSpan(refused.traceId);
+  expect(span.attributes["gateway.outcome"]).toBe("RATE_LIMITED");
+  expect(span.status).toBe(ERROR);
+});

@@ -66,6 +66,7 @@ export function createAdmission(settings: AdmissionSettings, guards: Guards): Ad
     if (retryAfterMs !== null) {
       const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
       const message = `More than ${settings.ratePerMinute} requests in a minute; retry later.`;
+      trace?.refused(ErrorCode.RateLimited);
       refuse(res, { code: ErrorCode.RateLimited, message, extensions: { retryAfter } }, ids);
       return null;
     }

@@ -13,6 +13,9 @@ interface RefusalKind {
 }
 
 export const REFUSALS = {
+  // CONTRACT.md: a rate refusal is answered like the MFA and login caps' (200, in `errors`), so a
+  // frontend reads all three alike; Retry-After still says when.
+  [ErrorCode.RateLimited]: { status: 200 },
   [ErrorCode.BadRequest]: { status: 400 },
   [ErrorCode.PersistedQueryNotAllowed]: { status: 400 },
   [ErrorCode.Unauthenticated]: { status: 401 },
@@ -22,7 +25,6 @@ export const REFUSALS = {
   // The rest of an over-long body is not read: the connection cannot be reused.
   [ErrorCode.PayloadTooLarge]: { status: 413, headers: { connection: "close" } },
   [ErrorCode.IdempotencyKeyReused]: { status: 422 },
-  [ErrorCode.RateLimited]: { status: 429 },
   [ErrorCode.InternalServerError]: { status: 500 },
   // Nothing was sent upstream: another replica can take the request at once.
   [ErrorCode.ShuttingDown]: { status: 503, headers: { connection: "close", "retry-after": "1" } },

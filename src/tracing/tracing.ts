@@ -99,6 +99,13 @@ export class RequestTrace {
     if (outcome !== "OK") this.span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
   }
 
+  /** Refused at the edge before GraphQL ran, with a code its HTTP status does not tell. */
+  refused(code: string): void {
+    this.resolved = true;
+    this.span.setAttribute("gateway.outcome", code);
+    this.span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+  }
+
   /**
    * The response is sent, or the client left first: then the span ends now, marked, and what the
    * gateway still does for it (a Belvo call in flight) ends later under it. Refusals before
