@@ -118,7 +118,8 @@ const EXPECTED_TYPE = /^(Expected value of type "[\w[\]!]+"), found [\s\S]*$/;
 
 /**
  * Validation errors on a value written inline, described by literal-errors.ts (the field's path
- * and a message without the value), by the node graphql-js reported them on, then its message.
+ * and a message without the value), by the node graphql-js reported them on, then its message
+ * (several on one node: the required fields an object left out).
  */
 export const describedValidationErrors = new WeakMap<
   ASTNode,
@@ -128,7 +129,12 @@ export const describedValidationErrors = new WeakMap<
 function describedValidationError(error: unknown) {
   if (!(error instanceof GraphQLError)) return undefined;
   const node = error.nodes?.[0];
-  return node && describedValidationErrors.get(node)?.get(error.message);
+  const byMessage = node && describedValidationErrors.get(node);
+  // A plugin may have rewritten the message since (graphql-armor masks suggestions).
+  return (
+    byMessage?.get(error.message) ??
+    (byMessage?.size === 1 ? [...byMessage.values()][0] : undefined)
+  );
 }
 
 export function scrubLiteralMessage(message: string): string {

@@ -322,5 +322,9 @@ describe("values written inline in the document, as variables are", () => {
         message: "Invalid input.accessMode: expected AccessMode, one of SINGLE, RECURRENT.",
       },
     ]);
+    const [, tokn, ,] = INLINE[2]!;
+    expect(await inline(production.url, tokn, SECRET)).toEqual([
+      { field: "input.tokn", message: "Invalid input.tokn: ResumeLinkInput has no field tokn." },
+    ]);
   });
 });
