@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { GraphQLError, type ASTNode, type GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 
 /** Every `extensions.code` the gateway itself produces. */
@@ -116,6 +116,27 @@ const NOT_IN_ENUM = new RegExp(
 );
 const EXPECTED_TYPE = /^(Expected value of type "[\w[\]!]+"), found [\s\S]*$/;
 
+/**
+ * Validation errors on a value written inline, described by literal-errors.ts (the field's path
+ * and a message without the value), by the node graphql-js reported them on, then its message
+ * (several on one node: the required fields an object left out).
+ */
+export const describedValidationErrors = new WeakMap<
+  ASTNode,
+  Map<string, { field: string; message: string }>
+>();
+
+function describedValidationError(error: unknown) {
+  if (!(error instanceof GraphQLError)) return undefined;
+  const node = error.nodes?.[0];
+  const byMessage = node && describedValidationErrors.get(node);
+  // A plugin may have rewritten the message since (graphql-armor masks suggestions).
+  return (
+    byMessage?.get(error.message) ??
+    (byMessage?.size === 1 ? [...byMessage.values()][0] : undefined)
+  );
+}
+
 export function scrubLiteralMessage(message: string): string {
   const cannot = CANNOT_REPRESENT.exec(message);
   if (cannot) return `${cannot[1]}.${cannot[2]}`;
@@ -174,6 +195,11 @@ export function formatError(
   }
   if (!isUnexpected(error) && formatted.extensions?.code !== ErrorCode.InternalServerError) {
     const { stacktrace: _ignored, ...extensions } = formatted.extensions ?? {};
+    const described = describedValidationError(original);
+    if (described) {
+      const { field, message } = described;
+      return { ...formatted, message, extensions: { ...extensions, field } };
+    }
     const message =
       extensions.code === "GRAPHQL_VALIDATION_FAILED"
         ? scrubLiteralMessage(formatted.message)

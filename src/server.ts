@@ -25,6 +25,7 @@ import type { TrustedDocuments } from "./guards/trusted-documents.js";
 import { IdempotencyGate } from "./idempotency/gate.js";
 import { MemoryIdempotencyStore, type IdempotencyStore } from "./idempotency/store.js";
 import { landingPagePlugin } from "./landing.js";
+import { literalErrorsPlugin } from "./literal-errors.js";
 import { GatewayMetrics } from "./metrics.js";
 import { observabilityPlugin } from "./observability.js";
 import { buildGatewaySchema } from "./schema.js";
@@ -96,6 +97,7 @@ async function createApollo(
     plugins: [
       observabilityPlugin(metrics),
       ...documents.plugins,
+      literalErrorsPlugin({ suggestions: !production }),
       ...(tracing ? [tracingPlugin()] : []),
       // No HTTP caching of mutations; its per-field hook would cost every field of every answer.
       ApolloServerPluginCacheControlDisabled(),

@@ -86,45 +86,66 @@ function scalarReason(named: GraphQLNamedType, message: string): string {
   return /^\w+ must be [^:]*$/.test(message) ? `; ${message.replace(/\.$/, "")}` : "";
 }
 
-interface Refusal {
+export interface Refusal {
   field: string;
   message: string;
 }
 
-/** One refusal reported by coerceInputValue at `path` inside the variable, described. */
-function describe(
-  variable: string,
-  root: GraphQLInputType,
-  path: Path,
-  inner: string,
-  options: VariableErrorOptions,
-): Refusal {
-  const expected = typeAt(root, path);
-  const named = getNamedType(expected);
-  const at = printPath(variable, path);
+/** What is wrong at one place of an input value; `message` is graphql-js's, for its suggestions. */
+export type Problem =
+  | { kind: "unknown field"; name: string; message: string }
+  | { kind: "missing field"; name: string }
+  | { kind: "null" }
+  | { kind: "value"; message: string };
+
+/** What graphql-js's coercion message `inner` says is wrong with a value expected of `type`. */
+function problemOf(type: GraphQLInputType, inner: string): Problem {
+  const named = getNamedType(type);
   const unknown = UNKNOWN_FIELD.exec(inner)?.[1];
   if (unknown !== undefined && isInputObjectType(named)) {
-    const shown = NAME.test(unknown) ? unknown : "(a field)";
-    const field = NAME.test(unknown) ? `${at}.${unknown}` : at;
+    return { kind: "unknown field", name: unknown, message: inner };
+  }
+  const missing = MISSING_FIELD.exec(inner)?.[1];
+  if (missing !== undefined && isInputObjectType(named))
+    return { kind: "missing field", name: missing };
+  if (isNonNullType(type) && inner.startsWith("Expected non-nullable type"))
+    return { kind: "null" };
+  return { kind: "value", message: inner };
+}
+
+/**
+ * One refusal at `at` (a printed path such as `input.token`) where a value of `expected` goes,
+ * described from the schema: the field, the expected type, an enum's values, never the value.
+ */
+export function describeProblem(
+  at: string,
+  expected: GraphQLInputType,
+  problem: Problem,
+  options: VariableErrorOptions,
+): Refusal {
+  const named = getNamedType(expected);
+  if (problem.kind === "unknown field" && isInputObjectType(named)) {
+    const shown = NAME.test(problem.name) ? problem.name : "(a field)";
+    const field = NAME.test(problem.name) ? `${at}.${problem.name}` : at;
     const fields = Object.keys(named.getFields());
     const list = options.suggestions ? ` Its fields: ${fieldList(named)}.` : "";
     return {
       field,
-      message: `Invalid ${field}: ${named.name} has no field ${shown}.${suggestion(inner, fields, options)}${list}`,
+      message: `Invalid ${field}: ${named.name} has no field ${shown}.${suggestion(problem.message, fields, options)}${list}`,
     };
   }
-  const missing = MISSING_FIELD.exec(inner)?.[1];
-  if (missing !== undefined && isInputObjectType(named)) {
-    const type = named.getFields()[missing]?.type;
-    const field = `${at}.${missing}`;
+  if (problem.kind === "missing field" && isInputObjectType(named)) {
+    const type = named.getFields()[problem.name]?.type;
+    const field = `${at}.${problem.name}`;
     return {
       field,
       message: `Invalid ${field}: expected ${String(type)}, and it was not provided.`,
     };
   }
-  if (isNonNullType(expected) && inner.startsWith("Expected non-nullable type")) {
+  if (problem.kind === "null" && isNonNullType(expected)) {
     return { field: at, message: `Invalid ${at}: expected ${String(expected)}, not null.` };
   }
+  const inner = "message" in problem ? problem.message : "";
   if (isEnumType(named)) {
     const values = named.getValues().map((value) => value.name);
     return {
@@ -164,7 +185,9 @@ function refusalsOf(
   }
   const refusals: Refusal[] = [];
   coerceInputValue(variables[name], type, (path, _value, error) => {
-    refusals.push(describe(name, type, path, error.message, options));
+    const expected = typeAt(type, path);
+    const problem = problemOf(expected, error.message);
+    refusals.push(describeProblem(printPath(name, path), expected, problem, options));
   });
   return refusals;
 }

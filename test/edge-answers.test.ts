@@ -66,16 +66,21 @@ describe("a value written inline with the wrong type does not come back in the m
     expect(kit.fake.requests).toEqual([]);
   });
 
-  it("the message still names the expected type", async () => {
+  it("the message still names the field and the expected type", async () => {
     const { body } = await kit.post(
       `mutation { resumeLink(input: {session: "${SESSION_HEX}", link: "${LINK_ID}", token: ${SECRET_TOKEN}}) { __typename } }`,
     );
     expect(body).toEqual({
       errors: [
         {
-          message: "String cannot represent a non string value.",
+          message:
+            "Invalid input.token: expected String; String cannot represent a non string value.",
           locations: [{ line: 1, column: expect.any(Number) as unknown }],
-          extensions: { code: "GRAPHQL_VALIDATION_FAILED", requestId: TEST_REQUEST_ID },
+          extensions: {
+            code: "GRAPHQL_VALIDATION_FAILED",
+            field: "input.token",
+            requestId: TEST_REQUEST_ID,
+          },
         },
       ],
     });
@@ -90,7 +95,8 @@ it("an unknown enum value keeps its suggestions, never the value", async () => {
     errors: [
       {
         message:
-          'The value written does not exist in "AccessMode" enum. Did you mean the enum value "SINGLE"?',
+          'Invalid input.accessMode: expected AccessMode, one of SINGLE, RECURRENT. Did you mean "SINGLE"?',
+        extensions: { field: "input.accessMode" },
       },
     ],
   });

@@ -119,8 +119,13 @@ describe("the README's requests, run in order against the emulator", () => {
   const kit = useGateway({ upstream: "emulator", now: () => new Date() });
   const copied = new Map<string, string>();
 
-  it("finds the flow's examples", () => {
-    expect(EXAMPLES.length).toBeGreaterThanOrEqual(6);
+  it("finds the flow's examples, and every request the README shows is one of them", () => {
+    // An unmarked ```graphql block would be a request no test runs.
+    const requests = README.match(/^[ \t]*```graphql\b/gm)?.length ?? 0;
+    const marked = README.match(new RegExp(`${MARKER}\\s*\`\`\`graphql\\b`, "g"))?.length ?? 0;
+    expect({ requests, marked }).toEqual({ requests, marked: requests });
+    expect(requests).toBeGreaterThanOrEqual(6);
+    expect(EXAMPLES.length).toBeGreaterThanOrEqual(requests);
   });
 
   it.each(EXAMPLES.map((example) => [example.line, example] as const))(

@@ -19,6 +19,9 @@ it("with no settings, serves /graphql backed by the built-in emulator, and stops
       "set BELVO_URL, BELVO_SECRET_ID and BELVO_SECRET_PASSWORD to use Belvo instead",
     );
     expect(gateway.stdout.join("")).toContain("the example operation runs as is");
+    expect(gateway.stdout.join("")).toContain(
+      `offline explorer (GraphiQL, no internet needed): ${url}/explorer\n`,
+    );
     const { body } = await postGraphQL(url, EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES);
     expect(body).toMatchObject({
       data: { resumeLink: { __typename: "Link", id: EXAMPLE_VARIABLES.input.link } },
@@ -44,6 +47,24 @@ it("with client keys, the banner says Sandbox needs the key header (the example 
       "add the header Authorization: Bearer <one of GATEWAY_API_KEYS> (Headers tab) before running the example",
     );
     expect(banner).not.toContain("banner-key-000000000001");
+  } finally {
+    gateway.child.kill("SIGTERM");
+  }
+  expect(await gateway.exit).toBe(0);
+});
+
+it("in production, the banner offers no Sandbox and no offline explorer (both are off)", async () => {
+  const gateway = runNode("dist/index.js", {
+    PORT: "0",
+    NODE_ENV: "production",
+    GATEWAY_API_KEYS: "banner-key-000000000002",
+  });
+  try {
+    const url = await waitForListening(gateway);
+    const banner = gateway.stdout.join("");
+    expect(banner).toContain(`listening at ${url}/graphql`);
+    expect(banner).not.toContain("/explorer");
+    expect(banner).not.toContain("Apollo Sandbox");
   } finally {
     gateway.child.kill("SIGTERM");
   }

@@ -28,12 +28,12 @@ interface Answer {
   errors: { message: string; extensions: { code: string; field: string } }[];
 }
 
-async function refused(url: string, document: string, input: unknown) {
+async function refused(url: string, document: string, input: unknown, code = "BAD_USER_INPUT") {
   const { status, body } = await postGraphQL(url, document, { input });
   expect(status).toBe(400);
   expect(kit.fake.requests).toEqual([]);
   const { errors } = body as unknown as Answer;
-  for (const error of errors) expect(error.extensions.code).toBe("BAD_USER_INPUT");
+  for (const error of errors) expect(error.extensions.code).toBe(code);
   return errors.map(({ message, extensions }) => ({ field: extensions.field, message }));
 }
 
@@ -223,5 +223,108 @@ describe("secrets sent as values of the wrong type", () => {
       expect(seen).not.toContain(secret);
     }
     expect(kit.fake.requests).toEqual([]);
+  });
+});
+
+const SECRET = "918273";
+const LOGIN = `institution: "erebor_mx_retail", username: "bnk100"`;
+const register = (fields: string) =>
+  `mutation { registerLink(input: {${LOGIN}, ${fields}}) { __typename } }`;
+
+/** The refusals of a document, checked to quote none of the values written in it. */
+async function inline(url: string, document: string, value: string) {
+  const errors = await refused(url, document, undefined, "GRAPHQL_VALIDATION_FAILED");
+  expect(JSON.stringify(errors)).not.toContain(value);
+  return errors;
+}
+
+/** What was written inline, the value it holds, and the refusal: as for a variable. */
+const INLINE: [string, string, string, { field: string; message: string }][] = [
+  [
+    "a number for the password",
+    register(`password: ${SECRET}`),
+    SECRET,
+    {
+      field: "input.password",
+      message:
+        "Invalid input.password: expected String!; String cannot represent a non string value.",
+    },
+  ],
+  [
+    "accessMode: recurrent (an enum)",
+    register(`password: "p", accessMode: recurrent`),
+    "recurrent",
+    {
+      field: "input.accessMode",
+      message:
+        'Invalid input.accessMode: expected AccessMode, one of SINGLE, RECURRENT. Did you mean "RECURRENT"?',
+    },
+  ],
+  [
+    "an unknown field tokn",
+    `mutation { resumeLink(input: {session: "${SESSION_HEX}", link: "${LINK_ID}", tokn: "${SECRET}"}) { __typename } }`,
+    SECRET,
+    {
+      field: "input.tokn",
+      message: `Invalid input.tokn: ResumeLinkInput has no field tokn. Did you mean "token"? ${FIELDS}`,
+    },
+  ],
+  [
+    "a list item, in a fragment",
+    `mutation { ...Register } fragment Register on Mutation { registerLink(input: {${LOGIN}, password: "p", fetchResources: ["ACCOUNTS", ${SECRET}]}) { __typename } }`,
+    SECRET,
+    {
+      field: "input.fetchResources[1]",
+      message:
+        "Invalid input.fetchResources[1]: expected String!; String cannot represent a non string value.",
+    },
+  ],
+  [
+    "a date in another format (our own scalar)",
+    `mutation { retrieveBalances(input: {link: "${LINK_ID}", dateFrom: "01/02/2026"}) { __typename } }`,
+    "01/02/2026",
+    {
+      field: "input.dateFrom",
+      message:
+        "Invalid input.dateFrom: expected Date!; Date must be an existing date written YYYY-MM-DD.",
+    },
+  ],
+  [
+    "null for a required field",
+    register(`password: null`),
+    "bnk100",
+    { field: "input.password", message: "Invalid input.password: expected String!, not null." },
+  ],
+  [
+    "a required field left out",
+    `mutation { registerLink(input: {${LOGIN}}) { __typename } }`,
+    "bnk100",
+    {
+      field: "input.password",
+      message: "Invalid input.password: expected String!, and it was not provided.",
+    },
+  ],
+];
+
+describe("values written inline in the document, as variables are", () => {
+  it.each(INLINE)(
+    "%s: names the field, the type and the fix",
+    async (_, document, value, error) => {
+      expect(await inline(kit.url, document, value)).toEqual([error]);
+    },
+  );
+
+  it("suggests nothing in production, yet names the field and the values", async () => {
+    const document = register(`password: "p", accessMode: recurrent`);
+    expect(await inline(production.url, document, "recurrent")).toEqual([
+      {
+        field: "input.accessMode",
+        message: "Invalid input.accessMode: expected AccessMode, one of SINGLE, RECURRENT.",
+      },
+    ]);
+    const [, tokn, ,] = INLINE[2]!;
+    expect(await inline(production.url, tokn, SECRET)).toEqual([
+      { field: "input.tokn", message: "Invalid input.tokn: ResumeLinkInput has no field tokn." },
+    ]);
   });
 });

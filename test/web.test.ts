@@ -82,6 +82,18 @@ async function shoot({ page }: DemoPage, state: string) {
       "[document.documentElement.scrollWidth, window.innerWidth]",
     );
     expect({ state, width, scrollWidth }).toEqual({ state, width, scrollWidth: innerWidth });
+    if (width === 375) {
+      // Nor does a table scroll sideways inside its box on a phone: every column fits.
+      const tables = await page.evaluate<[number, number][]>(
+        "[...document.querySelectorAll('.table-wrap')].map((wrap) => [wrap.scrollWidth, wrap.clientWidth])",
+      );
+      for (const [tableWidth, boxWidth] of tables) {
+        expect({ state, tableWidth }).toEqual({
+          state,
+          tableWidth: Math.min(tableWidth, boxWidth),
+        });
+      }
+    }
     await page.screenshot({ path: `test-artifacts/web-${state}-${width}.png`, fullPage: true });
   }
 }
@@ -107,6 +119,27 @@ async function holdGateway({ page, kit }: DemoPage) {
     await route.continue();
   });
   return release;
+}
+
+/** The gateway's answers replaced by `body`: an error the emulator cannot be made to give. */
+async function answerWith({ page, kit, demo }: DemoPage, body: unknown) {
+  await page.route(`${kit.url}/graphql`, (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: "application/json",
+      headers: { "access-control-allow-origin": new URL(demo.url).origin },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
+/** The problem on screen: its text and the buttons it offers. */
+async function problemShown({ page }: DemoPage) {
+  await page.waitForSelector("[data-testid=problem]:not([hidden])");
+  const buttons = await page.$$eval("[data-testid=problem] button:not([hidden])", (found) =>
+    found.map((button) => button.textContent?.trim()),
+  );
+  return { text: await page.textContent("#problem-text"), buttons };
 }
 
 const upstreamCalls = ({ upstream }: DemoPage, call: string) =>
@@ -264,6 +297,7 @@ describeInBrowser("the reference MFA page: failures and double clicks", () => {
     expect(await w.page.textContent("#problem-text")).toBe(
       "We couldn't reach your bank to check the code. Check your connection, then enter the code again.",
     );
+    await shoot(w, "code-network-failure");
     await w.page.unroute(`${w.kit.url}/graphql`);
     await w.page.click("[data-testid=retry]");
     await w.page.waitForSelector("[data-testid=challenge]:not([hidden])");
@@ -293,9 +327,74 @@ describeInBrowser("the reference MFA page: failures and double clicks", () => {
     await w.page.waitForSelector("[data-testid=busy]:not([hidden])");
     expect(await w.page.isDisabled("[data-testid=send]")).toBe(true);
     expect(await w.page.isDisabled("[data-testid=token]")).toBe(true);
+    expect(await w.page.textContent("[data-testid=busy]")).toContain(
+      "Checking with your bank… this can take up to a minute.",
+    );
     await shoot(w, "checking-code");
     releaseResume();
     await w.page.waitForSelector("[data-testid=busy][hidden]", { state: "attached" });
     expect(upstreamCalls(w, "PATCH /api/links/")).toBe(1);
+  });
+});
+
+describeInBrowser("the reference MFA page: every other error offers a next step", () => {
+  const w = useDemoPage();
+
+  it("an error on the gateway's side that is not retryable: try again, or start again", async () => {
+    await answerWith(w, {
+      errors: [
+        {
+          message: "Belvo answered HTTP 500.",
+          path: ["registerLink"],
+          extensions: {
+            code: "UPSTREAM_ERROR",
+            retryable: false,
+            upstream: { status: 500, code: null, requestId: null },
+          },
+        },
+      ],
+      data: null,
+    });
+    await w.page.click("[data-testid=connect]");
+    expect(await problemShown(w)).toEqual({
+      text: "Something went wrong on our side. Please try again in a moment.",
+      buttons: ["Try again", "Start again"],
+    });
+    expect(await w.page.textContent("[data-testid=details] pre")).toContain("code: UPSTREAM_ERROR");
+    await shoot(w, "server-error");
+    await w.page.unroute(`${w.kit.url}/graphql`);
+    await w.page.click("[data-testid=retry]");
+    await w.page.waitForSelector("[data-testid=challenge]:not([hidden])");
+    expect(upstreamCalls(w, "POST /api/links/")).toBe(1);
+  });
+
+  it("a login the gateway refuses (no password): correct the login", async () => {
+    await w.page.fill("input[name=password]", "");
+    await w.page.click("[data-testid=connect]");
+    expect(await problemShown(w)).toEqual({
+      text: "Please check the bank, username and password.",
+      buttons: ["Correct the login"],
+    });
+    expect(await w.page.textContent("[data-testid=details] pre")).toContain("code: BAD_USER_INPUT");
+    expect(upstreamCalls(w, "POST /api/links/")).toBe(0);
+    await shoot(w, "login-refused");
+    await w.page.click("[data-testid=fix-login]");
+    expect(await w.page.isVisible("[data-testid=start]")).toBe(true);
+  });
+
+  it("a failure in the page itself (not the gateway's error): start again", async () => {
+    // A Link without its institution: the page fails reading it.
+    await answerWith(w, {
+      data: { registerLink: { __typename: "Link", id: "x", status: "VALID" } },
+    });
+    await w.page.click("[data-testid=connect]");
+    expect(await problemShown(w)).toEqual({
+      text: "Something went wrong on this page. Please start again.",
+      buttons: ["Start again"],
+    });
+    expect(await w.page.textContent("[data-testid=details] pre")).toMatch(/^TypeError: /);
+    await shoot(w, "page-error");
+    await w.page.click("[data-testid=restart]");
+    expect(await w.page.isVisible("[data-testid=start]")).toBe(true);
   });
 });

@@ -38,8 +38,12 @@ function stringScalar(
     description,
     serialize: (value) => check(value, (message) => new TypeError(message)),
     parseValue: (value) => check(value, inputError),
+    // The node lets the error name the field a value written inline sits in (literal-errors.ts).
     parseLiteral: (node: ValueNode) =>
-      check(node.kind === Kind.STRING ? node.value : undefined, inputError),
+      check(
+        node.kind === Kind.STRING ? node.value : undefined,
+        (message) => new GraphQLError(message, { nodes: node }),
+      ),
   });
 }
 
