@@ -163,6 +163,26 @@ function checksFirst(rules: ValidationRule[]): ApolloServerPlugin {
   return { requestDidStart: () => Promise.resolve(listener) };
 }
 
+/**
+ * Hides graphql's field suggestions ("Did you mean …", armor's mask) in the answer, building new
+ * error objects: an error's own message may be read-only (graphql-jit's located errors).
+ */
+const hideSuggestions: ApolloServerPlugin = {
+  requestDidStart: () =>
+    Promise.resolve({
+      willSendResponse: ({ response }) => {
+        const result = response.body.kind === "single" ? response.body.singleResult : undefined;
+        if (result?.errors) {
+          result.errors = result.errors.map((error) => ({
+            ...error,
+            message: error.message.replace(/Did you mean ".+"/g, "[Suggestion hidden]"),
+          }));
+        }
+        return Promise.resolve();
+      },
+    }),
+};
+
 export function documentGuards(limits: DocumentLimits, production: boolean): DocumentGuards {
   const armor = new ApolloArmor({
     maxDepth: {
@@ -185,8 +205,9 @@ export function documentGuards(limits: DocumentLimits, production: boolean): Doc
     maxDirectives: { n: limits.maxDirectives, ...callbacks() },
     // graphql's parser counts the same tokens once, as it parses; armor's would parse again.
     maxTokens: { enabled: false },
-    // Outside production the schema is open to introspection anyway, and suggestions help.
-    blockFieldSuggestion: { enabled: production },
+    // Armor's own masking assigns to each error's message, which graphql-jit's errors do not
+    // allow: every resolver error in production was answered 500. `hideSuggestions` instead.
+    blockFieldSuggestion: { enabled: false },
   }).protect();
   // graphql's own rules walk fragments no operation uses, and walk cycles path by path: those
   // two are refused first (both linear), so that what graphql's rules walk is what MAX_COST counts.
@@ -201,6 +222,11 @@ export function documentGuards(limits: DocumentLimits, production: boolean): Doc
     validationRules: [reportRefusals],
     // graphql-armor ships CommonJS and types against Apollo's CommonJS build, this project loads
     // the ESM build: the same plugin interface, declared twice.
-    plugins: [checksFirst(rules), ...(armor.plugins as unknown as ApolloServerPlugin[])],
+    plugins: [
+      checksFirst(rules),
+      ...(armor.plugins as unknown as ApolloServerPlugin[]),
+      // Outside production the schema is open to introspection anyway, and suggestions help.
+      ...(production ? [hideSuggestions] : []),
+    ],
   };
 }
