@@ -17,6 +17,7 @@ import fc from "fast-check";
 import { DEFAULT_LIMITS } from "../src/config.js";
 import { documentGuards } from "../src/guards/document-rules.js";
 import { buildGatewaySchema } from "../src/schema.js";
+import { ROOTS, cycle, fanOut, fragmentGraphs, unusedFanOut } from "./helpers/fragments.js";
 
 let schema: GraphQLSchema;
 beforeAll(async () => {
@@ -24,71 +25,6 @@ beforeAll(async () => {
 });
 
 const { rules } = documentGuards(DEFAULT_LIMITS, true);
-
-/** Where a fragment graph hangs: a data field, or the two introspection roots. */
-const ROOTS = [
-  { root: "institutions", type: "Institution", leaf: "name" },
-  { root: "__schema", type: "__Schema", leaf: "description" },
-  { root: '__type(name: "Link")', type: "__Type", leaf: "name" },
-] as const;
-type Root = (typeof ROOTS)[number];
-
-/** `depth` fragments on `type`, each spreading the next `fanOut` times; the last selects `leaf`. */
-function chain(depth: number, fanOut: number, { type, leaf }: Root, aliased = false): string {
-  return Array.from({ length: depth }, (_, i) => {
-    const body =
-      i === depth - 1
-        ? aliased
-          ? `n: ${leaf}`
-          : leaf
-        : Array.from({ length: fanOut }, () => `...F${i + 1}`).join(" ");
-    return `fragment F${i} on ${type} { ${body} }`;
-  }).join(" ");
-}
-
-/**
- * `spreads[i][j]`: how many times fragment i spreads fragment j (any j: cycles too); the
- * operation spreads F0 when `used`, so the fragments hang unused otherwise.
- */
-export function fragmentGraph(
-  spreads: number[][],
-  on: Root,
-  inline: boolean,
-  used: boolean,
-): string {
-  const fragments = spreads.map((row, i) => {
-    const body = row.map((times, j) => `...F${j} `.repeat(times)).join("");
-    const wrapped = inline ? `... on ${on.type} { ${on.leaf} ${body} }` : body;
-    return `fragment F${i} on ${on.type} { ${on.leaf} ${wrapped} }`;
-  });
-  const operation = used
-    ? `query { ${on.root} { ...F0 } }`
-    : `query { __typename } fragment X on Query { ${on.root} { ...F0 } }`;
-  return `${operation} ${fragments.join(" ")}`;
-}
-
-function fanOut(depth: number, width: number, aliased = false, on: Root = ROOTS[0]): string {
-  return `query { ${on.root} { ...F0 } } ${chain(depth, width, on, aliased)}`;
-}
-
-/** The same fan-out in a fragment no operation uses. */
-function unusedFanOut(depth: number, width: number, on: Root): string {
-  return `query { __typename } fragment X on Query { ${on.root} { ...F0 } } ${chain(depth, width, on)}`;
-}
-
-/**
- * A used cycle: Z(i) spreads Z(i-1) once and Z(i+1) `width` times; the operation enters at the
- * top, then at Z0. Counted once per fragment, the cycle costs little; walked path by path (as
- * graphql's MaxIntrospectionDepthRule does), it fans out `width` times per fragment.
- */
-function cycle(depth: number, width: number, { root, type, leaf }: Root): string {
-  const fragments = Array.from({ length: depth }, (_, i) => {
-    const down = i === 0 ? leaf : `...Z${i - 1}`;
-    const up = i === depth - 1 ? "" : `...Z${i + 1} `.repeat(width);
-    return `fragment Z${i} on ${type} { ${down} ${up}}`;
-  });
-  return `query { ${root} { ...Z${depth - 1} ...Z0 } } ${fragments.join(" ")}`;
-}
 
 /**
  * Parses `source` so that every read of a selection's `kind` is counted: a visit. Past `limit`
@@ -166,22 +102,10 @@ describe("visits grow linearly with the document's size", () => {
   );
 
   it("on any graph of fragments (each spreading any, up to 8 times, used or not, inline fragments too)", () => {
-    const graph = (count: number) =>
-      fc.array(fc.array(fc.integer({ min: 0, max: 8 }), { minLength: count, maxLength: count }), {
-        minLength: count,
-        maxLength: count,
-      });
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 10 }).chain(graph),
-        fc.constantFrom(...ROOTS),
-        fc.boolean(),
-        fc.boolean(),
-        (spreads, on, inline, used) => {
-          const source = fragmentGraph(spreads, on, inline, used);
-          expect(check(source).visits).toBeLessThan(budget(source));
-        },
-      ),
+      fc.property(fragmentGraphs, (source) => {
+        expect(check(source).visits).toBeLessThan(budget(source));
+      }),
       { numRuns: 300 },
     );
   });
