@@ -11,7 +11,9 @@ import {
   resumeInput,
 } from "./helpers/fixtures.js";
 import { ROOTS, cycle, fanOut, unusedFanOut } from "./helpers/fragments.js";
+import { startGateway } from "./helpers/gateway.js";
 import { useGateway } from "./helpers/kit.js";
+import { unacceptingPort } from "./helpers/system.js";
 import { RESUME_BALANCES, RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 
 const OTHER_LINK = "11111111-2222-4333-8444-555555555555";
@@ -182,6 +184,22 @@ describe("what counts as a failed attempt", () => {
     });
     expect(kit.fake.requests).toHaveLength(5);
   });
+});
+
+it("a resume never sent (no connection to Belvo within the deadline) does not count", async () => {
+  const silent = await unacceptingPort();
+  const gateway = await startGateway(`http://127.0.0.1:${silent.port}`, { timeoutMs: 300 });
+  try {
+    for (let i = 0; i < 7; i++) {
+      const { body } = await postGraphQL(gateway.url, RESUME_LINK, {
+        input: resumeInput("999999"),
+      });
+      expect(body).toMatchObject({ errors: [{ extensions: { code: "UPSTREAM_TIMEOUT" } }] });
+    }
+  } finally {
+    await gateway.close();
+    await silent.close();
+  }
 });
 
 describe("failed logins", () => {
