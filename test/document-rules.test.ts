@@ -1,11 +1,13 @@
 /**
  * The document checks run in time linear in the document's size, whatever its fragments: counted
- * as the selections the checks visit (a count, not a time), on fragment fan-outs up to 10 deep.
+ * as the selections visited (a count, not a time), on fragment fan-outs up to 10 deep, over the
+ * whole chain as Apollo runs it: the gateway's rules, then graphql's own when those pass.
  */
 import {
   Kind,
   getIntrospectionQuery,
   parse,
+  specifiedRules,
   validate,
   visit,
   type DocumentNode,
@@ -15,6 +17,7 @@ import fc from "fast-check";
 import { DEFAULT_LIMITS } from "../src/config.js";
 import { documentGuards } from "../src/guards/document-rules.js";
 import { buildGatewaySchema } from "../src/schema.js";
+import { ROOTS, cycle, fanOut, fragmentGraphs, unusedFanOut } from "./helpers/fragments.js";
 
 let schema: GraphQLSchema;
 beforeAll(async () => {
@@ -23,22 +26,14 @@ beforeAll(async () => {
 
 const { rules } = documentGuards(DEFAULT_LIMITS, true);
 
-/** `depth` fragments, each spreading the next `fanOut` times; the last selects one field. */
-function fanOut(depth: number, fanOut: number, aliased = false): string {
-  const fragments = Array.from({ length: depth }, (_, i) => {
-    const body =
-      i === depth - 1
-        ? aliased
-          ? "n: name"
-          : "name"
-        : Array.from({ length: fanOut }, () => `...F${i + 1}`).join(" ");
-    return `fragment F${i} on Institution { ${body} }`;
-  });
-  return `query { institutions { ...F0 } } ${fragments.join(" ")}`;
-}
-
-/** Parses `source` so that every read of a selection's `kind` is counted: a visit. */
-function instrumented(source: string): { document: DocumentNode; visits: () => number } {
+/**
+ * Parses `source` so that every read of a selection's `kind` is counted: a visit. Past `limit`
+ * visits a read throws, so that a walk at every spread fails at once instead of stalling.
+ */
+function instrumented(
+  source: string,
+  limit: number,
+): { document: DocumentNode; visits: () => number } {
   const document = parse(source);
   let visits = 0;
   visit(document, {
@@ -47,7 +42,7 @@ function instrumented(source: string): { document: DocumentNode; visits: () => n
         const kind = node.kind;
         Object.defineProperty(node, "kind", {
           get: () => {
-            visits++;
+            if (++visits > limit) throw new Error(`More than ${limit} visits.`);
             return kind;
           },
         });
@@ -57,49 +52,61 @@ function instrumented(source: string): { document: DocumentNode; visits: () => n
   return { document, visits: () => visits };
 }
 
+/** The gateway's rules, then (as Apollo does when they pass) graphql's specified rules. */
+/**
+ * What a check may visit: a few times the document, plus MAX_COST selections for graphql's own
+ * rules, which walk fragments expanded (within MAX_COST once the gateway's rules pass).
+ */
+const budget = (source: string) => 4 * (source.length + DEFAULT_LIMITS.maxCost);
+
 function check(source: string): { visits: number; messages: string[] } {
-  const { document, visits } = instrumented(source);
-  const messages = validate(schema, document, rules).map((error) => error.message);
-  return { visits: visits(), messages };
+  const { document, visits } = instrumented(source, 100 * budget(source));
+  let errors = validate(schema, document, rules);
+  if (errors.length === 0) errors = validate(schema, document, specifiedRules);
+  return { visits: visits(), messages: errors.map((error) => error.message) };
+}
+
+/**
+ * Checks the documents `build` makes 1 to 10 fragments deep: each within its budget, a bound
+ * linear in the document's size (a walk at every spread multiplies the visits by the fan-out at
+ * every further fragment, and leaves it within a few fragments).
+ */
+function expectLinear(build: (depth: number) => string): string[] {
+  const messages: string[] = [];
+  for (let depth = 1; depth <= 10; depth++) {
+    const source = build(depth);
+    const checked = check(source);
+    messages.push(...checked.messages);
+    // Fails at once rather than stalling when a check walks a fragment at every spread.
+    expect(checked.visits).toBeLessThan(budget(source));
+  }
+  return messages;
 }
 
 describe("visits grow linearly with the document's size", () => {
   it.each([2, 4, 8])("fragment fan-out %i, 1 to 10 fragments deep", (width) => {
-    const ratios: number[] = [];
-    for (let depth = 1; depth <= 10; depth++) {
-      const source = fanOut(depth, width, depth % 2 === 0);
-      const { visits } = check(source);
-      ratios.push(visits / source.length);
-      // Fails at once rather than stalling when a check walks a fragment at every spread.
-      expect(visits).toBeLessThan(4 * source.length);
-    }
-    expect(Math.max(...ratios)).toBeLessThan(3 * Math.min(...ratios));
+    expectLinear((depth) => fanOut(depth, width, depth % 2 === 0));
   });
 
-  it("on any graph of fragments (each spreading later ones up to 8 times, inline fragments too)", () => {
-    const fragment = (count: number) =>
-      fc.array(fc.array(fc.integer({ min: 0, max: 8 }), { minLength: count, maxLength: count }), {
-        minLength: count,
-        maxLength: count,
-      });
+  it.each(ROOTS.map((on) => [on.root, on] as const))(
+    "fan-outs under %s: used, unused, and cycles",
+    (_root, on) => {
+      expectLinear((depth) => fanOut(depth, 8, false, on));
+      expect(expectLinear((depth) => unusedFanOut(depth, 8, on))).toContain(
+        'Fragment "X" is never used.',
+      );
+      expect(expectLinear((depth) => cycle(depth, 8, on))).toContain(
+        'Cannot spread fragment "Z0" within itself via "Z1".',
+      );
+    },
+  );
+
+  it("on any graph of fragments (each spreading any, up to 8 times, used or not, inline fragments too)", () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 10 }).chain((count) => fragment(count)),
-        fc.boolean(),
-        (spreads, inline) => {
-          const fragments = spreads.map((row, i) => {
-            const body = row
-              .slice(i + 1)
-              .map((times, j) => `...F${i + 1 + j} `.repeat(times))
-              .join("");
-            const wrapped = inline ? `... on Institution { displayName ${body} }` : body;
-            return `fragment F${i} on Institution { name ${wrapped} }`;
-          });
-          const source = `query { institutions { ...F0 } } ${fragments.join(" ")}`;
-          expect(check(source).visits).toBeLessThan(4 * source.length);
-        },
-      ),
-      { numRuns: 200 },
+      fc.property(fragmentGraphs, (source) => {
+        expect(check(source).visits).toBeLessThan(budget(source));
+      }),
+      { numRuns: 300 },
     );
   });
 
@@ -111,6 +118,18 @@ describe("visits grow linearly with the document's size", () => {
     expect(messages).toEqual([
       expect.stringMatching(/^Query Cost limit of 500 exceeded, found \d+\.$/),
     ]);
+  });
+
+  it.each([
+    ["an unused fragment under __schema (12 fragments)", unusedFanOut(12, 8, ROOTS[1]), "X"],
+    ["a used cycle under __schema (11 fragments)", cycle(11, 8, ROOTS[1]), "Z0"],
+  ])("refuses %s at once, before graphql's own rules", (_case, source, name) => {
+    expect(source.length).toBeLessThan(1_000);
+    const { visits, messages } = check(source);
+    expect(visits).toBeLessThan(4 * source.length);
+    expect(messages[0]).toMatch(
+      new RegExp(`^(Fragment "${name}" is never used|Cannot spread fragment "${name}")`),
+    );
   });
 });
 

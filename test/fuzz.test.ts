@@ -5,6 +5,7 @@
 import fc from "fast-check";
 import request from "supertest";
 import { challengeEntry, LINK_ID, SESSION_HEX } from "./helpers/fixtures.js";
+import { fragmentAttacks, fragmentGraphs } from "./helpers/fragments.js";
 import { useGateway } from "./helpers/kit.js";
 import type { TestGateway } from "./helpers/gateway.js";
 import { RESUME_BALANCES, RESUME_LINK } from "./helpers/graphql.js";
@@ -56,6 +57,32 @@ it("any document with any variables: never a 5xx, always a JSON answer", async (
   );
   await stillServing();
 });
+
+it("any graph of fragments (used, unused, cycles; under institutions, __schema, __type) is answered, /health answering meanwhile, in development and production", async () => {
+  const production = await kit.another({ production: true });
+  await fc.assert(
+    fc.asyncProperty(
+      fc.oneof(fragmentGraphs, fragmentAttacks),
+      fc.boolean(),
+      async (query, inProduction) => {
+        const url = inProduction ? production.url : kit.url;
+        // Generous bounds: what fails is a document that keeps the process busy for seconds.
+        const [answer, health] = await Promise.all([
+          request(url)
+            .post("/graphql")
+            .set("content-type", "application/json")
+            .send({ query })
+            .timeout(5_000),
+          request(url).get("/health").timeout(5_000),
+        ]);
+        expect(health.status).toBe(200);
+        expect(answer.status).toBeLessThan(500);
+        expect("data" in answer.body || "errors" in answer.body).toBe(true);
+      },
+    ),
+    { numRuns: 100 },
+  );
+}, 60_000);
 
 it("an invalid resume input never reaches Belvo", async () => {
   const badSession = odd.filter(

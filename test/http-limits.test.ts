@@ -66,6 +66,23 @@ it("cuts a client whose headers do not arrive within HTTP_HEADERS_TIMEOUT_MS", a
   expect(await client.closed).toBeLessThan(2_000);
 });
 
+it("closes an idle keep-alive connection after HTTP_KEEP_ALIVE_TIMEOUT_MS, and not before", async () => {
+  const short = await kit.another({ http: { keepAliveTimeoutMs: 300 } });
+  // The default (5 s): a short-lived keep-alive seen below is the setting's doing.
+  const usual = await kit.another();
+  const health = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+  const [kept, idle] = await Promise.all([
+    rawClient(usual.url, health),
+    rawClient(short.url, health),
+  ]);
+  const open = new Promise<"open">((resolve) => setTimeout(() => resolve("open"), 2_000));
+  const idleFor = await Promise.race([idle.closed, open]);
+  expect(idle.received()).toMatch(/^HTTP\/1\.1 200 .*\r\nConnection: keep-alive\r\n/is);
+  expect(idleFor).toBeLessThan(1_500);
+  expect(await Promise.race([kept.closed, open])).toBe("open");
+  expect(kept.received()).toMatch(/^HTTP\/1\.1 200 .*\r\nConnection: keep-alive\r\n/is);
+});
+
 it("a socket flood beyond MAX_CONNECTIONS is shed and a real request is still served", async () => {
   const cap = 5;
   const gateway = await kit.another({

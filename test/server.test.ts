@@ -2,7 +2,13 @@
 import { GraphQLError } from "graphql";
 import request from "supertest";
 import { formatError, isUnexpected } from "../src/errors.js";
-import { LINK_ID, TEST_REQUEST_ID, resumeInput, LINK_REPLY } from "./helpers/fixtures.js";
+import {
+  LINK_ID,
+  TEST_REQUEST_ID,
+  errorList,
+  resumeInput,
+  LINK_REPLY,
+} from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { refusal } from "./helpers/outcomes.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
@@ -124,6 +130,19 @@ describe("in production", () => {
     });
     const typo = await postGraphQL(gateway.url, '{ lnk(id: "x") { id } }');
     expect(JSON.stringify(typo.body)).not.toContain("Did you mean");
+  });
+
+  it("answers a resolver's error as itself, not as a 500 (graphql-jit's errors have a read-only message)", async () => {
+    const gateway = await kit.another({ production: true });
+    kit.fake.reply({
+      status: 400,
+      body: errorList("institution_down", "The institution is down."),
+    });
+    const { status, body } = await postGraphQL(gateway.url, "{ institutions { name } }");
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      errors: [{ path: ["institutions"], extensions: { code: "UPSTREAM_REJECTED" } }],
+    });
   });
 
   it("serves introspection outside production", async () => {

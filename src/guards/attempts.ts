@@ -1,5 +1,6 @@
 import { ErrorCode, GatewayError, UpstreamError, type UpstreamErrorCode } from "../errors.js";
 import type { Log } from "../logger.js";
+import { UnsentCall } from "../upstream/belvo-http.js";
 import type { RequestTrace } from "../tracing/tracing.js";
 import { MfaChallenge } from "../types/mfa-challenge.type.js";
 import type { Cap } from "./caps.js";
@@ -15,11 +16,12 @@ export class RateLimited extends GatewayError {
 /**
  * Whether Belvo may have judged the token or password sent, so that the attempt counts: a fresh
  * challenge (checked by the caller), a field error, a refusal that is not retryable
- * (`login_error`), or no answer in time. An error of the gateway's own (nothing sent), an expired session, or Belvo failing or
- * refusing the gateway's keys judged nothing.
+ * (`login_error`), or no answer in time to a call that was sent. An error of the gateway's own,
+ * a call never sent (no connection within the deadline: Belvo never saw it), an expired session,
+ * or Belvo failing or refusing the gateway's keys judged nothing.
  */
 function judged(error: unknown): boolean {
-  if (!(error instanceof UpstreamError)) return false;
+  if (!(error instanceof UpstreamError) || error instanceof UnsentCall) return false;
   const code = error.extensions.code as UpstreamErrorCode;
   switch (code) {
     case ErrorCode.BadUserInput:

@@ -12,6 +12,8 @@ import type { GraphQLArmorRejectCallback } from "@escape.tech/graphql-armor-type
 import {
   GraphQLError,
   Kind,
+  NoFragmentCyclesRule,
+  NoUnusedFragmentsRule,
   getNamedType,
   isInputObjectType,
   type GraphQLSchema,
@@ -137,7 +139,11 @@ const reportRefusals: ValidationRule = (context) => ({
  * when the checks refuse it. Some of graphql's own rules are not linear: MaxIntrospectionDepthRule
  * walks a fragment again at every spread under `__schema` or `__type` (it runs even where
  * introspection is off): 9 fragments spreading the next 8 times (675 bytes) took 0.8 s, every further
- * fragment 8 times more. A document within MAX_COST gives such a walk at most MAX_COST selections.
+ * fragment 8 times more. It walks every fragment of the document, used or not, and follows a cycle
+ * along every path that does not repeat a fragment, where graphql-armor's cost counts a fragment
+ * once (a spread back into a fragment still being counted costs 0): a 904-byte cycle of 11
+ * fragments within MAX_COST took 75 s. So unused fragments and cycles are refused here first; a
+ * document without either, within MAX_COST, gives such a walk at most MAX_COST selections.
  */
 function checksFirst(rules: ValidationRule[]): ApolloServerPlugin {
   // Stateless, so one listener serves every request (the hook runs only for documents Apollo has
@@ -156,6 +162,26 @@ function checksFirst(rules: ValidationRule[]): ApolloServerPlugin {
   };
   return { requestDidStart: () => Promise.resolve(listener) };
 }
+
+/**
+ * Hides graphql's field suggestions ("Did you mean …", armor's mask) in the answer, building new
+ * error objects: an error's own message may be read-only (graphql-jit's located errors).
+ */
+const hideSuggestions: ApolloServerPlugin = {
+  requestDidStart: () =>
+    Promise.resolve({
+      willSendResponse: ({ response }) => {
+        const result = response.body.kind === "single" ? response.body.singleResult : undefined;
+        if (result?.errors) {
+          result.errors = result.errors.map((error) => ({
+            ...error,
+            message: error.message.replace(/Did you mean ".+"/g, "[Suggestion hidden]"),
+          }));
+        }
+        return Promise.resolve();
+      },
+    }),
+};
 
 export function documentGuards(limits: DocumentLimits, production: boolean): DocumentGuards {
   const armor = new ApolloArmor({
@@ -179,15 +205,28 @@ export function documentGuards(limits: DocumentLimits, production: boolean): Doc
     maxDirectives: { n: limits.maxDirectives, ...callbacks() },
     // graphql's parser counts the same tokens once, as it parses; armor's would parse again.
     maxTokens: { enabled: false },
-    // Outside production the schema is open to introspection anyway, and suggestions help.
-    blockFieldSuggestion: { enabled: production },
+    // Armor's own masking assigns to each error's message, which graphql-jit's errors do not
+    // allow: every resolver error in production was answered 500. `hideSuggestions` instead.
+    blockFieldSuggestion: { enabled: false },
   }).protect();
-  const rules = [...armor.validationRules, oneSecretPerOperation];
+  // graphql's own rules walk fragments no operation uses, and walk cycles path by path: those
+  // two are refused first (both linear), so that what graphql's rules walk is what MAX_COST counts.
+  const rules = [
+    NoUnusedFragmentsRule,
+    NoFragmentCyclesRule,
+    ...armor.validationRules,
+    oneSecretPerOperation,
+  ];
   return {
     rules,
     validationRules: [reportRefusals],
     // graphql-armor ships CommonJS and types against Apollo's CommonJS build, this project loads
     // the ESM build: the same plugin interface, declared twice.
-    plugins: [checksFirst(rules), ...(armor.plugins as unknown as ApolloServerPlugin[])],
+    plugins: [
+      checksFirst(rules),
+      ...(armor.plugins as unknown as ApolloServerPlugin[]),
+      // Outside production the schema is open to introspection anyway, and suggestions help.
+      ...(production ? [hideSuggestions] : []),
+    ],
   };
 }
