@@ -87,7 +87,18 @@ function load(url, scenario, verify, seconds) {
   });
 }
 
-async function measure(url, scenario, verify) {
+/** CPU seconds (user + system) a process has used so far (Linux /proc; clock ticks of 10 ms). */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Throughput and latency under load, and the CPU time the server's process spent per answer
+ * (`pid`): on a shared machine the CPU time per request varies far less from run to run than the
+ * throughput, so it is the figure to compare two builds by.
+ */
+async function measure(url, scenario, verify, pid) {
   const probe = await fetch(`${url}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
@@ -97,7 +108,9 @@ async function measure(url, scenario, verify) {
   if (!verify(answer.data))
     throw new Error(`wrong answer for ${scenario.name} from ${url}: ${JSON.stringify(answer)}`);
   await load(url, scenario, verify, WARMUP_S);
+  const cpuBefore = cpuSeconds(pid);
   const result = await load(url, scenario, verify, DURATION_S);
+  const cpuUs = ((cpuSeconds(pid) - cpuBefore) * 1e6) / result.requests.total;
   const wrong = result.mismatches + result.non2xx + result.errors + result.timeouts;
   if (wrong > 0) {
     const sample = await fetch(`${url}/graphql`, {
@@ -114,6 +127,7 @@ async function measure(url, scenario, verify) {
     p50: result.latency.p50,
     p99: result.latency.p99,
     requests: result.requests.total,
+    cpuUs,
   };
 }
 
@@ -151,7 +165,7 @@ async function main() {
     start("bench/floor.mjs", { PORT: String(floorPort), BELVO_URL: upstreamUrl }),
     ...(TRACING ? [start("bench/otlp-sink.mjs", { PORT: String(sinkPort) })] : []),
   ];
-  const gateway = children[1];
+  const [, gateway, floorProcess] = children;
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   const floorUrl = `http://127.0.0.1:${floorPort}`;
   try {
@@ -162,9 +176,9 @@ async function main() {
       (candidate) => !only || candidate.name.startsWith(only),
     )) {
       process.stderr.write(`${scenario.name}: floor… `);
-      const floor = await measure(floorUrl, scenario, scenario.floor);
+      const floor = await measure(floorUrl, scenario, scenario.floor, floorProcess.pid);
       process.stderr.write("gateway… ");
-      const ours = await measure(gatewayUrl, scenario, scenario.gateway);
+      const ours = await measure(gatewayUrl, scenario, scenario.gateway, gateway.pid);
       process.stderr.write("done\n");
       rows.push({
         scenario: scenario.name,
@@ -191,12 +205,12 @@ async function main() {
       `\n${machine}; ${CONNECTIONS} connections, ${DURATION_S} s measured after ${WARMUP_S} s of warm-up\n`,
     );
     console.log(
-      "| scenario | floor req/s | gateway req/s | ratio | gateway p50 ms | gateway p99 ms | floor p99 ms |",
+      "| scenario | floor req/s | gateway req/s | ratio | gateway p50 ms | gateway p99 ms | floor p99 ms | floor CPU µs/req | gateway CPU µs/req |",
     );
-    console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (const row of rows) {
       console.log(
-        `| ${row.scenario} | ${Math.round(row.floor.rps)} | ${Math.round(row.gateway.rps)} | ${row.ratio.toFixed(2)} | ${row.gateway.p50} | ${row.gateway.p99} | ${row.floor.p99} |`,
+        `| ${row.scenario} | ${Math.round(row.floor.rps)} | ${Math.round(row.gateway.rps)} | ${row.ratio.toFixed(2)} | ${row.gateway.p50} | ${row.gateway.p99} | ${row.floor.p99} | ${Math.round(row.floor.cpuUs)} | ${Math.round(row.gateway.cpuUs)} |`,
       );
     }
     console.log(

@@ -33,15 +33,21 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  readonly idempotency = new Counter({
-    name: "gateway_idempotency_total",
-    help: "Requests with an Idempotency-Key by outcome: claimed, stored, released, joined, replayed, reused (422), in_progress (409).",
-    labelNames: ["outcome"] as const,
-    registers: [this.registry],
-  });
+  readonly idempotency: Counter<"outcome">;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    const counts = this.idempotencyCounts;
+    this.idempotency = new Counter({
+      name: "gateway_idempotency_total",
+      help: "Requests with an Idempotency-Key by outcome: claimed, stored, released, joined, replayed, reused (422), in_progress (409).",
+      labelNames: ["outcome"] as const,
+      registers: [this.registry],
+      collect(this: Counter<"outcome">) {
+        for (const [outcome, count] of counts) this.labels(outcome).inc(count);
+        counts.clear();
+      },
+    });
   }
 
   /** Label children, kept: prom-client would hash the labels on every sample otherwise. */
@@ -56,8 +62,11 @@ export class GatewayMetrics {
     this.time(`op\u0000${operation}`, () => this.operationDuration.labels(operation), seconds);
   }
 
+  /** Counted here, handed to prom-client when it is scraped: a keyed request counts twice. */
+  private readonly idempotencyCounts = new Map<string, number>();
+
   recordIdempotency(outcome: string): void {
-    this.count(`idem\u0000${outcome}`, () => this.idempotency.labels(outcome));
+    this.idempotencyCounts.set(outcome, (this.idempotencyCounts.get(outcome) ?? 0) + 1);
   }
 
   recordUpstream(endpoint: string, status: number | null, seconds: number): void {

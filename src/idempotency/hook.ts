@@ -42,7 +42,9 @@ export async function beginIdempotent(
 function keyHeaderValues(raw: readonly string[]): string[] {
   const values: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() === "idempotency-key") values.push(raw[i + 1]!);
+    const name = raw[i]!;
+    // Only a name of the right length is lower-cased: most headers are not looked at twice.
+    if (name.length === 15 && name.toLowerCase() === "idempotency-key") values.push(raw[i + 1]!);
   }
   return values;
 }
@@ -81,7 +83,9 @@ export async function settle(
     upstream?.wroteUpstream ?? false,
     upstream?.longestMfaExpirySeconds ?? null,
   );
-  return { ...response, body: { kind: "complete", string: body } };
+  return response.body.kind === "complete"
+    ? response
+    : { ...response, body: { kind: "complete", string: body } };
 }
 
 /** Apollo itself failed: the handler answers 500; a write already sent is stored as that 500. */
