@@ -55,7 +55,7 @@ const WITH_KEYS = process.env.BENCH_IDEMPOTENCY_KEYS === "1";
 const RUN = Date.now().toString(36);
 
 /** Each request resumes its own link, as many users would: failed attempts are capped per link. */
-function load(url, scenario, verify, seconds) {
+function load(url, scenario, verify, seconds, keyed = WITH_KEYS) {
   return autocannon({
     url: `${url}/graphql`,
     method: "POST",
@@ -69,7 +69,7 @@ function load(url, scenario, verify, seconds) {
           const input = { ...scenario.input, link };
           return {
             ...request,
-            ...(WITH_KEYS
+            ...(keyed
               ? { headers: { ...request.headers, "idempotency-key": `bench-${RUN}-${sequence}` } }
               : {}),
             body: JSON.stringify({ query: scenario.query, variables: { input } }),
@@ -93,11 +93,7 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/**
- * Throughput and latency under load, and the CPU time the server's process spent per answer
- * (`pid`): on a shared machine the CPU time per request varies far less from run to run than the
- * throughput, so it is the figure to compare two builds by.
- */
+/** Throughput and latency under load, and the CPU time the server's process spent per answer. */
 async function measure(url, scenario, verify, pid) {
   const probe = await fetch(`${url}/graphql`, {
     method: "POST",
@@ -131,6 +127,65 @@ async function measure(url, scenario, verify, pid) {
   };
 }
 
+/**
+ * BENCH_COMPARE=keys|tracing: what keys (every request its own Idempotency-Key) or tracing (10%
+ * sampled, or BENCH_TRACING) cost, measured as one figure: the same scenario alternates every 2 s
+ * between the plain gateway and the keyed requests (same process) or a traced gateway (a second
+ * process), five times each, so that a machine whose speed drifts (shared cores) slows both sides
+ * alike. Separate runs drift by ±10–20% here, more than the costs measured.
+ */
+async function compare(kind, plainUrl, otherUrl, pids) {
+  const rows = [];
+  for (const scenario of SCENARIOS.filter(
+    (candidate) => !process.env.BENCH_ONLY || candidate.name.startsWith(process.env.BENCH_ONLY),
+  )) {
+    process.stderr.write(`${scenario.name}: `);
+    const keyed = kind === "keys";
+    await load(plainUrl, scenario, scenario.gateway, WARMUP_S, false);
+    await load(otherUrl, scenario, scenario.gateway, WARMUP_S, keyed);
+    const sides = [
+      { url: plainUrl, keyed: false, pid: pids[0], requests: 0, seconds: 0, cpu: 0 },
+      { url: otherUrl, keyed, pid: pids[1], requests: 0, seconds: 0, cpu: 0 },
+    ];
+    for (let round = 0; round < 5; round++) {
+      for (const side of sides) {
+        const cpu = cpuSeconds(side.pid);
+        const result = await load(side.url, scenario, scenario.gateway, 2, side.keyed);
+        if (result.mismatches + result.non2xx + result.errors + result.timeouts > 0) {
+          throw new Error(`wrong answers for ${scenario.name} from ${side.url}`);
+        }
+        side.cpu += cpuSeconds(side.pid) - cpu;
+        side.requests += result.requests.total;
+        side.seconds += result.duration;
+      }
+      process.stderr.write(".");
+    }
+    process.stderr.write("\n");
+    const [plain, other] = sides.map((side) => ({
+      rps: side.requests / side.seconds,
+      cpuUs: (side.cpu * 1e6) / side.requests,
+    }));
+    rows.push({ scenario: scenario.name, plain, other, cost: 1 - other.rps / plain.rps });
+  }
+  const target = kind === "keys" ? 0.15 : 0.1;
+  console.log(
+    `\n| scenario | plain req/s | ${kind} req/s | fewer | plain CPU µs/req | ${kind} CPU µs/req |`,
+  );
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const { scenario, plain, other, cost } of rows) {
+    console.log(
+      `| ${scenario} | ${Math.round(plain.rps)} | ${Math.round(other.rps)} | ${(cost * 100).toFixed(1)}% | ${Math.round(plain.cpuUs)} | ${Math.round(other.cpuUs)} |`,
+    );
+  }
+  console.log("");
+  for (const { scenario, cost } of rows) {
+    console.log(
+      `${cost <= target ? "PASS" : "FAIL"}  ${scenario}: ${kind} cost ≤ ${target * 100}%`,
+    );
+  }
+  return rows.every(({ cost }) => cost <= target);
+}
+
 async function main() {
   const [upstreamPort, gatewayPort, floorPort, sinkPort] = await Promise.all([
     freePort(),
@@ -138,38 +193,54 @@ async function main() {
     freePort(),
     freePort(),
   ]);
-  const tracing = TRACING
-    ? {
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`,
-        OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
-        OTEL_TRACES_SAMPLER_ARG: TRACING,
-      }
-    : {};
+  const comparing = process.env.BENCH_COMPARE;
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
+  /** The production gateway's settings, with `extra` (tracing) on top. */
+  const gatewayEnv = (port, extra = {}) => ({
+    NODE_ENV: "production",
+    PORT: String(port),
+    BELVO_URL: upstreamUrl,
+    BELVO_SECRET_ID: "bench",
+    BELVO_SECRET_PASSWORD: "bench",
+    GATEWAY_API_KEYS: API_KEY,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+    ...extra,
+  });
+  const tracingEnv = (ratio) => ({
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`,
+    OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+    OTEL_TRACES_SAMPLER_ARG: ratio,
+  });
+  // Compared, the first gateway is the plain one; the traced one is started beside it.
+  const traced = TRACING !== undefined && !comparing;
   const children = [
     start("bench/upstream.mjs", { PORT: String(upstreamPort) }),
     start(
       "dist/index.js",
-      {
-        NODE_ENV: "production",
-        PORT: String(gatewayPort),
-        BELVO_URL: upstreamUrl,
-        BELVO_SECRET_ID: "bench",
-        BELVO_SECRET_PASSWORD: "bench",
-        GATEWAY_API_KEYS: API_KEY,
-        LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
-        ...tracing,
-      },
+      gatewayEnv(gatewayPort, traced ? tracingEnv(TRACING) : {}),
       (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean),
     ),
     start("bench/floor.mjs", { PORT: String(floorPort), BELVO_URL: upstreamUrl }),
-    ...(TRACING ? [start("bench/otlp-sink.mjs", { PORT: String(sinkPort) })] : []),
+    ...(traced ? [start("bench/otlp-sink.mjs", { PORT: String(sinkPort) })] : []),
   ];
   const [, gateway, floorProcess] = children;
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   const floorUrl = `http://127.0.0.1:${floorPort}`;
   try {
     await Promise.all([waitFor(`${gatewayUrl}/health`), waitFor(`${floorUrl}/`)]);
+    if (comparing === "keys" || comparing === "tracing") {
+      let other = { url: gatewayUrl, pid: gateway.pid };
+      if (comparing === "tracing") {
+        const port = await freePort();
+        const second = start("dist/index.js", gatewayEnv(port, tracingEnv(TRACING ?? "0.1")));
+        children.push(second, start("bench/otlp-sink.mjs", { PORT: String(sinkPort) }));
+        other = { url: `http://127.0.0.1:${port}`, pid: second.pid };
+        await waitFor(`${other.url}/health`);
+      }
+      const ok = await compare(comparing, gatewayUrl, other.url, [gateway.pid, other.pid]);
+      process.exitCode = ok ? 0 : 1;
+      return;
+    }
     const rows = [];
     const only = process.env.BENCH_ONLY;
     for (const scenario of SCENARIOS.filter(

@@ -126,6 +126,8 @@ export class RequestTrace {
 /** One Belvo call's span: the headers to send (with `traceparent`), and how it ends. */
 export interface UpstreamSpan {
   headers: Record<string, string>;
+  /** False for a request sampled out: nothing to end, nothing to read out of the answer for it. */
+  recording: boolean;
   /** `status` null: no answer, `failure` says why (the gateway's error code). */
   end(status: number | null, belvoRequestId: string | null, failure: string | null): void;
 }
@@ -302,22 +304,28 @@ export class UpstreamTracer {
   start(
     request: RequestTrace | undefined,
     method: string,
-    template: string,
+    template: () => string,
     attempt: number,
     headers: Record<string, string>,
   ): UpstreamSpan | undefined {
     if (request && !request.sampled) {
-      return { headers: { ...headers, ...this.tracing.propagation(request) }, end: noEnd };
+      return {
+        headers: { ...headers, ...this.tracing.propagation(request) },
+        recording: false,
+        end: noEnd,
+      };
     }
-    const span = this.tracing.child(request, `${method} ${template}`, SpanKind.CLIENT, {
+    const name = template();
+    const span = this.tracing.child(request, `${method} ${name}`, SpanKind.CLIENT, {
       ...this.server,
       "http.request.method": method,
-      "url.template": template,
+      "url.template": name,
       "http.request.resend_count": attempt - 1,
     });
     if (!span) return undefined;
     return {
       headers: this.tracing.inject(span, headers),
+      recording: true,
       end(status, belvoRequestId, failure) {
         if (status !== null) span.setAttribute("http.response.status_code", status);
         if (belvoRequestId !== null) span.setAttribute("belvo.request_id", belvoRequestId);

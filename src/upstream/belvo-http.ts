@@ -182,9 +182,9 @@ export class BelvoHttp {
   ): Promise<RawAnswer> {
     const started = performance.now();
     const headers = body === undefined ? this.readHeaders : this.writeHeaders;
-    const span = this.tracer?.start(trace, method, pathTemplate(path), attempt, headers);
+    const span = this.tracer?.start(trace, method, () => pathTemplate(path), attempt, headers);
     const report = (status: number | null, text: string | null, failure: string | null) => {
-      span?.end(status, text === null ? null : belvoRequestId(text), failure);
+      if (span?.recording) span.end(status, text === null ? null : belvoRequestId(text), failure);
       observe({ method, path, status, text, failure, durationMs: performance.now() - started });
     };
     return new Promise<RawAnswer>((resolve, reject) => {
