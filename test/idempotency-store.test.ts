@@ -1,6 +1,8 @@
 /** The in-process store's bounds, the sealing of answers, and how long answers are kept. */
 import { deriveKeyMaterial, open, seal } from "../src/idempotency/crypto.js";
-import { MemoryIdempotencyStore } from "../src/idempotency/store.js";
+import { IdempotencyGate } from "../src/idempotency/gate.js";
+import { MemoryIdempotencyStore, type Entry } from "../src/idempotency/store.js";
+import { GatewayMetrics } from "../src/metrics.js";
 import { LINK_BODY, challengeEntry } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK } from "./helpers/graphql.js";
@@ -82,6 +84,53 @@ describe("sealed answers", () => {
     expect(open(deriveKeyMaterial("anonymous", "client-key-1"), sealed)).toBeNull();
     expect(deriveKeyMaterial("key:abc", "client-key-1").index).toBe(material.index);
     expect(material.index).not.toContain("client-key-1");
+  });
+});
+
+describe("what the gate stores", () => {
+  /** The in-process store, as a store whose answers leave the process (Redis) would be used. */
+  class LeavingStore extends MemoryIdempotencyStore {
+    override readonly sealsAnswers = true;
+  }
+  const settings = { waitMs: 1_000, ttlMs: 60_000, leaseMs: 60_000, maxTokens: 1_000 };
+  const facts = (body: unknown) => ({
+    method: "POST",
+    header: ["client-key-1"],
+    scope: "key:abc",
+    body,
+    ids: { requestId: "r" },
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  });
+
+  it.each([
+    ["kept in this process: the answer's text", new MemoryIdempotencyStore(), "string"],
+    ["leaving it (Redis): sealed, nothing in clear", new LeavingStore(), "object"],
+  ])("%s; a retry replays it byte for byte", async (_, store, kind) => {
+    const gate = new IdempotencyGate(store, settings, new GatewayMetrics());
+    const body = { query: RESUME_LINK, variables: resumeVariables() };
+    const first = await gate.begin(facts(body));
+    if (first.kind !== "owner") throw new Error(first.kind);
+    const answer = '{"data":{"balance":"12.30"}}';
+    await first.claim.finish(
+      { status: 200, contentType: "application/json", body: answer },
+      true,
+      null,
+    );
+    const index = deriveKeyMaterial("key:abc", "client-key-1").index;
+    const claim = await store.claim(index, "f", "other", 60_000);
+    const box = claim.kind === "taken" ? (claim.entry as Entry & { state: "done" }).box : null;
+    expect(typeof box).toBe(kind);
+    expect(
+      Buffer.from(box ?? "")
+        .toString("latin1")
+        .includes("12.30"),
+    ).toBe(kind === "string");
+    expect(await gate.begin(facts(body))).toMatchObject({
+      kind: "answer",
+      status: 200,
+      body: answer,
+    });
+    await store.close();
   });
 });
 

@@ -13,7 +13,7 @@ import { refusalAnswer, type RefusalCode } from "../edge/refusals.js";
 import type { Log } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
 import { deriveKeyMaterial, fingerprint, open, seal, type KeyMaterial } from "./crypto.js";
-import type { Entry, IdempotencyStore } from "./store.js";
+import type { Box, Entry, IdempotencyStore } from "./store.js";
 
 export interface IdempotencySettings {
   /** How long a retry waits for the same request still running before a 409. */
@@ -207,7 +207,7 @@ export class IdempotencyGate {
             "This Idempotency-Key was used with another request; send a new key for a new request.",
         });
       }
-      if (entry?.state === "done") return this.replay(facts, material, entry.sealed, joined);
+      if (entry?.state === "done") return this.replay(facts, material, entry.box, joined);
       if (entry?.state === "pending" || Date.now() >= deadline) {
         this.record(facts, material, "in_progress");
         return this.refuse(facts, ErrorCode.IdempotencyInProgress, {
@@ -219,13 +219,8 @@ export class IdempotencyGate {
     }
   }
 
-  private replay(
-    facts: RequestFacts,
-    material: KeyMaterial,
-    sealed: Buffer,
-    joined: boolean,
-  ): Decision {
-    const text = open(material, sealed);
+  private replay(facts: RequestFacts, material: KeyMaterial, box: Box, joined: boolean): Decision {
+    const text = typeof box === "string" ? box : open(material, box);
     if (text === null) throw new Error("a stored answer could not be opened");
     const answer = decodeAnswer(text);
     this.record(facts, material, joined ? "joined" : "replayed");
@@ -269,7 +264,7 @@ export class IdempotencyGate {
           facts,
           material,
           print,
-          seal(material, encodeAnswer(answer)),
+          this.store.sealsAnswers ? seal(material, encodeAnswer(answer)) : encodeAnswer(answer),
           ttlMs,
         );
       },
@@ -281,12 +276,12 @@ export class IdempotencyGate {
     facts: RequestFacts,
     material: KeyMaterial,
     print: string,
-    sealed: Buffer,
+    box: Box,
     ttlMs: number,
   ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.store.complete(material.index, print, sealed, ttlMs);
+        await this.store.complete(material.index, print, box, ttlMs);
         this.record(facts, material, "stored");
         return;
       } catch (error) {

@@ -5,7 +5,7 @@
  * names a client key, a link or a token, and answers are sealed (AES-256-GCM).
  */
 import { Redis } from "ioredis";
-import type { Claim, Entry, IdempotencyStore } from "./store.js";
+import type { Box, Claim, Entry, IdempotencyStore } from "./store.js";
 
 /** Sets the claim unless an entry exists; returns the existing entry, or false when claimed. */
 const CLAIM = `
@@ -32,7 +32,7 @@ function encode(entry: Entry): string {
   const wire: Wire =
     entry.state === "pending"
       ? { s: "p", f: entry.fingerprint, o: entry.owner }
-      : { s: "d", f: entry.fingerprint, b: entry.sealed.toString("base64") };
+      : { s: "d", f: entry.fingerprint, b: Buffer.from(entry.box).toString("base64") };
   return JSON.stringify(wire);
 }
 
@@ -41,7 +41,7 @@ function decode(text: string | null): Entry | null {
   const wire = JSON.parse(text) as Wire;
   return wire.s === "p"
     ? { state: "pending", fingerprint: wire.f, owner: wire.o ?? "" }
-    : { state: "done", fingerprint: wire.f, sealed: Buffer.from(wire.b ?? "", "base64") };
+    : { state: "done", fingerprint: wire.f, box: Buffer.from(wire.b ?? "", "base64") };
 }
 
 export interface RedisStoreOptions {
@@ -55,6 +55,7 @@ export interface RedisStoreOptions {
 }
 
 export class RedisIdempotencyStore implements IdempotencyStore {
+  readonly sealsAnswers: boolean = true;
   private readonly redis: Redis;
   private readonly prefix: string;
   private readonly pollMs: number;
@@ -90,8 +91,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     return entry ? { kind: "taken", entry } : { kind: "claimed" };
   }
 
-  async complete(index: string, fingerprint: string, sealed: Buffer, ttlMs: number): Promise<void> {
-    const done = encode({ state: "done", fingerprint, sealed });
+  async complete(index: string, fingerprint: string, box: Box, ttlMs: number): Promise<void> {
+    const done = encode({ state: "done", fingerprint, box });
     await this.redis.set(this.prefix + index, done, "PX", ttlMs);
   }
 

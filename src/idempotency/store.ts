@@ -1,13 +1,27 @@
 /** Where claims and stored answers live: this process (bounded) by default, Redis across replicas. */
 
-/** A claim whose request is still running, or the sealed answer it left. */
+/**
+ * A stored answer: sealed (AES-256-GCM, `Buffer`) in a store whose data leaves the process and
+ * rests elsewhere (Redis), or its text in this process's own memory (see `sealsAnswers`).
+ */
+export type Box = Buffer | string;
+
+/** A claim whose request is still running, or the answer it left. */
 export type Entry =
   | { state: "pending"; fingerprint: string; owner: string }
-  | { state: "done"; fingerprint: string; sealed: Buffer };
+  | { state: "done"; fingerprint: string; box: Box };
 
 export type Claim = { kind: "claimed" } | { kind: "taken"; entry: Entry };
 
 export interface IdempotencyStore {
+  /**
+   * The answers leave this process (Redis: kept, copied and dumped elsewhere), so the gate seals
+   * them with a key only the client holds. The in-process store keeps them as text: they are
+   * data in use in the process that already holds the Belvo key pair reading every link's data,
+   * and sealing them there would protect nothing that pair does not open (at a third of what a
+   * keyed request costs).
+   */
+  readonly sealsAnswers: boolean;
   /**
    * Atomically claims `index` for `owner` for `leaseMs` unless an entry is there: then returns it.
    * A lease outlives the longest request, so it only lapses when its process died. `scope` (the
@@ -20,8 +34,8 @@ export interface IdempotencyStore {
     leaseMs: number,
     scope?: string,
   ): Promise<Claim>;
-  /** Replaces the claim with the sealed answer, kept for `ttlMs`. */
-  complete(index: string, fingerprint: string, sealed: Buffer, ttlMs: number): Promise<void>;
+  /** Replaces the claim with the answer, kept for `ttlMs`. */
+  complete(index: string, fingerprint: string, box: Box, ttlMs: number): Promise<void>;
   /** Drops `owner`'s claim (nothing was sent upstream), so a corrected retry can claim again. */
   release(index: string, owner: string): Promise<void>;
   /**
@@ -42,7 +56,7 @@ interface Slot {
 export interface MemoryStoreLimits {
   /** Entries kept at most; past it the oldest answers go first (claims in flight stay). */
   maxEntries: number;
-  /** Bytes of sealed answers kept at most. */
+  /** Bytes (characters) of answers kept at most. */
   maxBytes: number;
   /**
    * What one client (scope) may keep, as a share of both bounds: past it, that client's own
@@ -60,6 +74,7 @@ export const DEFAULT_MEMORY_LIMITS: MemoryStoreLimits = {
 
 /** One process's store: a Map in insertion order, so the oldest answers are evicted first. */
 export class MemoryIdempotencyStore implements IdempotencyStore {
+  readonly sealsAnswers: boolean = false;
   private readonly slots = new Map<string, Slot>();
   /** Per client (scope): its indexes, oldest first, and the bytes of its answers. */
   private readonly scopes = new Map<string, { indexes: Set<string>; bytes: number }>();
@@ -87,22 +102,22 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return Promise.resolve({ kind: "claimed" });
   }
 
-  complete(index: string, fingerprint: string, sealed: Buffer, ttlMs: number): Promise<void> {
+  complete(index: string, fingerprint: string, box: Box, ttlMs: number): Promise<void> {
     const slot = this.slots.get(index);
-    const entry: Entry = { state: "done", fingerprint, sealed };
+    const entry: Entry = { state: "done", fingerprint, box };
     if (slot) {
       // The claim's own slot becomes the answer's: room is made first (a claim is never
       // evicted, so this one stays), then it moves to the end of the eviction order.
-      this.makeRoomInScope(slot.scope, sealed.length);
-      this.makeRoom(sealed.length);
+      this.makeRoomInScope(slot.scope, box.length);
+      this.makeRoom(box.length);
       this.slots.delete(index);
       slot.entry = entry;
       slot.expiresAt = this.now() + ttlMs;
-      slot.bytes = sealed.length;
+      slot.bytes = box.length;
       this.slots.set(index, slot);
-      this.account(index, slot.scope, sealed.length);
+      this.account(index, slot.scope, box.length);
     } else {
-      this.put(index, entry, ttlMs, sealed.length, "");
+      this.put(index, entry, ttlMs, box.length, "");
     }
     this.wake(index);
     return Promise.resolve();
