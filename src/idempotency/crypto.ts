@@ -1,8 +1,8 @@
 /**
  * What the gateway keeps of an idempotency key: an index (to find the entry), a MAC key (for the
- * request's fingerprint) and an AES-256-GCM key (for the stored answer), all derived from the
- * client's key and scope by one hash. The key itself is never kept, so a dump of the store
- * reveals nothing without the keys only clients hold.
+ * request's fingerprint) and an AES-256-GCM key (for an answer stored outside the process, in
+ * Redis), all derived from the client's key and scope by one hash. The key itself is never kept,
+ * so a dump of Redis reveals nothing without the keys only clients hold.
  */
 import { createCipheriv, createDecipheriv, hash, randomFillSync } from "node:crypto";
 
@@ -11,7 +11,8 @@ export interface KeyMaterial {
   index: string;
   /** The fingerprint's MAC key, as hex (it is only ever hashed as text). */
   mac: string;
-  aead: Buffer;
+  /** The AES key, as hex: made a Buffer only to seal or open (most stores never do). */
+  aead: string;
 }
 
 const DOMAIN = "belvo-graphql-gateway idempotency v3";
@@ -31,7 +32,7 @@ export function deriveKeyMaterial(scope: string, key: string): KeyMaterial {
   return {
     index: hex.slice(0, 32),
     mac: hex.slice(32, 64),
-    aead: Buffer.from(hex.slice(64), "hex"),
+    aead: hex.slice(64),
   };
 }
 
@@ -92,7 +93,7 @@ function freshIv(): Buffer {
  */
 export function seal(material: KeyMaterial, plaintext: string): Buffer {
   const iv = freshIv();
-  const cipher = createCipheriv("aes-256-gcm", material.aead, iv);
+  const cipher = createCipheriv("aes-256-gcm", Buffer.from(material.aead, "hex"), iv);
   const body = cipher.update(plaintext, "utf8");
   const last = cipher.final();
   return Buffer.concat([iv, body, last, cipher.getAuthTag()]);
@@ -102,7 +103,11 @@ export function seal(material: KeyMaterial, plaintext: string): Buffer {
 export function open(material: KeyMaterial, sealed: Buffer): string | null {
   if (sealed.length < IV_BYTES + TAG_BYTES) return null;
   try {
-    const decipher = createDecipheriv("aes-256-gcm", material.aead, sealed.subarray(0, IV_BYTES));
+    const decipher = createDecipheriv(
+      "aes-256-gcm",
+      Buffer.from(material.aead, "hex"),
+      sealed.subarray(0, IV_BYTES),
+    );
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
     return Buffer.concat([
       decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
