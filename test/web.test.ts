@@ -133,6 +133,13 @@ async function answerWith({ page, kit, demo }: DemoPage, body: unknown) {
   );
 }
 
+/** The gateway reachable again: the problem's Try again leads back to the code challenge. */
+async function retryWithGatewayBack({ page, kit }: DemoPage) {
+  await page.unroute(`${kit.url}/graphql`);
+  await page.click("[data-testid=retry]");
+  await page.waitForSelector("[data-testid=challenge]:not([hidden])");
+}
+
 /** The problem on screen: its text and the buttons it offers. */
 async function problemShown({ page }: DemoPage) {
   await page.waitForSelector("[data-testid=problem]:not([hidden])");
@@ -283,9 +290,7 @@ describeInBrowser("the reference MFA page: failures and double clicks", () => {
     );
     expect(await w.page.textContent("[data-testid=details] pre")).toContain("code: NETWORK_ERROR");
     await shoot(w, "network-failure");
-    await w.page.unroute(`${w.kit.url}/graphql`);
-    await w.page.click("[data-testid=retry]");
-    await w.page.waitForSelector("[data-testid=challenge]:not([hidden])");
+    await retryWithGatewayBack(w);
     expect(upstreamCalls(w, "POST /api/links/")).toBe(1);
   });
 
@@ -298,9 +303,7 @@ describeInBrowser("the reference MFA page: failures and double clicks", () => {
       "We couldn't reach your bank to check the code. Check your connection, then enter the code again.",
     );
     await shoot(w, "code-network-failure");
-    await w.page.unroute(`${w.kit.url}/graphql`);
-    await w.page.click("[data-testid=retry]");
-    await w.page.waitForSelector("[data-testid=challenge]:not([hidden])");
+    await retryWithGatewayBack(w);
     expect(await w.page.inputValue("[data-testid=token]")).toBe("");
     expect(upstreamCalls(w, "PATCH /api/links/")).toBe(0);
   });
@@ -362,9 +365,7 @@ describeInBrowser("the reference MFA page: every other error offers a next step"
     });
     expect(await w.page.textContent("[data-testid=details] pre")).toContain("code: UPSTREAM_ERROR");
     await shoot(w, "server-error");
-    await w.page.unroute(`${w.kit.url}/graphql`);
-    await w.page.click("[data-testid=retry]");
-    await w.page.waitForSelector("[data-testid=challenge]:not([hidden])");
+    await retryWithGatewayBack(w);
     expect(upstreamCalls(w, "POST /api/links/")).toBe(1);
   });
 
