@@ -195,6 +195,7 @@ export class IdempotencyGate {
         this.record(facts, material, "claimed");
         return { kind: "owner", claim: this.owned(facts, material, print, owner) };
       }
+      if (claim.kind === "full") return this.refuseFull(facts, material, claim.retryAfterMs);
       let entry: Entry | null = claim.entry;
       if (entry.fingerprint === print && entry.state === "pending") {
         joined = true;
@@ -207,7 +208,10 @@ export class IdempotencyGate {
             "This Idempotency-Key was used with another request; send a new key for a new request.",
         });
       }
-      if (entry?.state === "done") return this.replay(facts, material, entry.box, joined);
+      if (entry?.state === "done") {
+        if (entry.box === null) return this.refuseNotKept(facts, material);
+        return this.replay(facts, material, entry.box, joined);
+      }
       if (entry?.state === "pending" || Date.now() >= deadline) {
         this.record(facts, material, "in_progress");
         return this.refuse(facts, ErrorCode.IdempotencyInProgress, {
@@ -217,6 +221,27 @@ export class IdempotencyGate {
       }
       // Released (nothing was sent upstream) or lapsed: this request may claim it now.
     }
+  }
+
+  /** The first request ran (it may have reached Belvo) but its answer was not kept. */
+  private refuseNotKept(facts: RequestFacts, material: KeyMaterial): Decision {
+    this.record(facts, material, "not_kept");
+    return this.refuse(facts, ErrorCode.IdempotencyAnswerNotKept, {
+      message:
+        "The request with this Idempotency-Key already ran, but its answer was too large to keep " +
+        "(or was set aside for others); it is not run again. Read the result instead (e.g. the link).",
+    });
+  }
+
+  /** The client keeps as many entries as it may, none old enough to go: nothing was sent. */
+  private refuseFull(facts: RequestFacts, material: KeyMaterial, retryAfterMs: number): Decision {
+    this.record(facts, material, "full");
+    return this.refuse(facts, ErrorCode.RateLimited, {
+      message:
+        "This client key holds as many idempotent requests as the gateway keeps for one client; " +
+        "nothing was sent upstream. Retry after `retryAfter` seconds.",
+      retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+    });
   }
 
   private replay(facts: RequestFacts, material: KeyMaterial, box: Box, joined: boolean): Decision {
@@ -281,8 +306,8 @@ export class IdempotencyGate {
   ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.store.complete(material.index, print, box, ttlMs);
-        this.record(facts, material, "stored");
+        const kept = await this.store.complete(material.index, print, box, ttlMs);
+        this.record(facts, material, kept ? "stored" : "outcome_only");
         return;
       } catch (error) {
         if (attempt === 3) {
@@ -323,7 +348,19 @@ export class IdempotencyGate {
 }
 
 export type IdempotencyOutcome =
-  "claimed" | "stored" | "released" | "joined" | "replayed" | "reused" | "in_progress";
+  | "claimed"
+  | "stored"
+  | "released"
+  | "joined"
+  | "replayed"
+  | "reused"
+  | "in_progress"
+  /** The answer was too large to keep: only its outcome is, a retry is refused. */
+  | "outcome_only"
+  /** A retry refused: the first request's answer was not kept. */
+  | "not_kept"
+  /** A claim refused: the client keeps as many entries as it may. */
+  | "full";
 
 /**
  * Status and content type on a line each, then the body as sent: no JSON around a JSON body

@@ -32,7 +32,9 @@ function encode(entry: Entry): string {
   const wire: Wire =
     entry.state === "pending"
       ? { s: "p", f: entry.fingerprint, o: entry.owner }
-      : { s: "d", f: entry.fingerprint, b: Buffer.from(entry.box).toString("base64") };
+      : entry.box === null
+        ? { s: "d", f: entry.fingerprint }
+        : { s: "d", f: entry.fingerprint, b: Buffer.from(entry.box).toString("base64") };
   return JSON.stringify(wire);
 }
 
@@ -41,14 +43,26 @@ function decode(text: string | null): Entry | null {
   const wire = JSON.parse(text) as Wire;
   return wire.s === "p"
     ? { state: "pending", fingerprint: wire.f, owner: wire.o ?? "" }
-    : { state: "done", fingerprint: wire.f, box: Buffer.from(wire.b ?? "", "base64") };
+    : {
+        state: "done",
+        fingerprint: wire.f,
+        box: wire.b === undefined ? null : Buffer.from(wire.b, "base64"),
+      };
 }
+
+/** The largest answer kept whole in Redis: 8 MiB sealed (about 11 MB as stored, in base64). */
+export const DEFAULT_MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
 export interface RedisStoreOptions {
   prefix?: string;
   /** Deadline of every command. */
   commandTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /**
+   * The largest answer kept whole (sealed bytes); a larger one keeps only its outcome, so one
+   * entry never takes more than this of Redis's memory.
+   */
+  maxAnswerBytes?: number;
   /** Pause between two looks while joining a request in flight. */
   pollMs?: number;
   onError?: (error: Error) => void;
@@ -59,10 +73,12 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly redis: Redis;
   private readonly prefix: string;
   private readonly pollMs: number;
+  private readonly maxAnswerBytes: number;
 
   constructor(url: string, options: RedisStoreOptions = {}) {
     this.prefix = `${options.prefix ?? "belvo-gateway:"}idem:`;
     this.pollMs = options.pollMs ?? 100;
+    this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     this.redis = new Redis(url, {
       lazyConnect: true,
       maxRetriesPerRequest: 1,
@@ -91,9 +107,11 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     return entry ? { kind: "taken", entry } : { kind: "claimed" };
   }
 
-  async complete(index: string, fingerprint: string, box: Box, ttlMs: number): Promise<void> {
-    const done = encode({ state: "done", fingerprint, box });
+  async complete(index: string, fingerprint: string, box: Box, ttlMs: number): Promise<boolean> {
+    const kept = box.length <= this.maxAnswerBytes;
+    const done = encode({ state: "done", fingerprint, box: kept ? box : null });
     await this.redis.set(this.prefix + index, done, "PX", ttlMs);
+    return kept;
   }
 
   async release(index: string, owner: string): Promise<void> {
