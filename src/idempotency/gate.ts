@@ -63,6 +63,11 @@ export type Decision =
 
 const PASS: Decision = { kind: "pass" };
 const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
+/**
+ * Retries of one key that may wait at once on its request still running (per process); past it a
+ * retry is answered IDEMPOTENCY_IN_PROGRESS at once.
+ */
+export const MAX_JOINS_PER_KEY = 4;
 /** Seconds a client is told to wait before asking again for a request still running. */
 const IN_PROGRESS_RETRY_AFTER = 2;
 
@@ -145,6 +150,8 @@ function requestParts(body: unknown, maxTokens: number): unknown[] | null {
 export class IdempotencyGate {
   /** The longest MFA session this process has seen, in ms: answers are kept at least that long. */
   private longestSessionMs = 0;
+  /** Requests of this process waiting on each key's request in flight. */
+  private readonly joins = new Map<string, number>();
 
   constructor(
     private readonly store: IdempotencyStore,
@@ -198,8 +205,11 @@ export class IdempotencyGate {
       if (claim.kind === "full") return this.refuseFull(facts, material, claim.retryAfterMs);
       let entry: Entry | null = claim.entry;
       if (entry.fingerprint === print && entry.state === "pending") {
+        // A few retries may wait on one key; more are told at once to come back later, so copies
+        // of one slow request cannot hold every connection.
+        if ((this.joins.get(index) ?? 0) >= MAX_JOINS_PER_KEY) break;
         joined = true;
-        entry = await this.store.settled(index, deadline);
+        entry = await this.settledAsJoin(index, deadline);
       }
       if (entry?.fingerprint !== undefined && entry.fingerprint !== print) {
         this.record(facts, material, "reused");
@@ -212,14 +222,25 @@ export class IdempotencyGate {
         if (entry.box === null) return this.refuseNotKept(facts, material);
         return this.replay(facts, material, entry.box, joined);
       }
-      if (entry?.state === "pending" || Date.now() >= deadline) {
-        this.record(facts, material, "in_progress");
-        return this.refuse(facts, ErrorCode.IdempotencyInProgress, {
-          message: "A request with this Idempotency-Key is still running; retry with the same key.",
-          retryAfter: IN_PROGRESS_RETRY_AFTER,
-        });
-      }
+      if (entry?.state === "pending" || Date.now() >= deadline) break;
       // Released (nothing was sent upstream) or lapsed: this request may claim it now.
+    }
+    this.record(facts, material, "in_progress");
+    return this.refuse(facts, ErrorCode.IdempotencyInProgress, {
+      message: "A request with this Idempotency-Key is still running; retry with the same key.",
+      retryAfter: IN_PROGRESS_RETRY_AFTER,
+    });
+  }
+
+  /** Waits for the request holding `index`, counted among the key's joins meanwhile. */
+  private async settledAsJoin(index: string, deadline: number): Promise<Entry | null> {
+    this.joins.set(index, (this.joins.get(index) ?? 0) + 1);
+    try {
+      return await this.store.settled(index, deadline);
+    } finally {
+      const left = this.joins.get(index)! - 1;
+      if (left > 0) this.joins.set(index, left);
+      else this.joins.delete(index);
     }
   }
 
