@@ -83,9 +83,9 @@ export interface MemoryStoreLimits {
    */
   scopeShare: number;
   /**
-   * An entry younger than this is young: it is never dropped, and its answer is set aside (its
-   * outcome kept) only for an answer at least as large. So within one scope (every user of one
-   * frontend) a huge answer cannot push out a small one while its retry may still come.
+   * An entry younger than this is young: it is never dropped, and its answer gives way (is set
+   * aside, its outcome kept) only to an answer no larger than itself. So within one scope (every
+   * user of one frontend) a huge answer cannot push out a small one while its retry may come.
    */
   youngMs: number;
 }
@@ -103,7 +103,7 @@ const SWEEP_EVERY_MS = 1_000;
 /**
  * One process's store, bounded per client (scope) and in all. At a bound it makes room within
  * the client's own scope only: answers are set aside (the outcome stays, a retry is refused, never
- * run again), old ones first, young ones only for an answer at least as large; whole entries go
+ * run again), old ones first, young ones only for an answer no larger than they; whole entries go
  * only when old. Where no room can be made, a new answer keeps only its outcome, and a new claim
  * is refused (`full`) until the client's oldest entry is old.
  */
