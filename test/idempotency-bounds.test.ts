@@ -131,3 +131,47 @@ describeWithRedis("with Redis", () => {
     }
   });
 });
+
+it("refuses a keyed write RATE_LIMITED, sending nothing, while the client's entries are all young", async () => {
+  // One entry per client key: the first answer is young for ten minutes.
+  const limits: MemoryStoreLimits = {
+    maxEntries: 10,
+    maxBytes: 300_000,
+    scopeShare: 0.1,
+    youngMs: 600_000,
+  };
+  const gateway = await kit.another({
+    apiKeys: [VICTIM],
+    idempotency: { store: new MemoryIdempotencyStore(limits) },
+  });
+  const resume = (key: string, token: string) =>
+    postRaw(
+      gateway.url,
+      { query: RESUME_LINK, variables: resumeVariables(token) },
+      { ...REQUEST_ID, authorization: `Bearer ${VICTIM}`, "idempotency-key": key },
+    );
+  kit.fake.reply({ status: 200, body: LINK_BODY });
+  expect((await resume("first-key", "111111"))?.status).toBe(200);
+  const refused = await resume("second-key", "222222");
+  expect(refused?.status).toBe(200);
+  expect(refused?.headers["retry-after"]).toBe("600");
+  expect(JSON.parse(refused?.text ?? "")).toEqual({
+    errors: [
+      {
+        message:
+          "This client key holds as many idempotent requests as the gateway keeps for one client; " +
+          "nothing was sent upstream. Retry after `retryAfter` seconds.",
+        extensions: {
+          code: "RATE_LIMITED",
+          requestId: "req-bounds-0001",
+          retryAfter: 600,
+          retryable: true,
+        },
+      },
+    ],
+  });
+  // The first answer still replays; Belvo saw one write.
+  expect((await resume("first-key", "111111"))?.headers["idempotent-replayed"]).toBe("true");
+  expect(writes()).toBe(1);
+  await gateway.close();
+});
