@@ -137,6 +137,16 @@ describe("MemoryIdempotencyStore", () => {
     await store.close();
   });
 
+  it("counts an answer stored twice once", async () => {
+    const { store } = clocked({});
+    await store.claim("twice", "f", "owner", 60_000, "key:A");
+    await store.complete("twice", "f", "x".repeat(1_000), 600_000);
+    await store.complete("twice", "f", "x".repeat(400), 600_000);
+    expect(store.keptBytes("key:A")).toBe(400);
+    expect(store.keptBytes()).toBe(400);
+    await store.close();
+  });
+
   it("forgets an answer after its time, and refuses claims once closed", async () => {
     let now = 0;
     const store = new MemoryIdempotencyStore(undefined, () => now);

@@ -149,7 +149,10 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   complete(index: string, fingerprint: string, box: Box, ttlMs: number): Promise<boolean> {
-    const scope = this.slots.get(index)?.scope ?? "";
+    const existing = this.slots.get(index);
+    // Stored twice (a lapsed claim taken over, then both ends finishing): the last answer counts.
+    if (existing) this.setAside(existing);
+    const scope = existing?.scope ?? "";
     const kept = box.length <= this.scopeBounds.bytes && this.makeByteRoom(scope, box.length);
     // The claim's slot, if it lapsed meanwhile a new one: a claim is never dropped for room.
     const slot = this.slots.get(index) ?? this.put(index, null, ttlMs, scope);
