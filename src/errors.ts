@@ -21,6 +21,11 @@ export const ErrorCode = {
   IdempotencyKeyReused: "IDEMPOTENCY_KEY_REUSED",
   /** The request holding the Idempotency-Key still runs past IDEMPOTENCY_WAIT_MS (HTTP 409). */
   IdempotencyInProgress: "IDEMPOTENCY_IN_PROGRESS",
+  /**
+   * The request holding the Idempotency-Key ran, but its answer was too large to keep, or was set
+   * aside for others' (HTTP 410): it is never run again.
+   */
+  IdempotencyAnswerNotKept: "IDEMPOTENCY_ANSWER_NOT_KEPT",
   /** Refused at the HTTP edge (src/edge/refusals.ts has each one's status and headers). */
   BadRequest: "BAD_REQUEST",
   NotFound: "NOT_FOUND",

@@ -82,3 +82,25 @@ it("writes canonical JSON: the same value in any key order is the same text, and
     '{"10":1,"9":2,"a":-0.5,"b":[1,{"c":"é\\n","d":null}]}',
   );
 });
+
+it("writes the same canonical JSON past the recursion's depth, for any depth a body may hold", () => {
+  // Deeper than the fast path goes, the iterative form takes over: the same text, keys sorted.
+  fc.assert(
+    fc.property(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.integer({ min: 250, max: 600 }),
+      (leaf, depth) => {
+        let value: unknown = leaf;
+        for (let level = 0; level < depth; level++) {
+          value = level % 2 === 0 ? [1, value, { z: null, a: "x" }] : { b: value, a: [] };
+        }
+        const text = canonicalJson(value);
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
+        expect(text.startsWith(depth % 2 === 0 ? '{"a":[],"b":' : "[1,")).toBe(true);
+      },
+    ),
+    { numRuns: 30 },
+  );
+  const deep = JSON.parse(`${"[".repeat(200_000)}{"b":1,"a":2}${"]".repeat(200_000)}`) as unknown;
+  expect(canonicalJson(deep)).toBe(`${"[".repeat(200_000)}{"a":2,"b":1}${"]".repeat(200_000)}`);
+});

@@ -148,3 +148,66 @@ describe("Idempotency-Key with a frozen Redis", () => {
     }
   });
 });
+
+describeWithRedis("a join with REDIS_URL", () => {
+  let redis: RedisServer;
+  let admin: Redis;
+  const opened: RedisIdempotencyStore[] = [];
+  const store = async () => {
+    const made = new RedisIdempotencyStore(redis.url, { prefix: "joins:" });
+    await made.connect();
+    opened.push(made);
+    return made;
+  };
+  /** How many times Redis ran `command` since the last RESETSTAT. */
+  const calls = async (command: string) => {
+    const stats = await admin.info("commandstats");
+    return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+  };
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    admin = new Redis(redis.url, { commandTimeout: 2_000 });
+  });
+  afterAll(async () => {
+    await Promise.all(opened.map((made) => made.close()));
+    admin.disconnect();
+    redis.stop();
+  });
+
+  it("waits for the message the answer publishes, not polling Redis ten times a second", async () => {
+    const [owner, replica] = [await store(), await store()];
+    expect(await owner.claim("slow-index", "f", "owner", 60_000)).toEqual({ kind: "claimed" });
+    await admin.config("RESETSTAT");
+    const joins = [1, 2, 3].map(() =>
+      replica
+        .settled("slow-index", Date.now() + 10_000)
+        .then((entry) => ({ entry, at: Date.now() })),
+    );
+    await sleep(1_500);
+    // One look each when it starts, one each at the slow look (every second): not 15 each.
+    expect(await calls("get")).toBeLessThanOrEqual(6);
+    const storedAt = Date.now();
+    expect(await owner.complete("slow-index", "f", Buffer.from("answer"), 60_000)).toBe(true);
+    for (const { entry, at } of await Promise.all(joins)) {
+      expect(entry).toEqual({ state: "done", fingerprint: "f", box: Buffer.from("answer") });
+      expect(at - storedAt).toBeLessThan(300);
+    }
+    expect(await calls("get")).toBeLessThanOrEqual(9);
+  });
+
+  it("a claim released wakes its joins; one that lapses (publishing nothing) is found by the slow look", async () => {
+    const [owner, replica] = [await store(), await store()];
+    await owner.claim("released-index", "f", "owner", 60_000);
+    const released = replica.settled("released-index", Date.now() + 10_000);
+    await sleep(100);
+    const releasedAt = Date.now();
+    await owner.release("released-index", "owner");
+    expect(await released).toBeNull();
+    expect(Date.now() - releasedAt).toBeLessThan(300);
+    await owner.claim("lapsing-index", "f", "owner", 300);
+    const started = Date.now();
+    expect(await replica.settled("lapsing-index", Date.now() + 5_000)).toBeNull();
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});

@@ -1,40 +1,125 @@
 /** The in-process store's bounds, the sealing of answers, and how long answers are kept. */
 import { deriveKeyMaterial, open, seal } from "../src/idempotency/crypto.js";
 import { IdempotencyGate } from "../src/idempotency/gate.js";
-import { MemoryIdempotencyStore, type Entry } from "../src/idempotency/store.js";
+import {
+  MemoryIdempotencyStore,
+  type Entry,
+  type MemoryStoreLimits,
+} from "../src/idempotency/store.js";
 import { GatewayMetrics } from "../src/metrics.js";
 import { LINK_BODY, challengeEntry } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK } from "./helpers/graphql.js";
 import { postRaw, resumeVariables, sleep } from "./helpers/idempotency.js";
 
-describe("MemoryIdempotencyStore", () => {
-  it("evicts the oldest answers past its bounds, never a claim in flight", async () => {
-    const store = new MemoryIdempotencyStore({ maxEntries: 4, maxBytes: 1_000, scopeShare: 1 });
-    await store.claim("running", "f", "owner", 60_000);
-    for (const index of ["a", "b", "c"]) await store.complete(index, "f", Buffer.alloc(10), 60_000);
-    expect(store.size).toBe(4);
-    // Full: the oldest answers go, down to nine tenths of the bound, then "d" comes in.
-    await store.complete("d", "f", Buffer.alloc(10), 60_000);
-    const taken = async (index: string) =>
-      (await store.claim(index, "f", "other", 60_000)).kind === "taken";
-    expect(await taken("running")).toBe(true);
-    expect(await taken("c")).toBe(true);
-    expect(await taken("d")).toBe(true);
-    expect(await taken("a")).toBe(false);
-    // Over the byte bound: every older answer goes; the claims in flight stay.
-    await store.complete("big", "f", Buffer.alloc(990), 60_000);
-    expect(await taken("running")).toBe(true);
-    expect(await taken("big")).toBe(true);
-    expect(await taken("c")).toBe(false);
+/** A store on a clock the test moves; `entry` reads an index without claiming it. */
+function clocked(limits: Partial<MemoryStoreLimits>) {
+  const clock = { now: 1_000_000 };
+  const store = new MemoryIdempotencyStore(
+    { maxEntries: 100, maxBytes: 100_000, scopeShare: 0.1, youngMs: 60_000, ...limits },
+    () => clock.now,
+  );
+  const entry = async (index: string) => {
+    const claim = await store.claim(index, "f", "someone", 60_000, "probe");
+    if (claim.kind === "claimed") await store.release(index, "someone");
+    return claim.kind === "taken" ? claim.entry : null;
+  };
+  /** Claims and completes `index` in `scope` with an answer of `bytes`: whether it was kept. */
+  const answer = async (index: string, scope: string, bytes: number) => {
+    const claim = await store.claim(index, "f", "owner", 60_000, scope);
+    if (claim.kind !== "claimed") throw new Error(`${index}: ${claim.kind}`);
+    return store.complete(index, "f", "x".repeat(bytes), 600_000);
+  };
+  return { clock, store, entry, answer };
+}
+const kept = (entry: Entry | null) => entry?.state === "done" && entry.box !== null;
+const outcomeOnly = (entry: Entry | null) => entry?.state === "done" && entry.box === null;
+
+describe("the in-process store's bounds", () => {
+  it("keeps only the outcome of an answer over its scope's share; another client's stays", async () => {
+    // The attack: V's small answer is stored; A's one answer is larger than A's whole share.
+    const { store, entry, answer } = clocked({});
+    expect(await answer("victim", "key:V", 300)).toBe(true);
+    expect(await answer("huge", "key:A", 65_000)).toBe(false);
+    expect(kept(await entry("victim"))).toBe(true);
+    expect(outcomeOnly(await entry("huge"))).toBe(true);
+    expect(store.keptBytes("key:A")).toBe(0);
+    expect(store.keptBytes()).toBe(300);
+    // No single entry exceeds the store's bound, whatever the share.
+    const whole = clocked({ maxBytes: 1_000, scopeShare: 1 });
+    expect(await whole.answer("too-big", "key:A", 1_001)).toBe(false);
+    expect(whole.store.keptBytes()).toBe(0);
+    await store.close();
+    await whole.store.close();
+  });
+
+  it("makes room only within the scope that overflows: a full store touches no other client's", async () => {
+    const { store, entry, answer } = clocked({ scopeShare: 0.5, youngMs: 0 });
+    for (let i = 0; i < 5; i++) expect(await answer(`a-${i}`, "key:A", 9_000)).toBe(true);
+    for (let i = 0; i < 5; i++) expect(await answer(`b-${i}`, "key:B", 9_000)).toBe(true);
+    // The store is at its bound (90 000 of 100 000), no scope over its share: C's answer cannot
+    // be kept whole, and nobody else's answer goes for it.
+    expect(await answer("c-0", "key:C", 20_000)).toBe(false);
+    for (let i = 0; i < 5; i++) {
+      expect(kept(await entry(`a-${i}`))).toBe(true);
+      expect(kept(await entry(`b-${i}`))).toBe(true);
+    }
+    // A over its own share sets aside its own oldest answers (their outcomes stay).
+    expect(await answer("a-5", "key:A", 9_000)).toBe(true);
+    expect(outcomeOnly(await entry("a-0"))).toBe(true);
+    expect(kept(await entry("a-1"))).toBe(true);
+    expect(kept(await entry("b-0"))).toBe(true);
+    expect(store.keptBytes()).toBeLessThanOrEqual(100_000);
     await store.close();
   });
 
+  it("within one scope, a huge answer never sets aside a small young one; a young one only for its size", async () => {
+    const { clock, store, entry, answer } = clocked({});
+    // One frontend's scope (10 000 bytes): user 1's small answer, then user 2's huge one.
+    expect(await answer("small", "key:F", 1_000)).toBe(true);
+    expect(await answer("huge", "key:F", 9_500)).toBe(false);
+    expect(kept(await entry("small"))).toBe(true);
+    expect(outcomeOnly(await entry("huge"))).toBe(true);
+    // Once old, the small answer gives way (its outcome stays: a retry is refused, not re-sent).
+    clock.now += 60_000;
+    expect(await answer("huge-later", "key:F", 9_500)).toBe(true);
+    expect(outcomeOnly(await entry("small"))).toBe(true);
+    // A young large answer gives way to a smaller one that needs its room.
+    expect(await answer("small-later", "key:F", 2_000)).toBe(true);
+    expect(outcomeOnly(await entry("huge-later"))).toBe(true);
+    expect(kept(await entry("small-later"))).toBe(true);
+    await store.close();
+  });
+
+  it("drops whole entries only when old, never a claim in flight; else refuses the claim", async () => {
+    const { clock, store, entry } = clocked({ maxEntries: 30, scopeShare: 0.1 });
+    await store.claim("running", "f", "owner", 600_000, "key:A");
+    for (const index of ["a", "b"]) {
+      await store.claim(index, "f", "owner", 60_000, "key:A");
+      await store.complete(index, "f", "answer", 600_000);
+    }
+    // Three entries is A's share: a fourth claim waits until A's oldest answer is old.
+    clock.now += 10_000;
+    expect(await store.claim("c", "f", "owner", 60_000, "key:A")).toEqual({
+      kind: "full",
+      retryAfterMs: 50_000,
+    });
+    clock.now += 50_000;
+    expect((await store.claim("c", "f", "owner", 60_000, "key:A")).kind).toBe("claimed");
+    expect(await entry("a")).toBeNull();
+    expect(await entry("running")).toMatchObject({ state: "pending" });
+    expect(kept(await entry("b"))).toBe(true);
+    await store.close();
+  });
+});
+
+describe("MemoryIdempotencyStore", () => {
   it("one client's flood evicts only its own answers, never another client's", async () => {
     const store = new MemoryIdempotencyStore({
       maxEntries: 100,
       maxBytes: 100_000,
       scopeShare: 0.1,
+      youngMs: 0,
     });
     await store.claim("a-answer", "f", "owner", 60_000, "key:A");
     await store.complete("a-answer", "f", Buffer.alloc(10), 60_000);
@@ -49,6 +134,16 @@ describe("MemoryIdempotencyStore", () => {
     expect(await taken("b-199")).toBe(true);
     expect(await taken("b-0")).toBe(false);
     expect(store.size).toBeLessThanOrEqual(1 + 10 + 2);
+    await store.close();
+  });
+
+  it("counts an answer stored twice once", async () => {
+    const { store } = clocked({});
+    await store.claim("twice", "f", "owner", 60_000, "key:A");
+    await store.complete("twice", "f", "x".repeat(1_000), 600_000);
+    await store.complete("twice", "f", "x".repeat(400), 600_000);
+    expect(store.keptBytes("key:A")).toBe(400);
+    expect(store.keptBytes()).toBe(400);
     await store.close();
   });
 

@@ -9,7 +9,7 @@ import { startGateway } from "./helpers/gateway.js";
 import { useGateway } from "./helpers/kit.js";
 import { freePort } from "./helpers/system.js";
 import { RESUME_LINK } from "./helpers/graphql.js";
-import { postRaw, resumeVariables, sleep, type RawAnswer } from "./helpers/idempotency.js";
+import { RawBody, postRaw, resumeVariables, sleep, type RawAnswer } from "./helpers/idempotency.js";
 
 let keys = 0;
 const freshKey = () => `test-key-${Date.now()}-${++keys}`;
@@ -241,4 +241,21 @@ describe("a write that never left the gateway is not stored", () => {
     expect(retry?.text).toBe(first?.text);
     expect(patches()).toBe(1);
   });
+});
+
+it("answers deep variables with the same 400 with a key as without, and logs no error", async () => {
+  // 100 000 nested arrays as the token: JSON.parse reads them, a recursion would overflow.
+  const deep = `${"[".repeat(100_000)}"123456"${"]".repeat(100_000)}`;
+  const variables = JSON.stringify(resumeVariables("TOKEN")).replace('"TOKEN"', deep);
+  const payload = new RawBody(`{"query":${JSON.stringify(RESUME_LINK)},"variables":${variables}}`);
+  const requestId = { "x-request-id": "deep-variables-0001" };
+  const plain = await postRaw(kit.url, payload, requestId);
+  const keyed = await postRaw(kit.url, payload, { ...requestId, "idempotency-key": freshKey() });
+  expect(plain?.status).toBe(400);
+  expect(keyed?.status).toBe(400);
+  expect(keyed?.text).toBe(plain?.text);
+  expect(typename(keyed)).toBe("BAD_USER_INPUT");
+  expect(keyed?.headers["idempotent-replayed"]).toBeUndefined();
+  expect(kit.lines().filter((line) => Number(line.level) >= 50)).toEqual([]);
+  expect(kit.fake.requests).toHaveLength(0);
 });

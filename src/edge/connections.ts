@@ -1,16 +1,27 @@
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+
+/**
+ * Connections admitted past the cap for `/health` and `/ready` only: a liveness and a readiness
+ * probe at once. Each answers one probe and closes.
+ */
+export const RESERVE_CONNECTIONS = 2;
+const PROBE_PATHS = new Set(["/health", "/ready"]);
 
 /**
  * Caps the server's open connections. At the cap a new connection takes the place of the oldest
  * one with no request executing (idle keep-alive, or headers or body still arriving), so a flood
- * of slow or silent sockets cannot keep a real client out; only when every connection is
- * executing a request is the new one refused. A connection dropped that way lost nothing: none
- * of its requests had started.
+ * of slow or silent sockets cannot keep a real client out. When every connection is executing a
+ * request, the new one goes to a small reserve that serves only `/health` and `/ready` (one probe,
+ * then closed), so a gateway busy to its cap still says it is alive; any other request there is
+ * refused by closing the connection, as a connection past the reserve is. A connection dropped
+ * that way lost nothing: none of its requests had started.
  */
 export class ConnectionCap {
   /** In the order they connected: the first idle one is the oldest. */
   private readonly open = new Set<Socket>();
+  /** Past the cap, for probes only; in the order they connected. */
+  private readonly reserve = new Set<Socket>();
   /** Requests executing per connection (a pipelining client may have more than one). */
   private readonly executing = new Map<Socket, number>();
 
@@ -32,13 +43,28 @@ export class ConnectionCap {
     };
   }
 
+  /**
+   * For a request on a reserve connection: false (and the connection closed) unless it is a
+   * probe; a probe's connection closes after its answer. True for every other connection.
+   */
+  admitsRequest(req: IncomingMessage, res: ServerResponse): boolean {
+    const socket = req.socket;
+    if (!this.reserve.has(socket)) return true;
+    const url = req.url ?? "/";
+    const queryAt = url.indexOf("?");
+    if (!PROBE_PATHS.has(queryAt === -1 ? url : url.slice(0, queryAt))) {
+      socket.destroy();
+      return false;
+    }
+    res.setHeader("connection", "close");
+    res.once("close", this.markExecuting(socket));
+    return true;
+  }
+
   private admit(socket: Socket): void {
     if (this.open.size >= this.max) {
-      const idle = this.oldestIdle();
-      if (!idle) {
-        socket.destroy();
-        return;
-      }
+      const idle = this.oldestIdle(this.open);
+      if (!idle) return this.admitToReserve(socket);
       this.forget(idle);
       idle.destroy();
     }
@@ -46,13 +72,28 @@ export class ConnectionCap {
     socket.once("close", () => this.forget(socket));
   }
 
-  private oldestIdle(): Socket | undefined {
-    for (const socket of this.open) if (!this.executing.has(socket)) return socket;
+  private admitToReserve(socket: Socket): void {
+    if (this.reserve.size >= RESERVE_CONNECTIONS) {
+      const idle = this.oldestIdle(this.reserve);
+      if (!idle) {
+        socket.destroy();
+        return;
+      }
+      this.forget(idle);
+      idle.destroy();
+    }
+    this.reserve.add(socket);
+    socket.once("close", () => this.forget(socket));
+  }
+
+  private oldestIdle(sockets: Set<Socket>): Socket | undefined {
+    for (const socket of sockets) if (!this.executing.has(socket)) return socket;
     return undefined;
   }
 
   private forget(socket: Socket): void {
     this.open.delete(socket);
+    this.reserve.delete(socket);
     this.executing.delete(socket);
   }
 }

@@ -34,9 +34,11 @@ export class Lifecycle {
     this.connections = new ConnectionCap(this.server, http.maxConnections);
   }
 
-  /** Every request goes to `handler`. */
+  /** Every request goes to `handler` (but a non-probe on a reserve connection: see ConnectionCap). */
   serve(handler: RequestListener): void {
-    this.server.on("request", handler);
+    this.server.on("request", (req, res) => {
+      if (this.connections.admitsRequest(req, res)) handler(req, res);
+    });
   }
 
   listen(port: number, host: string): Promise<string> {

@@ -23,6 +23,8 @@ export const REFUSALS = {
   [ErrorCode.MethodNotAllowed]: { status: 405 },
   [ErrorCode.IdempotencyInProgress]: { status: 409 },
   // The rest of an over-long body is not read: the connection cannot be reused.
+  // Gone: the answer is not kept, and asking again never brings it back.
+  [ErrorCode.IdempotencyAnswerNotKept]: { status: 410 },
   [ErrorCode.PayloadTooLarge]: { status: 413, headers: { connection: "close" } },
   [ErrorCode.IdempotencyKeyReused]: { status: 422 },
   [ErrorCode.InternalServerError]: { status: 500 },

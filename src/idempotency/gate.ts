@@ -63,6 +63,11 @@ export type Decision =
 
 const PASS: Decision = { kind: "pass" };
 const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
+/**
+ * Retries of one key that may wait at once on its request still running (per process); past it a
+ * retry is answered IDEMPOTENCY_IN_PROGRESS at once.
+ */
+export const MAX_JOINS_PER_KEY = 4;
 /** Seconds a client is told to wait before asking again for a request still running. */
 const IN_PROGRESS_RETRY_AFTER = 2;
 
@@ -145,6 +150,8 @@ function requestParts(body: unknown, maxTokens: number): unknown[] | null {
 export class IdempotencyGate {
   /** The longest MFA session this process has seen, in ms: answers are kept at least that long. */
   private longestSessionMs = 0;
+  /** Requests of this process waiting on each key's request in flight. */
+  private readonly joins = new Map<string, number>();
 
   constructor(
     private readonly store: IdempotencyStore,
@@ -195,10 +202,14 @@ export class IdempotencyGate {
         this.record(facts, material, "claimed");
         return { kind: "owner", claim: this.owned(facts, material, print, owner) };
       }
+      if (claim.kind === "full") return this.refuseFull(facts, material, claim.retryAfterMs);
       let entry: Entry | null = claim.entry;
       if (entry.fingerprint === print && entry.state === "pending") {
+        // A few retries may wait on one key; more are told at once to come back later, so copies
+        // of one slow request cannot hold every connection.
+        if ((this.joins.get(index) ?? 0) >= MAX_JOINS_PER_KEY) break;
         joined = true;
-        entry = await this.store.settled(index, deadline);
+        entry = await this.settledAsJoin(index, deadline);
       }
       if (entry?.fingerprint !== undefined && entry.fingerprint !== print) {
         this.record(facts, material, "reused");
@@ -207,16 +218,51 @@ export class IdempotencyGate {
             "This Idempotency-Key was used with another request; send a new key for a new request.",
         });
       }
-      if (entry?.state === "done") return this.replay(facts, material, entry.box, joined);
-      if (entry?.state === "pending" || Date.now() >= deadline) {
-        this.record(facts, material, "in_progress");
-        return this.refuse(facts, ErrorCode.IdempotencyInProgress, {
-          message: "A request with this Idempotency-Key is still running; retry with the same key.",
-          retryAfter: IN_PROGRESS_RETRY_AFTER,
-        });
+      if (entry?.state === "done") {
+        if (entry.box === null) return this.refuseNotKept(facts, material);
+        return this.replay(facts, material, entry.box, joined);
       }
+      if (entry?.state === "pending" || Date.now() >= deadline) break;
       // Released (nothing was sent upstream) or lapsed: this request may claim it now.
     }
+    this.record(facts, material, "in_progress");
+    return this.refuse(facts, ErrorCode.IdempotencyInProgress, {
+      message: "A request with this Idempotency-Key is still running; retry with the same key.",
+      retryAfter: IN_PROGRESS_RETRY_AFTER,
+    });
+  }
+
+  /** Waits for the request holding `index`, counted among the key's joins meanwhile. */
+  private async settledAsJoin(index: string, deadline: number): Promise<Entry | null> {
+    this.joins.set(index, (this.joins.get(index) ?? 0) + 1);
+    try {
+      return await this.store.settled(index, deadline);
+    } finally {
+      const left = this.joins.get(index)! - 1;
+      if (left > 0) this.joins.set(index, left);
+      else this.joins.delete(index);
+    }
+  }
+
+  /** The first request ran (it may have reached Belvo) but its answer was not kept. */
+  private refuseNotKept(facts: RequestFacts, material: KeyMaterial): Decision {
+    this.record(facts, material, "not_kept");
+    return this.refuse(facts, ErrorCode.IdempotencyAnswerNotKept, {
+      message:
+        "The request with this Idempotency-Key already ran, but its answer was too large to keep " +
+        "(or was set aside for others); it is not run again. Read the result instead (e.g. the link).",
+    });
+  }
+
+  /** The client keeps as many entries as it may, none old enough to go: nothing was sent. */
+  private refuseFull(facts: RequestFacts, material: KeyMaterial, retryAfterMs: number): Decision {
+    this.record(facts, material, "full");
+    return this.refuse(facts, ErrorCode.RateLimited, {
+      message:
+        "This client key holds as many idempotent requests as the gateway keeps for one client; " +
+        "nothing was sent upstream. Retry after `retryAfter` seconds.",
+      retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+    });
   }
 
   private replay(facts: RequestFacts, material: KeyMaterial, box: Box, joined: boolean): Decision {
@@ -281,8 +327,8 @@ export class IdempotencyGate {
   ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.store.complete(material.index, print, box, ttlMs);
-        this.record(facts, material, "stored");
+        const kept = await this.store.complete(material.index, print, box, ttlMs);
+        this.record(facts, material, kept ? "stored" : "outcome_only");
         return;
       } catch (error) {
         if (attempt === 3) {
@@ -323,7 +369,19 @@ export class IdempotencyGate {
 }
 
 export type IdempotencyOutcome =
-  "claimed" | "stored" | "released" | "joined" | "replayed" | "reused" | "in_progress";
+  | "claimed"
+  | "stored"
+  | "released"
+  | "joined"
+  | "replayed"
+  | "reused"
+  | "in_progress"
+  /** The answer was too large to keep: only its outcome is, a retry is refused. */
+  | "outcome_only"
+  /** A retry refused: the first request's answer was not kept. */
+  | "not_kept"
+  /** A claim refused: the client keeps as many entries as it may. */
+  | "full";
 
 /**
  * Status and content type on a line each, then the body as sent: no JSON around a JSON body

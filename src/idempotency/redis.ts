@@ -1,8 +1,11 @@
 /**
- * Claims and sealed answers in Redis, shared by every replica: a claim is one Lua script (atomic),
- * a join polls until the answer lands or its deadline passes. Every command has a deadline
- * (`commandTimeout`). Keys are `<prefix>idem:<index>`, the index a SHA-512 slice of the key: nothing in Redis
- * names a client key, a link or a token, and answers are sealed (AES-256-GCM).
+ * Claims and sealed answers in Redis, shared by every replica: a claim is one Lua script (atomic).
+ * A join waits for the message its request's end publishes (one channel per store, one
+ * subscriber connection per process), looking again only every `pollMs` (a lapsed claim publishes
+ * nothing, a message may be lost while reconnecting) and at its deadline. Every command has a
+ * deadline (`commandTimeout`). Keys are `<prefix>idem:<index>`, the index a SHA-512 slice of the
+ * key: nothing in Redis names a client key, a link or a token, and answers are sealed
+ * (AES-256-GCM).
  */
 import { Redis } from "ioredis";
 import type { Box, Claim, Entry, IdempotencyStore } from "./store.js";
@@ -15,9 +18,19 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return false
 `;
 
-/** Deletes the claim only while it is still this owner's pending claim. */
+/** Deletes the claim only while it is still this owner's pending claim, and tells the joins. */
 const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  redis.call('PUBLISH', ARGV[2], ARGV[3])
+end
+return 0
+`;
+
+/** Stores the answer and tells the joins, in one step. */
+const COMPLETE = `
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
 return 0
 `;
 
@@ -32,7 +45,9 @@ function encode(entry: Entry): string {
   const wire: Wire =
     entry.state === "pending"
       ? { s: "p", f: entry.fingerprint, o: entry.owner }
-      : { s: "d", f: entry.fingerprint, b: Buffer.from(entry.box).toString("base64") };
+      : entry.box === null
+        ? { s: "d", f: entry.fingerprint }
+        : { s: "d", f: entry.fingerprint, b: Buffer.from(entry.box).toString("base64") };
   return JSON.stringify(wire);
 }
 
@@ -41,15 +56,30 @@ function decode(text: string | null): Entry | null {
   const wire = JSON.parse(text) as Wire;
   return wire.s === "p"
     ? { state: "pending", fingerprint: wire.f, owner: wire.o ?? "" }
-    : { state: "done", fingerprint: wire.f, box: Buffer.from(wire.b ?? "", "base64") };
+    : {
+        state: "done",
+        fingerprint: wire.f,
+        box: wire.b === undefined ? null : Buffer.from(wire.b, "base64"),
+      };
 }
+
+/** The largest answer kept whole in Redis: 8 MiB sealed (about 11 MB as stored, in base64). */
+export const DEFAULT_MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
 export interface RedisStoreOptions {
   prefix?: string;
   /** Deadline of every command. */
   commandTimeoutMs?: number;
   connectTimeoutMs?: number;
-  /** Pause between two looks while joining a request in flight. */
+  /**
+   * The largest answer kept whole (sealed bytes); a larger one keeps only its outcome, so one
+   * entry never takes more than this of Redis's memory.
+   */
+  maxAnswerBytes?: number;
+  /**
+   * Pause between two looks while joining a request in flight, when no message came: the end of a
+   * request is published, so this only finds a claim that lapsed or a message that was lost.
+   */
   pollMs?: number;
   onError?: (error: Error) => void;
 }
@@ -59,17 +89,30 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly redis: Redis;
   private readonly prefix: string;
   private readonly pollMs: number;
+  private readonly maxAnswerBytes: number;
+  /** Where the end of a request (answer stored, claim released) is published: its index. */
+  private readonly channel: string;
+  private readonly onError: (error: Error) => void;
+  /** The joins of this process, by index: each woken by a message for its index. */
+  private readonly joins = new Map<string, Set<() => void>>();
+  /** The subscriber connection, made at the first join. */
+  private subscriber: Redis | null = null;
+  private subscribed: Promise<void> | null = null;
+  private closed = false;
 
   constructor(url: string, options: RedisStoreOptions = {}) {
     this.prefix = `${options.prefix ?? "belvo-gateway:"}idem:`;
-    this.pollMs = options.pollMs ?? 100;
+    this.channel = `${this.prefix}settled`;
+    this.onError = options.onError ?? (() => undefined);
+    this.pollMs = options.pollMs ?? 1_000;
+    this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     this.redis = new Redis(url, {
       lazyConnect: true,
       maxRetriesPerRequest: 1,
       commandTimeout: options.commandTimeoutMs ?? 2_000,
       connectTimeout: options.connectTimeoutMs ?? 5_000,
     });
-    this.redis.on("error", options.onError ?? (() => undefined));
+    this.redis.on("error", this.onError);
   }
 
   /** Connects and checks the server answers; start-up calls it to fail fast. */
@@ -91,33 +134,96 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     return entry ? { kind: "taken", entry } : { kind: "claimed" };
   }
 
-  async complete(index: string, fingerprint: string, box: Box, ttlMs: number): Promise<void> {
-    const done = encode({ state: "done", fingerprint, box });
-    await this.redis.set(this.prefix + index, done, "PX", ttlMs);
+  async complete(index: string, fingerprint: string, box: Box, ttlMs: number): Promise<boolean> {
+    const kept = box.length <= this.maxAnswerBytes;
+    const done = encode({ state: "done", fingerprint, box: kept ? box : null });
+    await this.redis.eval(
+      COMPLETE,
+      1,
+      this.prefix + index,
+      done,
+      String(ttlMs),
+      this.channel,
+      index,
+    );
+    return kept;
   }
 
   async release(index: string, owner: string): Promise<void> {
     const pending = (await this.redis.get(this.prefix + index)) ?? "";
     const entry = decode(pending === "" ? null : pending);
     if (entry?.state !== "pending" || entry.owner !== owner) return;
-    await this.redis.eval(RELEASE, 1, this.prefix + index, pending);
+    await this.redis.eval(RELEASE, 1, this.prefix + index, pending, this.channel, index);
   }
 
+  /**
+   * Looks when a message for `index` comes, else every `pollMs`, until the entry is no longer
+   * pending or `deadline` passes. Subscribed before the first look, so no end is missed between.
+   */
   async settled(index: string, deadline: number): Promise<Entry | null> {
-    for (;;) {
-      const entry = decode(await this.redis.get(this.prefix + index));
-      const wait = Math.min(this.pollMs, deadline - Date.now());
-      if (entry?.state !== "pending" || wait <= 0) return entry;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+    // Without the subscription (Redis refused it) the slow look still finds the answer.
+    await this.listen().catch((error: unknown) => this.onError(asError(error)));
+    let woken = false;
+    let wake: () => void = () => undefined;
+    const join = () => {
+      woken = true;
+      wake();
+    };
+    const joins = this.joins.get(index) ?? new Set();
+    this.joins.set(index, joins.add(join));
+    try {
+      for (;;) {
+        woken = false;
+        const entry = decode(await this.redis.get(this.prefix + index));
+        const wait = Math.min(this.pollMs, deadline - Date.now());
+        if (entry?.state !== "pending" || wait <= 0 || this.closed) return entry;
+        if (woken) continue;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    } finally {
+      joins.delete(join);
+      if (joins.size === 0) this.joins.delete(index);
     }
   }
 
+  /** Subscribes this process to the channel once (again after a failure). */
+  private listen(): Promise<void> {
+    this.subscribed ??= (async () => {
+      this.subscriber ??= this.redis.duplicate();
+      this.subscriber.on("error", this.onError);
+      this.subscriber.on("message", (_channel: string, index: string) => {
+        for (const join of this.joins.get(index) ?? []) join();
+      });
+      await this.subscriber.subscribe(this.channel);
+    })().catch((error: unknown) => {
+      this.subscribed = null;
+      this.subscriber?.disconnect();
+      this.subscriber = null;
+      throw error;
+    });
+    return this.subscribed;
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
+    for (const joins of this.joins.values()) for (const join of joins) join();
+    await this.subscriber?.quit().catch(() => undefined);
     await this.redis.quit();
   }
 
   /** Drops the connection without waiting for Redis (when it is unreachable). */
   disconnect(): void {
+    this.subscriber?.disconnect();
     this.redis.disconnect();
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -6,12 +6,18 @@
  */
 export type Box = Buffer | string;
 
-/** A claim whose request is still running, or the answer it left. */
+/**
+ * A claim whose request is still running, or the answer it left. An answer's `box` is null when
+ * only its outcome is kept (the request ran, its answer was too large to keep or was set aside
+ * for another's): a retry is then refused, never run again.
+ */
 export type Entry =
   | { state: "pending"; fingerprint: string; owner: string }
-  | { state: "done"; fingerprint: string; box: Box };
+  | { state: "done"; fingerprint: string; box: Box | null };
 
-export type Claim = { kind: "claimed" } | { kind: "taken"; entry: Entry };
+/** `full`: the client (scope) keeps as many entries as it may, none old enough to go. */
+export type Claim =
+  { kind: "claimed" } | { kind: "taken"; entry: Entry } | { kind: "full"; retryAfterMs: number };
 
 export interface IdempotencyStore {
   /**
@@ -34,8 +40,11 @@ export interface IdempotencyStore {
     leaseMs: number,
     scope?: string,
   ): Promise<Claim>;
-  /** Replaces the claim with the answer, kept for `ttlMs`. */
-  complete(index: string, fingerprint: string, box: Box, ttlMs: number): Promise<void>;
+  /**
+   * Replaces the claim with the answer, kept for `ttlMs`. Returns false when only the outcome was
+   * kept (the answer is larger than the store keeps whole): a retry is then refused.
+   */
+  complete(index: string, fingerprint: string, box: Box, ttlMs: number): Promise<boolean>;
   /** Drops `owner`'s claim (nothing was sent upstream), so a corrected retry can claim again. */
   release(index: string, owner: string): Promise<void>;
   /**
@@ -49,43 +58,78 @@ export interface IdempotencyStore {
 interface Slot {
   entry: Entry;
   expiresAt: number;
+  /** When it was claimed, then when its answer was stored: its age counts from there. */
+  since: number;
+  /** The answer's size (0 for a claim, or when only the outcome is kept). */
   bytes: number;
   scope: string;
 }
 
+/** One client's (scope's) entries, in the order they were claimed or answered, and their bytes. */
+interface Scope {
+  indexes: Set<string>;
+  bytes: number;
+}
+
 export interface MemoryStoreLimits {
-  /** Entries kept at most; past it the oldest answers go first (claims in flight stay). */
+  /** Entries (claims, answers, kept outcomes) at most. */
   maxEntries: number;
   /** Bytes (characters) of answers kept at most. */
   maxBytes: number;
   /**
-   * What one client (scope) may keep, as a share of both bounds: past it, that client's own
-   * oldest answers go, so one client's flood cannot evict another's answers (and make its retry
-   * send a token again).
+   * What one client (scope) may keep, as a share of both bounds; an answer larger than its
+   * scope's share of bytes is never kept whole (only its outcome). Room is made only within the
+   * scope that needs it: one client's flood never touches another's entries.
    */
   scopeShare: number;
+  /**
+   * An entry younger than this is young: it is never dropped, and its answer gives way (is set
+   * aside, its outcome kept) only to an answer no larger than itself. So within one scope (every
+   * user of one frontend) a huge answer cannot push out a small one while its retry may come.
+   */
+  youngMs: number;
 }
 
 export const DEFAULT_MEMORY_LIMITS: MemoryStoreLimits = {
-  maxEntries: 10_000,
+  maxEntries: 50_000,
   maxBytes: 64 * 1024 * 1024,
   scopeShare: 0.1,
+  youngMs: 10 * 60_000,
 };
 
-/** One process's store: a Map in insertion order, so the oldest answers are evicted first. */
+/** How often, at most, a store at its bounds looks for lapsed entries among all of them. */
+const SWEEP_EVERY_MS = 1_000;
+
+/**
+ * One process's store, bounded per client (scope) and in all. At a bound it makes room within
+ * the client's own scope only: answers are set aside (the outcome stays, a retry is refused, never
+ * run again), old ones first, young ones only for an answer no larger than they; whole entries go
+ * only when old. Where no room can be made, a new answer keeps only its outcome, and a new claim
+ * is refused (`full`) until the client's oldest entry is old.
+ */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly sealsAnswers: boolean = false;
   private readonly slots = new Map<string, Slot>();
-  /** Per client (scope): its indexes, oldest first, and the bytes of its answers. */
-  private readonly scopes = new Map<string, { indexes: Set<string>; bytes: number }>();
+  private readonly scopes = new Map<string, Scope>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private bytes = 0;
   private closed = false;
+  private sweptAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly limits: MemoryStoreLimits = DEFAULT_MEMORY_LIMITS,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** The scope's bounds: a share of each of the store's, at least one entry. */
+  private get scopeBounds(): { entries: number; bytes: number } {
+    const { maxEntries, maxBytes, scopeShare } = this.limits;
+    const share = Math.min(1, scopeShare);
+    return {
+      entries: Math.max(1, Math.floor(maxEntries * share)),
+      bytes: Math.floor(maxBytes * share),
+    };
+  }
 
   claim(
     index: string,
@@ -98,29 +142,32 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     if (this.closed) return Promise.reject(new Error("the idempotency store is closed"));
     const slot = this.live(index);
     if (slot) return Promise.resolve({ kind: "taken", entry: slot.entry });
-    this.put(index, { state: "pending", fingerprint, owner }, leaseMs, 0, scope);
+    const retryAfterMs = this.makeEntryRoom(scope);
+    if (retryAfterMs > 0) return Promise.resolve({ kind: "full", retryAfterMs });
+    this.put(index, { state: "pending", fingerprint, owner }, leaseMs, scope);
     return Promise.resolve({ kind: "claimed" });
   }
 
-  complete(index: string, fingerprint: string, box: Box, ttlMs: number): Promise<void> {
-    const slot = this.slots.get(index);
-    const entry: Entry = { state: "done", fingerprint, box };
-    if (slot) {
-      // The claim's own slot becomes the answer's: room is made first (a claim is never
-      // evicted, so this one stays), then it moves to the end of the eviction order.
-      this.makeRoomInScope(slot.scope, box.length);
-      this.makeRoom(box.length);
-      this.slots.delete(index);
-      slot.entry = entry;
-      slot.expiresAt = this.now() + ttlMs;
-      slot.bytes = box.length;
-      this.slots.set(index, slot);
-      this.account(index, slot.scope, box.length);
-    } else {
-      this.put(index, entry, ttlMs, box.length, "");
-    }
+  complete(index: string, fingerprint: string, box: Box, ttlMs: number): Promise<boolean> {
+    const existing = this.slots.get(index);
+    // Stored twice (a lapsed claim taken over, then both ends finishing): the last answer counts.
+    if (existing) this.setAside(existing);
+    const scope = existing?.scope ?? "";
+    const kept = box.length <= this.scopeBounds.bytes && this.makeByteRoom(scope, box.length);
+    // The claim's slot, if it lapsed meanwhile a new one: a claim is never dropped for room.
+    const slot = this.slots.get(index) ?? this.put(index, null, ttlMs, scope);
+    const own = this.scopes.get(scope)!;
+    slot.entry = { state: "done", fingerprint, box: kept ? box : null };
+    slot.expiresAt = this.now() + ttlMs;
+    slot.since = this.now();
+    slot.bytes = kept ? box.length : 0;
+    own.bytes += slot.bytes;
+    this.bytes += slot.bytes;
+    // To the end of its scope's order: the newest answer.
+    own.indexes.delete(index);
+    own.indexes.add(index);
     this.wake(index);
-    return Promise.resolve();
+    return Promise.resolve(kept);
   }
 
   release(index: string, owner: string): Promise<void> {
@@ -163,6 +210,11 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return this.slots.size;
   }
 
+  /** Bytes of answers kept, in all and (with `scope`) for one client. */
+  keptBytes(scope?: string): number {
+    return scope === undefined ? this.bytes : (this.scopes.get(scope)?.bytes ?? 0);
+  }
+
   private live(index: string): Slot | undefined {
     const slot = this.slots.get(index);
     if (slot && slot.expiresAt <= this.now()) {
@@ -172,37 +224,94 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return slot;
   }
 
-  private put(index: string, entry: Entry, ttlMs: number, bytes: number, scope: string): void {
-    this.makeRoomInScope(scope, bytes);
-    this.makeRoom(bytes);
-    this.slots.set(index, { entry, expiresAt: this.now() + ttlMs, bytes, scope });
-    this.account(index, scope, bytes);
-  }
-
-  /** Adds `bytes` to the totals and moves `index` to the end of its scope's eviction order. */
-  private account(index: string, scope: string, bytes: number): void {
+  /** A new slot of no bytes (a claim, or an answer about to be filled in), last of its scope. */
+  private put(index: string, entry: Entry | null, ttlMs: number, scope: string): Slot {
+    const now = this.now();
+    const slot: Slot = {
+      entry: entry ?? { state: "done", fingerprint: "", box: null },
+      expiresAt: now + ttlMs,
+      since: now,
+      bytes: 0,
+      scope,
+    };
+    this.slots.set(index, slot);
     let own = this.scopes.get(scope);
     if (!own) this.scopes.set(scope, (own = { indexes: new Set(), bytes: 0 }));
-    own.indexes.delete(index);
     own.indexes.add(index);
-    own.bytes += bytes;
-    this.bytes += bytes;
+    return slot;
+  }
+
+  private isYoung(slot: Slot): boolean {
+    return this.now() - slot.since < this.limits.youngMs;
   }
 
   /**
-   * One client past its share gives up its own oldest answers, nobody else's. Each scope keeps
-   * its indexes in insertion order and its byte count, so this costs nothing while within it.
+   * Room for one more entry in `scope`: its oldest answers or outcomes go whole, but only when
+   * old. Returns 0 when there is room, else the ms until its oldest entry is old.
    */
-  private makeRoomInScope(scope: string, bytes: number): void {
-    const { maxEntries, maxBytes, scopeShare } = this.limits;
-    const maxScopeEntries = Math.max(1, Math.floor(maxEntries * scopeShare));
-    const maxScopeBytes = Math.floor(maxBytes * scopeShare);
-    const own = this.scopes.get(scope);
-    if (!own) return;
-    for (const index of own.indexes) {
-      if (own.indexes.size < maxScopeEntries && own.bytes + bytes <= maxScopeBytes) return;
-      if (this.slots.get(index)?.entry.state === "done") this.drop(index);
+  private makeEntryRoom(scope: string): number {
+    const atBound = () =>
+      (this.scopes.get(scope)?.indexes.size ?? 0) >= this.scopeBounds.entries ||
+      this.slots.size >= this.limits.maxEntries;
+    if (!atBound()) return 0;
+    this.sweep();
+    for (const index of this.scopes.get(scope)?.indexes ?? []) {
+      if (!atBound()) return 0;
+      const slot = this.slots.get(index)!;
+      if (slot.entry.state === "pending") continue;
+      if (this.isYoung(slot)) return slot.since + this.limits.youngMs - this.now();
+      this.drop(index);
     }
+    // Nothing of its own left to drop: the store is full of other clients' entries.
+    return atBound() ? this.limits.youngMs : 0;
+  }
+
+  /**
+   * Room for an answer of `bytes` within the scope's share and the store's bound, made only in
+   * `scope`: old answers are set aside first (oldest first), then young ones at least as large
+   * (largest first). False when that cannot make room: the new answer keeps only its outcome.
+   */
+  private makeByteRoom(scope: string, bytes: number): boolean {
+    const fits = () =>
+      (this.scopes.get(scope)?.bytes ?? 0) + bytes <= this.scopeBounds.bytes &&
+      this.bytes + bytes <= this.limits.maxBytes;
+    if (fits()) return true;
+    this.sweep();
+    const indexes = this.scopes.get(scope)?.indexes ?? new Set<string>();
+    for (const index of indexes) {
+      if (fits()) return true;
+      const slot = this.slots.get(index)!;
+      if (slot.bytes === 0) continue;
+      if (this.isYoung(slot)) break;
+      this.setAside(slot);
+    }
+    while (!fits()) {
+      let largest: Slot | undefined;
+      for (const index of indexes) {
+        const slot = this.slots.get(index)!;
+        if (slot.bytes >= bytes && slot.bytes > (largest?.bytes ?? 0)) largest = slot;
+      }
+      if (!largest) return false;
+      this.setAside(largest);
+    }
+    return true;
+  }
+
+  /** Drops the answer, keeps the outcome: a retry is refused, never run again. */
+  private setAside(slot: Slot): void {
+    if (slot.entry.state !== "done") return;
+    slot.entry = { state: "done", fingerprint: slot.entry.fingerprint, box: null };
+    this.scopes.get(slot.scope)!.bytes -= slot.bytes;
+    this.bytes -= slot.bytes;
+    slot.bytes = 0;
+  }
+
+  /** Drops every lapsed entry (at most once a second: it looks at all of them). */
+  private sweep(): void {
+    const now = this.now();
+    if (now - this.sweptAt < SWEEP_EVERY_MS) return;
+    this.sweptAt = now;
+    for (const [index, slot] of this.slots) if (slot.expiresAt <= now) this.drop(index);
   }
 
   private drop(index: string): void {
@@ -220,21 +329,5 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   private wake(index: string): void {
     for (const waiter of [...(this.waiters.get(index) ?? [])]) waiter();
-  }
-
-  /**
-   * The oldest answers go first (insertion order; with one TTL also the first to expire), down
-   * to nine tenths of the bounds, so that a full store does not sweep on every insert. A claim in
-   * flight is never evicted.
-   */
-  private makeRoom(bytes: number): void {
-    const { maxEntries, maxBytes } = this.limits;
-    if (this.slots.size < maxEntries && this.bytes + bytes <= maxBytes) return;
-    const entries = Math.floor(maxEntries * 0.9);
-    const room = Math.floor(maxBytes * 0.9) - bytes;
-    for (const [index, slot] of this.slots) {
-      if (this.slots.size < entries && this.bytes <= room) return;
-      if (slot.entry.state === "done") this.drop(index);
-    }
   }
 }

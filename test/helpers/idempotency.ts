@@ -18,7 +18,10 @@ export function resumeVariables(token = "123456") {
   };
 }
 
-/** POSTs `payload` to /graphql; with `leaveAfterMs`, drops the connection then (resolves null). */
+/**
+ * POSTs `payload` to /graphql (a `RawBody` as it is); with `leaveAfterMs`, drops the connection
+ * then (resolves null).
+ */
 export function postRaw(
   url: string,
   payload: unknown,
@@ -26,7 +29,7 @@ export function postRaw(
   leaveAfterMs?: number,
 ): Promise<RawAnswer | null> {
   return new Promise((resolve, reject) => {
-    const body = JSON.stringify(payload);
+    const body = payload instanceof RawBody ? payload.text : JSON.stringify(payload);
     const req = request(`${url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", ...headers },
@@ -55,6 +58,11 @@ export function postRaw(
     });
     req.end(body);
   });
+}
+
+/** A body sent as written: JSON too deep for JSON.stringify, say. */
+export class RawBody {
+  constructor(readonly text: string) {}
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
