@@ -19,6 +19,11 @@ export interface Limits {
   maxAliases: number;
   maxTokens: number;
   maxCost: number;
+  /**
+   * Belvo requests one operation may cause, estimated before execution (src/guards/upstream-cost.ts:
+   * a read counts its 3 attempts, a write 10).
+   */
+  maxUpstreamCost: number;
   maxDirectives: number;
   maxBodyBytes: number;
   /** Characters of one GraphQL document (comments count: Apollo keeps a document's source). */
@@ -42,6 +47,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxAliases: 20,
   maxTokens: 2_000,
   maxCost: 500,
+  // The typed client's costliest operation (resumeBalances, resumeTransactions) is 43.
+  maxUpstreamCost: 50,
   maxDirectives: 50,
   maxBodyBytes: 1024 * 1024,
   maxDocumentBytes: 32 * 1024,
@@ -362,6 +369,13 @@ function limits(env: Env): Limits {
     maxAliases: integer(env, "MAX_ALIASES", DEFAULT_LIMITS.maxAliases, 0, 1_000),
     maxTokens: integer(env, "MAX_TOKENS", DEFAULT_LIMITS.maxTokens, 100, 100_000),
     maxCost: integer(env, "MAX_COST", DEFAULT_LIMITS.maxCost, 10, 100_000),
+    maxUpstreamCost: integer(
+      env,
+      "MAX_UPSTREAM_COST",
+      DEFAULT_LIMITS.maxUpstreamCost,
+      1,
+      1_000_000,
+    ),
     maxDirectives: integer(env, "MAX_DIRECTIVES", DEFAULT_LIMITS.maxDirectives, 0, 1_000),
     maxBodyBytes: integer(
       env,

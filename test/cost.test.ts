@@ -1,0 +1,248 @@
+/**
+ * The upstream cost budget (MAX_UPSTREAM_COST): a document that could make more Belvo requests
+ * than one operation may is refused before execution, HTTP 400 QUERY_TOO_COSTLY, with nothing sent
+ * upstream; every operation of the typed client passes under the default; the requests actually
+ * sent are in the operation's log line and metrics.
+ */
+import { readFileSync } from "node:fs";
+import { Kind, parse, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import request from "supertest";
+import { DEFAULT_LIMITS, loadConfig } from "../src/config.js";
+import { upstreamCost } from "../src/guards/upstream-cost.js";
+import { buildGatewaySchema } from "../src/schema.js";
+import { LINK_BODY, LINK_ID, TEST_REQUEST_ID } from "./helpers/fixtures.js";
+import { useGateway } from "./helpers/kit.js";
+
+let schema: GraphQLSchema;
+beforeAll(async () => {
+  schema = await buildGatewaySchema();
+});
+
+/** The cost of a document's only operation. */
+function costOf(source: string): number {
+  const document = parse(source);
+  const operation = document.definitions.find(
+    (definition): definition is OperationDefinitionNode =>
+      definition.kind === Kind.OPERATION_DEFINITION,
+  )!;
+  return upstreamCost(schema, document, operation);
+}
+
+const MANIFEST = new URL("../packages/client/src/trusted-documents.json", import.meta.url);
+const CLIENT_DOCUMENTS = Object.values(
+  JSON.parse(readFileSync(MANIFEST, "utf8")) as Record<string, string>,
+);
+
+const LINK_IDS = Array.from(
+  { length: 20 },
+  (_, i) => `683005d6-f45c-4adb-b289-${String(i).padStart(12, "0")}`,
+);
+/** `a0: link(id: …) { id } a1: …`: one GET each, tried up to 3 times. */
+const aliasedLinks = (count: number) =>
+  LINK_IDS.slice(0, count)
+    .map((id, i) => `a${i}: link(id: "${id}") { id }`)
+    .join(" ");
+const retrieval = (alias: string) =>
+  `${alias}: retrieveTransactions(input: {link: "${LINK_ID}", dateFrom: "2026-01-01"}) { __typename }`;
+
+describe("the estimate", () => {
+  it("passes every operation of the typed client under the default budget, each at its known cost", () => {
+    const costs = Object.fromEntries(
+      CLIENT_DOCUMENTS.map((source) => {
+        const operation = parse(source).definitions.find(
+          (definition) => definition.kind === Kind.OPERATION_DEFINITION,
+        ) as OperationDefinitionNode;
+        return [operation.name!.value, costOf(source)];
+      }),
+    );
+    // A read counts 3 (its attempts), a write 10, a resume one read more (the link's status
+    // after MFA_SESSION_EXPIRED); a list's items load their absent fields in batches of 100.
+    expect(costs).toEqual({
+      RegisterLink: 13,
+      ResumeLink: 16,
+      RetrieveBalances: 40,
+      ResumeBalances: 43,
+      RetrieveAccounts: 40,
+      ResumeAccounts: 43,
+      RetrieveTransactions: 40,
+      ResumeTransactions: 43,
+      RetrieveOwners: 10,
+      ResumeOwners: 13,
+      Link: 6,
+      LinkAccounts: 39,
+      Balances: 33,
+      Institutions: 3,
+    });
+    expect(Math.max(...Object.values(costs))).toBeLessThanOrEqual(DEFAULT_LIMITS.maxUpstreamCost);
+  });
+
+  it("counts every alias, every spread of a fragment, and nested inline fragments", () => {
+    expect(costOf(`{ ${aliasedLinks(20)} }`)).toBe(60);
+    expect(
+      costOf(`mutation { ${Array.from({ length: 20 }, (_, i) => retrieval(`r${i}`)).join(" ")} }`),
+    ).toBe(200);
+    // One fragment of five reads, spread four times (at the root and inside inline fragments).
+    expect(
+      costOf(
+        `query { ...F ... on Query { ...F ... { ...F ... on Query { ...F } } } } fragment F on Query { ${aliasedLinks(5)} }`,
+      ),
+    ).toBe(60);
+    // Fragments spreading fragments: 2 × 2 × 2 spreads of one read.
+    expect(
+      costOf(
+        `query { ...A } fragment A on Query { ...B ...B } fragment B on Query { ...C ...C } fragment C on Query { ... { ...D ...D } } fragment D on Query { a0: link(id: "${LINK_ID}") { id } }`,
+      ),
+    ).toBe(24);
+    // @skip and @include count as included: the cost does not depend on the variables.
+    expect(
+      costOf(
+        `query ($no: Boolean!) { ${aliasedLinks(1)} b: link(id: "${LINK_ID}") @include(if: $no) { id } }`,
+      ),
+    ).toBe(6);
+  });
+
+  it("counts a batched load once per selection, and a list's items by the page size", () => {
+    // The institution's name comes with the link; its display name is one batched load.
+    expect(costOf(`{ link(id: "${LINK_ID}") { institution { name } } }`)).toBe(3);
+    expect(
+      costOf(`{ link(id: "${LINK_ID}") { institution { name displayName logo website } } }`),
+    ).toBe(6);
+    // 1,000 balances (Belvo's largest page) load their accounts' absent fields 100 at a time.
+    expect(costOf(`{ balances(link: "${LINK_ID}") { id account { id } } }`)).toBe(3);
+    expect(costOf(`{ balances(link: "${LINK_ID}") { account { name number } } }`)).toBe(33);
+    // The institutions list brings every detail: none loads.
+    expect(costOf(`{ institutions { name displayName formFields { name } } }`)).toBe(3);
+  });
+
+  it("is worked out once per document and read from a cache after (no new walk)", () => {
+    const document = parse(`{ ${aliasedLinks(3)} }`);
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    expect(upstreamCost(schema, document, operation)).toBe(9);
+    // A document Apollo keeps is the same object at every request: a changed node is not walked again.
+    (operation.selectionSet as { selections: unknown[] }).selections = [];
+    expect(upstreamCost(schema, document, operation)).toBe(9);
+  });
+});
+
+describe("MAX_UPSTREAM_COST", () => {
+  it("is 50 by default, a whole number from 1, and names itself when wrong", () => {
+    expect(loadConfig({}).limits.maxUpstreamCost).toBe(50);
+    expect(loadConfig({ MAX_UPSTREAM_COST: "200" }).limits.maxUpstreamCost).toBe(200);
+    expect(() => loadConfig({ MAX_UPSTREAM_COST: "0" })).toThrow(
+      'MAX_UPSTREAM_COST: expected a whole number from 1 to 1000000, got "0".',
+    );
+  });
+});
+
+/** gateway_operation_upstream_calls of the operations whose only root field is `link`. */
+async function callsMetric(url: string): Promise<{ sum: number; count: number }> {
+  const text = (await request(url).get("/metrics")).text;
+  const read = (part: string) =>
+    Number(
+      new RegExp(
+        `^gateway_operation_upstream_calls_${part}\\{operation="link"\\} (\\d+)$`,
+        "m",
+      ).exec(text)?.[1] ?? 0,
+    );
+  return { sum: read("sum"), count: read("count") };
+}
+
+describe("at the gateway", () => {
+  const kit = useGateway({
+    upstream: "fake",
+    replies: [{ status: 200, body: LINK_BODY }],
+    retryBaseMs: 1,
+  });
+
+  /** The whole refusal, as a client reads it. */
+  const refusal = (cost: number, limit = 50) => ({
+    errors: [
+      {
+        message: `The operation could make about ${cost} requests to Belvo (reads count 3, writes 10); one operation may make ${limit} (MAX_UPSTREAM_COST). Split it into several operations.`,
+        extensions: { code: "QUERY_TOO_COSTLY", cost, limit, requestId: TEST_REQUEST_ID },
+      },
+    ],
+  });
+
+  it("refuses 20 aliased retrieveTransactions: 400, nothing sent to Belvo", async () => {
+    const mutation = `mutation { ${Array.from({ length: 20 }, (_, i) => retrieval(`r${i}`)).join(" ")} }`;
+    const answer = await kit.post(mutation);
+    expect({ status: answer.status, body: answer.body }).toEqual({
+      status: 400,
+      body: refusal(200),
+    });
+    expect(kit.fake.requests).toEqual([]);
+  });
+
+  it("refuses 20 aliased link(id:) (60 requests with retries): 400, nothing sent", async () => {
+    const answer = await kit.post(`query Many { ${aliasedLinks(20)} }`);
+    expect({ status: answer.status, body: answer.body }).toEqual({
+      status: 400,
+      body: refusal(60),
+    });
+    expect(kit.fake.requests).toEqual([]);
+    expect(kit.lines().at(-1)).toMatchObject({
+      operation: {
+        name: "Many",
+        fields: "link",
+        outcome: "QUERY_TOO_COSTLY",
+        upstreamCost: 60,
+        upstreamCalls: 0,
+      },
+    });
+  });
+
+  it("refuses one fragment spread again and again, and reads hidden in nested inline fragments", async () => {
+    const spreads = `query { ...F ... on Query { ...F ... { ...F ... on Query { ...F } } } } fragment F on Query { ${aliasedLinks(5)} }`;
+    const nested = `query { ... { ... on Query { ... { ${aliasedLinks(17)} } } } }`;
+    for (const [document, cost] of [
+      [spreads, 60],
+      [nested, 51],
+    ] as const) {
+      const answer = await kit.post(document);
+      expect({ status: answer.status, body: answer.body }).toEqual({
+        status: 400,
+        body: refusal(cost),
+      });
+    }
+    expect(kit.fake.requests).toEqual([]);
+  });
+
+  it("runs a document within the budget, and logs and counts the requests actually sent", async () => {
+    // 16 reads cost 48; Belvo fails the first attempt of one: 17 requests.
+    let first = true;
+    kit.fake.route = () => {
+      if (first) {
+        first = false;
+        return { status: 503, text: "busy" };
+      }
+      return { status: 200, body: LINK_BODY };
+    };
+    const before = await callsMetric(kit.url);
+    const answer = await kit.post(`query Sixteen { ${aliasedLinks(16)} }`);
+    expect(answer.status).toBe(200);
+    expect(kit.fake.requests).toHaveLength(17);
+    expect(kit.lines().at(-1)).toMatchObject({
+      msg: "graphql operation",
+      operation: { name: "Sixteen", outcome: "OK", upstreamCost: 48, upstreamCalls: 17 },
+    });
+    const after = await callsMetric(kit.url);
+    expect({ sum: after.sum - before.sum, count: after.count - before.count }).toEqual({
+      sum: 17,
+      count: 1,
+    });
+  });
+
+  it("follows MAX_UPSTREAM_COST: a lower budget refuses what the default runs", async () => {
+    const strict = await kit.another({ limits: { maxUpstreamCost: 5 } });
+    const answer = await request(strict.url)
+      .post("/graphql")
+      .set({ "content-type": "application/json", "x-request-id": TEST_REQUEST_ID })
+      .send({ query: `{ ${aliasedLinks(2)} }` });
+    expect({ status: answer.status, body: answer.body as unknown }).toEqual({
+      status: 400,
+      body: refusal(6, 5),
+    });
+    expect(kit.fake.requests).toEqual([]);
+  });
+});
