@@ -5,7 +5,11 @@
  * sent are in the operation's log line and metrics.
  */
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { Kind, parse, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+// Its CommonJS build, which loads the same graphql module as the gateway does under jest (its ESM
+// build imports graphql/index.mjs, another copy).
+import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity/cjs";
 import request from "supertest";
 import { DEFAULT_LIMITS, loadConfig } from "../src/config.js";
 import { upstreamCost } from "../src/guards/upstream-cost.js";
@@ -119,8 +123,88 @@ describe("the estimate", () => {
     const operation = document.definitions[0] as OperationDefinitionNode;
     expect(upstreamCost(schema, document, operation)).toBe(9);
     // A document Apollo keeps is the same object at every request: a changed node is not walked again.
-    (operation.selectionSet as { selections: unknown[] }).selections = [];
+    (operation.selectionSet as unknown as { selections: unknown[] }).selections = [];
     expect(upstreamCost(schema, document, operation)).toBe(9);
+  });
+});
+
+/** A selection of a generated document: a root field, an inline fragment, or a spread. */
+type Item = { field: number } | { inline: Item[] } | { spread: number };
+
+const ROOT_FIELDS = {
+  query: [
+    `link(id: "${LINK_ID}") { id status }`,
+    `institutions { name displayName }`,
+    `balances(link: "${LINK_ID}") { id valueDate }`,
+  ],
+  mutation: [
+    `retrieveOwners(input: {link: "${LINK_ID}"}) { __typename }`,
+    `resumeLink(input: {session: "${"a".repeat(32)}", link: "${LINK_ID}"}) { __typename }`,
+    retrieval("x").slice(3),
+  ],
+};
+const FRAGMENTS = 4;
+
+const items: fc.Arbitrary<Item[]> = fc.letrec<{ item: Item; items: Item[] }>((tie) => ({
+  item: fc.oneof(
+    { depthSize: "small" },
+    fc.record({ field: fc.nat(2) }),
+    fc.record({ spread: fc.nat(FRAGMENTS - 1) }),
+    fc.record({ inline: tie("items") }),
+  ),
+  items: fc.array(tie("item"), { maxLength: 4 }),
+})).items;
+
+/** A document of `kind` whose operation selects `root`, with fragments F0…F3 (Fk spreads only later ones). */
+function printDocument(kind: "query" | "mutation", root: Item[], fragments: Item[][]): string {
+  let alias = 0;
+  const print = (selections: Item[], within: number): string =>
+    selections
+      .map((item) => {
+        if ("field" in item) return `a${alias++}: ${ROOT_FIELDS[kind][item.field]}`;
+        if ("inline" in item) return `... { __typename ${print(item.inline, within)} }`;
+        return item.spread > within ? `...F${item.spread}` : `a${alias++}: ${ROOT_FIELDS[kind][0]}`;
+      })
+      .join(" ");
+  const type = kind === "query" ? "Query" : "Mutation";
+  const definitions = fragments.map(
+    (body, k) => `fragment F${k} on ${type} { __typename ${print(body, k)} }`,
+  );
+  return `${kind} { __typename ${print(root, -1)} } ${definitions.join(" ")}`;
+}
+
+/** graphql-query-complexity, told what a root field costs: a read 3, a write 10, a resume 13. */
+const rootFieldCost: ComplexityEstimator = ({ type, field, childComplexity }) => {
+  if (field.name.startsWith("__")) return 0;
+  if (type.name === "Query") return 3 + childComplexity;
+  if (type.name === "Mutation")
+    return (field.name.startsWith("resume") ? 13 : 10) + childComplexity;
+  return childComplexity;
+};
+
+describe("beside graphql-query-complexity", () => {
+  it("counts aliases, spreads and inline fragments as it does, on any document of root fields", () => {
+    let highest = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom("query" as const, "mutation" as const),
+        items,
+        fc.array(items, { minLength: FRAGMENTS, maxLength: FRAGMENTS }),
+        (kind, root, fragments) => {
+          const source = printDocument(kind, root, fragments);
+          const expected = getComplexity({
+            schema,
+            query: parse(source),
+            estimators: [rootFieldCost],
+          });
+          expect(costOf(source)).toBe(expected);
+          highest = Math.max(highest, expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Not only empty documents: some ran to dozens of fields.
+    expect(highest).toBeGreaterThan(100);
   });
 });
 
@@ -147,23 +231,23 @@ async function callsMetric(url: string): Promise<{ sum: number; count: number }>
   return { sum: read("sum"), count: read("count") };
 }
 
-describe("at the gateway", () => {
-  const kit = useGateway({
-    upstream: "fake",
-    replies: [{ status: 200, body: LINK_BODY }],
-    retryBaseMs: 1,
-  });
+const kit = useGateway({
+  upstream: "fake",
+  replies: [{ status: 200, body: LINK_BODY }],
+  retryBaseMs: 1,
+});
 
-  /** The whole refusal, as a client reads it. */
-  const refusal = (cost: number, limit = 50) => ({
-    errors: [
-      {
-        message: `The operation could make about ${cost} requests to Belvo (reads count 3, writes 10); one operation may make ${limit} (MAX_UPSTREAM_COST). Split it into several operations.`,
-        extensions: { code: "QUERY_TOO_COSTLY", cost, limit, requestId: TEST_REQUEST_ID },
-      },
-    ],
-  });
+/** The whole refusal, as a client reads it. */
+const refusal = (cost: number, limit = 50) => ({
+  errors: [
+    {
+      message: `The operation could make about ${cost} requests to Belvo (reads count 3, writes 10); one operation may make ${limit} (MAX_UPSTREAM_COST). Split it into several operations.`,
+      extensions: { code: "QUERY_TOO_COSTLY", cost, limit, requestId: TEST_REQUEST_ID },
+    },
+  ],
+});
 
+describe("refused before execution", () => {
   it("refuses 20 aliased retrieveTransactions: 400, nothing sent to Belvo", async () => {
     const mutation = `mutation { ${Array.from({ length: 20 }, (_, i) => retrieval(`r${i}`)).join(" ")} }`;
     const answer = await kit.post(mutation);
@@ -207,7 +291,9 @@ describe("at the gateway", () => {
     }
     expect(kit.fake.requests).toEqual([]);
   });
+});
 
+describe("within the budget", () => {
   it("runs a document within the budget, and logs and counts the requests actually sent", async () => {
     // 16 reads cost 48; Belvo fails the first attempt of one: 17 requests.
     let first = true;

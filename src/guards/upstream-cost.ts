@@ -28,6 +28,7 @@ import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server"
 import { HeaderMap } from "@apollo/server";
 import {
   Kind,
+  OperationTypeNode,
   getNamedType,
   isListType,
   isNonNullType,
@@ -89,8 +90,8 @@ function loadersOf(type: string, field: string, whole: boolean): readonly string
 /** What a root field costs itself: a read, a write, or a write that may read its link after. */
 function rootCost(operation: OperationDefinitionNode["operation"], field: string): number {
   if (field.startsWith("__")) return 0;
-  if (operation === "query") return READ_COST;
-  if (operation === "mutation")
+  if (operation === OperationTypeNode.QUERY) return READ_COST;
+  if (operation === OperationTypeNode.MUTATION)
     return field.startsWith("resume") ? WRITE_COST + READ_COST : WRITE_COST;
   // A subscription is served from the gateway's own events.
   return 0;
