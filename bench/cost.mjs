@@ -2,6 +2,7 @@
 // per request, for the bench's documents and the typed client's: the first estimate of a document
 // (a walk, once per document Apollo parses) and every later one (a cache lookup, what a request
 // pays). Not part of the tests.
+import "reflect-metadata";
 import { readFileSync } from "node:fs";
 import { Kind, parse } from "graphql";
 import { upstreamCost } from "../dist/guards/upstream-cost.js";

@@ -45,5 +45,7 @@ export function requestContext(
     clientGone,
     now,
     trace,
+    // Set once the operation is resolved; present from the start, so the object keeps one shape.
+    upstreamCost: undefined,
   } satisfies Context;
 }
