@@ -47,8 +47,9 @@ export const DEFAULT_LIMITS: Limits = {
   maxAliases: 20,
   maxTokens: 2_000,
   maxCost: 500,
-  // The typed client's costliest operation (resumeBalances, resumeTransactions) is 43.
-  maxUpstreamCost: 50,
+  // The typed client's costliest operations (the resumes with their data) are 16: room for a
+  // write with a few reads, or ten reads, and no more.
+  maxUpstreamCost: 30,
   maxDirectives: 50,
   maxBodyBytes: 1024 * 1024,
   maxDocumentBytes: 32 * 1024,

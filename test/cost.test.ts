@@ -60,21 +60,21 @@ describe("the estimate", () => {
       }),
     );
     // A read counts 3 (its attempts), a write 10, a resume one read more (the link's status
-    // after MFA_SESSION_EXPIRED); a list's items load their absent fields in batches of 100.
+    // after MFA_SESSION_EXPIRED); the items of a list load their absent fields in one batch.
     expect(costs).toEqual({
       RegisterLink: 13,
       ResumeLink: 16,
-      RetrieveBalances: 40,
-      ResumeBalances: 43,
-      RetrieveAccounts: 40,
-      ResumeAccounts: 43,
-      RetrieveTransactions: 40,
-      ResumeTransactions: 43,
+      RetrieveBalances: 13,
+      ResumeBalances: 16,
+      RetrieveAccounts: 13,
+      ResumeAccounts: 16,
+      RetrieveTransactions: 13,
+      ResumeTransactions: 16,
       RetrieveOwners: 10,
       ResumeOwners: 13,
       Link: 6,
-      LinkAccounts: 39,
-      Balances: 33,
+      LinkAccounts: 12,
+      Balances: 6,
       Institutions: 3,
     });
     expect(Math.max(...Object.values(costs))).toBeLessThanOrEqual(DEFAULT_LIMITS.maxUpstreamCost);
@@ -105,19 +105,25 @@ describe("the estimate", () => {
     ).toBe(6);
   });
 
-  it("counts a batched load once per selection, and a list's items by the page size", () => {
+  it("counts a batched load once per selection, whatever the length of the list it is in", () => {
     // The institution's name comes with the link; its display name is one batched load.
     expect(costOf(`{ link(id: "${LINK_ID}") { institution { name } } }`)).toBe(3);
     expect(
       costOf(`{ link(id: "${LINK_ID}") { institution { name displayName logo website } } }`),
     ).toBe(6);
-    // 1,000 balances (Belvo's largest page) load their accounts' absent fields 100 at a time.
+    // Every balance's account loads its absent fields in one batch (of the accounts, not the
+    // balances); its link in one more, and that link's accounts in another.
     expect(costOf(`{ balances(link: "${LINK_ID}") { id account { id } } }`)).toBe(3);
-    expect(costOf(`{ balances(link: "${LINK_ID}") { account { name number } } }`)).toBe(33);
+    expect(costOf(`{ balances(link: "${LINK_ID}") { account { name number } } }`)).toBe(6);
+    expect(
+      costOf(`{ balances(link: "${LINK_ID}") { account { name link { id accounts { id } } } } }`),
+    ).toBe(12);
     // The institutions list brings every detail: none loads.
     expect(costOf(`{ institutions { name displayName formFields { name } } }`)).toBe(3);
   });
+});
 
+describe("the cache", () => {
   it("is worked out once per document and read from a cache after (no new walk)", () => {
     const document = parse(`{ ${aliasedLinks(3)} }`);
     const operation = document.definitions[0] as OperationDefinitionNode;
@@ -209,8 +215,8 @@ describe("beside graphql-query-complexity", () => {
 });
 
 describe("MAX_UPSTREAM_COST", () => {
-  it("is 50 by default, a whole number from 1, and names itself when wrong", () => {
-    expect(loadConfig({}).limits.maxUpstreamCost).toBe(50);
+  it("is 30 by default, a whole number from 1, and names itself when wrong", () => {
+    expect(loadConfig({}).limits.maxUpstreamCost).toBe(30);
     expect(loadConfig({ MAX_UPSTREAM_COST: "200" }).limits.maxUpstreamCost).toBe(200);
     expect(() => loadConfig({ MAX_UPSTREAM_COST: "0" })).toThrow(
       'MAX_UPSTREAM_COST: expected a whole number from 1 to 1000000, got "0".',
@@ -238,7 +244,7 @@ const kit = useGateway({
 });
 
 /** The whole refusal, as a client reads it. */
-const refusal = (cost: number, limit = 50) => ({
+const refusal = (cost: number, limit = 30) => ({
   errors: [
     {
       message: `The operation could make about ${cost} requests to Belvo (reads count 3, writes 10); one operation may make ${limit} (MAX_UPSTREAM_COST). Split it into several operations.`,
@@ -255,6 +261,20 @@ describe("refused before execution", () => {
       status: 400,
       body: refusal(200),
     });
+    expect(kit.fake.requests).toEqual([]);
+  });
+
+  it("refuses them under an Idempotency-Key too, keeping nothing: the retry is refused alike", async () => {
+    const mutation = `mutation { ${Array.from({ length: 20 }, (_, i) => retrieval(`r${i}`)).join(" ")} }`;
+    const key = { "idempotency-key": "cost-key-0001" };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const answer = await kit.post(mutation, {}, key);
+      expect({
+        status: answer.status,
+        body: answer.body,
+        replayed: answer.headers["idempotent-replayed"],
+      }).toEqual({ status: 400, body: refusal(200), replayed: undefined });
+    }
     expect(kit.fake.requests).toEqual([]);
   });
 
@@ -278,10 +298,10 @@ describe("refused before execution", () => {
 
   it("refuses one fragment spread again and again, and reads hidden in nested inline fragments", async () => {
     const spreads = `query { ...F ... on Query { ...F ... { ...F ... on Query { ...F } } } } fragment F on Query { ${aliasedLinks(5)} }`;
-    const nested = `query { ... { ... on Query { ... { ${aliasedLinks(17)} } } } }`;
+    const nested = `query { ... { ... on Query { ... { ${aliasedLinks(11)} } } } }`;
     for (const [document, cost] of [
       [spreads, 60],
-      [nested, 51],
+      [nested, 33],
     ] as const) {
       const answer = await kit.post(document);
       expect({ status: answer.status, body: answer.body }).toEqual({
@@ -294,8 +314,8 @@ describe("refused before execution", () => {
 });
 
 describe("within the budget", () => {
-  it("runs a document within the budget, and logs and counts the requests actually sent", async () => {
-    // 16 reads cost 48; Belvo fails the first attempt of one: 17 requests.
+  it("runs a document at the budget, and logs and counts the requests actually sent", async () => {
+    // Ten reads cost 30, the budget; Belvo fails the first attempt of one: 11 requests.
     let first = true;
     kit.fake.route = () => {
       if (first) {
@@ -305,16 +325,16 @@ describe("within the budget", () => {
       return { status: 200, body: LINK_BODY };
     };
     const before = await callsMetric(kit.url);
-    const answer = await kit.post(`query Sixteen { ${aliasedLinks(16)} }`);
+    const answer = await kit.post(`query Ten { ${aliasedLinks(10)} }`);
     expect(answer.status).toBe(200);
-    expect(kit.fake.requests).toHaveLength(17);
+    expect(kit.fake.requests).toHaveLength(11);
     expect(kit.lines().at(-1)).toMatchObject({
       msg: "graphql operation",
-      operation: { name: "Sixteen", outcome: "OK", upstreamCost: 48, upstreamCalls: 17 },
+      operation: { name: "Ten", outcome: "OK", upstreamCost: 30, upstreamCalls: 11 },
     });
     const after = await callsMetric(kit.url);
     expect({ sum: after.sum - before.sum, count: after.count - before.count }).toEqual({
-      sum: 17,
+      sum: 11,
       count: 1,
     });
   });

@@ -6,23 +6,27 @@
  * `link(id:)`).
  *
  * What counts (the README's "Upstream cost budget" says the same for operators):
- * - A root query field calls Belvo once: a GET, tried up to 3 times, costs READ_COST (3), the
- *   requests it may send. A list read (`balances`, `institutions`) counts its first page.
+ * - A root query field calls Belvo: a GET, tried up to 3 times, costs READ_COST (3), the requests
+ *   it may send. A list read (`balances`, `institutions`) is one GET per page of 1,000 (Belvo's
+ *   largest, which the gateway asks for): its first page is counted, further pages show in the
+ *   requests actually sent.
  * - A mutation is a write (POST/PATCH: a bank scrape, minutes long, never retried): WRITE_COST.
  *   A resume may look its link up after MFA_SESSION_EXPIRED: one read more.
  * - A field loaded lazily through a DataLoader (an account's absent fields, an institution's
- *   details, `Account.link`, `Link.accounts`) costs one read per batch: once for all the objects
- *   of one list, which load together, `ceil(objects / MAX_KEYS_PER_LIST)` batches.
- * - A list is as long as Belvo's largest page (PAGE_SIZE items): lists count by their page size.
+ *   details, `Account.link`, `Link.accounts`) costs one read per selection: every object that
+ *   selection applies to (one, or every item of a list, whatever its length) loads in one batch
+ *   of up to 100 distinct keys (MAX_KEYS_PER_LIST), the accounts, links or institutions the items
+ *   refer to, not the items themselves. So a list's length multiplies no cost.
  * - Every alias counts, every fragment spread counts its fragment again, inline fragments count,
  *   and `@skip`/`@include` count as included: the cost is the document's, whatever the variables,
- *   so it is worked out once per document (Apollo keeps parsed documents) and read from a cache.
+ *   so it is worked out once per operation node (Apollo keeps parsed documents) and cached.
  *
  * Why a walk of its own rather than graphql-query-complexity: that library coerces every argument
  * and directive against the request's variables, so its count is per request, not per document;
  * it gives up (throws) when a variable does not coerce; and its estimators add up field by field,
- * where a DataLoader batch costs once for a whole selection. The walk below is linear in the
- * document (each fragment is worked out once per list depth and its count reused at each spread).
+ * where a DataLoader batch costs once for a whole selection. test/cost.test.ts checks that the two
+ * agree wherever no batch is involved. The walk is linear in the document: each fragment is worked
+ * out once and its count reused at each spread.
  */
 import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
 import { HeaderMap } from "@apollo/server";
@@ -30,8 +34,6 @@ import {
   Kind,
   OperationTypeNode,
   getNamedType,
-  isListType,
-  isNonNullType,
   isObjectType,
   isInterfaceType,
   type DocumentNode,
@@ -39,21 +41,17 @@ import {
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLSchema,
-  type GraphQLType,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
 import type { Context } from "../context.js";
 import { ErrorCode, GatewayError } from "../errors.js";
 import { INSTITUTION_DETAILS } from "../types/institution.type.js";
-import { MAX_KEYS_PER_LIST } from "../upstream/belvo.js";
 
 /** A GET: tried up to 3 times (src/upstream/belvo-http.ts MAX_GET_ATTEMPTS). */
 export const READ_COST = 3;
 /** A POST/PATCH: sent once, but a scrape of the user's bank, far heavier than any read. */
 export const WRITE_COST = 10;
-/** Items a list is assumed to hold: Belvo's largest page (the gateway asks for it). */
-export const PAGE_SIZE = 1_000;
 
 /** Root query fields whose items come whole from their own call: nothing of theirs loads lazily. */
 const WHOLE_ITEMS = new Set(["Query.institutions"]);
@@ -97,17 +95,13 @@ function rootCost(operation: OperationDefinitionNode["operation"], field: string
   return 0;
 }
 
-function isList(type: GraphQLType): boolean {
-  return isListType(isNonNullType(type) ? type.ofType : type);
-}
-
 /** One level of a selection: the calls of the fields below it, and the loaders it uses. */
 interface Level {
   nested: number;
   loaders: Set<string>;
 }
 
-/** Works out one operation; each fragment once per (list depth, wholeness). */
+/** Works out one operation; each fragment once per place it can stand (root, whole items or not). */
 class CostWalk {
   private readonly fragments = new Map<string, FragmentDefinitionNode>();
   private readonly known = new Map<string, Level>();
@@ -128,29 +122,24 @@ class CostWalk {
   total(): number {
     const root = this.schema.getRootType(this.operation.operation);
     if (!root) return 0;
-    const level = this.level(this.operation.selectionSet, root, 1, false, true);
-    return level.nested + this.batches(level, 1);
-  }
-
-  private batches(level: Level, objects: number): number {
-    return level.loaders.size * Math.ceil(objects / MAX_KEYS_PER_LIST) * READ_COST;
+    const level = this.level(this.operation.selectionSet, root, false, true);
+    return level.nested + level.loaders.size * READ_COST;
   }
 
   /**
-   * The fields of one selection set on `type`, fragments merged in as GraphQL merges them;
-   * `objects` is how many objects of that type load together (1 at the root; a list's page).
+   * The fields of one selection set on `type`, fragments merged in as GraphQL merges them. The
+   * objects it selects on (one, or every item of a list) load together: one batch per loader.
    */
   private level(
     set: SelectionSetNode,
     type: GraphQLNamedType,
-    objects: number,
     whole: boolean,
     root = false,
   ): Level {
     const level: Level = { nested: 0, loaders: new Set() };
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
-        this.field(level, selection.name.value, selection.selectionSet, type, objects, whole, root);
+        this.field(level, selection.name.value, selection.selectionSet, type, whole, root);
         continue;
       }
       const condition = selection.kind === Kind.INLINE_FRAGMENT ? selection.typeCondition : null;
@@ -159,11 +148,10 @@ class CostWalk {
           ? this.level(
               selection.selectionSet,
               this.typeNamed(condition?.name.value, type),
-              objects,
               whole,
               root,
             )
-          : this.spread(selection.name.value, objects, whole, root);
+          : this.spread(selection.name.value, whole, root);
       level.nested += inner.nested;
       for (const loader of inner.loaders) level.loaders.add(loader);
     }
@@ -175,7 +163,6 @@ class CostWalk {
     name: string,
     set: SelectionSetNode | undefined,
     type: GraphQLNamedType,
-    objects: number,
     whole: boolean,
     root: boolean,
   ): void {
@@ -185,14 +172,13 @@ class CostWalk {
     if (!field) return;
     for (const loader of loadersOf(type.name, name, whole)) level.loaders.add(loader);
     if (!set) return;
-    const items = objects * (isList(field.type) ? PAGE_SIZE : 1);
     const wholeItems = root && WHOLE_ITEMS.has(`${type.name}.${name}`);
-    const child = this.level(set, getNamedType(field.type), items, wholeItems);
-    level.nested += child.nested + this.batches(child, items);
+    const child = this.level(set, getNamedType(field.type), wholeItems);
+    level.nested += child.nested + child.loaders.size * READ_COST;
   }
 
-  private spread(name: string, objects: number, whole: boolean, root: boolean): Level {
-    const key = `${name}\u0000${objects}\u0000${whole}\u0000${root}`;
+  private spread(name: string, whole: boolean, root: boolean): Level {
+    const key = `${name}\u0000${whole}\u0000${root}`;
     const known = this.known.get(key);
     if (known) return known;
     const fragment = this.fragments.get(name);
@@ -201,7 +187,7 @@ class CostWalk {
     this.active.add(name);
     const type = this.typeNamed(fragment.typeCondition.name.value, undefined);
     const level = type
-      ? this.level(fragment.selectionSet, type, objects, whole, root)
+      ? this.level(fragment.selectionSet, type, whole, root)
       : { nested: 0, loaders: new Set<string>() };
     this.active.delete(name);
     this.known.set(key, level);
