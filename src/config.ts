@@ -20,8 +20,8 @@ export interface Limits {
   maxTokens: number;
   maxCost: number;
   /**
-   * Belvo requests one operation may cause, estimated before execution (src/guards/upstream-cost.ts:
-   * a read counts its 3 attempts, a write 10).
+   * What one operation may cost Belvo, estimated before execution (src/guards/upstream-cost.ts):
+   * its requests, a read counting its 3 attempts, a write 10.
    */
   maxUpstreamCost: number;
   maxDirectives: number;

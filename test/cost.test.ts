@@ -247,7 +247,7 @@ const kit = useGateway({
 const refusal = (cost: number, limit = 30) => ({
   errors: [
     {
-      message: `The operation could make about ${cost} requests to Belvo (reads count 3, writes 10); one operation may make ${limit} (MAX_UPSTREAM_COST). Split it into several operations.`,
+      message: `The operation could cost Belvo ${cost} (a read counts 3, its attempts; a write 10); one operation may cost ${limit} (MAX_UPSTREAM_COST). Split it into several operations.`,
       extensions: { code: "QUERY_TOO_COSTLY", cost, limit, requestId: TEST_REQUEST_ID },
     },
   ],

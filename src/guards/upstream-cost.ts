@@ -229,7 +229,7 @@ export function upstreamCost(
 export class QueryTooCostly extends GatewayError {
   constructor(cost: number, limit: number) {
     super(
-      `The operation could make about ${cost} requests to Belvo (reads count ${READ_COST}, writes ${WRITE_COST}); one operation may make ${limit} (MAX_UPSTREAM_COST). Split it into several operations.`,
+      `The operation could cost Belvo ${cost} (a read counts ${READ_COST}, its attempts; a write ${WRITE_COST}); one operation may cost ${limit} (MAX_UPSTREAM_COST). Split it into several operations.`,
       ErrorCode.QueryTooCostly,
       { cost, limit, http: { status: 400, headers: new HeaderMap() } },
     );
