@@ -19,6 +19,11 @@ export interface Limits {
   maxAliases: number;
   maxTokens: number;
   maxCost: number;
+  /**
+   * What one operation may cost Belvo, estimated before execution (src/guards/upstream-cost.ts):
+   * its requests, a read counting its 3 attempts, a write 10.
+   */
+  maxUpstreamCost: number;
   maxDirectives: number;
   maxBodyBytes: number;
   /** Characters of one GraphQL document (comments count: Apollo keeps a document's source). */
@@ -42,6 +47,9 @@ export const DEFAULT_LIMITS: Limits = {
   maxAliases: 20,
   maxTokens: 2_000,
   maxCost: 500,
+  // The typed client's costliest operations (the resumes with their data) are 16: room for a
+  // write with a few reads, or ten reads, and no more.
+  maxUpstreamCost: 30,
   maxDirectives: 50,
   maxBodyBytes: 1024 * 1024,
   maxDocumentBytes: 32 * 1024,
@@ -362,6 +370,13 @@ function limits(env: Env): Limits {
     maxAliases: integer(env, "MAX_ALIASES", DEFAULT_LIMITS.maxAliases, 0, 1_000),
     maxTokens: integer(env, "MAX_TOKENS", DEFAULT_LIMITS.maxTokens, 100, 100_000),
     maxCost: integer(env, "MAX_COST", DEFAULT_LIMITS.maxCost, 10, 100_000),
+    maxUpstreamCost: integer(
+      env,
+      "MAX_UPSTREAM_COST",
+      DEFAULT_LIMITS.maxUpstreamCost,
+      1,
+      1_000_000,
+    ),
     maxDirectives: integer(env, "MAX_DIRECTIVES", DEFAULT_LIMITS.maxDirectives, 0, 1_000),
     maxBodyBytes: integer(
       env,

@@ -23,6 +23,8 @@ export interface Context {
   now: () => Date;
   /** The request's trace, when tracing is on: child spans hang from it. */
   trace?: RequestTrace;
+  /** The operation's estimated Belvo requests (src/guards/upstream-cost.ts), once resolved. */
+  upstreamCost?: number;
 }
 
 /** The context of one GraphQL request, built in this one place. */
@@ -43,5 +45,7 @@ export function requestContext(
     clientGone,
     now,
     trace,
+    // Set once the operation is resolved; present from the start, so the object keeps one shape.
+    upstreamCost: undefined,
   } satisfies Context;
 }

@@ -14,6 +14,8 @@ export const ErrorCode = {
   Unauthenticated: "UNAUTHENTICATED",
   RateLimited: "RATE_LIMITED",
   PersistedQueryNotAllowed: "PERSISTED_QUERY_NOT_ALLOWED",
+  /** The document could make more Belvo requests than MAX_UPSTREAM_COST (HTTP 400, nothing sent). */
+  QueryTooCostly: "QUERY_TOO_COSTLY",
   /** A guard's store (Redis) did not answer: refused, retryable, HTTP 503, nothing sent upstream. */
   GuardUnavailable: "GUARD_UNAVAILABLE",
   InternalServerError: "INTERNAL_SERVER_ERROR",

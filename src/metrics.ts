@@ -27,6 +27,14 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly upstreamCalls = new Histogram({
+    name: "gateway_operation_upstream_calls",
+    help: "Requests sent to Belvo per GraphQL operation (each attempt of a read counts), by root fields.",
+    labelNames: ["operation"] as const,
+    buckets: [0, 1, 2, 3, 5, 10, 20, 50, 100],
+    registers: [this.registry],
+  });
+
   readonly inFlight = new Gauge({
     name: "gateway_operations_in_flight",
     help: "GraphQL operations being executed now.",
@@ -55,11 +63,12 @@ export class GatewayMetrics {
   private readonly timers = new Map<string, { observe(value: number): void }>();
 
   /** One operation answered; both labels come from small, schema-bound sets. */
-  recordOperation(operation: string, outcome: string, seconds: number): void {
+  recordOperation(operation: string, outcome: string, seconds: number, upstreamCalls = 0): void {
     this.count(`op\u0000${operation}\u0000${outcome}`, () =>
       this.operations.labels(operation, outcome),
     );
     this.time(`op\u0000${operation}`, () => this.operationDuration.labels(operation), seconds);
+    this.time(`calls\u0000${operation}`, () => this.upstreamCalls.labels(operation), upstreamCalls);
   }
 
   /** Counted here, handed to prom-client when it is scraped: a keyed request counts twice. */

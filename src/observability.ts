@@ -24,7 +24,8 @@ export function rootFields(operation: OperationDefinitionNode | undefined): stri
 }
 
 /**
- * One log line per operation (request id, name, root fields, duration, outcome), one per
+ * One log line per operation (request id, name, root fields, duration, outcome, estimated and
+ * actual Belvo requests), one per
  * unexpected error, the operation metrics, and `extensions.requestId` (and `clientRequestId`) on every error.
  */
 export function observabilityPlugin(metrics: GatewayMetrics): ApolloServerPlugin<Context> {
@@ -64,7 +65,8 @@ export function observabilityPlugin(metrics: GatewayMetrics): ApolloServerPlugin
               ? code
               : "OK";
           const fields = rootFields(operation);
-          metrics.recordOperation(fields, outcome, seconds);
+          const upstreamCalls = contextValue.belvo.upstreamCalls;
+          metrics.recordOperation(fields, outcome, seconds, upstreamCalls);
           contextValue.logger.info(
             {
               operation: {
@@ -72,6 +74,10 @@ export function observabilityPlugin(metrics: GatewayMetrics): ApolloServerPlugin
                 fields,
                 outcome,
                 durationMs: Math.round(seconds * 1000),
+                // The estimate checked before execution (null: none, the document was refused
+                // earlier), and the requests Belvo was actually sent.
+                upstreamCost: contextValue.upstreamCost ?? null,
+                upstreamCalls,
               },
             },
             "graphql operation",

@@ -19,6 +19,7 @@ import { createRouter, requestHandler } from "./edge/routes.js";
 import { formatError } from "./errors.js";
 import { explorerHandler } from "./explorer.js";
 import { documentGuards } from "./guards/document-rules.js";
+import { upstreamCostPlugin } from "./guards/upstream-cost.js";
 import { Guards } from "./guards/guards.js";
 import { MEMORY_STORE, type GuardStore } from "./guards/store.js";
 import type { TrustedDocuments } from "./guards/trusted-documents.js";
@@ -97,6 +98,8 @@ async function createApollo(
     plugins: [
       observabilityPlugin(metrics),
       ...documents.plugins,
+      // After validation, before any execution: no Belvo call for a refused document.
+      upstreamCostPlugin(limits.maxUpstreamCost),
       literalErrorsPlugin({ suggestions: !production }),
       ...(tracing ? [tracingPlugin()] : []),
       // No HTTP caching of mutations; its per-field hook would cost every field of every answer.

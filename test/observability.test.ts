@@ -48,6 +48,9 @@ it("logs one line per operation and one per Belvo call, each with the request id
         fields: "resumeLink",
         outcome: "UPSTREAM_REJECTED",
         durationMs: expect.any(Number) as unknown,
+        // Estimated before execution (a resume: a write and the link's lookup), and sent.
+        upstreamCost: 13,
+        upstreamCalls: 1,
       },
       msg: "graphql operation",
     },

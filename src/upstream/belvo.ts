@@ -128,6 +128,8 @@ export class BelvoClient {
   private wrote = false;
   /** The longest MFA session expiry (seconds) this request's client was given. */
   private longestExpiry: number | null = null;
+  /** Requests this request's client sent Belvo (every attempt of a read counts). */
+  private calls = 0;
 
   private constructor(
     private readonly shared: Shared,
@@ -136,7 +138,14 @@ export class BelvoClient {
     private readonly clientGone?: () => boolean,
     trace?: RequestTrace,
   ) {
-    this.caller = { observe: observer(logger, shared.metrics), trace };
+    const observe = observer(logger, shared.metrics);
+    this.caller = {
+      observe: (call) => {
+        this.calls++;
+        observe(call);
+      },
+      trace,
+    };
   }
 
   static create(options: BelvoClientOptions): BelvoClient {
@@ -164,6 +173,11 @@ export class BelvoClient {
   /** True once a write (POST/PATCH) was dispatched upstream by this request's client. */
   get wroteUpstream(): boolean {
     return this.wrote;
+  }
+
+  /** Requests sent to Belvo for this request so far: each attempt, answered or not. */
+  get upstreamCalls(): number {
+    return this.calls;
   }
 
   /** The longest `expiry` of the MFA challenges this request's client received, or null. */
