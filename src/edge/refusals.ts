@@ -24,6 +24,8 @@ export const REFUSALS = {
   [ErrorCode.IdempotencyInProgress]: { status: 409 },
   // The rest of an over-long body is not read: the connection cannot be reused.
   [ErrorCode.PayloadTooLarge]: { status: 413, headers: { connection: "close" } },
+  // Nothing of the request was read: its body may still be on the connection.
+  [ErrorCode.MisdirectedRequest]: { status: 421, headers: { connection: "close" } },
   [ErrorCode.IdempotencyKeyReused]: { status: 422 },
   [ErrorCode.InternalServerError]: { status: 500 },
   // Nothing was sent upstream: another replica can take the request at once.
