@@ -21,6 +21,7 @@ import { explorerHandler } from "./explorer.js";
 import { documentGuards } from "./guards/document-rules.js";
 import { Guards } from "./guards/guards.js";
 import { MEMORY_STORE, type GuardStore } from "./guards/store.js";
+import { storeKeySecret } from "./guards/store-keys.js";
 import type { TrustedDocuments } from "./guards/trusted-documents.js";
 import { IdempotencyGate } from "./idempotency/gate.js";
 import { MemoryIdempotencyStore, type IdempotencyStore } from "./idempotency/store.js";
@@ -115,9 +116,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const { limits, production } = config;
   const now = deps.now ?? (() => new Date());
   const metrics = new GatewayMetrics();
+  const keySecret = storeKeySecret(config.storeKeySecret, config.upstream);
   const guards = new Guards(
     deps.guardStore ?? MEMORY_STORE,
     limits,
+    keySecret,
     tracing ? (request, cap, step, work) => tracing.guard(request, cap, step, work) : undefined,
   );
   const belvo = BelvoClient.create({
@@ -142,6 +145,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       // A claim must outlive its request (a write and the reads after it, each within the deadline).
       leaseMs: 2 * config.timeoutMs + 60_000,
       maxTokens: limits.maxTokens,
+      keySecret,
     },
     metrics,
   );
