@@ -229,9 +229,10 @@ describe("METRICS_TOKEN", () => {
 describe("ALLOWED_HOSTS", () => {
   it("reads names and IP addresses, canonical, and * for any", () => {
     expect(
-      loadConfig({ ALLOWED_HOSTS: "API.example.com, 10.0.0.5,::1,[fd00:0::7], 2130706433" })
-        .allowedHosts,
-    ).toEqual(["api.example.com", "10.0.0.5", "[::1]", "[fd00::7]", "127.0.0.1"]);
+      loadConfig({
+        ALLOWED_HOSTS: "API.example.com, 10.0.0.5,::1,[fd00:0::7], 2130706433,gateway_1",
+      }).allowedHosts,
+    ).toEqual(["api.example.com", "10.0.0.5", "[::1]", "[fd00::7]", "127.0.0.1", "gateway_1"]);
     expect(loadConfig({ ALLOWED_HOSTS: "*" }).allowedHosts).toBe("*");
   });
 

@@ -5,8 +5,11 @@
  * names, `HOST` and `ALLOWED_HOSTS` are served; in production only `ALLOWED_HOSTS`, when set.
  */
 
-/** A host (a name, an IPv4 address or a bracketed IPv6 one) and an optional port; nothing else. */
-const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/i;
+/**
+ * A host (a name, `_` allowed as in container names, an IPv4 address or a bracketed IPv6 one) and
+ * an optional port; nothing else.
+ */
+const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::(\d{1,5}))?$/i;
 
 /**
  * The host named by a `Host` value (`name` or `name:port`), as the URL standard writes it: lower
