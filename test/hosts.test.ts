@@ -150,6 +150,15 @@ describe("outside production", () => {
     expect(kit.fake.requests).toEqual([]);
   });
 
+  it("no guard counts a refused request: the request rate is untouched", async () => {
+    const gateway = await kit.another({ limits: { ratePerMinute: 1 } });
+    for (let i = 0; i < 3; i++)
+      expectMisdirected(await exchange(gateway.url, wholePost("evil.example")));
+    const own = await exchange(gateway.url, wholePost(new URL(gateway.url).host), 5_000);
+    expect(JSON.parse(own!.body)).toMatchObject({ data: { resumeLink: { __typename: "Link" } } });
+    expect(kit.fake.requests).toHaveLength(1);
+  });
+
   it("the refusal names nothing the request sent, and is logged with its Host", async () => {
     const answer = await exchange(kit.url, halfSentPost("rebound-attacker.example"));
     expect(answer!.body).not.toContain("rebound-attacker");
