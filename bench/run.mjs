@@ -203,6 +203,8 @@ async function main() {
     BELVO_SECRET_ID: "bench",
     BELVO_SECRET_PASSWORD: "bench",
     GATEWAY_API_KEYS: API_KEY,
+    // Nothing scrapes the bench's gateway; production needs METRICS_TOKEN or this.
+    METRICS_PUBLIC: "true",
     LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
     ...extra,
   });

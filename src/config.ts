@@ -1,4 +1,5 @@
 /** The only module that reads process.env. Every problem is one line naming the setting. */
+import { settingHostName } from "./edge/hosts.js";
 
 export const BELVO_HOSTS = {
   sandbox: "https://sandbox.belvo.com",
@@ -89,6 +90,13 @@ export interface Config {
   timeoutMs: number;
   apiKeys: string[] | null;
   metricsToken: string | null;
+  /**
+   * `Host` names served besides the defaults (see edge/hosts.ts): "*" turns the check off; null
+   * when unset (then, in production, no check at all).
+   */
+  allowedHosts: "*" | string[] | null;
+  /** STORE_KEY_SECRET; null: derived from the Belvo key pair (guards/store-keys.ts). */
+  storeKeySecret: string | null;
   shutdownGraceMs: number;
   logLevel: LogLevel;
   limits: Limits;
@@ -173,9 +181,26 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return Number(raw);
 }
 
-function upstream(env: Env): UpstreamConfig {
+/** The explicit opt-in for the built-in emulator (also the default outside production). */
+export const EMULATOR = "emulator";
+
+/**
+ * The emulator answers any login with a VALID link: production never runs it, by default or by
+ * request.
+ */
+function emulator(raw: string | undefined, production: boolean): UpstreamConfig {
+  if (!production) return { kind: "emulator" };
+  throw new ConfigError(
+    "BELVO_URL",
+    raw === undefined
+      ? "required when NODE_ENV=production (sandbox, development, production or Belvo's URL); the built-in emulator runs only outside production."
+      : "the built-in emulator is refused when NODE_ENV=production; set sandbox, development, production or Belvo's URL.",
+  );
+}
+
+function upstream(env: Env, production: boolean): UpstreamConfig {
   const raw = read(env, "BELVO_URL");
-  if (raw === undefined) return { kind: "emulator" };
+  if (raw === undefined || raw === EMULATOR) return emulator(raw, production);
   const url = raw in BELVO_HOSTS ? BELVO_HOSTS[raw as keyof typeof BELVO_HOSTS] : raw;
   let parsed: URL;
   try {
@@ -207,7 +232,9 @@ function upstream(env: Env): UpstreamConfig {
     if (value === undefined) {
       throw new ConfigError(
         name,
-        "required when BELVO_URL is set (your Belvo secret key pair); unset BELVO_URL to use the built-in sandbox emulator.",
+        production
+          ? "required when BELVO_URL is set (your Belvo secret key pair)."
+          : "required when BELVO_URL is set (your Belvo secret key pair); unset BELVO_URL to use the built-in sandbox emulator.",
       );
     }
   }
@@ -243,6 +270,58 @@ function apiKeys(env: Env, production: boolean): string[] | null {
     );
   }
   return keys;
+}
+
+/**
+ * `Authorization: Bearer <METRICS_TOKEN>` for /metrics. In production it is required (a scrape
+ * costs milliseconds of CPU and bypasses the request rate), unless METRICS_PUBLIC=true says the
+ * endpoint is reachable only from where it should be.
+ */
+function metricsToken(env: Env, production: boolean): string | null {
+  const token = read(env, "METRICS_TOKEN") ?? null;
+  if (token !== null && !/^[\x21-\x7e]{16,}$/.test(token)) {
+    throw new ConfigError(
+      "METRICS_TOKEN",
+      "must be at least 16 printable characters without spaces.",
+    );
+  }
+  if (flag(env, "METRICS_PUBLIC", false) || token !== null || !production) return token;
+  throw new ConfigError(
+    "METRICS_TOKEN",
+    "required when NODE_ENV=production; set it (16+ characters, sent by the scraper as a Bearer token), or set METRICS_PUBLIC=true to serve /metrics to anyone who reaches it.",
+  );
+}
+
+/** `ALLOWED_HOSTS`: names (or IP addresses) a request's `Host` may name, `*` for any (see edge/hosts.ts). */
+function allowedHosts(env: Env): "*" | string[] | null {
+  const raw = read(env, "ALLOWED_HOSTS");
+  if (raw === undefined) return null;
+  if (raw === "*") return "*";
+  return raw.split(",").map((entry, index) => {
+    const name = settingHostName(entry.trim());
+    if (name === null) {
+      throw new ConfigError(
+        "ALLOWED_HOSTS",
+        `entry #${index + 1} is not a host name or IP address such as api.example.com (no scheme, no port).`,
+      );
+    }
+    return name;
+  });
+}
+
+/**
+ * `STORE_KEY_SECRET`: the key of the MAC under which guard counters and idempotency entries are
+ * named in their store. Never quoted back.
+ */
+function storeKeySecret(env: Env): string | null {
+  const secret = read(env, "STORE_KEY_SECRET") ?? null;
+  if (secret !== null && !/^[\x21-\x7e]{32,}$/.test(secret)) {
+    throw new ConfigError(
+      "STORE_KEY_SECRET",
+      "must be at least 32 printable characters without spaces (e.g. openssl rand -hex 32).",
+    );
+  }
+  return secret;
 }
 
 /**
@@ -475,7 +554,8 @@ function httpLimits(env: Env): HttpLimits {
   };
 }
 
-export function loadConfig(env: Env = process.env): Config {
+/** Every setting but the upstream (which gatewayConfig is given resolved). */
+function settings(env: Env): Omit<Config, "upstream"> {
   const production = read(env, "NODE_ENV") === "production";
   const logLevel = read(env, "LOG_LEVEL") ?? "info";
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -485,21 +565,15 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   const timeoutMs = integer(env, "BELVO_TIMEOUT_MS", 330_000, 1, 3_600_000);
-  const metricsToken = read(env, "METRICS_TOKEN") ?? null;
-  if (metricsToken !== null && !/^[\x21-\x7e]{16,}$/.test(metricsToken)) {
-    throw new ConfigError(
-      "METRICS_TOKEN",
-      "must be at least 16 printable characters without spaces.",
-    );
-  }
   return {
     port: integer(env, "PORT", 4000, 0, 65535),
     host: read(env, "HOST") ?? "127.0.0.1",
     production,
-    upstream: upstream(env),
     timeoutMs,
     apiKeys: apiKeys(env, production),
-    metricsToken,
+    metricsToken: metricsToken(env, production),
+    allowedHosts: allowedHosts(env),
+    storeKeySecret: storeKeySecret(env),
     // By default a resume in flight may run to its own deadline before the process exits.
     shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", timeoutMs + 5_000, 0, 3_600_000),
     logLevel: logLevel as LogLevel,
@@ -519,6 +593,11 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = settings(env);
+  return { ...parsed, upstream: upstream(env, parsed.production) };
+}
+
 /** `npm run demo:web`'s settings: another gateway to talk to (else it starts a local one). */
 export interface WebDemoConfig {
   gatewayUrl: string | undefined;
@@ -534,5 +613,5 @@ export function loadWebDemoConfig(env: Env = process.env): WebDemoConfig {
  * (tests and the demos build theirs here, through the same parser).
  */
 export function gatewayConfig(upstream: BelvoUpstream, env: Env = {}): GatewayConfig {
-  return { ...loadConfig(env), upstream };
+  return { ...settings(env), upstream };
 }

@@ -33,6 +33,8 @@ export const ErrorCode = {
   NotFound: "NOT_FOUND",
   MethodNotAllowed: "METHOD_NOT_ALLOWED",
   PayloadTooLarge: "PAYLOAD_TOO_LARGE",
+  /** A `Host` that is not this gateway's (DNS rebinding): HTTP 421, before anything else. */
+  MisdirectedRequest: "MISDIRECTED_REQUEST",
   ShuttingDown: "SHUTTING_DOWN",
   ExplorerNotBuilt: "EXPLORER_NOT_BUILT",
 } as const;

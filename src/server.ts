@@ -22,6 +22,7 @@ import { documentGuards } from "./guards/document-rules.js";
 import { upstreamCostPlugin } from "./guards/upstream-cost.js";
 import { Guards } from "./guards/guards.js";
 import { MEMORY_STORE, type GuardStore } from "./guards/store.js";
+import { storeKeySecret } from "./guards/store-keys.js";
 import type { TrustedDocuments } from "./guards/trusted-documents.js";
 import { IdempotencyGate } from "./idempotency/gate.js";
 import { MemoryIdempotencyStore, type IdempotencyStore } from "./idempotency/store.js";
@@ -118,9 +119,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const { limits, production } = config;
   const now = deps.now ?? (() => new Date());
   const metrics = new GatewayMetrics();
+  const keySecret = storeKeySecret(config.storeKeySecret, config.upstream);
   const guards = new Guards(
     deps.guardStore ?? MEMORY_STORE,
     limits,
+    keySecret,
     tracing ? (request, cap, step, work) => tracing.guard(request, cap, step, work) : undefined,
   );
   const belvo = BelvoClient.create({
@@ -145,6 +148,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       // A claim must outlive its request (a write and the reads after it, each within the deadline).
       leaseMs: 2 * config.timeoutMs + 60_000,
       maxTokens: limits.maxTokens,
+      keySecret,
     },
     metrics,
   );

@@ -8,6 +8,7 @@ import { Cap } from "../src/guards/caps.js";
 import { MEMORY_STORE } from "../src/guards/store.js";
 
 const WINDOW = { max: 1, windowMs: 600_000 };
+const SECRET = Buffer.alloc(32, 7);
 
 /** `npm test` runs Node with --expose-gc, so the heap is measured after a full collection. */
 function heapAfterGc(): number {
@@ -18,7 +19,7 @@ function heapAfterGc(): number {
 }
 
 it("forgets a key whose attempt was given back", async () => {
-  const cap = new Cap(MEMORY_STORE, "mfa-failures", WINDOW);
+  const cap = new Cap(MEMORY_STORE, "mfa-failures", WINDOW, SECRET);
   const keys = 20_000;
   const before = heapAfterGc();
   for (let index = 0; index < keys; index++) {
@@ -31,7 +32,7 @@ it("forgets a key whose attempt was given back", async () => {
 });
 
 it("still counts a take that lands while an attempt is given back", async () => {
-  const cap = new Cap(MEMORY_STORE, "mfa-failures", WINDOW);
+  const cap = new Cap(MEMORY_STORE, "mfa-failures", WINDOW, SECRET);
   expect(await cap.take("link")).toBeNull();
   // The second take runs between the reward and the code that would forget the key.
   const [, second] = await Promise.all([cap.giveBack("link"), cap.take("link")]);
@@ -40,7 +41,7 @@ it("still counts a take that lands while an attempt is given back", async () => 
 });
 
 it("keeps a failed attempt counted for the window", async () => {
-  const cap = new Cap(MEMORY_STORE, "mfa-failures", WINDOW);
+  const cap = new Cap(MEMORY_STORE, "mfa-failures", WINDOW, SECRET);
   expect(await cap.take("link")).toBeNull();
   expect(await cap.take("link")).toBeGreaterThan(0);
   await cap.giveBack("link");

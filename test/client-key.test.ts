@@ -96,7 +96,7 @@ it("in production, a browser GET of /graphql without a key is 401: there is no l
   expect(answer.text).not.toContain("embeddable-sandbox");
 });
 
-it("in production, /health, /ready and /metrics (no METRICS_TOKEN) answer without a key", async () => {
+it("in production, /health, /ready and /metrics (METRICS_PUBLIC=true: no METRICS_TOKEN) answer without a key", async () => {
   const gateway = await keyed(true);
   for (const path of ["/health", "/ready", "/metrics"]) {
     expect((await raw(gateway.url, "GET", path, {})).status).toBe(200);

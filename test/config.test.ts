@@ -9,6 +9,14 @@ import {
 } from "../src/config.js";
 
 const KEYS = { GATEWAY_API_KEYS: "client-key-00000000001" };
+/** What production needs besides client keys: Belvo itself, and a guarded /metrics. */
+const PRODUCTION = {
+  NODE_ENV: "production",
+  BELVO_URL: "sandbox",
+  BELVO_SECRET_ID: "id-1234",
+  BELVO_SECRET_PASSWORD: "pw-5678",
+  METRICS_TOKEN: "metrics-token-000000001",
+};
 
 const BELVO = {
   BELVO_URL: "sandbox",
@@ -35,6 +43,8 @@ it("defaults to the built-in emulator on 127.0.0.1:4000", () => {
     timeoutMs: 330_000,
     apiKeys: null,
     metricsToken: null,
+    allowedHosts: null,
+    storeKeySecret: null,
     shutdownGraceMs: 335_000,
     logLevel: "info",
     limits: DEFAULT_LIMITS,
@@ -159,13 +169,90 @@ it("never repeats a secret in its messages", () => {
 });
 
 it("production runs anonymous only when GATEWAY_ALLOW_ANONYMOUS=true", () => {
-  expect(loadConfig({ NODE_ENV: "production", GATEWAY_ALLOW_ANONYMOUS: "true" })).toMatchObject({
+  expect(loadConfig({ ...PRODUCTION, GATEWAY_ALLOW_ANONYMOUS: "true" })).toMatchObject({
     production: true,
     apiKeys: null,
   });
-  expect(loadConfig({ NODE_ENV: "production", GATEWAY_API_KEYS: "k".repeat(16) })).toMatchObject({
+  expect(loadConfig({ ...PRODUCTION, GATEWAY_API_KEYS: "k".repeat(16) })).toMatchObject({
     apiKeys: ["k".repeat(16)],
   });
+});
+
+describe("the emulator (BELVO_URL unset, or BELVO_URL=emulator)", () => {
+  it("runs outside production, by default or when asked", () => {
+    expect(loadConfig({}).upstream).toEqual({ kind: "emulator" });
+    expect(loadConfig({ BELVO_URL: "emulator" }).upstream).toEqual({ kind: "emulator" });
+  });
+
+  it("never in production: BELVO_URL is required there, and the emulator refused", () => {
+    const { BELVO_URL: _url, ...withoutBelvo } = { ...PRODUCTION, ...KEYS };
+    expect(failure(withoutBelvo)).toBe(
+      "BELVO_URL: required when NODE_ENV=production (sandbox, development, production or Belvo's URL); the built-in emulator runs only outside production.",
+    );
+    expect(failure({ ...withoutBelvo, BELVO_URL: "emulator" })).toBe(
+      "BELVO_URL: the built-in emulator is refused when NODE_ENV=production; set sandbox, development, production or Belvo's URL.",
+    );
+    const { BELVO_SECRET_ID: _id, ...withoutId } = { ...PRODUCTION, ...KEYS };
+    expect(failure(withoutId)).toBe(
+      "BELVO_SECRET_ID: required when BELVO_URL is set (your Belvo secret key pair).",
+    );
+  });
+});
+
+describe("METRICS_TOKEN", () => {
+  it("is optional outside production", () => {
+    expect(loadConfig({}).metricsToken).toBeNull();
+  });
+
+  it("is required in production, unless METRICS_PUBLIC=true", () => {
+    const { METRICS_TOKEN: token, ...withoutToken } = { ...PRODUCTION, ...KEYS };
+    expect(failure(withoutToken)).toBe(
+      "METRICS_TOKEN: required when NODE_ENV=production; set it (16+ characters, sent by the scraper as a Bearer token), or set METRICS_PUBLIC=true to serve /metrics to anyone who reaches it.",
+    );
+    expect(failure({ ...withoutToken, METRICS_PUBLIC: "false" })).toMatch(
+      /^METRICS_TOKEN: required/,
+    );
+    expect(loadConfig({ ...withoutToken, METRICS_PUBLIC: "true" }).metricsToken).toBeNull();
+    expect(loadConfig({ ...withoutToken, METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(failure({ ...withoutToken, METRICS_PUBLIC: "yes" })).toBe(
+      'METRICS_PUBLIC: expected "true" or "false".',
+    );
+  });
+
+  it("refuses a short token without quoting it", () => {
+    expect(failure({ METRICS_TOKEN: "tiny-metrics" })).toBe(
+      "METRICS_TOKEN: must be at least 16 printable characters without spaces.",
+    );
+  });
+});
+
+describe("ALLOWED_HOSTS", () => {
+  it("reads names and IP addresses, canonical, and * for any", () => {
+    expect(
+      loadConfig({
+        ALLOWED_HOSTS: "API.example.com, 10.0.0.5,::1,[fd00:0::7], 2130706433,gateway_1",
+      }).allowedHosts,
+    ).toEqual(["api.example.com", "10.0.0.5", "[::1]", "[fd00::7]", "127.0.0.1", "gateway_1"]);
+    expect(loadConfig({ ALLOWED_HOSTS: "*" }).allowedHosts).toBe("*");
+  });
+
+  it.each(["https://api.example.com", "api.example.com:443", "a b", "api.example.com/x", "user@h"])(
+    "refuses %j, naming the entry's place",
+    (entry) => {
+      expect(failure({ ALLOWED_HOSTS: `ok.example,${entry}` })).toBe(
+        "ALLOWED_HOSTS: entry #2 is not a host name or IP address such as api.example.com (no scheme, no port).",
+      );
+    },
+  );
+});
+
+it("STORE_KEY_SECRET is 32+ printable characters, never quoted back", () => {
+  const secret = "s".repeat(32);
+  expect(loadConfig({ STORE_KEY_SECRET: secret }).storeKeySecret).toBe(secret);
+  const message = failure({ STORE_KEY_SECRET: "short-store-secret" });
+  expect(message).toBe(
+    "STORE_KEY_SECRET: must be at least 32 printable characters without spaces (e.g. openssl rand -hex 32).",
+  );
 });
 
 it("reads the HTTP server's timeouts and connection cap", () => {
@@ -209,7 +296,7 @@ describe("CORS_ORIGINS", () => {
   });
 
   it("in production defaults to none, and is exactly the list when set", () => {
-    const production = { NODE_ENV: "production", GATEWAY_ALLOW_ANONYMOUS: "true" };
+    const production = { ...PRODUCTION, GATEWAY_ALLOW_ANONYMOUS: "true" };
     expect(loadConfig(production).corsOrigins).toEqual([]);
     expect(
       loadConfig({ ...production, CORS_ORIGINS: "https://app.example.com, http://10.0.0.5:*" })
@@ -305,11 +392,10 @@ it("builds a gateway's config through the same parser, its upstream resolved", (
     secretId: "id-1234",
     secretPassword: "pw-5678",
   } as const;
-  const { upstream: _parsed, ...parsed } = loadConfig({ NODE_ENV: "production", ...KEYS });
-  expect(gatewayConfig(upstream, { NODE_ENV: "production", ...KEYS })).toEqual({
-    ...parsed,
-    upstream,
-  });
+  const { upstream: _parsed, ...parsed } = loadConfig({ ...PRODUCTION, ...KEYS });
+  // BELVO_URL is not read: the upstream is given.
+  const { BELVO_URL: _url, ...withoutBelvo } = { ...PRODUCTION, ...KEYS };
+  expect(gatewayConfig(upstream, withoutBelvo)).toEqual({ ...parsed, upstream });
   expect(() => gatewayConfig(upstream, { NODE_ENV: "production" })).toThrow(/^GATEWAY_API_KEYS: /);
 });
 

@@ -1,5 +1,5 @@
 /** The idempotency store's key derivation and boxes (src/idempotency/crypto.ts). */
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import fc from "fast-check";
 import {
   canonicalJson,
@@ -9,16 +9,21 @@ import {
   seal,
 } from "../src/idempotency/crypto.js";
 
-const DOMAIN = "belvo-graphql-gateway idempotency v3";
+const DOMAIN = "belvo-graphql-gateway idempotency v4";
+/** The store-key secret (guards/store-keys.ts). */
+const SECRET = Buffer.alloc(32, 9);
 const printable = fc.stringMatching(/^[\x20-\x7e]{1,255}$/);
 
-it("derives index, MAC key and AES key as slices of SHA-512 over domain, scope and key", () => {
+it("derives index, MAC key and AES key as slices of HMAC-SHA512, under the store-key secret, over domain, scope and key", () => {
   fc.assert(
     fc.property(fc.string({ minLength: 1 }), printable, (scope, key) => {
-      const expected = createHash("sha512")
-        .update(`${DOMAIN}\u0000${scope.length}:${scope}\u0000${key}`)
-        .digest();
-      const material = deriveKeyMaterial(scope, key);
+      const message = `${DOMAIN}\u0000${scope.length}:${scope}\u0000${key}`;
+      const expected = createHmac("sha512", SECRET).update(message).digest();
+      // Not a plain hash anyone could recompute from a guessed key.
+      expect(deriveKeyMaterial(SECRET, scope, key).index).not.toBe(
+        createHash("sha512").update(message).digest().subarray(0, 16).toString("hex"),
+      );
+      const material = deriveKeyMaterial(SECRET, scope, key);
       expect(material.index).toBe(expected.subarray(0, 16).toString("hex"));
       expect(material.mac).toBe(expected.subarray(16, 32).toString("hex"));
       expect(material.aead).toBe(expected.subarray(32, 64).toString("hex"));
@@ -28,17 +33,17 @@ it("derives index, MAC key and AES key as slices of SHA-512 over domain, scope a
 
 it("gives another index to every other scope and key, even where their text runs together", () => {
   const indexes = [
-    deriveKeyMaterial("key:ab", "c-key"),
-    deriveKeyMaterial("key:a", "bc-key"),
-    deriveKeyMaterial("key:ab\u0000c", "key"),
-    deriveKeyMaterial("anonymous", "c-key"),
+    deriveKeyMaterial(SECRET, "key:ab", "c-key"),
+    deriveKeyMaterial(SECRET, "key:a", "bc-key"),
+    deriveKeyMaterial(SECRET, "key:ab\u0000c", "key"),
+    deriveKeyMaterial(SECRET, "anonymous", "c-key"),
   ].map((material) => material.index);
   expect(new Set(indexes).size).toBe(indexes.length);
 });
 
 it("fingerprints the same request alike whatever its variables' order, and keys it by the MAC key", () => {
-  const { mac } = deriveKeyMaterial("key:abc", "client-key-1");
-  const other = deriveKeyMaterial("key:abc", "client-key-2").mac;
+  const { mac } = deriveKeyMaterial(SECRET, "key:abc", "client-key-1");
+  const other = deriveKeyMaterial(SECRET, "key:abc", "client-key-2").mac;
   const one = fingerprint(mac, ["query", null, { input: { token: "123456", link: "l" } }]);
   expect(fingerprint(mac, ["query", null, { input: { link: "l", token: "123456" } }])).toBe(one);
   expect(fingerprint(mac, ["query", null, { input: { link: "l", token: "123457" } }])).not.toBe(
@@ -50,7 +55,7 @@ it("fingerprints the same request alike whatever its variables' order, and keys 
 });
 
 it("never seals two answers with the same IV, across refills of the IV pool", () => {
-  const material = deriveKeyMaterial("key:abc", "client-key-1");
+  const material = deriveKeyMaterial(SECRET, "key:abc", "client-key-1");
   const ivs = new Set<string>();
   for (let i = 0; i < 1_000; i++) {
     const sealed = seal(material, `answer ${i}`);
@@ -103,4 +108,12 @@ it("writes the same canonical JSON past the recursion's depth, for any depth a b
   );
   const deep = JSON.parse(`${"[".repeat(200_000)}{"b":1,"a":2}${"]".repeat(200_000)}`) as unknown;
   expect(canonicalJson(deep)).toBe(`${"[".repeat(200_000)}{"a":2,"b":1}${"]".repeat(200_000)}`);
+});
+
+it("gives another index, MAC key and AES key under another store-key secret", () => {
+  const one = deriveKeyMaterial(SECRET, "key:abc", "client-key-1");
+  const other = deriveKeyMaterial(Buffer.alloc(32, 10), "key:abc", "client-key-1");
+  expect(other.index).not.toBe(one.index);
+  expect(other.mac).not.toBe(one.mac);
+  expect(other.aead).not.toBe(one.aead);
 });

@@ -3,6 +3,7 @@
  * loopback port, as in redis.test.ts). A retry reaching the other replica joins or replays, Belvo
  * sees one write, and a dump of Redis holds no link id, amount, token or key in clear.
  */
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -37,6 +38,21 @@ function post(replica: number, query: string, key: string, leaveAfterMs?: number
     { "idempotency-key": key, authorization: `Bearer ${API_KEY}` },
     leaveAfterMs,
   );
+}
+
+/**
+ * No index anyone could recompute from a guessed key: each is an HMAC under the store-key
+ * secret, not a plain hash of the client's scope and key.
+ */
+function expectNoPlainIndex(keys: string[]): void {
+  const scope = `key:${createHash("sha256").update(API_KEY).digest("hex").slice(0, 32)}`;
+  for (const key of keysUsed) {
+    for (const domain of ["v3", "v4"]) {
+      const message = `belvo-graphql-gateway idempotency ${domain}\u0000${scope.length}:${scope}\u0000${key}`;
+      const plain = createHash("sha512").update(message).digest("hex");
+      expect(keys.join("\n")).not.toContain(plain.slice(0, 32));
+    }
+  }
 }
 
 describeWithRedis("Idempotency-Key with REDIS_URL", () => {
@@ -108,6 +124,7 @@ describeWithRedis("Idempotency-Key with REDIS_URL", () => {
           expect(text).not.toContain(secret);
         }
       }
+      expectNoPlainIndex(keys);
     } finally {
       client.disconnect();
     }

@@ -12,6 +12,9 @@ import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK } from "./helpers/graphql.js";
 import { postRaw, resumeVariables, sleep } from "./helpers/idempotency.js";
 
+/** The store-key secret (guards/store-keys.ts) these tests derive under. */
+const SECRET = Buffer.alloc(32, 3);
+
 /** A store on a clock the test moves; `entry` reads an index without claiming it. */
 function clocked(limits: Partial<MemoryStoreLimits>) {
   const clock = { now: 1_000_000 };
@@ -171,13 +174,13 @@ describe("MemoryIdempotencyStore", () => {
 
 describe("sealed answers", () => {
   it("open only with the same client key, scope and index", () => {
-    const material = deriveKeyMaterial("key:abc", "client-key-1");
+    const material = deriveKeyMaterial(SECRET, "key:abc", "client-key-1");
     const sealed = seal(material, '{"balance":"12.30"}');
     expect(sealed.toString("latin1")).not.toContain("12.30");
     expect(open(material, sealed)).toBe('{"balance":"12.30"}');
-    expect(open(deriveKeyMaterial("key:abc", "client-key-2"), sealed)).toBeNull();
-    expect(open(deriveKeyMaterial("anonymous", "client-key-1"), sealed)).toBeNull();
-    expect(deriveKeyMaterial("key:abc", "client-key-1").index).toBe(material.index);
+    expect(open(deriveKeyMaterial(SECRET, "key:abc", "client-key-2"), sealed)).toBeNull();
+    expect(open(deriveKeyMaterial(SECRET, "anonymous", "client-key-1"), sealed)).toBeNull();
+    expect(deriveKeyMaterial(SECRET, "key:abc", "client-key-1").index).toBe(material.index);
     expect(material.index).not.toContain("client-key-1");
   });
 });
@@ -187,7 +190,13 @@ describe("what the gate stores", () => {
   class LeavingStore extends MemoryIdempotencyStore {
     override readonly sealsAnswers = true;
   }
-  const settings = { waitMs: 1_000, ttlMs: 60_000, leaseMs: 60_000, maxTokens: 1_000 };
+  const settings = {
+    waitMs: 1_000,
+    ttlMs: 60_000,
+    leaseMs: 60_000,
+    maxTokens: 1_000,
+    keySecret: SECRET,
+  };
   const facts = (body: unknown) => ({
     method: "POST",
     header: ["client-key-1"],
@@ -211,7 +220,7 @@ describe("what the gate stores", () => {
       true,
       null,
     );
-    const index = deriveKeyMaterial("key:abc", "client-key-1").index;
+    const index = deriveKeyMaterial(SECRET, "key:abc", "client-key-1").index;
     const claim = await store.claim(index, "f", "other", 60_000);
     const box = claim.kind === "taken" ? (claim.entry as Entry & { state: "done" }).box : null;
     expect(typeof box).toBe(kind);

@@ -5,8 +5,10 @@
  * `.ci/run` installs Debian's redis-server; a machine without it skips this file outside CI, and
  * CI fails instead.
  */
+import { createHash } from "node:crypto";
 import request from "supertest";
 import { redisStore, checkStore, closeStore, type GuardStore } from "../src/guards/store.js";
+import { storeKeySecret } from "../src/guards/store-keys.js";
 import { LINK_BODY, challengeEntry, errorList, LINK_ID, resumeInput } from "./helpers/fixtures.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 import { installed } from "./helpers/system.js";
@@ -32,13 +34,40 @@ async function connectedStore(url: string): Promise<GuardStore> {
 const resume = (url: string, token = "999999") =>
   postGraphQL(url, RESUME_LINK, { input: resumeInput(token) }, AUTH);
 
+const REGISTER = `mutation($input: RegisterLinkInput!) { registerLink(input: $input) { __typename } }`;
+
+const register = (url: string, username: string) =>
+  postGraphQL(
+    url,
+    REGISTER,
+    { input: { institution: "erebor_mx_retail", username, password: "pw" } },
+    AUTH,
+  );
+
 const outcome = (body: Record<string, unknown>) => {
   const result = body as {
-    data: { resumeLink: { __typename: string } } | null;
+    data: Record<string, { __typename: string }> | null;
     errors?: { extensions: { code: string } }[];
   };
-  return result.data?.resumeLink.__typename ?? result.errors?.[0]?.extensions.code ?? "?";
+  const data = result.data ? Object.values(result.data)[0] : undefined;
+  return data?.__typename ?? result.errors?.[0]?.extensions.code ?? "?";
 };
+
+function redisOf(store: GuardStore) {
+  if (store.kind !== "redis") throw new Error("expected Redis");
+  return store.redis;
+}
+
+/** A text, and its SHA-256, in the encodings a key could hold them. */
+function encodings(text: string): string[] {
+  const digest = createHash("sha256").update(text).digest();
+  return [
+    text,
+    Buffer.from(text).toString("hex"),
+    Buffer.from(text).toString("base64"),
+    ...(["hex", "base64", "base64url"] as const).map((encoding) => digest.toString(encoding)),
+  ];
+}
 
 /** Two gateways sharing their guard counters on one real redis-server, before one fake Belvo. */
 function useReplicas() {
@@ -105,24 +134,41 @@ describeWithRedis("with REDIS_URL", () => {
     expect(replicas.kit.fake.requests).toHaveLength(5);
   });
 
-  it("stores every counter under a hash: no link id, username or client key in clear", async () => {
+  it("stores every counter under an HMAC: no link id, username or client key, in clear or as a hash anyone can recompute", async () => {
+    const CPF = "12345678909";
     replicas.kit.fake.reply({ status: 400, body: errorList("login_error", "Invalid credentials") });
-    await postGraphQL(
-      gateways[0]!.url,
-      "mutation($input: RegisterLinkInput!) { registerLink(input: $input) { __typename } }",
-      { input: { institution: "erebor_mx_retail", username: "ana.username", password: "pw" } },
-      AUTH,
-    );
-    const store = stores[0]!;
-    if (store.kind !== "redis") throw new Error("expected Redis");
-    const keys = await store.redis.keys("*");
-    expect(keys.some((key) => key.startsWith("belvo-gateway:login-failures:"))).toBe(true);
-    expect(keys.some((key) => key.startsWith("belvo-gateway:rate:"))).toBe(true);
-    for (const key of keys) {
-      expect(key).toMatch(/^belvo-gateway:(rate|mfa-failures|login-failures):[0-9a-f]{64}$/);
-      for (const clear of [LINK_ID, "ana.username", "erebor", CLIENT_KEY])
-        expect(key.toLowerCase()).not.toContain(clear.toLowerCase());
+    expect(outcome((await register(gateways[0]!.url, CPF)).body)).toBe("UPSTREAM_REJECTED");
+    expect(outcome((await resume(gateways[0]!.url)).body)).toBe("UPSTREAM_REJECTED");
+    const redis = redisOf(stores[0]!);
+    const keys = await redis.keys("*");
+    expect(keys.map((key) => key.split(":")[1]).sort()).toEqual([
+      "login-failures",
+      "mfa-failures",
+      "rate",
+    ]);
+    const values = await Promise.all(keys.map((key) => redis.get(key)));
+    const stored = [...keys, ...values].join("\n").toLowerCase();
+    for (const clear of [LINK_ID, CPF, "erebor_mx_retail", CLIENT_KEY]) {
+      for (const form of encodings(clear)) expect(stored).not.toContain(form.toLowerCase());
     }
+    // What the keys were before: SHA-256 of the cap's name and what it counts.
+    for (const text of [
+      `login-failures\nerebor_mx_retail\n${CPF}`,
+      `erebor_mx_retail\n${CPF}`,
+      `mfa-failures\n${LINK_ID}`,
+    ]) {
+      for (const form of encodings(text)) expect(stored).not.toContain(form.toLowerCase());
+    }
+    for (const key of keys)
+      expect(key).toMatch(/^belvo-gateway:(rate|mfa-failures|login-failures):[0-9a-f]{64}$/);
+  });
+
+  it("forgets the counter of a login or a resume that succeeded, at once", async () => {
+    replicas.kit.fake.reply({ status: 201, body: LINK_BODY });
+    expect(outcome((await register(gateways[1]!.url, "bea.username")).body)).toBe("Link");
+    replicas.kit.fake.reply({ status: 200, body: LINK_BODY });
+    expect(outcome((await resume(gateways[1]!.url)).body)).toBe("Link");
+    expect(await redisOf(stores[0]!).keys("*")).toEqual([]);
   });
 });
 
@@ -190,4 +236,25 @@ describeWithRedis("with REDIS_URL, a Redis that dies", () => {
     expect(replicas.kit.fake.requests).toHaveLength(1);
     expect((await request(gateway!.url).get("/ready")).status).toBe(503);
   });
+});
+
+it("names stored things under STORE_KEY_SECRET when set, else under a secret every replica derives alike from the Belvo key pair", () => {
+  const pair = {
+    kind: "belvo",
+    url: "http://127.0.0.1:9",
+    secretId: "id-1",
+    secretPassword: "pw-1",
+  } as const;
+  const derived = storeKeySecret(null, pair);
+  expect(storeKeySecret(null, { ...pair, url: "http://10.0.0.2:9" })).toEqual(derived);
+  expect(storeKeySecret(null, { ...pair, secretPassword: "pw-2" })).not.toEqual(derived);
+  const configured = storeKeySecret("c".repeat(32), pair);
+  expect(configured).not.toEqual(derived);
+  expect(storeKeySecret("c".repeat(32), { ...pair, secretPassword: "pw-2" })).toEqual(configured);
+  // Neither is the key pair or the setting itself.
+  for (const secret of [derived, configured]) {
+    expect(secret).toHaveLength(32);
+    expect(secret.toString("latin1")).not.toContain("pw-1");
+    expect(secret.toString("latin1")).not.toContain("c".repeat(8));
+  }
 });

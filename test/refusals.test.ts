@@ -20,6 +20,7 @@ it.each<[RefusalCode, number]>([
   [ErrorCode.MethodNotAllowed, 405],
   [ErrorCode.IdempotencyInProgress, 409],
   [ErrorCode.PayloadTooLarge, 413],
+  [ErrorCode.MisdirectedRequest, 421],
   [ErrorCode.IdempotencyKeyReused, 422],
   [ErrorCode.RateLimited, 200],
   [ErrorCode.ShuttingDown, 503],

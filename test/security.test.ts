@@ -209,13 +209,13 @@ it("a resume never sent (no connection to Belvo within the deadline) does not co
   }
 });
 
-describe("failed logins", () => {
-  const REGISTER = `mutation($input: RegisterLinkInput!) { registerLink(input: $input) { __typename } }`;
-  const login = (username: string, password = "wrong-password") =>
-    kit.post(REGISTER, {
-      input: { institution: "erebor_mx_retail", username, password },
-    });
+const REGISTER = `mutation($input: RegisterLinkInput!) { registerLink(input: $input) { __typename } }`;
+const login = (username: string, password = "wrong-password") =>
+  kit.post(REGISTER, {
+    input: { institution: "erebor_mx_retail", username, password },
+  });
 
+describe("failed logins", () => {
   it("the sixth wrong password for one username within the window is refused and never reaches Belvo", async () => {
     pinDate(Date.parse("2026-01-15T10:00:00Z"));
     kit.fake.reply({
@@ -261,6 +261,36 @@ describe("failed logins", () => {
         data: { registerLink: { __typename: "MfaChallenge" } },
       });
     expect(kit.fake.requests).toHaveLength(8);
+  });
+});
+
+describe("look-alike usernames", () => {
+  it("look-alike spellings of one username share its five tries; Belvo gets each as typed", async () => {
+    kit.fake.reply({ status: 400, body: errorList("login_error", "Invalid credentials") });
+    const spellings = [
+      "ana.silva",
+      "ana\u200b.silva", // zero-width space
+      "an\u00ada.silva", // soft hyphen
+      "\uff21\uff2e\uff21.silva", // full-width capitals
+      "\ufeffAna.Silva", // byte-order mark
+      "ana\u2060.silva\u200d", // word joiner, zero-width joiner
+      "\uff41\uff4e\uff41\uff0e\uff53\uff49\uff4c\uff56\uff41", // full-width, dot included
+      "ana.sil\u034fva", // combining grapheme joiner
+    ];
+    const codes: string[] = [];
+    for (const username of spellings) {
+      const { body } = await login(username);
+      codes.push(
+        (body as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
+      );
+    }
+    expect(codes).toEqual([
+      ...Array<string>(5).fill("UPSTREAM_REJECTED"),
+      ...Array<string>(3).fill("RATE_LIMITED"),
+    ]);
+    expect(kit.fake.requests.map((sent) => (sent.body as { username: string }).username)).toEqual(
+      spellings.slice(0, 5),
+    );
   });
 });
 

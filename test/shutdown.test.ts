@@ -22,6 +22,7 @@ function startAgainstFake(graceMs: number) {
     LOG_LEVEL: "info",
     NODE_ENV: "production",
     GATEWAY_ALLOW_ANONYMOUS: "true",
+    METRICS_PUBLIC: "true",
   });
 }
 

@@ -53,18 +53,34 @@ it("with client keys, the banner says Sandbox needs the key header (the example 
   expect(await gateway.exit).toBe(0);
 });
 
-it("in production, the banner offers no Sandbox and no offline explorer (both are off)", async () => {
-  const gateway = runNode("dist/index.js", {
-    PORT: "0",
-    NODE_ENV: "production",
-    GATEWAY_API_KEYS: "banner-key-000000000002",
-  });
+/** What production needs: Belvo (not called at start-up), client keys, a guarded /metrics. */
+const PRODUCTION = {
+  PORT: "0",
+  NODE_ENV: "production",
+  BELVO_URL: "http://127.0.0.1:9",
+  BELVO_SECRET_ID: "start-up-secret-id",
+  BELVO_SECRET_PASSWORD: "start-up-secret-password",
+  GATEWAY_API_KEYS: "banner-key-000000000002",
+  METRICS_TOKEN: "metrics-token-start-up-01",
+};
+
+it("in production, the banner offers no Sandbox and no offline explorer (both are off); /metrics needs METRICS_TOKEN", async () => {
+  const gateway = runNode("dist/index.js", PRODUCTION);
   try {
     const url = await waitForListening(gateway);
     const banner = gateway.stdout.join("");
     expect(banner).toContain(`listening at ${url}/graphql`);
     expect(banner).not.toContain("/explorer");
     expect(banner).not.toContain("Apollo Sandbox");
+    expect(banner).not.toContain("emulator");
+    const refused = await request(url).get("/metrics");
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ errors: [{ extensions: { code: "UNAUTHENTICATED" } }] });
+    const scraped = await request(url)
+      .get("/metrics")
+      .set("authorization", `Bearer ${PRODUCTION.METRICS_TOKEN}`);
+    expect(scraped.status).toBe(200);
+    expect(scraped.text).toContain("gateway_operations_in_flight");
   } finally {
     gateway.child.kill("SIGTERM");
   }
@@ -86,6 +102,21 @@ it.each([
     "production without client keys",
     { NODE_ENV: "production" },
     "Cannot start: GATEWAY_API_KEYS: required when NODE_ENV=production; set it, or set GATEWAY_ALLOW_ANONYMOUS=true to serve without client keys.\n",
+  ],
+  [
+    "production without BELVO_URL (it would run the emulator: fake VALID links)",
+    { ...PRODUCTION, BELVO_URL: "" },
+    "Cannot start: BELVO_URL: required when NODE_ENV=production (sandbox, development, production or Belvo's URL); the built-in emulator runs only outside production.\n",
+  ],
+  [
+    "production asking for the emulator",
+    { ...PRODUCTION, BELVO_URL: "emulator" },
+    "Cannot start: BELVO_URL: the built-in emulator is refused when NODE_ENV=production; set sandbox, development, production or Belvo's URL.\n",
+  ],
+  [
+    "production without METRICS_TOKEN",
+    { ...PRODUCTION, METRICS_TOKEN: "" },
+    "Cannot start: METRICS_TOKEN: required when NODE_ENV=production; set it (16+ characters, sent by the scraper as a Bearer token), or set METRICS_PUBLIC=true to serve /metrics to anyone who reaches it.\n",
   ],
 ])("refuses to start with %s, in one line on stderr, exit 1", async (_case, env, line) => {
   const gateway = runNode("dist/index.js", { PORT: "0", ...env });

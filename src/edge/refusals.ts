@@ -26,6 +26,8 @@ export const REFUSALS = {
   // Gone: the answer is not kept, and asking again never brings it back.
   [ErrorCode.IdempotencyAnswerNotKept]: { status: 410 },
   [ErrorCode.PayloadTooLarge]: { status: 413, headers: { connection: "close" } },
+  // Nothing of the request was read: its body may still be on the connection.
+  [ErrorCode.MisdirectedRequest]: { status: 421, headers: { connection: "close" } },
   [ErrorCode.IdempotencyKeyReused]: { status: 422 },
   [ErrorCode.InternalServerError]: { status: 500 },
   // Nothing was sent upstream: another replica can take the request at once.

@@ -21,6 +21,7 @@ import {
   type RequestIds,
   type RequestScope,
 } from "./http-io.js";
+import { hostCheck, type HostSettings } from "./hosts.js";
 import type { Lifecycle } from "./lifecycle.js";
 import { refuse } from "./refusals.js";
 
@@ -107,15 +108,58 @@ function answerFailure(
   refuse(res, { code: ErrorCode.InternalServerError, message: "Internal server error" }, ids);
 }
 
-/** Every request: its ids, its trace and its logger, then the route. */
+/** What a probe or a scraper reaches by any Host: nothing a rebound page could use. */
+function reachableByAnyHost(url: string | undefined, metricsToken: string | null): boolean {
+  const path = url?.split("?", 1)[0];
+  return path === "/health" || path === "/ready" || (path === "/metrics" && metricsToken !== null);
+}
+
+/**
+ * 421 for a `Host` that is not this gateway's (edge/hosts.ts), before anything else is done with
+ * the request: no body read, no guard, no upstream call. Probes (/health, /ready, and /metrics
+ * behind its token) are exempt: a kubelet or a load balancer names the pod's address.
+ */
+function misdirected(
+  req: IncomingMessage,
+  res: ServerResponse,
+  settings: { logger: Logger; trustProxyRequestId: boolean; production: boolean },
+): void {
+  const ids = requestIds(req.headers["x-request-id"], settings.trustProxyRequestId);
+  new RequestLogger(settings.logger, ids).warn(
+    { path: req.url?.split("?", 1)[0], host: req.headers.host ?? null },
+    "refused: a Host that is not this gateway's",
+  );
+  res.setHeader("x-request-id", ids.requestId);
+  const message = settings.production
+    ? "This gateway does not serve the host this request names; see ALLOWED_HOSTS."
+    : "This gateway does not serve the host this request names: outside production it answers localhost, 127.0.0.1, [::1] and HOST; add other names to ALLOWED_HOSTS.";
+  refuse(res, { code: ErrorCode.MisdirectedRequest, message }, ids);
+}
+
+export interface RequestSettings extends HostSettings {
+  logger: Logger;
+  tracing: Tracing | undefined;
+  trustProxyRequestId: boolean;
+  metricsToken: string | null;
+}
+
+/** Every request: its Host checked, then its ids, its trace and its logger, then the route. */
 export function requestHandler(
   route: Route,
-  settings: { logger: Logger; tracing: Tracing | undefined; trustProxyRequestId: boolean },
+  settings: RequestSettings,
   lifecycle: Lifecycle,
   maxBodyBytes: number,
 ): RequestListener {
   const { logger, tracing } = settings;
+  const hostAllowed = hostCheck(settings);
   return (req, res) => {
+    if (
+      hostAllowed !== null &&
+      !hostAllowed(req.headers.host) &&
+      !reachableByAnyHost(req.url, settings.metricsToken)
+    ) {
+      return misdirected(req, res, settings);
+    }
     const ids = requestIds(req.headers["x-request-id"], settings.trustProxyRequestId);
     const trace = tracing?.startRequest(req, res, ids.requestId);
     // A sampled-out request's ids lead to no trace: its lines go without them.

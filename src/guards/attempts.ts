@@ -46,6 +46,26 @@ function judged(error: unknown): boolean {
 
 const minutes = (ms: number) => Math.round(ms / 60_000);
 
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
+
+/**
+ * One spelling for every look-alike of a username or institution, for the login cap's key only
+ * (Belvo gets the text as typed): default-ignorable code points removed (zero-width characters,
+ * soft hyphens, variation selectors, fillers), NFKC (full-width letters and digits, ligatures,
+ * compatibility spaces), full case folding (upper then lower, so `ß` and `SS` meet), NFKC again
+ * (folding can undo it), and trimmed.
+ */
+export function loginKeyPart(text: string): string {
+  return text
+    .replace(IGNORABLE, "")
+    .normalize("NFKC")
+    .toUpperCase()
+    .toLowerCase()
+    .normalize("NFKC")
+    .replace(IGNORABLE, "")
+    .trim();
+}
+
 /**
  * Caps failed MFA resumes per link (the session changes with every fresh challenge; the link does
  * not) and failed logins per institution + username. An attempt is counted before it is sent, so
@@ -77,7 +97,7 @@ export class AttemptGuard {
     const { max, windowMs } = this.caps.logins.window;
     return this.attempt(
       this.caps.logins,
-      `${institution.trim().toLowerCase()}\n${username.trim().toLowerCase()}`,
+      `${loginKeyPart(institution)}\n${loginKeyPart(username)}`,
       `Too many failed logins for this username at this institution (${max} per ${minutes(windowMs)} minutes); retry later.`,
       send,
       () => false,

@@ -6,7 +6,7 @@
  * closed). An in-memory insurance would let each replica count alone, so N replicas would allow N
  * times the cap, silently, for as long as Redis is away: a guard that quietly weakens.
  */
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { HeaderMap } from "@apollo/server";
 import type { RequestTrace } from "../tracing/tracing.js";
 import {
@@ -56,11 +56,26 @@ export interface Window {
 }
 
 /**
- * One cap: `name` separates caps in the store, and keys are stored as sha256 hashes (a link id,
- * a username or a client key never appears in Redis in clear).
+ * Takes one hit back and forgets the key once nothing is counted, in one step (no take of another
+ * replica can fall between the two): a key at zero would only tell a reader of Redis that an
+ * attempt was made and succeeded.
+ */
+const GIVE_BACK = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local left = redis.call('DECR', KEYS[1])
+if left <= 0 then redis.call('DEL', KEYS[1]) end
+return left
+`;
+
+/**
+ * One cap: `name` separates caps in the store, and keys are stored as HMAC-SHA256 under the
+ * store-key secret (guards/store-keys.ts): a link id, a username or a client key never appears
+ * in Redis, in clear or as a hash anyone could recompute.
  */
 export class Cap {
   private readonly limiter: RateLimiterAbstract;
+
+  private readonly redis: (GuardStore & { kind: "redis" }) | null;
 
   /** Takes begun on this cap: a give-back forgets a key only if none began meanwhile. */
   private takes = 0;
@@ -71,8 +86,11 @@ export class Cap {
     store: GuardStore,
     readonly name: string,
     readonly window: Window,
+    /** The store-key secret (guards/store-keys.ts). */
+    private readonly secret: Buffer,
     tracer?: StepTracer,
   ) {
+    this.redis = store.kind === "redis" ? store : null;
     // In this process each cap has its own limiter, so no prefix is needed, and a shorter key
     // (base64url) is a smaller record kept for the whole window; Redis keys keep their names.
     this.encoding = store.kind === "memory" ? "base64url" : "hex";
@@ -128,8 +146,9 @@ export class Cap {
   /**
    * Takes one hit back (an attempt that turned out not to count). Throws when the store fails.
    *
-   * In this process, a key back at zero is forgotten: RateLimiterMemory keeps a record and a timer
-   * per key for the whole window, and distinct links or usernames would otherwise hold memory for
+   * A key back at zero is forgotten. In Redis, in one script (GIVE_BACK): a successful login
+   * leaves no trace there. In this process, RateLimiterMemory keeps a record and a timer per key
+   * for the whole window, and distinct links or usernames would otherwise hold memory for
    * nothing. The count read is exact only if no take ran since the reward (takes run between the
    * reward and this line's continuation); then RateLimiterMemory's delete acts at once.
    */
@@ -139,18 +158,18 @@ export class Cap {
 
   private async reward(key: string): Promise<void> {
     const hashed = this.hash(key);
+    if (this.redis) {
+      await this.redis.redis.eval(GIVE_BACK, 1, this.limiter.getKey(hashed));
+      return;
+    }
     const takes = this.takes;
     const left = await this.limiter.reward(hashed, 1);
-    if (
-      this.limiter instanceof RateLimiterMemory &&
-      left.consumedPoints <= 0 &&
-      takes === this.takes
-    ) {
+    if (left.consumedPoints <= 0 && takes === this.takes) {
       await this.limiter.delete(hashed);
     }
   }
 
   private hash(key: string): string {
-    return createHash("sha256").update(`${this.name}\n${key}`).digest(this.encoding);
+    return createHmac("sha256", this.secret).update(`${this.name}\n${key}`).digest(this.encoding);
   }
 }

@@ -14,12 +14,14 @@ export class Guards {
   constructor(
     private readonly store: GuardStore,
     limits: Limits,
+    /** The store-key secret (guards/store-keys.ts): every cap's keys are HMACs under it. */
+    secret: Buffer,
     tracer?: StepTracer,
   ) {
     this.rate =
       limits.ratePerMinute === null
         ? null
-        : new Cap(store, "rate", { max: limits.ratePerMinute, windowMs: 60_000 }, tracer);
+        : new Cap(store, "rate", { max: limits.ratePerMinute, windowMs: 60_000 }, secret, tracer);
     this.caps = {
       mfa: new Cap(
         store,
@@ -28,6 +30,7 @@ export class Guards {
           max: limits.mfaMaxFailures,
           windowMs: limits.mfaWindowMs,
         },
+        secret,
         tracer,
       ),
       logins: new Cap(
@@ -37,6 +40,7 @@ export class Guards {
           max: limits.loginMaxFailures,
           windowMs: limits.loginWindowMs,
         },
+        secret,
         tracer,
       ),
     };

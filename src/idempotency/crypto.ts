@@ -1,10 +1,11 @@
 /**
  * What the gateway keeps of an idempotency key: an index (to find the entry), a MAC key (for the
  * request's fingerprint) and an AES-256-GCM key (for an answer stored outside the process, in
- * Redis), all derived from the client's key and scope by one hash. The key itself is never kept,
- * so a dump of Redis reveals nothing without the keys only clients hold.
+ * Redis), all derived from the client's key and scope by one HMAC under the store-key secret
+ * (guards/store-keys.ts). The key itself is never kept, so a dump of Redis reveals nothing
+ * without both the keys only clients hold and the gateway's secret.
  */
-import { createCipheriv, createDecipheriv, hash, randomFillSync } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, hash, randomFillSync } from "node:crypto";
 
 export interface KeyMaterial {
   /** Where the entry lives: hex, and safe to log in part. */
@@ -15,20 +16,23 @@ export interface KeyMaterial {
   aead: string;
 }
 
-const DOMAIN = "belvo-graphql-gateway idempotency v3";
+const DOMAIN = "belvo-graphql-gateway idempotency v4";
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /**
- * One SHA-512 of the domain, the scope (length-prefixed: no scope and key can pose as another
- * pair) and the key, cut in three: 16 bytes of index, 16 of MAC key, 32 of AES key. Each part is
- * a slice of a one-way function of the key, so the index the store holds tells nothing of the
- * other two. HKDF-SHA256 gave the same guarantees here at ten times the cost (four HMACs and key
- * objects for one hash: a tenth of a keyed request's work); neither stretches a weak key.
+ * One HMAC-SHA512, under the store-key secret, of the domain, the scope (length-prefixed: no
+ * scope and key can pose as another pair) and the key, cut in three: 16 bytes of index, 16 of MAC
+ * key, 32 of AES key. Each part is a slice of a keyed one-way function of the key, so the index
+ * the store holds tells nothing of the other two, and no one without the secret can tell which
+ * index a guessed key would have. HKDF-SHA256 gave the same guarantees at several times the cost
+ * (four HMACs and key objects for one); neither stretches a weak key.
  */
-export function deriveKeyMaterial(scope: string, key: string): KeyMaterial {
+export function deriveKeyMaterial(secret: Buffer, scope: string, key: string): KeyMaterial {
   // As hex: slicing a string is cheaper than slicing a Buffer and encoding its parts.
-  const hex = hash("sha512", `${DOMAIN}\u0000${scope.length}:${scope}\u0000${key}`, "hex");
+  const hex = createHmac("sha512", secret)
+    .update(`${DOMAIN}\u0000${scope.length}:${scope}\u0000${key}`)
+    .digest("hex");
   return {
     index: hex.slice(0, 32),
     mac: hex.slice(32, 64),

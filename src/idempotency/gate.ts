@@ -24,6 +24,8 @@ export interface IdempotencySettings {
   leaseMs: number;
   /** The document parse limit (MAX_TOKENS). */
   maxTokens: number;
+  /** The store-key secret (guards/store-keys.ts): indexes are HMACs under it. */
+  keySecret: Buffer;
 }
 
 /** Exactly what was sent for the first request. */
@@ -170,7 +172,7 @@ export class IdempotencyGate {
     }
     const parts = requestParts(facts.body, this.settings.maxTokens);
     if (parts === null) return PASS;
-    const material = deriveKeyMaterial(facts.scope, header);
+    const material = deriveKeyMaterial(this.settings.keySecret, facts.scope, header);
     const print = fingerprint(material.mac, parts);
     try {
       return await this.claimOrJoin(facts, material, print);

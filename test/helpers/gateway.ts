@@ -42,7 +42,15 @@ export interface TestGateway {
 export type GatewayOverrides = Partial<
   Pick<
     GatewayConfig,
-    "timeoutMs" | "apiKeys" | "production" | "metricsToken" | "corsOrigins" | "trustProxyRequestId"
+    | "timeoutMs"
+    | "apiKeys"
+    | "production"
+    | "metricsToken"
+    | "corsOrigins"
+    | "trustProxyRequestId"
+    | "host"
+    | "allowedHosts"
+    | "storeKeySecret"
   >
 > &
   Partial<Pick<GatewayDeps, "guardStore" | "now" | "trustedDocuments" | "schema" | "tracing">> &
@@ -57,7 +65,9 @@ function testConfig(upstreamUrl: string, overrides: GatewayOverrides): GatewayCo
   const production = overrides.production ?? false;
   const base = gatewayConfig(
     { kind: "belvo", url: upstreamUrl, secretId: SECRET_ID, secretPassword: SECRET_PASSWORD },
-    production ? { NODE_ENV: "production", GATEWAY_ALLOW_ANONYMOUS: "true" } : {},
+    production
+      ? { NODE_ENV: "production", GATEWAY_ALLOW_ANONYMOUS: "true", METRICS_PUBLIC: "true" }
+      : {},
   );
   const { store: _store, ...idempotency } = overrides.idempotency ?? {};
   return {
@@ -66,6 +76,9 @@ function testConfig(upstreamUrl: string, overrides: GatewayOverrides): GatewayCo
     apiKeys: overrides.apiKeys ?? null,
     metricsToken: overrides.metricsToken ?? null,
     corsOrigins: overrides.corsOrigins ?? base.corsOrigins,
+    host: overrides.host ?? base.host,
+    allowedHosts: overrides.allowedHosts ?? base.allowedHosts,
+    storeKeySecret: overrides.storeKeySecret ?? base.storeKeySecret,
     // The tests act as the trusted proxy: their `x-request-id` is the request id, so answers can
     // be pinned whole. The default (false) is tested in observability.test.ts.
     trustProxyRequestId: overrides.trustProxyRequestId ?? true,
