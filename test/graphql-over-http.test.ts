@@ -5,6 +5,7 @@
  * README (GraphQL over HTTP) says why each one is left.
  */
 import { serverAudits, type AuditResult } from "graphql-http";
+import { LINK_ID } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 
 const KEY = "audit-key-4c1d9e";
@@ -92,3 +93,153 @@ it("production: each check left fails on closed introspection, nothing else", as
     });
   }
 });
+
+const JSON_TYPE = "application/json";
+const GRAPHQL_RESPONSE = "application/graphql-response+json";
+
+/** One outcome (README: Status codes and media types): how to send it, its code, its statuses. */
+type Row = [
+  outcome: string,
+  send: { method?: string; body?: string; search?: string; headers?: Record<string, string> },
+  code: string,
+  statusInJson: number,
+  statusInGraphQLResponse: number,
+];
+const post = (body: unknown) => ({ body: JSON.stringify(body) });
+const DEEP =
+  "{ links { edges { node { accounts { link { accounts { link { accounts { link { id } } } } } } } } } }";
+const ROWS: Row[] = [
+  ["the body is not JSON", { body: '{ "not JSON' }, "BAD_REQUEST", 400, 400],
+  ["no query", post({ variables: {} }), "BAD_REQUEST", 400, 400],
+  ["a query that is not a string", post({ query: 7 }), "BAD_REQUEST", 400, 400],
+  [
+    "a text body",
+    { body: "query=x", headers: { "content-type": "text/plain" } },
+    "BAD_REQUEST",
+    400,
+    400,
+  ],
+  ["the document does not parse", post({ query: "{" }), "GRAPHQL_PARSE_FAILED", 200, 400],
+  [
+    "the document is over MAX_TOKENS",
+    post({ query: `{ ${"__typename ".repeat(2_100)} }` }),
+    "GRAPHQL_PARSE_FAILED",
+    200,
+    400,
+  ],
+  [
+    "the document does not validate",
+    post({ query: "{ nope }" }),
+    "GRAPHQL_VALIDATION_FAILED",
+    200,
+    400,
+  ],
+  [
+    "the document is deeper than MAX_DEPTH",
+    post({ query: DEEP }),
+    "GRAPHQL_VALIDATION_FAILED",
+    200,
+    400,
+  ],
+  [
+    "the operation cannot be chosen",
+    post({ query: "query A { __typename } query B { __typename }" }),
+    "OPERATION_RESOLUTION_FAILURE",
+    200,
+    400,
+  ],
+  [
+    "the variables cannot be coerced",
+    post({ query: "query Q($id: ID!) { link(id: $id) { id } }", variables: { id: null } }),
+    "BAD_USER_INPUT",
+    200,
+    400,
+  ],
+  [
+    "a mutation sent as a GET",
+    {
+      method: "GET",
+      search: `?query=${encodeURIComponent("mutation { __typename }")}`,
+      headers: { "apollo-require-preflight": "true" },
+    },
+    "METHOD_NOT_ALLOWED",
+    405,
+    405,
+  ],
+  [
+    "a method /graphql does not take",
+    { method: "PUT", body: "{}" },
+    "METHOD_NOT_ALLOWED",
+    405,
+    405,
+  ],
+  [
+    "a GET without a preflight header",
+    { method: "GET", search: "?query=%7B__typename%7D" },
+    "BAD_REQUEST",
+    400,
+    400,
+  ],
+];
+
+type ErrorsOnly = { data?: unknown; errors: { extensions: { code: string } }[] };
+
+describe.each([[JSON_TYPE, 3] as const, [GRAPHQL_RESPONSE, 4] as const])(
+  "status codes and media types, accepting %s",
+  (accept, column) => {
+    it.each(ROWS)("%s", async (...row) => {
+      const [, send, code] = row;
+      const gateway = await kit.another();
+      const response = await fetch(`${gateway.url}/graphql${send.search ?? ""}`, {
+        method: send.method ?? "POST",
+        headers: {
+          accept,
+          ...(send.method === "GET" ? {} : { "content-type": "application/json" }),
+          ...send.headers,
+        },
+        body: send.body,
+      });
+      expect([response.status, response.headers.get("content-type")]).toEqual([
+        row[column],
+        `${accept}; charset=utf-8`,
+      ]);
+      const body = (await response.json()) as ErrorsOnly;
+      expect(body).not.toHaveProperty("data");
+      expect(body.errors.map((error) => error.extensions.code)).toEqual([code]);
+      expect(kit.fake.requests).toEqual([]);
+    });
+
+    it("an operation that ran, its field failing on Belvo's 500, is a 200 with data", async () => {
+      kit.fake.route = () => ({ status: 500, body: "boom" });
+      const gateway = await kit.another();
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: "POST",
+        headers: { accept, "content-type": "application/json" },
+        body: JSON.stringify({ query: `{ link(id: "${LINK_ID}") { id } }` }),
+      });
+      expect([response.status, response.headers.get("content-type")]).toEqual([
+        200,
+        `${accept}; charset=utf-8`,
+      ]);
+      expect(await response.json()).toMatchObject({
+        data: { link: null },
+        errors: [{ extensions: { code: "UPSTREAM_ERROR" } }],
+      });
+    });
+
+    it("a refusal of the gateway keeps its status: 401 UNAUTHENTICATED", async () => {
+      const gateway = await kit.another({ apiKeys: [KEY] });
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: "POST",
+        headers: { accept, "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ __typename }" }),
+      });
+      expect([response.status, response.headers.get("content-type")]).toEqual([
+        401,
+        `${accept}; charset=utf-8`,
+      ]);
+      const body = (await response.json()) as ErrorsOnly;
+      expect(body.errors.map((error) => error.extensions.code)).toEqual(["UNAUTHENTICATED"]);
+    });
+  },
+);
