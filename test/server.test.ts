@@ -180,6 +180,8 @@ it("CSRF prevention refuses a simple-request POST (text/plain) with no upstream 
     .set({ "content-type": "text/plain", "x-request-id": TEST_REQUEST_ID })
     .send(JSON.stringify({ query: RESUME_LINK, variables: INPUT }));
   expect(response.status).toBe(400);
+  // Refused before its body is read: the connection is not kept to read it to its end.
+  expect(response.headers.connection).toBe("close");
   expect(JSON.parse(response.text)).toEqual(
     refusal(
       "BAD_REQUEST",

@@ -109,18 +109,26 @@ function admittedSearch(
   facts: { search: string; keyed: boolean; landingPage: boolean },
   ids: RequestIds,
 ): string | null {
+  // Refused before its body is read: the connection is closed rather than read to its end.
+  const unread: Record<string, string> = hasBody(req) ? { connection: "close" } : {};
   if (req.method !== "GET" && req.method !== "POST") {
     const message = `/graphql takes GET (queries) and POST (any operation), not ${req.method}.`;
-    const headers = { allow: "GET, POST" };
+    const headers = { allow: "GET, POST", ...unread };
     refuse(res, { code: ErrorCode.MethodNotAllowed, message, headers }, ids);
     return null;
   }
   const decision = crossSiteDecision(req, facts);
   if (decision.kind === "refuse") {
-    refuse(res, { code: ErrorCode.BadRequest, message: decision.message }, ids);
+    refuse(res, { code: ErrorCode.BadRequest, message: decision.message, headers: unread }, ids);
     return null;
   }
   return decision.kind === "landing-page" ? "" : facts.search;
+}
+
+/** Whether a request says a body follows. */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
 }
 
 /** Nothing of this request has been sent upstream: another replica can take it. */
