@@ -14,6 +14,7 @@ import {
   type DocumentNode,
 } from "@apollo/client";
 import { Client, fetchExchange, type AnyVariables } from "@urql/core";
+import { BelvoGatewayClient, GatewayClientError } from "@belvo-graphql-gateway/client";
 import { LINK_REPLY, institutionBody, page, resumeInput } from "./helpers/fixtures.js";
 import { RESUME_LINK } from "./helpers/graphql.js";
 import { useGateway } from "./helpers/kit.js";
@@ -149,6 +150,45 @@ describe("Apollo Client 4 reads the gateway's limits as CombinedGraphQLErrors to
     expect(data).toEqual({
       institutions: [{ __typename: "Institution", name: "erebor_mx_retail" }],
     });
+  });
+});
+
+describe("the typed client reads the same refusals, with their code and status", () => {
+  const failure = async (client: BelvoGatewayClient) => {
+    const error = await client.institutions("MX").catch((caught: unknown) => caught);
+    if (!(error instanceof GatewayClientError))
+      throw new Error(`Not a GatewayClientError: ${String(error)}`);
+    return { code: error.code, status: error.status, message: error.message };
+  };
+
+  it.each<[string, () => Promise<{ url: string }>, string, number, string]>([
+    [
+      "no key",
+      () => kit.another({ apiKeys: [KEY] }).then(({ url }) => ({ url: `${url}/graphql` })),
+      "UNAUTHENTICATED",
+      401,
+      "Send a valid gateway API key as `Authorization: Bearer <key>`.",
+    ],
+    [
+      "a mistyped endpoint",
+      () => kit.another().then(({ url }) => ({ url: `${url}/graphq` })),
+      "NOT_FOUND",
+      404,
+      "Nothing at /graphq; GraphQL is served at /graphql.",
+    ],
+    [
+      "a body over MAX_BODY_BYTES",
+      () =>
+        kit
+          .another({ limits: { maxBodyBytes: 100 } })
+          .then(({ url }) => ({ url: `${url}/graphql` })),
+      "PAYLOAD_TOO_LARGE",
+      413,
+      "The request body exceeds 100 bytes.",
+    ],
+  ])("%s", async (_case, start, code, status, message) => {
+    const { url } = await start();
+    expect(await failure(new BelvoGatewayClient(url))).toEqual({ code, status, message });
   });
 });
 
