@@ -25,6 +25,8 @@ export const ErrorCode = {
   BadRequest: "BAD_REQUEST",
   NotFound: "NOT_FOUND",
   MethodNotAllowed: "METHOD_NOT_ALLOWED",
+  /** The Accept header allows neither media type of a GraphQL answer (HTTP 406, nothing run). */
+  NotAcceptable: "NOT_ACCEPTABLE",
   PayloadTooLarge: "PAYLOAD_TOO_LARGE",
   ShuttingDown: "SHUTTING_DOWN",
   ExplorerNotBuilt: "EXPLORER_NOT_BUILT",

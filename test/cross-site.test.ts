@@ -125,15 +125,21 @@ it("a GET with a valid key runs without the preflight header; any other credenti
   expect(kit.fake.requests).toEqual([]);
 });
 
-it("a browser loading /graphql in development gets the landing page, whatever the query string asks", async () => {
-  const gateway = await kit.another();
-  const response = await request(gateway.url)
-    .get(`/graphql?query=${encodeURIComponent(QUERY)}`)
-    .set({ accept: "text/html" });
-  expect(response.status).toBe(200);
-  expect(response.headers["content-type"]).toMatch(/^text\/html/);
-  expect(kit.fake.requests).toEqual([]);
-});
+it.each<Record<string, string>>([
+  { accept: "text/html" },
+  { accept: "text/html", "apollo-require-preflight": "true" },
+])(
+  "a browser loading /graphql in development gets the landing page, whatever the query string asks: %j",
+  async (sent) => {
+    const gateway = await kit.another();
+    const response = await request(gateway.url)
+      .get(`/graphql?query=${encodeURIComponent(QUERY)}`)
+      .set(sent);
+    expect(response.status).toBe(200);
+    expect(response.headers["content-type"]).toMatch(/^text\/html/);
+    expect(kit.fake.requests).toEqual([]);
+  },
+);
 
 it("in production (anonymous allowed), a browser's GET is refused: there is no landing page", async () => {
   const gateway = await kit.another({ production: true });

@@ -5,7 +5,8 @@
  * README (GraphQL over HTTP) says why each one is left.
  */
 import { serverAudits, type AuditResult } from "graphql-http";
-import { LINK_ID } from "./helpers/fixtures.js";
+import { LINK_ID, LINK_REPLY, resumeInput } from "./helpers/fixtures.js";
+import { RESUME_LINK } from "./helpers/graphql.js";
 import { useGateway } from "./helpers/kit.js";
 
 const KEY = "audit-key-4c1d9e";
@@ -243,3 +244,28 @@ describe.each([[JSON_TYPE, 3] as const, [GRAPHQL_RESPONSE, 4] as const])(
     });
   },
 );
+
+it("an Accept that allows neither GraphQL media type: 406 NOT_ACCEPTABLE before anything runs", async () => {
+  kit.fake.route = () => LINK_REPLY;
+  const gateway = await kit.another();
+  const response = await fetch(`${gateway.url}/graphql`, {
+    method: "POST",
+    headers: { accept: "text/html", "content-type": "application/json", "x-request-id": "r-406" },
+    body: JSON.stringify({ query: RESUME_LINK, variables: { input: resumeInput("123456") } }),
+  });
+  expect([response.status, response.headers.get("content-type")]).toEqual([
+    406,
+    "application/json; charset=utf-8",
+  ]);
+  expect(await response.json()).toEqual({
+    errors: [
+      {
+        message:
+          "The Accept header allows neither `application/graphql-response+json` nor `application/json`, the media types of a GraphQL answer; nothing was run.",
+        extensions: { code: "NOT_ACCEPTABLE", requestId: "r-406" },
+      },
+    ],
+  });
+  // Apollo alone would have resumed the link (the token spent) and then answered 406.
+  expect(kit.fake.requests).toEqual([]);
+});

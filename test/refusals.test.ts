@@ -18,6 +18,7 @@ it.each<[RefusalCode, number]>([
   [ErrorCode.Unauthenticated, 401],
   [ErrorCode.NotFound, 404],
   [ErrorCode.MethodNotAllowed, 405],
+  [ErrorCode.NotAcceptable, 406],
   [ErrorCode.IdempotencyInProgress, 409],
   [ErrorCode.PayloadTooLarge, 413],
   [ErrorCode.IdempotencyKeyReused, 422],

@@ -15,6 +15,7 @@ import type { Admission } from "./admission.js";
 import { crossSiteDecision } from "./cross-site.js";
 import {
   MEDIA_TYPES,
+  acceptsGraphQLAnswer,
   readBody,
   withRequestIds,
   type RequestIds,
@@ -122,7 +123,15 @@ function admittedSearch(
     refuse(res, { code: ErrorCode.BadRequest, message: decision.message, headers: unread }, ids);
     return null;
   }
-  return decision.kind === "landing-page" ? "" : facts.search;
+  if (decision.kind === "landing-page") return "";
+  // Apollo would run the operation and only then answer 406: a mutation's effect, unseen.
+  if (!acceptsGraphQLAnswer(req.headers.accept)) {
+    const message =
+      "The Accept header allows neither `application/graphql-response+json` nor `application/json`, the media types of a GraphQL answer; nothing was run.";
+    refuse(res, { code: ErrorCode.NotAcceptable, message, headers: unread }, ids);
+    return null;
+  }
+  return facts.search;
 }
 
 /** Whether a request says a body follows. */

@@ -81,9 +81,10 @@ export function crossSiteDecision(req: IncomingMessage, facts: CrossSiteFacts): 
       message: `The gateway reads a POST body only as JSON, and this one was sent as ${sent}: a form or text body could come from another site's page (cross-site request forgery). ${FIX}`,
     };
   }
-  if (provesPreflight(req) || facts.keyed) return RUN;
-  // Apollo's landing page, from a browser: it runs nothing (the query string is not handed on).
+  // Apollo's landing page, from a browser, whatever else the GET carries: it runs nothing (and
+  // the query string is not handed on).
   if (facts.landingPage && prefersHtml(req.headers.accept)) return { kind: "landing-page" };
+  if (provesPreflight(req) || facts.keyed) return RUN;
   return {
     kind: "refuse",
     message: `A GET without the header \`apollo-require-preflight\` (or a gateway API key) could come from another site's page (cross-site request forgery), so it is not run. ${FIX}`,

@@ -57,13 +57,20 @@ export const MEDIA_TYPES = {
  * that accepts neither still gets `application/json`: a refusal is not turned into a 406.
  */
 export function answerMediaType(accept: string | undefined): string {
+  return negotiated(accept) ?? MEDIA_TYPES.json;
+}
+
+/** Whether a request with this Accept header can take a GraphQL answer at all. */
+export function acceptsGraphQLAnswer(accept: string | undefined): boolean {
+  return negotiated(accept) !== undefined;
+}
+
+function negotiated(accept: string | undefined): string | undefined {
   if (!accept) return MEDIA_TYPES.json;
-  return (
-    new Negotiator({ headers: { accept } }).mediaType([
-      MEDIA_TYPES.json,
-      MEDIA_TYPES.graphQLResponse,
-    ]) ?? MEDIA_TYPES.json
-  );
+  return new Negotiator({ headers: { accept } }).mediaType([
+    MEDIA_TYPES.json,
+    MEDIA_TYPES.graphQLResponse,
+  ]);
 }
 
 /**

@@ -23,6 +23,7 @@ export const REFUSALS = {
   [ErrorCode.Unauthenticated]: { status: 401 },
   [ErrorCode.NotFound]: { status: 404 },
   [ErrorCode.MethodNotAllowed]: { status: 405 },
+  [ErrorCode.NotAcceptable]: { status: 406 },
   [ErrorCode.IdempotencyInProgress]: { status: 409 },
   // The rest of an over-long body is not read: the connection cannot be reused.
   [ErrorCode.PayloadTooLarge]: { status: 413, headers: { connection: "close" } },
