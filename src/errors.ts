@@ -32,6 +32,8 @@ export const ErrorCode = {
   BadRequest: "BAD_REQUEST",
   NotFound: "NOT_FOUND",
   MethodNotAllowed: "METHOD_NOT_ALLOWED",
+  /** The Accept header allows neither media type of a GraphQL answer (HTTP 406, nothing run). */
+  NotAcceptable: "NOT_ACCEPTABLE",
   PayloadTooLarge: "PAYLOAD_TOO_LARGE",
   /** A `Host` that is not this gateway's (DNS rebinding): HTTP 421, before anything else. */
   MisdirectedRequest: "MISDIRECTED_REQUEST",
@@ -175,8 +177,13 @@ export function isUnexpected(error: unknown): boolean {
  * (a persisted-query id that is not its document's sha256): the request's fault, not a bug.
  */
 function isApolloRequestError(error: GraphQLError): boolean {
-  const status = (error.extensions?.http as { status?: unknown } | undefined)?.status;
+  const status = httpStatus(error);
   return typeof status === "number" && status >= 400 && status < 500;
+}
+
+/** The HTTP status Apollo gives an error of its own, if any. */
+function httpStatus(error: GraphQLError): unknown {
+  return (error.extensions?.http as { status?: unknown } | undefined)?.status;
 }
 
 /**
@@ -193,6 +200,14 @@ export function formatError(
     // `http` (an error's HTTP status and headers) is Apollo's to read, not the client's.
     const { http: _http, ...extensions } = original.extensions;
     return { message: original.message, path: formatted.path, extensions };
+  }
+  if (original instanceof GraphQLError && httpStatus(original) === 405) {
+    // Apollo's answer to a mutation sent as a GET (HTTP 405, `Allow: POST`), in the gateway's words.
+    return {
+      message:
+        "A GET runs queries only: send a mutation as a POST with `Content-Type: application/json`.",
+      extensions: { code: ErrorCode.MethodNotAllowed },
+    };
   }
   if (
     original instanceof GraphQLError &&

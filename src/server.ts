@@ -89,6 +89,9 @@ async function createApollo(
     ),
     formatError,
     includeStacktraceInErrorResponses: false,
+    // Decided at the edge, in the gateway's own words, where a valid API key also counts
+    // (src/edge/cross-site.ts); Apollo's check would answer a keyed GET with its own paragraph.
+    csrfPrevention: false,
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
     validationRules: documents.validationRules,
@@ -164,6 +167,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     maxBodyBytes: limits.maxBodyBytes,
     maxDocumentBytes: limits.maxDocumentBytes,
     trustedDocuments: deps.trustedDocuments,
+    landingPage: !production,
     now,
   });
   const explorer = production ? null : explorerHandler({ keyed: config.apiKeys !== null });

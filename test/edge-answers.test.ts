@@ -230,3 +230,41 @@ describe("a document over MAX_DOCUMENT_BYTES (32 KiB by default)", () => {
     expect(status).toBe(200);
   });
 });
+
+describe("a method a known path does not take is METHOD_NOT_ALLOWED (405), with Allow", () => {
+  it.each<[string, string, string, string]>([
+    [
+      "PUT",
+      "/graphql",
+      "GET, POST",
+      "/graphql takes GET (queries) and POST (any operation), not PUT.",
+    ],
+    [
+      "DELETE",
+      "/graphql",
+      "GET, POST",
+      "/graphql takes GET (queries) and POST (any operation), not DELETE.",
+    ],
+    ["POST", "/health", "GET, HEAD", "/health takes GET (or HEAD), not POST."],
+    ["PUT", "/ready", "GET, HEAD", "/ready takes GET (or HEAD), not PUT."],
+    ["POST", "/metrics", "GET, HEAD", "/metrics takes GET (or HEAD), not POST."],
+  ])("%s %s", async (method, path, allow, message) => {
+    const send = request(kit.url);
+    const verb = method.toLowerCase() as "put" | "delete" | "post";
+    const response = await send[verb](path).set({
+      "x-request-id": TEST_REQUEST_ID,
+      accept: "application/graphql-response+json",
+    });
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe(allow);
+    expect(response.headers["content-type"]).toBe(
+      "application/graphql-response+json; charset=utf-8",
+    );
+    expect(JSON.parse(response.text)).toEqual(refusal("METHOD_NOT_ALLOWED", message));
+    expect(kit.fake.requests).toEqual([]);
+  });
+
+  it("HEAD /health still answers", async () => {
+    expect((await request(kit.url).head("/health")).status).toBe(200);
+  });
+});

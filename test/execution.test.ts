@@ -20,10 +20,10 @@ const kit = useGateway({
   perTest: true,
 });
 
-function post(body: Record<string, unknown>) {
+function post(body: Record<string, unknown>, accept = "application/json") {
   return request(kit.url)
     .post("/graphql")
-    .set("content-type", "application/json")
+    .set({ "content-type": "application/json", accept })
     .send({ query: TWO_OPERATIONS, variables, ...body });
 }
 
@@ -54,14 +54,31 @@ it("answers the same before and after an operation is compiled (the default: on 
   expect(answers).toEqual(Array(3).fill([200, { data: { resumeLink: { status: "VALID" } } }]));
 });
 
-it.each([
-  ["no operation name", {}, "Must provide operation name if query contains multiple operations."],
-  ["an unknown one", { operationName: "Nope" }, 'Unknown operation named "Nope".'],
-])("answers graphql-js's own error for %s, without calling Belvo", async (_case, body, message) => {
-  const response = await post(body);
-  expect(response.status).toBe(400);
-  expect(response.body).toMatchObject({ errors: [{ message }] });
-  expect(kit.fake.requests).toHaveLength(0);
+describe.each([
+  // GraphQL over HTTP: the operation cannot be determined, a request error.
+  ["application/json", 200],
+  ["application/graphql-response+json", 400],
+])("accepting %s: HTTP %i", (accept, status) => {
+  it.each([
+    ["no operation name", {}, "Must provide operation name if query contains multiple operations."],
+    ["an unknown one", { operationName: "Nope" }, 'Unknown operation named "Nope".'],
+  ])(
+    "answers graphql-js's own error for %s, without calling Belvo",
+    async (_case, body, message) => {
+      const response = await post(body, accept);
+      expect(response.status).toBe(status);
+      expect(response.headers["content-type"]).toBe(`${accept}; charset=utf-8`);
+      expect(response.body).toEqual({
+        errors: [
+          {
+            message,
+            extensions: { code: "OPERATION_RESOLUTION_FAILURE", requestId: expect.any(String) },
+          },
+        ],
+      });
+      expect(kit.fake.requests).toHaveLength(0);
+    },
+  );
 });
 
 it("answers the full introspection query (Apollo Sandbox's) exactly as graphql-js does", async () => {

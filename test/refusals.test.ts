@@ -18,6 +18,7 @@ it.each<[RefusalCode, number]>([
   [ErrorCode.Unauthenticated, 401],
   [ErrorCode.NotFound, 404],
   [ErrorCode.MethodNotAllowed, 405],
+  [ErrorCode.NotAcceptable, 406],
   [ErrorCode.IdempotencyInProgress, 409],
   [ErrorCode.PayloadTooLarge, 413],
   [ErrorCode.MisdirectedRequest, 421],
@@ -26,7 +27,7 @@ it.each<[RefusalCode, number]>([
   [ErrorCode.ShuttingDown, 503],
   [ErrorCode.GuardUnavailable, 503],
 ])("writes %s as HTTP %i in the GraphQL error shape", (code, status) => {
-  const answer = refusalAnswer({ code, message: "no" }, IDS);
+  const answer = refusalAnswer({ code, message: "no" }, IDS, undefined);
   expect(answer.status).toBe(status);
   expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
   expect(JSON.parse(answer.body)).toEqual({
@@ -38,19 +39,51 @@ it("sends a retryAfter extension as the Retry-After header too, and only then", 
   const limited = refusalAnswer(
     { code: ErrorCode.RateLimited, message: "slow down", extensions: { retryAfter: 7 } },
     IDS,
+    undefined,
   );
   expect(limited.headers["retry-after"]).toBe("7");
   expect(JSON.parse(limited.body).errors[0].extensions.retryAfter).toBe(7);
-  const missing = refusalAnswer({ code: ErrorCode.NotFound, message: "nothing" }, IDS);
+  const missing = refusalAnswer({ code: ErrorCode.NotFound, message: "nothing" }, IDS, undefined);
   expect(missing.headers).not.toHaveProperty("retry-after");
 });
 
 it("keeps a code's fixed headers, and adds those of one occurrence", () => {
-  const draining = refusalAnswer({ code: ErrorCode.ShuttingDown, message: "bye" }, IDS);
+  const draining = refusalAnswer({ code: ErrorCode.ShuttingDown, message: "bye" }, IDS, undefined);
   expect(draining.headers).toMatchObject({ connection: "close", "retry-after": "1" });
   const key = refusalAnswer(
     { code: ErrorCode.Unauthenticated, message: "key", headers: { "www-authenticate": "Bearer" } },
     IDS,
+    undefined,
   );
   expect(key.headers["www-authenticate"]).toBe("Bearer");
+});
+
+describe("writes every refusal in the media type the request's Accept prefers, as Apollo chooses", () => {
+  const JSON_TYPE = "application/json; charset=utf-8";
+  const GRAPHQL_RESPONSE = "application/graphql-response+json; charset=utf-8";
+  it.each<[string | undefined, string]>([
+    [undefined, JSON_TYPE],
+    ["", JSON_TYPE],
+    ["*/*", JSON_TYPE],
+    ["application/json", JSON_TYPE],
+    ["application/graphql-response+json", GRAPHQL_RESPONSE],
+    // Apollo Client 4
+    ["application/graphql-response+json,application/json;q=0.9", GRAPHQL_RESPONSE],
+    // urql
+    [
+      "application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed",
+      GRAPHQL_RESPONSE,
+    ],
+    // graphql-request (the typed client)
+    ["application/graphql-response+json, application/json", GRAPHQL_RESPONSE],
+    ["application/json, application/graphql-response+json", JSON_TYPE],
+    ["application/json;q=0.5, application/graphql-response+json", GRAPHQL_RESPONSE],
+    // Neither: a refusal is still sent (as application/json), not turned into a 406.
+    ["text/html", JSON_TYPE],
+  ])("Accept: %j gets %s", (accept, contentType) => {
+    for (const code of Object.keys(REFUSALS) as RefusalCode[]) {
+      const answer = refusalAnswer({ code, message: "no" }, IDS, accept);
+      expect(answer.headers["content-type"]).toBe(contentType);
+    }
+  });
 });

@@ -12,8 +12,10 @@ import type { IdempotencyGate } from "../idempotency/gate.js";
 import { beginIdempotent, settle, settleFailure, watchClient } from "../idempotency/hook.js";
 import type { BelvoClient } from "../upstream/belvo.js";
 import type { Admission } from "./admission.js";
+import { crossSiteDecision } from "./cross-site.js";
 import {
-  isJsonMediaType,
+  MEDIA_TYPES,
+  acceptsGraphQLAnswer,
   readBody,
   withRequestIds,
   type RequestIds,
@@ -32,6 +34,8 @@ export interface BridgeParts {
   maxBodyBytes: number;
   maxDocumentBytes: number;
   trustedDocuments: TrustedDocuments | undefined;
+  /** Apollo serves its landing page to a browser's GET (outside production). */
+  landingPage: boolean;
   now: () => Date;
 }
 
@@ -58,21 +62,18 @@ async function graphQLRequest(
   parts: BridgeParts,
   req: IncomingMessage,
   res: ServerResponse,
-  headers: HeaderMap,
   search: string,
   ids: RequestIds,
 ): Promise<{ body: unknown; search: string } | null> {
   let body: unknown;
   if (req.method === "POST") {
     const text = await readBody(req, parts.maxBodyBytes);
-    if (isJsonMediaType(headers.get("content-type"))) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        const message = "The request body is not valid JSON.";
-        refuse(res, { code: ErrorCode.BadRequest, message }, ids);
-        return null;
-      }
+    try {
+      body = JSON.parse(text);
+    } catch {
+      const message = "The request body is not valid JSON.";
+      refuse(res, { code: ErrorCode.BadRequest, message }, ids);
+      return null;
     }
   }
   const document = documentText(req.method, body, search);
@@ -99,6 +100,46 @@ function documentText(method: string | undefined, body: unknown, search: string)
   return typeof query === "string" ? query : null;
 }
 
+/**
+ * The method and the cross-site check, before a body is read: the query string Apollo may read,
+ * or null once refused and answered.
+ */
+function admittedSearch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  facts: { search: string; keyed: boolean; landingPage: boolean },
+  ids: RequestIds,
+): string | null {
+  // Refused before its body is read: the connection is closed rather than read to its end.
+  const unread: Record<string, string> = hasBody(req) ? { connection: "close" } : {};
+  if (req.method !== "GET" && req.method !== "POST") {
+    const message = `/graphql takes GET (queries) and POST (any operation), not ${req.method}.`;
+    const headers = { allow: "GET, POST", ...unread };
+    refuse(res, { code: ErrorCode.MethodNotAllowed, message, headers }, ids);
+    return null;
+  }
+  const decision = crossSiteDecision(req, facts);
+  if (decision.kind === "refuse") {
+    refuse(res, { code: ErrorCode.BadRequest, message: decision.message, headers: unread }, ids);
+    return null;
+  }
+  if (decision.kind === "landing-page") return "";
+  // Apollo would run the operation and only then answer 406: a mutation's effect, unseen.
+  if (!acceptsGraphQLAnswer(req.headers.accept)) {
+    const message =
+      "The Accept header allows neither `application/graphql-response+json` nor `application/json`, the media types of a GraphQL answer; nothing was run.";
+    refuse(res, { code: ErrorCode.NotAcceptable, message, headers: unread }, ids);
+    return null;
+  }
+  return facts.search;
+}
+
+/** Whether a request says a body follows. */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}
+
 /** Nothing of this request has been sent upstream: another replica can take it. */
 export function refuseDraining(res: ServerResponse, ids: RequestIds): void {
   const message = "The gateway is shutting down; retry.";
@@ -117,12 +158,22 @@ async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse)
   res.end();
 }
 
-/** The request ids on each error of an answer in error; a success never pays for the parse. */
-function withIds(response: HTTPGraphQLResponse, ids: RequestIds): HTTPGraphQLResponse {
-  if ((response.status ?? 200) < 400 || response.body.kind !== "complete") return response;
+/**
+ * Apollo's answer in error made ready to send: the request ids on each error, and the status
+ * GraphQL over HTTP gives a request error (the document did not parse or validate, the operation
+ * or the variables could not be resolved) in `application/json`: 200, since a client that reads
+ * only `application/json` takes any 4xx for a proxy's page and drops the errors. In
+ * `application/graphql-response+json` it stays 400. A success never pays for the parse.
+ */
+function answerInError(response: HTTPGraphQLResponse, ids: RequestIds): HTTPGraphQLResponse {
+  const status = response.status ?? 200;
+  if (status < 400 || response.body.kind !== "complete") return response;
+  const { body, requestErrorsOnly } = withRequestIds(response.body.string, ids);
+  const plainJson = response.headers.get("content-type") === MEDIA_TYPES.json;
   return {
     ...response,
-    body: { kind: "complete", string: withRequestIds(response.body.string, ids) },
+    status: status === 400 && requestErrorsOnly && plainJson ? 200 : status,
+    body: { kind: "complete", string: body },
   };
 }
 
@@ -132,15 +183,18 @@ export function graphQLHandler(parts: BridgeParts): GraphQLHandler {
     const { ids, logger: requestLogger, trace } = scope;
     const admitted = await parts.admission(req, res, search, scope);
     if (!admitted) return;
-    const headers = headerMap(req);
-    const request = await graphQLRequest(
-      parts,
+    const apolloSearch = admittedSearch(
       req,
       res,
-      headers,
-      admitted.keyless ? "" : search,
+      {
+        search: admitted.keyless ? "" : search,
+        keyed: admitted.client !== null,
+        landingPage: parts.landingPage,
+      },
       ids,
     );
+    if (apolloSearch === null) return;
+    const request = await graphQLRequest(parts, req, res, apolloSearch, ids);
     if (!request) return;
     if (lifecycle.draining) return refuseDraining(res, ids);
     const clientGone = lifecycle.beginExecution(res);
@@ -159,7 +213,7 @@ export function graphQLHandler(parts: BridgeParts): GraphQLHandler {
     let upstream: BelvoClient | undefined;
     let response = await apollo
       .executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? "GET", headers, ...request },
+        httpGraphQLRequest: { method: req.method ?? "GET", headers: headerMap(req), ...request },
         context: () => {
           // Under an idempotency key the answer is kept for the retry: reads go on without the client.
           upstream = belvo.forRequest(requestLogger, claim ? undefined : clientGone, trace);
@@ -178,10 +232,10 @@ export function graphQLHandler(parts: BridgeParts): GraphQLHandler {
         },
       })
       .catch(async (error: unknown) => {
-        if (claim) await settleFailure(claim, ids, upstream);
+        if (claim) await settleFailure(claim, ids, upstream, req.headers.accept);
         throw error;
       });
-    response = withIds(response, ids);
+    response = answerInError(response, ids);
     // Stored as it is about to be sent, so a replay is the same bytes.
     if (claim) response = await settle(claim, response, upstream);
     await writeResponse(res, response);

@@ -1,6 +1,7 @@
 /** Small pieces of the gateway's own HTTP handling (Apollo does the GraphQL part). */
 import { hash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import Negotiator from "negotiator";
 import type { RequestLogger } from "../logger.js";
 import type { RequestTrace } from "../tracing/tracing.js";
 
@@ -42,6 +43,36 @@ export function errorBody(
   return { errors: [{ message, extensions: { code, ...extensions, ...ids } }] };
 }
 
+/** The two media types of a GraphQL answer (GraphQL over HTTP), as Apollo writes them. */
+export const MEDIA_TYPES = {
+  json: "application/json; charset=utf-8",
+  graphQLResponse: "application/graphql-response+json; charset=utf-8",
+} as const;
+
+/**
+ * The media type of an answer to a request with this Accept header, chosen as Apollo chooses it
+ * for its own answers (negotiator, `application/json` first on a tie): no header, a wildcard or
+ * `application/json` get `application/json`; a client that prefers
+ * `application/graphql-response+json` (Apollo Client 4, urql, graphql-request) gets it. A request
+ * that accepts neither still gets `application/json`: a refusal is not turned into a 406.
+ */
+export function answerMediaType(accept: string | undefined): string {
+  return negotiated(accept) ?? MEDIA_TYPES.json;
+}
+
+/** Whether a request with this Accept header can take a GraphQL answer at all. */
+export function acceptsGraphQLAnswer(accept: string | undefined): boolean {
+  return negotiated(accept) !== undefined;
+}
+
+function negotiated(accept: string | undefined): string | undefined {
+  if (!accept) return MEDIA_TYPES.json;
+  return new Negotiator({ headers: { accept } }).mediaType([
+    MEDIA_TYPES.json,
+    MEDIA_TYPES.graphQLResponse,
+  ]);
+}
+
 /**
  * Whether a Content-Type is JSON: `application/json` or `application/…+json`, in any case
  * (media types are case-insensitive; Apollo lower-cases them too).
@@ -52,24 +83,44 @@ export function isJsonMediaType(contentType: string | undefined): boolean {
 }
 
 /**
- * The request ids added to each error of an answer Apollo gave on its own, before any plugin ran
- * (a GET without a query, a PUT, a CSRF refusal); the body as it was when it is not such a list.
+ * The codes of GraphQL's request errors, as Apollo names them: the document did not parse or
+ * validate, the operation could not be chosen, the variables could not be coerced.
  */
-export function withRequestIds(body: string, ids: RequestIds): string {
+const REQUEST_ERROR_CODES: ReadonlySet<unknown> = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "OPERATION_RESOLUTION_FAILURE",
+  "BAD_USER_INPUT",
+]);
+
+/**
+ * The request ids added to each error of an answer in error (Apollo's own HTTP errors too: a GET
+ * without a query, a POST without one); the body as it was when it is not such a list.
+ * `requestErrorsOnly`: the answer has no `data` and only GraphQL request errors.
+ */
+export function withRequestIds(
+  body: string,
+  ids: RequestIds,
+): { body: string; requestErrorsOnly: boolean } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
-    return body;
+    return { body, requestErrorsOnly: false };
   }
-  const errors = (parsed as { errors?: unknown }).errors;
-  if (!Array.isArray(errors)) return body;
+  const errors = (parsed as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors)) return { body, requestErrorsOnly: false };
+  let requestErrorsOnly = errors.length > 0 && !Object.hasOwn(parsed as object, "data");
   for (const error of errors as { extensions?: Record<string, unknown> }[]) {
-    if (typeof error !== "object" || error === null) continue;
+    if (typeof error !== "object" || error === null) {
+      requestErrorsOnly = false;
+      continue;
+    }
+    if (!REQUEST_ERROR_CODES.has(error.extensions?.code)) requestErrorsOnly = false;
     if (error.extensions?.requestId === undefined)
       error.extensions = { ...error.extensions, ...ids };
   }
-  return JSON.stringify(parsed);
+  return { body: JSON.stringify(parsed), requestErrorsOnly };
 }
 
 /** One-shot: cheaper than createHash() on a path every request takes. */

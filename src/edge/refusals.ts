@@ -1,11 +1,13 @@
 /**
  * The error table of the HTTP edge (fastify's `lib/errors.js` is the model): every refusal the
  * gateway writes itself, outside GraphQL execution, with its HTTP status and fixed headers. Each
- * is written by `refuse` in the GraphQL error shape, so no call site restates a status or a code.
+ * is written by `refuse` in the GraphQL error shape and in the media type the request accepts
+ * (GraphQL over HTTP: Apollo Client 4 reads the body of a 4xx only as
+ * `application/graphql-response+json`), so no call site restates a status, a code or a media type.
  */
 import type { ServerResponse } from "node:http";
 import { ErrorCode } from "../errors.js";
-import { errorBody, type RequestIds } from "./http-io.js";
+import { answerMediaType, errorBody, type RequestIds } from "./http-io.js";
 
 interface RefusalKind {
   status: number;
@@ -21,6 +23,7 @@ export const REFUSALS = {
   [ErrorCode.Unauthenticated]: { status: 401 },
   [ErrorCode.NotFound]: { status: 404 },
   [ErrorCode.MethodNotAllowed]: { status: 405 },
+  [ErrorCode.NotAcceptable]: { status: 406 },
   [ErrorCode.IdempotencyInProgress]: { status: 409 },
   // The rest of an over-long body is not read: the connection cannot be reused.
   // Gone: the answer is not kept, and asking again never brings it back.
@@ -53,14 +56,21 @@ export interface RefusalAnswer {
   body: string;
 }
 
-/** The exact answer for a refusal (also stored as is for an idempotent replay). */
-export function refusalAnswer(refusal: Refusal, ids: RequestIds): RefusalAnswer {
+/**
+ * The exact answer for a refusal (also stored as is for an idempotent replay), in the media type
+ * the request's Accept header (`accept`) prefers.
+ */
+export function refusalAnswer(
+  refusal: Refusal,
+  ids: RequestIds,
+  accept: string | undefined,
+): RefusalAnswer {
   const kind: RefusalKind = REFUSALS[refusal.code];
   const retryAfter = refusal.extensions?.retryAfter;
   return {
     status: kind.status,
     headers: {
-      "content-type": "application/json; charset=utf-8",
+      "content-type": answerMediaType(accept),
       ...kind.headers,
       ...(retryAfter === undefined ? {} : { "retry-after": String(retryAfter) }),
       ...refusal.headers,
@@ -69,8 +79,11 @@ export function refusalAnswer(refusal: Refusal, ids: RequestIds): RefusalAnswer 
   };
 }
 
-/** Writes a refusal: the one place a gateway refusal reaches the wire. */
+/**
+ * Writes a refusal: the one place a gateway refusal reaches the wire, in the media type the
+ * request accepts.
+ */
 export function refuse(res: ServerResponse, refusal: Refusal, ids: RequestIds): void {
-  const answer = refusalAnswer(refusal, ids);
+  const answer = refusalAnswer(refusal, ids, res.req.headers.accept);
   res.writeHead(answer.status, answer.headers).end(answer.body);
 }

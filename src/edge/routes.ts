@@ -36,6 +36,9 @@ export interface RouteParts {
   metricsToken: string | null;
 }
 
+/** The paths that only answer reads; another method there is METHOD_NOT_ALLOWED (405). */
+const READ_ONLY_PATHS: ReadonlySet<string> = new Set(["/health", "/ready", "/metrics"]);
+
 type Route = (req: IncomingMessage, res: ServerResponse, scope: RequestScope) => Promise<void>;
 
 export function createRouter(parts: RouteParts): Route {
@@ -49,6 +52,11 @@ export function createRouter(parts: RouteParts): Route {
     // The offline explorer, outside production only (in production: the 404 below).
     if (explorer && (path === EXPLORER_PATH || path.startsWith(`${EXPLORER_PATH}/`))) {
       return explorer(req, res, path, ids);
+    }
+    if (READ_ONLY_PATHS.has(path) && req.method !== "GET" && req.method !== "HEAD") {
+      const message = `${path} takes GET (or HEAD), not ${req.method}.`;
+      const headers = { allow: "GET, HEAD" };
+      return refuse(res, { code: ErrorCode.MethodNotAllowed, message, headers }, ids);
     }
     switch (path) {
       case "/health":

@@ -45,6 +45,8 @@ export interface RequestFacts {
   body: unknown;
   ids: RequestIds;
   logger: Log;
+  /** The request's Accept header: a refusal is written in the media type it prefers. */
+  accept?: string;
 }
 
 export interface OwnedClaim {
@@ -366,7 +368,10 @@ export class IdempotencyGate {
     { message, retryAfter }: { message: string; retryAfter?: number },
   ): Decision {
     const extensions = retryAfter === undefined ? {} : { retryAfter, retryable: true };
-    return { kind: "answer", ...refusalAnswer({ code, message, extensions }, facts.ids) };
+    return {
+      kind: "answer",
+      ...refusalAnswer({ code, message, extensions }, facts.ids, facts.accept),
+    };
   }
 }
 

@@ -31,6 +31,7 @@ export async function beginIdempotent(
     ...facts,
     method: req.method ?? "GET",
     header: keyHeaderValues(req.rawHeaders),
+    accept: req.headers.accept,
   });
   if (decision.kind === "pass") return null;
   if (decision.kind === "owner") return decision.claim;
@@ -93,10 +94,12 @@ export async function settleFailure(
   claim: OwnedClaim,
   ids: RequestIds,
   upstream: UpstreamFacts | undefined,
+  accept: string | undefined,
 ): Promise<void> {
   const answer = refusalAnswer(
     { code: ErrorCode.InternalServerError, message: "Internal server error" },
     ids,
+    accept,
   );
   await claim.finish(
     { status: answer.status, contentType: answer.headers["content-type"]!, body: answer.body },
