@@ -248,7 +248,11 @@ it("answers deep variables with the same 400 with a key as without, and logs no 
   const deep = `${"[".repeat(100_000)}"123456"${"]".repeat(100_000)}`;
   const variables = JSON.stringify(resumeVariables("TOKEN")).replace('"TOKEN"', deep);
   const payload = new RawBody(`{"query":${JSON.stringify(RESUME_LINK)},"variables":${variables}}`);
-  const requestId = { "x-request-id": "deep-variables-0001" };
+  // As GraphQL clients ask (graphql-request, Apollo Client 4): a request error is a 400 there.
+  const requestId = {
+    "x-request-id": "deep-variables-0001",
+    accept: "application/graphql-response+json, application/json",
+  };
   const plain = await postRaw(kit.url, payload, requestId);
   const keyed = await postRaw(kit.url, payload, { ...requestId, "idempotency-key": freshKey() });
   expect(plain?.status).toBe(400);
