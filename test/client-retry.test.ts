@@ -2,13 +2,15 @@
  * The typed client behind a proxy that cuts idle connections at 1 s (as load balancers do, only
  * sooner), in front of a gateway whose Belvo answers after 3 s: with default settings it retries
  * with the same Idempotency-Key, joins the request still running, and returns the Link; Belvo
- * gets one PATCH.
+ * gets one PATCH. A gateway that is down (nothing listens) fails fast instead: no attempt
+ * connected, so nothing was sent.
  */
 import { createServer, connect, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import {
   BelvoGatewayClient,
   GatewayClientError as GatewayError,
+  type RetryEvent,
 } from "@belvo-graphql-gateway/client";
 import { LINK_BODY, institutionBody, page } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
@@ -50,6 +52,15 @@ async function idleCuttingProxy(port: number, idleMs: number) {
   };
 }
 
+/** A loopback port where nothing listens: a server bound, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 /** Belvo for the client's documents: the PATCH answers after `patchDelayMs`; reads at once. */
 let patchDelayMs = 3_000;
 function belvo(request: RecordedRequest): Reply {
@@ -70,12 +81,66 @@ beforeEach(() => {
 });
 
 it("returns the Link through connections cut at 1 s, with one PATCH upstream", async () => {
-  const client = new BelvoGatewayClient(`${proxy.url}/graphql`);
+  // A cut connection may have carried the request: unreachableMs does not bound it.
+  const notices: RetryEvent[] = [];
+  const client = new BelvoGatewayClient(`${proxy.url}/graphql`, {
+    retry: { unreachableMs: 100, onRetry: (notice) => notices.push(notice) },
+  });
   const cutsBefore = proxy.cuts;
   const result = await client.resumeLink(resumeVariables().input);
   expect(result.__typename).toBe("Link");
   expect(proxy.cuts).toBeGreaterThan(cutsBefore);
   expect(patches()).toBe(1);
+  expect(notices.length).toBeGreaterThan(0);
+  expect(notices.map((notice) => [notice.attempt, notice.error.code])).toEqual(
+    notices.map((_, index) => [index + 2, "NETWORK_ERROR"]),
+  );
+});
+
+it("a write to a gateway that is down fails with NETWORK_ERROR once unreachableMs is up, telling each retry", async () => {
+  const notices: RetryEvent[] = [];
+  const client = new BelvoGatewayClient(`http://127.0.0.1:${await closedPort()}/graphql`, {
+    retry: { unreachableMs: 600, baseDelayMs: 40, onRetry: (notice) => notices.push(notice) },
+  });
+  const started = Date.now();
+  const error = (await client
+    .resumeLink(resumeVariables().input)
+    .catch((e: unknown) => e)) as GatewayError;
+  const elapsed = Date.now() - started;
+  expect(error).toBeInstanceOf(GatewayError);
+  expect({ code: error.code, reason: error.reason, retryable: error.retryable }).toEqual({
+    code: "NETWORK_ERROR",
+    reason: "ECONNREFUSED",
+    retryable: true,
+  });
+  expect(elapsed).toBeLessThan(1_000);
+  expect(notices.length).toBeGreaterThanOrEqual(2);
+  for (const [index, notice] of notices.entries()) {
+    expect(notice).toEqual({
+      attempt: index + 2,
+      delayMs: expect.any(Number),
+      error: expect.any(GatewayError),
+    });
+    expect(notice.error.reason).toBe("ECONNREFUSED");
+  }
+  // The retries stayed inside the budget: the last pause ended before 600 ms.
+  expect(notices.reduce((total, notice) => total + notice.delayMs, 0)).toBeLessThan(600);
+});
+
+it("a hook that throws does not break the call", async () => {
+  const client = new BelvoGatewayClient(`http://127.0.0.1:${await closedPort()}/graphql`, {
+    retry: {
+      unreachableMs: 200,
+      baseDelayMs: 20,
+      onRetry: () => {
+        throw new Error("the app's bug");
+      },
+    },
+  });
+  const error = (await client
+    .resumeLink(resumeVariables().input)
+    .catch((e: unknown) => e)) as GatewayError;
+  expect(error.code).toBe("NETWORK_ERROR");
 });
 
 it("without retries the same call fails: the retry is what saves it", async () => {
