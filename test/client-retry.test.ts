@@ -16,6 +16,8 @@ import { LINK_BODY, institutionBody, page } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { type RecordedRequest, type Reply } from "./helpers/fake-upstream.js";
 import { resumeVariables } from "./helpers/idempotency.js";
+import { freePort, unacceptingPort } from "./helpers/system.js";
+import { Agent, fetch as undiciFetch } from "undici";
 
 /** Forwards TCP to `port`, cutting both sides after `idleMs` without a byte either way. */
 async function idleCuttingProxy(port: number, idleMs: number) {
@@ -50,15 +52,6 @@ async function idleCuttingProxy(port: number, idleMs: number) {
       await new Promise((resolve) => server.close(resolve));
     },
   };
-}
-
-/** A loopback port where nothing listens: a server bound, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Belvo for the client's documents: the PATCH answers after `patchDelayMs`; reads at once. */
@@ -99,7 +92,7 @@ it("returns the Link through connections cut at 1 s, with one PATCH upstream", a
 
 it("a write to a gateway that is down fails with NETWORK_ERROR once unreachableMs is up, telling each retry", async () => {
   const notices: RetryEvent[] = [];
-  const client = new BelvoGatewayClient(`http://127.0.0.1:${await closedPort()}/graphql`, {
+  const client = new BelvoGatewayClient(`http://127.0.0.1:${await freePort()}/graphql`, {
     retry: { unreachableMs: 600, baseDelayMs: 40, onRetry: (notice) => notices.push(notice) },
   });
   const started = Date.now();
@@ -127,8 +120,38 @@ it("a write to a gateway that is down fails with NETWORK_ERROR once unreachableM
   expect(notices.reduce((total, notice) => total + notice.delayMs, 0)).toBeLessThan(600);
 });
 
+it("a gateway whose handshake never completes fails once unreachableMs is up (connect timeouts)", async () => {
+  const unaccepting = await unacceptingPort();
+  // Node's fetch waits 10 s for a handshake; the same undici with a 200 ms connect timeout
+  // (undici's timers tick coarsely: an attempt fails after 0.2 to 1 s).
+  const dispatcher = new Agent({ connect: { timeout: 200 } });
+  const notices: RetryEvent[] = [];
+  const client = new BelvoGatewayClient(`http://127.0.0.1:${unaccepting.port}/graphql`, {
+    fetch: ((input: string, init: RequestInit) =>
+      undiciFetch(input, { ...init, dispatcher } as Parameters<
+        typeof undiciFetch
+      >[1])) as unknown as typeof fetch,
+    retry: { unreachableMs: 2_000, baseDelayMs: 20, onRetry: (notice) => notices.push(notice) },
+  });
+  try {
+    const started = Date.now();
+    const error = (await client
+      .resumeLink(resumeVariables().input)
+      .catch((e: unknown) => e)) as GatewayError;
+    expect({ code: error.code, reason: error.reason }).toEqual({
+      code: "NETWORK_ERROR",
+      reason: "UND_ERR_CONNECT_TIMEOUT",
+    });
+    expect(Date.now() - started).toBeLessThan(3_500);
+    expect(notices.length).toBeGreaterThanOrEqual(1);
+  } finally {
+    await dispatcher.close();
+    await unaccepting.close();
+  }
+});
+
 it("a hook that throws does not break the call", async () => {
-  const client = new BelvoGatewayClient(`http://127.0.0.1:${await closedPort()}/graphql`, {
+  const client = new BelvoGatewayClient(`http://127.0.0.1:${await freePort()}/graphql`, {
     retry: {
       unreachableMs: 200,
       baseDelayMs: 20,
