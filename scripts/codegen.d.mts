@@ -1,8 +1,9 @@
 /** Types for scripts/codegen.mjs, which the client drift test imports. */
-export declare const GENERATED: { documents: string; possibleTypes: string };
+export declare const GENERATED: { documents: string; possibleTypes: string; schema: string };
 export declare function generateClientFiles(): Promise<{
   documents: string;
   possibleTypes: string;
+  schema: string;
 }>;
 export declare const TRUSTED_DOCUMENTS: string;
 /** sha256 → document text for every operation in generated.ts's source, as JSON text. */

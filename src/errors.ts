@@ -134,7 +134,7 @@ const EXPECTED_TYPE = /^(Expected value of type "[\w[\]!]+"), found [\s\S]*$/;
  */
 export const describedValidationErrors = new WeakMap<
   ASTNode,
-  Map<string, { field: string; message: string }>
+  Map<string, { field?: string; message: string }>
 >();
 
 function describedValidationError(error: unknown) {
@@ -222,7 +222,7 @@ export function formatError(
     const described = describedValidationError(original);
     if (described) {
       const { field, message } = described;
-      return { ...formatted, message, extensions: { ...extensions, field } };
+      return { ...formatted, message, extensions: field ? { ...extensions, field } : extensions };
     }
     const message =
       extensions.code === "GRAPHQL_VALIDATION_FAILED"

@@ -108,6 +108,24 @@ function printBanner(
   console.log(lines.join("\n"));
 }
 
+/** Why the port could not be taken, with the setting that fixes it; other errors as they are. */
+function listenProblem(error: unknown, port: number, host: string): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === "EADDRINUSE")
+    return new Error(
+      `PORT: ${host}:${port} is already in use (another gateway, or an earlier npm start still running?); stop that process, or set PORT to a free port, e.g. PORT=${port + 1} npm start.`,
+    );
+  if (code === "EACCES")
+    return new Error(
+      `PORT: ${port} needs privileges this process lacks (a port below 1024); set PORT to 1024 or above, e.g. PORT=4000.`,
+    );
+  if (code === "EADDRNOTAVAIL")
+    return new Error(
+      `HOST: ${host} is not an address of this machine; set HOST to one of its addresses (127.0.0.1, or 0.0.0.0 for every interface).`,
+    );
+  return error;
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel, config.production);
@@ -127,7 +145,9 @@ async function main(): Promise<void> {
     { ...config, upstream },
     { logger, guardStore, idempotencyStore, trustedDocuments, tracing: traced?.tracing },
   );
-  const url = await gateway.listen(config.port, config.host);
+  const url = await gateway.listen(config.port, config.host).catch((error: unknown) => {
+    throw listenProblem(error, config.port, config.host);
+  });
   logger.info(
     { url: `${url}/graphql`, upstream: sandbox ? "emulator" : upstream.url },
     "gateway listening",

@@ -22,6 +22,7 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import { describedValidationErrors } from "./errors.js";
+import { describeOperationErrors } from "./operation-hints.js";
 import {
   describeProblem,
   type Problem,
@@ -141,6 +142,7 @@ export function literalErrorsPlugin(options: VariableErrorOptions): ApolloServer
         const graphQLErrors = (errors ?? []).filter((error) => error instanceof GraphQLError);
         if (graphQLErrors.length > 0) {
           describeErrors(requestContext.schema, requestContext.document, graphQLErrors, options);
+          describeOperationErrors(requestContext.schema, graphQLErrors, options);
         }
         return Promise.resolve();
       }),

@@ -166,12 +166,25 @@ export function describeProblem(
   };
 }
 
+/**
+ * A missing variable is most often a misspelled one: `{"inpt": …}` sent for `$input`, or `$inpt`
+ * declared while `{"input": …}` is sent. Names the keys sent that the operation does not declare
+ * (those that look like names; at most three) and both ways to fix it.
+ */
+function misnamedHint(name: string, undeclared: readonly string[]): string {
+  const shown = undeclared.filter((key) => NAME.test(key)).slice(0, 3);
+  if (shown.length === 0) return "";
+  const keys = shown.map((key) => `"${key}"`).join(", ");
+  const declare = shown.map((key) => `$${key}`).join(" or ");
+  return ` The variables sent hold ${keys}, which the operation does not declare: send the value as "${name}", or declare ${declare} in the operation.`;
+}
+
 /** The refusals of one variable's value, as coerceInputValue reports them. */
 function refusalsOf(
   schema: GraphQLSchema,
   definition: VariableDefinitionNode,
   variables: Record<string, unknown>,
-  options: VariableErrorOptions,
+  options: VariableErrorOptions & { undeclared: readonly string[] },
 ): Refusal[] {
   const name = definition.variable.name.value;
   const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
@@ -180,8 +193,10 @@ function refusalsOf(
   if (!present || variables[name] === null) {
     const required = isNonNullType(type) && !(definition.defaultValue && !present);
     if (!required) return [];
-    const how = present ? "not null" : "and it was not provided";
-    return [{ field: name, message: `Invalid ${name}: expected ${String(type)}, ${how}.` }];
+    const how = present
+      ? "not null."
+      : `and it was not provided.${misnamedHint(name, options.undeclared)}`;
+    return [{ field: name, message: `Invalid ${name}: expected ${String(type)}, ${how}` }];
   }
   const refusals: Refusal[] = [];
   coerceInputValue(variables[name], type, (path, _value, error) => {
@@ -203,8 +218,14 @@ export function variableErrors(
   options: VariableErrorOptions & { max: number },
 ): GraphQLError[] | null {
   const errors: GraphQLError[] = [];
-  for (const definition of operation.variableDefinitions ?? []) {
-    for (const { field, message } of refusalsOf(schema, definition, variables, options)) {
+  const definitions = operation.variableDefinitions ?? [];
+  const declared = new Set(definitions.map((definition) => definition.variable.name.value));
+  const undeclared = Object.keys(variables).filter((key) => !declared.has(key));
+  for (const definition of definitions) {
+    for (const { field, message } of refusalsOf(schema, definition, variables, {
+      ...options,
+      undeclared,
+    })) {
       if (errors.length >= options.max) return errors;
       errors.push(
         new GraphQLError(message, {

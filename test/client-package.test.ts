@@ -2,7 +2,8 @@
  * The typed client as a user gets it: `npm pack` in a fresh copy of packages/client (no dist/ yet,
  * so packing must build it), the tarball installed into an empty TypeScript project, a small
  * program type-checked in strict mode against the installed .d.ts, then run against a gateway on
- * the built-in emulator.
+ * the built-in emulator. The same tarball in a CommonJS project (as `npm init` and `tsc --init`
+ * make one), and the README's codegen recipe run on the schema the package ships.
  */
 import { execFile } from "node:child_process";
 import {
@@ -15,11 +16,13 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { possibleTypes } from "@belvo-graphql-gateway/client";
 import { useGateway } from "./helpers/kit.js";
+import { loadRecipe, runRecipe } from "./helpers/codegen-recipe.js";
 
 const run = promisify(execFile);
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -45,8 +48,74 @@ const TSCONFIG = {
 let work: string;
 let packed: { filename: string; files: { path: string }[] };
 
+/** What `tsc --init` (TypeScript 5.9) writes, in a project `npm init` made CommonJS. */
+const TSC_INIT = {
+  compilerOptions: {
+    module: "nodenext",
+    target: "esnext",
+    types: [],
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+    verbatimModuleSyntax: true,
+    isolatedModules: true,
+    moduleDetection: "force",
+    skipLibCheck: true,
+  },
+  files: ["main.ts"],
+};
+
+/** A CommonJS program: the README's dynamic import(), and Node 20.19's require of ESM. */
+function commonJsProgram(url: string): string {
+  return `import type { LinkResult } from "@belvo-graphql-gateway/client";
+import gatewayClient = require("@belvo-graphql-gateway/client");
+
+async function main() {
+  const { BelvoGatewayClient } = await import("@belvo-graphql-gateway/client");
+  const gateway = new BelvoGatewayClient(${JSON.stringify(url)});
+  const result: LinkResult = await gateway.registerLink({
+    institution: "heimdall_mx_retail",
+    username: "mfa_numeric",
+    password: "numeric_code",
+  });
+  const required = new gatewayClient.BelvoGatewayClient(${JSON.stringify(url)});
+  const link = result.__typename === "MfaChallenge" ? await required.link(result.link) : null;
+  console.log(\`import() \${result.__typename}, require \${link?.status ?? "none"}\`);
+}
+void main();
+`;
+}
+
+/** The app's own operations, typed by the codegen recipe, run with graphql-request. */
+const APP_DOCUMENTS = `mutation Register($input: RegisterLinkInput!) {
+  registerLink(input: $input) {
+    __typename
+    ... on Link { id status }
+  }
+}
+query SavedBalances($link: ID!) {
+  link(id: $link) { lastAccessedAt }
+  balances(link: $link) { balance valueDate }
+}
+`;
+const APP_PROGRAM = (url: string) => `import { request } from "graphql-request";
+import { RegisterDocument, SavedBalancesDocument, type LinkStatus } from "./src/gql/graphql.js";
+
+const url = ${JSON.stringify(url)};
+const input = { institution: "erebor_mx_retail", username: "user_valid", password: "pass_valid" };
+const { registerLink } = await request(url, RegisterDocument, { input });
+if (registerLink.__typename !== "Link") throw new Error(registerLink.__typename);
+const status: LinkStatus = registerLink.status;
+const saved = await request(url, SavedBalancesDocument, { link: registerLink.id });
+// Scalars are strings: none of these compiles against unknown.
+const amount: string | null | undefined = saved.balances[0]?.balance;
+const day: string | null | undefined = saved.balances[0]?.valueDate;
+const accessed: string | null | undefined = saved.link?.lastAccessedAt;
+console.log([registerLink.__typename, status, typeof accessed, [amount, day].length].join(" "));
+`;
+
 /** The program a user would write; it must compile under `strict` with the package's types. */
-function program(url: string): string {
+function program(url: string, downUrl: string): string {
   return `import { BelvoGatewayClient, GatewayClientError, possibleTypes, type LinkResult } from "@belvo-graphql-gateway/client";
 
 const client = new BelvoGatewayClient(${JSON.stringify(url)});
@@ -91,6 +160,17 @@ try {
 } catch (error) {
   if (error instanceof GatewayClientError) lines.push(error.code);
 }
+// A gateway that is down: a write fails fast, telling each retry.
+const retried: number[] = [];
+const down = new BelvoGatewayClient(${JSON.stringify(downUrl)}, {
+  retry: { unreachableMs: 300, baseDelayMs: 20, onRetry: (event) => void retried.push(event.attempt) },
+});
+try {
+  await down.registerLink({ institution: "heimdall_mx_retail", username: "u", password: "p" });
+} catch (error) {
+  if (error instanceof GatewayClientError)
+    lines.push(\`\${error.code} \${error.reason} \${retried[0]}\`);
+}
 lines.push(Object.keys(possibleTypes).sort().join(" "));
 console.log(lines.join("\\n"));
 `;
@@ -121,12 +201,32 @@ beforeAll(async () => {
     JSON.stringify({ name: "app", private: true, type: "module" }),
   );
   writeFileSync(join(app, "tsconfig.json"), JSON.stringify(TSCONFIG));
-  await run(
+  await install(app);
+  const commonJs = join(work, "cjs");
+  mkdirSync(commonJs);
+  writeFileSync(
+    join(commonJs, "package.json"),
+    JSON.stringify({ name: "cjs-app", private: true, type: "commonjs" }),
+  );
+  writeFileSync(join(commonJs, "tsconfig.json"), JSON.stringify(TSC_INIT));
+  await install(commonJs);
+}, 180_000);
+
+const install = (cwd: string) =>
+  run(
     "npm",
     ["install", "--prefer-offline", "--no-audit", "--no-fund", join(work, packed.filename)],
-    { cwd: app },
+    { cwd },
   );
-}, 180_000);
+
+/** tsc -p in `cwd`; its diagnostics as the error. */
+async function compile(cwd: string, project = "tsconfig.json") {
+  await run(process.execPath, [TSC, "-p", project], { cwd }).catch(
+    (error: Error & { stdout?: string }) => {
+      throw new Error(`tsc failed:\n${error.stdout ?? error.message}`);
+    },
+  );
+}
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -136,7 +236,15 @@ it("packs the built client and its sources, and nothing of the server", () => {
   const files = packed.files.map((file) => file.path).sort();
   for (const built of ["dist/index.js", "dist/index.d.ts", "dist/possible-types.js"])
     expect(files).toContain(built);
-  for (const file of files) expect(file).toMatch(/^(dist|src)\/|^(package\.json|README\.md)$/);
+  for (const file of files)
+    expect(file).toMatch(/^(dist|src)\/|^(package\.json|README\.md|schema\.graphql)$/);
+  // The gateway's schema ships with it, for apps' codegen.
+  expect(
+    readFileSync(
+      join(work, "app/node_modules/@belvo-graphql-gateway/client/schema.graphql"),
+      "utf8",
+    ),
+  ).toBe(readFileSync(join(ROOT, "schema.graphql"), "utf8"));
   const manifest = JSON.parse(
     readFileSync(join(work, "app/node_modules/@belvo-graphql-gateway/client/package.json"), "utf8"),
   );
@@ -150,20 +258,55 @@ it("packs the built client and its sources, and nothing of the server", () => {
 
 it("type-checks a program in strict mode and runs it against the gateway", async () => {
   const app = join(work, "app");
-  writeFileSync(join(app, "main.ts"), program(`${kit.url}/graphql`));
-  await run(process.execPath, [TSC, "-p", "tsconfig.json"], { cwd: app }).catch(
-    (error: Error & { stdout?: string }) => {
-      throw new Error(`tsc failed:\n${error.stdout ?? error.message}`);
-    },
-  );
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+  const downUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/graphql`;
+  await new Promise((resolve) => closed.close(resolve));
+  writeFileSync(join(app, "main.ts"), program(`${kit.url}/graphql`, downUrl));
+  await compile(app);
   const { stdout } = await run(process.execPath, ["dist/main.js"], { cwd: app });
   expect(stdout.split("\n")).toEqual([
     "challenge numeric",
     "link VALID",
     "BAD_USER_INPUT 1",
     "CONFIGURATION_ERROR",
+    "NETWORK_ERROR ECONNREFUSED 2",
     // The installed package's possibleTypes are the ones this repository's source generates.
     Object.keys(possibleTypes).sort().join(" "),
     "",
   ]);
-});
+}, 60_000);
+
+it("a CommonJS project (npm init, tsc --init) loads it with import() or require, typed", async () => {
+  const commonJs = join(work, "cjs");
+  writeFileSync(join(commonJs, "main.ts"), commonJsProgram(`${kit.url}/graphql`));
+  await compile(commonJs);
+  const { stdout } = await run(process.execPath, ["main.js"], { cwd: commonJs });
+  expect(stdout).toBe("import() MfaChallenge, require TOKEN_REQUIRED\n");
+}, 60_000);
+
+it("the README's codegen recipe types an app's operations: strict, verbatimModuleSyntax, and they run", async () => {
+  const app = join(work, "app");
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const block = /<!-- codegen recipe -->\s*```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  const recipe = await loadRecipe(block ?? "", app);
+  mkdirSync(join(app, "src"), { recursive: true });
+  writeFileSync(join(app, "src/operations.graphql"), APP_DOCUMENTS);
+  const written = await runRecipe(recipe, app);
+  const generated = written["src/gql/graphql.ts"] ?? "";
+  // The scalars are strings, never unknown.
+  expect(generated).toContain(
+    "balances: Array<{ balance: string | null, valueDate: string | null }",
+  );
+  expect(generated).not.toMatch(/\w\??: unknown\b/);
+  expect(generated).toMatch(/^import type /m);
+  writeFileSync(join(app, "codegen-main.ts"), APP_PROGRAM(`${kit.url}/graphql`));
+  const project = {
+    compilerOptions: { ...TSCONFIG.compilerOptions, verbatimModuleSyntax: true, outDir: "out" },
+    files: ["codegen-main.ts"],
+  };
+  writeFileSync(join(app, "tsconfig.codegen.json"), JSON.stringify(project));
+  await compile(app, "tsconfig.codegen.json");
+  const { stdout } = await run(process.execPath, ["out/codegen-main.js"], { cwd: app });
+  expect(stdout).toBe("Link VALID string 2\n");
+}, 60_000);

@@ -359,6 +359,8 @@ it("the committed generated files are what npm run codegen makes from schema.gra
   const files = await generateClientFiles();
   expect(files.documents).toBe(readFileSync(GENERATED.documents, "utf8"));
   expect(files.possibleTypes).toBe(readFileSync(GENERATED.possibleTypes, "utf8"));
+  // The package's copy of the schema, for apps' codegen, is the gateway's.
+  expect(files.schema).toBe(readFileSync(GENERATED.schema, "utf8"));
 });
 
 it("the committed trusted-documents.json lists exactly generated.ts's operations, as the client sends them", async () => {

@@ -173,7 +173,7 @@ describe("links: a session used once, input-less, expired", () => {
       errors: [
         {
           message:
-            "The MFA session has expired; start again by registering the link or retrieving the data anew: The MFA session has expired or was already used; start the request again.",
+            "The MFA session has expired or was already used: start again by registering the link or retrieving the data anew.",
           path: ["resumeLink"],
           extensions: {
             code: "MFA_SESSION_EXPIRED",

@@ -166,7 +166,7 @@ const resumeOutcomes = (wrongShape: string): Outcome[] => [
   refused(400, "invalid_link", "Invalid link"),
   belvoError(400, "session_expired", "The MFA session has expired", [
     "MFA_SESSION_EXPIRED",
-    "The MFA session has expired; start again by registering the link or retrieving the data anew: The MFA session has expired",
+    "The MFA session has expired or was already used: start again by registering the link or retrieving the data anew.",
     false,
   ]),
   lost("200 with JSON of the wrong shape", { status: 200, body: { unexpected: true } }, 200, [

@@ -448,3 +448,35 @@ describe("bounds", () => {
     expect((await call("GET", `/api/accounts/?link=${first.body.id}`)).body.count).toBe(0);
   });
 });
+
+describe("challenges say which code passes", () => {
+  it.each([
+    [
+      "mfa_default",
+      "pass_valid",
+      "Enter the 6-digit code shown in your bank's app or token device. Emulator: 111111 passes, 999999 (or any other code) is refused.",
+    ],
+    [
+      "mfa_numeric",
+      "numeric_code",
+      "Type this challenge code into your token device, then enter the code it shows. Emulator: 111111 passes, 999999 (or any other code) is refused.",
+    ],
+    [
+      "mfa_qr",
+      "qr_code",
+      "Scan the QR code with your bank's app and approve the request there. Emulator: approve without a code.",
+    ],
+  ])(
+    "%s's challenge instructions end with the emulator's hint",
+    async (username, password, said) => {
+      const { status, body } = await call("POST", "/api/links/", {
+        institution: "heimdall_mx_retail",
+        username,
+        password,
+      });
+      expect(status).toBe(428);
+      const challenge = (body as { token_generation_data: { instructions: string } }[])[0]!;
+      expect(challenge.token_generation_data.instructions).toBe(said);
+    },
+  );
+});

@@ -160,6 +160,21 @@ it("npm run sandbox: the emulator alone on the port asked for", async () => {
   expect(await sandbox.exit).toBe(0);
 });
 
+it("a PORT another process holds stops start-up in one line that says to set PORT", async () => {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+  const { port } = holder.address() as AddressInfo;
+  try {
+    const gateway = runNode("dist/index.js", { PORT: String(port) });
+    expect(await gateway.exit).toBe(1);
+    expect(gateway.stderr.join("")).toBe(
+      `Cannot start: PORT: 127.0.0.1:${port} is already in use (another gateway, or an earlier npm start still running?); stop that process, or set PORT to a free port, e.g. PORT=${port + 1} npm start.\n`,
+    );
+  } finally {
+    await new Promise((resolve) => holder.close(resolve));
+  }
+});
+
 it("npm run sandbox refuses a bad port with a clear message", async () => {
   const sandbox = runNode("dist/sandbox/main.js", {}, ["--port", "eighty"]);
   expect(await sandbox.exit).toBe(1);

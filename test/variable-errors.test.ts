@@ -328,3 +328,85 @@ describe("values written inline in the document, as variables are", () => {
     ]);
   });
 });
+
+/** The whole answer to `document` with `variables`: HTTP 400, nothing sent upstream. */
+async function answered(document: string, variables: Record<string, unknown>) {
+  const { status, body } = await postGraphQL(kit.url, document, variables);
+  expect(kit.fake.requests).toEqual([]);
+  return { status, body };
+}
+
+/** One error of an answer, as sent: message, where, code, field when it has one. */
+const error = (message: string, code: string, field?: string) => ({
+  message,
+  locations: [expect.any(Object)],
+  extensions: { code, ...(field ? { field } : {}), requestId: expect.any(String) },
+});
+
+describe("mistakes in the operation's shape name what was sent and the fix", () => {
+  it.each([
+    [
+      'variables {"inpt": …} for $input',
+      RESUME_LINK,
+      { inpt: RESUME_INPUT },
+      'Invalid input: expected ResumeLinkInput!, and it was not provided. The variables sent hold "inpt", which the operation does not declare: send the value as "input", or declare $inpt in the operation.',
+      "input",
+    ],
+    [
+      '$inpt declared, {"input": …} sent',
+      "mutation R($inpt: ResumeLinkInput!) { resumeLink(input: $inpt) { __typename } }",
+      { input: RESUME_INPUT },
+      'Invalid inpt: expected ResumeLinkInput!, and it was not provided. The variables sent hold "input", which the operation does not declare: send the value as "inpt", or declare $input in the operation.',
+      "inpt",
+    ],
+  ])("a misnamed variable (%s)", async (_case, document, variables, message, field) => {
+    expect(await answered(document, variables)).toEqual({
+      status: 400,
+      body: { errors: [error(message, "BAD_USER_INPUT", field)] },
+    });
+  });
+
+  it("arguments written without their input: wrapper", async () => {
+    const document = `mutation { resumeLink(session: "${SESSION_HEX}", link: "${LINK_ID}") { __typename } }`;
+    const unknown = (argument: string) =>
+      error(
+        `Unknown argument "${argument}" on field "Mutation.resumeLink". resumeLink takes its fields inside one argument, input: write resumeLink(input: { ${argument}: … }).`,
+        "GRAPHQL_VALIDATION_FAILED",
+        `input.${argument}`,
+      );
+    expect(await answered(document, {})).toEqual({
+      status: 400,
+      body: {
+        errors: [
+          unknown("session"),
+          unknown("link"),
+          error(
+            `Field "resumeLink" argument "input" of type "ResumeLinkInput!" is required, but it was not provided. Write resumeLink(input: { … }), with ResumeLinkInput's fields (session, token, link) inside it.`,
+            "GRAPHQL_VALIDATION_FAILED",
+            "input",
+          ),
+        ],
+      },
+    });
+  });
+
+  it.each([
+    ["query", `query R($input: ResumeLinkInput!) { resumeLink(input: $input) { __typename } }`],
+    [
+      "no keyword",
+      `{ resumeLink(input: { session: "${SESSION_HEX}", link: "${LINK_ID}" }) { __typename } }`,
+    ],
+  ])("a mutation sent with %s", async (_case, document) => {
+    expect(await answered(document, { input: RESUME_INPUT })).toEqual({
+      status: 400,
+      body: {
+        errors: [
+          error(
+            'Cannot query field "resumeLink" on type "Query". resumeLink is a mutation: send it as `mutation { resumeLink(…) { … } }`, not as a query (nor with no keyword, which means query).',
+            "GRAPHQL_VALIDATION_FAILED",
+          ),
+        ],
+      },
+    });
+  });
+});

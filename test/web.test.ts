@@ -98,6 +98,36 @@ async function shoot({ page }: DemoPage, state: string) {
   }
 }
 
+/**
+ * The options whose text a select at the current width would cut: each option's text, measured in
+ * the select's font, against the select's inner width less its arrow (about 2rem).
+ */
+async function cutOptions({ page }: DemoPage) {
+  return page.evaluate<string[]>(`[...document.querySelectorAll("select")].flatMap((select) => {
+    const context = document.createElement("canvas").getContext("2d");
+    context.font = getComputedStyle(select).font;
+    const room = select.clientWidth - 32;
+    return [...select.options].filter((option) => context.measureText(option.text).width > room).map((option) => option.text);
+  })`);
+}
+
+/** At 375 px every bank and username option reads whole; the bank's hint is under it. */
+async function optionsAtPhoneWidth(w: DemoPage) {
+  await w.page.setViewportSize({ width: 375, height: 800 });
+  const cut = await cutOptions(w);
+  const hint = await w.page.textContent("[data-testid=institution-hint]");
+  await w.page.setViewportSize({ width: 1280, height: 800 });
+  return { cut, hint };
+}
+
+/** The earlier days of the first account: rows shown before and after its button is pressed. */
+async function earlierDaysShown({ page }: DemoPage) {
+  const shown = () => page.$$eval("tr.history:not([hidden]) li", (items) => items.length);
+  const before = await shown();
+  await page.click("[data-testid=balances] tr.account button");
+  return { before, after: await shown() };
+}
+
 async function connectAs({ page }: DemoPage, username: string, institution = "heimdall_mx_retail") {
   await page.selectOption("select[name=institution]", institution);
   await page.selectOption("select[name=username]", username);
@@ -149,6 +179,8 @@ async function problemShown({ page }: DemoPage) {
   return { text: await page.textContent("#problem-text"), buttons };
 }
 
+const EREBOR = { name: "erebor_mx_retail", displayName: "Erebor Mexico" };
+
 const upstreamCalls = ({ upstream }: DemoPage, call: string) =>
   upstream.filter((line) => line.startsWith(call)).length;
 
@@ -157,7 +189,12 @@ describeInBrowser("the reference MFA page", () => {
 
   it("a numeric challenge, a wrong token, the right token, then balances on screen", async () => {
     await shoot(w, "start");
+    expect(await optionsAtPhoneWidth(w)).toEqual({ cut: [], hint: "Asks for a second factor." });
     await connectAs(w, "mfa_numeric");
+    // The emulator's challenge says which code passes.
+    expect(await w.page.textContent("[data-testid=instructions]")).toBe(
+      "Type this challenge code into your token device, then enter the code it shows. Emulator: 111111 passes, 999999 (or any other code) is refused.",
+    );
     expect(await w.page.textContent("[data-testid=challenge-code]")).toMatch(/^\d{6}$/);
     expect(await w.page.textContent("[data-testid=step]")).toBe(
       "Step 1 of 2 · Connecting your account.",
@@ -179,15 +216,18 @@ describeInBrowser("the reference MFA page", () => {
     await shoot(w, "balances-challenge");
     await send(w, "111111");
     await w.page.waitForSelector("[data-testid=result]:not([hidden])");
-    expect(await w.page.textContent("[data-testid=link]")).toBe(
-      "Connected to Heimdall Mexico: link VALID.",
-    );
-    const rows = await w.page.$$eval("[data-testid=balances] tbody tr", (trs) =>
+    expect(await w.page.textContent("[data-testid=link]")).toBe("Connected to Heimdall Mexico.");
+    // One row per account: its latest balance in pesos, the category in words, 6 earlier days.
+    const rows = await w.page.$$eval("[data-testid=balances] tbody tr.account", (trs) =>
       trs.map((tr) => tr.textContent ?? ""),
     );
-    expect(rows.length).toBeGreaterThanOrEqual(6);
-    expect(rows[0]).toMatch(/^\d{4}-\d{2}-\d{2}Cuenta CorrienteCHECKING_ACCOUNT\d+(\.\d+)? MXN$/);
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    expect(rows[0]).toMatch(
+      /^Cuenta CorrienteCheckingEarlier days \(6\)-?MX\$[\d,]+\.\d{2}[A-Z][a-z]{2} \d{1,2}$/,
+    );
     await shoot(w, "balances");
+    expect(await earlierDaysShown(w)).toEqual({ before: 0, after: 6 });
+    await shoot(w, "balances-history");
     await w.page.click("[data-testid=again]");
     expect(await w.page.isVisible("[data-testid=start]")).toBe(true);
   });
@@ -202,7 +242,7 @@ describeInBrowser("the reference MFA page", () => {
     await w.page.waitForSelector("[data-testid=challenge]:not([hidden])");
     await send(w);
     await w.page.waitForSelector("[data-testid=result]:not([hidden])");
-    expect(await w.page.textContent("[data-testid=balances] tbody")).toContain("BRL");
+    expect(await w.page.textContent("[data-testid=balances] tbody")).toContain("R$");
   });
 
   it("an expired session offers to start again", async () => {
@@ -397,5 +437,76 @@ describeInBrowser("the reference MFA page: every other error offers a next step"
     await shoot(w, "page-error");
     await w.page.click("[data-testid=restart]");
     expect(await w.page.isVisible("[data-testid=start]")).toBe(true);
+  });
+});
+
+/** Balances of two accounts as the gateway sends them: exact decimal strings. */
+const account = (id: string, name: string, category: string, currency: string) => ({
+  id,
+  name,
+  category,
+  currency,
+});
+const CHECKING = account("a1", "Cuenta Corriente", "CHECKING_ACCOUNT", "MXN");
+const PENSION = account("a2", "Previdência", "PENSION_FUND_ACCOUNT", "BRL");
+const balance = (valueDate: string, amount: string, of: typeof CHECKING) => ({
+  id: `${of.id}-${valueDate}`,
+  valueDate,
+  balance: amount,
+  account: of,
+});
+
+describeInBrowser("the reference MFA page: what a person reads", () => {
+  const w = useDemoPage();
+
+  it("amounts keep every digit Belvo sent, in the account's currency", async () => {
+    await answerWith(w, {
+      data: {
+        registerLink: { __typename: "Link", id: "l1", status: "VALID", institution: EREBOR },
+        retrieveBalances: {
+          __typename: "BalanceList",
+          saved: true,
+          balances: [
+            balance("2026-11-30", "-1200", CHECKING),
+            balance("2026-12-01", "12345678901234567.891", CHECKING),
+            balance("2026-12-02", "0.5", PENSION),
+          ],
+        },
+      },
+    });
+    await w.page.click("[data-testid=connect]");
+    await w.page.waitForSelector("[data-testid=result]:not([hidden])");
+    await w.page.click("[data-testid=balances] tr.account button");
+    const rows = await w.page.$$eval("[data-testid=balances] tbody tr:not([hidden])", (trs) =>
+      trs.map((tr) => tr.textContent),
+    );
+    expect(rows).toEqual([
+      "Cuenta CorrienteCheckingEarlier days (1)MX$12,345,678,901,234,567.891Dec 1",
+      "Nov 30-MX$1,200.00",
+      "PrevidênciaPension fundR$0.50Dec 2",
+    ]);
+    await shoot(w, "amounts");
+  });
+
+  it("a link whose bank wants its user again (TOKEN_REQUIRED) says what to do, and asks nothing more", async () => {
+    await answerWith(w, {
+      data: {
+        registerLink: {
+          __typename: "Link",
+          id: "l1",
+          status: "TOKEN_REQUIRED",
+          institution: EREBOR,
+        },
+      },
+    });
+    await w.page.click("[data-testid=connect]");
+    expect(await problemShown(w)).toEqual({
+      text: "Your bank asks you to confirm it's you again before it shares data. Reconnecting an existing account is not available in this page yet: start again and connect the account anew.",
+      buttons: ["Start again"],
+    });
+    expect(await w.page.textContent("[data-testid=details] pre")).toBe(
+      "link status: TOKEN_REQUIRED",
+    );
+    await shoot(w, "link-token-required");
   });
 });

@@ -12,12 +12,26 @@ import {
   GatewayClientError as GatewayError,
   type Challenge,
 } from "@belvo-graphql-gateway/client";
+import { balanceRows } from "./balances.js";
 
 const PASSWORDS: Record<string, string> = {
   mfa_numeric: "numeric_code",
   mfa_default: "pass_valid",
   mfa_qr: "qr_code",
   user_valid: "pass_valid",
+};
+
+/** What each choice does, said under its select: the options stay short enough for a phone. */
+const INSTITUTION_HINTS: Record<string, string> = {
+  heimdall_mx_retail: "Asks for a second factor.",
+  gotham_br_business: "Asks for a second factor.",
+  erebor_mx_retail: "No second factor.",
+};
+const USERNAME_HINTS: Record<string, string> = {
+  mfa_numeric: "A code to type into a token device.",
+  mfa_default: "A code from the bank's app.",
+  mfa_qr: "A QR code to approve in the bank's app.",
+  user_valid: "No second factor.",
 };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -145,15 +159,31 @@ async function connect() {
   }
 }
 
+/**
+ * A link whose bank wants its user again (a changed password, a token the bank asks for anew)
+ * cannot share data. TODO(link life, CONTRACT.md section 7): offer "Reconnect" through
+ * updateLink / resumeLink once the gateway has updateLink; until then the user connects anew.
+ */
+const NEEDS_USER_AGAIN: Partial<Record<Link["status"], string>> = {
+  INVALID:
+    "Your bank no longer accepts this connection (the password may have changed). Reconnecting an existing account is not available in this page yet: start again and connect the account anew.",
+  TOKEN_REQUIRED:
+    "Your bank asks you to confirm it's you again before it shares data. Reconnecting an existing account is not available in this page yet: start again and connect the account anew.",
+};
+
 let connectedTo = "";
 async function linked(link: Link) {
-  connectedTo = `Connected to ${link.institution.displayName ?? link.institution.name}: link ${link.status}.`;
+  const name = link.institution.displayName ?? link.institution.name;
+  const needsUser = NEEDS_USER_AGAIN[link.status];
+  if (needsUser) return problem({ text: needsUser, restart: true }, `link status: ${link.status}`);
+  connectedTo = `Connected to ${name}.`;
   const today = new Date();
   try {
     const retrieval = await busy("Your account is connected. Fetching your balances…", () =>
       client.retrieveBalances({
         link: link.id,
-        dateFrom: new Date(today.getTime() - 86_400_000).toISOString().slice(0, 10),
+        // The last week: the latest balance of each account, and its earlier days on demand.
+        dateFrom: new Date(today.getTime() - 6 * 86_400_000).toISOString().slice(0, 10),
         dateTo: today.toISOString().slice(0, 10),
       }),
     );
@@ -168,24 +198,8 @@ async function linked(link: Link) {
 function showBalances(list: Balances) {
   $("link").textContent = connectedTo;
   // A balance Belvo sent that the gateway could not read is null (its error is beside the data).
-  const rows = list.balances
-    .flatMap((balance) => (balance ? [balance] : []))
-    .map((balance) => {
-      const row = document.createElement("tr");
-      for (const [text, className] of [
-        [balance.valueDate ?? "", ""],
-        [balance.account?.name ?? "", ""],
-        [balance.account?.category ?? "", "category"],
-        [`${balance.balance ?? ""} ${balance.account?.currency ?? ""}`, "amount"],
-      ] as const) {
-        const cell = document.createElement("td");
-        cell.textContent = text;
-        if (className) cell.className = className;
-        row.append(cell);
-      }
-      return row;
-    });
-  document.querySelector("tbody")!.replaceChildren(...rows);
+  const readable = list.balances.flatMap((balance) => (balance ? [balance] : []));
+  document.querySelector("tbody")!.replaceChildren(...balanceRows(readable));
   show("result");
 }
 
@@ -288,8 +302,17 @@ function failed(error: unknown, where: Where) {
   );
 }
 
+function describeChoices() {
+  $("institution-hint").textContent = INSTITUTION_HINTS[institution.value] ?? "";
+  $("username-hint").textContent = USERNAME_HINTS[username.value] ?? "";
+}
 password.value = PASSWORDS[username.value] ?? "";
-username.onchange = () => (password.value = PASSWORDS[username.value] ?? "");
+describeChoices();
+institution.onchange = describeChoices;
+username.onchange = () => {
+  password.value = PASSWORDS[username.value] ?? "";
+  describeChoices();
+};
 startForm.onsubmit = (event) => {
   event.preventDefault();
   void connect();

@@ -12,21 +12,28 @@ export const MFA_LOGINS: Record<string, { password: string; mfa: MfaKind }> = {
   mfa_qr: { password: "qr_code", mfa: "qr" },
 };
 
+/**
+ * Said in every challenge's instructions, so whoever tries the flow knows what to type: without
+ * it, the code on screen is typed, refused, and five refusals lock the link for 10 minutes.
+ */
+export const CODE_HINT = `Emulator: ${GOOD_TOKEN} passes, 999999 (or any other code) is refused.`;
+
 const TOKEN_GENERATION: Record<MfaKind, (session: MfaSession) => Record<string, unknown>> = {
   device: () => ({
-    instructions: "Enter the 6-digit code shown in your bank's app or token device.",
+    instructions: `Enter the 6-digit code shown in your bank's app or token device. ${CODE_HINT}`,
     type: "numeric",
     value: null,
     expects_user_input: true,
   }),
   numeric: (session) => ({
-    instructions: "Type this challenge code into your token device, then enter the code it shows.",
+    instructions: `Type this challenge code into your token device, then enter the code it shows. ${CODE_HINT}`,
     type: "numeric",
     value: String(parseInt(session.id.slice(0, 8), 16) % 1_000_000).padStart(6, "0"),
     expects_user_input: true,
   }),
   qr: (session) => ({
-    instructions: "Scan the QR code with your bank's app and approve the request there.",
+    instructions:
+      "Scan the QR code with your bank's app and approve the request there. Emulator: approve without a code.",
     type: "qr",
     value: `belvo-sandbox://approve?session=${session.id}`,
     expects_user_input: false,

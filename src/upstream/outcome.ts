@@ -200,8 +200,9 @@ function refusal(
   label: string,
 ): UpstreamError {
   if (entry.code === "session_expired") {
+    // Belvo's own words say the same again ("The MFA session has expired"): not quoted.
     return new UpstreamError(
-      `The MFA session has expired; start again by registering the link or retrieving the data anew${said}`,
+      "The MFA session has expired or was already used: start again by registering the link or retrieving the data anew.",
       ErrorCode.MfaSessionExpired,
       upstream,
       false,

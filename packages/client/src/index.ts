@@ -48,7 +48,13 @@ import {
   type RetrieveTransactionsMutation,
 } from "./generated.js";
 import fragmentMatcher from "./possible-types.js";
-import { newIdempotencyKey, withRetries, type RetryOptions } from "./retry.js";
+import {
+  neverConnected,
+  newIdempotencyKey,
+  withRetries,
+  type RetryNotice,
+  type RetryOptions as BaseRetryOptions,
+} from "./retry.js";
 import {
   ConfigurationProblem,
   NotGraphQL,
@@ -60,7 +66,7 @@ import {
 } from "./transport.js";
 
 export type * from "./generated.js";
-export { newIdempotencyKey, type RetryOptions } from "./retry.js";
+export { newIdempotencyKey } from "./retry.js";
 
 /**
  * Each union's members, for Apollo Client: `new InMemoryCache({ possibleTypes })` lets fragments on
@@ -122,6 +128,7 @@ export interface GatewayClientErrorDetails {
   retryAfter?: number | null;
   status?: number | null;
   errors?: readonly GatewayErrorEntry[];
+  reason?: string | null;
 }
 
 /**
@@ -144,6 +151,11 @@ export class GatewayClientError extends Error {
   readonly status: number | null;
   /** Every error of the answer, in its order; empty when there was no GraphQL answer. */
   readonly errors: readonly GatewayErrorEntry[];
+  /**
+   * NETWORK_ERROR only: what the system said (`ECONNREFUSED`, `ENOTFOUND`,
+   * `UND_ERR_CONNECT_TIMEOUT`, `ECONNRESET`…), or `fetch failed` where it says nothing (browsers).
+   */
+  readonly reason: string | null;
 
   constructor(message: string, details: GatewayClientErrorDetails) {
     super(message);
@@ -155,8 +167,13 @@ export class GatewayClientError extends Error {
     this.retryAfter = details.retryAfter ?? null;
     this.status = details.status ?? null;
     this.errors = details.errors ?? [];
+    this.reason = details.reason ?? null;
   }
 }
+
+/** How writes retry; `onRetry` is told each retry with the error that caused it. */
+export type RetryOptions = BaseRetryOptions<GatewayClientError>;
+export type RetryEvent = RetryNotice<GatewayClientError>;
 
 export interface ClientOptions {
   /** Sent as `Authorization: Bearer <apiKey>` when the gateway requires client keys. */
@@ -164,8 +181,9 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /**
    * Writes retry with the same Idempotency-Key after a network failure, 502/503/504,
-   * SHUTTING_DOWN, GUARD_UNAVAILABLE or IDEMPOTENCY_IN_PROGRESS, within `deadlineMs`; `false`:
-   * one attempt only.
+   * SHUTTING_DOWN, GUARD_UNAVAILABLE or IDEMPOTENCY_IN_PROGRESS: for `unreachableMs` (10 s) while
+   * no attempt reached the gateway, else within `deadlineMs` (360 s); `onRetry` is told before
+   * each retry. `false`: one attempt only.
    */
   retry?: RetryOptions | false;
 }
@@ -247,7 +265,7 @@ function toGatewayClientError(error: unknown, url: URL): GatewayClientError {
   if (error instanceof Unreachable)
     return new GatewayClientError(
       `The gateway at ${shown(url)} could not be reached (${error.reason}).`,
-      { code: "NETWORK_ERROR", retryable: true },
+      { code: "NETWORK_ERROR", retryable: true, reason: error.reason },
     );
   if (error instanceof NotGraphQL) return notGraphQL(url, error.status, error.contentType);
   if (error instanceof ClientError) {
@@ -421,10 +439,12 @@ export class BelvoGatewayClient {
     if (this.retry === false) return this.send(document, variables, root, headers);
     return withRetries(
       (signal) => this.send(document, variables, root, headers, signal),
-      (error) => {
-        const failure = error as GatewayClientError;
-        return { code: failure.code, status: failure.status, retryAfter: failure.retryAfter };
-      },
+      (failure: GatewayClientError) => ({
+        code: failure.code,
+        status: failure.status,
+        retryAfter: failure.retryAfter,
+        mayHaveArrived: !(failure.code === "NETWORK_ERROR" && neverConnected(failure.reason ?? "")),
+      }),
       this.retry,
     );
   }
