@@ -134,6 +134,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     retryBaseMs: deps.testing?.retryBaseMs,
     maxResponseBytes: limits.maxResponseBytes,
     maxListPages: limits.maxListPages,
+    maxUpstreamCalls: limits.maxUpstreamCost,
     now,
     logger,
     metrics,
