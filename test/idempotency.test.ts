@@ -16,7 +16,6 @@ const freshKey = () => `test-key-${Date.now()}-${++keys}`;
 const patches = () => kit.fake.requests.filter((request) => request.method === "PATCH").length;
 
 const kit = useGateway({ upstream: "fake" });
-const LINK_REPLY_SLOW = { status: 200, body: LINK_BODY };
 
 function resume(key: string | null, token = "123456", leaveAfterMs?: number) {
   return postRaw(
@@ -267,7 +266,7 @@ it("a claim outlives the reads after its write: a retry past 2 deadlines joins, 
   const timeoutMs = 500;
   kit.fake.route = (request) => {
     const delayMs = 400;
-    if (request.method === "PATCH") return { ...LINK_REPLY_SLOW, delayMs };
+    if (request.method === "PATCH") return { status: 200, body: LINK_BODY, delayMs };
     if (request.path.startsWith("/api/accounts/")) return { ...page([ACCOUNT_BODY]), delayMs };
     return { ...page([LINK_BODY]), delayMs };
   };
