@@ -19,7 +19,7 @@ import { createRouter, requestHandler } from "./edge/routes.js";
 import { formatError } from "./errors.js";
 import { explorerHandler } from "./explorer.js";
 import { documentGuards } from "./guards/document-rules.js";
-import { upstreamCostPlugin } from "./guards/upstream-cost.js";
+import { READ_COST, upstreamCostPlugin } from "./guards/upstream-cost.js";
 import { Guards } from "./guards/guards.js";
 import { MEMORY_STORE, type GuardStore } from "./guards/store.js";
 import { storeKeySecret } from "./guards/store-keys.js";
@@ -58,6 +58,8 @@ export interface GatewayDeps {
     retryBaseMs?: number;
     /** The execution of an operation on which graphql-jit compiles it (default 2; tests: 1). */
     jitCompileOn?: number;
+    /** What an idempotency claim's lease adds to its request's longest run (default 60 s). */
+    leaseMarginMs?: number;
   };
 }
 
@@ -117,6 +119,17 @@ async function createApollo(
   return apollo;
 }
 
+/**
+ * An idempotency claim must outlive its request, or a retry claims the key and sends the write
+ * again. A request's Belvo calls run one after another at worst (a write, then each level of
+ * reads below it), each within the deadline, and MAX_UPSTREAM_COST bounds how many there are
+ * (each counts at least a read's 3): so that many deadlines, and never fewer than two (a write and
+ * the read that may follow it), plus a margin.
+ */
+export function claimLeaseMs(timeoutMs: number, maxUpstreamCost: number, marginMs = 60_000) {
+  return Math.max(2, Math.ceil(maxUpstreamCost / READ_COST)) * timeoutMs + marginMs;
+}
+
 export async function createGateway(config: GatewayConfig, deps: GatewayDeps): Promise<Gateway> {
   const { logger, tracing } = deps;
   const { limits, production } = config;
@@ -137,6 +150,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     retryBaseMs: deps.testing?.retryBaseMs,
     maxResponseBytes: limits.maxResponseBytes,
     maxListPages: limits.maxListPages,
+    maxUpstreamCalls: limits.maxUpstreamCost,
     now,
     logger,
     metrics,
@@ -148,8 +162,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     idempotencyStore,
     {
       ...config.idempotency,
-      // A claim must outlive its request (a write and the reads after it, each within the deadline).
-      leaseMs: 2 * config.timeoutMs + 60_000,
+      leaseMs: claimLeaseMs(config.timeoutMs, limits.maxUpstreamCost, deps.testing?.leaseMarginMs),
       maxTokens: limits.maxTokens,
       keySecret,
     },

@@ -352,3 +352,43 @@ describe("within the budget", () => {
     expect(kit.fake.requests).toEqual([]);
   });
 });
+
+describe("at run time", () => {
+  it("stops following a list's pages once the operation has sent MAX_UPSTREAM_COST requests", async () => {
+    // One list read is estimated at 3 (its first page): a list of 40 pages would send 40 GETs, and
+    // ten aliases of it 400, far past the budget and Belvo's 80 requests per 30 s.
+    kit.fake.route = (recorded) => {
+      const page = Number(new URL(recorded.path, kit.fake.url).searchParams.get("page") ?? "1");
+      return {
+        status: 200,
+        body: {
+          count: 40_000,
+          next: `${kit.fake.url}/api/institutions/?page_size=1000&page=${page + 1}`,
+          previous: null,
+          results: [{ name: `bank_${page}`, country_codes: ["MX"] }],
+        },
+      };
+    };
+    const answer = await kit.post("query Pages { institutions { name } }");
+    expect({ status: answer.status, body: answer.body }).toEqual({
+      status: 200,
+      body: {
+        data: null,
+        errors: [
+          {
+            message:
+              "Belvo's list went on past what one operation may cost (MAX_UPSTREAM_COST, 30 requests); the gateway stopped following it.",
+            path: ["institutions"],
+            extensions: {
+              code: "UPSTREAM_ERROR",
+              upstream: { status: 200, code: null, requestId: null },
+              retryable: false,
+              requestId: TEST_REQUEST_ID,
+            },
+          },
+        ],
+      },
+    });
+    expect(kit.fake.requests).toHaveLength(30);
+  });
+});

@@ -3,6 +3,7 @@
  * keep a real request out, and a request whose body has not arrived does not hold the drain.
  */
 import { connect, type Socket } from "node:net";
+import { getIntrospectionQuery } from "graphql";
 import { LINK_BODY, LINK_ID, resumeInput, LINK_REPLY } from "./helpers/fixtures.js";
 import { useGateway } from "./helpers/kit.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
@@ -144,4 +145,26 @@ it("a request whose body arrives during the drain is refused as SHUTTING_DOWN, n
   expect((await holding).status).toBe(200);
   await draining;
   expect(kit.fake.requests).toHaveLength(1);
+});
+
+it("a client that stops reading its answers does not hold its connection at the cap", async () => {
+  const gateway = await kit.another({ http: { maxConnections: 1 } });
+  const { host } = new URL(gateway.url);
+  // Answered by the gateway alone (no Belvo call), a few hundred kilobytes each: pipelined on one
+  // connection whose client never reads, the last answer never leaves the gateway.
+  const body = JSON.stringify({ query: getIntrospectionQuery({ descriptions: true }) });
+  const post = `POST /graphql HTTP/1.1\r\nHost: ${host}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const stalled = await rawClient(gateway.url, "");
+  stalled.socket.pause();
+  stalled.socket.write(post.repeat(200));
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  expect(stalled.socket.destroyed).toBe(false);
+  // The newcomer takes the place of the connection whose answers are all written (only its
+  // reader is missing), as it would an idle one.
+  const { status, body: answer } = await postGraphQL(gateway.url, RESUME_LINK, INPUT);
+  expect(status).toBe(200);
+  expect(answer).toMatchObject({ data: { resumeLink: { __typename: "Link", id: LINK_ID } } });
+  // It was cut: what it had been sent ends there.
+  stalled.socket.resume();
+  expect(await stalled.closed).toBeGreaterThan(0);
 });

@@ -228,3 +228,44 @@ describeWithRedis("a join with REDIS_URL", () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
+
+describeWithRedis("an answer Redis has no room for", () => {
+  let redis: RedisServer;
+  let admin: Redis;
+  let owner: RedisIdempotencyStore;
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    admin = new Redis(redis.url, { commandTimeout: 2_000 });
+    owner = new RedisIdempotencyStore(redis.url, { prefix: "full:" });
+    await owner.connect();
+  });
+  afterAll(async () => {
+    await owner.close();
+    admin.disconnect();
+    redis.stop();
+  });
+
+  it("keeps the claim for the answer's lifetime: the retry is refused, never run again", async () => {
+    expect(await owner.claim("spent-index", "f", "owner", 300)).toEqual({ kind: "claimed" });
+    // The write went upstream meanwhile; now Redis is full (maxmemory, noeviction): another
+    // client's answers took the room, and the answer cannot be stored.
+    await admin.config("SET", "maxmemory", "1");
+    try {
+      await expect(
+        owner.complete("spent-index", "f", Buffer.from("answer"), 60_000),
+      ).rejects.toThrow(/OOM/);
+    } finally {
+      await admin.config("SET", "maxmemory", "0");
+    }
+    // Past the claim's lease, the retry finds the request still counted as run: it does not
+    // claim the key and send the spent token again.
+    await sleep(500);
+    const retry = await owner.claim("spent-index", "f", "retry", 300);
+    expect(retry).toEqual({
+      kind: "taken",
+      entry: { state: "pending", fingerprint: "f", owner: "owner" },
+    });
+    expect(await admin.pttl("full:idem:spent-index")).toBeGreaterThan(50_000);
+  });
+});

@@ -4,7 +4,7 @@
  * before anything went upstream are not stored.
  */
 import { createHash } from "node:crypto";
-import { LINK_BODY, challengeEntry, errorList } from "./helpers/fixtures.js";
+import { ACCOUNT_BODY, LINK_BODY, challengeEntry, errorList, page } from "./helpers/fixtures.js";
 import { startGateway } from "./helpers/gateway.js";
 import { useGateway } from "./helpers/kit.js";
 import { freePort } from "./helpers/system.js";
@@ -262,4 +262,36 @@ it("answers deep variables with the same 400 with a key as without, and logs no 
   expect(keyed?.headers["idempotent-replayed"]).toBeUndefined();
   expect(kit.lines().filter((line) => Number(line.level) >= 50)).toEqual([]);
   expect(kit.fake.requests).toHaveLength(0);
+});
+
+it("a claim outlives the reads after its write: a retry past 2 deadlines joins, Belvo sees one PATCH", async () => {
+  // Each Belvo call takes most of the deadline: the PATCH, then the link's accounts, then each
+  // account's link, one after the other (a lease of two deadlines lapsed under the last one).
+  const timeoutMs = 500;
+  kit.fake.route = (request) => {
+    const delayMs = 400;
+    if (request.method === "PATCH") return { status: 200, body: LINK_BODY, delayMs };
+    if (request.path.startsWith("/api/accounts/")) return { ...page([ACCOUNT_BODY]), delayMs };
+    return { ...page([LINK_BODY]), delayMs };
+  };
+  const gateway = await kit.another({ timeoutMs, leaseMarginMs: 0 });
+  const query = RESUME_LINK.replace(
+    "id institution { name }",
+    "id accounts { id link { id status } } institution { name }",
+  );
+  const key = freshKey();
+  const send = () =>
+    postRaw(
+      gateway.url,
+      { query, variables: resumeVariables("123456") },
+      { "idempotency-key": key },
+    );
+  const first = send();
+  await sleep(1_100);
+  const retry = await send();
+  const answer = await first;
+  expect(answer?.status).toBe(200);
+  expect(retry?.headers["idempotent-replayed"]).toBe("true");
+  expect(retry?.text).toBe(answer?.text);
+  expect(patches()).toBe(1);
 });

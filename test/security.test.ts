@@ -294,6 +294,30 @@ describe("look-alike usernames", () => {
   });
 });
 
+describe("look-alike usernames, further spellings", () => {
+  it("format characters and stray accents (combining marks) share one counter", async () => {
+    kit.fake.reply({ status: 400, body: errorList("login_error", "Invalid credentials") });
+    for (let i = 0; i < 5; i++) await login("ana.silva");
+    // (Control characters, U+0085 included, are refused as input before any count.)
+    const spellings = [
+      "ana\ufff9.silva", // interlinear annotation anchor: a format character, not default-ignorable
+      "\u0600ana.silva", // Arabic number sign: the same
+      "ana.si\u0301lva", // a stray combining accent (an accent-insensitive collation ignores it)
+      "a\u0300na.silva\u0327",
+      "\u00e1na.s\u00edlva", // the same accents, precomposed
+    ];
+    const codes: string[] = [];
+    for (const username of spellings) {
+      const { body } = await login(username);
+      codes.push(
+        (body as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
+      );
+    }
+    expect(codes).toEqual(Array<string>(spellings.length).fill("RATE_LIMITED"));
+    expect(kit.fake.requests).toHaveLength(5);
+  });
+});
+
 describe("rate per client key", () => {
   const KEYS = ["client-key-aaaaaaaaaaaaaaaa", "client-key-bbbbbbbbbbbbbbbb"];
 

@@ -11,7 +11,9 @@ const PROBE_PATHS = new Set(["/health", "/ready"]);
 /**
  * Caps the server's open connections. At the cap a new connection takes the place of the oldest
  * one with no request executing (idle keep-alive, or headers or body still arriving), so a flood
- * of slow or silent sockets cannot keep a real client out. When every connection is executing a
+ * of slow or silent sockets cannot keep a real client out; failing that, of the oldest one whose
+ * answers are all written and only wait for a client that does not read them (a client that
+ * pipelines requests and never reads would otherwise hold its connection for good). When every connection is executing a
  * request, the new one goes to a small reserve that serves only `/health` and `/ready` (one probe,
  * then closed), so a gateway busy to its cap still says it is alive; any other request there is
  * refused by closing the connection, as a connection past the reserve is. A connection dropped
@@ -22,8 +24,8 @@ export class ConnectionCap {
   private readonly open = new Set<Socket>();
   /** Past the cap, for probes only; in the order they connected. */
   private readonly reserve = new Set<Socket>();
-  /** Requests executing per connection (a pipelining client may have more than one). */
-  private readonly executing = new Map<Socket, number>();
+  /** Responses not yet closed per connection (a pipelining client may have more than one). */
+  private readonly executing = new Map<Socket, Set<ServerResponse>>();
 
   constructor(
     server: Server,
@@ -32,14 +34,20 @@ export class ConnectionCap {
     server.on("connection", (socket: Socket) => this.admit(socket));
   }
 
-  /** Marks a connection busy until the returned release is called (once its response closed). */
-  markExecuting(socket: Socket | null): () => void {
+  /**
+   * Marks a response's connection busy until the returned release is called (once the response
+   * closed); busy executing until the response is ended, then only flushing to its client.
+   */
+  markExecuting(res: ServerResponse): () => void {
+    const socket = res.socket;
     if (!socket) return () => undefined;
-    this.executing.set(socket, (this.executing.get(socket) ?? 0) + 1);
+    const responses = this.executing.get(socket) ?? new Set<ServerResponse>();
+    this.executing.set(socket, responses.add(res));
     return () => {
-      const left = (this.executing.get(socket) ?? 1) - 1;
-      if (left > 0) this.executing.set(socket, left);
-      else this.executing.delete(socket);
+      responses.delete(res);
+      if (responses.size === 0 && this.executing.get(socket) === responses) {
+        this.executing.delete(socket);
+      }
     };
   }
 
@@ -57,7 +65,7 @@ export class ConnectionCap {
       return false;
     }
     res.setHeader("connection", "close");
-    res.once("close", this.markExecuting(socket));
+    res.once("close", this.markExecuting(res));
     return true;
   }
 
@@ -86,9 +94,17 @@ export class ConnectionCap {
     socket.once("close", () => this.forget(socket));
   }
 
+  /** The oldest with no response open, else the oldest whose responses are all ended. */
   private oldestIdle(sockets: Set<Socket>): Socket | undefined {
     for (const socket of sockets) if (!this.executing.has(socket)) return socket;
+    for (const socket of sockets) if (!this.isExecuting(socket)) return socket;
     return undefined;
+  }
+
+  /** A response still being worked out or written by the gateway (not ended) on `socket`. */
+  private isExecuting(socket: Socket): boolean {
+    for (const res of this.executing.get(socket) ?? []) if (!res.writableEnded) return true;
+    return false;
   }
 
   private forget(socket: Socket): void {

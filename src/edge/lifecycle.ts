@@ -59,7 +59,7 @@ export class Lifecycle {
    */
   beginExecution(res: ServerResponse): () => boolean {
     this.inFlight++;
-    const release = this.connections.markExecuting(res.socket);
+    const release = this.connections.markExecuting(res);
     let clientGone = false;
     res.once("close", () => {
       clientGone = !res.writableFinished;

@@ -46,22 +46,29 @@ function judged(error: unknown): boolean {
 
 const minutes = (ms: number) => Math.round(ms / 60_000);
 
-const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
+/** Default-ignorable code points and every other format character (Cf): invisible in a name. */
+const IGNORABLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/gu;
+/** Combining marks, once decomposed: accents, which an accent-insensitive collation ignores. */
+const MARKS = /\p{M}/gu;
 
 /**
  * One spelling for every look-alike of a username or institution, for the login cap's key only
- * (Belvo gets the text as typed): default-ignorable code points removed (zero-width characters,
- * soft hyphens, variation selectors, fillers), NFKC (full-width letters and digits, ligatures,
- * compatibility spaces), full case folding (upper then lower, so `ß` and `SS` meet), NFKC again
- * (folding can undo it), and trimmed.
+ * (Belvo gets the text as typed): default-ignorable and format characters removed (zero-width
+ * characters, soft hyphens, variation selectors, fillers, annotation anchors), NFKD (full-width
+ * letters and digits, ligatures, compatibility spaces) with every combining mark removed (`á`,
+ * `a` + U+0301 and `a` meet, as in a bank's accent-insensitive lookup), full case folding (upper
+ * then lower, so `ß` and `SS` meet), the same again (folding can undo it), and trimmed. Folding
+ * too much only makes two names share a counter; too little gives a name more tries.
  */
 export function loginKeyPart(text: string): string {
   return text
     .replace(IGNORABLE, "")
-    .normalize("NFKC")
+    .normalize("NFKD")
+    .replace(MARKS, "")
     .toUpperCase()
     .toLowerCase()
-    .normalize("NFKC")
+    .normalize("NFKD")
+    .replace(MARKS, "")
     .replace(IGNORABLE, "")
     .trim();
 }

@@ -27,9 +27,18 @@ end
 return 0
 `;
 
-/** Stores the answer and tells the joins, in one step. */
+/**
+ * Stores the answer and tells the joins, in one step. When Redis refuses the answer (full, with
+ * noeviction: an OOM error), the claim is kept for the answer's lifetime instead (PEXPIRE needs
+ * no memory): the request ran, so a retry must find it taken, never claim it and run again once
+ * its lease lapses. The error still reaches the caller.
+ */
 const COMPLETE = `
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local stored = redis.pcall('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if type(stored) == 'table' and stored.err then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return stored
+end
 redis.call('PUBLISH', ARGV[3], ARGV[4])
 return 0
 `;

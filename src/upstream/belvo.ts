@@ -82,6 +82,11 @@ export interface BelvoClientOptions extends HttpOptions {
   metrics?: GatewayMetrics;
   /** Pages of one list followed in one call (default 100). */
   maxListPages?: number;
+  /**
+   * MAX_UPSTREAM_COST: a list's further pages (which the estimate before execution does not
+   * count) are not read once the request has sent this many requests (default: no bound).
+   */
+  maxUpstreamCalls?: number;
 }
 
 /** One log line and one histogram sample per Belvo call. Never logs a body. */
@@ -120,6 +125,7 @@ interface Shared {
   metrics: GatewayMetrics | undefined;
   timeoutMs: number;
   maxListPages: number;
+  maxUpstreamCalls: number;
 }
 
 export class BelvoClient {
@@ -166,6 +172,7 @@ export class BelvoClient {
       metrics: options.metrics,
       timeoutMs: options.timeoutMs,
       maxListPages: options.maxListPages ?? 100,
+      maxUpstreamCalls: options.maxUpstreamCalls ?? Number.POSITIVE_INFINITY,
     };
     return new BelvoClient(shared, options.logger);
   }
@@ -364,15 +371,15 @@ export class BelvoClient {
 
   /**
    * Every page of a Belvo list, following `next` on Belvo's own host only: at most
-   * `maxListPages` pages, never one already read, all within one deadline, and none once the
-   * client has left.
+   * `maxListPages` pages, never one already read, all within one deadline, none once the
+   * client has left, and no page past the first once the request has sent `maxUpstreamCalls`.
    */
   private async list<T>(
     firstPath: string,
     decimalKeys: readonly string[],
     toItem: (item: Json) => T,
   ): Promise<Listed<T>[]> {
-    const { http, maxListPages, readSent } = this.shared;
+    const { http, maxListPages, maxUpstreamCalls, readSent } = this.shared;
     const deadline = Date.now() + this.shared.timeoutMs;
     const items: Listed<T>[] = [];
     const read = new Set<string>();
@@ -383,6 +390,11 @@ export class BelvoClient {
       if (read.size === maxListPages)
         throw listError(`went on past ${maxListPages} pages; the gateway stopped following it`);
       if (this.clientGone?.()) throw listError("was left unread: the client is gone");
+      if (read.size > 0 && this.calls >= maxUpstreamCalls) {
+        throw listError(
+          `went on past what one operation may cost (MAX_UPSTREAM_COST, ${maxUpstreamCalls} requests); the gateway stopped following it`,
+        );
+      }
       read.add(path);
       const raw = await http.read(path, this.caller, deadline);
       const page = interpretAnswer(this.answer(raw, decimalKeys), toPage, readSent);

@@ -111,6 +111,7 @@ export async function startGateway(
     tracing: overrides.tracing,
     testing: {
       retryBaseMs: overrides.retryBaseMs,
+      leaseMarginMs: overrides.leaseMarginMs,
       // Every operation runs compiled from its first execution, as recurring ones do in production
       // (or never, on the CI run with GATEWAY_EXECUTOR=graphql-js).
       jitCompileOn: "jitCompileOn" in overrides ? overrides.jitCompileOn : compileOn(),
