@@ -88,7 +88,7 @@ export interface Config {
   /** "*" for any origin; otherwise these (an entry ending in `:*` takes any port). */
   corsOrigins: "*" | string[];
   redisUrl: string | null;
-  /** A proxy in front sets `x-request-id`: take it as the request id (see edge/http-io.ts requestIds). */
+  /** A proxy in front sets `x-request-id`: take it as the request id (see context.ts requestIds). */
   trustProxyRequestId: boolean;
   /** Path of the trusted-documents manifest; null: any document runs. */
   trustedDocuments: string | null;

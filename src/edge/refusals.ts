@@ -4,8 +4,9 @@
  * is written by `refuse` in the GraphQL error shape, so no call site restates a status or a code.
  */
 import type { ServerResponse } from "node:http";
+import type { RequestIds } from "../context.js";
 import { ErrorCode } from "../errors.js";
-import { errorBody, type RequestIds } from "./http-io.js";
+import { errorBody } from "./http-io.js";
 
 interface RefusalKind {
   status: number;
