@@ -79,6 +79,11 @@ export interface Config {
   production: boolean;
   upstream: UpstreamConfig;
   timeoutMs: number;
+  /**
+   * How long a resume answered MFA_SESSION_EXPIRED may wait for the link's status
+   * (src/resolvers/recovery.ts); past it the answer goes without.
+   */
+  linkStatusLookupMs: number;
   apiKeys: string[] | null;
   metricsToken: string | null;
   shutdownGraceMs: number;
@@ -483,6 +488,7 @@ export function loadConfig(env: Env = process.env): Config {
     production,
     upstream: upstream(env),
     timeoutMs,
+    linkStatusLookupMs: integer(env, "LINK_STATUS_LOOKUP_MS", 3_000, 1, 60_000),
     apiKeys: apiKeys(env, production),
     metricsToken,
     // By default a resume in flight may run to its own deadline before the process exits.

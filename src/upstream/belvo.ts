@@ -82,6 +82,8 @@ export interface BelvoClientOptions extends HttpOptions {
   metrics?: GatewayMetrics;
   /** Pages of one list followed in one call (default 100). */
   maxListPages?: number;
+  /** The most a link-status lookup after MFA_SESSION_EXPIRED may take (default 3 s). */
+  linkStatusLookupMs?: number;
 }
 
 /** One log line and one histogram sample per Belvo call. Never logs a body. */
@@ -120,6 +122,7 @@ interface Shared {
   metrics: GatewayMetrics | undefined;
   timeoutMs: number;
   maxListPages: number;
+  linkStatusLookupMs: number;
 }
 
 export class BelvoClient {
@@ -157,8 +160,14 @@ export class BelvoClient {
       metrics: options.metrics,
       timeoutMs: options.timeoutMs,
       maxListPages: options.maxListPages ?? 100,
+      linkStatusLookupMs: options.linkStatusLookupMs ?? 3_000,
     };
     return new BelvoClient(shared, options.logger);
+  }
+
+  /** The most a link-status lookup after MFA_SESSION_EXPIRED may take (LINK_STATUS_LOOKUP_MS). */
+  get linkStatusLookupMs(): number {
+    return this.shared.linkStatusLookupMs;
   }
 
   /** True once a write (POST/PATCH) was dispatched upstream by this request's client. */

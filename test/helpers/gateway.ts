@@ -42,7 +42,13 @@ export interface TestGateway {
 export type GatewayOverrides = Partial<
   Pick<
     GatewayConfig,
-    "timeoutMs" | "apiKeys" | "production" | "metricsToken" | "corsOrigins" | "trustProxyRequestId"
+    | "timeoutMs"
+    | "linkStatusLookupMs"
+    | "apiKeys"
+    | "production"
+    | "metricsToken"
+    | "corsOrigins"
+    | "trustProxyRequestId"
   >
 > &
   Partial<Pick<GatewayDeps, "guardStore" | "now" | "trustedDocuments" | "schema" | "tracing">> &
@@ -63,6 +69,7 @@ function testConfig(upstreamUrl: string, overrides: GatewayOverrides): GatewayCo
   return {
     ...base,
     timeoutMs: overrides.timeoutMs ?? 5_000,
+    linkStatusLookupMs: overrides.linkStatusLookupMs ?? base.linkStatusLookupMs,
     apiKeys: overrides.apiKeys ?? null,
     metricsToken: overrides.metricsToken ?? null,
     corsOrigins: overrides.corsOrigins ?? base.corsOrigins,
