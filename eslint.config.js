@@ -7,6 +7,7 @@ export default tseslint.config(
       "**/dist/",
       "coverage/",
       "jest.config.js",
+      "jest.ci.config.js",
       "eslint.config.js",
       "scripts/*.mjs",
       "bench/*.mjs",

@@ -88,6 +88,11 @@ export interface Config {
   production: boolean;
   upstream: UpstreamConfig;
   timeoutMs: number;
+  /**
+   * How long a resume answered MFA_SESSION_EXPIRED may wait for the link's status
+   * (src/resolvers/recovery.ts); past it the answer goes without.
+   */
+  linkStatusLookupMs: number;
   apiKeys: string[] | null;
   metricsToken: string | null;
   /**
@@ -104,7 +109,7 @@ export interface Config {
   /** "*" for any origin; otherwise these (an entry ending in `:*` takes any port). */
   corsOrigins: "*" | string[];
   redisUrl: string | null;
-  /** A proxy in front sets `x-request-id`: take it as the request id (see edge/http-io.ts requestIds). */
+  /** A proxy in front sets `x-request-id`: take it as the request id (see context.ts requestIds). */
   trustProxyRequestId: boolean;
   /** Path of the trusted-documents manifest; null: any document runs. */
   trustedDocuments: string | null;
@@ -570,6 +575,7 @@ function settings(env: Env): Omit<Config, "upstream"> {
     host: read(env, "HOST") ?? "127.0.0.1",
     production,
     timeoutMs,
+    linkStatusLookupMs: integer(env, "LINK_STATUS_LOOKUP_MS", 3_000, 1, 60_000),
     apiKeys: apiKeys(env, production),
     metricsToken: metricsToken(env, production),
     allowedHosts: allowedHosts(env),

@@ -1,10 +1,89 @@
-import type { RequestIds } from "./edge/http-io.js";
+/**
+ * The request's core: its ids, its logger, its scope (what each step of the edge sees) and the
+ * GraphQL context built from them. It imports nothing from the edge, so the edge, the logger and
+ * the layers below can all name a request's ids.
+ */
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
 import type { AttemptGuard } from "./guards/attempts.js";
 import type { Guards } from "./guards/guards.js";
 import { createLoaders, type Loaders } from "./loaders.js";
-import type { Log, RequestLogger } from "./logger.js";
-import type { RequestTrace } from "./tracing/tracing.js";
+import type { Log } from "./logger.js";
+import type { RequestTrace, TraceIds } from "./tracing/tracing.js";
 import type { BelvoClient } from "./upstream/belvo.js";
+
+/**
+ * A request's ids: `requestId` is the gateway's own (unique per request) unless the proxy in
+ * front is trusted to set `x-request-id`; otherwise a caller's id is only `clientRequestId`.
+ */
+export interface RequestIds {
+  requestId: string;
+  clientRequestId?: string;
+}
+
+/** One request as each step of the edge sees it: its ids, its logger and its trace. */
+export interface RequestScope {
+  ids: RequestIds;
+  /** Carries the ids (and a sampled trace's ids) on every line. */
+  logger: RequestLogger;
+  trace: RequestTrace | undefined;
+}
+
+/** What a request id may be: short, and nothing a log reader or a header could trip on. */
+const SANE_REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+/**
+ * The ids of one request. A caller's `x-request-id`, when sane, is kept as `clientRequestId`
+ * (so traces join up) beside a fresh gateway id; it becomes the request id itself only when
+ * `trustProxy` says a proxy in front sets it, since otherwise two callers could share one id.
+ */
+export function requestIds(header: string | string[] | undefined, trustProxy: boolean): RequestIds {
+  const sane = typeof header === "string" && SANE_REQUEST_ID.test(header) ? header : undefined;
+  if (sane === undefined) return { requestId: randomUUID() };
+  return trustProxy ? { requestId: sane } : { requestId: randomUUID(), clientRequestId: sane };
+}
+
+/**
+ * One request's logger: every line carries its request id, and its trace's ids when the request
+ * is traced. A plain object rather than pino's child(), which builds a logger (bindings, a method
+ * per level) for each request.
+ */
+export class RequestLogger implements Log {
+  /** What every line starts with: the request id, and the caller's own id when it sent one. */
+  private ids: Record<string, unknown>;
+
+  constructor(
+    private readonly base: Logger,
+    ids: RequestIds,
+    private readonly trace?: TraceIds,
+  ) {
+    this.ids =
+      ids.clientRequestId === undefined
+        ? { requestId: ids.requestId }
+        : { requestId: ids.requestId, clientRequestId: ids.clientRequestId };
+  }
+
+  /** Fields every later line of this request carries (e.g. its idempotency key's hash). */
+  annotate(fields: Record<string, unknown>): void {
+    this.ids = { ...this.ids, ...fields };
+  }
+
+  info(fields: Record<string, unknown>, message: string): void {
+    this.base.info(this.line(fields), message);
+  }
+
+  warn(fields: Record<string, unknown>, message: string): void {
+    this.base.warn(this.line(fields), message);
+  }
+
+  error(fields: Record<string, unknown>, message: string): void {
+    this.base.error(this.line(fields), message);
+  }
+
+  private line(fields: Record<string, unknown>): Record<string, unknown> {
+    return this.trace ? { ...this.ids, ...this.trace, ...fields } : { ...this.ids, ...fields };
+  }
+}
 
 /** Built fresh for every GraphQL request. */
 export interface Context {

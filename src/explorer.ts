@@ -5,7 +5,7 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { RequestIds } from "./edge/http-io.js";
+import type { RequestIds } from "./context.js";
 import { refuse } from "./edge/refusals.js";
 import { ErrorCode } from "./errors.js";
 import { EXAMPLE_DOCUMENT, EXAMPLE_VARIABLES, KEY_PLACEHOLDER } from "./landing.js";

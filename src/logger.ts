@@ -1,8 +1,6 @@
 import { destination as fileDestination, pino, type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
 import type { LogLevel } from "./config.js";
-import type { RequestIds } from "./edge/http-io.js";
-import type { TraceIds } from "./tracing/tracing.js";
 
 /**
  * Keys whose values are never written, at any depth a log call passes: the contract allows no
@@ -81,51 +79,9 @@ export function createLogger(
   );
 }
 
-/** What request-path code logs through: the process's logger or a RequestLogger. */
+/** What request-path code logs through: the process's logger or a RequestLogger (context.ts). */
 export interface Log {
   info(fields: Record<string, unknown>, message: string): void;
   warn(fields: Record<string, unknown>, message: string): void;
   error(fields: Record<string, unknown>, message: string): void;
-}
-
-/**
- * One request's logger: every line carries its request id, and its trace's ids when the request
- * is traced. A plain object rather than pino's child(), which builds a logger (bindings, a method
- * per level) for each request.
- */
-export class RequestLogger implements Log {
-  /** What every line starts with: the request id, and the caller's own id when it sent one. */
-  private ids: Record<string, unknown>;
-
-  constructor(
-    private readonly base: Logger,
-    ids: RequestIds,
-    private readonly trace?: TraceIds,
-  ) {
-    this.ids =
-      ids.clientRequestId === undefined
-        ? { requestId: ids.requestId }
-        : { requestId: ids.requestId, clientRequestId: ids.clientRequestId };
-  }
-
-  /** Fields every later line of this request carries (e.g. its idempotency key's hash). */
-  annotate(fields: Record<string, unknown>): void {
-    this.ids = { ...this.ids, ...fields };
-  }
-
-  info(fields: Record<string, unknown>, message: string): void {
-    this.base.info(this.line(fields), message);
-  }
-
-  warn(fields: Record<string, unknown>, message: string): void {
-    this.base.warn(this.line(fields), message);
-  }
-
-  error(fields: Record<string, unknown>, message: string): void {
-    this.base.error(this.line(fields), message);
-  }
-
-  private line(fields: Record<string, unknown>): Record<string, unknown> {
-    return this.trace ? { ...this.ids, ...this.trace, ...fields } : { ...this.ids, ...fields };
-  }
 }

@@ -147,6 +147,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     secretId: config.upstream.secretId,
     secretPassword: config.upstream.secretPassword,
     timeoutMs: config.timeoutMs,
+    linkStatusLookupMs: config.linkStatusLookupMs,
     retryBaseMs: deps.testing?.retryBaseMs,
     maxResponseBytes: limits.maxResponseBytes,
     maxListPages: limits.maxListPages,

@@ -67,7 +67,7 @@ function belvo(request: RecordedRequest): Reply {
   return { status: 404, body: [{ code: "not_found", message: "Not found." }] };
 }
 
-const kit = useGateway({ upstream: "fake", route: belvo, perTest: true });
+const kit = useGateway({ upstream: "fake", route: belvo });
 
 const resumeBalances = (selection: string) =>
   kit.post(

@@ -15,7 +15,7 @@ import { unreadableItem } from "./helpers/outcomes.js";
 import { RESUME_BALANCES, RESUME_LINK } from "./helpers/graphql.js";
 import { type Reply } from "./helpers/fake-upstream.js";
 
-const kit = useGateway({ upstream: "fake", timeoutMs: 2_000, perTest: true });
+const kit = useGateway({ upstream: "fake", timeoutMs: 2_000 });
 
 const INPUT = resumeInput();
 const resumeBalances = () => kit.post(RESUME_BALANCES, { input: INPUT });

@@ -17,7 +17,7 @@ const REGISTER = `mutation Register($input: RegisterLinkInput!) {
   }
 }`;
 
-const kit = useGateway({ upstream: "fake", perTest: true });
+const kit = useGateway({ upstream: "fake" });
 
 const LOGIN = { institution: "erebor_br_retail", username: "ana.lopez", password: "pass_valid" };
 

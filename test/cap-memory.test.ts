@@ -22,11 +22,13 @@ it("forgets a key whose attempt was given back", async () => {
   const cap = new Cap(MEMORY_STORE, "mfa-failures", WINDOW, SECRET);
   const keys = 20_000;
   const before = heapAfterGc();
+  const refused: string[] = [];
   for (let index = 0; index < keys; index++) {
     const link = `00000000-0000-4000-8000-${index.toString(16).padStart(12, "0")}`;
-    expect(await cap.take(link)).toBeNull();
+    if ((await cap.take(link)) !== null) refused.push(link);
     await cap.giveBack(link);
   }
+  expect(refused).toEqual([]);
   // Kept, each record would hold about 500 bytes: some 10 MB here.
   expect(heapAfterGc() - before).toBeLessThan(3 * 2 ** 20);
 });

@@ -41,6 +41,7 @@ it("defaults to the built-in emulator on 127.0.0.1:4000", () => {
     production: false,
     upstream: { kind: "emulator" },
     timeoutMs: 330_000,
+    linkStatusLookupMs: 3_000,
     apiKeys: null,
     metricsToken: null,
     allowedHosts: null,
@@ -85,6 +86,11 @@ it.each<[string, Record<string, string>, string]>([
     "a non-numeric timeout",
     { BELVO_TIMEOUT_MS: "5s" },
     'BELVO_TIMEOUT_MS: expected a whole number from 1 to 3600000, got "5s".',
+  ],
+  [
+    "no time for the link-status lookup",
+    { LINK_STATUS_LOOKUP_MS: "0" },
+    'LINK_STATUS_LOOKUP_MS: expected a whole number from 1 to 60000, got "0".',
   ],
   [
     "an unknown log level",

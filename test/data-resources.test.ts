@@ -11,7 +11,7 @@ import { resumeData } from "./helpers/graphql.js";
 import { useGateway } from "./helpers/kit.js";
 import { unreadableItem } from "./helpers/outcomes.js";
 
-const kit = useGateway({ upstream: "fake", perTest: true });
+const kit = useGateway({ upstream: "fake" });
 
 const CHALLENGE = "... on MfaChallenge { session link }";
 const RETRIEVE_ACCOUNTS = `mutation A($input: RetrieveAccountsInput!) { retrieveAccounts(input: $input) {

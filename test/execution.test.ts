@@ -17,7 +17,6 @@ const variables = { input: resumeInput("123456") };
 const kit = useGateway({
   upstream: "fake",
   replies: [{ status: 200, body: LINK_BODY }],
-  perTest: true,
 });
 
 function post(body: Record<string, unknown>, accept = "application/json") {

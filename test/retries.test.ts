@@ -3,7 +3,7 @@ import { LINK_BODY, errorList, LINK_ID, resumeInput } from "./helpers/fixtures.j
 import { useGateway } from "./helpers/kit.js";
 import { ResumeBalancesDocument, ResumeLinkDocument } from "../packages/client/src/generated.js";
 
-const kit = useGateway({ upstream: "fake", retryBaseMs: 5, perTest: true });
+const kit = useGateway({ upstream: "fake", retryBaseMs: 5 });
 
 const LINK_QUERY = `{ link(id: "${LINK_ID}") { id status } }`;
 

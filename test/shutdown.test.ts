@@ -2,13 +2,13 @@
 import { LINK_BODY, LINK_ID, resumeInput } from "./helpers/fixtures.js";
 import { RESUME_LINK, postGraphQL } from "./helpers/graphql.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { buildOnce, runNode, waitForListening } from "./helpers/process.js";
+import { buildOnce, runNode, waitForListening, waitForOutput } from "./helpers/process.js";
 
 beforeAll(() => buildOnce(), 120_000);
 
 let fake: FakeUpstream;
 beforeEach(async () => {
-  fake = await FakeUpstream.start({ status: 200, body: LINK_BODY, delayMs: 1_500 });
+  fake = await FakeUpstream.start({ status: 200, body: LINK_BODY, delayMs: 1_000 });
 });
 afterEach(() => fake.close());
 
@@ -32,8 +32,7 @@ it("lets a resume in flight finish inside the grace period, then exits 0", async
   const gateway = startAgainstFake(10_000);
   const url = await waitForListening(gateway);
   const answer = postGraphQL(url, RESUME_LINK, INPUT);
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  expect(fake.requests).toHaveLength(1);
+  await fake.received(1);
   gateway.child.kill("SIGTERM");
   const { status, body } = await answer;
   expect(status).toBe(200);
@@ -51,7 +50,7 @@ it("exits 0 at the end of the grace period even if Belvo has not answered", asyn
   const gateway = startAgainstFake(200);
   const url = await waitForListening(gateway);
   const answer = postGraphQL(url, RESUME_LINK, INPUT).catch((error: Error) => error);
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await fake.received(1);
   const started = Date.now();
   gateway.child.kill("SIGTERM");
   expect(await gateway.exit).toBe(0);
@@ -61,14 +60,13 @@ it("exits 0 at the end of the grace period even if Belvo has not answered", asyn
 });
 
 it("a second SIGTERM during the drain is logged and ignored: five resumes in flight all get their answers", async () => {
-  fake.reply({ status: 200, body: LINK_BODY, delayMs: 2_000 });
+  fake.reply({ status: 200, body: LINK_BODY, delayMs: 1_000 });
   const gateway = startAgainstFake(10_000);
   const url = await waitForListening(gateway);
   const answers = Array.from({ length: 5 }, () => postGraphQL(url, RESUME_LINK, INPUT));
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  expect(fake.requests).toHaveLength(5);
+  await fake.received(5);
   gateway.child.kill("SIGTERM");
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await waitForOutput(gateway, /draining: waiting for requests in flight/);
   gateway.child.kill("SIGTERM");
   for (const { status, body } of await Promise.all(answers)) {
     expect(status).toBe(200);

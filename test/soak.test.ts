@@ -91,4 +91,5 @@ it(`answers ${OPERATIONS} mixed operations correctly, and memory returns near wh
   const refused = (count: number) => Math.floor((count + 1) / KINDS.length);
   expect(upstreamCalls).toBe(200 - refused(200) + OPERATIONS - refused(OPERATIONS));
   expect((after - before) / 1024 / 1024).toBeLessThan(25);
-}, 60_000);
+  // CPU-bound (2,200 operations): CI's other workers share the cores with it.
+}, 120_000);

@@ -23,7 +23,6 @@ const ACCOUNT = ACCOUNT_BODY.id;
 const kit = useGateway({
   upstream: "fake",
   replies: [{ ...LINK_REPLY, status: 201 }],
-  perTest: true,
 });
 
 describe("registerLink", () => {

@@ -1,9 +1,10 @@
 /** Who may come in: CORS, the client key and the request rate, before a body is read. */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RequestScope } from "../context.js";
 import { ErrorCode } from "../errors.js";
 import { applyCors, corsMatcher, type CorsOrigins } from "../guards/cors.js";
 import type { Guards } from "../guards/guards.js";
-import { bearerKeys, type RequestScope } from "./http-io.js";
+import { bearerKeys } from "./http-io.js";
 import { refuse } from "./refusals.js";
 
 /** A request let in; `keyless` when it came without a valid key (the landing page only). */

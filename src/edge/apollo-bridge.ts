@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from "@apollo/server";
-import { requestContext, type Context } from "../context.js";
+import { requestContext, type Context, type RequestIds, type RequestScope } from "../context.js";
 import { ErrorCode } from "../errors.js";
 import type { Guards } from "../guards/guards.js";
 import type { TrustedDocuments } from "../guards/trusted-documents.js";
@@ -13,14 +13,7 @@ import { beginIdempotent, settle, settleFailure, watchClient } from "../idempote
 import type { BelvoClient } from "../upstream/belvo.js";
 import type { Admission } from "./admission.js";
 import { crossSiteDecision } from "./cross-site.js";
-import {
-  MEDIA_TYPES,
-  acceptsGraphQLAnswer,
-  readBody,
-  withRequestIds,
-  type RequestIds,
-  type RequestScope,
-} from "./http-io.js";
+import { MEDIA_TYPES, acceptsGraphQLAnswer, readBody, withRequestIds } from "./http-io.js";
 import type { Lifecycle } from "./lifecycle.js";
 import { refuse } from "./refusals.js";
 

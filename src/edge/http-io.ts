@@ -1,9 +1,8 @@
 /** Small pieces of the gateway's own HTTP handling (Apollo does the GraphQL part). */
-import { hash, randomUUID, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import Negotiator from "negotiator";
-import type { RequestLogger } from "../logger.js";
-import type { RequestTrace } from "../tracing/tracing.js";
+import type { RequestIds } from "../context.js";
 
 export function sendJson(
   res: ServerResponse,
@@ -14,23 +13,6 @@ export function sendJson(
   res
     .writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers })
     .end(JSON.stringify(body));
-}
-
-/**
- * A request's ids: `requestId` is the gateway's own (unique per request) unless the proxy in
- * front is trusted to set `x-request-id`; otherwise a caller's id is only `clientRequestId`.
- */
-export interface RequestIds {
-  requestId: string;
-  clientRequestId?: string;
-}
-
-/** One request as each step of the edge sees it: its ids, its logger and its trace. */
-export interface RequestScope {
-  ids: RequestIds;
-  /** Carries the ids (and a sampled trace's ids) on every line. */
-  logger: RequestLogger;
-  trace: RequestTrace | undefined;
 }
 
 /** The GraphQL error shape, for answers given before GraphQL runs. */
@@ -187,18 +169,4 @@ export function bearerKeys(keys: readonly string[]): (header: string | undefined
     for (const key of known) if (timingSafeEqual(key.digest, candidate)) label = key.label;
     return label;
   };
-}
-
-/** What a request id may be: short, and nothing a log reader or a header could trip on. */
-const SANE_REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
-
-/**
- * The ids of one request. A caller's `x-request-id`, when sane, is kept as `clientRequestId`
- * (so traces join up) beside a fresh gateway id; it becomes the request id itself only when
- * `trustProxy` says a proxy in front sets it, since otherwise two callers could share one id.
- */
-export function requestIds(header: string | string[] | undefined, trustProxy: boolean): RequestIds {
-  const sane = typeof header === "string" && SANE_REQUEST_ID.test(header) ? header : undefined;
-  if (sane === undefined) return { requestId: randomUUID() };
-  return trustProxy ? { requestId: sane } : { requestId: randomUUID(), clientRequestId: sane };
 }

@@ -6,8 +6,9 @@
  * `application/graphql-response+json`), so no call site restates a status, a code or a media type.
  */
 import type { ServerResponse } from "node:http";
+import type { RequestIds } from "../context.js";
 import { ErrorCode } from "../errors.js";
-import { answerMediaType, errorBody, type RequestIds } from "./http-io.js";
+import { answerMediaType, errorBody } from "./http-io.js";
 
 interface RefusalKind {
   status: number;

@@ -4,23 +4,15 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import { RequestLogger, requestIds, type RequestIds, type RequestScope } from "../context.js";
 import { ErrorCode } from "../errors.js";
 import { EXPLORER_PATH, type explorerHandler } from "../explorer.js";
 import { GUARD_RETRY_AFTER_S, GuardUnavailable } from "../guards/caps.js";
 import type { Guards } from "../guards/guards.js";
-import { RequestLogger } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { Tracing } from "../tracing/tracing.js";
 import { refuseDraining, type GraphQLHandler } from "./apollo-bridge.js";
-import {
-  BodyTooLarge,
-  ClientGone,
-  bearerKeys,
-  requestIds,
-  sendJson,
-  type RequestIds,
-  type RequestScope,
-} from "./http-io.js";
+import { BodyTooLarge, ClientGone, bearerKeys, sendJson } from "./http-io.js";
 import { hostCheck, type HostSettings } from "./hosts.js";
 import type { Lifecycle } from "./lifecycle.js";
 import { refuse } from "./refusals.js";

@@ -7,8 +7,8 @@
  */
 import { hash, randomUUID } from "node:crypto";
 import { Kind, OperationTypeNode, parse } from "graphql";
+import type { RequestIds } from "../context.js";
 import { ErrorCode } from "../errors.js";
-import type { RequestIds } from "../edge/http-io.js";
 import { refusalAnswer, type RefusalCode } from "../edge/refusals.js";
 import type { Log } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";

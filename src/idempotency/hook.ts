@@ -4,8 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { HTTPGraphQLResponse } from "@apollo/server";
+import type { RequestIds } from "../context.js";
 import { ErrorCode } from "../errors.js";
-import type { RequestIds } from "../edge/http-io.js";
 import { refusalAnswer } from "../edge/refusals.js";
 import type { Log } from "../logger.js";
 import type { IdempotencyGate, OwnedClaim } from "./gate.js";

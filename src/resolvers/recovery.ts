@@ -7,9 +7,6 @@ import { ErrorCode, UpstreamError } from "../errors.js";
 import type { LinkStatus } from "../types/enums.js";
 import type { BelvoClient } from "../upstream/belvo.js";
 
-/** The most the lookup adds to an MFA_SESSION_EXPIRED answer; past it the status is left out. */
-export const LINK_STATUS_LOOKUP_MS = 3_000;
-
 export async function withLinkStatus<T>(
   belvo: BelvoClient,
   link: string,
@@ -26,11 +23,14 @@ export async function withLinkStatus<T>(
   }
 }
 
-/** Best effort: null when Belvo has no such link, fails, or is slower than the bound. */
+/**
+ * Best effort: null when Belvo has no such link, fails, or is slower than the bound
+ * (LINK_STATUS_LOOKUP_MS: the most the lookup adds to an MFA_SESSION_EXPIRED answer).
+ */
 async function linkStatus(belvo: BelvoClient, link: string): Promise<LinkStatus | null> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), LINK_STATUS_LOOKUP_MS);
+    timer = setTimeout(() => resolve(null), belvo.linkStatusLookupMs);
   });
   const lookup = belvo.getLink(link).then(
     (found) => found?.status ?? null,

@@ -87,6 +87,8 @@ export interface BelvoClientOptions extends HttpOptions {
    * count) are not read once the request has sent this many requests (default: no bound).
    */
   maxUpstreamCalls?: number;
+  /** The most a link-status lookup after MFA_SESSION_EXPIRED may take (default 3 s). */
+  linkStatusLookupMs?: number;
 }
 
 /** One log line and one histogram sample per Belvo call. Never logs a body. */
@@ -126,6 +128,7 @@ interface Shared {
   timeoutMs: number;
   maxListPages: number;
   maxUpstreamCalls: number;
+  linkStatusLookupMs: number;
 }
 
 export class BelvoClient {
@@ -173,8 +176,14 @@ export class BelvoClient {
       timeoutMs: options.timeoutMs,
       maxListPages: options.maxListPages ?? 100,
       maxUpstreamCalls: options.maxUpstreamCalls ?? Number.POSITIVE_INFINITY,
+      linkStatusLookupMs: options.linkStatusLookupMs ?? 3_000,
     };
     return new BelvoClient(shared, options.logger);
+  }
+
+  /** The most a link-status lookup after MFA_SESSION_EXPIRED may take (LINK_STATUS_LOOKUP_MS). */
+  get linkStatusLookupMs(): number {
+    return this.shared.linkStatusLookupMs;
   }
 
   /** True once a write (POST/PATCH) was dispatched upstream by this request's client. */

@@ -34,6 +34,8 @@ export class FakeUpstream {
   route?: (request: RecordedRequest) => Reply;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Who waits for a count of requests (`received`). */
+  private readonly waiting = new Set<() => void>();
   private readonly server = createServer((req, res) => void this.handle(req, res));
   url = "";
 
@@ -64,6 +66,27 @@ export class FakeUpstream {
     return this.reply(...replies);
   }
 
+  /**
+   * Resolves once `count` requests arrived (at once if they have), so a test acts the moment the
+   * gateway's calls are in flight instead of sleeping on a guess; rejects after `timeoutMs`.
+   */
+  received(count: number, timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.requests.length < count) return;
+        this.waiting.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiting.delete(check);
+        reject(new Error(`FakeUpstream: ${this.requests.length} of ${count} requests arrived`));
+      }, timeoutMs);
+      this.waiting.add(check);
+      check();
+    });
+  }
+
   /** Connections open now, from the fake's side. */
   get openSockets(): number {
     return this.sockets.size;
@@ -86,6 +109,7 @@ export class FakeUpstream {
       body: text === "" ? undefined : (JSON.parse(text) as unknown),
     };
     this.requests.push(recorded);
+    for (const check of [...this.waiting]) check();
     const reply = this.route
       ? this.route(recorded)
       : this.replies.length > 1

@@ -43,6 +43,7 @@ export type GatewayOverrides = Partial<
   Pick<
     GatewayConfig,
     | "timeoutMs"
+    | "linkStatusLookupMs"
     | "apiKeys"
     | "production"
     | "metricsToken"
@@ -73,6 +74,7 @@ function testConfig(upstreamUrl: string, overrides: GatewayOverrides): GatewayCo
   return {
     ...base,
     timeoutMs: overrides.timeoutMs ?? 5_000,
+    linkStatusLookupMs: overrides.linkStatusLookupMs ?? base.linkStatusLookupMs,
     apiKeys: overrides.apiKeys ?? null,
     metricsToken: overrides.metricsToken ?? null,
     corsOrigins: overrides.corsOrigins ?? base.corsOrigins,

@@ -13,7 +13,10 @@ export interface KitOptions extends GatewayOverrides {
   upstream: "fake" | "emulator";
   /**
    * A fresh upstream and gateway for every test (`beforeEach`/`afterEach`), where a test leaves
-   * state behind in the gateway (cap counters, a closed gateway); by default one for the file.
+   * state behind that the reset between tests does not clear (cap counters, metrics, a closed
+   * gateway, settings made per test). By default one for the file, reset before each test: the
+   * fake forgets its requests and script, the gateway its log lines (it keeps its compiled
+   * operations, as a running gateway does).
    */
   perTest?: boolean;
   /** What the fake answers until a test scripts otherwise (set again before every test). */
@@ -30,9 +33,9 @@ export interface Kit {
   /** The gateway's base URL (`${url}/graphql` is the endpoint). */
   readonly url: string;
   readonly gateway: TestGateway;
-  /** Every log line the gateway wrote, as text. */
+  /** Every log line the gateway wrote (on a shared gateway: since the test began), as text. */
   readonly logs: string[];
-  /** Every log line the gateway wrote, parsed. */
+  /** The same lines, parsed. */
   lines(): Record<string, unknown>[];
   /** The recording fake upstream (with `upstream: "fake"`); its requests are cleared per test. */
   readonly fake: FakeUpstream;
@@ -148,12 +151,16 @@ class GatewayKit implements Kit {
     await this.emulator?.close();
   }
 
-  /** Before a test on a shared gateway: the fake forgets the last test's requests and script. */
+  /**
+   * Before a test on a shared gateway: the fake forgets the last test's requests and script, and
+   * the gateway's log lines are the test's own.
+   */
   beginTest() {
     this.inTest = true;
+    if (this.options.perTest) return;
     const { replies = [], route } = this.options;
-    if (this.fakeUpstream && !this.options.perTest)
-      this.fakeUpstream.reset(...replies).route = route;
+    if (this.fakeUpstream) this.fakeUpstream.reset(...replies).route = route;
+    if (this.current) this.current.logs.length = 0;
   }
 
   async endTest() {

@@ -1,0 +1,71 @@
+// The test files CI runs a second time with graphql-jit off (GATEWAY_EXECUTOR=graphql-js, .ci/run):
+// those whose GraphQL runs on an in-process gateway that test/helpers/gateway.ts starts, the one
+// place that reads GATEWAY_EXECUTOR. Every other file runs the same on both executors, so its
+// second run would prove nothing new. Files that drive a browser or a child process are left out
+// by name below, each with its reason. `node scripts/executor-tests.mjs` prints the files, one a
+// line; `--why` prints every test file with what decided it.
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const TEST_GATEWAY = "test/helpers/gateway.ts";
+
+/** A value import (not `import type`, which is erased) of a file of the project. */
+const VALUE_IMPORT = /\bimport\s+(?!type\s)[^;]*?\bfrom\s+"(\.{1,2}\/[^"]+)\.js"/g;
+
+/** Whether `file` imports the test gateway, directly or through other files of test/ (the kit). */
+function reachesTestGateway(file, seen = new Set()) {
+  if (file === TEST_GATEWAY) return true;
+  if (seen.has(file) || !file.startsWith("test/")) return false;
+  seen.add(file);
+  const source = readFileSync(join(ROOT, file), "utf8");
+  return [...source.matchAll(VALUE_IMPORT)].some((match) =>
+    reachesTestGateway(relative(ROOT, join(ROOT, dirname(file), `${match[1]}.ts`)), seen),
+  );
+}
+
+/**
+ * Files that start the test gateway but whose subject is outside it: what they prove of GraphQL
+ * answers is proven on both executors by the in-process files (client-operations, mfa-journeys,
+ * data-journeys, readme, …), and a second run would only repeat a browser or a build.
+ */
+export const EXEMPT = {
+  "test/web.test.ts":
+    "a browser (Chromium) drives the reference page; its operations are the typed client's",
+  "test/explorer.test.ts": "a browser (Chromium) drives the offline explorer page",
+  "test/demo.test.ts": "child processes: the compiled demo CLI",
+  "test/client-package.test.ts": "child processes: npm pack, tsc and node on the packed client",
+};
+
+/** Every test file, relative to the project (test/….test.ts), sorted. */
+export function testFiles() {
+  return readdirSync(new URL("../test/", import.meta.url))
+    .filter((name) => name.endsWith(".test.ts"))
+    .sort()
+    .map((name) => `test/${name}`);
+}
+
+/** Why `file` runs on graphql-js too, or why not: `{ runs, why }`. */
+export function classify(file) {
+  if (file in EXEMPT) return { runs: false, why: EXEMPT[file] };
+  if (reachesTestGateway(file))
+    return { runs: true, why: "starts the test gateway (test/helpers/gateway.ts)" };
+  return { runs: false, why: "starts no test gateway: GATEWAY_EXECUTOR cannot change it" };
+}
+
+/** The files of the graphql-js run. */
+export function executorTests() {
+  return testFiles().filter((file) => classify(file).runs);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv.includes("--why")) {
+    for (const file of testFiles()) {
+      const { runs, why } = classify(file);
+      console.log(`${runs ? "runs" : "skip"}  ${file}: ${why}`);
+    }
+  } else {
+    console.log(executorTests().join("\n"));
+  }
+}
