@@ -14,7 +14,7 @@ export type UpstreamConfig =
   { kind: "emulator" } | { kind: "belvo"; url: string; secretId: string; secretPassword: string };
 export type BelvoUpstream = Extract<UpstreamConfig, { kind: "belvo" }>;
 
-/** What one request may ask of the gateway; each is a setting (see the README). */
+/** What one request may ask of the gateway; each is a setting (see the README's settings table). */
 export interface Limits {
   maxDepth: number;
   maxAliases: number;
@@ -146,7 +146,7 @@ export interface TracingConfig {
   resolverSpans: boolean;
 }
 
-/** Idempotency-Key handling (see the README's Idempotency section). */
+/** Idempotency-Key handling (see docs/idempotency.md). */
 export interface IdempotencyConfig {
   /** How long a retry waits for the same request still running before a 409. */
   waitMs: number;

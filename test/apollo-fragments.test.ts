@@ -1,5 +1,5 @@
 /**
- * The README's advice to Apollo Client users, checked with Apollo Client itself against the
+ * The advice to Apollo Client users (docs/frontend.md), checked with Apollo Client itself against the
  * emulator: fragments on a member type (`... on MfaChallenge`, `fragment C on MfaChallenge`) match
  * without set-up; a fragment on a union (`fragment O on RegisterLinkResult`) needs the unions'
  * members, and without them Apollo silently returns only `__typename`; with the package's

@@ -3,7 +3,7 @@
  * so packing must build it), the tarball installed into an empty TypeScript project, a small
  * program type-checked in strict mode against the installed .d.ts, then run against a gateway on
  * the built-in emulator. The same tarball in a CommonJS project (as `npm init` and `tsc --init`
- * make one), and the README's codegen recipe run on the schema the package ships.
+ * make one), and the codegen recipe of docs/frontend.md run on the schema the package ships.
  */
 import { execFile } from "node:child_process";
 import {
@@ -23,6 +23,7 @@ import { promisify } from "node:util";
 import { possibleTypes } from "@belvo-graphql-gateway/client";
 import { useGateway } from "./helpers/kit.js";
 import { loadRecipe, runRecipe } from "./helpers/codegen-recipe.js";
+import { documentation } from "./helpers/markdown.js";
 
 const run = promisify(execFile);
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -285,10 +286,14 @@ it("a CommonJS project (npm init, tsc --init) loads it with import() or require,
   expect(stdout).toBe("import() MfaChallenge, require TOKEN_REQUIRED\n");
 }, 60_000);
 
-it("the README's codegen recipe types an app's operations: strict, verbatimModuleSyntax, and they run", async () => {
+it("the documentation's codegen recipe types an app's operations: strict, verbatimModuleSyntax, and they run", async () => {
   const app = join(work, "app");
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const block = /<!-- codegen recipe -->\s*```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  // The recipe's block, wherever the documentation keeps it (docs/frontend.md).
+  const recipes = documentation().flatMap(({ text }) => [
+    ...text.matchAll(/<!-- codegen recipe -->\s*```ts\n([\s\S]*?)```/g),
+  ]);
+  expect(recipes).toHaveLength(1);
+  const block = recipes[0]?.[1];
   const recipe = await loadRecipe(block ?? "", app);
   mkdirSync(join(app, "src"), { recursive: true });
   writeFileSync(join(app, "src/operations.graphql"), APP_DOCUMENTS);

@@ -2,7 +2,7 @@
  * GraphQL over HTTP, to the letter: the specification's own audit (`serverAudits` of graphql-http,
  * what server authors run to claim conformance) against a development gateway and a production one
  * with an API key. Each non-ok check is pinned by id, so a regression (or a fix) fails here; the
- * README (GraphQL over HTTP) says why each one is left.
+ * docs/errors.md (Status codes and media types) says why each one is left.
  */
 import { serverAudits, type AuditResult } from "graphql-http";
 import { LINK_ID, LINK_REPLY, resumeInput } from "./helpers/fixtures.js";
@@ -98,7 +98,7 @@ it("production: each check left fails on closed introspection, nothing else", as
 const JSON_TYPE = "application/json";
 const GRAPHQL_RESPONSE = "application/graphql-response+json";
 
-/** One outcome (README: Status codes and media types): how to send it, its code, its statuses. */
+/** One outcome (docs/errors.md: Status codes and media types): how to send it, its code, its statuses. */
 type Row = [
   outcome: string,
   send: { method?: string; body?: string; search?: string; headers?: Record<string, string> },

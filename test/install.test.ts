@@ -1,7 +1,7 @@
 /**
  * `npm ci` on the Node the README promises (20.19 and later) prints no EBADENGINE warning: every
  * package the lockfile installs accepts that Node. A package whose newest release wants a later
- * Node is pinned by an `overrides` entry in package.json (README, Development).
+ * Node is pinned by an `overrides` entry in package.json (docs/development.md).
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";

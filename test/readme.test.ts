@@ -1,14 +1,15 @@
 /**
- * The README's examples are executable: every request marked `<!-- example -->` (a ```graphql
- * block, or none to reuse the previous one, then its ```json variables, then the ```json answer)
- * runs against the emulator in order, as a reader following it verbatim would. Values the reader
+ * The documentation's examples are executable: every request marked `<!-- example -->` (a
+ * ```graphql block, or none to reuse the previous one, then its ```json variables, then the ```json
+ * answer) in README.md and docs/*.md runs against the emulator in order (README.md first, then
+ * docs/ by name), as a reader following it verbatim would. Values the reader
  * copies from an earlier answer (a session, a link id) are replaced by the ones this run got.
  * Each answer must have the printed one's shape: the same keys, the same JSON types, and the same
  * values where they are not volatile (`__typename`, codes, statuses).
  */
-import { readFileSync } from "node:fs";
 import { useGateway } from "./helpers/kit.js";
 import { postGraphQL } from "./helpers/graphql.js";
+import { documentation, type MarkdownFile } from "./helpers/markdown.js";
 
 const MARKER = "<!-- example -->";
 /** Keys whose values are part of the contract, not of one run. */
@@ -23,15 +24,15 @@ const EXACT = new Set([
 ]);
 
 interface Example {
-  /** The line of the marker, for the test's name. */
-  line: number;
+  /** The file and line of the marker, for the test's name. */
+  where: string;
   query: string;
   variables: Record<string, unknown>;
   answer: unknown;
 }
 
 /** The fenced blocks after each marker, up to the next marker or heading. */
-function examples(markdown: string): Example[] {
+function examples({ name, text: markdown }: MarkdownFile): Example[] {
   const found: Example[] = [];
   let query = "";
   const parts = markdown.split(MARKER).slice(1);
@@ -46,11 +47,11 @@ function examples(markdown: string): Example[] {
     const [variables, answer] = blocks;
     if (!query || variables?.lang !== "json" || answer?.lang !== "json") {
       throw new Error(
-        `README line ${line}: an example needs graphql?, json variables, json answer`,
+        `${name} line ${line}: an example needs graphql?, json variables, json answer`,
       );
     }
     found.push({
-      line,
+      where: `${name} line ${line}`,
       query,
       variables: JSON.parse(variables.body) as Record<string, unknown>,
       answer: JSON.parse(answer.body) as unknown,
@@ -112,24 +113,30 @@ function substitute(value: unknown, copied: Map<string, string>): unknown {
   return value;
 }
 
-const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-const EXAMPLES = examples(README);
+const FILES = documentation();
+const EXAMPLES = FILES.flatMap((file) => examples(file));
 
-describe("the README's requests, run in order against the emulator", () => {
+describe("the documentation's requests, run in order against the emulator", () => {
   const kit = useGateway({ upstream: "emulator", now: () => new Date() });
   const copied = new Map<string, string>();
 
-  it("finds the flow's examples, and every request the README shows is one of them", () => {
-    // An unmarked ```graphql block would be a request no test runs.
-    const requests = README.match(/^[ \t]*```graphql\b/gm)?.length ?? 0;
-    const marked = README.match(new RegExp(`${MARKER}\\s*\`\`\`graphql\\b`, "g"))?.length ?? 0;
+  it("finds the flow's examples, and every request the documentation shows is one of them", () => {
+    // An unmarked ```graphql block would be a request no test runs, in whichever file it is.
+    const count = (pattern: RegExp) =>
+      FILES.reduce((sum, file) => sum + (file.text.match(pattern)?.length ?? 0), 0);
+    const requests = count(/^[ \t]*```graphql\b/gm);
+    const marked = count(new RegExp(`${MARKER}\\s*\`\`\`graphql\\b`, "g"));
     expect({ requests, marked }).toEqual({ requests, marked: requests });
     expect(requests).toBeGreaterThanOrEqual(6);
     expect(EXAMPLES.length).toBeGreaterThanOrEqual(requests);
+    // The MFA flow itself stays in the README, where a newcomer follows it.
+    expect(
+      EXAMPLES.filter(({ where }) => where.startsWith("README.md ")).length,
+    ).toBeGreaterThanOrEqual(5);
   });
 
-  it.each(EXAMPLES.map((example) => [example.line, example] as const))(
-    "README line %i answers as printed",
+  it.each(EXAMPLES.map((example) => [example.where, example] as const))(
+    "%s answers as printed",
     async (_line, example) => {
       const variables = substitute(example.variables, copied) as Record<string, unknown>;
       const { body } = await postGraphQL(kit.url, example.query, variables);

@@ -5,7 +5,7 @@
  * so one document must not be able to spend that on its own (20 aliased retrievals, 20 aliased
  * `link(id:)`).
  *
- * What counts (the README's "Upstream cost budget" says the same for operators):
+ * What counts (docs/security.md, "Upstream cost budget", says the same for operators):
  * - A root query field calls Belvo: a GET, tried up to 3 times, costs READ_COST (3), the requests
  *   it may send. A list read (`balances`, `institutions`) is one GET per page of 1,000 (Belvo's
  *   largest, which the gateway asks for): its first page is counted, further pages show in the

@@ -3,7 +3,7 @@
  * and documents (paths and `dir/**\/*.ext` globs, from the app's folder), each output's plugins by
  * their short names (`@graphql-codegen/<name>`), the output's config over the root's, through
  * `@graphql-codegen/core`. The CLI itself is not installed here: its URL and GitHub loaders pull
- * packages that want Node 22 (README, Development).
+ * packages that want Node 22 (docs/development.md).
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";

@@ -1,0 +1,96 @@
+/**
+ * The README stays what a newcomer reads first (at most 450 lines; the rest is in docs/), and
+ * moving text between them cannot leave a dead link: every relative link of README.md and
+ * docs/*.md names a file that exists and, with a `#anchor`, a heading of that file (GitHub's
+ * slugs, as github-slugger makes them).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { anchors, deadLinks, documentation } from "./helpers/markdown.js";
+
+const FILES = documentation();
+
+it("the README is at most 450 lines, and docs/ holds one page a topic", () => {
+  const readme = FILES.find((file) => file.name === "README.md")!;
+  expect(readme.text.split("\n").length - 1).toBeLessThanOrEqual(450);
+  expect(FILES.map((file) => file.name)).toEqual(
+    expect.arrayContaining([
+      "docs/errors.md",
+      "docs/idempotency.md",
+      "docs/operations.md",
+      "docs/performance.md",
+      "docs/tracing.md",
+      "docs/emulator.md",
+    ]),
+  );
+});
+
+it.each(FILES.map((file) => [file.name, file] as const))(
+  "every relative link of %s reaches a file and a heading",
+  (_name, file) => {
+    expect(deadLinks(file)).toEqual([]);
+  },
+);
+
+it("the README links to every page of docs/", () => {
+  const readme = FILES.find((file) => file.name === "README.md")!;
+  const pages = FILES.filter((file) => file.name !== "README.md").map((file) => file.name);
+  expect(pages.filter((page) => !readme.text.includes(`](${page}`))).toEqual([]);
+});
+
+describe("the link check itself", () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), "docs-links-"));
+    mkdirSync(join(root, "docs"));
+    writeFileSync(join(root, "schema.graphql"), "type Query { a: Int }\n");
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("names GitHub's anchors: punctuation dropped, code spans kept, repeats numbered", () => {
+    const text = [
+      "# Tracing (OpenTelemetry)",
+      "## GET and cross-site requests",
+      "## The `Idempotency-Key` header",
+      "## Notes",
+      "## Notes",
+      "```sh",
+      "# not a heading",
+      "```",
+    ].join("\n");
+    expect([...anchors(text)]).toEqual([
+      "tracing-opentelemetry",
+      "get-and-cross-site-requests",
+      "the-idempotency-key-header",
+      "notes",
+      "notes-1",
+    ]);
+  });
+
+  it("finds a missing file, a missing heading, in this file or another, and nothing in code", () => {
+    writeFileSync(join(root, "docs/a.md"), "# A page\n\n## Store keys\n");
+    const readme = {
+      name: "README.md",
+      text: [
+        "# Title",
+        "[ok](docs/a.md#store-keys) [ok](#title) [ok](schema.graphql) [web](https://belvo.com)",
+        "[gone](docs/b.md) [no heading](docs/a.md#host-names) [here](#nowhere)",
+        "`[in code](docs/c.md)`",
+        "```md",
+        "[in a block](docs/d.md)",
+        "```",
+      ].join("\n"),
+    };
+    writeFileSync(join(root, "README.md"), readme.text);
+    const page = { name: "docs/a.md", text: "[up](../README.md#title) [up](../README.md#gone)" };
+    expect({ readme: deadLinks(readme, root), page: deadLinks(page, root) }).toEqual({
+      readme: [
+        "docs/b.md: no file docs/b.md",
+        "docs/a.md#host-names: no heading #host-names in docs/a.md",
+        "#nowhere: no heading #nowhere in README.md",
+      ],
+      page: ["../README.md#gone: no heading #gone in README.md"],
+    });
+  });
+});
