@@ -56,6 +56,9 @@ const WITH_KEYS = process.env.BENCH_IDEMPOTENCY_KEYS === "1";
 const RUN = Date.now().toString(36);
 
 /** Each request resumes its own link, as many users would: failed attempts are capped per link. */
+/** Answers each server gave under load, warm-up included (to turn a CPU profile into µs/answer). */
+const served = new Map();
+
 function load(url, scenario, verify, seconds, keyed = WITH_KEYS) {
   return autocannon({
     url: `${url}/graphql`,
@@ -85,6 +88,9 @@ function load(url, scenario, verify, seconds, keyed = WITH_KEYS) {
         return false;
       }
     },
+  }).then((result) => {
+    served.set(url, (served.get(url) ?? 0) + result.requests.total);
+    return result;
   });
 }
 
@@ -330,6 +336,9 @@ async function againstBaseline(commit, { gatewayUrl, gateway, floorUrl, floorPro
     { name: "floor", url: floorUrl, pid: floorProcess.pid },
   ]);
   const memoryAfter = { gateway: memory(gateway.pid), baseline: memory(baseline.pid) };
+  process.stderr.write(
+    `answers under load, warm-up included: this build ${served.get(gatewayUrl)}, ${short} ${served.get(baseline.url)}\n`,
+  );
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${CONNECTIONS} connections; ${rounds} rounds of ${process.env.BENCH_ROUND_S ?? 5} s per side after ${WARMUP_S} s of warm-up; medians of the rounds`;
   const checks = reportInterleaved(rows, short, memoryAfter, machine);
