@@ -6,7 +6,7 @@
  * closed). An in-memory insurance would let each replica count alone, so N replicas would allow N
  * times the cap, silently, for as long as Redis is away: a guard that quietly weakens.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { HeaderMap } from "@apollo/server";
 import type { RequestTrace } from "../tracing/tracing.js";
 import {
@@ -150,7 +150,8 @@ export class Cap {
     }
   }
 
+  /** One-shot: a third of createHash()'s cost, on a path every resume takes twice. */
   private hash(key: string): string {
-    return createHash("sha256").update(`${this.name}\n${key}`).digest(this.encoding);
+    return hash("sha256", `${this.name}\n${key}`, this.encoding);
   }
 }
