@@ -9,8 +9,13 @@ import { baselineBuild } from "./baseline.mjs";
 import { SCENARIOS } from "./scenarios.mjs";
 
 const CONNECTIONS = 32;
-/** Interleaved (BENCH_BASE), 6 s: a gateway's first seconds run unoptimized code, twice the CPU. */
-const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? (process.env.BENCH_BASE ? 6 : 3));
+/**
+ * Interleaved (BENCH_BASE) and compared (BENCH_COMPARE), 6 s: a gateway's first seconds run
+ * unoptimized code at twice the CPU, and a turn of 2-5 s would measure that.
+ */
+const WARMUP_S = Number(
+  process.env.BENCH_WARMUP_S ?? (process.env.BENCH_BASE || process.env.BENCH_COMPARE ? 6 : 3),
+);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const API_KEY = "bench-client-key-0123456789";
 /** BENCH_TRACING=0.1: the gateway traces one request in ten, exporting to bench/otlp-sink.mjs. */
