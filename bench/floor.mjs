@@ -13,14 +13,14 @@ const server = createServer((req, res) => {
   req.on("end", async () => {
     const { query, variables } = JSON.parse(Buffer.concat(chunks).toString("utf8"));
     const { session, token, link, saveData } = variables.input;
-    const balances = query.includes("resumeBalances");
-    const field = balances ? "resumeBalances" : "resumeLink";
-    const body = balances
+    const resource = ["Balances", "Transactions"].find((name) => query.includes(`resume${name}`));
+    const field = `resume${resource ?? "Link"}`;
+    const body = resource
       ? { session, token, link, save_data: saveData ?? true }
       : { session, token, link };
     const answer = await pool.request({
       method: "PATCH",
-      path: balances ? "/api/balances/" : "/api/links/",
+      path: resource ? `/api/${resource.toLowerCase()}/` : "/api/links/",
       headers: { authorization, "content-type": "application/json" },
       body: JSON.stringify(body),
     });

@@ -26,15 +26,49 @@ const LINK = JSON.stringify({
   created_by: "0b2a4c6e-8f01-4234-9567-89abcdef0123",
   refresh_rate: "7d",
 });
-const BALANCES = JSON.stringify(
-  Array.from({ length: 10 }, (_, i) => ({
+const balances = (length) =>
+  Array.from({ length }, (_, i) => ({
     id: `b1d7d1a4-4c2d-4d5e-9f3a-1b2c3d4e5f${String(i).padStart(2, "0")}`,
     account: ACCOUNTS[i % 3],
-    value_date: `2026-01-${String(i + 1).padStart(2, "0")}`,
+    value_date: `2026-01-${String((i % 28) + 1).padStart(2, "0")}`,
     balance: 1000 + i + 0.25,
     current_balance: 1000 + i + 0.25,
     statement: null,
     collected_at: "2026-01-15T09:58:11Z",
+  }));
+const BALANCES = JSON.stringify(balances(10));
+/** For the token `large1000` (bench/scenarios.mjs). */
+const LARGE_BALANCES = JSON.stringify(balances(1000));
+const TRANSACTIONS = JSON.stringify(
+  Array.from({ length: 1000 }, (_, i) => ({
+    id: `7c1e2d3f-4a5b-4c6d-8e7f-${String(i).padStart(12, "0")}`,
+    account: ACCOUNTS[i % 3],
+    collected_at: "2026-01-15T09:58:11Z",
+    created_at: "2026-01-15T09:58:11Z",
+    value_date: `2026-01-${String((i % 28) + 1).padStart(2, "0")}`,
+    accounting_date: `2026-01-${String((i % 28) + 1).padStart(2, "0")}T12:00:00Z`,
+    amount: 100 + i + 0.5,
+    balance: 5000 + i + 0.13,
+    currency: "MXN",
+    description: "OXXO PAGO SERVICIOS",
+    observations: null,
+    reference: String(10_000_000 + i),
+    internal_identification: String(100_000_000_000 + i),
+    type: i % 5 === 0 ? "INFLOW" : "OUTFLOW",
+    status: "PROCESSED",
+    category: "Food & Groceries",
+    subcategory: "Convenience stores",
+    merchant: null,
+    credit_card_data:
+      i % 3 === 2
+        ? {
+            collected_at: "2026-01-15T09:58:11Z",
+            bill_name: "2026-01",
+            bill_status: "OPEN",
+            bill_amount: 12_345.67,
+            previous_bill_total: "9614.30",
+          }
+        : null,
   })),
 );
 const CHALLENGE = JSON.stringify([
@@ -54,7 +88,7 @@ const CHALLENGE = JSON.stringify([
   },
 ]);
 
-/** The token `wrong` answers a fresh challenge; anything else succeeds. */
+/** The token `wrong` answers a fresh challenge; anything else succeeds (`large1000`: 1,000 items). */
 const server = createServer((req, res) => {
   const chunks = [];
   req.on("data", (chunk) => chunks.push(chunk));
@@ -63,7 +97,9 @@ const server = createServer((req, res) => {
     const send = (status, body) =>
       res.writeHead(status, { "content-type": "application/json" }).end(body);
     if (token === "wrong") send(428, CHALLENGE);
-    else if (req.url === "/api/balances/") send(201, BALANCES);
+    else if (req.url === "/api/transactions/") send(201, TRANSACTIONS);
+    else if (req.url === "/api/balances/")
+      send(201, token === "large1000" ? LARGE_BALANCES : BALANCES);
     else send(200, LINK);
   });
 });

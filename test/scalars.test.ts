@@ -1,4 +1,10 @@
-import { DateScalar, DateTimeScalar, DecimalScalar, isCalendarDate } from "../src/types/scalars.js";
+import {
+  DateScalar,
+  DateTimeScalar,
+  DecimalScalar,
+  isCalendarDate,
+  isDateTime,
+} from "../src/types/scalars.js";
 
 it.each([
   ["2024-02-29", true],
@@ -12,6 +18,19 @@ it.each([
   ["2026-1-01", false],
 ])("isCalendarDate(%s) is %s", (value, expected) => {
   expect(isCalendarDate(value)).toBe(expected);
+});
+
+// The day is read from the character codes once the pattern matched: the calendar still decides.
+it.each([
+  ["2024-02-29T23:59:59+01:00", true],
+  ["2026-12-31T00:00:00.123Z", true],
+  ["2026-02-29T10:00:00Z", false],
+  ["1900-02-29T10:00:00Z", false],
+  ["2026-04-31T10:00:00Z", false],
+  ["2026-00-10T10:00:00Z", false],
+  ["2026-01-15T24:00:00Z", false],
+])("isDateTime(%s) is %s", (value, expected) => {
+  expect(isDateTime(value)).toBe(expected);
 });
 
 it("the scalars serialize only well-formed strings, never a float", () => {

@@ -7,18 +7,32 @@ const ISO_DATE_TIME =
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** A calendar date that exists: 2026-02-31 matches the pattern but not the calendar. */
-export function isCalendarDate(value: string): boolean {
-  if (!ISO_DATE.test(value)) return false;
-  const year = Number(value.slice(0, 4));
-  const month = Number(value.slice(5, 7));
-  const day = Number(value.slice(8, 10));
+/** The number written in `value`'s digits from `from` to `to` (checked digits: no slice, no Number()). */
+function digitsAt(value: string, from: number, to: number): number {
+  let number = 0;
+  for (let at = from; at < to; at++) number = number * 10 + value.charCodeAt(at) - 48;
+  return number;
+}
+
+/**
+ * Whether the day of a `YYYY-MM-DD…` that matched a pattern above exists. Read from the character
+ * codes: a 1,000-item answer checks each of its dates on the way in and on the way out.
+ */
+function dayExists(value: string): boolean {
+  const year = digitsAt(value, 0, 4);
+  const month = digitsAt(value, 5, 7);
+  const day = digitsAt(value, 8, 10);
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]!);
 }
 
+/** A calendar date that exists: 2026-02-31 matches the pattern but not the calendar. */
+export function isCalendarDate(value: string): boolean {
+  return ISO_DATE.test(value) && dayExists(value);
+}
+
 export function isDateTime(value: string): boolean {
-  return ISO_DATE_TIME.test(value) && isCalendarDate(value.slice(0, 10));
+  return ISO_DATE_TIME.test(value) && dayExists(value);
 }
 
 /** Builds a string-backed scalar that accepts only values passing `valid`, in and out. */
