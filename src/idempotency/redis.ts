@@ -48,7 +48,9 @@ return 0
  * Redis refuses it (full, with noeviction: an OOM error), the claim is kept for the answer's
  * lifetime instead (PEXPIRE needs no memory): the request ran, so a retry must find it taken,
  * never claim it and run again once its lease lapses. The error still reaches the caller.
- * Returns 1 when the answer was kept whole, 0 when only its outcome was.
+ * Returns 1 when the answer was kept whole, 0 when only its outcome was. An answer set aside is
+ * rewritten by name (ARGV[8] .. its index): one Redis, not a Cluster, as the rest of this store.
+ * Its work grows with the answers that expired since the last store and those set aside.
  */
 const COMPLETE = `
 local index, ttl, budget, young = ARGV[5], tonumber(ARGV[3]), tonumber(ARGV[6]), tonumber(ARGV[7])
