@@ -3,9 +3,10 @@
  * A join waits for the message its request's end publishes (one channel per store, one
  * subscriber connection per process), looking again only every `pollMs` (a lapsed claim publishes
  * nothing, a message may be lost while reconnecting) and at its deadline. Every command has a
- * deadline (`commandTimeout`). Keys are `<prefix>idem:<index>`, the index a SHA-512 slice of the
- * key: nothing in Redis names a client key, a link or a token, and answers are sealed
- * (AES-256-GCM).
+ * deadline (`commandTimeout`). Keys are `<prefix>idem:<index>`, the index a slice of an HMAC of
+ * the key, and each client key's answer budget `<prefix>idem:scope:<name>:…`, the name an HMAC of
+ * the client key's label: nothing in Redis names a client key, a link or a token, and answers are
+ * sealed (AES-256-GCM).
  */
 import { Redis } from "ioredis";
 import {
