@@ -309,7 +309,7 @@ describeWithRedis("with Redis: each client key's budget of kept answers", () => 
     budgets.admin = new Redis(budgets.redis.url, { commandTimeout: 2_000 });
   });
   afterAll(async () => {
-    await Promise.all(budgets.stores.map((store) => store.close()));
+    await Promise.allSettled(budgets.stores.map((store) => store.close()));
     budgets.admin.disconnect();
     budgets.redis.stop();
   });
