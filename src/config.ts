@@ -116,6 +116,8 @@ export interface Config {
   /** Deadline of each Redis command, and of connecting (also the start-up check). */
   redisCommandTimeoutMs: number;
   redisConnectTimeoutMs: number;
+  /** With Redis: the answer bytes (as stored) one client key may keep there at most. */
+  idempotencyRedisScopeBytes: number;
   idempotency: IdempotencyConfig;
   /** null: tracing off (no OTLP endpoint set). */
   tracing: TracingConfig | null;
@@ -591,6 +593,13 @@ function settings(env: Env): Omit<Config, "upstream"> {
     trustedDocuments: read(env, "TRUSTED_DOCUMENTS") ?? null,
     redisCommandTimeoutMs: integer(env, "REDIS_COMMAND_TIMEOUT_MS", 1_000, 10, 60_000),
     redisConnectTimeoutMs: integer(env, "REDIS_CONNECT_TIMEOUT_MS", 3_000, 10, 60_000),
+    idempotencyRedisScopeBytes: integer(
+      env,
+      "IDEMPOTENCY_REDIS_SCOPE_BYTES",
+      64 * 1024 * 1024,
+      65_536,
+      2 ** 40,
+    ),
     tracing: tracing(env),
     idempotency: {
       waitMs: integer(env, "IDEMPOTENCY_WAIT_MS", DEFAULT_IDEMPOTENCY.waitMs, 0, 600_000),

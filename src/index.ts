@@ -55,7 +55,11 @@ async function connectRedis(config: Config, url: string, logger: Logger) {
     connectTimeoutMs: config.redisConnectTimeoutMs,
   };
   const guardStore: GuardStore = redisStore(url, deadlines, onError);
-  const idempotencyStore = new RedisIdempotencyStore(url, { ...deadlines, onError });
+  const idempotencyStore = new RedisIdempotencyStore(url, {
+    ...deadlines,
+    scopeBytes: config.idempotencyRedisScopeBytes,
+    onError,
+  });
   await answeringOrExit(checkStore(guardStore));
   await answeringOrExit(idempotencyStore.connect());
   return { guardStore, idempotencyStore };

@@ -56,6 +56,7 @@ it("defaults to the built-in emulator on 127.0.0.1:4000", () => {
     trustedDocuments: null,
     redisCommandTimeoutMs: 1_000,
     redisConnectTimeoutMs: 3_000,
+    idempotencyRedisScopeBytes: 67_108_864,
     tracing: null,
     idempotency: { waitMs: 25_000, ttlMs: 86_400_000 },
   });
@@ -133,6 +134,11 @@ it.each<[string, Record<string, string>, string]>([
     'REDIS_COMMAND_TIMEOUT_MS: expected a whole number from 10 to 60000, got "0".',
   ],
   [
+    "a Redis answer budget below 64 KiB",
+    { IDEMPOTENCY_REDIS_SCOPE_BYTES: "1000" },
+    'IDEMPOTENCY_REDIS_SCOPE_BYTES: expected a whole number from 65536 to 1099511627776, got "1000".',
+  ],
+  [
     "a login cap of zero",
     { LOGIN_MAX_FAILED_ATTEMPTS: "0" },
     'LOGIN_MAX_FAILED_ATTEMPTS: expected a whole number from 1 to 1000, got "0".',
@@ -148,13 +154,18 @@ it("reads the guard settings", () => {
     MAX_DIRECTIVES: "5",
     REDIS_COMMAND_TIMEOUT_MS: "250",
     REDIS_CONNECT_TIMEOUT_MS: "2000",
+    IDEMPOTENCY_REDIS_SCOPE_BYTES: "1048576",
   });
   expect(config.limits).toMatchObject({
     loginMaxFailures: 3,
     loginWindowMs: 60_000,
     maxDirectives: 5,
   });
-  expect(config).toMatchObject({ redisCommandTimeoutMs: 250, redisConnectTimeoutMs: 2_000 });
+  expect(config).toMatchObject({
+    redisCommandTimeoutMs: 250,
+    redisConnectTimeoutMs: 2_000,
+    idempotencyRedisScopeBytes: 1_048_576,
+  });
 });
 
 it("the shutdown grace follows BELVO_TIMEOUT_MS unless set", () => {

@@ -6,6 +6,7 @@ import {
   deriveKeyMaterial,
   fingerprint,
   open,
+  scopeName,
   seal,
 } from "../src/idempotency/crypto.js";
 
@@ -39,6 +40,21 @@ it("gives another index to every other scope and key, even where their text runs
     deriveKeyMaterial(SECRET, "anonymous", "c-key"),
   ].map((material) => material.index);
   expect(new Set(indexes).size).toBe(indexes.length);
+});
+
+it("names a client key's scope in the store by an HMAC under the store-key secret, never by the label or its hash", () => {
+  fc.assert(
+    fc.property(fc.string({ minLength: 1 }), (scope) => {
+      const name = scopeName(SECRET, scope);
+      const message = `belvo-graphql-gateway idempotency scope v1\u0000${scope}`;
+      expect(name).toBe(createHmac("sha256", SECRET).update(message).digest("hex").slice(0, 32));
+      expect(name).not.toBe(createHash("sha256").update(scope).digest("hex").slice(0, 32));
+      expect(name).not.toBe(scopeName(Buffer.alloc(32, 8), scope));
+    }),
+  );
+  const label = `key:${createHash("sha256").update("client-key-0000001").digest("hex").slice(0, 32)}`;
+  expect(scopeName(SECRET, label)).toMatch(/^[0-9a-f]{32}$/);
+  expect(scopeName(SECRET, label)).not.toContain(label.slice(4, 20));
 });
 
 it("fingerprints the same request alike whatever its variables' order, and keys it by the MAC key", () => {

@@ -55,6 +55,14 @@ function expectNoPlainIndex(keys: string[]): void {
   }
 }
 
+/** What `key` holds, as text: an entry (a string) or a client key's answer budget (sorted sets, a hash). */
+async function valueOf(client: Redis, key: string): Promise<string | null> {
+  const type = await client.type(key);
+  if (type === "hash") return JSON.stringify(await client.hgetall(key));
+  if (type === "zset") return (await client.zrange(key, 0, -1, "WITHSCORES")).join(" ");
+  return client.get(key);
+}
+
 describeWithRedis("Idempotency-Key with REDIS_URL", () => {
   let redis: RedisServer;
   let dir: string;
@@ -116,13 +124,14 @@ describeWithRedis("Idempotency-Key with REDIS_URL", () => {
     try {
       const keys = await client.keys("*");
       expect(keys.length).toBeGreaterThan(0);
-      const values = await Promise.all(keys.map((key) => client.get(key)));
+      const values = await Promise.all(keys.map((key) => valueOf(client, key)));
+      expect(keys.some((key) => /:idem:scope:[0-9a-f]{32}:bytes$/.test(key))).toBe(true);
       await client.save();
       const dump = readFileSync(join(dir, "dump.rdb")).toString("latin1");
+      const plainKey = createHash("sha256").update(API_KEY).digest("hex").slice(0, 16);
+      const secrets = [LINK_BODY.id, "12345678901234567.89", TOKEN, API_KEY, plainKey];
       for (const text of [dump, keys.join("\n"), values.join("\n")]) {
-        for (const secret of [LINK_BODY.id, "12345678901234567.89", TOKEN, API_KEY, ...keysUsed]) {
-          expect(text).not.toContain(secret);
-        }
+        for (const secret of [...secrets, ...keysUsed]) expect(text).not.toContain(secret);
       }
       expectNoPlainIndex(keys);
     } finally {

@@ -40,6 +40,20 @@ export function deriveKeyMaterial(secret: Buffer, scope: string, key: string): K
   };
 }
 
+const SCOPE_DOMAIN = "belvo-graphql-gateway idempotency scope v1";
+
+/**
+ * The name a store gives one client key's (scope's) budget: 16 bytes of HMAC-SHA256 under the
+ * store-key secret, as hex. The scope is a label of the client key (for an API key, a plain hash
+ * of it), so a store must never name anything after the scope itself.
+ */
+export function scopeName(secret: Buffer, scope: string): string {
+  return createHmac("sha256", secret)
+    .update(`${SCOPE_DOMAIN}\u0000${scope}`)
+    .digest("hex")
+    .slice(0, 32);
+}
+
 /** Levels the fast (recursive) canonical form descends before the iterative one takes over. */
 const MAX_RECURSION = 256;
 /** Thrown (never caught outside `canonicalJson`) when a value is deeper than MAX_RECURSION. */

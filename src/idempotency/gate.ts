@@ -12,7 +12,14 @@ import { ErrorCode } from "../errors.js";
 import { refusalAnswer, type RefusalCode } from "../edge/refusals.js";
 import type { Log } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
-import { deriveKeyMaterial, fingerprint, open, seal, type KeyMaterial } from "./crypto.js";
+import {
+  deriveKeyMaterial,
+  fingerprint,
+  open,
+  scopeName,
+  seal,
+  type KeyMaterial,
+} from "./crypto.js";
 import type { Box, Entry, IdempotencyStore } from "./store.js";
 
 export interface IdempotencySettings {
@@ -156,6 +163,8 @@ export class IdempotencyGate {
   private longestSessionMs = 0;
   /** Requests of this process waiting on each key's request in flight. */
   private readonly joins = new Map<string, number>();
+  /** What the store calls each client key's scope (an HMAC), by label: one per client key. */
+  private readonly scopeNames = new Map<string, string>();
 
   constructor(
     private readonly store: IdempotencyStore,
@@ -201,7 +210,13 @@ export class IdempotencyGate {
     const deadline = Date.now() + this.settings.waitMs;
     let joined = false;
     for (;;) {
-      const claim = await this.store.claim(index, print, owner, this.settings.leaseMs, facts.scope);
+      const claim = await this.store.claim(
+        index,
+        print,
+        owner,
+        this.settings.leaseMs,
+        this.storeScope(facts.scope),
+      );
       if (claim.kind === "claimed") {
         this.record(facts, material, "claimed");
         return { kind: "owner", claim: this.owned(facts, material, print, owner) };
@@ -234,6 +249,18 @@ export class IdempotencyGate {
       message: "A request with this Idempotency-Key is still running; retry with the same key.",
       retryAfter: IN_PROGRESS_RETRY_AFTER,
     });
+  }
+
+  /** The scope's name in the store: an HMAC under the store-key secret, never the label. */
+  private storeScope(scope: string): string {
+    let name = this.scopeNames.get(scope);
+    if (name === undefined) {
+      // Labels are the configured client keys and "anonymous"; the bound is only a backstop.
+      if (this.scopeNames.size >= 10_000) this.scopeNames.clear();
+      name = scopeName(this.settings.keySecret, scope);
+      this.scopeNames.set(scope, name);
+    }
+    return name;
   }
 
   /** Waits for the request holding `index`, counted among the key's joins meanwhile. */
@@ -331,7 +358,13 @@ export class IdempotencyGate {
   ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const kept = await this.store.complete(material.index, print, box, ttlMs);
+        const kept = await this.store.complete(
+          material.index,
+          print,
+          box,
+          ttlMs,
+          this.storeScope(facts.scope),
+        );
         this.record(facts, material, kept ? "stored" : "outcome_only");
         return;
       } catch (error) {

@@ -30,8 +30,9 @@ export interface IdempotencyStore {
   readonly sealsAnswers: boolean;
   /**
    * Atomically claims `index` for `owner` for `leaseMs` unless an entry is there: then returns it.
-   * A lease outlives the longest request, so it only lapses when its process died. `scope` (the
-   * client's key label) bounds what one client may keep in a bounded store.
+   * A lease outlives the longest request, so it only lapses when its process died. `scope` (an
+   * HMAC of the client key's label, never the label, the key or a plain hash of it: a store may
+   * name keys after it) bounds what one client may keep in a bounded store.
    */
   claim(
     index: string,
@@ -42,9 +43,16 @@ export interface IdempotencyStore {
   ): Promise<Claim>;
   /**
    * Replaces the claim with the answer, kept for `ttlMs`. Returns false when only the outcome was
-   * kept (the answer is larger than the store keeps whole): a retry is then refused.
+   * kept (the answer is larger than the store keeps whole, or than its scope has room for): a
+   * retry is then refused. `scope` as for `claim`.
    */
-  complete(index: string, fingerprint: string, box: Box, ttlMs: number): Promise<boolean>;
+  complete(
+    index: string,
+    fingerprint: string,
+    box: Box,
+    ttlMs: number,
+    scope?: string,
+  ): Promise<boolean>;
   /** Drops `owner`'s claim (nothing was sent upstream), so a corrected retry can claim again. */
   release(index: string, owner: string): Promise<void>;
   /**
@@ -148,11 +156,17 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return Promise.resolve({ kind: "claimed" });
   }
 
-  complete(index: string, fingerprint: string, box: Box, ttlMs: number): Promise<boolean> {
+  complete(
+    index: string,
+    fingerprint: string,
+    box: Box,
+    ttlMs: number,
+    claimedIn = "",
+  ): Promise<boolean> {
     const existing = this.slots.get(index);
     // Stored twice (a lapsed claim taken over, then both ends finishing): the last answer counts.
     if (existing) this.setAside(existing);
-    const scope = existing?.scope ?? "";
+    const scope = existing?.scope ?? claimedIn;
     const kept = box.length <= this.scopeBounds.bytes && this.makeByteRoom(scope, box.length);
     // The claim's slot, if it lapsed meanwhile a new one: a claim is never dropped for room.
     const slot = this.slots.get(index) ?? this.put(index, null, ttlMs, scope);
