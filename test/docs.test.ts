@@ -4,10 +4,10 @@
  * docs/*.md names a file that exists and, with a `#anchor`, a heading of that file (GitHub's
  * slugs, as github-slugger makes them).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { anchors, deadLinks, documentation } from "./helpers/markdown.js";
+import { ROOT, anchors, deadLinks, documentation } from "./helpers/markdown.js";
 
 const FILES = documentation();
 
@@ -24,6 +24,37 @@ it("the README is at most 450 lines, and docs/ holds one page a topic", () => {
       "docs/emulator.md",
     ]),
   );
+});
+
+/**
+ * The names src/config.ts reads from the environment: the string literals in the shape of an
+ * environment variable (config.ts is the only module that reads process.env, and it names each
+ * setting once as such a literal, in `read(env, "NAME")` or in a list it loops over).
+ */
+function settingsRead(): string[] {
+  const source = readFileSync(join(ROOT, "src/config.ts"), "utf8");
+  return [
+    ...new Set(
+      [...source.matchAll(/"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{4,})"/g)].map(([, name]) => name!),
+    ),
+  ].sort();
+}
+
+/** The names in the first column of README's Settings table. */
+function settingsDocumented(readme: string): Set<string> {
+  const section = readme.split(/^## Settings$/m)[1]!.split(/^## /m)[0]!;
+  const rows = section.split("\n").filter((line) => line.startsWith("| `"));
+  return new Set(
+    rows.flatMap((row) => [...row.split("|")[1]!.matchAll(/`(\w+)`/g)].map(([, name]) => name!)),
+  );
+}
+
+it("README's Settings table lists every setting src/config.ts reads", () => {
+  const readme = FILES.find((file) => file.name === "README.md")!;
+  const documented = settingsDocumented(readme.text);
+  const read = settingsRead();
+  expect(read).toEqual(expect.arrayContaining(["ALLOWED_HOSTS", "BELVO_URL", "PORT"]));
+  expect(read.filter((name) => !documented.has(name))).toEqual([]);
 });
 
 it.each(FILES.map((file) => [file.name, file] as const))(
