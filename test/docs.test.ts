@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ErrorCode } from "../src/errors.js";
 import { ROOT, anchors, deadLinks, documentation } from "./helpers/markdown.js";
 
 const FILES = documentation();
@@ -55,6 +56,28 @@ it("README's Settings table lists every setting src/config.ts reads", () => {
   const read = settingsRead();
   expect(read).toEqual(expect.arrayContaining(["ALLOWED_HOSTS", "BELVO_URL", "PORT"]));
   expect(read.filter((name) => !documented.has(name))).toEqual([]);
+});
+
+it("docs/errors.md names every error code, each in its errors table or its refusal paragraph", () => {
+  const errors = FILES.find((file) => file.name === "docs/errors.md")!.text;
+  const tableRows = new Set([...errors.matchAll(/^\| `([A-Z_]+)`/gm)].map(([, code]) => code!));
+  const refusals = errors
+    .split("HTTP-level refusals use the same error shape")[1]!
+    .split("\n\n")[0]!;
+  const undocumented = Object.values(ErrorCode).filter(
+    (code) => !tableRows.has(code) && !refusals.includes(`\`${code}\``),
+  );
+  expect(undocumented).toEqual([]);
+  const today = [
+    "MISDIRECTED_REQUEST",
+    "QUERY_TOO_COSTLY",
+    "IDEMPOTENCY_ANSWER_NOT_KEPT",
+    "NOT_ACCEPTABLE",
+    "METHOD_NOT_ALLOWED",
+  ];
+  expect(today.filter((code) => !tableRows.has(code) || !refusals.includes(`\`${code}\``))).toEqual(
+    [],
+  );
 });
 
 it.each(FILES.map((file) => [file.name, file] as const))(
