@@ -19,6 +19,13 @@ export function sendJson(
   res.writeHead(status, { "content-type": MEDIA_TYPES.json, ...headers }).end(JSON.stringify(body));
 }
 
+/** A request URL's path: what comes before its query string (`/` for none). */
+export function pathOf(url: string | undefined): string {
+  if (url === undefined) return "/";
+  const queryAt = url.indexOf("?");
+  return queryAt === -1 ? url : url.slice(0, queryAt);
+}
+
 /** The GraphQL error shape, for answers given before GraphQL runs. */
 export function errorBody(
   message: string,
