@@ -58,8 +58,11 @@ function provesPreflight(req: IncomingMessage): boolean {
   });
 }
 
-/** Apollo's test for its landing page: a GET whose Accept prefers `text/html`. */
-function prefersHtml(accept: string | undefined): boolean {
+/**
+ * Apollo's test for its landing page: a GET whose Accept prefers `text/html` (admission.ts lets
+ * such a keyless GET through by the same test).
+ */
+export function prefersHtml(accept: string | undefined): boolean {
   if (!accept) return false;
   const negotiator = new Negotiator({ headers: { accept } });
   return negotiator.mediaType([...LANDING_PAGE_RIVALS, "text/html"]) === "text/html";
