@@ -189,7 +189,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 }
 
 /** The explicit opt-in for the built-in emulator (also the default outside production). */
-export const EMULATOR = "emulator";
+const EMULATOR = "emulator";
 
 /**
  * The emulator answers any login with a VALID link: production never runs it, by default or by

@@ -76,20 +76,13 @@ async function bundleFiles(): Promise<Set<string> | null> {
 
 /**
  * The handler for `/explorer` and `/explorer/<file>`. A file is served only when it is one of the
- * bundle's, by exact name: no path is decoded or joined from the URL.
+ * bundle's, by exact name: no path is decoded or joined from the URL. The router lets only a GET or
+ * a HEAD reach it (edge/routes.ts).
  */
 export function explorerHandler(options: { keyed: boolean }) {
   let files: Promise<Set<string> | null> | undefined;
   const html = page(options.keyed);
   return async (req: IncomingMessage, res: ServerResponse, path: string, requestId: RequestIds) => {
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      const headers = { allow: "GET, HEAD" };
-      return refuse(
-        res,
-        { code: ErrorCode.MethodNotAllowed, message: "Use GET.", headers },
-        requestId,
-      );
-    }
     files ??= bundleFiles();
     const names = await files;
     if (!names) {

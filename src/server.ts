@@ -126,7 +126,7 @@ async function createApollo(
  * (each counts at least a read's 3): so that many deadlines, and never fewer than two (a write and
  * the read that may follow it), plus a margin.
  */
-export function claimLeaseMs(timeoutMs: number, maxUpstreamCost: number, marginMs = 60_000) {
+function claimLeaseMs(timeoutMs: number, maxUpstreamCost: number, marginMs = 60_000) {
   return Math.max(2, Math.ceil(maxUpstreamCost / READ_COST)) * timeoutMs + marginMs;
 }
 

@@ -110,6 +110,25 @@ it("outside production, a keyless browser GET with no parameters is the landing 
   expect(answer.text).toContain("embeddable-sandbox");
 });
 
+it("outside production, a keyless GET that names text/html but prefers JSON is 401, not let through", async () => {
+  const gateway = await keyed(false);
+  const answer = await raw(gateway.url, "GET", "/graphql", {
+    ...BROWSER,
+    accept: "application/json, text/html;q=0.1",
+    "apollo-require-preflight": "true",
+  });
+  expect(answer.status).toBe(401);
+  expect(JSON.parse(answer.text)).toEqual({
+    errors: [
+      {
+        message: "Send a valid gateway API key as `Authorization: Bearer <key>`.",
+        extensions: { code: "UNAUTHENTICATED", requestId: expect.any(String) as string },
+      },
+    ],
+  });
+  expect(kit.fake.requests).toEqual([]);
+});
+
 it("with a key, the same GET is served", async () => {
   const gateway = await keyed(true);
   const answer = await raw(gateway.url, "GET", `/graphql?%71uery=${encoded}`, {

@@ -66,7 +66,7 @@ const TSC_INIT = {
   files: ["main.ts"],
 };
 
-/** A CommonJS program: the README's dynamic import(), and Node 20.19's require of ESM. */
+/** A CommonJS program: docs/frontend.md's dynamic import(), and Node 20.19's require of ESM. */
 function commonJsProgram(url: string): string {
   return `import type { LinkResult } from "@belvo-graphql-gateway/client";
 import gatewayClient = require("@belvo-graphql-gateway/client");

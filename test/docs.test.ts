@@ -4,10 +4,11 @@
  * docs/*.md names a file that exists and, with a `#anchor`, a heading of that file (GitHub's
  * slugs, as github-slugger makes them).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { anchors, deadLinks, documentation } from "./helpers/markdown.js";
+import { ErrorCode } from "../src/errors.js";
+import { ROOT, anchors, deadLinks, documentation } from "./helpers/markdown.js";
 
 const FILES = documentation();
 
@@ -23,6 +24,59 @@ it("the README is at most 450 lines, and docs/ holds one page a topic", () => {
       "docs/tracing.md",
       "docs/emulator.md",
     ]),
+  );
+});
+
+/**
+ * The names src/config.ts reads from the environment: the string literals in the shape of an
+ * environment variable (config.ts is the only module that reads process.env, and it names each
+ * setting once as such a literal, in `read(env, "NAME")` or in a list it loops over).
+ */
+function settingsRead(): string[] {
+  const source = readFileSync(join(ROOT, "src/config.ts"), "utf8");
+  return [
+    ...new Set(
+      [...source.matchAll(/"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{4,})"/g)].map(([, name]) => name!),
+    ),
+  ].sort();
+}
+
+/** The names in the first column of README's Settings table. */
+function settingsDocumented(readme: string): Set<string> {
+  const section = readme.split(/^## Settings$/m)[1]!.split(/^## /m)[0]!;
+  const rows = section.split("\n").filter((line) => line.startsWith("| `"));
+  return new Set(
+    rows.flatMap((row) => [...row.split("|")[1]!.matchAll(/`(\w+)`/g)].map(([, name]) => name!)),
+  );
+}
+
+it("README's Settings table lists every setting src/config.ts reads", () => {
+  const readme = FILES.find((file) => file.name === "README.md")!;
+  const documented = settingsDocumented(readme.text);
+  const read = settingsRead();
+  expect(read).toEqual(expect.arrayContaining(["ALLOWED_HOSTS", "BELVO_URL", "PORT"]));
+  expect(read.filter((name) => !documented.has(name))).toEqual([]);
+});
+
+it("docs/errors.md names every error code, each in its errors table or its refusal paragraph", () => {
+  const errors = FILES.find((file) => file.name === "docs/errors.md")!.text;
+  const tableRows = new Set([...errors.matchAll(/^\| `([A-Z_]+)`/gm)].map(([, code]) => code!));
+  const refusals = errors
+    .split("HTTP-level refusals use the same error shape")[1]!
+    .split("\n\n")[0]!;
+  const undocumented = Object.values(ErrorCode).filter(
+    (code) => !tableRows.has(code) && !refusals.includes(`\`${code}\``),
+  );
+  expect(undocumented).toEqual([]);
+  const today = [
+    "MISDIRECTED_REQUEST",
+    "QUERY_TOO_COSTLY",
+    "IDEMPOTENCY_ANSWER_NOT_KEPT",
+    "NOT_ACCEPTABLE",
+    "METHOD_NOT_ALLOWED",
+  ];
+  expect(today.filter((code) => !tableRows.has(code) || !refusals.includes(`\`${code}\``))).toEqual(
+    [],
   );
 });
 

@@ -63,7 +63,7 @@ describe("served by the gateway", () => {
     expect(response.body).toEqual({
       errors: [
         {
-          message: "Use GET.",
+          message: "/explorer takes GET (or HEAD), not POST.",
           extensions: { code: "METHOD_NOT_ALLOWED", requestId: "explorer-post-1" },
         },
       ],

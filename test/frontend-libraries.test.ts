@@ -158,7 +158,8 @@ describe("the typed client reads the same refusals, with their code and status",
     const error = await client.institutions("MX").catch((caught: unknown) => caught);
     if (!(error instanceof GatewayClientError))
       throw new Error(`Not a GatewayClientError: ${String(error)}`);
-    return { code: error.code, status: error.status, message: error.message };
+    const { code, status, message, retryable } = error;
+    return { code, status, message, retryable };
   };
 
   it.each<[string, () => Promise<{ url: string }>, string, number, string]>([
@@ -186,9 +187,24 @@ describe("the typed client reads the same refusals, with their code and status",
       413,
       "The request body exceeds 100 bytes.",
     ],
-  ])("%s", async (_case, start, code, status, message) => {
+    [
+      "an operation over MAX_UPSTREAM_COST",
+      () =>
+        kit
+          .another({ limits: { maxUpstreamCost: 2 } })
+          .then(({ url }) => ({ url: `${url}/graphql` })),
+      "QUERY_TOO_COSTLY",
+      400,
+      "The operation could cost Belvo 3 (a read counts 3, its attempts; a write 10); one operation may cost 2 (MAX_UPSTREAM_COST). Split it into several operations.",
+    ],
+  ])("%s (not retryable)", async (_case, start, code, status, message) => {
     const { url } = await start();
-    expect(await failure(new BelvoGatewayClient(url))).toEqual({ code, status, message });
+    expect(await failure(new BelvoGatewayClient(url))).toEqual({
+      code,
+      status,
+      message,
+      retryable: false,
+    });
   });
 });
 

@@ -175,6 +175,15 @@ const ROWS: Row[] = [
     405,
   ],
   [
+    "an operation over MAX_UPSTREAM_COST (11 reads of 3)",
+    post({
+      query: `{ ${Array.from({ length: 11 }, (_, i) => `i${i}: institutions { name }`).join(" ")} }`,
+    }),
+    "QUERY_TOO_COSTLY",
+    400,
+    400,
+  ],
+  [
     "a GET without a preflight header",
     { method: "GET", search: "?query=%7B__typename%7D" },
     "BAD_REQUEST",

@@ -145,6 +145,18 @@ describe("outside production", () => {
     },
   );
 
+  it("the refusal is in the media type the request accepts (a GraphQL client's here)", async () => {
+    const request = halfSentPost("evil.example").replace(
+      "content-type:",
+      "accept: application/graphql-response+json, application/json;q=0.9\r\ncontent-type:",
+    );
+    const answer = await exchange(kit.url, request);
+    expectMisdirected(answer);
+    expect(answer!.headers["content-type"]).toBe(
+      "application/graphql-response+json; charset=utf-8",
+    );
+  });
+
   it("a request without Host (HTTP/1.0) is refused the same way", async () => {
     expectMisdirected(await exchange(kit.url, halfSentPost(null, "1.0")));
     expect(kit.fake.requests).toEqual([]);

@@ -50,9 +50,10 @@ const writes = () => kit.fake.requests.filter((request) => request.method !== "G
 
 async function attack(store: IdempotencyStore): Promise<void> {
   const gateway = await kit.another({ apiKeys: [VICTIM, ATTACKER], idempotency: { store } });
-  const as = (apiKey: string, key: string, body: unknown) =>
+  const as = (apiKey: string, key: string, body: unknown, accept = "application/json") =>
     postRaw(gateway.url, body, {
       ...REQUEST_ID,
+      accept,
       authorization: `Bearer ${apiKey}`,
       "idempotency-key": key,
     });
@@ -77,8 +78,10 @@ async function attack(store: IdempotencyStore): Promise<void> {
   expect(retried?.headers["idempotent-replayed"]).toBe("true");
   expect(retried?.text).toBe(stored?.text);
   // A's answer was too large to keep: its retry is refused, never sent to Belvo again.
-  const refused = await as(ATTACKER, "attacker-key", huge);
+  // Asked as a GraphQL client asks: the refusal comes in the media type it prefers.
+  const refused = await as(ATTACKER, "attacker-key", huge, "application/graphql-response+json");
   expect(refused?.status).toBe(410);
+  expect(refused?.headers["content-type"]).toBe("application/graphql-response+json; charset=utf-8");
   expect(JSON.parse(refused?.text ?? "")).toEqual({
     errors: [
       {

@@ -4,6 +4,7 @@ import type { RequestScope } from "../context.js";
 import { ErrorCode } from "../errors.js";
 import { applyCors, corsMatcher, type CorsOrigins } from "../guards/cors.js";
 import type { Guards } from "../guards/guards.js";
+import { prefersHtml } from "./cross-site.js";
 import { bearerKeys } from "./http-io.js";
 import { refuse } from "./refusals.js";
 
@@ -23,8 +24,8 @@ export interface AdmissionSettings {
 
 /**
  * Outside production a browser may load the landing page without a key, and nothing else: a GET
- * that asks for HTML and carries no parameter at all once decoded as Apollo decodes it
- * (`%71uery` is `query`). Such a request reaches Apollo with an empty query string (see
+ * that prefers HTML (Apollo's own test for its landing page, cross-site.ts) and carries no
+ * parameter at all once decoded as Apollo decodes it (`%71uery` is `query`). Such a request reaches Apollo with an empty query string (see
  * apollo-bridge.ts), so it can only ever get the landing page. In production: never.
  */
 function isKeylessLandingPage(req: IncomingMessage, search: string, production: boolean): boolean {
@@ -32,7 +33,7 @@ function isKeylessLandingPage(req: IncomingMessage, search: string, production: 
     !production &&
     req.method === "GET" &&
     new URLSearchParams(search).size === 0 &&
-    /text\/html/i.test(req.headers.accept ?? "")
+    prefersHtml(req.headers.accept)
   );
 }
 

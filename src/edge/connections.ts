@@ -1,11 +1,12 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { pathOf } from "./http-io.js";
 
 /**
  * Connections admitted past the cap for `/health` and `/ready` only: a liveness and a readiness
  * probe at once. Each answers one probe and closes.
  */
-export const RESERVE_CONNECTIONS = 2;
+const RESERVE_CONNECTIONS = 2;
 const PROBE_PATHS = new Set(["/health", "/ready"]);
 
 /**
@@ -58,9 +59,7 @@ export class ConnectionCap {
   admitsRequest(req: IncomingMessage, res: ServerResponse): boolean {
     const socket = req.socket;
     if (!this.reserve.has(socket)) return true;
-    const url = req.url ?? "/";
-    const queryAt = url.indexOf("?");
-    if (!PROBE_PATHS.has(queryAt === -1 ? url : url.slice(0, queryAt))) {
+    if (!PROBE_PATHS.has(pathOf(req.url))) {
       socket.destroy();
       return false;
     }
@@ -70,28 +69,24 @@ export class ConnectionCap {
   }
 
   private admit(socket: Socket): void {
-    if (this.open.size >= this.max) {
-      const idle = this.oldestIdle(this.open);
-      if (!idle) return this.admitToReserve(socket);
-      this.forget(idle);
-      idle.destroy();
-    }
-    this.open.add(socket);
-    socket.once("close", () => this.forget(socket));
+    if (this.enter(socket, this.open, this.max)) return;
+    if (!this.enter(socket, this.reserve, RESERVE_CONNECTIONS)) socket.destroy();
   }
 
-  private admitToReserve(socket: Socket): void {
-    if (this.reserve.size >= RESERVE_CONNECTIONS) {
-      const idle = this.oldestIdle(this.reserve);
-      if (!idle) {
-        socket.destroy();
-        return;
-      }
+  /**
+   * Adds `socket` to `sockets` (at most `cap` of them), making room by closing the oldest idle
+   * one; false when all are executing (nothing is closed then).
+   */
+  private enter(socket: Socket, sockets: Set<Socket>, cap: number): boolean {
+    if (sockets.size >= cap) {
+      const idle = this.oldestIdle(sockets);
+      if (!idle) return false;
       this.forget(idle);
       idle.destroy();
     }
-    this.reserve.add(socket);
+    sockets.add(socket);
     socket.once("close", () => this.forget(socket));
+    return true;
   }
 
   /** The oldest with no response open, else the oldest whose responses are all ended. */

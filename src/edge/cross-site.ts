@@ -16,15 +16,15 @@
  */
 import type { IncomingMessage } from "node:http";
 import Negotiator from "negotiator";
-import { isJsonMediaType } from "./http-io.js";
+import { MEDIA_TYPES, isJsonMediaType, mediaTypeEssence } from "./http-io.js";
 
 /** Headers a browser sends only after a CORS preflight (Apollo Client sends both). */
 const PREFLIGHT_HEADERS = ["apollo-require-preflight", "x-apollo-operation-name"] as const;
 
 /** The media types Apollo weighs against `text/html` before it serves its landing page. */
 const LANDING_PAGE_RIVALS = [
-  "application/json; charset=utf-8",
-  "application/graphql-response+json; charset=utf-8",
+  MEDIA_TYPES.json,
+  MEDIA_TYPES.graphQLResponse,
   "multipart/mixed",
   "multipart/mixed; incrementalSpec=v0.2",
   "multipart/mixed; deferSpec=20220824",
@@ -58,8 +58,11 @@ function provesPreflight(req: IncomingMessage): boolean {
   });
 }
 
-/** Apollo's test for its landing page: a GET whose Accept prefers `text/html`. */
-function prefersHtml(accept: string | undefined): boolean {
+/**
+ * Apollo's test for its landing page: a GET whose Accept prefers `text/html` (admission.ts lets
+ * such a keyless GET through by the same test).
+ */
+export function prefersHtml(accept: string | undefined): boolean {
   if (!accept) return false;
   const negotiator = new Negotiator({ headers: { accept } });
   return negotiator.mediaType([...LANDING_PAGE_RIVALS, "text/html"]) === "text/html";
@@ -67,7 +70,7 @@ function prefersHtml(accept: string | undefined): boolean {
 
 /** The name of a request's media type as a message may show it (never a parameter). */
 function shownMediaType(contentType: string | undefined): string {
-  const essence = (contentType ?? "").split(";", 1)[0]!.trim().toLowerCase();
+  const essence = mediaTypeEssence(contentType);
   return /^[\w.+-]{1,64}\/[\w.+-]{1,64}$/.test(essence) ? `\`${essence}\`` : "no media type";
 }
 

@@ -17,7 +17,7 @@ const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::(\d{1,5}))?$/i;
  * (`[0::1]` is `[::1]`). A name keeps its trailing dot: `localhost.` is another name. Null for
  * anything that is not a host (userinfo, a path, percent-escapes, spaces, a port past 65535).
  */
-export function hostName(value: string, portAllowed = true): string | null {
+function hostName(value: string, portAllowed = true): string | null {
   const match = HOST_HEADER.exec(value);
   if (!match) return null;
   const port = match[2];

@@ -4,15 +4,26 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import Negotiator from "negotiator";
 import type { RequestIds } from "../context.js";
 
+/** The two media types of a GraphQL answer (GraphQL over HTTP), as Apollo writes them. */
+export const MEDIA_TYPES = {
+  json: "application/json; charset=utf-8",
+  graphQLResponse: "application/graphql-response+json; charset=utf-8",
+} as const;
+
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ) {
-  res
-    .writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers })
-    .end(JSON.stringify(body));
+  res.writeHead(status, { "content-type": MEDIA_TYPES.json, ...headers }).end(JSON.stringify(body));
+}
+
+/** A request URL's path: what comes before its query string (`/` for none). */
+export function pathOf(url: string | undefined): string {
+  if (url === undefined) return "/";
+  const queryAt = url.indexOf("?");
+  return queryAt === -1 ? url : url.slice(0, queryAt);
 }
 
 /** The GraphQL error shape, for answers given before GraphQL runs. */
@@ -24,12 +35,6 @@ export function errorBody(
 ) {
   return { errors: [{ message, extensions: { code, ...extensions, ...ids } }] };
 }
-
-/** The two media types of a GraphQL answer (GraphQL over HTTP), as Apollo writes them. */
-export const MEDIA_TYPES = {
-  json: "application/json; charset=utf-8",
-  graphQLResponse: "application/graphql-response+json; charset=utf-8",
-} as const;
 
 /**
  * The media type of an answer to a request with this Accept header, chosen as Apollo chooses it
@@ -55,12 +60,17 @@ function negotiated(accept: string | undefined): string | undefined {
   ]);
 }
 
+/** A Content-Type's media type without its parameters, lower-cased (`""` when there is none). */
+export function mediaTypeEssence(contentType: string | undefined): string {
+  return (contentType ?? "").split(";", 1)[0]!.trim().toLowerCase();
+}
+
 /**
  * Whether a Content-Type is JSON: `application/json` or `application/…+json`, in any case
  * (media types are case-insensitive; Apollo lower-cases them too).
  */
 export function isJsonMediaType(contentType: string | undefined): boolean {
-  const essence = (contentType ?? "").split(";", 1)[0]!.trim().toLowerCase();
+  const essence = mediaTypeEssence(contentType);
   return essence === "application/json" || /^application\/[\w.-]+\+json$/.test(essence);
 }
 

@@ -12,7 +12,7 @@ import type { Guards } from "../guards/guards.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { Tracing } from "../tracing/tracing.js";
 import { refuseDraining, type GraphQLHandler } from "./apollo-bridge.js";
-import { BodyTooLarge, ClientGone, bearerKeys, sendJson } from "./http-io.js";
+import { BodyTooLarge, ClientGone, bearerKeys, pathOf, sendJson } from "./http-io.js";
 import { hostCheck, type HostSettings } from "./hosts.js";
 import type { Lifecycle } from "./lifecycle.js";
 import { refuse } from "./refusals.js";
@@ -28,7 +28,7 @@ export interface RouteParts {
   metricsToken: string | null;
 }
 
-/** The paths that only answer reads; another method there is METHOD_NOT_ALLOWED (405). */
+/** The paths that only answer reads (the explorer's too); another method there is METHOD_NOT_ALLOWED (405). */
 const READ_ONLY_PATHS: ReadonlySet<string> = new Set(["/health", "/ready", "/metrics"]);
 
 type Route = (req: IncomingMessage, res: ServerResponse, scope: RequestScope) => Promise<void>;
@@ -38,18 +38,20 @@ export function createRouter(parts: RouteParts): Route {
   const metricsReader = parts.metricsToken ? bearerKeys([parts.metricsToken]) : null;
   return async (req, res, scope) => {
     const { ids } = scope;
-    const url = req.url ?? "/";
-    const queryAt = url.indexOf("?");
-    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const path = pathOf(req.url);
     // The offline explorer, outside production only (in production: the 404 below).
-    if (explorer && (path === EXPLORER_PATH || path.startsWith(`${EXPLORER_PATH}/`))) {
-      return explorer(req, res, path, ids);
-    }
-    if (READ_ONLY_PATHS.has(path) && req.method !== "GET" && req.method !== "HEAD") {
+    const toExplorer =
+      explorer !== null && (path === EXPLORER_PATH || path.startsWith(`${EXPLORER_PATH}/`));
+    if (
+      (toExplorer || READ_ONLY_PATHS.has(path)) &&
+      req.method !== "GET" &&
+      req.method !== "HEAD"
+    ) {
       const message = `${path} takes GET (or HEAD), not ${req.method}.`;
       const headers = { allow: "GET, HEAD" };
       return refuse(res, { code: ErrorCode.MethodNotAllowed, message, headers }, ids);
     }
+    if (toExplorer) return explorer(req, res, path, ids);
     switch (path) {
       case "/health":
         return sendJson(res, 200, { status: "ok" });
@@ -69,7 +71,7 @@ export function createRouter(parts: RouteParts): Route {
         return;
       case "/graphql":
         if (lifecycle.draining) return refuseDraining(res, ids);
-        return parts.graphql(req, res, queryAt === -1 ? "" : url.slice(queryAt), scope);
+        return parts.graphql(req, res, (req.url ?? "").slice(path.length), scope);
       default: {
         const message = `Nothing at ${path}; GraphQL is served at /graphql.`;
         return refuse(res, { code: ErrorCode.NotFound, message }, ids);
@@ -110,7 +112,7 @@ function answerFailure(
 
 /** What a probe or a scraper reaches by any Host: nothing a rebound page could use. */
 function reachableByAnyHost(url: string | undefined, metricsToken: string | null): boolean {
-  const path = url?.split("?", 1)[0];
+  const path = pathOf(url);
   return path === "/health" || path === "/ready" || (path === "/metrics" && metricsToken !== null);
 }
 
@@ -126,7 +128,7 @@ function misdirected(
 ): void {
   const ids = requestIds(req.headers["x-request-id"], settings.trustProxyRequestId);
   new RequestLogger(settings.logger, ids).warn(
-    { path: req.url?.split("?", 1)[0], host: req.headers.host ?? null },
+    { path: pathOf(req.url), host: req.headers.host ?? null },
     "refused: a Host that is not this gateway's",
   );
   res.setHeader("x-request-id", ids.requestId);

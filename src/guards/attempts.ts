@@ -60,7 +60,7 @@ const MARKS = /\p{M}/gu;
  * then lower, so `ß` and `SS` meet), the same again (folding can undo it), and trimmed. Folding
  * too much only makes two names share a counter; too little gives a name more tries.
  */
-export function loginKeyPart(text: string): string {
+function loginKeyPart(text: string): string {
   return text
     .replace(IGNORABLE, "")
     .normalize("NFKD")

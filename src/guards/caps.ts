@@ -169,7 +169,10 @@ export class Cap {
     }
   }
 
-  /** One-shot: a third of createHash()'s cost, on a path every resume takes twice. */
+  /**
+   * The key's name in the store: an HMAC under the store-key secret (not the one-shot sha256 the
+   * perf work measured: that name could be recomputed by anyone who reads Redis).
+   */
   private hash(key: string): string {
     return createHmac("sha256", this.secret).update(`${this.name}\n${key}`).digest(this.encoding);
   }

@@ -51,7 +51,7 @@ import { INSTITUTION_DETAILS } from "../types/institution.type.js";
 /** A GET: tried up to 3 times (src/upstream/belvo-http.ts MAX_GET_ATTEMPTS). */
 export const READ_COST = 3;
 /** A POST/PATCH: sent once, but a scrape of the user's bank, far heavier than any read. */
-export const WRITE_COST = 10;
+const WRITE_COST = 10;
 
 /** Root query fields whose items come whole from their own call: nothing of theirs loads lazily. */
 const WHOLE_ITEMS = new Set(["Query.institutions"]);

@@ -78,7 +78,7 @@ const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
  * Retries of one key that may wait at once on its request still running (per process); past it a
  * retry is answered IDEMPOTENCY_IN_PROGRESS at once.
  */
-export const MAX_JOINS_PER_KEY = 4;
+const MAX_JOINS_PER_KEY = 4;
 /** Seconds a client is told to wait before asking again for a request still running. */
 const IN_PROGRESS_RETRY_AFTER = 2;
 
