@@ -3,18 +3,10 @@ import { randomBytes } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
 import { ConfigError, loadConfig, type BelvoUpstream, type Config } from "./config.js";
 import { TrustedDocuments } from "./guards/trusted-documents.js";
-import {
-  MEMORY_STORE,
-  checkStore,
-  closeStore,
-  redisStore,
-  type GuardStore,
-} from "./guards/store.js";
+import type { GuardStore } from "./guards/store.js";
 import type { Logger } from "pino";
 import { createLogger } from "./logger.js";
-import { startSandbox, type Sandbox } from "./sandbox/server.js";
-import { createGateway } from "./server.js";
-import { RedisIdempotencyStore } from "./idempotency/redis.js";
+import type { Sandbox } from "./sandbox/server.js";
 
 /**
  * A gateway keeps little between requests but allocates briskly, and V8 would let the old
@@ -35,6 +27,21 @@ function readConfig(): Config {
   }
 }
 
+/**
+ * The server's modules (Apollo, the schema, undici, ioredis…), loaded once the settings are
+ * accepted: a refused start-up answers at once, without spending a second loading them.
+ */
+async function loadServer() {
+  const [store, sandbox, server, redis] = await Promise.all([
+    import("./guards/store.js"),
+    import("./sandbox/server.js"),
+    import("./server.js"),
+    import("./idempotency/redis.js"),
+  ]);
+  return { ...store, ...sandbox, ...server, ...redis };
+}
+type Server = Awaited<ReturnType<typeof loadServer>>;
+
 /** Waits for Redis to answer, or stops start-up with one line (the URL may hold a password: never shown). */
 async function answeringOrExit(check: Promise<void>): Promise<void> {
   try {
@@ -48,7 +55,8 @@ async function answeringOrExit(check: Promise<void>): Promise<void> {
 }
 
 /** The guards' store and the idempotency store on Redis, each checked before the gateway listens. */
-async function connectRedis(config: Config, url: string, logger: Logger) {
+async function connectRedis(server: Server, config: Config, url: string, logger: Logger) {
+  const { redisStore, checkStore, RedisIdempotencyStore } = server;
   const onError = (error: Error) => logger.warn({ err: { message: error.message } }, "redis error");
   const deadlines = {
     commandTimeoutMs: config.redisCommandTimeoutMs,
@@ -67,10 +75,11 @@ async function connectRedis(config: Config, url: string, logger: Logger) {
 
 /** Belvo as configured, or the built-in emulator started for this process. */
 async function resolveUpstream(
+  server: Server,
   config: Config,
 ): Promise<{ upstream: BelvoUpstream; sandbox?: Sandbox }> {
   if (config.upstream.kind === "belvo") return { upstream: config.upstream };
-  const sandbox = await startSandbox(0, "127.0.0.1");
+  const sandbox = await server.startSandbox(0, "127.0.0.1");
   // The emulator takes any key pair; a random one keeps the gateway's code path the real one.
   const secretPassword = randomBytes(12).toString("hex");
   return {
@@ -137,15 +146,17 @@ async function main(): Promise<void> {
   const trustedDocuments = config.trustedDocuments
     ? TrustedDocuments.fromFile(config.trustedDocuments)
     : undefined;
-  const { upstream, sandbox } = await resolveUpstream(config);
+  const server = await loadServer();
+  const { MEMORY_STORE, closeStore } = server;
+  const { upstream, sandbox } = await resolveUpstream(server, config);
   // Loaded only when on: without tracing the process never loads the OpenTelemetry SDK.
   const traced = config.tracing
     ? (await import("./tracing/start.js")).startTracing(config.tracing, logger)
     : null;
   const { guardStore, idempotencyStore } = config.redisUrl
-    ? await connectRedis(config, config.redisUrl, logger)
+    ? await connectRedis(server, config, config.redisUrl, logger)
     : { guardStore: MEMORY_STORE, idempotencyStore: undefined };
-  const gateway = await createGateway(
+  const gateway = await server.createGateway(
     { ...config, upstream },
     { logger, guardStore, idempotencyStore, trustedDocuments, tracing: traced?.tracing },
   );

@@ -196,7 +196,7 @@ it.each([
       const gateway = runNode("dist/index.js", {
         PORT: "0",
         REDIS_URL: `redis://:hunter2-redis-password@127.0.0.1:${port}`,
-        REDIS_CONNECT_TIMEOUT_MS: "1000",
+        REDIS_CONNECT_TIMEOUT_MS: "250",
       });
       const timer = setTimeout(() => gateway.child.kill("SIGKILL"), 8_000);
       const code = await gateway.exit;

@@ -1,6 +1,7 @@
 /**
  * The reference page (examples/web/) end to end in headless Chromium (Debian's, driven by
- * playwright-core, a fresh empty profile each launch). `.ci/run` installs chromium; without it this file is skipped outside CI.
+ * playwright-core; one browser for the file, each test's page in a fresh context of its own).
+ * `.ci/run` installs chromium; without it this file is skipped outside CI.
  * Each state is kept as test-artifacts/web-<state>-<width>.png, at 375 px (a phone, where the page
  * must not scroll sideways) and at 1280 px.
  */
@@ -30,6 +31,29 @@ interface DemoPage {
   upstream: string[];
 }
 
+/**
+ * Chromium, launched once for the file (a launch costs seconds of CPU): every test opens its page
+ * with browser.newPage, a new context of its own (no cookies, storage or cache of another test).
+ */
+let browser: Promise<Browser> | undefined;
+const sharedBrowser = () =>
+  (browser ??= chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  }));
+afterAll(async () => {
+  await (await browser)?.close();
+});
+
 function useDemoPage(): DemoPage {
   const w = { upstream: [] as string[] } as DemoPage;
   w.kit = useGateway({
@@ -41,19 +65,7 @@ function useDemoPage(): DemoPage {
     },
   });
   beforeAll(async () => {
-    w.browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    w.browser = await sharedBrowser();
     w.kit.sandbox.server.on("request", (req: IncomingMessage) =>
       w.upstream.push(`${req.method} ${req.url}`),
     );
@@ -61,7 +73,6 @@ function useDemoPage(): DemoPage {
     mkdirSync("test-artifacts", { recursive: true });
   }, 60_000);
   afterAll(async () => {
-    await w.browser?.close();
     await w.demo?.close();
   });
   beforeEach(async () => {

@@ -7,7 +7,6 @@ import {
   GatewayClientError,
   type Challenge,
 } from "@belvo-graphql-gateway/client";
-import { startLocalGateway } from "./local.js";
 import { Prompter } from "./prompt.js";
 
 const USAGE = `Usage: npm run demo -- [options]
@@ -181,7 +180,9 @@ export async function runDemo(
     out.write(`${USAGE}\n`);
     return 0;
   }
-  const local = config.url ? undefined : await startLocalGateway();
+  // The gateway's and the emulator's modules are loaded only when they run here: --help and --url
+  // answer without spending a second loading them.
+  const local = config.url ? undefined : await (await import("./local.js")).startLocalGateway();
   const url = config.url ?? local!.url;
   const prompter = new Prompter(input, terminal, [...config.token]);
   try {
