@@ -277,7 +277,15 @@ describeInBrowser("the reference MFA page: refusals", () => {
   it("too many wrong codes shows when to retry", async () => {
     await connectAs(w, "mfa_numeric");
     for (let i = 0; i < 5; i++) {
+      // Each refusal's answer before the next code: the notice of the one before is still shown,
+      // and the page ignores Send while a code is being checked.
+      const answered = w.page.waitForResponse(
+        (response) =>
+          response.request().method() === "POST" &&
+          response.url().startsWith(`${w.kit.url}/graphql`),
+      );
       await send(w, "999999");
+      await answered;
       await w.page.waitForSelector("[data-testid=notice]:not([hidden])");
     }
     await send(w, "999999");
