@@ -104,7 +104,7 @@ it("writes canonical JSON: the same value in any key order is the same text, and
   );
 });
 
-it("writes the same canonical JSON past the recursion's depth, for any depth a body may hold", () => {
+it("writes the same canonical JSON at any depth a body may hold", () => {
   // Deeper than the fast path goes, the iterative form takes over: the same text, keys sorted.
   fc.assert(
     fc.property(
