@@ -163,16 +163,6 @@ async function main(): Promise<void> {
   const url = await gateway.listen(config.port, config.host).catch((error: unknown) => {
     throw listenProblem(error, config.port, config.host);
   });
-  logger.info(
-    { url: `${url}/graphql`, upstream: sandbox ? "emulator" : upstream.url },
-    "gateway listening",
-  );
-  printBanner(config, url, {
-    upstreamUrl: upstream.url,
-    emulator: sandbox !== undefined,
-    trusted: trustedDocuments !== undefined,
-  });
-
   let stopping = false;
   // `on`, not `once`: with no listener left, a second signal would kill the process mid-drain
   // and every request in flight with it (single-use tokens already sent upstream).
@@ -201,6 +191,17 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  // Announced only once a signal is handled: whoever reads this and sends SIGTERM gets a drain,
+  // never the default death of a process with no handler yet.
+  logger.info(
+    { url: `${url}/graphql`, upstream: sandbox ? "emulator" : upstream.url },
+    "gateway listening",
+  );
+  printBanner(config, url, {
+    upstreamUrl: upstream.url,
+    emulator: sandbox !== undefined,
+    trusted: trustedDocuments !== undefined,
+  });
 }
 
 main().catch((error: unknown) => {
