@@ -76,6 +76,13 @@ describe("the estimate", () => {
       LinkAccounts: 12,
       Balances: 6,
       Institutions: 3,
+      // A page: two reads (a cursor may start a window across two Belvo pages), and its
+      // items' loads.
+      Transactions: 9,
+      Accounts: 9,
+      Owners: 6,
+      Links: 9,
+      Institution: 6,
     });
     expect(Math.max(...Object.values(costs))).toBeLessThanOrEqual(DEFAULT_LIMITS.maxUpstreamCost);
   });

@@ -3,6 +3,7 @@
  * whole at 1,000 a page, filtered as Belvo filters, and refused before any call.
  */
 import { TEST_REQUEST_ID } from "./helpers/fixtures.js";
+import type { GraphQLAnswer } from "./helpers/graphql.js";
 import { useGateway } from "./helpers/kit.js";
 
 const kit = useGateway({ upstream: "emulator" });
@@ -44,9 +45,9 @@ async function walk(variables: Record<string, unknown>) {
   const counts = new Set<number>();
   let after: string | null = null;
   do {
-    const answer = await kit.post(PAGE, { link, ...variables, after });
+    const answer: GraphQLAnswer = await kit.post(PAGE, { link, ...variables, after });
     expect(answer.body.errors).toBeUndefined();
-    const page = (answer.body.data as { transactions: PageAnswer }).transactions;
+    const page: PageAnswer = (answer.body.data as { transactions: PageAnswer }).transactions;
     nodes.push(...page.edges.map((edge) => edge.node));
     counts.add(page.totalCount);
     after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
