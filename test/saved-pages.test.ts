@@ -266,7 +266,9 @@ describe("what Belvo sends", () => {
       await foreign.close();
     }
   });
+});
 
+describe("what Belvo sends, item by item", () => {
   it("serves a garbled item as null with an error at its node, and the rest of the page", async () => {
     const garbled = [SAVED[0], { ...SAVED[1], value_date: "soon" }, SAVED[2]];
     kit.fake.route = belvoList(garbled);
