@@ -289,6 +289,27 @@ describe("what Belvo sends, item by item", () => {
     });
   });
 
+  it("answers Owner.link and Account.link { id } with the id Belvo sent, without loading the link", async () => {
+    kit.fake.route = (request) =>
+      request.path.startsWith("/api/owners/")
+        ? belvoList([{ id: "o-1", link: LINK_ID, display_name: "Ana" }])(request)
+        : belvoList([ACCOUNT_BODY])(request);
+    const answer = await kit.post(`{
+      owners(link: "${LINK_ID}") { edges { node { link { __typename id } } } }
+      accounts(link: "${LINK_ID}") { edges { node { link { id } } } }
+    }`);
+    expect(answer.body).toEqual({
+      data: {
+        owners: { edges: [{ node: { link: { __typename: "Link", id: LINK_ID } } }] },
+        accounts: { edges: [{ node: { link: { id: LINK_ID } } }] },
+      },
+    });
+    expect(paths().sort()).toEqual([
+      `GET /api/accounts/?link=${LINK_ID}&page=1&page_size=100`,
+      `GET /api/owners/?link=${LINK_ID}&page=1&page_size=100`,
+    ]);
+  });
+
   it("serves Owner.link, Institution.id, and null for an institution Belvo does not know", async () => {
     kit.fake.route = (request) => {
       if (request.path.startsWith("/api/owners/"))

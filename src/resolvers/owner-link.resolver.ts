@@ -1,7 +1,9 @@
-import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Ctx, FieldResolver, Info, Resolver, Root } from "type-graphql";
 import type { Context } from "../context.js";
 import { Link } from "../types/link.type.js";
 import { Owner } from "../types/owner.type.js";
+import { linkReference } from "./link-reference.js";
 
 /** An owner as read from Belvo (upstream/data-mapping.ts `toOwner`): with the link id it sent. */
 type OwnerRead = Owner & { linkId?: string | null };
@@ -10,9 +12,14 @@ type OwnerRead = Owner & { linkId?: string | null };
 export class OwnerLinkResolver {
   @FieldResolver(() => Link, {
     nullable: true,
-    description: "Loaded with every other link of the operation in one call.",
+    description:
+      "The link Belvo names: its id as sent; any other field loads it, with every other link of the operation, in one call.",
   })
-  link(@Root() owner: OwnerRead, @Ctx() { loaders }: Context): Promise<Link | null> | null {
-    return owner.linkId ? loaders.link.load(owner.linkId) : null;
+  link(
+    @Root() owner: OwnerRead,
+    @Ctx() { loaders }: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Link | Promise<Link | null> | null {
+    return owner.linkId ? linkReference(owner.linkId, info, loaders) : null;
   }
 }
