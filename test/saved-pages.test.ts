@@ -125,6 +125,28 @@ describe("a walk", () => {
   });
 });
 
+describe("past the end", () => {
+  it("a cursor at the list's end gives an empty last page when Belvo answers 404 for it", async () => {
+    const list = belvoList(SAVED.slice(0, 4));
+    kit.fake.route = (request) =>
+      request.path.includes("page=1&")
+        ? list(request)
+        : { status: 404, body: [{ code: "not_found", message: "Invalid page.", request_id: "r" }] };
+    const whole = await page({ first: 4 });
+    expect(whole.pageInfo.hasNextPage).toBe(false);
+    const after = await page({ first: 4, after: whole.pageInfo.endCursor });
+    expect(after).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: false, endCursor: null },
+      totalCount: 4,
+    });
+    expect(paths()).toEqual([
+      `GET /api/transactions/?link=${LINK_ID}&page=1&page_size=4`,
+      `GET /api/transactions/?link=${LINK_ID}&page=2&page_size=4`,
+    ]);
+  });
+});
+
 describe("Belvo's filters", () => {
   it.each([
     [

@@ -354,6 +354,11 @@ export class BelvoClient {
         this.caller,
         deadline,
       );
+      // Belvo answers a page past the end 404 ("Invalid page."): the list ends before it.
+      if (raw.status === 404 && number > 1) {
+        last = { count: number === pages[0] ? start : last.count, next: null, results: [] };
+        break;
+      }
       last = interpretAnswer(this.answer(raw, decimalKeys), toRawPage, this.shared.readSent);
       const offset = (number - 1) * size;
       last.results.forEach((result, index) => {
