@@ -170,6 +170,12 @@ describe("Belvo's filters", () => {
     expect(paths()).toEqual([`GET /api/transactions/?${query}`]);
   });
 
+  it("first: null is the default, 100, as leaving it out is", async () => {
+    kit.fake.route = belvoList(SAVED);
+    await page({ first: null });
+    expect(paths()).toEqual([`GET /api/transactions/?link=${LINK_ID}&page=1&page_size=100`]);
+  });
+
   it("links, accounts and owners, as Belvo receives them", async () => {
     kit.fake.route = belvoList([]);
     const answer = await kit.post(`{

@@ -28,9 +28,10 @@ import { toInstitution, toLink } from "../upstream/mapping.js";
 import { MAX_PAGE_SIZE, type Page } from "../upstream/pages.js";
 import { checkUuid } from "../validation.js";
 
+const DEFAULT_FIRST = 100;
 const FIRST = {
   nullable: true,
-  defaultValue: 100,
+  defaultValue: DEFAULT_FIRST,
   description: "Items in the page, 1 to 1000 (Belvo's largest page).",
 } as const;
 const AFTER = {
@@ -39,7 +40,14 @@ const AFTER = {
 } as const;
 
 /** The window a walk asks for: `first` items after the cursor's item (or from the start). */
-function windowOf(context: Context, walk: Walk, first: number, after: string | null | undefined) {
+function windowOf(
+  context: Context,
+  walk: Walk,
+  given: number | null,
+  after: string | null | undefined,
+) {
+  // An explicit null means the default, as leaving `first` out does.
+  const first = given ?? DEFAULT_FIRST;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     throw new InputError("first", `expected a whole number from 1 to ${MAX_PAGE_SIZE}.`);
   }
@@ -69,7 +77,7 @@ export class SavedDataResolver {
     description: "The app's links, a page at a time (GET /api/links/).",
   })
   async links(
-    @Arg("first", () => Int, FIRST) first: number,
+    @Arg("first", () => Int, FIRST) first: number | null,
     @Arg("after", () => String, AFTER) after: string | null,
     @Arg("institution", () => String, { nullable: true }) institution: string | null,
     @Arg("status", () => LinkStatus, { nullable: true }) status: LinkStatus | null,
@@ -95,7 +103,7 @@ export class SavedDataResolver {
   })
   async accounts(
     @Arg("link", () => ID) link: string,
-    @Arg("first", () => Int, FIRST) first: number,
+    @Arg("first", () => Int, FIRST) first: number | null,
     @Arg("after", () => String, AFTER) after: string | null,
     @Ctx() context: Context,
   ): Promise<AccountConnection> {
@@ -123,7 +131,7 @@ export class SavedDataResolver {
     @Arg("account", () => ID, { nullable: true }) account: string | null,
     @Arg("dateFrom", () => DateScalar, { nullable: true }) dateFrom: string | null,
     @Arg("dateTo", () => DateScalar, { nullable: true }) dateTo: string | null,
-    @Arg("first", () => Int, FIRST) first: number,
+    @Arg("first", () => Int, FIRST) first: number | null,
     @Arg("after", () => String, AFTER) after: string | null,
     @Ctx() context: Context,
   ): Promise<TransactionConnection> {
@@ -149,7 +157,7 @@ export class SavedDataResolver {
   })
   async owners(
     @Arg("link", () => ID) link: string,
-    @Arg("first", () => Int, FIRST) first: number,
+    @Arg("first", () => Int, FIRST) first: number | null,
     @Arg("after", () => String, AFTER) after: string | null,
     @Ctx() context: Context,
   ): Promise<OwnerConnection> {
