@@ -10,7 +10,7 @@
  * from the Belvo key pair), through HKDF with its own label, so every replica issues and accepts
  * the same cursors and a cursor tells nothing of that secret.
  */
-import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, hkdfSync, timingSafeEqual, type Hash } from "node:crypto";
 import { InputError } from "../errors.js";
 
 const VERSION = 1;
@@ -22,21 +22,45 @@ const INFO = "page cursors v1";
 /** The walk a cursor belongs to: the query's name and its list-shaping arguments, in order. */
 export type Walk = readonly [query: string, ...args: (string | null | undefined)[]];
 
+/** SHA-256's block: HMAC pads its key to it. */
+const BLOCK = 64;
+
 export class PageCursors {
   private readonly key: Buffer;
+  /** HMAC's outer hash, keyed, before its input: copied for each cursor. */
+  private readonly outer: Hash;
+  private readonly innerKey: Uint8Array;
 
   /** `storeKeySecret`: the 32 bytes of guards/store-keys.ts. */
   constructor(storeKeySecret: Buffer) {
     this.key = Buffer.from(hkdfSync("sha256", storeKeySecret, "", INFO, 32));
+    const padded = Buffer.alloc(BLOCK);
+    this.key.copy(padded);
+    this.innerKey = padded.map((byte) => byte ^ 0x36);
+    this.outer = createHash("sha256").update(padded.map((byte) => byte ^ 0x5c));
   }
 
   /** The cursor of the item at `position` of `walk`. */
   seal(walk: Walk, position: number): string {
-    const bytes = Buffer.alloc(CURSOR_BYTES);
-    bytes.writeUInt8(VERSION, 0);
-    bytes.writeUInt32BE(position, 1);
-    this.mac(walk, bytes.subarray(0, 5)).copy(bytes, 5);
-    return bytes.toString("base64url");
+    return this.sealer(walk)(position);
+  }
+
+  /**
+   * Seals the cursors of one walk: a page of 1,000 has 1,000. The same HMAC as `open` checks
+   * (RFC 2104, written out so that the walk is hashed once per page, not once per cursor: a
+   * fresh HMAC per cursor cost 7-40 ms a page on a shared machine).
+   */
+  sealer(walk: Walk): (position: number) => string {
+    const inner = createHash("sha256").update(this.innerKey).update(walkText(walk));
+    return (position) => {
+      const bytes = Buffer.alloc(CURSOR_BYTES);
+      bytes.writeUInt8(VERSION, 0);
+      bytes.writeUInt32BE(position, 1);
+      const head = bytes.subarray(0, 5);
+      const digest = inner.copy().update(head).digest();
+      this.outer.copy().update(digest).digest().copy(bytes, 5, 0, MAC_BYTES);
+      return bytes.toString("base64url");
+    };
   }
 
   /**
@@ -55,11 +79,15 @@ export class PageCursors {
 
   private mac(walk: Walk, head: Buffer): Buffer {
     const hmac = createHmac("sha256", this.key);
-    // JSON keeps the parts apart: ("a,b", null) and ("a", "b,") never sign alike.
-    hmac.update(JSON.stringify(walk.map((part) => part ?? null)));
+    hmac.update(walkText(walk));
     hmac.update(head);
     return hmac.digest().subarray(0, MAC_BYTES);
   }
+}
+
+/** JSON keeps the parts apart: ("a,b", null) and ("a", "b,") never sign alike. */
+function walkText(walk: Walk): string {
+  return JSON.stringify(walk.map((part) => part ?? null));
 }
 
 function refused(): InputError {

@@ -57,8 +57,9 @@ function windowOf(
 
 /** A page as a connection: each item with its cursor; an unreadable one an error at its node. */
 function connectionOf<T>(context: Context, walk: Walk, page: Page<T>) {
+  const seal = context.cursors.sealer(walk);
   const edges = page.items.map(({ position, value }) => ({
-    cursor: context.cursors.seal(walk, position),
+    cursor: seal(position),
     node: value,
   }));
   const pageInfo: PageInfo = {
