@@ -175,7 +175,7 @@ export class SavedDataResolver {
   @Query(() => Institution, {
     nullable: true,
     description:
-      "One institution by its code (GET /api/institutions/?name=, batched with the operation's other institutions); null when Belvo knows none.",
+      "One institution by its code (GET /api/institutions/?name__in=…, batched with the operation's other institutions); null when Belvo knows none.",
   })
   async institution(
     @Arg("name", () => String) name: string,
