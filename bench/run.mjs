@@ -6,7 +6,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import autocannon from "autocannon";
 import { baselineBuild } from "./baseline.mjs";
-import { SCENARIOS } from "./scenarios.mjs";
+import { SCENARIOS, variablesOf } from "./scenarios.mjs";
 
 const CONNECTIONS = 32;
 /**
@@ -88,7 +88,10 @@ function load(url, scenario, verify, seconds, keyed = WITH_KEYS) {
             ...(keyed
               ? { headers: { ...request.headers, "idempotency-key": `bench-${RUN}-${sequence}` } }
               : {}),
-            body: JSON.stringify({ query: scenario.query, variables: { input } }),
+            body: JSON.stringify({
+              query: scenario.query,
+              variables: variablesOf(scenario, input),
+            }),
           };
         },
       },
@@ -111,7 +114,10 @@ function post(url, scenario) {
   return fetch(`${url}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
-    body: JSON.stringify({ query: scenario.query, variables: { input: scenario.input } }),
+    body: JSON.stringify({
+      query: scenario.query,
+      variables: variablesOf(scenario, scenario.input),
+    }),
   });
 }
 
@@ -126,7 +132,10 @@ async function measure(url, scenario, verify, pid) {
   const probe = await fetch(`${url}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
-    body: JSON.stringify({ query: scenario.query, variables: { input: scenario.input } }),
+    body: JSON.stringify({
+      query: scenario.query,
+      variables: variablesOf(scenario, scenario.input),
+    }),
   });
   const answer = await probe.json();
   if (!verify(answer.data))
@@ -140,7 +149,10 @@ async function measure(url, scenario, verify, pid) {
     const sample = await fetch(`${url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
-      body: JSON.stringify({ query: scenario.query, variables: { input: scenario.input } }),
+      body: JSON.stringify({
+        query: scenario.query,
+        variables: variablesOf(scenario, scenario.input),
+      }),
     });
     throw new Error(
       `${wrong} wrong answers for ${scenario.name} from ${url}; one now: ${await sample.text()}`,

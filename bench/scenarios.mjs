@@ -68,4 +68,23 @@ export const SCENARIOS = [
       data.resumeTransactions.transactions[999].amount === "1099.5",
     floor: (data) => data.resumeTransactions.length === 1000,
   },
+  {
+    // A page of 1,000 saved transactions (issue 25): one Belvo GET, its items each with a cursor.
+    name: "transactions page → 1,000 transactions",
+    target: 0.5,
+    baseline: false,
+    query: `query Page($link: ID!, $first: Int) { transactions(link: $link, first: $first) { edges { cursor node { ${TRANSACTION_FIELDS} } } pageInfo { hasNextPage endCursor } totalCount } }`,
+    input: INPUT,
+    variables: (input) => ({ link: input.link, first: 1000 }),
+    gateway: (data) =>
+      data.transactions.edges.length === 1000 &&
+      data.transactions.edges[999].node.amount === "1099.5" &&
+      data.transactions.pageInfo.hasNextPage === true &&
+      data.transactions.totalCount === 3000,
+    floor: (data) => data.transactions.results.length === 1000,
+  },
 ];
+
+/** A scenario's GraphQL variables for one request's input (by default `{ input }`). */
+export const variablesOf = (scenario, input) =>
+  scenario.variables ? scenario.variables(input) : { input };

@@ -39,38 +39,39 @@ const balances = (length) =>
 const BALANCES = JSON.stringify(balances(10));
 /** For the token `large1000` (bench/scenarios.mjs). */
 const LARGE_BALANCES = JSON.stringify(balances(1000));
-const TRANSACTIONS = JSON.stringify(
-  Array.from({ length: 1000 }, (_, i) => ({
-    id: `7c1e2d3f-4a5b-4c6d-8e7f-${String(i).padStart(12, "0")}`,
-    account: ACCOUNTS[i % 3],
-    collected_at: "2026-01-15T09:58:11Z",
-    created_at: "2026-01-15T09:58:11Z",
-    value_date: `2026-01-${String((i % 28) + 1).padStart(2, "0")}`,
-    accounting_date: `2026-01-${String((i % 28) + 1).padStart(2, "0")}T12:00:00Z`,
-    amount: 100 + i + 0.5,
-    balance: 5000 + i + 0.13,
-    currency: "MXN",
-    description: "OXXO PAGO SERVICIOS",
-    observations: null,
-    reference: String(10_000_000 + i),
-    internal_identification: String(100_000_000_000 + i),
-    type: i % 5 === 0 ? "INFLOW" : "OUTFLOW",
-    status: "PROCESSED",
-    category: "Food & Groceries",
-    subcategory: "Convenience stores",
-    merchant: null,
-    credit_card_data:
-      i % 3 === 2
-        ? {
-            collected_at: "2026-01-15T09:58:11Z",
-            bill_name: "2026-01",
-            bill_status: "OPEN",
-            bill_amount: 12_345.67,
-            previous_bill_total: "9614.30",
-          }
-        : null,
-  })),
-);
+const TRANSACTION_ITEMS = Array.from({ length: 1000 }, (_, i) => ({
+  id: `7c1e2d3f-4a5b-4c6d-8e7f-${String(i).padStart(12, "0")}`,
+  account: ACCOUNTS[i % 3],
+  collected_at: "2026-01-15T09:58:11Z",
+  created_at: "2026-01-15T09:58:11Z",
+  value_date: `2026-01-${String((i % 28) + 1).padStart(2, "0")}`,
+  accounting_date: `2026-01-${String((i % 28) + 1).padStart(2, "0")}T12:00:00Z`,
+  amount: 100 + i + 0.5,
+  balance: 5000 + i + 0.13,
+  currency: "MXN",
+  description: "OXXO PAGO SERVICIOS",
+  observations: null,
+  reference: String(10_000_000 + i),
+  internal_identification: String(100_000_000_000 + i),
+  type: i % 5 === 0 ? "INFLOW" : "OUTFLOW",
+  status: "PROCESSED",
+  category: "Food & Groceries",
+  subcategory: "Convenience stores",
+  merchant: null,
+  credit_card_data:
+    i % 3 === 2
+      ? {
+          collected_at: "2026-01-15T09:58:11Z",
+          bill_name: "2026-01",
+          bill_status: "OPEN",
+          bill_amount: 12_345.67,
+          previous_bill_total: "9614.30",
+        }
+      : null,
+}));
+const TRANSACTIONS = JSON.stringify(TRANSACTION_ITEMS);
+/** A saved list's first page of 1,000 (of 3,000): made once the port is known (its `next`). */
+let transactionPage = "";
 const CHALLENGE = JSON.stringify([
   {
     code: "token_required",
@@ -90,6 +91,10 @@ const CHALLENGE = JSON.stringify([
 
 /** The token `wrong` answers a fresh challenge; anything else succeeds (`large1000`: 1,000 items). */
 const server = createServer((req, res) => {
+  if (req.method === "GET" && req.url.startsWith("/api/transactions/?")) {
+    res.writeHead(200, { "content-type": "application/json" }).end(transactionPage);
+    return void req.resume();
+  }
   const chunks = [];
   req.on("data", (chunk) => chunks.push(chunk));
   req.on("end", () => {
@@ -105,5 +110,12 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 60_000;
 server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
+  const next = `http://127.0.0.1:${server.address().port}/api/transactions/?page=2&page_size=1000`;
+  transactionPage = JSON.stringify({
+    count: 3000,
+    next,
+    previous: null,
+    results: TRANSACTION_ITEMS,
+  });
   console.log(JSON.stringify({ port: server.address().port }));
 });

@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import type { AttemptGuard } from "./guards/attempts.js";
 import type { Guards } from "./guards/guards.js";
 import { createLoaders, type Loaders } from "./loaders.js";
+import type { PageCursors } from "./pages/cursors.js";
 import type { Log } from "./logger.js";
 import type { RequestTrace, TraceIds } from "./tracing/tracing.js";
 import type { BelvoClient } from "./upstream/belvo.js";
@@ -106,6 +107,8 @@ export interface Context {
   /** Caps failed MFA resumes per link and failed logins per institution + username. */
   attempts: AttemptGuard;
   loaders: Loaders;
+  /** Page cursors: sealed for, and opened against, one walk's arguments. */
+  cursors: PageCursors;
   /** Carries the request id on every line. */
   logger: Log;
   /** True once the caller's connection closed: no answer will reach it (logged CLIENT_GONE). */
@@ -132,6 +135,7 @@ export function requestContext(
     ...ids,
     belvo,
     loaders: createLoaders(belvo),
+    cursors: guards.cursors,
     logger,
     clientGone,
     now,

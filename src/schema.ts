@@ -8,6 +8,8 @@ import { BalanceResolver } from "./resolvers/balance.resolver.js";
 import { InstitutionResolver } from "./resolvers/institution.resolver.js";
 import { LinkResolver } from "./resolvers/link.resolver.js";
 import { OwnerResolver } from "./resolvers/owner.resolver.js";
+import { OwnerLinkResolver } from "./resolvers/owner-link.resolver.js";
+import { SavedDataResolver } from "./resolvers/saved-data.resolver.js";
 import { TransactionResolver } from "./resolvers/transaction.resolver.js";
 
 /** Built once per process; the committed schema.graphql is `printGatewaySchema()`'s output. */
@@ -21,6 +23,8 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       OwnerResolver,
       InstitutionResolver,
       AccountResolver,
+      SavedDataResolver,
+      OwnerLinkResolver,
     ],
     validate: false,
   };

@@ -76,6 +76,13 @@ describe("the estimate", () => {
       LinkAccounts: 12,
       Balances: 6,
       Institutions: 3,
+      // A page: two reads (a cursor may start a window across two Belvo pages), and its
+      // items' loads.
+      Transactions: 9,
+      Accounts: 9,
+      Owners: 6,
+      Links: 9,
+      Institution: 6,
     });
     expect(Math.max(...Object.values(costs))).toBeLessThanOrEqual(DEFAULT_LIMITS.maxUpstreamCost);
   });
@@ -123,6 +130,25 @@ describe("the estimate", () => {
   });
 });
 
+describe("a connection", () => {
+  it("counts one GET for a page of any `first`, two when given `after` (a window may span two pages)", () => {
+    const page = (args: string) =>
+      costOf(`query ($a: String) { transactions(link: "${LINK_ID}"${args}) { totalCount } }`);
+    expect(page("")).toBe(3);
+    expect(page(", first: 1000")).toBe(3);
+    expect(page(", first: 1, after: null")).toBe(3);
+    expect(page(", first: 1000, after: $a")).toBe(6);
+    expect(page(`, first: 10, after: "c"`)).toBe(6);
+    // A page's items load what Belvo left out in one batch per selection, as any list's do.
+    expect(
+      costOf(`{ owners(link: "${LINK_ID}", first: 1000) { edges { node { link { status } } } } }`),
+    ).toBe(6);
+    expect(
+      costOf(`{ links { edges { node { id institution { id name } accounts { id } } } } }`),
+    ).toBe(9);
+  });
+});
+
 describe("the cache", () => {
   it("is worked out once per document and read from a cache after (no new walk)", () => {
     const document = parse(`{ ${aliasedLinks(3)} }`);
@@ -142,11 +168,15 @@ const ROOT_FIELDS = {
     `link(id: "${LINK_ID}") { id status }`,
     `institutions { name displayName }`,
     `balances(link: "${LINK_ID}") { id valueDate }`,
+    `transactions(link: "${LINK_ID}", first: 5, after: "c") { totalCount }`,
+    `accounts(link: "${LINK_ID}", first: 5) { totalCount }`,
   ],
   mutation: [
     `retrieveOwners(input: {link: "${LINK_ID}"}) { __typename }`,
     `resumeLink(input: {session: "${"a".repeat(32)}", link: "${LINK_ID}"}) { __typename }`,
     retrieval("x").slice(3),
+    `retrieveAccounts(input: {link: "${LINK_ID}"}) { __typename }`,
+    `resumeAccounts(input: {session: "${"b".repeat(32)}", link: "${LINK_ID}"}) { __typename }`,
   ],
 };
 const FRAGMENTS = 4;
@@ -154,7 +184,7 @@ const FRAGMENTS = 4;
 const items: fc.Arbitrary<Item[]> = fc.letrec<{ item: Item; items: Item[] }>((tie) => ({
   item: fc.oneof(
     { depthSize: "small" },
-    fc.record({ field: fc.nat(2) }),
+    fc.record({ field: fc.nat(4) }),
     fc.record({ spread: fc.nat(FRAGMENTS - 1) }),
     fc.record({ inline: tie("items") }),
   ),
@@ -180,9 +210,10 @@ function printDocument(kind: "query" | "mutation", root: Item[], fragments: Item
 }
 
 /** graphql-query-complexity, told what a root field costs: a read 3, a write 10, a resume 13. */
-const rootFieldCost: ComplexityEstimator = ({ type, field, childComplexity }) => {
+const rootFieldCost: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   if (field.name.startsWith("__")) return 0;
-  if (type.name === "Query") return 3 + childComplexity;
+  // A connection given `after` may read two pages.
+  if (type.name === "Query") return (args.after == null ? 3 : 6) + childComplexity;
   if (type.name === "Mutation")
     return (field.name.startsWith("resume") ? 13 : 10) + childComplexity;
   return childComplexity;

@@ -107,8 +107,8 @@ type Row = [
   statusInGraphQLResponse: number,
 ];
 const post = (body: unknown) => ({ body: JSON.stringify(body) });
-const DEEP =
-  "{ links { edges { node { accounts { link { accounts { link { accounts { link { id } } } } } } } } } }";
+/** 18 levels, over MAX_DEPTH (15): `link { accounts { link { … id } } }`. */
+const DEEP = `{ link(id: "683005d6-f45c-4adb-b289-f1a12f50f80c") { ${"accounts { link { ".repeat(8)}id${" } }".repeat(8)} } }`;
 const ROWS: Row[] = [
   ["the body is not JSON", { body: '{ "not JSON' }, "BAD_REQUEST", 400, 400],
   ["no query", post({ variables: {} }), "BAD_REQUEST", 400, 400],

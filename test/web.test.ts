@@ -529,3 +529,40 @@ describeInBrowser("the reference MFA page: what a person reads", () => {
     await shoot(w, "link-token-required");
   });
 });
+
+describeInBrowser("the reference page: saved transactions", () => {
+  const w = useDemoPage();
+
+  it("lists a connected account's transactions 50 at a time, with Load more", async () => {
+    await w.page.selectOption("select[name=institution]", "erebor_mx_retail");
+    await w.page.selectOption("select[name=username]", "user_history");
+    await w.page.click("[data-testid=connect]");
+    await w.page.waitForSelector("[data-testid=transactions]:not([hidden])");
+    const link = w.kit.sandbox.state.allLinks().at(-1)!.id;
+    const account = await w.page.inputValue("[data-testid=transactions-account]");
+    const saved = w.kit.sandbox.state
+      .savedOf("transactions", link)
+      .filter((item) => item.account.id === account);
+    const listed = () =>
+      w.page.$$eval("[data-testid=transactions-list] tbody tr .description", (cells) =>
+        cells.map((cell) => cell.textContent),
+      );
+    await w.page.click("[data-testid=show-transactions]");
+    await w.page.waitForSelector("[data-testid=load-more]:not([hidden])");
+    expect(await listed()).toEqual(saved.slice(0, 50).map((item) => item.description));
+    expect(await w.page.textContent("[data-testid=transactions-note]")).toBe(
+      `50 of ${saved.length}`,
+    );
+    await shoot(w, "transactions");
+    await w.page.click("[data-testid=load-more]");
+    await w.page.waitForFunction(
+      "document.querySelectorAll('[data-testid=transactions-list] tbody tr').length === 100",
+    );
+    expect(await listed()).toEqual(saved.slice(0, 100).map((item) => item.description));
+    // One Belvo GET a page, Belvo's filters and page numbers.
+    expect(w.upstream.filter((call) => call.startsWith("GET /api/transactions/"))).toEqual([
+      `GET /api/transactions/?link=${link}&account=${account}&page=1&page_size=50`,
+      `GET /api/transactions/?link=${link}&account=${account}&page=2&page_size=50`,
+    ]);
+  });
+});

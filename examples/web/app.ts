@@ -13,12 +13,14 @@ import {
   type Challenge,
 } from "@belvo-graphql-gateway/client";
 import { balanceRows } from "./balances.js";
+import { TransactionsPanel } from "./transactions.js";
 
 const PASSWORDS: Record<string, string> = {
   mfa_numeric: "numeric_code",
   mfa_default: "pass_valid",
   mfa_qr: "qr_code",
   user_valid: "pass_valid",
+  user_history: "pass_valid",
 };
 
 /** What each choice does, said under its select: the options stay short enough for a phone. */
@@ -32,6 +34,7 @@ const USERNAME_HINTS: Record<string, string> = {
   mfa_default: "A code from the bank's app.",
   mfa_qr: "A QR code to approve in the bank's app.",
   user_valid: "No second factor.",
+  user_history: "Two years of saved transactions; no second factor.",
 };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -52,6 +55,8 @@ const client = new BelvoGatewayClient(config.gatewayUrl, {
   apiKey: config.apiKey,
   retry: { maxAttempts: 3 },
 });
+
+const transactions = new TransactionsPanel(client);
 
 type Section = "start" | "challenge" | "problem" | "result";
 type Step = "link" | "balances";
@@ -172,7 +177,9 @@ const NEEDS_USER_AGAIN: Partial<Record<Link["status"], string>> = {
 };
 
 let connectedTo = "";
+let connectedLink = "";
 async function linked(link: Link) {
+  connectedLink = link.id;
   const name = link.institution.displayName ?? link.institution.name;
   const needsUser = NEEDS_USER_AGAIN[link.status];
   if (needsUser) return problem({ text: needsUser, restart: true }, `link status: ${link.status}`);
@@ -200,6 +207,14 @@ function showBalances(list: Balances) {
   // A balance Belvo sent that the gateway could not read is null (its error is beside the data).
   const readable = list.balances.flatMap((balance) => (balance ? [balance] : []));
   document.querySelector("tbody")!.replaceChildren(...balanceRows(readable));
+  // Each account once, in the order Belvo listed them: their transactions on demand.
+  const accounts = new Map(
+    readable.flatMap(({ account }) => (account ? [[account.id, account.name ?? "Account"]] : [])),
+  );
+  transactions.open(
+    connectedLink,
+    [...accounts].map(([id, name]) => ({ id, name })),
+  );
   show("result");
 }
 

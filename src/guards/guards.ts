@@ -2,6 +2,7 @@
 import type { Limits } from "../config.js";
 import type { Log } from "../logger.js";
 import type { RequestTrace } from "../tracing/tracing.js";
+import { PageCursors } from "../pages/cursors.js";
 import { AttemptGuard } from "./attempts.js";
 import { Cap, type StepTracer } from "./caps.js";
 import { storeAnswers, type GuardStore } from "./store.js";
@@ -11,6 +12,9 @@ export class Guards {
 
   private readonly caps: { mfa: Cap; logins: Cap };
 
+  /** Seals and opens page cursors under the same secret (pages/cursors.ts). */
+  readonly cursors: PageCursors;
+
   constructor(
     private readonly store: GuardStore,
     limits: Limits,
@@ -18,6 +22,7 @@ export class Guards {
     secret: Buffer,
     tracer?: StepTracer,
   ) {
+    this.cursors = new PageCursors(secret);
     this.rate =
       limits.ratePerMinute === null
         ? null

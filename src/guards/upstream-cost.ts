@@ -10,6 +10,11 @@
  *   it may send. A list read (`balances`, `institutions`) is one GET per page of 1,000 (Belvo's
  *   largest, which the gateway asks for): its first page is counted, further pages show in the
  *   requests actually sent.
+ * - A connection (`links`, `accounts`, `transactions`, `owners`) reads one page: `first` items,
+ *   at most 1,000, Belvo's largest page, so one GET (READ_COST). With `after` it may read two: a
+ *   cursor from a walk with another `first`, or an edge's cursor mid-page, may start a window
+ *   that no single Belvo page holds (src/upstream/pages.ts `planPages`), so it counts two reads.
+ *   A connection never follows `next` by itself: each page is its own operation.
  * - A mutation is a write (POST/PATCH: a bank scrape, minutes long, never retried): WRITE_COST.
  *   A resume may look its link up after MFA_SESSION_EXPIRED: one read more.
  * - A field loaded lazily through a DataLoader (an account's absent fields, an institution's
@@ -37,6 +42,7 @@ import {
   isObjectType,
   isInterfaceType,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLNamedType,
@@ -64,6 +70,20 @@ const ACCOUNT = ["account"];
 const ACCOUNT_LINK = ["account", "link"];
 const INSTITUTION = ["institution"];
 const ACCOUNTS_OF_LINK = ["accountsOfLink"];
+const LINK = ["link"];
+
+/** Root fields that read one page of a saved list (src/resolvers/saved-data.resolver.ts). */
+const CONNECTIONS = new Set(["links", "accounts", "transactions", "owners"]);
+
+/**
+ * The GETs a root query field sends: a connection given `after` (a literal cursor or a
+ * variable; a literal null is none) may need two pages, any other read one.
+ */
+function readsOf(field: FieldNode): number {
+  if (!CONNECTIONS.has(field.name.value)) return 1;
+  const after = field.arguments?.find((argument) => argument.name.value === "after");
+  return after === undefined || after.value.kind === Kind.NULL ? 1 : 2;
+}
 
 /**
  * The DataLoaders (src/loaders.ts) a field of `type` loads through: the fields of one selection
@@ -80,15 +100,18 @@ function loadersOf(type: string, field: string, whole: boolean): readonly string
       return INSTITUTION_DETAIL_FIELDS.has(field) ? INSTITUTION : NONE;
     case "Link":
       return field === "accounts" ? ACCOUNTS_OF_LINK : NONE;
+    case "Owner":
+      return field === "link" ? LINK : NONE;
     default:
       return NONE;
   }
 }
 
-/** What a root field costs itself: a read, a write, or a write that may read its link after. */
-function rootCost(operation: OperationDefinitionNode["operation"], field: string): number {
+/** What a root field costs itself: a read (or two), a write, or a write that may read its link after. */
+function rootCost(operation: OperationDefinitionNode["operation"], node: FieldNode): number {
+  const field = node.name.value;
   if (field.startsWith("__")) return 0;
-  if (operation === OperationTypeNode.QUERY) return READ_COST;
+  if (operation === OperationTypeNode.QUERY) return READ_COST * readsOf(node);
   if (operation === OperationTypeNode.MUTATION)
     return field.startsWith("resume") ? WRITE_COST + READ_COST : WRITE_COST;
   // A subscription is served from the gateway's own events.
@@ -139,7 +162,7 @@ class CostWalk {
     const level: Level = { nested: 0, loaders: new Set() };
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
-        this.field(level, selection.name.value, selection.selectionSet, type, whole, root);
+        this.field(level, selection, type, whole, root);
         continue;
       }
       const condition = selection.kind === Kind.INLINE_FRAGMENT ? selection.typeCondition : null;
@@ -160,13 +183,14 @@ class CostWalk {
 
   private field(
     level: Level,
-    name: string,
-    set: SelectionSetNode | undefined,
+    node: FieldNode,
     type: GraphQLNamedType,
     whole: boolean,
     root: boolean,
   ): void {
-    if (root) level.nested += rootCost(this.operation.operation, name);
+    const name = node.name.value;
+    const set = node.selectionSet;
+    if (root) level.nested += rootCost(this.operation.operation, node);
     if (name.startsWith("__")) return;
     const field = fieldOf(type, name);
     if (!field) return;

@@ -1,10 +1,11 @@
-import type { GraphQLFieldResolver, GraphQLSchema } from "graphql";
+import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from "graphql";
 import { isObjectType } from "graphql";
-import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Ctx, FieldResolver, Info, Resolver, Root } from "type-graphql";
 import type { Context } from "../context.js";
 import { Account } from "../types/account.type.js";
 import { Institution } from "../types/institution.type.js";
 import { Link } from "../types/link.type.js";
+import { linkReference } from "./link-reference.js";
 
 type Known<K extends keyof Account> = Exclude<Account[K], undefined> | null;
 
@@ -39,11 +40,12 @@ export class AccountResolver {
 
   @FieldResolver(() => Link, {
     nullable: true,
-    description: "Loaded with every other link of the operation in one call.",
+    description:
+      "The link Belvo names: its id as sent; any other field loads it, with every other link of the operation, in one call.",
   })
-  link(@Root() root: Account, @Ctx() context: Context) {
+  link(@Root() root: Account, @Ctx() context: Context, @Info() info: GraphQLResolveInfo) {
     return map(read(root, "linkId", context), (id) =>
-      id === null ? null : context.loaders.link.load(id),
+      id === null ? null : linkReference(id, info, context.loaders),
     );
   }
 }

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     "Institutions: erebor_*/gringotts_* (no MFA), heimdall_*_retail/gotham_*_business (MFA).",
   );
   console.log(
-    "Logins: user_valid/pass_valid; mfa_default/pass_valid, mfa_numeric/numeric_code, mfa_qr/qr_code. Token 111111 passes, 999999 fails.",
+    "Logins: user_valid/pass_valid (user_history/pass_valid: two years of transactions); mfa_default/pass_valid, mfa_numeric/numeric_code, mfa_qr/qr_code. Token 111111 passes, 999999 fails.",
   );
   console.log(
     "Resources: links, accounts, balances, transactions, owners (POST starts, PATCH resumes; MFA links challenge on each).",

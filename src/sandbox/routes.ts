@@ -10,6 +10,7 @@ import {
   type SandboxTransaction,
 } from "./data.js";
 import { Fields } from "./fields.js";
+import { HISTORY_LOGIN, saveHistory } from "./history.js";
 import { SandboxError, fieldError, filterValues, paginate, requestId, send } from "./responses.js";
 import { INSTITUTIONS, findInstitution, publicInstitution } from "./institutions.js";
 import { MFA_LOGINS, challengeBody, judgeToken } from "./mfa.js";
@@ -131,6 +132,12 @@ export function registerLink(call: Call): void {
     answerChallenge(call, state.openSession("link", link.id, mfaLogin.mfa, null));
     return;
   }
+  if (username === HISTORY_LOGIN.username && password === HISTORY_LOGIN.password) {
+    const link = state.addLink(request);
+    saveHistory(state, link);
+    send(res, 201, link);
+    return;
+  }
   if (username !== "user_valid" || password !== "pass_valid") {
     throw new SandboxError(400, [
       { code: "login_error", message: "Invalid credentials provided to login to the institution" },
@@ -250,10 +257,14 @@ export function resume(flow: Flow) {
 export function listLinks({ req, res, url, state }: Call): void {
   const ids = filterValues(url, "id__in");
   const institution = url.searchParams.get("institution");
+  const status = url.searchParams.get("status");
   const links = state
     .allLinks()
     .filter(
-      (link) => (!ids || ids.has(link.id)) && (!institution || link.institution === institution),
+      (link) =>
+        (!ids || ids.has(link.id)) &&
+        (!institution || link.institution === institution) &&
+        (!status || link.status === status),
     );
   send(res, 200, paginate(req, url, links, PAGE_SIZE));
 }
@@ -304,10 +315,27 @@ export function listTransactions({ req, res, url, state }: Call): void {
   const link = url.searchParams.get("link");
   if (!link) throw fieldError("link", "required", "This field is required.");
   const accounts = filterValues(url, "account__in") ?? filterValues(url, "account");
+  const inRange = valueDateFilter(url);
   const transactions = state
     .savedOf("transactions", link)
-    .filter((transaction) => !accounts || accounts.has(transaction.account.id));
+    .filter(
+      (transaction) =>
+        (!accounts || accounts.has(transaction.account.id)) && inRange(transaction.value_date),
+    );
   send(res, 200, paginate(req, url, transactions, PAGE_SIZE));
+}
+
+/**
+ * Belvo's `value_date` filters: `__range=from,to` (inclusive), `__gte`, `__lte`. Dates compare as
+ * YYYY-MM-DD text; Belvo also takes a full timestamp, cut to its date here.
+ */
+function valueDateFilter(url: URL): (valueDate: string) => boolean {
+  const range = url.searchParams.get("value_date__range")?.split(",");
+  if (range && range.length !== 2)
+    throw fieldError("value_date__range", "invalid", "Enter two dates separated by a comma.");
+  const from = (range?.[0] ?? url.searchParams.get("value_date__gte"))?.slice(0, 10);
+  const to = (range?.[1] ?? url.searchParams.get("value_date__lte"))?.slice(0, 10);
+  return (valueDate) => (!from || valueDate >= from) && (!to || valueDate <= to);
 }
 
 export function listOwners({ req, res, url, state }: Call): void {

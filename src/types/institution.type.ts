@@ -1,5 +1,14 @@
 import { Field, ObjectType } from "type-graphql";
-import { many, objectType, record, required, strings, text, type Values } from "./fields.js";
+import {
+  many,
+  nullableId,
+  objectType,
+  record,
+  required,
+  strings,
+  text,
+  type Values,
+} from "./fields.js";
 
 /** What a login field and each of its options share. */
 const SHOWN = {
@@ -41,6 +50,10 @@ export const InstitutionFeature = objectType(
  * `Institution` field that InstitutionResolver serves from the details, loaded when not at hand.
  */
 export const INSTITUTION_DETAILS = {
+  id: {
+    ...nullableId(),
+    options: { nullable: true, description: "Belvo's numeric id, e.g. `2`." },
+  },
   displayName: text(),
   type: text("bank, fiscal or employment."),
   website: text(),

@@ -28,6 +28,15 @@ import {
 } from "./data-mapping.js";
 import { toInstitutionDetails, toLink } from "./mapping.js";
 import {
+  foreignNextError,
+  onHost,
+  planPages,
+  toRawPage,
+  type Page,
+  type PageItem,
+  type RawPage,
+} from "./pages.js";
+import {
   LINKS,
   LINK_FIELDS,
   RESUME_FIELDS,
@@ -315,6 +324,59 @@ export class BelvoClient {
   async linksById(ids: readonly string[]): Promise<(Link | Unreadable | null)[]> {
     const found = await this.list(`/api/links/${inFilter("id__in", ids)}`, [], toLink);
     return inKeyOrder(ids, found, "id", (link) => link.id);
+  }
+
+  /**
+   * One page of a saved list (`GET path?filters`): the items `start` … `start + first - 1`, in
+   * Belvo's order, in one GET whenever it can be (pages.ts `planPages`), at most two. Only
+   * Belvo's own host is ever called: the page numbers are the gateway's, and a `next` that points
+   * elsewhere ends the walk (`foreignNext`).
+   */
+  async page<T>(
+    path: string,
+    filters: URLSearchParams,
+    { start, first }: { start: number; first: number },
+    decimalKeys: readonly string[],
+    toItem: (item: Json) => T,
+  ): Promise<Page<T>> {
+    const { size, pages } = planPages(start, first);
+    const deadline = Date.now() + this.shared.timeoutMs;
+    const items: PageItem<T>[] = [];
+    const end = start + first;
+    let last: RawPage = { count: 0, next: null, results: [] };
+    let beyond = false;
+    for (const number of pages) {
+      const query = new URLSearchParams(filters);
+      query.set("page", String(number));
+      query.set("page_size", String(size));
+      const raw = await this.shared.http.read(
+        `${this.shared.prefix}${path}?${query.toString()}`,
+        this.caller,
+        deadline,
+      );
+      // Belvo answers a page past the end 404 ("Invalid page."): the list ends before it.
+      if (raw.status === 404 && number > 1) {
+        last = { count: number === pages[0] ? start : last.count, next: null, results: [] };
+        break;
+      }
+      last = interpretAnswer(this.answer(raw, decimalKeys), toRawPage, this.shared.readSent);
+      const offset = (number - 1) * size;
+      last.results.forEach((result, index) => {
+        const position = offset + index;
+        if (position >= start && position < end)
+          items.push({ position, value: readable(() => toItem(result), 200) });
+      });
+      beyond = offset + last.results.length > end;
+      if (beyond || last.next === null || !onHost(last.next, this.shared.origin)) break;
+      if (offset + last.results.length >= end) break;
+    }
+    const foreign = !beyond && last.next !== null && !onHost(last.next, this.shared.origin);
+    return {
+      items,
+      count: last.count,
+      hasNextPage: beyond || (last.next !== null && !foreign),
+      foreignNext: foreign ? foreignNextError() : null,
+    };
   }
 
   close(): Promise<void> {

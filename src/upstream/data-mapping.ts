@@ -62,14 +62,16 @@ export function toBalance(body: Json, status: number): Balance {
   return readFields(Balance, object, given, { status });
 }
 
-function toTransaction(body: Json, status: number): Transaction {
+export function toTransaction(body: Json, status = 200): Transaction {
   const object = requiredObject(body, "a transaction");
   const given = { account: embeddedAccount(object.account, status) };
   return readFields(Transaction, object, given, { status });
 }
 
-function toOwner(body: Json, status: number): Owner {
-  return readFields(Owner, requiredObject(body, "an owner"), undefined, { status });
+/** `linkId` is served as `Owner.link` (OwnerLinkResolver). */
+export function toOwner(body: Json, status = 200): Owner & { linkId: string | null | undefined } {
+  const object = requiredObject(body, "an owner");
+  return readFields(Owner, object, { linkId: present(object, "link") }, { status });
 }
 
 /**

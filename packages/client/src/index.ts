@@ -7,8 +7,13 @@ import { print } from "graphql";
 import { ClientError, GraphQLClient } from "graphql-request";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import {
+  AccountsDocument,
   BalancesDocument,
+  InstitutionDocument,
   InstitutionsDocument,
+  LinksDocument,
+  OwnersDocument,
+  TransactionsDocument,
   LinkAccountsDocument,
   LinkDocument,
   RegisterLinkDocument,
@@ -21,8 +26,17 @@ import {
   RetrieveBalancesDocument,
   RetrieveOwnersDocument,
   RetrieveTransactionsDocument,
+  type AccountsQuery,
+  type AccountsQueryVariables,
   type BalancesQuery,
   type BalancesQueryVariables,
+  type InstitutionQuery,
+  type LinksQuery,
+  type LinksQueryVariables,
+  type OwnersQuery,
+  type OwnersQueryVariables,
+  type TransactionsQuery,
+  type TransactionsQueryVariables,
   type InstitutionsQuery,
   type LinkAccountsQuery,
   type LinkQuery,
@@ -101,6 +115,21 @@ export type LinkAccountsResult = MaybePartial<LinkAccountsQuery["link"]>;
 /** What Belvo saved: `balances(link:)`. */
 export type SavedBalancesResult = MaybePartial<BalancesQuery["balances"]>;
 export type InstitutionsResult = MaybePartial<InstitutionsQuery["institutions"]>;
+/** One page of what Belvo saved: `edges` (a node Belvo garbled is null), `pageInfo`, `totalCount`. */
+export type TransactionsPage = MaybePartial<TransactionsQuery["transactions"]>;
+export type AccountsPage = MaybePartial<AccountsQuery["accounts"]>;
+export type OwnersPage = MaybePartial<OwnersQuery["owners"]>;
+export type LinksPage = MaybePartial<LinksQuery["links"]>;
+export type InstitutionResult = MaybePartial<InstitutionQuery["institution"]>;
+
+/** The paged queries, by name: their variables and their page (for `pages`). */
+export interface PagedQueries {
+  transactions: { variables: TransactionsQueryVariables; page: TransactionsPage };
+  accounts: { variables: AccountsQueryVariables; page: AccountsPage };
+  owners: { variables: OwnersQueryVariables; page: OwnersPage };
+  links: { variables: LinksQueryVariables; page: LinksPage };
+}
+
 export type Challenge = Extract<ResumeLinkMutation["resumeLink"], { __typename: "MfaChallenge" }>;
 
 export interface UpstreamDetails {
@@ -385,6 +414,51 @@ export class BelvoGatewayClient {
 
   institutions(countryCode?: string): Promise<InstitutionsResult> {
     return this.send(InstitutionsDocument, { countryCode }, "institutions");
+  }
+
+  /**
+   * One page of a link's transactions (`first`, 1 to 1000, default 100; `after`: the previous
+   * page's `pageInfo.endCursor`, with the same other variables).
+   */
+  transactions(variables: TransactionsQueryVariables): Promise<TransactionsPage> {
+    return this.send(TransactionsDocument, variables, "transactions");
+  }
+
+  accounts(variables: AccountsQueryVariables): Promise<AccountsPage> {
+    return this.send(AccountsDocument, variables, "accounts");
+  }
+
+  owners(variables: OwnersQueryVariables): Promise<OwnersPage> {
+    return this.send(OwnersDocument, variables, "owners");
+  }
+
+  links(variables: LinksQueryVariables = {}): Promise<LinksPage> {
+    return this.send(LinksDocument, variables, "links");
+  }
+
+  /** `null` when Belvo knows no institution of that name. */
+  institution(name: string): Promise<InstitutionResult> {
+    return this.send(InstitutionDocument, { name }, "institution");
+  }
+
+  /**
+   * Every page of a paged query, in order, from the first (or from `variables.after`) to the
+   * last: `for await (const page of gateway.pages("transactions", { link, first: 1000 }))`. Each
+   * page is one request, sent when the loop asks for it; a failure throws from the loop.
+   */
+  async *pages<Q extends keyof PagedQueries>(
+    query: Q,
+    variables: PagedQueries[Q]["variables"],
+  ): AsyncGenerator<PagedQueries[Q]["page"], void, undefined> {
+    const read = this[query].bind(this) as (
+      variables: PagedQueries[Q]["variables"],
+    ) => Promise<PagedQueries[Q]["page"]>;
+    let after = variables.after ?? null;
+    do {
+      const page = await read({ ...variables, after });
+      yield page;
+      after = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null;
+    } while (after !== null);
   }
 
   /**
