@@ -127,7 +127,7 @@ export function registerLink(call: Call): void {
   const mfaLogin = MFA_LOGINS[username!];
   if (institution.requiresMfa && mfaLogin && mfaLogin.password === password) {
     const link = state.addLink(request);
-    state.lives.registered(link.id, username!, password!);
+    state.lives.registered(link.id, username!, password);
     link.status = "token_required";
     state.setLinkMfa(link.id, mfaLogin.mfa);
     answerChallenge(call, state.openSession("link", link.id, mfaLogin.mfa, null));
@@ -141,7 +141,7 @@ export function registerLink(call: Call): void {
     ]);
   }
   const link = state.addLink(request);
-  state.lives.registered(link.id, username!, password!);
+  state.lives.registered(link.id, username!, password);
   send(res, 201, link);
 }
 
