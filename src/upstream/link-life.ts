@@ -3,7 +3,13 @@
  * credentials, POST a refresh, PATCH the access mode, DELETE it, and POST /api/token/ for the
  * Connect widget. Each call is a write: sent once, through BelvoClient.writeTo.
  */
-import { ErrorCode, GatewayError, type UpstreamDetails } from "../errors.js";
+import {
+  ErrorCode,
+  GatewayError,
+  UpstreamError,
+  type UpstreamDetails,
+  type UpstreamErrorCode,
+} from "../errors.js";
 import type { AccessMode } from "../types/enums.js";
 import type { Link } from "../types/link.type.js";
 import {
@@ -120,6 +126,27 @@ function upstreamOf(answer: Answer): UpstreamDetails {
   };
 }
 
+/**
+ * Belvo's field errors name the input's field by the schema's path (`input.fetchResources` for
+ * `fetch_resources`); where the schema names it otherwise, the error is named as the schema does.
+ */
+function schemaNames<T>(names: Record<string, string>, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    const field = error instanceof UpstreamError ? error.extensions.field : undefined;
+    const renamed = typeof field === "string" ? names[field] : undefined;
+    if (!(error instanceof UpstreamError) || renamed === undefined) throw error;
+    throw new UpstreamError(
+      error.message.replace(`(${String(field)})`, `(${renamed})`),
+      error.extensions.code as UpstreamErrorCode,
+      error.extensions.upstream as UpstreamDetails,
+      error.extensions.retryable === true,
+      { field: renamed },
+    );
+  }
+}
+
 function toRefreshAccepted(link: string) {
   return (body: Json): RefreshAccepted =>
     Object.assign(new RefreshAccepted(), {
@@ -183,7 +210,9 @@ export function refreshLink(
       if (answer.status === 409) {
         throw new RefreshCooldown(upstreamOf(answer), cooldownSeconds(answer.body));
       }
-      return interpretMfaAnswer(answer, toRefreshAccepted(request.link), receivedAt, sent);
+      return schemaNames({ "input.fetchResources": "input.resources" }, () =>
+        interpretMfaAnswer(answer, toRefreshAccepted(request.link), receivedAt, sent),
+      );
     },
   );
 }
@@ -202,7 +231,7 @@ export function setLinkAccessMode(
   );
 }
 
-/** DELETE /api/links/{id}/: 204, no body. */
+/** DELETE /api/links/{id}/: 204, no body (another 2xx with JSON is taken as done too). */
 export function deleteLink(belvo: BelvoClient, request: { link: string }): Promise<DeletedLink> {
   return belvo.writeTo(
     "DELETE",
@@ -210,10 +239,13 @@ export function deleteLink(belvo: BelvoClient, request: { link: string }): Promi
     undefined,
     { secrets: [], fields: [] },
     (answer, sent) => {
-      if (answer.status >= 200 && answer.status < 300) {
-        return Object.assign(new DeletedLink(), { id: request.link });
-      }
-      return interpretAnswer(answer, () => new DeletedLink(), sent);
+      // Belvo's 204 has no body; another 2xx must at least be JSON (not a proxy's page).
+      if (answer.status === 204) return Object.assign(new DeletedLink(), { id: request.link });
+      return interpretAnswer(
+        answer,
+        () => Object.assign(new DeletedLink(), { id: request.link }),
+        sent,
+      );
     },
   );
 }
@@ -236,6 +268,9 @@ export function createWidgetToken(
     "/api/token/",
     body,
     { secrets: [], fields: TOKEN_FIELDS, keyPair: true },
-    (answer, sent: Sent, receivedAt) => interpretAnswer(answer, toWidgetToken(receivedAt), sent),
+    (answer, sent: Sent, receivedAt) =>
+      schemaNames({ "input.linkId": "input.link" }, () =>
+        interpretAnswer(answer, toWidgetToken(receivedAt), sent),
+      ),
   );
 }
