@@ -32,7 +32,7 @@ import { checkBase64, checkText, checkUuid } from "../validation.js";
 const TOKEN = /^[^\p{White_Space}\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]{1,64}$/u;
 const MAX_RESOURCES = 7;
 
-export function checkUpdateLinkInput(input: UpdateLinkInput): void {
+function checkUpdateLinkInput(input: UpdateLinkInput): void {
   checkUuid("input.link", input.link);
   checkText("input.password", input.password, true);
   checkText("input.password2", input.password2, false);
