@@ -6,6 +6,7 @@ import { AccountListResolver } from "./resolvers/account-list.resolver.js";
 import { AccountResolver, loadAbsentAccountFields } from "./resolvers/account.resolver.js";
 import { BalanceResolver } from "./resolvers/balance.resolver.js";
 import { InstitutionResolver } from "./resolvers/institution.resolver.js";
+import { LinkLifeResolver } from "./resolvers/link-life.resolver.js";
 import { LinkResolver } from "./resolvers/link.resolver.js";
 import { OwnerResolver } from "./resolvers/owner.resolver.js";
 import { OwnerLinkResolver } from "./resolvers/owner-link.resolver.js";
@@ -25,6 +26,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       AccountResolver,
       SavedDataResolver,
       OwnerLinkResolver,
+      LinkLifeResolver,
     ],
     validate: false,
   };

@@ -25,7 +25,11 @@ export function checkUuid(field: string, value: string): void {
   if (!UUID.test(value)) throw new InputError(field, "expected a UUID.");
 }
 
-function checkText(field: string, value: string | null | undefined, required: boolean): void {
+export function checkText(
+  field: string,
+  value: string | null | undefined,
+  required: boolean,
+): void {
   if (value == null && !required) return;
   if (value == null || value.length === 0 || value.length > MAX_TEXT || CONTROL.test(value)) {
     throw new InputError(field, `expected 1 to ${MAX_TEXT} characters without control characters.`);
@@ -80,7 +84,7 @@ export function checkRegisterLinkInput(input: RegisterLinkRequest): void {
   }
 }
 
-function checkBase64(field: string, value: string | null | undefined): void {
+export function checkBase64(field: string, value: string | null | undefined): void {
   if (value != null && !(value.length <= MAX_BASE64 && BASE64.test(value)))
     throw new InputError(field, `expected base64 text of at most ${MAX_BASE64} characters.`);
 }

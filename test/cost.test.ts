@@ -72,6 +72,12 @@ describe("the estimate", () => {
       ResumeTransactions: 16,
       RetrieveOwners: 10,
       ResumeOwners: 13,
+      // A link's life: each a write; UpdateLink and SetLinkAccessMode load the institution's name.
+      UpdateLink: 13,
+      RefreshLink: 10,
+      SetLinkAccessMode: 13,
+      DeleteLink: 10,
+      CreateWidgetToken: 10,
       Link: 6,
       LinkAccounts: 12,
       Balances: 6,

@@ -94,6 +94,7 @@ it("every mutation that takes a token or a password is counted, read from the sc
     "resumeLink",
     "resumeOwners",
     "resumeTransactions",
+    "updateLink",
   ]);
 });
 

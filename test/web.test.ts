@@ -520,8 +520,8 @@ describeInBrowser("the reference MFA page: what a person reads", () => {
     });
     await w.page.click("[data-testid=connect]");
     expect(await problemShown(w)).toEqual({
-      text: "Your bank asks you to confirm it's you again before it shares data. Reconnecting an existing account is not available in this page yet: start again and connect the account anew.",
-      buttons: ["Start again"],
+      text: "Your bank asks you to confirm it's you again before it shares data. Reconnect to confirm.",
+      buttons: ["Reconnect", "Start again"],
     });
     expect(await w.page.textContent("[data-testid=details] pre")).toBe(
       "link status: TOKEN_REQUIRED",
@@ -564,5 +564,92 @@ describeInBrowser("the reference page: saved transactions", () => {
       `GET /api/transactions/?link=${link}&account=${account}&page=1&page_size=50`,
       `GET /api/transactions/?link=${link}&account=${account}&page=2&page_size=50`,
     ]);
+  });
+});
+
+/** Connects without a second factor and waits for the balances. */
+async function connectPlain({ page }: DemoPage, username: string) {
+  await page.selectOption("select[name=institution]", "erebor_mx_retail");
+  await page.selectOption("select[name=username]", username);
+  await page.click("[data-testid=connect]");
+  await page.waitForSelector("[data-testid=result]:not([hidden])");
+}
+
+async function reconnectWith({ page }: DemoPage, password: string) {
+  await page.click("[data-testid=reconnect-offer]");
+  await page.waitForSelector("[data-testid=reconnect]:not([hidden])");
+  await page.fill("[data-testid=reconnect-password]", password);
+  await page.click("[data-testid=reconnect-send]");
+}
+
+describeInBrowser("the reference page: a link's life", () => {
+  const w = useDemoPage();
+
+  it("a link whose password changed: Refresh finds it INVALID, Reconnect (updateLink) brings the balances back, a second Refresh meets the cooldown, Disconnect deletes it", async () => {
+    await connectPlain(w, "user_password_changes");
+    await w.page.click("[data-testid=refresh]");
+    expect(await problemShown(w)).toEqual({
+      text: "Your bank no longer accepts this connection (the password may have changed). Reconnect it with your current password.",
+      buttons: ["Reconnect", "Start again"],
+    });
+    await shoot(w, "link-invalid");
+    await reconnectWith(w, "not-the-password");
+    await w.page.waitForSelector("[data-testid=reconnect-error]:not([hidden])");
+    expect(await w.page.textContent("[data-testid=reconnect-error]")).toBe(
+      "Your bank did not accept that password.",
+    );
+    await w.page.fill("[data-testid=reconnect-password]", "pass_valid");
+    await w.page.click("[data-testid=reconnect-send]");
+    await w.page.waitForSelector("[data-testid=result]:not([hidden])");
+    expect(await w.page.textContent("[data-testid=link]")).toBe("Connected to Erebor Mexico.");
+
+    await w.page.click("[data-testid=refresh]");
+    await w.page.waitForSelector("[data-testid=link-notice]:not([hidden])");
+    expect(await w.page.textContent("[data-testid=link-notice]")).toBe(
+      "Your data was refreshed a moment ago. You can refresh again in 10 minutes.",
+    );
+
+    await w.page.click("[data-testid=disconnect]");
+    await w.page.waitForSelector("[data-testid=start-notice]:not([hidden])");
+    expect(await w.page.textContent("[data-testid=start-notice]")).toBe(
+      "Disconnected: the connection to your bank and its data were deleted.",
+    );
+    expect(
+      ["PUT /api/links/", "POST /api/links/", "DELETE /api/links/"].map((call) =>
+        upstreamCalls(w, call),
+      ),
+    ).toEqual([2, 1 + 2, 1]);
+  });
+
+  it("a link whose bank asks for a code again: Reconnect answers the MFA step, then balances", async () => {
+    await connectPlain(w, "user_token_again");
+    await w.page.click("[data-testid=refresh]");
+    expect((await problemShown(w)).buttons).toEqual(["Reconnect", "Start again"]);
+    await reconnectWith(w, "pass_valid");
+    await w.page.waitForSelector("[data-testid=challenge]:not([hidden])");
+    expect(await w.page.textContent("[data-testid=step]")).toBe(
+      "Reconnecting your account · Your bank asks you to confirm it's you.",
+    );
+    await send(w, "111111");
+    await w.page.waitForSelector("[data-testid=result]:not([hidden])");
+    expect(await w.page.isHidden("[data-testid=link-notice]")).toBe(true);
+  });
+
+  it("Use Belvo's widget: the gateway mints the token, the page shows how it is handed over (the widget needs the internet)", async () => {
+    await w.page.click("[data-testid=use-widget]");
+    await w.page.waitForSelector("[data-testid=widget]:not([hidden])");
+    expect(await w.page.textContent("[data-testid=widget-text]")).toMatch(
+      /^The gateway minted a widget token, valid until .+\. A page hands it to Belvo's widget like this:$/,
+    );
+    const code = (await w.page.textContent("[data-testid=widget-code]")) ?? "";
+    expect(code).toContain("window.belvoSDK");
+    expect(code).toContain(".createWidget(token.access, {");
+    expect(await w.page.textContent("[data-testid=widget-internet]")).toContain(
+      "needs the internet",
+    );
+    expect(upstreamCalls(w, "POST /api/token/")).toBe(1);
+    await shoot(w, "widget");
+    await w.page.click("[data-testid=widget-back]");
+    expect(await w.page.isVisible("[data-testid=start]")).toBe(true);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * The gateway's MFA flow in a page: register, answer each challenge (numeric code, QR, device
- * prompt, input-less approval), then show balances. Every failure says what happened in words
+ * prompt, input-less approval), then show balances; then a link's life: refresh it, reconnect it
+ * when its bank wants its user again (updateLink, then the MFA step if asked), disconnect it, or
+ * hand a token to Belvo's own Connect widget. Every failure says what happened in words
  * for the user and offers the next step (enter the code again while the session is open,
  * correct the login, try again, start again), with the developer detail folded away. One call
  * at a time: the forms are disabled and a spinner shows while it runs. Only the typed client
@@ -14,6 +16,7 @@ import {
 } from "@belvo-graphql-gateway/client";
 import { balanceRows } from "./balances.js";
 import { TransactionsPanel } from "./transactions.js";
+import { widgetSnippet } from "./widget.js";
 
 const PASSWORDS: Record<string, string> = {
   mfa_numeric: "numeric_code",
@@ -21,6 +24,8 @@ const PASSWORDS: Record<string, string> = {
   mfa_qr: "qr_code",
   user_valid: "pass_valid",
   user_history: "pass_valid",
+  user_password_changes: "pass_valid",
+  user_token_again: "pass_valid",
 };
 
 /** What each choice does, said under its select: the options stay short enough for a phone. */
@@ -35,6 +40,8 @@ const USERNAME_HINTS: Record<string, string> = {
   mfa_qr: "A QR code to approve in the bank's app.",
   user_valid: "No second factor.",
   user_history: "Two years of saved transactions; no second factor.",
+  user_password_changes: "Its bank password changes at the first refresh: then reconnect it.",
+  user_token_again: "Its bank asks for a code again at the first refresh: then reconnect it.",
 };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -58,13 +65,14 @@ const client = new BelvoGatewayClient(config.gatewayUrl, {
 
 const transactions = new TransactionsPanel(client);
 
-type Section = "start" | "challenge" | "problem" | "result";
-type Step = "link" | "balances";
+type Section = "start" | "challenge" | "problem" | "result" | "reconnect" | "widget";
+type Step = "link" | "balances" | "reconnect";
 type Link = Exclude<Awaited<ReturnType<typeof client.resumeLink>>, Challenge>;
 type Balances = Exclude<Awaited<ReturnType<typeof client.resumeBalances>>, Challenge>;
 
 function show(section: Section) {
-  for (const id of ["start", "challenge", "problem", "result"]) $(id).hidden = id !== section;
+  for (const id of ["start", "challenge", "problem", "result", "reconnect", "widget"])
+    $(id).hidden = id !== section;
 }
 
 /**
@@ -92,6 +100,7 @@ const STEP_TEXT: Record<Step, string> = {
   link: "Step 1 of 2 · Connecting your account.",
   balances:
     "Your account is connected. Step 2 of 2 · To share your balances, your bank asks you to confirm it's you once more.",
+  reconnect: "Reconnecting your account · Your bank asks you to confirm it's you.",
 };
 
 /** The challenge on screen, and what answering it does. */
@@ -131,7 +140,7 @@ async function resume(step: Step, challenge: Challenge, token: string | undefine
     const result = await busy(
       "Checking with your bank… this can take up to a minute.",
       (): Promise<Link | Balances | Challenge> =>
-        step === "link" ? client.resumeLink(input) : client.resumeBalances(input),
+        step === "balances" ? client.resumeBalances(input) : client.resumeLink(input),
     );
     if (result === undefined) return;
     switch (result.__typename) {
@@ -164,16 +173,12 @@ async function connect() {
   }
 }
 
-/**
- * A link whose bank wants its user again (a changed password, a token the bank asks for anew)
- * cannot share data. TODO(link life, CONTRACT.md section 7): offer "Reconnect" through
- * updateLink / resumeLink once the gateway has updateLink; until then the user connects anew.
- */
+/** A link whose bank wants its user again (a changed password, a token asked anew): Reconnect. */
 const NEEDS_USER_AGAIN: Partial<Record<Link["status"], string>> = {
   INVALID:
-    "Your bank no longer accepts this connection (the password may have changed). Reconnecting an existing account is not available in this page yet: start again and connect the account anew.",
+    "Your bank no longer accepts this connection (the password may have changed). Reconnect it with your current password.",
   TOKEN_REQUIRED:
-    "Your bank asks you to confirm it's you again before it shares data. Reconnecting an existing account is not available in this page yet: start again and connect the account anew.",
+    "Your bank asks you to confirm it's you again before it shares data. Reconnect to confirm.",
 };
 
 let connectedTo = "";
@@ -182,8 +187,14 @@ async function linked(link: Link) {
   connectedLink = link.id;
   const name = link.institution.displayName ?? link.institution.name;
   const needsUser = NEEDS_USER_AGAIN[link.status];
-  if (needsUser) return problem({ text: needsUser, restart: true }, `link status: ${link.status}`);
+  if (needsUser) {
+    return problem(
+      { text: needsUser, reconnect: link, restart: true },
+      `link status: ${link.status}`,
+    );
+  }
   connectedTo = `Connected to ${name}.`;
+  current = link;
   const today = new Date();
   try {
     const retrieval = await busy("Your account is connected. Fetching your balances…", () =>
@@ -204,6 +215,7 @@ async function linked(link: Link) {
 
 function showBalances(list: Balances) {
   $("link").textContent = connectedTo;
+  $("link-notice").hidden = true;
   // A balance Belvo sent that the gateway could not read is null (its error is beside the data).
   const readable = list.balances.flatMap((balance) => (balance ? [balance] : []));
   document.querySelector("tbody")!.replaceChildren(...balanceRows(readable));
@@ -226,15 +238,22 @@ interface Problem {
   retry?: () => void;
   fixLogin?: boolean;
   restart?: boolean;
+  /** A link to offer "Reconnect" for. */
+  reconnect?: Link;
 }
 
 /** Says what went wrong in words for the user, and offers the next step; detail for developers. */
-function problem({ text, retry, fixLogin = false, restart = false }: Problem, error: unknown) {
+function problem(
+  { text, retry, fixLogin = false, restart = false, reconnect }: Problem,
+  error: unknown,
+) {
   $("problem-text").textContent = text;
   $("retry").hidden = !retry;
   $("retry").onclick = retry ?? null;
   $("fix-login").hidden = !fixLogin;
   $("restart").hidden = !restart;
+  $("reconnect-offer").hidden = !reconnect;
+  $("reconnect-offer").onclick = reconnect ? () => offerReconnect(reconnect) : null;
   $("problem-details").textContent =
     error instanceof GatewayError
       ? [
@@ -247,12 +266,8 @@ function problem({ text, retry, fixLogin = false, restart = false }: Problem, er
         ].join("\n")
       : String(error);
   show("problem");
-  ($("retry").hidden
-    ? $("fix-login").hidden
-      ? $("restart")
-      : $("fix-login")
-    : $("retry")
-  ).focus();
+  const first = ["retry", "reconnect-offer", "fix-login", "restart"].find((id) => !$(id).hidden);
+  $(first ?? "restart").focus();
 }
 
 function failed(error: unknown, where: Where) {
@@ -342,3 +357,117 @@ $("fix-login").onclick = () => {
   show("start");
   password.select();
 };
+
+// A link's life: refresh, reconnect, disconnect, and Belvo's widget.
+
+let current: Link | null = null;
+const reconnectForm = $<HTMLFormElement>("reconnect-form");
+const reconnectPassword = reconnectForm.elements.namedItem("password") as HTMLInputElement;
+
+function offerReconnect(link: Link, refused = false) {
+  current = link;
+  $("reconnect-text").textContent =
+    NEEDS_USER_AGAIN[link.status] ?? "Enter your bank password to reconnect this account.";
+  $("reconnect-error").textContent = "Your bank did not accept that password.";
+  $("reconnect-error").hidden = !refused;
+  reconnectPassword.value = "";
+  show("reconnect");
+  reconnectPassword.focus();
+}
+
+/** updateLink with the password typed; the bank may ask for a code (the MFA step), then balances. */
+async function reconnect(link: Link) {
+  try {
+    const result = await busy("Reconnecting to your bank… this can take up to a minute.", () =>
+      client.updateLink({ link: link.id, password: reconnectPassword.value }),
+    );
+    if (result === undefined) return;
+    if (result.__typename === "MfaChallenge") return askFor("reconnect", result, false);
+    await linked(result);
+  } catch (error) {
+    if (error instanceof GatewayError && error.upstream?.code === "login_error") {
+      return offerReconnect(link, true);
+    }
+    failed(error, { retry: () => offerReconnect(link) });
+  }
+}
+
+/** Asks Belvo for fresh data; a link whose bank now wants its user again offers Reconnect. */
+async function refresh(link: Link) {
+  try {
+    const accepted = await busy("Asking your bank for fresh data…", async () => {
+      const result = await client.refreshLink({ link: link.id });
+      return { result, now: await client.link(link.id) };
+    });
+    if (accepted === undefined) return;
+    if (accepted.result.__typename === "MfaChallenge") {
+      return askFor("reconnect", accepted.result as Challenge, false);
+    }
+    if (accepted.now === null) return disconnected("This account is no longer connected.");
+    if (NEEDS_USER_AGAIN[accepted.now.status]) return linked(accepted.now as Link);
+    linkNotice("Your bank is sending fresh data; it shows here once it arrives.");
+  } catch (error) {
+    if (error instanceof GatewayError && error.code === "RATE_LIMITED") {
+      const minutes = Math.max(1, Math.ceil((error.retryAfter ?? 600) / 60));
+      return linkNotice(
+        `Your data was refreshed a moment ago. You can refresh again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+      );
+    }
+    failed(error, { retry: () => void refresh(link) });
+  }
+}
+
+function linkNotice(text: string) {
+  $("link-notice").textContent = text;
+  $("link-notice").hidden = false;
+  show("result");
+}
+
+/** deleteLink: the bank connection and the data Belvo kept for it are gone. */
+async function disconnect(link: Link) {
+  try {
+    const deleted = await busy("Disconnecting…", () => client.deleteLink({ link: link.id }));
+    if (deleted === undefined) return;
+    disconnected("Disconnected: the connection to your bank and its data were deleted.");
+  } catch (error) {
+    failed(error, { retry: () => void disconnect(link) });
+  }
+}
+
+function disconnected(text: string) {
+  current = null;
+  $("start-notice").textContent = text;
+  $("start-notice").hidden = false;
+  show("start");
+}
+
+/** A Connect widget token from the gateway, and how a page hands it to Belvo's widget. */
+async function useWidget(link: Link | null) {
+  try {
+    const token = await busy("Getting a token for Belvo's widget…", () =>
+      client.createWidgetToken(link ? { link: link.id } : {}),
+    );
+    if (token === undefined) return;
+    const until = new Date(token.expiresAt).toLocaleTimeString([], {
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+    $("widget-text").textContent =
+      `The gateway minted a widget token${link ? " to reconnect this account" : ""}, valid until ${until}. A page hands it to Belvo's widget like this:`;
+    $("widget-code").textContent = widgetSnippet(link?.id ?? null);
+    $("widget-back").onclick = () => (link ? offerReconnect(link) : show("start"));
+    show("widget");
+  } catch (error) {
+    failed(error, { retry: () => void useWidget(link) });
+  }
+}
+
+reconnectForm.onsubmit = (event) => {
+  event.preventDefault();
+  if (current) void reconnect(current);
+};
+$("reconnect-widget").onclick = () => void useWidget(current);
+$("use-widget").onclick = () => void useWidget(null);
+$("refresh").onclick = () => current && void refresh(current);
+$("disconnect").onclick = () => current && void disconnect(current);
+startForm.addEventListener("submit", () => ($("start-notice").hidden = true));

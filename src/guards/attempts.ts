@@ -111,6 +111,21 @@ export class AttemptGuard {
     );
   }
 
+  /**
+   * New credentials for a link (updateLink): failed ones count per link, on the logins' cap, so a
+   * link id cannot be used to try passwords. A challenge answers a right password.
+   */
+  relogin<T>(link: string, send: () => Promise<T>): Promise<T> {
+    const { max, windowMs } = this.caps.logins.window;
+    return this.attempt(
+      this.caps.logins,
+      `link\n${link.toLowerCase()}`,
+      `Too many failed credential updates for this link (${max} per ${minutes(windowMs)} minutes); retry later.`,
+      send,
+      () => false,
+    );
+  }
+
   private async attempt<T>(
     cap: Cap,
     key: string,

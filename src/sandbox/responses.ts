@@ -38,12 +38,20 @@ export function sendError(res: ServerResponse, error: SandboxError): void {
   );
 }
 
-/** Any non-empty Basic pair is accepted, as with a sandbox key. */
-export function checkAuth(req: IncomingMessage): void {
+/** The request's Basic key pair; empty strings when there is none. */
+export function basicPair(req: IncomingMessage): { id: string; password: string } {
   const encoded = /^Basic ([A-Za-z0-9+/=]+)$/.exec(req.headers.authorization ?? "")?.[1];
   const decoded = encoded ? Buffer.from(encoded, "base64").toString("utf8") : "";
   const colon = decoded.indexOf(":");
-  if (colon < 1 || colon === decoded.length - 1) {
+  return colon < 0
+    ? { id: "", password: "" }
+    : { id: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** Any non-empty Basic pair is accepted, as with a sandbox key. */
+export function checkAuth(req: IncomingMessage): void {
+  const { id, password } = basicPair(req);
+  if (id === "" || password === "") {
     throw new SandboxError(401, [
       {
         code: "authentication_failed",

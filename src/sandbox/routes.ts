@@ -13,6 +13,7 @@ import { Fields } from "./fields.js";
 import { HISTORY_LOGIN, saveHistory } from "./history.js";
 import { SandboxError, fieldError, filterValues, paginate, requestId, send } from "./responses.js";
 import { INSTITUTIONS, findInstitution, publicInstitution } from "./institutions.js";
+import { LATER_LOGINS } from "./link-lives.js";
 import { MFA_LOGINS, challengeBody, judgeToken } from "./mfa.js";
 import {
   EXAMPLE,
@@ -127,6 +128,7 @@ export function registerLink(call: Call): void {
   const mfaLogin = MFA_LOGINS[username!];
   if (institution.requiresMfa && mfaLogin && mfaLogin.password === password) {
     const link = state.addLink(request);
+    state.lives.registered(link.id, username!, password);
     link.status = "token_required";
     state.setLinkMfa(link.id, mfaLogin.mfa);
     answerChallenge(call, state.openSession("link", link.id, mfaLogin.mfa, null));
@@ -134,16 +136,21 @@ export function registerLink(call: Call): void {
   }
   if (username === HISTORY_LOGIN.username && password === HISTORY_LOGIN.password) {
     const link = state.addLink(request);
+    state.lives.registered(link.id, username, password);
     saveHistory(state, link);
     send(res, 201, link);
     return;
   }
-  if (username !== "user_valid" || password !== "pass_valid") {
+  const laterLogin = LATER_LOGINS[username!];
+  const valid = username === "user_valid" || laterLogin !== undefined;
+  if (!valid || password !== (laterLogin?.password ?? "pass_valid")) {
     throw new SandboxError(400, [
       { code: "login_error", message: "Invalid credentials provided to login to the institution" },
     ]);
   }
-  send(res, 201, state.addLink(request));
+  const link = state.addLink(request);
+  state.lives.registered(link.id, username!, password);
+  send(res, 201, link);
 }
 
 /** The dates and account of a balances or transactions request, checked as Belvo does. */
@@ -171,6 +178,24 @@ function dataRequest(fields: Fields, state: SandboxState): (link: SandboxLink) =
   };
 }
 
+/** A retrieval or refresh of a link that is not valid: Belvo's 400. */
+export function refuseUnusable(link: SandboxLink): void {
+  if (link.status === "valid") return;
+  // Belvo's own codes: a link whose MFA was never finished (here still token_required) is
+  // unconfirmed, not invalid.
+  throw new SandboxError(400, [
+    link.status === "unconfirmed" || link.status === "token_required"
+      ? {
+          code: "unconfirmed_link",
+          message: "The link's creation was not finished: finish its MFA or register it again.",
+        }
+      : {
+          code: "invalid_link",
+          message: "The link is not valid: update its credentials or register it again.",
+        },
+  ]);
+}
+
 /** POST /api/{balances,accounts,transactions,owners}/: a retrieval, paused by MFA links. */
 export function retrieve(flow: DataFlow) {
   return (call: Call): void => {
@@ -184,21 +209,7 @@ export function retrieve(flow: DataFlow) {
     fields.done();
     const link = requireLink(state, linkId!);
     const request = dated ? dated(link) : null;
-    if (link.status !== "valid") {
-      // Belvo's own codes: a link whose MFA was never finished (here still token_required) is
-      // unconfirmed, not invalid.
-      throw new SandboxError(400, [
-        link.status === "unconfirmed" || link.status === "token_required"
-          ? {
-              code: "unconfirmed_link",
-              message: "The link's creation was not finished: finish its MFA or register it again.",
-            }
-          : {
-              code: "invalid_link",
-              message: "The link is not valid: update its credentials or register it again.",
-            },
-      ]);
-    }
+    refuseUnusable(link);
     const mfa = state.linkMfa(link.id);
     if (mfa) {
       answerChallenge(call, state.openSession(flow, link.id, mfa, request));

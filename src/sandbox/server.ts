@@ -2,6 +2,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { SandboxError, checkAuth, readJson, sendError } from "./responses.js";
+import * as life from "./link-life.js";
+import type { RefreshCompleted } from "./link-lives.js";
 import * as routes from "./routes.js";
 import { SandboxState, systemClock, type Clock, type DataFlow } from "./state.js";
 
@@ -9,6 +11,10 @@ export interface SandboxOptions {
   clock?: Clock;
   maxSessions?: number;
   maxLinks?: number;
+  /** Belvo's cooldown between two refreshes of one link (default 10 minutes). */
+  refreshCooldownMs?: number;
+  /** Told of each refresh once its 202 was sent (also `state.lives.onRefreshComplete`). */
+  onRefreshComplete?: (event: RefreshCompleted) => void;
 }
 
 export interface Sandbox {
@@ -23,6 +29,8 @@ type Handler = (call: routes.Call) => void;
 interface Collection {
   list?: Record<string, Handler>;
   item?: Record<string, Handler>;
+  /** `/api/things/{id}/{action}/`, e.g. a link's `refresh`. */
+  actions?: Record<string, Record<string, Handler>>;
 }
 
 /** A data resource: GET lists what was saved, POST retrieves, PATCH resumes. */
@@ -34,8 +42,15 @@ const COLLECTIONS: Record<string, Collection> = {
   "": { list: { GET: routes.apiRoot } },
   links: {
     list: { GET: routes.listLinks, POST: routes.registerLink, PATCH: routes.resume("link") },
-    item: { GET: routes.getLink, PATCH: routes.patchLink },
+    item: {
+      GET: routes.getLink,
+      PATCH: routes.patchLink,
+      PUT: life.updateLink,
+      DELETE: life.deleteLink,
+    },
+    actions: { refresh: { POST: life.refreshLink } },
   },
+  token: { list: { POST: life.widgetToken } },
   balances: dataResource("balances", routes.listBalances),
   accounts: {
     ...dataResource("accounts", routes.listAccounts),
@@ -46,15 +61,18 @@ const COLLECTIONS: Record<string, Collection> = {
   institutions: { list: { GET: routes.listInstitutions } },
 };
 
-const PATH = /^\/api\/(?:([a-z]+)\/(?:([^/]+)\/)?)?$/;
+const PATH = /^\/api\/(?:([a-z]+)\/(?:([^/]+)\/(?:([a-z]+)\/)?)?)?$/;
 
 function route(method: string, pathname: string): { handler: Handler; id?: string } {
   const match = PATH.exec(pathname);
   const collection = match ? COLLECTIONS[match[1] ?? ""] : undefined;
-  if (!match || !collection)
+  const action = match?.[3];
+  const actions = action === undefined ? undefined : collection?.actions?.[action];
+  if (!match || !collection || (action !== undefined && !actions))
     throw new SandboxError(404, [{ code: "not_found", message: "Not found." }]);
   const id = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
-  const handler = id === undefined ? collection.list?.[method] : collection.item?.[method];
+  const handlers = actions ?? (id === undefined ? collection.list : collection.item);
+  const handler = handlers?.[method];
   if (!handler) {
     throw new SandboxError(405, [
       { code: "method_not_allowed", message: `Method "${method}" not allowed.` },
@@ -72,6 +90,8 @@ export async function startSandbox(
     maxSessions: options.maxSessions ?? 10_000,
     maxLinks: options.maxLinks ?? 10_000,
   });
+  state.lives.cooldownMs = options.refreshCooldownMs ?? state.lives.cooldownMs;
+  state.lives.onRefreshComplete = options.onRefreshComplete;
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://sandbox");

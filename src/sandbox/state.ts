@@ -9,6 +9,7 @@ import {
 } from "./data.js";
 import { hex32From, uuidFrom } from "./ids.js";
 import { findInstitution } from "./institutions.js";
+import { LinkLives } from "./link-lives.js";
 
 export interface Clock {
   now(): Date;
@@ -92,6 +93,8 @@ export class SandboxState {
   /** Links registered through an MFA login ask for the same factor on every retrieval. */
   private readonly mfaByLink = new Map<string, MfaKind>();
   private sequence = 0;
+  /** Each link's life after its first login: its login, refreshes, a later change of status. */
+  readonly lives = new LinkLives();
 
   constructor(
     readonly clock: Clock,
@@ -249,12 +252,17 @@ export class SandboxState {
   private evictLinks(): void {
     for (const id of this.links.keys()) {
       if (this.links.size <= this.limits.maxLinks) return;
-      if (id === EXAMPLE.link) continue;
-      for (const account of this.accountsOf(id)) this.accounts.delete(account.id);
-      this.accountsByLink.delete(id);
-      for (const saved of Object.values(this.saved)) saved.delete(id);
-      this.mfaByLink.delete(id);
-      this.links.delete(id);
+      if (id !== EXAMPLE.link) this.removeLink(id);
     }
+  }
+
+  /** Forgets a link and everything kept for it (DELETE /api/links/{id}/, or eviction). */
+  removeLink(id: string): boolean {
+    for (const account of this.accountsOf(id)) this.accounts.delete(account.id);
+    this.accountsByLink.delete(id);
+    for (const saved of Object.values(this.saved)) saved.delete(id);
+    this.mfaByLink.delete(id);
+    this.lives.forget(id);
+    return this.links.delete(id);
   }
 }

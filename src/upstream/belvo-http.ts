@@ -47,6 +47,9 @@ export function belvoRequestId(text: string): string | null {
   return BELVO_REQUEST_ID.exec(text)?.[1] ?? null;
 }
 
+/** Every method that changes something at Belvo: sent exactly once. */
+export type WriteMethod = "POST" | "PATCH" | "PUT" | "DELETE";
+
 /** A read is tried at most this many times; a write exactly once. */
 const MAX_GET_ATTEMPTS = 3;
 
@@ -123,8 +126,11 @@ export class BelvoHttp {
     });
   }
 
-  /** Sends a write exactly once: never retried, since an MFA token or a login is single-use. */
-  write(method: "POST" | "PATCH", path: string, body: unknown, caller: Caller): Promise<RawAnswer> {
+  /**
+   * Sends a write exactly once: never retried, since an MFA token or a login is single-use. A
+   * DELETE has no body (`undefined`).
+   */
+  write(method: WriteMethod, path: string, body: unknown, caller: Caller): Promise<RawAnswer> {
     return this.attempt(method, path, body, this.options.timeoutMs, caller);
   }
 

@@ -17,6 +17,7 @@ import {
   type Caller,
   type RawAnswer,
   type UpstreamCall,
+  type WriteMethod,
 } from "./belvo-http.js";
 import { UnexpectedBody, isObject, parseJson, requiredObject, type Json } from "./json.js";
 import { readable, type Unreadable } from "./read.js";
@@ -195,7 +196,7 @@ export class BelvoClient {
     return this.shared.linkStatusLookupMs;
   }
 
-  /** True once a write (POST/PATCH) was dispatched upstream by this request's client. */
+  /** True once a write (POST/PATCH/PUT/DELETE) was dispatched upstream by this request's client. */
   get wroteUpstream(): boolean {
     return this.wrote;
   }
@@ -406,13 +407,52 @@ export class BelvoClient {
     return this.send("PATCH", resource, body, this.sentWith([request.token], fields));
   }
 
-  private async send<T>(
+  private send<T>(
     method: "POST" | "PATCH",
     resource: MfaResource<T>,
     body: Record<string, unknown>,
     sent: Sent,
   ): Promise<T | MfaChallenge> {
-    const path = this.shared.prefix + resource.path;
+    return this.dispatch(
+      method,
+      this.shared.prefix + resource.path,
+      body,
+      resource.decimalKeys,
+      (answer) => interpretMfaAnswer(answer, resource.toSuccess, this.shared.now(), sent),
+    );
+  }
+
+  /**
+   * A write on any path of Belvo's (a link's life: src/upstream/link-life.ts), sent once and its
+   * answer read by `read`. With `keyPair`, the gateway's own key pair goes in the body as `id` and
+   * `password` (Belvo's /api/token/); it is among the secrets never quoted back, as always.
+   */
+  writeTo<T>(
+    method: WriteMethod,
+    path: string,
+    body: Record<string, unknown> | undefined,
+    what: {
+      secrets: readonly (string | null | undefined)[];
+      fields: readonly string[];
+      keyPair?: boolean;
+    },
+    read: (answer: Answer, sent: Sent, receivedAt: Date) => T,
+  ): Promise<T> {
+    const sent = this.sentWith(what.secrets, what.fields);
+    const [id, password] = this.shared.keys;
+    const sentBody = what.keyPair ? { id, password, ...body } : body;
+    return this.dispatch(method, this.shared.prefix + path, sentBody, [], (answer) =>
+      read(answer, sent, this.shared.now()),
+    );
+  }
+
+  private async dispatch<T>(
+    method: WriteMethod,
+    path: string,
+    body: Record<string, unknown> | undefined,
+    decimalKeys: readonly string[],
+    read: (answer: Answer) => T,
+  ): Promise<T> {
     // From here on the call may reach Belvo: its outcome is what an idempotency key stores.
     this.wrote = true;
     let raw: RawAnswer;
@@ -423,8 +463,7 @@ export class BelvoClient {
       if (error instanceof UnsentCall) this.wrote = false;
       throw error;
     }
-    const answer = this.answer(raw, resource.decimalKeys);
-    const result = interpretMfaAnswer(answer, resource.toSuccess, this.shared.now(), sent);
+    const result = read(this.answer(raw, decimalKeys));
     if (result instanceof MfaChallenge && result.expiry !== null) {
       this.longestExpiry = Math.max(this.longestExpiry ?? 0, result.expiry);
     }

@@ -24,7 +24,16 @@ declare module "belvo" {
         options?: Record<string, string>,
       ): Promise<Json>;
       patch(id: string, options: { accessMode: string }): Promise<Json>;
+      update(
+        id: string,
+        options: { password?: string; password2?: string; token?: string; usernameType?: string },
+      ): Promise<Json>;
+      /** True for Belvo's 204, false for any failure (the SDK swallows it). */
+      delete(id: string): Promise<boolean>;
     };
+    widgetToken: { create(options?: { scopes?: string; link?: string }): Promise<Json> };
+    /** The SDK's HTTP session (axios with the key pair): for endpoints it has no method for. */
+    session: { post(url: string, payload: Json): Promise<Json> };
     accounts: Resource & { retrieve(link: string, options?: DataOptions): Promise<Json[]> };
     owners: Resource & { retrieve(link: string, options?: DataOptions): Promise<Json[]> };
     balances: Resource & {

@@ -8,6 +8,23 @@ import { ClientError, GraphQLClient } from "graphql-request";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import {
   AccountsDocument,
+  CreateWidgetTokenDocument,
+  DeleteLinkDocument,
+  RefreshLinkDocument,
+  SetLinkAccessModeDocument,
+  UpdateLinkDocument,
+  type CreateWidgetTokenInput,
+  type CreateWidgetTokenMutation,
+  type DeleteLinkInput,
+  type DeleteLinkMutation,
+  type RefreshLinkInput,
+  type RefreshLinkMutation,
+  type SetLinkAccessModeInput,
+  type SetLinkAccessModeMutation,
+  type UpdateLinkInput,
+  type UpdateLinkMutation,
+} from "./generated.js";
+import {
   BalancesDocument,
   InstitutionDocument,
   InstitutionsDocument,
@@ -131,6 +148,14 @@ export interface PagedQueries {
 }
 
 export type Challenge = Extract<ResumeLinkMutation["resumeLink"], { __typename: "MfaChallenge" }>;
+/** The updated link, or a challenge answered with `resumeLink`. */
+export type UpdateLinkResult = MaybePartial<UpdateLinkMutation["updateLink"]>;
+/** `RefreshAccepted { link requestId }`, or a challenge (its `requestId` left out: see operations.graphql). */
+export type RefreshLinkResult = MaybePartial<RefreshLinkMutation["refreshLink"]>;
+export type SetLinkAccessModeResult = MaybePartial<SetLinkAccessModeMutation["setLinkAccessMode"]>;
+export type DeleteLinkResult = MaybePartial<DeleteLinkMutation["deleteLink"]>;
+/** Hand `access` to Belvo's Connect widget before `expiresAt`. */
+export type WidgetTokenResult = MaybePartial<CreateWidgetTokenMutation["createWidgetToken"]>;
 
 export interface UpstreamDetails {
   status: number | null;
@@ -392,6 +417,36 @@ export class BelvoGatewayClient {
 
   resumeOwners(input: ResumeOwnersInput, options: WriteOptions = {}): Promise<OwnersResult> {
     return this.write(ResumeOwnersDocument, { input }, "resumeOwners", options);
+  }
+
+  /** New credentials for a link (INVALID, TOKEN_REQUIRED): the link, or a challenge for resumeLink. */
+  updateLink(input: UpdateLinkInput, options: WriteOptions = {}): Promise<UpdateLinkResult> {
+    return this.write(UpdateLinkDocument, { input }, "updateLink", options);
+  }
+
+  /** Loads a link's data again; within Belvo's cooldown a RATE_LIMITED error with `retryAfter`. */
+  refreshLink(input: RefreshLinkInput, options: WriteOptions = {}): Promise<RefreshLinkResult> {
+    return this.write(RefreshLinkDocument, { input }, "refreshLink", options);
+  }
+
+  setLinkAccessMode(
+    input: SetLinkAccessModeInput,
+    options: WriteOptions = {},
+  ): Promise<SetLinkAccessModeResult> {
+    return this.write(SetLinkAccessModeDocument, { input }, "setLinkAccessMode", options);
+  }
+
+  /** Deletes the link at Belvo; `link(id)` is null afterwards. */
+  deleteLink(input: DeleteLinkInput, options: WriteOptions = {}): Promise<DeleteLinkResult> {
+    return this.write(DeleteLinkDocument, { input }, "deleteLink", options);
+  }
+
+  /** A token for Belvo's Connect widget (with `link`: the widget reconnects that link). */
+  createWidgetToken(
+    input: CreateWidgetTokenInput = {},
+    options: WriteOptions = {},
+  ): Promise<WidgetTokenResult> {
+    return this.write(CreateWidgetTokenDocument, { input }, "createWidgetToken", options);
   }
 
   /** `null` when Belvo has no such link. */

@@ -2,6 +2,10 @@
 
       export type PossibleTypesResultData = {
   "possibleTypes": {
+    "RefreshLinkResult": [
+      "MfaChallenge",
+      "RefreshAccepted"
+    ],
     "RegisterLinkResult": [
       "Link",
       "MfaChallenge"
@@ -41,11 +45,19 @@
     "RetrieveTransactionsResult": [
       "MfaChallenge",
       "TransactionList"
+    ],
+    "UpdateLinkResult": [
+      "Link",
+      "MfaChallenge"
     ]
   }
 };
       const result: PossibleTypesResultData = {
   "possibleTypes": {
+    "RefreshLinkResult": [
+      "MfaChallenge",
+      "RefreshAccepted"
+    ],
     "RegisterLinkResult": [
       "Link",
       "MfaChallenge"
@@ -85,6 +97,10 @@
     "RetrieveTransactionsResult": [
       "MfaChallenge",
       "TransactionList"
+    ],
+    "UpdateLinkResult": [
+      "Link",
+      "MfaChallenge"
     ]
   }
 };
