@@ -1,11 +1,14 @@
 /**
- * Variable coercion errors that say what to fix. graphql-js quotes the value it refused
- * (`Variable "$input" got invalid value "123456" at "input.token"; ...`), and that value may be
- * an MFA token or a password; its message also names no field a client can act on. This module
- * coerces the variables again, field by field, and describes each refusal from the schema: the
- * field's path (`extensions.field`, e.g. `input.token`), the expected type, an enum's allowed
- * values, and a "did you mean" when suggestions are on (outside production). Names come from the
- * schema or pass the GraphQL name pattern; the value sent never appears.
+ * The one describer of input values: every refusal of a value, sent as a variable or written
+ * inline in the document, is told from the schema: the field's path (`extensions.field`, e.g.
+ * `input.token`), the expected type, an enum's allowed values, and a "did you mean" when
+ * suggestions are on (outside production). graphql-js quotes the value it refused, and that value
+ * may be an MFA token or a password; its message also names no field a client can act on. Names
+ * come from the schema or pass the GraphQL name pattern; the value sent never appears.
+ *
+ * Variables are coerced once, here (graphql-js's `coerceInputValue`, the check graphql-js's own
+ * `getVariableValues` makes), and each refusal is described as coercion reports it. Inline values
+ * are described in the validation hook (inline-values.ts, validation-hook.ts).
  */
 import {
   coerceInputValue,
@@ -24,7 +27,7 @@ import {
   type OperationDefinitionNode,
   type VariableDefinitionNode,
 } from "graphql";
-import { ErrorCode } from "./errors.js";
+import { ErrorCode } from "./codes.js";
 
 /** The GraphQL name pattern, bounded: a key a client sent is shown only when it looks like one. */
 const NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
@@ -184,7 +187,7 @@ function refusalsOf(
   schema: GraphQLSchema,
   definition: VariableDefinitionNode,
   variables: Record<string, unknown>,
-  options: VariableErrorOptions & { undeclared: readonly string[] },
+  options: VariableErrorOptions & { undeclared: () => readonly string[] },
 ): Refusal[] {
   const name = definition.variable.name.value;
   const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
@@ -195,7 +198,7 @@ function refusalsOf(
     if (!required) return [];
     const how = present
       ? "not null."
-      : `and it was not provided.${misnamedHint(name, options.undeclared)}`;
+      : `and it was not provided.${misnamedHint(name, options.undeclared())}`;
     return [{ field: name, message: `Invalid ${name}: expected ${String(type)}, ${how}` }];
   }
   const refusals: Refusal[] = [];
@@ -208,8 +211,9 @@ function refusalsOf(
 }
 
 /**
- * The operation's variable refusals, each a BAD_USER_INPUT error with `extensions.field`, or
- * null when every variable coerces. `max` bounds the errors, as graphql-js's `maxErrors` does.
+ * Coerces the operation's variables once, as graphql-js's `getVariableValues` would: each refusal
+ * is a BAD_USER_INPUT error with `extensions.field`, or null when every variable coerces. `max`
+ * bounds the errors, as graphql-js's `maxErrors` does.
  */
 export function variableErrors(
   schema: GraphQLSchema,
@@ -219,8 +223,11 @@ export function variableErrors(
 ): GraphQLError[] | null {
   const errors: GraphQLError[] = [];
   const definitions = operation.variableDefinitions ?? [];
-  const declared = new Set(definitions.map((definition) => definition.variable.name.value));
-  const undeclared = Object.keys(variables).filter((key) => !declared.has(key));
+  // Only a missing variable's message needs them: not computed on the way to success.
+  const undeclared = () => {
+    const declared = new Set(definitions.map((definition) => definition.variable.name.value));
+    return Object.keys(variables).filter((key) => !declared.has(key));
+  };
   for (const definition of definitions) {
     for (const { field, message } of refusalsOf(schema, definition, variables, {
       ...options,
