@@ -182,32 +182,55 @@ function misnamedHint(name: string, undeclared: readonly string[]): string {
   return ` The variables sent hold ${keys}, which the operation does not declare: send the value as "${name}", or declare ${declare} in the operation.`;
 }
 
-/** The refusals of one variable's value, as coerceInputValue reports them. */
-function refusalsOf(
-  schema: GraphQLSchema,
-  definition: VariableDefinitionNode,
+/** The keys sent that the operation does not declare (a missing variable's message names them). */
+function undeclaredKeys(
+  definitions: readonly VariableDefinitionNode[],
   variables: Record<string, unknown>,
-  options: VariableErrorOptions & { undeclared: () => readonly string[] },
-): Refusal[] {
+): string[] {
+  const declared = new Set(definitions.map((definition) => definition.variable.name.value));
+  return Object.keys(variables).filter((key) => !declared.has(key));
+}
+
+interface Coercion {
+  schema: GraphQLSchema;
+  definitions: readonly VariableDefinitionNode[];
+  variables: Record<string, unknown>;
+  options: VariableErrorOptions & { max: number };
+  /** The refusals so far, at most `options.max`. */
+  errors: GraphQLError[];
+}
+
+function refuse(coercion: Coercion, definition: VariableDefinitionNode, refusal: Refusal): void {
+  if (coercion.errors.length >= coercion.options.max) return;
+  const extensions = { code: ErrorCode.BadUserInput, field: refusal.field };
+  coercion.errors.push(new GraphQLError(refusal.message, { nodes: definition, extensions }));
+}
+
+/** Coerces one variable's value as graphql-js does, and refuses what coercion reports. */
+function coerceVariable(coercion: Coercion, definition: VariableDefinitionNode): void {
+  const { schema, variables, options } = coercion;
   const name = definition.variable.name.value;
   const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
-  if (!type) return [];
+  if (!type) return;
   const present = Object.prototype.hasOwnProperty.call(variables, name);
   if (!present || variables[name] === null) {
     const required = isNonNullType(type) && !(definition.defaultValue && !present);
-    if (!required) return [];
+    if (!required) return;
     const how = present
       ? "not null."
-      : `and it was not provided.${misnamedHint(name, options.undeclared())}`;
-    return [{ field: name, message: `Invalid ${name}: expected ${String(type)}, ${how}` }];
+      : `and it was not provided.${misnamedHint(name, undeclaredKeys(coercion.definitions, variables))}`;
+    const message = `Invalid ${name}: expected ${String(type)}, ${how}`;
+    return refuse(coercion, definition, { field: name, message });
   }
-  const refusals: Refusal[] = [];
   coerceInputValue(variables[name], type, (path, _value, error) => {
     const expected = typeAt(type, path);
     const problem = problemOf(expected, error.message);
-    refusals.push(describeProblem(printPath(name, path), expected, problem, options));
+    refuse(
+      coercion,
+      definition,
+      describeProblem(printPath(name, path), expected, problem, options),
+    );
   });
-  return refusals;
 }
 
 /**
@@ -221,26 +244,8 @@ export function variableErrors(
   variables: Record<string, unknown>,
   options: VariableErrorOptions & { max: number },
 ): GraphQLError[] | null {
-  const errors: GraphQLError[] = [];
   const definitions = operation.variableDefinitions ?? [];
-  // Only a missing variable's message needs them: not computed on the way to success.
-  const undeclared = () => {
-    const declared = new Set(definitions.map((definition) => definition.variable.name.value));
-    return Object.keys(variables).filter((key) => !declared.has(key));
-  };
-  for (const definition of definitions) {
-    for (const { field, message } of refusalsOf(schema, definition, variables, {
-      ...options,
-      undeclared,
-    })) {
-      if (errors.length >= options.max) return errors;
-      errors.push(
-        new GraphQLError(message, {
-          nodes: definition,
-          extensions: { code: ErrorCode.BadUserInput, field },
-        }),
-      );
-    }
-  }
-  return errors.length ? errors : null;
+  const coercion: Coercion = { schema, definitions, variables, options, errors: [] };
+  for (const definition of definitions) coerceVariable(coercion, definition);
+  return coercion.errors.length ? coercion.errors : null;
 }
