@@ -122,6 +122,12 @@ describe("docs/errors.md agrees with the table", () => {
       ?.split("|")
       .map((cell) => cell.trim());
 
+  it("has a row only for codes of the table", () => {
+    const rows = [...docs.matchAll(/^\| `([A-Z_]+)`/gm)].map(([, code]) => code!);
+    expect(rows.length).toBeGreaterThanOrEqual(15);
+    expect(rows.filter((code) => !(code in ERRORS))).toEqual([]);
+  });
+
   it("states the HTTP status of every code answered other than 200", () => {
     const unstated = Object.entries(ERRORS as Record<string, ErrorKind>)
       .filter(([, { status }]) => status !== 200)
