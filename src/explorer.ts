@@ -87,8 +87,7 @@ export function explorerHandler(options: { keyed: boolean }) {
     const names = await files;
     if (!names) {
       files = undefined;
-      const message = "The explorer is not bundled: run `npm run build`, then reload.";
-      return refuse(res, { code: ErrorCode.ExplorerNotBuilt, message }, requestId);
+      return refuse(res, { code: ErrorCode.ExplorerNotBuilt }, requestId);
     }
     const headers = {
       "content-security-policy": CSP,

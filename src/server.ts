@@ -17,6 +17,7 @@ import { graphQLHandler } from "./edge/apollo-bridge.js";
 import { Lifecycle } from "./edge/lifecycle.js";
 import { createRouter, requestHandler } from "./edge/routes.js";
 import { formatError } from "./errors.js";
+import { validationErrorsPlugin } from "./errors/validation-hook.js";
 import { explorerHandler } from "./explorer.js";
 import { documentGuards } from "./guards/document-rules.js";
 import { READ_COST, upstreamCostPlugin } from "./guards/upstream-cost.js";
@@ -27,7 +28,6 @@ import type { TrustedDocuments } from "./guards/trusted-documents.js";
 import { IdempotencyGate } from "./idempotency/gate.js";
 import { MemoryIdempotencyStore, type IdempotencyStore } from "./idempotency/store.js";
 import { landingPagePlugin } from "./landing.js";
-import { literalErrorsPlugin } from "./literal-errors.js";
 import { GatewayMetrics } from "./metrics.js";
 import { observabilityPlugin } from "./observability.js";
 import { buildGatewaySchema } from "./schema.js";
@@ -106,7 +106,7 @@ async function createApollo(
       ...documents.plugins,
       // After validation, before any execution: no Belvo call for a refused document.
       upstreamCostPlugin(limits.maxUpstreamCost),
-      literalErrorsPlugin({ suggestions: !production }),
+      validationErrorsPlugin({ suggestions: !production }),
       ...(tracing ? [tracingPlugin()] : []),
       // No HTTP caching of mutations; its per-field hook would cost every field of every answer.
       ApolloServerPluginCacheControlDisabled(),

@@ -1,16 +1,28 @@
-/** The edge's error table: one status and one set of fixed headers per refusal code. */
-import { ErrorCode } from "../src/errors.js";
-import { REFUSALS, refusalAnswer, type RefusalCode } from "../src/edge/refusals.js";
+/** The edge's refusals: one status and one set of fixed headers per code, from the errors table. */
+import { ERRORS, ErrorCode } from "../src/errors.js";
+import { refusalAnswer, type RefusalCode } from "../src/edge/refusals.js";
 
 const IDS = { requestId: "req-1", clientRequestId: "client-1" };
 
-it("keys every refusal by a code of ErrorCode, with an error status but RATE_LIMITED's 200", () => {
-  const codes = new Set<string>(Object.values(ErrorCode));
-  for (const [code, { status }] of Object.entries(REFUSALS)) {
-    expect(codes).toContain(code);
+it("gives every edge refusal of the errors table an error status but RATE_LIMITED's 200", () => {
+  const edge = Object.entries(ERRORS).filter(([, kind]) => "edge" in kind);
+  expect(edge.length).toBeGreaterThanOrEqual(16);
+  for (const [code, { status }] of edge) {
     if (code === ErrorCode.RateLimited) expect(status).toBe(200);
     else expect(status).toBeGreaterThanOrEqual(400);
   }
+});
+
+it("writes the table's message when a refusal gives none", () => {
+  const answer = refusalAnswer({ code: ErrorCode.ShuttingDown }, IDS, undefined);
+  expect(JSON.parse(answer.body)).toEqual({
+    errors: [
+      {
+        message: "The gateway is shutting down; retry.",
+        extensions: { code: ErrorCode.ShuttingDown, ...IDS },
+      },
+    ],
+  });
 });
 
 it.each<[RefusalCode, number]>([
@@ -81,7 +93,8 @@ describe("writes every refusal in the media type the request's Accept prefers, a
     // Neither: a refusal is still sent (as application/json), not turned into a 406.
     ["text/html", JSON_TYPE],
   ])("Accept: %j gets %s", (accept, contentType) => {
-    for (const code of Object.keys(REFUSALS) as RefusalCode[]) {
+    const edge = Object.entries(ERRORS).filter(([, kind]) => "edge" in kind);
+    for (const code of edge.map(([code]) => code as RefusalCode)) {
       const answer = refusalAnswer({ code, message: "no" }, IDS, accept);
       expect(answer.headers["content-type"]).toBe(contentType);
     }

@@ -55,9 +55,8 @@ export function createAdmission(settings: AdmissionSettings, guards: Guards): Ad
     const keyless = clientKey !== null && client === null;
     if (keyless && !isKeylessLandingPage(req, search, settings.production)) {
       requestLogger.warn({ path: "/graphql" }, "refused: no valid client key");
-      const message = "Send a valid gateway API key as `Authorization: Bearer <key>`.";
       const headers = { "www-authenticate": 'Bearer realm="belvo-graphql-gateway"' };
-      refuse(res, { code: ErrorCode.Unauthenticated, message, headers }, ids);
+      refuse(res, { code: ErrorCode.Unauthenticated, headers }, ids);
       return null;
     }
     // Per client key, or per address when the caller presents none.

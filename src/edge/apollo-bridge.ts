@@ -64,8 +64,7 @@ async function graphQLRequest(
     try {
       body = JSON.parse(text);
     } catch {
-      const message = "The request body is not valid JSON.";
-      refuse(res, { code: ErrorCode.BadRequest, message }, ids);
+      refuse(res, { code: ErrorCode.BadRequest }, ids);
       return null;
     }
   }
@@ -80,8 +79,7 @@ async function graphQLRequest(
   if (!parts.trustedDocuments) return { body, search };
   const admitted = parts.trustedDocuments.admit(req.method ?? "GET", body, search);
   if (!admitted) {
-    const message = "This gateway runs only its trusted documents (the typed client's operations).";
-    refuse(res, { code: ErrorCode.PersistedQueryNotAllowed, message }, ids);
+    refuse(res, { code: ErrorCode.PersistedQueryNotAllowed }, ids);
   }
   return admitted;
 }
@@ -135,8 +133,7 @@ function hasBody(req: IncomingMessage): boolean {
 
 /** Nothing of this request has been sent upstream: another replica can take it. */
 export function refuseDraining(res: ServerResponse, ids: RequestIds): void {
-  const message = "The gateway is shutting down; retry.";
-  refuse(res, { code: ErrorCode.ShuttingDown, message }, ids);
+  refuse(res, { code: ErrorCode.ShuttingDown }, ids);
 }
 
 /** Writes Apollo's answer as it is, streamed or whole. */

@@ -107,7 +107,7 @@ function answerFailure(
   }
   requestLogger.error({ err: error }, "request failed outside GraphQL execution");
   if (res.headersSent) return void res.destroy();
-  refuse(res, { code: ErrorCode.InternalServerError, message: "Internal server error" }, ids);
+  refuse(res, { code: ErrorCode.InternalServerError }, ids);
 }
 
 /** What a probe or a scraper reaches by any Host: nothing a rebound page could use. */

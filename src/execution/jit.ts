@@ -3,22 +3,16 @@
  * validation and its document cache, plugins, error formatting); only execute() is swapped,
  * through the gateway interface, Apollo's documented hook for a custom executor.
  *
- * Variables are coerced by graphql-js first, on either path, so a bad variable never reaches a
- * resolver; its refusal is described by variable-errors.ts (the field, the expected type, never
- * the value). Whatever
+ * Variables are coerced by graphql-js's coercion first, once, on either path, so a bad variable
+ * never reaches a resolver; each refusal is described as it is found (src/errors/input-values.ts:
+ * the field, the expected type, never the value). Whatever
  * graphql-jit cannot take (an unknown operation, a document it fails to compile, a variable its
  * own coercion reads differently) is executed by graphql-js, as Apollo would have.
  */
 import type { GatewayExecutor, GatewayInterface } from "@apollo/server-gateway-interface";
-import {
-  execute,
-  getVariableValues,
-  printSchema,
-  type DocumentNode,
-  type GraphQLSchema,
-} from "graphql";
+import { execute, printSchema, type DocumentNode, type GraphQLSchema } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
-import { variableErrors } from "../variable-errors.js";
+import { variableErrors } from "../errors/input-values.js";
 
 /** graphql-js stops coercing variables after this many errors; so do we. */
 const MAX_VARIABLE_ERRORS = 50;
@@ -68,16 +62,9 @@ export function jitExecution(
         contextValue: context,
       });
     if (!operation) return byGraphqlJs();
-    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
-      maxErrors: MAX_VARIABLE_ERRORS,
-    });
-    if (coerced.errors) {
-      const max = MAX_VARIABLE_ERRORS;
-      return {
-        errors:
-          variableErrors(schema, operation, variables, { suggestions, max }) ?? coerced.errors,
-      };
-    }
+    const max = MAX_VARIABLE_ERRORS;
+    const refused = variableErrors(schema, operation, variables, { suggestions, max });
+    if (refused) return { errors: refused };
     const query = compiled(document, request.operationName ?? undefined);
     if (!query) return byGraphqlJs();
     const result = await query.query(undefined, context, variables);

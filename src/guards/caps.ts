@@ -15,7 +15,7 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from "rate-limiter-flexible";
-import { ErrorCode, GatewayError } from "../errors.js";
+import { ERRORS, ErrorCode, GatewayError } from "../errors.js";
 import type { GuardStore } from "./store.js";
 
 /** Seconds a client should wait before retrying a refusal for an unreachable store. */
@@ -24,18 +24,14 @@ export const GUARD_RETRY_AFTER_S = 2;
 /** HTTP 503 + Retry-After: the request was refused before anything went upstream. */
 export class GuardUnavailable extends GatewayError {
   constructor() {
-    super(
-      "The gateway cannot check its limits right now (its store does not answer); nothing was sent upstream. Retry later.",
-      ErrorCode.GuardUnavailable,
-      {
-        retryable: true,
-        retryAfter: GUARD_RETRY_AFTER_S,
-        http: {
-          status: 503,
-          headers: new HeaderMap([["retry-after", String(GUARD_RETRY_AFTER_S)]]),
-        },
+    super(ERRORS[ErrorCode.GuardUnavailable].message, ErrorCode.GuardUnavailable, {
+      retryable: true,
+      retryAfter: GUARD_RETRY_AFTER_S,
+      http: {
+        status: ERRORS[ErrorCode.GuardUnavailable].status,
+        headers: new HeaderMap([["retry-after", String(GUARD_RETRY_AFTER_S)]]),
       },
-    );
+    });
   }
 }
 

@@ -51,7 +51,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import type { Context } from "../context.js";
-import { ErrorCode, GatewayError } from "../errors.js";
+import { ERRORS, ErrorCode, GatewayError } from "../errors.js";
 import { INSTITUTION_DETAILS } from "../types/institution.type.js";
 
 /** A GET: tried up to 3 times (src/upstream/belvo-http.ts MAX_GET_ATTEMPTS). */
@@ -255,7 +255,11 @@ export class QueryTooCostly extends GatewayError {
     super(
       `The operation could cost Belvo ${cost} (a read counts ${READ_COST}, its attempts; a write ${WRITE_COST}); one operation may cost ${limit} (MAX_UPSTREAM_COST). Split it into several operations.`,
       ErrorCode.QueryTooCostly,
-      { cost, limit, http: { status: 400, headers: new HeaderMap() } },
+      {
+        cost,
+        limit,
+        http: { status: ERRORS[ErrorCode.QueryTooCostly].status, headers: new HeaderMap() },
+      },
     );
   }
 }

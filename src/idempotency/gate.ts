@@ -246,7 +246,6 @@ export class IdempotencyGate {
     }
     this.record(facts, material, "in_progress");
     return this.refuse(facts, ErrorCode.IdempotencyInProgress, {
-      message: "A request with this Idempotency-Key is still running; retry with the same key.",
       retryAfter: IN_PROGRESS_RETRY_AFTER,
     });
   }
@@ -398,7 +397,7 @@ export class IdempotencyGate {
   private refuse(
     facts: RequestFacts,
     code: RefusalCode,
-    { message, retryAfter }: { message: string; retryAfter?: number },
+    { message, retryAfter }: { message?: string; retryAfter?: number },
   ): Decision {
     const extensions = retryAfter === undefined ? {} : { retryAfter, retryable: true };
     return {

@@ -96,11 +96,7 @@ export async function settleFailure(
   upstream: UpstreamFacts | undefined,
   accept: string | undefined,
 ): Promise<void> {
-  const answer = refusalAnswer(
-    { code: ErrorCode.InternalServerError, message: "Internal server error" },
-    ids,
-    accept,
-  );
+  const answer = refusalAnswer({ code: ErrorCode.InternalServerError }, ids, accept);
   await claim.finish(
     { status: answer.status, contentType: answer.headers["content-type"]!, body: answer.body },
     upstream?.wroteUpstream ?? false,

@@ -52,7 +52,7 @@ function stringScalar(
     description,
     serialize: (value) => check(value, (message) => new TypeError(message)),
     parseValue: (value) => check(value, inputError),
-    // The node lets the error name the field a value written inline sits in (literal-errors.ts).
+    // The node lets the error name the field a value written inline sits in (src/errors/inline-values.ts).
     parseLiteral: (node: ValueNode) =>
       check(
         node.kind === Kind.STRING ? node.value : undefined,

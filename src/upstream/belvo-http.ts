@@ -1,6 +1,6 @@
 /** HTTP to Belvo: one keep-alive pool, Basic auth, a deadline per call, transport errors mapped. */
 import { Pool, errors as undiciErrors, type Dispatcher } from "undici";
-import { ErrorCode, UpstreamError } from "../errors.js";
+import { ErrorCode, UpstreamError, statusOnly } from "../errors.js";
 import { pathTemplate } from "../metrics.js";
 import type { RequestTrace, Tracing, UpstreamTracer } from "../tracing/tracing.js";
 
@@ -77,30 +77,15 @@ function transportError(
   sent: boolean,
 ): UpstreamError {
   const code = (error as { code?: unknown } | null)?.code;
-  const noAnswer = { status: null, code: null, requestId: null };
+  const noAnswer = statusOnly(null);
   const Failure = sent ? UpstreamError : UnsentCall;
   if (timedOut || (typeof code === "string" && TIMEOUT_CODES.has(code))) {
-    return new Failure(
-      `Belvo did not answer within ${timeoutMs} ms; retry later.`,
-      ErrorCode.UpstreamTimeout,
-      noAnswer,
-      true,
-    );
+    return Failure.timeout(`Belvo did not answer within ${timeoutMs} ms; retry later.`, noAnswer);
   }
   if (error instanceof undiciErrors.ResponseExceededMaxSizeError) {
-    return new Failure(
-      "Belvo's answer was larger than the gateway accepts.",
-      ErrorCode.UpstreamError,
-      noAnswer,
-      false,
-    );
+    return Failure.unreadable("Belvo's answer was larger than the gateway accepts.", noAnswer);
   }
-  return new Failure(
-    "Belvo could not be reached (the connection failed or was cut); retry later.",
-    ErrorCode.UpstreamUnavailable,
-    noAnswer,
-    true,
-  );
+  return Failure.unavailable(noAnswer);
 }
 
 export class BelvoHttp {

@@ -5,7 +5,7 @@ import type { AccessMode } from "../types/enums.js";
 import type { InstitutionDetails } from "../types/institution.type.js";
 import type { Link } from "../types/link.type.js";
 import { MfaChallenge } from "../types/mfa-challenge.type.js";
-import { ErrorCode, UpstreamError } from "../errors.js";
+import { UpstreamError, statusOnly } from "../errors.js";
 import type { Log } from "../logger.js";
 import type { RequestTrace } from "../tracing/tracing.js";
 import { endpointLabel, type GatewayMetrics } from "../metrics.js";
@@ -520,11 +520,9 @@ export class BelvoClient {
   private samePath(next: string): string {
     const url = new URL(next, this.shared.origin);
     if (url.origin !== this.shared.origin) {
-      throw new UpstreamError(
+      throw UpstreamError.unreadable(
         "Belvo's list pointed to another host; the gateway did not follow it.",
-        ErrorCode.UpstreamError,
-        { status: 200, code: null, requestId: null },
-        false,
+        statusOnly(200),
       );
     }
     return url.pathname + url.search;
@@ -532,12 +530,7 @@ export class BelvoClient {
 }
 
 function listError(what: string): UpstreamError {
-  return new UpstreamError(
-    `Belvo's list ${what}.`,
-    ErrorCode.UpstreamError,
-    { status: 200, code: null, requestId: null },
-    false,
-  );
+  return UpstreamError.unreadable(`Belvo's list ${what}.`, statusOnly(200));
 }
 
 function toPage(body: Json): { results: Json[]; next: string | null } {

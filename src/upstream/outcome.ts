@@ -1,5 +1,5 @@
 /** Maps a Belvo answer (status + body) to a result or an error, per CONTRACT.md section 4. */
-import { ErrorCode, UpstreamError, type UpstreamDetails } from "../errors.js";
+import { UpstreamError, statusOnly, type UpstreamDetails } from "../errors.js";
 import type { MfaChallenge } from "../types/mfa-challenge.type.js";
 import { NOT_JSON, UnexpectedBody, isObject, optionalString, type Json } from "./json.js";
 import { toChallenge } from "./mapping.js";
@@ -148,44 +148,28 @@ function errorFor(answer: Answer, sent: Sent): UpstreamError {
   const label = entry?.code ? `HTTP ${status} ${entry.code}` : `HTTP ${status}`;
 
   if (status === 401) {
-    return new UpstreamError(
-      "Belvo refused the gateway's own credentials (HTTP 401); the gateway operator must check BELVO_SECRET_ID and BELVO_SECRET_PASSWORD.",
-      ErrorCode.UpstreamAuthFailed,
-      upstream,
-      false,
-    );
+    return UpstreamError.authFailed(upstream);
   }
   if (status === 403 && answer.body === NOT_JSON) {
-    return new UpstreamError(
+    return UpstreamError.rateLimited(
       `Belvo is limiting the gateway's requests (HTTP 403 rate-limit page); retry in ${RATE_LIMIT_RETRY_AFTER_S} s.`,
-      ErrorCode.UpstreamRateLimited,
       upstream,
-      true,
-      { retryAfter: RATE_LIMIT_RETRY_AFTER_S },
+      RATE_LIMIT_RETRY_AFTER_S,
     );
   }
   if (status === 408) {
-    return new UpstreamError(
+    return UpstreamError.timeout(
       `Belvo timed out while talking to the institution (${label}); part of the data may have been saved: ask for less (a shorter date range) or retry later${said}`,
-      ErrorCode.UpstreamTimeout,
       upstream,
-      true,
     );
   }
   if (status >= 500) {
-    return new UpstreamError(
-      `Belvo failed (${label})${said}`,
-      ErrorCode.UpstreamError,
-      upstream,
-      true,
-    );
+    return UpstreamError.failed(`Belvo failed (${label})${said}`, upstream);
   }
   if (status < 400 || entry === null) {
-    return new UpstreamError(
+    return UpstreamError.unreadable(
       `Belvo answered ${label} with a body the gateway does not understand.`,
-      ErrorCode.UpstreamError,
       upstream,
-      false,
     );
   }
   return refusal(status, entry, upstream, said, label);
@@ -201,38 +185,27 @@ function refusal(
 ): UpstreamError {
   if (entry.code === "session_expired") {
     // Belvo's own words say the same again ("The MFA session has expired"): not quoted.
-    return new UpstreamError(
-      "The MFA session has expired or was already used: start again by registering the link or retrieving the data anew.",
-      ErrorCode.MfaSessionExpired,
-      upstream,
-      false,
-    );
+    return UpstreamError.sessionExpired(upstream);
   }
   if (status === 400 && entry.code !== null && FIELD_VALIDATION_CODES.has(entry.code)) {
     const field = entry.field === null ? null : inputPath(entry.field);
-    return new UpstreamError(
+    return UpstreamError.invalidInput(
       `Belvo rejected the input${field === null ? "" : ` (${field})`}${said}`,
-      ErrorCode.BadUserInput,
       upstream,
-      false,
-      field === null ? {} : { field },
+      field,
     );
   }
-  return new UpstreamError(
-    `Belvo refused the request (${label})${said}`,
-    ErrorCode.UpstreamRejected,
-    upstream,
-    entry.code !== null && RETRYABLE_CODES.has(entry.code),
-  );
+  const message = `Belvo refused the request (${label})${said}`;
+  return entry.code !== null && RETRYABLE_CODES.has(entry.code)
+    ? UpstreamError.rejectedForNow(message, upstream)
+    : UpstreamError.rejected(message, upstream);
 }
 
 function unexpected(status: number, error: unknown): UpstreamError {
   const why = error instanceof UnexpectedBody ? ` (${error.message})` : "";
-  return new UpstreamError(
+  return UpstreamError.unreadable(
     `Belvo answered HTTP ${status} with a body the gateway does not understand${why}.`,
-    ErrorCode.UpstreamError,
-    { status, code: null, requestId: null },
-    false,
+    statusOnly(status),
   );
 }
 

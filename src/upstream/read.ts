@@ -1,6 +1,6 @@
 /** Readers for Belvo's fields: dates, exact amounts, enums, nested objects, items read one by one. */
 import { toDecimal } from "../decimal.js";
-import { ErrorCode, UpstreamError } from "../errors.js";
+import { UpstreamError, statusOnly } from "../errors.js";
 import { isCalendarDate, isDateTime } from "../types/scalars.js";
 import {
   UnexpectedBody,
@@ -113,11 +113,9 @@ export function readable<T>(read: () => T, status: number): T | Unreadable {
     return read();
   } catch (error) {
     if (!(error instanceof UnexpectedBody)) throw error;
-    return new UpstreamError(
+    return UpstreamError.unreadable(
       `Belvo's answer had an item the gateway could not read (${error.message}); the other items are delivered.`,
-      ErrorCode.UpstreamError,
-      { status, code: null, requestId: null },
-      false,
+      statusOnly(status),
     );
   }
 }

@@ -79,6 +79,7 @@ import {
   type RetrieveTransactionsMutation,
 } from "./generated.js";
 import fragmentMatcher from "./possible-types.js";
+import { GATEWAY_RETRYABLE_CODES } from "./retryable-codes.js";
 import {
   neverConnected,
   newIdempotencyKey,
@@ -248,14 +249,8 @@ export interface WriteOptions {
   idempotencyKey?: string;
 }
 
-const RETRYABLE_CODES = new Set([
-  "UPSTREAM_TIMEOUT",
-  "UPSTREAM_UNAVAILABLE",
-  "SHUTTING_DOWN",
-  "GUARD_UNAVAILABLE",
-  "NETWORK_ERROR",
-  "IDEMPOTENCY_IN_PROGRESS",
-]);
+/** The gateway's retryable codes (generated from its errors table), and the client's own. */
+const RETRYABLE_CODES = new Set<string>([...GATEWAY_RETRYABLE_CODES, "NETWORK_ERROR"]);
 
 /** A proxy in front of the gateway says it is down for now: worth another try later. */
 const RETRYABLE_STATUSES = new Set([502, 503, 504]);

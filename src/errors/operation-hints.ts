@@ -1,6 +1,6 @@
 /**
- * Validation errors about an operation's shape that hide their fix, told with it (for
- * formatError, through the same map as literal-errors.ts):
+ * Validation errors about an operation's shape that hide their fix, told with it (applied by the
+ * validation hook, validation-hook.ts):
  * - a field sent under the wrong keyword (`query { resumeLink … }`): GraphQL says only that
  *   Query has no such field; this says it is a mutation and how to send it;
  * - arguments written without their `input:` wrapper (`resumeLink(session: …, link: …)`):
@@ -8,8 +8,7 @@
  * Only names the client wrote or that the schema declares for that field appear.
  */
 import { GraphQLError, isInputObjectType, getNamedType, type GraphQLSchema } from "graphql";
-import { describedValidationErrors } from "./errors.js";
-import type { VariableErrorOptions } from "./variable-errors.js";
+import type { VariableErrorOptions } from "./input-values.js";
 
 const CANNOT_QUERY = /^Cannot query field "(\w+)" on type "(Query|Mutation|Subscription)"\./;
 const UNKNOWN_ARGUMENT = /^Unknown argument "(\w+)" on field "(\w+)\.(\w+)"\./;
@@ -64,24 +63,13 @@ function wrapperHint(
   return null;
 }
 
-/** Adds the fix to each error of `errors` that hides one (see the module comment). */
-export function describeOperationErrors(
+/** The fix `error` hides (see the module comment), told with it; null when it hides none. */
+export function operationHint(
   schema: GraphQLSchema,
-  errors: readonly GraphQLError[],
+  error: GraphQLError,
   options: VariableErrorOptions,
-): void {
-  for (const error of errors) {
-    const node = error.nodes?.[0];
-    if (!node) continue;
-    const keyword = keywordHint(schema, error.message);
-    const described = keyword ? { message: keyword } : wrapperHint(schema, error.message, options);
-    if (!described) continue;
-    let byMessage = describedValidationErrors.get(node);
-    if (!byMessage)
-      describedValidationErrors.set(
-        node,
-        (byMessage = new Map<string, { field?: string; message: string }>()),
-      );
-    byMessage.set(error.message, described);
-  }
+): { field?: string; message: string } | null {
+  if (!error.nodes?.[0]) return null;
+  const keyword = keywordHint(schema, error.message);
+  return keyword ? { message: keyword } : wrapperHint(schema, error.message, options);
 }

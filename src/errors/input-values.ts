@@ -1,11 +1,14 @@
 /**
- * Variable coercion errors that say what to fix. graphql-js quotes the value it refused
- * (`Variable "$input" got invalid value "123456" at "input.token"; ...`), and that value may be
- * an MFA token or a password; its message also names no field a client can act on. This module
- * coerces the variables again, field by field, and describes each refusal from the schema: the
- * field's path (`extensions.field`, e.g. `input.token`), the expected type, an enum's allowed
- * values, and a "did you mean" when suggestions are on (outside production). Names come from the
- * schema or pass the GraphQL name pattern; the value sent never appears.
+ * The one describer of input values: every refusal of a value, sent as a variable or written
+ * inline in the document, is told from the schema: the field's path (`extensions.field`, e.g.
+ * `input.token`), the expected type, an enum's allowed values, and a "did you mean" when
+ * suggestions are on (outside production). graphql-js quotes the value it refused, and that value
+ * may be an MFA token or a password; its message also names no field a client can act on. Names
+ * come from the schema or pass the GraphQL name pattern; the value sent never appears.
+ *
+ * Variables are coerced once, here (graphql-js's `coerceInputValue`, the check graphql-js's own
+ * `getVariableValues` makes), and each refusal is described as coercion reports it. Inline values
+ * are described in the validation hook (inline-values.ts, validation-hook.ts).
  */
 import {
   coerceInputValue,
@@ -24,7 +27,7 @@ import {
   type OperationDefinitionNode,
   type VariableDefinitionNode,
 } from "graphql";
-import { ErrorCode } from "./errors.js";
+import { ErrorCode } from "./codes.js";
 
 /** The GraphQL name pattern, bounded: a key a client sent is shown only when it looks like one. */
 const NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
@@ -179,37 +182,61 @@ function misnamedHint(name: string, undeclared: readonly string[]): string {
   return ` The variables sent hold ${keys}, which the operation does not declare: send the value as "${name}", or declare ${declare} in the operation.`;
 }
 
-/** The refusals of one variable's value, as coerceInputValue reports them. */
-function refusalsOf(
-  schema: GraphQLSchema,
-  definition: VariableDefinitionNode,
+/** The keys sent that the operation does not declare (a missing variable's message names them). */
+function undeclaredKeys(
+  definitions: readonly VariableDefinitionNode[],
   variables: Record<string, unknown>,
-  options: VariableErrorOptions & { undeclared: readonly string[] },
-): Refusal[] {
+): string[] {
+  const declared = new Set(definitions.map((definition) => definition.variable.name.value));
+  return Object.keys(variables).filter((key) => !declared.has(key));
+}
+
+interface Coercion {
+  schema: GraphQLSchema;
+  definitions: readonly VariableDefinitionNode[];
+  variables: Record<string, unknown>;
+  options: VariableErrorOptions & { max: number };
+  /** The refusals so far, at most `options.max`. */
+  errors: GraphQLError[];
+}
+
+function refuse(coercion: Coercion, definition: VariableDefinitionNode, refusal: Refusal): void {
+  if (coercion.errors.length >= coercion.options.max) return;
+  const extensions = { code: ErrorCode.BadUserInput, field: refusal.field };
+  coercion.errors.push(new GraphQLError(refusal.message, { nodes: definition, extensions }));
+}
+
+/** Coerces one variable's value as graphql-js does, and refuses what coercion reports. */
+function coerceVariable(coercion: Coercion, definition: VariableDefinitionNode): void {
+  const { schema, variables, options } = coercion;
   const name = definition.variable.name.value;
   const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
-  if (!type) return [];
+  if (!type) return;
   const present = Object.prototype.hasOwnProperty.call(variables, name);
   if (!present || variables[name] === null) {
     const required = isNonNullType(type) && !(definition.defaultValue && !present);
-    if (!required) return [];
+    if (!required) return;
     const how = present
       ? "not null."
-      : `and it was not provided.${misnamedHint(name, options.undeclared)}`;
-    return [{ field: name, message: `Invalid ${name}: expected ${String(type)}, ${how}` }];
+      : `and it was not provided.${misnamedHint(name, undeclaredKeys(coercion.definitions, variables))}`;
+    const message = `Invalid ${name}: expected ${String(type)}, ${how}`;
+    return refuse(coercion, definition, { field: name, message });
   }
-  const refusals: Refusal[] = [];
   coerceInputValue(variables[name], type, (path, _value, error) => {
     const expected = typeAt(type, path);
     const problem = problemOf(expected, error.message);
-    refusals.push(describeProblem(printPath(name, path), expected, problem, options));
+    refuse(
+      coercion,
+      definition,
+      describeProblem(printPath(name, path), expected, problem, options),
+    );
   });
-  return refusals;
 }
 
 /**
- * The operation's variable refusals, each a BAD_USER_INPUT error with `extensions.field`, or
- * null when every variable coerces. `max` bounds the errors, as graphql-js's `maxErrors` does.
+ * Coerces the operation's variables once, as graphql-js's `getVariableValues` would: each refusal
+ * is a BAD_USER_INPUT error with `extensions.field`, or null when every variable coerces. `max`
+ * bounds the errors, as graphql-js's `maxErrors` does.
  */
 export function variableErrors(
   schema: GraphQLSchema,
@@ -217,23 +244,8 @@ export function variableErrors(
   variables: Record<string, unknown>,
   options: VariableErrorOptions & { max: number },
 ): GraphQLError[] | null {
-  const errors: GraphQLError[] = [];
   const definitions = operation.variableDefinitions ?? [];
-  const declared = new Set(definitions.map((definition) => definition.variable.name.value));
-  const undeclared = Object.keys(variables).filter((key) => !declared.has(key));
-  for (const definition of definitions) {
-    for (const { field, message } of refusalsOf(schema, definition, variables, {
-      ...options,
-      undeclared,
-    })) {
-      if (errors.length >= options.max) return errors;
-      errors.push(
-        new GraphQLError(message, {
-          nodes: definition,
-          extensions: { code: ErrorCode.BadUserInput, field },
-        }),
-      );
-    }
-  }
-  return errors.length ? errors : null;
+  const coercion: Coercion = { schema, definitions, variables, options, errors: [] };
+  for (const definition of definitions) coerceVariable(coercion, definition);
+  return coercion.errors.length ? coercion.errors : null;
 }

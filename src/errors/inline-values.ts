@@ -1,13 +1,12 @@
 /**
  * Validation errors about a value written inline in the document (`password: 12345`,
- * `accessMode: recurrent`, an unknown field `tokn:`), described as variable errors are
- * (variable-errors.ts): `extensions.field` is the value's path (`input.password`,
+ * `accessMode: recurrent`, an unknown field `tokn:`), described by the same describer as variable
+ * refusals (input-values.ts): `extensions.field` is the value's path (`input.password`,
  * `input.fetchResources[1]`), the message names the expected type, an enum's values and, outside
  * production, a "did you mean"; never the value. graphql-js reports such an error on the value's
  * node; one walk of the document (with a stack of argument and field names, linear in its size,
  * and only when validation failed on such a node) finds each one's path and expected type.
  */
-import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from "@apollo/server";
 import {
   BREAK,
   GraphQLError,
@@ -21,14 +20,12 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from "graphql";
-import { describedValidationErrors } from "./errors.js";
-import { describeOperationErrors } from "./operation-hints.js";
 import {
   describeProblem,
   type Problem,
   type Refusal,
   type VariableErrorOptions,
-} from "./variable-errors.js";
+} from "./input-values.js";
 
 /** Nodes graphql-js reports a wrong inline value on: the value, or an unknown object field. */
 const VALUE_KINDS: ReadonlySet<string> = new Set([
@@ -112,40 +109,25 @@ function describe(node: ASTNode, at: Place, message: string, options: VariableEr
   return describeProblem(printPath(at.path), at.type, problem, options);
 }
 
-/** Describes each error on an inline value, for formatError (errors.ts) to answer with. */
-function describeErrors(
+/**
+ * Describes each error of `errors` that is about an inline value: its field's path and a message
+ * without the value. An error it cannot place is left out.
+ */
+export function describeInlineValues(
   schema: GraphQLSchema,
   document: DocumentNode,
   errors: readonly GraphQLError[],
   options: VariableErrorOptions,
-): void {
+): Map<GraphQLError, Refusal> {
+  const described = new Map<GraphQLError, Refusal>();
   const onValues = errors.filter((error) => VALUE_KINDS.has(error.nodes?.[0]?.kind ?? ""));
-  if (onValues.length === 0) return;
+  if (onValues.length === 0) return described;
   const places = place(schema, document, new Set(onValues.map((error) => error.nodes![0]!)));
   for (const error of onValues) {
     const node = error.nodes![0]!;
     const at = places.get(node);
     const refusal = at && describe(node, at, error.message, options);
-    if (!refusal) continue;
-    let byMessage = describedValidationErrors.get(node);
-    if (!byMessage) describedValidationErrors.set(node, (byMessage = new Map<string, Refusal>()));
-    byMessage.set(error.message, refusal);
+    if (refusal) described.set(error, refusal);
   }
-}
-
-/** Names the field of every validation error about an inline value (see the module comment). */
-export function literalErrorsPlugin(options: VariableErrorOptions): ApolloServerPlugin {
-  // Stateless, so one listener serves every request.
-  const listener: GraphQLRequestListener<BaseContext> = {
-    validationDidStart: (requestContext) =>
-      Promise.resolve((errors?: readonly Error[]) => {
-        const graphQLErrors = (errors ?? []).filter((error) => error instanceof GraphQLError);
-        if (graphQLErrors.length > 0) {
-          describeErrors(requestContext.schema, requestContext.document, graphQLErrors, options);
-          describeOperationErrors(requestContext.schema, graphQLErrors, options);
-        }
-        return Promise.resolve();
-      }),
-  };
-  return { requestDidStart: () => Promise.resolve(listener) };
+  return described;
 }
