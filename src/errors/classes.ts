@@ -124,6 +124,18 @@ export class UpstreamError extends GatewayError {
     return new this({ code: ErrorCode.UpstreamRejected, message, upstream, retryable: false });
   }
 
+  /** The same error, its `field` named as the schema names it (Belvo's name differs). */
+  withField(field: string, message: string): UpstreamError {
+    const { code, upstream, retryable, ...extra } = this.extensions;
+    return new UpstreamError({
+      code: code as UpstreamErrorCode,
+      message,
+      upstream: upstream as UpstreamDetails,
+      retryable: retryable === true,
+      extra: { ...extra, field },
+    });
+  }
+
   /** Belvo refused the request for now (`institution_down`, `too_many_sessions`): retryable. */
   static rejectedForNow<E>(
     this: UpstreamErrorClass<E>,

@@ -3,13 +3,7 @@
  * credentials, POST a refresh, PATCH the access mode, DELETE it, and POST /api/token/ for the
  * Connect widget. Each call is a write: sent once, through BelvoClient.writeTo.
  */
-import {
-  ErrorCode,
-  GatewayError,
-  UpstreamError,
-  type UpstreamDetails,
-  type UpstreamErrorCode,
-} from "../errors.js";
+import { ErrorCode, GatewayError, UpstreamError, type UpstreamDetails } from "../errors.js";
 import type { AccessMode } from "../types/enums.js";
 import type { Link } from "../types/link.type.js";
 import {
@@ -137,13 +131,7 @@ function schemaNames<T>(names: Record<string, string>, read: () => T): T {
     const field = error instanceof UpstreamError ? error.extensions.field : undefined;
     const renamed = typeof field === "string" ? names[field] : undefined;
     if (!(error instanceof UpstreamError) || renamed === undefined) throw error;
-    throw new UpstreamError(
-      error.message.replace(`(${String(field)})`, `(${renamed})`),
-      error.extensions.code as UpstreamErrorCode,
-      error.extensions.upstream as UpstreamDetails,
-      error.extensions.retryable === true,
-      { field: renamed },
-    );
+    throw error.withField(renamed, error.message.replace(`(${String(field)})`, `(${renamed})`));
   }
 }
 

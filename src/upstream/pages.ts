@@ -3,7 +3,7 @@
  * window of items, and what a page answer says (its items, `count`, whether `next` goes on, and
  * on which host).
  */
-import { ErrorCode, UpstreamError } from "../errors.js";
+import { UpstreamError, statusOnly } from "../errors.js";
 import { UnexpectedBody, requiredObject, type Json } from "./json.js";
 import type { Unreadable } from "./read.js";
 
@@ -76,10 +76,8 @@ export interface Page<T> {
 }
 
 export function foreignNextError(): UpstreamError {
-  return new UpstreamError(
+  return UpstreamError.unreadable(
     "Belvo's list pointed to another host for its next page; the gateway did not follow it, and the walk ends here.",
-    ErrorCode.UpstreamError,
-    { status: 200, code: null, requestId: null },
-    false,
+    statusOnly(200),
   );
 }
