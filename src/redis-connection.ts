@@ -12,11 +12,15 @@ import type { RedisTarget } from "./config.js";
 
 export type { RedisTarget };
 
+/** The name every connection of the gateway gives itself (CLIENT LIST shows who is connected). */
+export const REDIS_CLIENT_NAME = "belvo-graphql-gateway";
+
 /** A client of `target` with the caller's options (deadlines, queueing, retries). */
 export function createRedis(target: RedisTarget, options: RedisOptions): Redis {
-  if (typeof target === "string") return new Redis(target, options);
+  const named = { connectionName: REDIS_CLIENT_NAME, ...options };
+  if (typeof target === "string") return new Redis(target, named);
   return new Redis({
-    ...options,
+    ...named,
     sentinels: target.sentinels.map(({ host, port }) => ({ host, port })),
     name: target.name,
     // Asking a sentinel where the primary is has the deadline of a command.
