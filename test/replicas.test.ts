@@ -231,47 +231,65 @@ describeWithTools("Idempotency-Key across replicas", () => {
   });
 });
 
+type Outcome = { link: string; status: number; outcome: string };
+
+/**
+ * Resumes, one after another on each of `streams` connections, until `stop` is called; each stays
+ * 50 ms at Belvo, so some are in flight at any moment.
+ */
+function steadyStream(streams: number) {
+  const outcomes: Outcome[] = [];
+  let streaming = true;
+  const stream = async () => {
+    while (streaming) {
+      const link = randomUUID();
+      resumes.set(link, { status: 200, body: { ...LINK_BODY, id: link }, delayMs: 50 });
+      const answer = await resume(link).catch((error: Error) => ({
+        status: 0,
+        outcome: error.message,
+      }));
+      outcomes.push({ link, status: answer.status, outcome: answer.outcome });
+    }
+  };
+  const running = Array.from({ length: streams }, stream);
+  return {
+    outcomes,
+    stop: async () => {
+      streaming = false;
+      await Promise.all(running);
+    },
+  };
+}
+
 describeWithTools("a rolling restart", () => {
   it("one replica at a time under a steady stream: each request answered, or refused SHUTTING_DOWN before Belvo", async () => {
-    const outcomes: { link: string; status: number; outcome: string }[] = [];
-    let streaming = true;
-    const stream = async () => {
-      while (streaming) {
-        const link = randomUUID();
-        // Each resume stays a moment at Belvo: some are in flight at every SIGTERM.
-        resumes.set(link, { status: 200, body: { ...LINK_BODY, id: link }, delayMs: 30 });
-        const answer = await resume(link).catch((error: Error) => ({
-          status: 0,
-          outcome: error.message,
-        }));
-        outcomes.push({ link, status: answer.status, outcome: answer.outcome });
-      }
-    };
-    const streams = Array.from({ length: 4 }, stream);
+    const stream = steadyStream(3);
     const during: number[] = [];
-    for (const replica of replicas) {
-      const before = outcomes.length;
-      expect(await stopReplica(replica)).toBe(0);
-      // Back on Sentinel (the next describe's failover needs every replica there).
-      await startReplica(replica, onSentinel());
-      await servedAgainBy(replica);
-      during.push(outcomes.length - before);
+    try {
+      for (const replica of replicas) {
+        const before = stream.outcomes.length;
+        expect(await stopReplica(replica)).toBe(0);
+        // Back on Sentinel (the failover below needs every replica there).
+        await startReplica(replica, onSentinel());
+        await servedAgainBy(replica);
+        during.push(stream.outcomes.length - before);
+      }
+    } finally {
+      await stream.stop();
     }
-    streaming = false;
-    await Promise.all(streams);
-    const lost = outcomes.filter(
+    const lost = stream.outcomes.filter(
       ({ status, outcome }) =>
         !(status === 200 && outcome === "Link") && !(status === 503 && outcome === "SHUTTING_DOWN"),
     );
     expect(lost).toEqual([]);
-    for (const { link, outcome } of outcomes)
+    for (const { link, outcome } of stream.outcomes)
       expect({ link, sent: sentFor(link) }).toEqual({
         link,
         sent: outcome === "Link" ? 1 : 0,
       });
     // The stream went on while each replica was away.
     for (const count of during) expect(count).toBeGreaterThan(0);
-  });
+  }, 60_000);
 });
 
 describeWithTools("a Sentinel failover", () => {
@@ -316,6 +334,26 @@ describeWithTools("a Sentinel failover", () => {
     const outcomes: string[] = [];
     for (let i = 0; i < CAP + 1; i++) outcomes.push((await resume(fresh)).outcome);
     expect(outcomes).toEqual([...Array<string>(CAP).fill("MfaChallenge"), "RATE_LIMITED"]);
+  }, 30_000);
+});
+
+describeWithTools("deadlines through Sentinel", () => {
+  it("a primary that stops answering (SIGSTOP): refused GUARD_UNAVAILABLE within the command deadline, nothing sent to Belvo", async () => {
+    const primary = await redis.current();
+    const link = randomUUID();
+    primary.server.kill("SIGSTOP");
+    try {
+      const began = Date.now();
+      const refused = await resume(link);
+      // REDIS_COMMAND_TIMEOUT_MS is 500: well under the 5 s a Sentinel waits to call it down.
+      expect(Date.now() - began).toBeLessThan(3_000);
+      expect(refused).toMatchObject({ status: 503, outcome: "GUARD_UNAVAILABLE" });
+      expect((await fetch(`${replicas[0]!.url}/ready`)).status).toBe(503);
+    } finally {
+      primary.server.kill("SIGCONT");
+    }
+    expect(sentFor(link)).toBe(0);
+    await everyReplicaReady();
   });
 });
 

@@ -85,7 +85,8 @@ export class SentinelTopology {
     const replica = await startRedisReplica(primary);
     const dir = mkdtempSync(join(tmpdir(), "sentinel-"));
     const port = await freePort();
-    // Sentinel rewrites its config file: one of its own. A primary it finds down within 1 s.
+    // Sentinel rewrites its config file: one of its own. The failover is the test's (SENTINEL
+    // FAILOVER): a primary frozen for a moment is not taken for down (5 s).
     const conf = join(dir, "sentinel.conf");
     writeFileSync(
       conf,
@@ -93,7 +94,7 @@ export class SentinelTopology {
         `port ${port}`,
         "bind 127.0.0.1",
         `sentinel monitor ${SENTINEL_NAME} 127.0.0.1 ${new URL(primary.url).port} 1`,
-        `sentinel down-after-milliseconds ${SENTINEL_NAME} 1000`,
+        `sentinel down-after-milliseconds ${SENTINEL_NAME} 5000`,
         `sentinel failover-timeout ${SENTINEL_NAME} 10000`,
         "",
       ].join("\n"),
@@ -125,6 +126,12 @@ export class SentinelTopology {
     } finally {
       client.disconnect();
     }
+  }
+
+  /** The server the sentinel names the primary now. */
+  async current(): Promise<RedisServer> {
+    const port = await this.primaryPort();
+    return port === Number(new URL(this.primary.url).port) ? this.primary : this.replica;
   }
 
   /** The port of the server the sentinel names the primary. */
