@@ -45,6 +45,7 @@ interface Probe {
   httpGet: { path: string; port: string | number };
 }
 interface Container {
+  image: string;
   env: EnvEntry[];
   ports: { name: string; containerPort: number }[];
   readinessProbe: Probe;
@@ -84,6 +85,7 @@ interface Manifest {
 }
 interface Kustomization {
   resources: string[];
+  images: { name: string; newName: string; newTag: string }[];
   secretGenerator: { name: string; envs: string[] }[];
 }
 interface ComposeService {
@@ -182,6 +184,8 @@ describe("Kubernetes manifests (deploy/kubernetes, kustomize)", () => {
       kind: "Deployment",
       name: deployment.name,
     });
+    // kustomize's `images` names the container's image, so setting the tag there takes.
+    expect(kustomization.images.map(({ name }) => name)).toEqual([container.image]);
     // A node drain may take replicas away only while others stay (and the HPA's floor stays above).
     expect(autoscaler.minReplicas).toBeGreaterThanOrEqual(3);
     expect(disruptionBudget.maxUnavailable).toBeLessThan(autoscaler.minReplicas);
@@ -355,6 +359,12 @@ describe("compose.yaml and HAProxy", () => {
     const cfg = text("deploy/haproxy/haproxy.cfg");
     expect(cfg).toMatch(new RegExp(`server-template gateway 3 gateway:${config.port} check`));
     expect(cfg).toMatch(/http-check send meth GET uri \/ready /);
+  });
+
+  it("CI installs HAProxy and Redis Sentinel (test/replicas.test.ts runs them)", () => {
+    const run = text(".ci/run");
+    expect(run).toContain("command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)");
+    expect(run).toContain("[ -x /usr/sbin/haproxy ] || missing+=(haproxy)");
   });
 
   const haproxy = installed(
