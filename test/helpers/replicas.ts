@@ -45,14 +45,14 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-/** A redis-server that replicates `primary`, keeping nothing on disk. */
-async function startRedisReplica(primary: RedisServer): Promise<RedisServer> {
+/** A redis-server that replicates `primary`; the copy it receives goes to `dir` (a replica writes one). */
+async function startRedisReplica(primary: RedisServer, dir: string): Promise<RedisServer> {
   const port = await freePort();
   const server = spawn(
     "redis-server",
     [
       ...["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-      ...["--replicaof", "127.0.0.1", new URL(primary.url).port],
+      ...["--replicaof", "127.0.0.1", new URL(primary.url).port, "--dir", dir],
     ],
     { stdio: "ignore" },
   );
@@ -81,9 +81,10 @@ export class SentinelTopology {
   ) {}
 
   static async start(): Promise<SentinelTopology> {
-    const primary = await startRedisServer();
-    const replica = await startRedisReplica(primary);
     const dir = mkdtempSync(join(tmpdir(), "sentinel-"));
+    // Either may become a replica and receive a copy on disk: both keep theirs in `dir`.
+    const primary = await startRedisServer(dir);
+    const replica = await startRedisReplica(primary, dir);
     const port = await freePort();
     // Sentinel rewrites its config file: one of its own. The failover is the test's (SENTINEL
     // FAILOVER): a primary frozen for a moment is not taken for down (5 s).
