@@ -131,6 +131,26 @@ async function post(
   };
 }
 
+/** A resume sent to one replica itself, not through the balancer. */
+async function direct(replica: Replica, link: string): Promise<Answer> {
+  const response = await fetch(`${replica.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
+    body: JSON.stringify({
+      query: RESUME_LINK,
+      variables: { input: { session: SESSION_HEX, link, token: "123456" } },
+    }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    text,
+    outcome: outcomeOf(text),
+    servedBy: null,
+    replayed: false,
+  };
+}
+
 const resume = (link: string, headers: Record<string, string> = {}) =>
   post(RESUME_LINK, { input: { session: SESSION_HEX, link, token: "123456" } }, headers);
 const login = (username: string) =>
@@ -268,7 +288,14 @@ describeWithTools("a rolling restart", () => {
     try {
       for (const replica of replicas) {
         const before = stream.outcomes.length;
+        // A resume of its own at Belvo when the SIGTERM comes: the drain waits for it, and the
+        // stream's requests HAProxy still sends meanwhile are refused SHUTTING_DOWN.
+        const slow = randomUUID();
+        resumes.set(slow, { status: 200, body: { ...LINK_BODY, id: slow }, delayMs: 600 });
+        const inFlight = direct(replica, slow);
+        await until("the slow resume at Belvo", () => sentFor(slow) === 1);
         expect(await stopReplica(replica)).toBe(0);
+        expect(await inFlight).toMatchObject({ status: 200, outcome: "Link" });
         // Back on Sentinel (the failover below needs every replica there).
         await startReplica(replica, onSentinel());
         await servedAgainBy(replica);
@@ -287,8 +314,9 @@ describeWithTools("a rolling restart", () => {
         link,
         sent: outcome === "Link" ? 1 : 0,
       });
-    // The stream went on while each replica was away.
+    // The stream went on while each replica was away, and met the drains.
     for (const count of during) expect(count).toBeGreaterThan(0);
+    expect(stream.outcomes.some(({ outcome }) => outcome === "SHUTTING_DOWN")).toBe(true);
   }, 60_000);
 });
 
