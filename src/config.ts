@@ -109,6 +109,8 @@ export interface Config {
   /** "*" for any origin; otherwise these (an entry ending in `:*` takes any port). */
   corsOrigins: "*" | string[];
   redisUrl: string | null;
+  /** REDIS_SENTINELS with REDIS_SENTINEL_NAME: Redis found through Sentinel (instead of REDIS_URL). */
+  redisSentinel: RedisSentinelConfig | null;
   /** A proxy in front sets `x-request-id`: take it as the request id (see context.ts requestIds). */
   trustProxyRequestId: boolean;
   /** Path of the trusted-documents manifest; null: any document runs. */
@@ -146,6 +148,33 @@ export interface TracingConfig {
   samplerRatio: number;
   /** One span per resolver call as well; off by default. */
   resolverSpans: boolean;
+}
+
+/** One sentinel's address. */
+export interface SentinelAddress {
+  host: string;
+  port: number;
+}
+
+/** Redis behind Sentinel: where the sentinels are, and the name of the primary they watch. */
+export interface RedisSentinelConfig {
+  sentinels: SentinelAddress[];
+  name: string;
+}
+
+/** A `redis://` or `rediss://` URL (it may hold a password: never quoted), or Sentinel's primary. */
+export type RedisTarget = string | RedisSentinelConfig;
+
+/** The Redis the settings name (src/redis-connection.ts connects to it), or null: none. */
+export function redisTarget(
+  config: Pick<Config, "redisUrl" | "redisSentinel">,
+): RedisTarget | null {
+  return config.redisSentinel ?? config.redisUrl;
+}
+
+/** The setting that named the target, for a message about it (never the URL itself). */
+export function redisSetting(target: RedisTarget): "REDIS_URL" | "REDIS_SENTINELS" {
+  return typeof target === "string" ? "REDIS_URL" : "REDIS_SENTINELS";
 }
 
 /** Idempotency-Key handling (see docs/idempotency.md). */
@@ -384,6 +413,47 @@ function redisUrl(env: Env): string | null {
   return raw;
 }
 
+/** One `host:port` of REDIS_SENTINELS (an IPv6 address in brackets: `[::1]:26379`). */
+function sentinelAddress(entry: string, index: number): SentinelAddress {
+  const match = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+):(\d{1,5})$/i.exec(entry.trim());
+  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65_535) {
+    throw new ConfigError(
+      "REDIS_SENTINELS",
+      `entry #${index + 1} is not host:port such as sentinel-a:26379.`,
+    );
+  }
+  return { host: match[1]!.replace(/^\[(.*)\]$/, "$1"), port: Number(match[2]) };
+}
+
+/**
+ * REDIS_SENTINELS (`host:port,host:port`) with REDIS_SENTINEL_NAME, the primary's name: Redis
+ * through Sentinel. Either one alone, or both with REDIS_URL, is refused (which Redis is meant?).
+ */
+function redisSentinel(env: Env): RedisSentinelConfig | null {
+  const raw = read(env, "REDIS_SENTINELS");
+  const name = read(env, "REDIS_SENTINEL_NAME");
+  if (raw === undefined && name === undefined) return null;
+  if (raw === undefined) {
+    throw new ConfigError(
+      "REDIS_SENTINELS",
+      "required with REDIS_SENTINEL_NAME (host:port,host:port).",
+    );
+  }
+  if (name === undefined) {
+    throw new ConfigError(
+      "REDIS_SENTINEL_NAME",
+      "required with REDIS_SENTINELS: the name the sentinels know the primary by (e.g. mymaster).",
+    );
+  }
+  if (read(env, "REDIS_URL") !== undefined) {
+    throw new ConfigError("REDIS_SENTINELS", "set either REDIS_URL or REDIS_SENTINELS, not both.");
+  }
+  if (!/^[\x21-\x7e]+$/.test(name)) {
+    throw new ConfigError("REDIS_SENTINEL_NAME", "expected a name without spaces.");
+  }
+  return { sentinels: raw.split(",").map(sentinelAddress), name };
+}
+
 function otlpUrl(name: string, raw: string): URL {
   let url: URL;
   try {
@@ -589,6 +659,7 @@ function settings(env: Env): Omit<Config, "upstream"> {
     http: httpLimits(env),
     corsOrigins: corsOrigins(env, production),
     redisUrl: redisUrl(env),
+    redisSentinel: redisSentinel(env),
     trustProxyRequestId: flag(env, "TRUST_PROXY_REQUEST_ID", false),
     trustedDocuments: read(env, "TRUSTED_DOCUMENTS") ?? null,
     redisCommandTimeoutMs: integer(env, "REDIS_COMMAND_TIMEOUT_MS", 1_000, 10, 60_000),

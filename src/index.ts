@@ -1,7 +1,15 @@
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
-import { ConfigError, loadConfig, type BelvoUpstream, type Config } from "./config.js";
+import {
+  ConfigError,
+  loadConfig,
+  redisSetting,
+  redisTarget,
+  type BelvoUpstream,
+  type Config,
+  type RedisTarget,
+} from "./config.js";
 import { TrustedDocuments } from "./guards/trusted-documents.js";
 import type { GuardStore } from "./guards/store.js";
 import type { Logger } from "pino";
@@ -43,33 +51,33 @@ async function loadServer() {
 type Server = Awaited<ReturnType<typeof loadServer>>;
 
 /** Waits for Redis to answer, or stops start-up with one line (the URL may hold a password: never shown). */
-async function answeringOrExit(check: Promise<void>): Promise<void> {
+async function answeringOrExit(check: Promise<void>, target: RedisTarget): Promise<void> {
   try {
     await check;
   } catch (error) {
     console.error(
-      `Cannot start: REDIS_URL: Redis did not answer (${error instanceof Error ? error.message : "unknown error"}).`,
+      `Cannot start: ${redisSetting(target)}: Redis did not answer (${error instanceof Error ? error.message : "unknown error"}).`,
     );
     process.exit(1);
   }
 }
 
 /** The guards' store and the idempotency store on Redis, each checked before the gateway listens. */
-async function connectRedis(server: Server, config: Config, url: string, logger: Logger) {
+async function connectRedis(server: Server, config: Config, target: RedisTarget, logger: Logger) {
   const { redisStore, checkStore, RedisIdempotencyStore } = server;
   const onError = (error: Error) => logger.warn({ err: { message: error.message } }, "redis error");
   const deadlines = {
     commandTimeoutMs: config.redisCommandTimeoutMs,
     connectTimeoutMs: config.redisConnectTimeoutMs,
   };
-  const guardStore: GuardStore = redisStore(url, deadlines, onError);
-  const idempotencyStore = new RedisIdempotencyStore(url, {
+  const guardStore: GuardStore = redisStore(target, deadlines, onError);
+  const idempotencyStore = new RedisIdempotencyStore(target, {
     ...deadlines,
     scopeBytes: config.idempotencyRedisScopeBytes,
     onError,
   });
-  await answeringOrExit(checkStore(guardStore));
-  await answeringOrExit(idempotencyStore.connect());
+  await answeringOrExit(checkStore(guardStore), target);
+  await answeringOrExit(idempotencyStore.connect(), target);
   return { guardStore, idempotencyStore };
 }
 
@@ -153,8 +161,9 @@ async function main(): Promise<void> {
   const traced = config.tracing
     ? (await import("./tracing/start.js")).startTracing(config.tracing, logger)
     : null;
-  const { guardStore, idempotencyStore } = config.redisUrl
-    ? await connectRedis(server, config, config.redisUrl, logger)
+  const redis = redisTarget(config);
+  const { guardStore, idempotencyStore } = redis
+    ? await connectRedis(server, config, redis, logger)
     : { guardStore: MEMORY_STORE, idempotencyStore: undefined };
   const gateway = await server.createGateway(
     { ...config, upstream },

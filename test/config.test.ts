@@ -6,6 +6,8 @@ import {
   gatewayConfig,
   loadConfig,
   loadWebDemoConfig,
+  redisSetting,
+  redisTarget,
 } from "../src/config.js";
 
 const KEYS = { GATEWAY_API_KEYS: "client-key-00000000001" };
@@ -52,6 +54,7 @@ it("defaults to the built-in emulator on 127.0.0.1:4000", () => {
     http: DEFAULT_HTTP_LIMITS,
     corsOrigins: ["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"],
     redisUrl: null,
+    redisSentinel: null,
     trustProxyRequestId: false,
     trustedDocuments: null,
     redisCommandTimeoutMs: 1_000,
@@ -166,6 +169,68 @@ it("reads the guard settings", () => {
     redisConnectTimeoutMs: 2_000,
     idempotencyRedisScopeBytes: 1_048_576,
   });
+});
+
+it("REDIS_SENTINELS with REDIS_SENTINEL_NAME: Redis through Sentinel, instead of REDIS_URL", () => {
+  const config = loadConfig({
+    REDIS_SENTINELS: "sentinel-a:26379, 10.0.0.7:26380,[::1]:26381",
+    REDIS_SENTINEL_NAME: "mymaster",
+  });
+  const sentinel = {
+    sentinels: [
+      { host: "sentinel-a", port: 26379 },
+      { host: "10.0.0.7", port: 26380 },
+      { host: "::1", port: 26381 },
+    ],
+    name: "mymaster",
+  };
+  expect(config).toMatchObject({ redisUrl: null, redisSentinel: sentinel });
+  expect(redisTarget(config)).toEqual(sentinel);
+  expect(redisSetting(sentinel)).toBe("REDIS_SENTINELS");
+  const byUrl = loadConfig({ REDIS_URL: "redis://:secret@redis:6379" });
+  expect(redisTarget(byUrl)).toBe("redis://:secret@redis:6379");
+  expect(redisSetting(redisTarget(byUrl)!)).toBe("REDIS_URL");
+  expect(redisTarget(loadConfig({}))).toBeNull();
+});
+
+it.each<[string, Record<string, string>, string]>([
+  [
+    "sentinels without the primary's name",
+    { REDIS_SENTINELS: "sentinel-a:26379" },
+    "REDIS_SENTINEL_NAME: required with REDIS_SENTINELS: the name the sentinels know the primary by (e.g. mymaster).",
+  ],
+  [
+    "a primary's name without sentinels",
+    { REDIS_SENTINEL_NAME: "mymaster" },
+    "REDIS_SENTINELS: required with REDIS_SENTINEL_NAME (host:port,host:port).",
+  ],
+  [
+    "both REDIS_URL and sentinels",
+    { REDIS_URL: "redis://redis:6379", REDIS_SENTINELS: "a:26379", REDIS_SENTINEL_NAME: "m" },
+    "REDIS_SENTINELS: set either REDIS_URL or REDIS_SENTINELS, not both.",
+  ],
+  [
+    "a sentinel without a port",
+    { REDIS_SENTINELS: "a:26379,b", REDIS_SENTINEL_NAME: "m" },
+    "REDIS_SENTINELS: entry #2 is not host:port such as sentinel-a:26379.",
+  ],
+  [
+    "a sentinel port out of range",
+    { REDIS_SENTINELS: "a:70000", REDIS_SENTINEL_NAME: "m" },
+    "REDIS_SENTINELS: entry #1 is not host:port such as sentinel-a:26379.",
+  ],
+  [
+    "a sentinel given as a URL",
+    { REDIS_SENTINELS: "redis://a:26379", REDIS_SENTINEL_NAME: "m" },
+    "REDIS_SENTINELS: entry #1 is not host:port such as sentinel-a:26379.",
+  ],
+  [
+    "a primary's name with a space",
+    { REDIS_SENTINELS: "a:26379", REDIS_SENTINEL_NAME: "my master" },
+    "REDIS_SENTINEL_NAME: expected a name without spaces.",
+  ],
+])("refuses %s, naming the setting", (_case, env, message) => {
+  expect(failure(env)).toBe(message);
 });
 
 it("the shutdown grace follows BELVO_TIMEOUT_MS unless set", () => {

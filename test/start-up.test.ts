@@ -213,3 +213,37 @@ it.each([
   },
   15_000,
 );
+
+it.each([
+  ["accepts connections and never replies", true],
+  ["refuses connections", false],
+])(
+  "fails start-up within its deadline, in one line naming REDIS_SENTINELS, when the only sentinel %s",
+  async (_case, listening) => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    if (!listening) await new Promise((resolve) => silent.close(resolve));
+    try {
+      const gateway = runNode("dist/index.js", {
+        PORT: "0",
+        REDIS_SENTINELS: `127.0.0.1:${port}`,
+        REDIS_SENTINEL_NAME: "gateway-primary",
+        REDIS_CONNECT_TIMEOUT_MS: "250",
+      });
+      const timer = setTimeout(() => gateway.child.kill("SIGKILL"), 8_000);
+      const code = await gateway.exit;
+      clearTimeout(timer);
+      expect(code).toBe(1);
+      expect(gateway.stderr.join("")).toMatch(
+        /^Cannot start: REDIS_SENTINELS: Redis did not answer \(.+\)\.\n$/,
+      );
+      expect(gateway.stdout.join("")).not.toContain("listening");
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      if (listening) silent.close();
+    }
+  },
+  15_000,
+);

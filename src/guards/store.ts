@@ -4,7 +4,8 @@
  * a guard whose store does not answer refuses (GUARD_UNAVAILABLE) rather than letting a request
  * through uncounted or hanging it.
  */
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { createRedis, type RedisTarget } from "../redis-connection.js";
 
 export interface RedisDeadlines {
   /** Each command (and the readiness check) fails past this. */
@@ -18,13 +19,13 @@ export type GuardStore =
 
 export const MEMORY_STORE: GuardStore = { kind: "memory" };
 
-/** The URL may hold a password: no message built here quotes it. */
+/** A URL may hold a password: no message built here quotes it. */
 export function redisStore(
-  url: string,
+  target: RedisTarget,
   deadlines: RedisDeadlines,
   onError: (error: Error) => void,
 ): GuardStore & { kind: "redis" } {
-  const redis = new Redis(url, {
+  const redis = createRedis(target, {
     lazyConnect: true,
     commandTimeout: deadlines.commandTimeoutMs,
     connectTimeout: deadlines.connectTimeoutMs,

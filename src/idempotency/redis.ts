@@ -8,7 +8,8 @@
  * the client key's label: nothing in Redis names a client key, a link or a token, and answers are
  * sealed (AES-256-GCM).
  */
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { createRedis, type RedisTarget } from "../redis-connection.js";
 import {
   DEFAULT_MEMORY_LIMITS,
   type Box,
@@ -200,7 +201,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   private subscribed: Promise<void> | null = null;
   private closed = false;
 
-  constructor(url: string, options: RedisStoreOptions = {}) {
+  /** `target`: a URL, or Sentinel's primary (every connection, the subscriber's too, follows it). */
+  constructor(target: RedisTarget, options: RedisStoreOptions = {}) {
     this.prefix = `${options.prefix ?? "belvo-gateway:"}idem:`;
     this.channel = `${this.prefix}settled`;
     this.onError = options.onError ?? (() => undefined);
@@ -208,7 +210,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     this.scopeBytes = options.scopeBytes ?? DEFAULT_SCOPE_BYTES;
     this.youngMs = options.youngMs ?? DEFAULT_MEMORY_LIMITS.youngMs;
-    this.redis = new Redis(url, {
+    this.redis = createRedis(target, {
       lazyConnect: true,
       maxRetriesPerRequest: 1,
       commandTimeout: options.commandTimeoutMs ?? 2_000,

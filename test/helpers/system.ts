@@ -16,9 +16,9 @@ export function freePort(): Promise<number> {
  * Whether a system program the suite needs is installed. CI installs each (`.ci/run`), so there a
  * missing one fails the run instead of skipping its tests.
  */
-export function installed(command: string, why: string): boolean {
+export function installed(command: string, why: string, versionFlag = "--version"): boolean {
   try {
-    execFileSync(command, ["--version"], { stdio: "ignore" });
+    execFileSync(command, [versionFlag], { stdio: "ignore" });
     return true;
   } catch {
     if (process.env.CI) throw new Error(`${command} is missing (${why}): .ci/run must install it`);
