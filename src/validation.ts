@@ -1,9 +1,5 @@
 import { InputError } from "./errors.js";
-import type {
-  RegisterLinkRequest,
-  ResumeRequest,
-  DatedRetrieveRequest,
-} from "./upstream/belvo.js";
+import type { RegisterLinkRequest, ResumeRequest, DatedRetrieveRequest } from "./upstream/belvo.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX32 = /^[0-9a-f]{32}$/i;

@@ -279,9 +279,7 @@ export class BelvoClient {
   }
 
   /** One list call for all names; results in key order, null for a name Belvo does not know. */
-  async institutionsByName(
-    names: readonly string[],
-  ): Promise<(Institution | Unreadable | null)[]> {
+  async institutionsByName(names: readonly string[]): Promise<(Institution | Unreadable | null)[]> {
     const found = await this.list(
       `/api/institutions/${inFilter("name__in", names)}`,
       [],

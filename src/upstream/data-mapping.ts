@@ -117,16 +117,12 @@ const balanceOf = (object: JsonObject) => (isObject(object.balance) ? object.bal
  * undefined, for AccountResolver to load. The first four are read from inside Belvo's object.
  */
 const ACCOUNT_READERS = {
-  currentBalance: reader(
-    "balance",
-    (object) => presentDecimal(balanceOf(object), "current"),
-    ["current"],
-  ),
-  availableBalance: reader(
-    "balance",
-    (object) => presentDecimal(balanceOf(object), "available"),
-    ["available"],
-  ),
+  currentBalance: reader("balance", (object) => presentDecimal(balanceOf(object), "current"), [
+    "current",
+  ]),
+  availableBalance: reader("balance", (object) => presentDecimal(balanceOf(object), "available"), [
+    "available",
+  ]),
   institutionName: reader("institution", (object) =>
     present(isObject(object.institution) ? object.institution : undefined, "name"),
   ),
