@@ -30,11 +30,19 @@ export class RetrieveOwnersInput {
 }
 
 // Balances and transactions: dated, `{link, date_from, date_to, account?, save_data}`.
+// Declared in the order a refusal names them (variable-errors.ts): link, saveData, then the rest.
 
 @InputType({ description: "Starts a balance retrieval for a link." })
 export class RetrieveBalancesInput {
   @Field(() => ID)
   link!: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: true,
+    description: "Whether Belvo stores the balances (sent as `save_data`); null means true.",
+  })
+  saveData?: boolean | null;
 
   @Field(() => DateScalar)
   dateFrom!: string;
@@ -44,19 +52,19 @@ export class RetrieveBalancesInput {
 
   @Field(() => ID, { nullable: true, description: "Only this account's balances." })
   account?: string | null;
-
-  @Field(() => Boolean, {
-    nullable: true,
-    defaultValue: true,
-    description: "Whether Belvo stores the balances (sent as `save_data`); null means true.",
-  })
-  saveData?: boolean | null;
 }
 
 @InputType({ description: "Starts a transactions retrieval for a link." })
 export class RetrieveTransactionsInput {
   @Field(() => ID)
   link!: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: true,
+    description: "Whether Belvo stores the transactions (sent as `save_data`); null means true.",
+  })
+  saveData?: boolean | null;
 
   @Field(() => DateScalar)
   dateFrom!: string;
@@ -66,11 +74,4 @@ export class RetrieveTransactionsInput {
 
   @Field(() => ID, { nullable: true, description: "Only this account's transactions." })
   account?: string | null;
-
-  @Field(() => Boolean, {
-    nullable: true,
-    defaultValue: true,
-    description: "Whether Belvo stores the transactions (sent as `save_data`); null means true.",
-  })
-  saveData?: boolean | null;
 }
