@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { Account } from "./types/account.type.js";
-import type { InstitutionDetails } from "./types/institution.type.js";
+import type { Institution } from "./types/institution.type.js";
 import type { Link } from "./types/link.type.js";
 import { MAX_KEYS_PER_LIST, type BelvoClient } from "./upstream/belvo.js";
 
@@ -9,7 +9,7 @@ import { MAX_KEYS_PER_LIST, type BelvoClient } from "./upstream/belvo.js";
  * key whose item Belvo sent garbled rejects with an error, served at the path that asked for it.
  */
 export interface Loaders {
-  institution: DataLoader<string, InstitutionDetails | null>;
+  institution: DataLoader<string, Institution | null>;
   account: DataLoader<string, Account | null>;
   link: DataLoader<string, Link | null>;
   /** A link's accounts (Link.accounts). */
@@ -25,7 +25,7 @@ export function createLoaders(belvo: BelvoClient): Loaders {
   let accountsOfLink: Loaders["accountsOfLink"] | undefined;
   return {
     get institution() {
-      return (institution ??= new DataLoader<string, InstitutionDetails | null>(
+      return (institution ??= new DataLoader<string, Institution | null>(
         (names) => belvo.institutionsByName(names),
         options,
       ));

@@ -3,7 +3,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphq
 import { buildSchema, type BuildSchemaOptions } from "type-graphql";
 import { applySpeedShortcuts } from "./execution/shortcuts.js";
 import { AccountListResolver } from "./resolvers/account-list.resolver.js";
-import { AccountResolver, loadAbsentAccountFields } from "./resolvers/account.resolver.js";
+import { AccountResolver } from "./resolvers/account.resolver.js";
 import { BalanceResolver } from "./resolvers/balance.resolver.js";
 import { InstitutionResolver } from "./resolvers/institution.resolver.js";
 import { LinkLifeResolver } from "./resolvers/link-life.resolver.js";
@@ -31,7 +31,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
     validate: false,
   };
   // The same options: a global middleware given to buildSchema keeps every field's wrapper.
-  return loadAbsentAccountFields(applySpeedShortcuts(await buildSchema(options), options));
+  return applySpeedShortcuts(await buildSchema(options), options);
 }
 
 export function printGatewaySchema(schema: GraphQLSchema): string {

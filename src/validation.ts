@@ -1,9 +1,5 @@
 import { InputError } from "./errors.js";
-import type {
-  RegisterLinkRequest,
-  ResumeRequest,
-  RetrieveBalancesRequest,
-} from "./upstream/belvo.js";
+import type { RegisterLinkRequest, ResumeRequest, DatedRetrieveRequest } from "./upstream/belvo.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX32 = /^[0-9a-f]{32}$/i;
@@ -94,7 +90,7 @@ export function checkRetrieveInput(input: { link: string }): void {
 }
 
 /** Dates arrive already checked as YYYY-MM-DD by the Date scalar. */
-export function checkRetrieveBalancesInput(input: RetrieveBalancesRequest): void {
+export function checkDatedRetrieveInput(input: DatedRetrieveRequest): void {
   checkUuid("input.link", input.link);
   if (input.account != null) checkUuid("input.account", input.account);
   const days = (Date.parse(input.dateTo) - Date.parse(input.dateFrom)) / 86_400_000;

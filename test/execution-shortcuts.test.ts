@@ -6,12 +6,16 @@ import "reflect-metadata";
 import { graphql, isObjectType, parse, type GraphQLSchema } from "graphql";
 import { compileQuery, isCompiledQuery } from "graphql-jit";
 import {
+  Arg,
   Authorized,
   buildSchema,
+  Ctx,
   Field,
+  FieldResolver,
   ObjectType,
   Query,
   Resolver,
+  Root,
   UseMiddleware,
   type BuildSchemaOptions,
   type MiddlewareFn,
@@ -48,6 +52,34 @@ class ItemResolver {
   item(): Item {
     return Object.assign(new Item(), { shouted: "quiet", secret: "s3", plain: "as is" });
   }
+
+  /** A plain object, not an Item: type-graphql's wrapper converts a field resolver's root. */
+  @Query(() => Item)
+  rawItem(): Item {
+    return { shouted: "quiet", secret: "s3", plain: "as is" };
+  }
+
+  @FieldResolver(() => String)
+  direct(@Root() item: Item, @Ctx() context: { roles: string[] }): string {
+    return `${item instanceof Item ? "converted" : "as given"}, ${context.roles.length} role(s)`;
+  }
+
+  @FieldResolver(() => String)
+  @UseMiddleware(shout)
+  guarded(@Root() item: Item, @Ctx() context: { roles: string[] }): string {
+    return `${item.plain}, ${context.roles.length} role(s)`;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  @Authorized("admin")
+  forAdmins(@Root() item: Item, @Ctx() context: { roles: string[] }): string {
+    return `${item.secret}, ${context.roles.length} role(s)`;
+  }
+
+  @FieldResolver(() => String)
+  withArg(@Root() item: Item, @Arg("suffix", () => String) suffix: string): string {
+    return `${item.plain}${suffix}`;
+  }
 }
 
 const options: BuildSchemaOptions = {
@@ -58,10 +90,15 @@ const options: BuildSchemaOptions = {
 };
 const QUERY = "{ item { shouted secret plain } }";
 
-async function run(schema: GraphQLSchema, executor: "graphql-js" | "graphql-jit", roles: string[]) {
+async function run(
+  schema: GraphQLSchema,
+  executor: "graphql-js" | "graphql-jit",
+  roles: string[],
+  source = QUERY,
+) {
   const contextValue = { roles };
-  if (executor === "graphql-js") return graphql({ schema, source: QUERY, contextValue });
-  const compiled = compileQuery(schema, parse(QUERY));
+  if (executor === "graphql-js") return graphql({ schema, source, contextValue });
+  const compiled = compileQuery(schema, parse(source));
   if (!isCompiledQuery(compiled)) throw new Error("graphql-jit did not compile the query");
   return compiled.query(undefined, contextValue, {});
 }
@@ -103,5 +140,42 @@ describe.each(["graphql-js", "graphql-jit"] as const)("on %s", (executor) => {
     expect([...seen].sort()).toEqual(
       ["global item", "global shouted", "global secret", "global plain", "shouted"].sort(),
     );
+  });
+
+  it("calls a field resolver taking only its root and context directly; one with a middleware, roles or an argument keeps its wrapper", async () => {
+    const source = '{ rawItem { direct guarded forAdmins withArg(suffix: "!") } }';
+    const schema = applySpeedShortcuts(await buildSchema(options), options);
+    const allowed = await run(schema, executor, ["admin"], source);
+    expect(allowed).toEqual({
+      data: {
+        rawItem: {
+          direct: "as given, 1 role(s)",
+          guarded: "AS IS, 1 ROLE(S)",
+          forAdmins: "s3, 1 role(s)",
+          withArg: "as is!",
+        },
+      },
+    });
+    expect(seen).toEqual(["guarded"]);
+    const denied = await run(schema, executor, [], source);
+    expect(denied.data).toEqual({
+      rawItem: {
+        direct: "as given, 0 role(s)",
+        guarded: "AS IS, 0 ROLE(S)",
+        forAdmins: null,
+        withArg: "as is!",
+      },
+    });
+    expect(denied.errors?.map((error) => [error.message, error.path])).toEqual([
+      [expect.stringMatching(/access denied/i), ["rawItem", "forAdmins"]],
+    ]);
+  });
+
+  it("calls no field resolver directly when a global middleware runs on every field", async () => {
+    const global = { ...options, globalMiddlewares: [record] };
+    const schema = applySpeedShortcuts(await buildSchema(global), global);
+    const result = await run(schema, executor, ["admin"], "{ rawItem { direct } }");
+    expect(result).toEqual({ data: { rawItem: { direct: "converted, 1 role(s)" } } });
+    expect([...seen].sort()).toEqual(["global direct", "global rawItem"]);
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import type { GraphQLObjectType } from "graphql";
+import { isUnionType, type GraphQLObjectType, type GraphQLResolveInfo } from "graphql";
+import { getMetadataStorage } from "type-graphql";
 import { buildGatewaySchema, printGatewaySchema } from "../src/schema.js";
 
 it("the committed schema.graphql is what the code generates (run `npm run schema` after a change)", async () => {
@@ -35,4 +36,21 @@ it("plain fields use graphql's default resolver; fields with a resolver of their
   expect(fields("Account").name?.resolve).toEqual(expect.any(Function));
   expect(fields("Institution").displayName?.resolve).toEqual(expect.any(Function));
   expect(fields("Mutation").resumeLink?.resolve).toEqual(expect.any(Function));
+});
+
+it("every union answers its member's type name synchronously (graphql-jit cannot await resolveType)", async () => {
+  const schema = await buildGatewaySchema();
+  // Each member's class, as type-graphql registered it (a union given a `resolveType` of its
+  // own answers a promise: type-graphql wraps it in an async function).
+  const classOf = (name: string) =>
+    getMetadataStorage().objectTypes.find((type) => type.name === name)!.target as new () => object;
+  const unions = Object.values(schema.getTypeMap()).filter(isUnionType);
+  expect(unions.length).toBeGreaterThanOrEqual(10);
+  for (const union of unions) {
+    for (const member of union.getTypes()) {
+      const value = new (classOf(member.name))();
+      const answer = union.resolveType!(value, {}, {} as GraphQLResolveInfo, union);
+      expect([union.name, answer]).toEqual([union.name, member.name]);
+    }
+  }
 });

@@ -2,103 +2,130 @@
  * Every shortcut the schema takes for speed, applied in one place (`applySpeedShortcuts`, called
  * by the schema builder). Each replaces a resolver type-graphql built; type-graphql's resolver is
  * where middlewares (`@UseMiddleware`, global ones) and `@Authorized` roles run, so a shortcut
- * is taken only on a field that has none (`bareFields`): a field that gains one keeps its
+ * is taken only on a field that has none (`shortcutsOf`): a field that gains one keeps its
  * wrapper, and with it the middleware. test/execution-shortcuts.test.ts proves it.
+ *
+ * Unions need no shortcut: types/results.type.ts gives them no `resolveType`, so type-graphql's
+ * own, synchronous, answers (graphql-jit needs a type name, not a promise).
  */
-import { isObjectType, isUnionType, type GraphQLSchema } from "graphql";
+import { isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
 import { getMetadataStorage, type BuildSchemaOptions } from "type-graphql";
 
 /** The options given to type-graphql's buildSchema: its `globalMiddlewares` run on every field. */
 export type ShortcutOptions = Pick<BuildSchemaOptions, "globalMiddlewares">;
 
-/** `Type.field` of every field type-graphql runs nothing around: no middleware, no roles. */
-export type BareFields = ReadonlySet<string>;
+type Metadata = ReturnType<typeof getMetadataStorage>;
+type FieldResolverMetadata = Metadata["fieldResolvers"][number];
+
+/** What the shortcuts need to know of each field, read from type-graphql's metadata. */
+interface Shortcuts {
+  /** `Type.field` of every property field type-graphql runs nothing around. */
+  plain: ReadonlySet<string>;
+  /** `Type.field` of every field resolver that can be called directly, with that call. */
+  direct: ReadonlyMap<string, GraphQLFieldResolver<unknown, unknown>>;
+}
 
 /**
- * Read from type-graphql's metadata (after buildSchema): a field is bare when neither its own
- * metadata nor its field resolver's (a `@FieldResolver` keeps its own list) carries a
- * middleware or roles. A field not found in the metadata (e.g. inherited) is not bare.
+ * Read from type-graphql's metadata after buildSchema, the one place this file reads it. A
+ * property field is plain when it has no middleware, no roles and no `@FieldResolver`; a field
+ * resolver can be called directly when it has no middleware and no roles (it keeps its own
+ * lists) and takes only the root and the context (`directCall`). With a global middleware,
+ * nothing is either. A field not found in the metadata (e.g. inherited) is neither.
  */
-export function bareFields({ globalMiddlewares = [] }: ShortcutOptions = {}): BareFields {
-  const bare = new Set<string>();
-  if (globalMiddlewares.length > 0) return bare;
+function shortcutsOf({ globalMiddlewares = [] }: ShortcutOptions): Shortcuts {
+  const plain = new Set<string>();
+  const direct = new Map<string, GraphQLFieldResolver<unknown, unknown>>();
+  if (globalMiddlewares.length > 0) return { plain, direct };
   const storage = getMetadataStorage();
   const typeNames = new Map<unknown, string>(
     storage.objectTypes.map((type) => [type.target, type.name]),
   );
-  const guarded = new Set<string>();
+  const resolved = new Set<string>();
   for (const resolver of storage.fieldResolvers) {
-    if (!resolver.middlewares?.length && !resolver.roles) continue;
-    guarded.add(`${typeNames.get(resolver.getObjectType?.()) ?? ""}.${resolver.schemaName}`);
+    const key = `${typeNames.get(resolver.getObjectType?.()) ?? ""}.${resolver.schemaName}`;
+    resolved.add(key);
+    const call = resolver.middlewares?.length || resolver.roles ? undefined : directCall(resolver);
+    if (call) direct.set(key, call);
   }
   for (const type of storage.objectTypes) {
     for (const field of type.fields ?? []) {
       const key = `${type.name}.${field.schemaName}`;
-      if (field.middlewares?.length === 0 && !field.roles && !guarded.has(key)) bare.add(key);
+      if (field.middlewares?.length === 0 && !field.roles && !resolved.has(key)) plain.add(key);
     }
   }
-  return bare;
+  return { plain, direct };
+}
+
+/**
+ * A `@FieldResolver` method of a resolver class (not of the object type itself) whose only
+ * parameters are `@Root()` and `@Ctx()`, whole: called on one instance of its class, as
+ * type-graphql's default container does (our resolver classes hold no state). Anything else
+ * (an argument, `@Info`, a property of the root or context) is left to type-graphql.
+ */
+function directCall(
+  resolver: FieldResolverMetadata,
+): GraphQLFieldResolver<unknown, unknown> | undefined {
+  if (resolver.kind !== "external") return undefined;
+  const params = [...(resolver.params ?? [])].sort((a, b) => a.index - b.index);
+  const whole = (kind: string) =>
+    params.some(
+      (param) =>
+        param.kind === kind &&
+        (param.kind === "root" || param.kind === "context") &&
+        param.propertyName === undefined,
+    );
+  if (params.length !== 2 || !whole("root") || !whole("context")) return undefined;
+  const instance = new (resolver.target as new () => Record<string, unknown>)();
+  const method = instance[resolver.methodName] as (first: unknown, second: unknown) => unknown;
+  return params[0]!.kind === "root"
+    ? (root, _args, context) => method.call(instance, root, context)
+    : (root, _args, context) => method.call(instance, context, root);
 }
 
 /**
  * type-graphql wraps even a plain property field in a resolver that runs its middleware chain;
- * on a list of balances that is most of execution. A bare field with no resolver of its own
- * reads `root[name]`, exactly what graphql's default resolver does, so it gets that.
- * Must not break: a field with a middleware or roles (not bare) keeps type-graphql's resolver.
+ * on a list of balances that is most of execution. A plain field reads `root[name]`, exactly
+ * what graphql's default resolver does, so it gets that.
+ * Must not break: a field with a middleware, roles or a field resolver keeps type-graphql's.
  */
-function unwrapPlainFields(schema: GraphQLSchema, bare: BareFields): void {
-  const storage = getMetadataStorage();
-  const typeNames = new Map(storage.objectTypes.map((type) => [type.target, type.name]));
-  const resolved = new Set(
-    storage.fieldResolvers.map(
-      (field) => `${typeNames.get(field.getObjectType?.() ?? Object) ?? ""}.${field.schemaName}`,
-    ),
-  );
+function unwrapPlainFields(schema: GraphQLSchema, { plain }: Shortcuts): void {
   const roots = new Set([schema.getQueryType(), schema.getMutationType()]);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || roots.has(type) || type.name.startsWith("__")) continue;
     for (const field of Object.values(type.getFields())) {
-      const key = `${type.name}.${field.name}`;
-      if (bare.has(key) && !resolved.has(key)) field.resolve = undefined;
+      if (plain.has(`${type.name}.${field.name}`)) field.resolve = undefined;
     }
   }
 }
 
 /**
- * type-graphql wraps every union's resolveType in an async function; ours are synchronous
- * instanceof tests, and graphql-jit needs a synchronous answer (a type name), so each union gets
- * its resolveType back, unwrapped, with a class mapped to its type's name.
- * Must not break: a resolveType that answers a promise is refused loudly, never guessed.
+ * type-graphql's wrapper around a `@FieldResolver` looks its class's instance up in its
+ * container, sorts the method's parameters and converts the root to the class, on every call;
+ * an account embedded in each of 1,000 balances calls one field resolver per field asked
+ * (types are served as Belvo embedded them or loaded: resolvers/account.resolver.ts), and that
+ * wrapper was most of their execution. A field resolver `directCall` can take is called directly.
+ * Must not break: a field resolver with a middleware, roles or other parameters keeps the wrapper.
  */
-function synchronousUnions(schema: GraphQLSchema): void {
-  const storage = getMetadataStorage();
-  const typeNames = new Map<unknown, string>(
-    storage.objectTypes.map((type) => [type.target, type.name]),
-  );
-  for (const union of storage.unions) {
-    const type = schema.getType(union.name);
-    const resolve = union.resolveType;
-    if (!isUnionType(type) || !resolve) continue;
-    type.resolveType = (value, context, info, abstractType) => {
-      const resolved = resolve(value, context, info, abstractType);
-      if (resolved instanceof Promise)
-        throw new Error(`${union.name}.resolveType must be synchronous`);
-      return typeof resolved === "string" ? resolved : typeNames.get(resolved);
-    };
+function callFieldResolversDirectly(schema: GraphQLSchema, { direct }: Shortcuts): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    for (const field of Object.values(type.getFields())) {
+      const call = direct.get(`${type.name}.${field.name}`);
+      if (call) field.resolve = call;
+    }
   }
 }
 
 /**
- * Applies every shortcut to a schema type-graphql just built (in place; returns it). A field
- * unwrapped here can still be given a resolver afterwards (AccountResolver's
- * `loadAbsentAccountFields`), and tracing (tracing/resolvers.ts) wraps what is left, on a copy.
+ * Applies every shortcut to a schema type-graphql just built (in place; returns it). Tracing
+ * (tracing/resolvers.ts) wraps what is left, on a copy.
  */
 export function applySpeedShortcuts(
   schema: GraphQLSchema,
   options: ShortcutOptions = {},
 ): GraphQLSchema {
-  const bare = bareFields(options);
-  unwrapPlainFields(schema, bare);
-  synchronousUnions(schema);
+  const shortcuts = shortcutsOf(options);
+  unwrapPlainFields(schema, shortcuts);
+  callFieldResolversDirectly(schema, shortcuts);
   return schema;
 }

@@ -52,7 +52,6 @@ import {
 } from "graphql";
 import type { Context } from "../context.js";
 import { ERRORS, ErrorCode, GatewayError } from "../errors.js";
-import { INSTITUTION_DETAILS } from "../types/institution.type.js";
 
 /** A GET: tried up to 3 times (src/upstream/belvo-http.ts MAX_GET_ATTEMPTS). */
 export const READ_COST = 3;
@@ -61,8 +60,6 @@ const WRITE_COST = 10;
 
 /** Root query fields whose items come whole from their own call: nothing of theirs loads lazily. */
 const WHOLE_ITEMS = new Set(["Query.institutions"]);
-
-const INSTITUTION_DETAIL_FIELDS = new Set(Object.keys(INSTITUTION_DETAILS));
 
 const NONE: readonly string[] = [];
 const ACCOUNT = ["account"];
@@ -97,7 +94,8 @@ function loadersOf(type: string, field: string, whole: boolean): readonly string
       if (field === "link") return ACCOUNT_LINK;
       return field === "id" ? NONE : ACCOUNT;
     case "Institution":
-      return INSTITUTION_DETAIL_FIELDS.has(field) ? INSTITUTION : NONE;
+      // Every field but the name is served from the institutions list, or loaded when absent.
+      return field === "name" ? NONE : INSTITUTION;
     case "Link":
       return field === "accounts" ? ACCOUNTS_OF_LINK : NONE;
     case "Owner":

@@ -1,8 +1,24 @@
 import { Resolver } from "type-graphql";
-import { AccountList } from "../types/account.type.js";
-import { ACCOUNT_STEPS } from "../types/retrieval.type.js";
+import { ResumeAccountsResult, RetrieveAccountsResult } from "../types/results.type.js";
+import { ResumeAccountsInput } from "../types/resume.input.js";
+import { RetrieveAccountsInput } from "../types/retrieve.input.js";
 import { ACCOUNTS } from "../upstream/resources.js";
 import { standardRequest, retrievable } from "./mfa-step.js";
 
-@Resolver(() => AccountList)
-export class AccountListResolver extends retrievable(ACCOUNTS, ACCOUNT_STEPS, standardRequest) {}
+/** `retrieveAccounts` and `resumeAccounts`. */
+@Resolver()
+export class AccountListResolver extends retrievable(ACCOUNTS, {
+  retrieve: {
+    name: "retrieveAccounts",
+    description: "Starts an accounts retrieval (POST /api/accounts/).",
+    input: RetrieveAccountsInput,
+    result: RetrieveAccountsResult,
+  },
+  resume: {
+    name: "resumeAccounts",
+    description: "Answers an accounts retrieval's MFA challenge (PATCH /api/accounts/).",
+    input: ResumeAccountsInput,
+    result: ResumeAccountsResult,
+  },
+  toRequest: standardRequest,
+}) {}

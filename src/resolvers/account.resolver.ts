@@ -1,5 +1,4 @@
-import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from "graphql";
-import { isObjectType } from "graphql";
+import type { GraphQLResolveInfo } from "graphql";
 import { Ctx, FieldResolver, Info, Resolver, Root } from "type-graphql";
 import type { Context } from "../context.js";
 import { Account } from "../types/account.type.js";
@@ -10,10 +9,11 @@ import { linkReference } from "./link-reference.js";
 type Known<K extends keyof Account> = Exclude<Account[K], undefined> | null;
 
 /**
- * A field Belvo embedded is served as it came; one it left out is loaded, with every other
- * account of the operation, in one `GET /api/accounts/?id__in=…`.
+ * What Belvo embedded is served as it came; a property it left out (undefined) is loaded, with
+ * every other account of the operation, in one `GET /api/accounts/?id__in=…`; null when Belvo
+ * knows no such account.
  */
-function read<K extends keyof Account>(
+function embeddedOrLoaded<K extends keyof Account>(
   account: Account,
   key: K,
   { loaders }: Context,
@@ -29,11 +29,100 @@ function map<T, U>(value: T | Promise<T>, then: (value: T) => U | Promise<U>): U
   return value instanceof Promise ? value.then(then) : then(value);
 }
 
+/**
+ * Every field of an account but its id: an account embedded in a balance or a transaction
+ * carries only some of them (types/account.type.ts declares each field and its type).
+ */
 @Resolver(() => Account)
 export class AccountResolver {
+  @FieldResolver()
+  name(@Root() account: Account, @Ctx() context: Context) {
+    return embeddedOrLoaded(account, "name", context);
+  }
+
+  @FieldResolver()
+  category(@Root() account: Account, @Ctx() context: Context) {
+    return embeddedOrLoaded(account, "category", context);
+  }
+
+  @FieldResolver()
+  currency(@Root() account: Account, @Ctx() context: Context) {
+    return embeddedOrLoaded(account, "currency", context);
+  }
+
+  @FieldResolver()
+  number(@Root() account: Account, @Ctx() context: Context) {
+    return embeddedOrLoaded(account, "number", context);
+  }
+
+  @FieldResolver()
+  type(@Root() account: Account, @Ctx() context: Context) {
+    return embeddedOrLoaded(account, "type", context);
+  }
+
+  @FieldResolver()
+  balanceType(@Root() account: Account, @Ctx() context: Context) {
+    return embeddedOrLoaded(account, "balanceType", context);
+  }
+
+  @FieldResolver()
+  currentBalance(@Root() account: Account, @Ctx() context: Context) {
+    return embeddedOrLoaded(account, "currentBalance", context);
+  }
+
+  @FieldResolver()
+  availableBalance(@Root() account: Account, @Ctx() context: Context) {
+    return embeddedOrLoaded(account, "availableBalance", context);
+  }
+
+  @FieldResolver()
+  publicIdentificationName(@Root() account: Account, @Ctx() context: Context) {
+    return embeddedOrLoaded(account, "publicIdentificationName", context);
+  }
+
+  @FieldResolver()
+  publicIdentificationValue(@Root() account: Account, @Ctx() context: Context) {
+    return embeddedOrLoaded(account, "publicIdentificationValue", context);
+  }
+
+  @FieldResolver()
+  collectedAt(@Root() account: Account, @Ctx() context: Context) {
+    return embeddedOrLoaded(account, "collectedAt", context);
+  }
+
+  @FieldResolver()
+  createdAt(@Root() account: Account, @Ctx() context: Context) {
+    return embeddedOrLoaded(account, "createdAt", context);
+  }
+
+  @FieldResolver()
+  lastAccessedAt(@Root() account: Account, @Ctx() context: Context) {
+    return embeddedOrLoaded(account, "lastAccessedAt", context);
+  }
+
+  @FieldResolver()
+  creditData(@Root() account: Account, @Ctx() context: Context) {
+    return embeddedOrLoaded(account, "creditData", context);
+  }
+
+  @FieldResolver()
+  loanData(@Root() account: Account, @Ctx() context: Context) {
+    return embeddedOrLoaded(account, "loanData", context);
+  }
+
+  @FieldResolver()
+  fundsData(@Root() account: Account, @Ctx() context: Context) {
+    return embeddedOrLoaded(account, "fundsData", context);
+  }
+
+  @FieldResolver()
+  receivablesData(@Root() account: Account, @Ctx() context: Context) {
+    return embeddedOrLoaded(account, "receivablesData", context);
+  }
+
   @FieldResolver(() => Institution, { nullable: true })
-  institution(@Root() root: Account, @Ctx() context: Context) {
-    return map(read(root, "institutionName", context), (name) =>
+  institution(@Root() account: Account, @Ctx() context: Context) {
+    return map(embeddedOrLoaded(account, "institutionName", context), (name) =>
       name === null ? null : Object.assign(new Institution(), { name }),
     );
   }
@@ -43,37 +132,9 @@ export class AccountResolver {
     description:
       "The link Belvo names: its id as sent; any other field loads it, with every other link of the operation, in one call.",
   })
-  link(@Root() root: Account, @Ctx() context: Context, @Info() info: GraphQLResolveInfo) {
-    return map(read(root, "linkId", context), (id) =>
+  link(@Root() account: Account, @Ctx() context: Context, @Info() info: GraphQLResolveInfo) {
+    return map(embeddedOrLoaded(account, "linkId", context), (id) =>
       id === null ? null : linkReference(id, info, context.loaders),
     );
   }
-}
-
-/**
- * Every Account property field (all but `id` and the field resolvers above) is read through
- * `read`: embedded, or loaded when Belvo left it out. Applied by the schema builder after the
- * speed shortcuts; whatever resolver they left (type-graphql's, with its middlewares) runs on the
- * account that has the field.
- */
-export function loadAbsentAccountFields(schema: GraphQLSchema): GraphQLSchema {
-  const type = schema.getType("Account");
-  if (!isObjectType(type)) return schema;
-  for (const field of Object.values(type.getFields())) {
-    if (field.name === "id" || Object.hasOwn(AccountResolver.prototype, field.name)) continue;
-    const key = field.name as keyof Account;
-    const resolve = field.resolve as GraphQLFieldResolver<Account, Context> | undefined;
-    field.resolve = (root: Account, args, context: Context, info) => {
-      if (!resolve) return read(root, key, context);
-      if (root[key] !== undefined) return resolve(root, args, context, info);
-      return context.loaders.account
-        .load(root.id)
-        .then((loaded) =>
-          loaded?.[key] === undefined || loaded[key] === null
-            ? null
-            : resolve(loaded, args, context, info),
-        );
-    };
-  }
-  return schema;
 }

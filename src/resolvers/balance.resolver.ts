@@ -1,15 +1,32 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { Context } from "../context.js";
-import { Balance, BalanceList } from "../types/balance.type.js";
-import { BALANCE_STEPS } from "../types/retrieval.type.js";
+import { Balance } from "../types/balance.type.js";
+import { ResumeBalancesResult, RetrieveBalancesResult } from "../types/results.type.js";
+import { ResumeBalancesInput } from "../types/resume.input.js";
+import { RetrieveBalancesInput } from "../types/retrieve.input.js";
 import { datedRequest, retrievable } from "./mfa-step.js";
 import { BALANCES } from "../upstream/resources.js";
 import { checkUuid } from "../validation.js";
 import { InputError } from "../errors.js";
 import { DateScalar } from "../types/scalars.js";
 
-@Resolver(() => BalanceList)
-export class BalanceResolver extends retrievable(BALANCES, BALANCE_STEPS, datedRequest) {
+/** `retrieveBalances`, `resumeBalances`, and the balances Belvo saved. */
+@Resolver()
+export class BalanceResolver extends retrievable(BALANCES, {
+  retrieve: {
+    name: "retrieveBalances",
+    description: "Starts a balance retrieval (POST /api/balances/).",
+    input: RetrieveBalancesInput,
+    result: RetrieveBalancesResult,
+  },
+  resume: {
+    name: "resumeBalances",
+    description: "Answers a balance retrieval's MFA challenge (PATCH /api/balances/).",
+    input: ResumeBalancesInput,
+    result: ResumeBalancesResult,
+  },
+  toRequest: datedRequest,
+}) {
   @Query(() => [Balance], {
     nullable: "items",
     description:

@@ -1,19 +1,26 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../context.js";
-import {
-  INSTITUTION_DETAILS,
-  Institution,
-  type InstitutionDetails,
-} from "../types/institution.type.js";
-import { toInstitution } from "../upstream/mapping.js";
+import { Institution } from "../types/institution.type.js";
 import { InputError } from "../errors.js";
 
-/** Details come with the institution when it was listed; otherwise one batched load per operation. */
-async function details(
+type Detail<K extends keyof Institution> = Exclude<Institution[K], undefined>;
+
+/**
+ * A detail of an institution: at hand when it came from the institutions list; otherwise (it
+ * came with a link or an account, by name only) loaded, with every other institution of the
+ * operation, in one call. `unknown` (null, or an empty list) when Belvo knows no such institution.
+ */
+function givenOrLoaded<K extends keyof Institution>(
   institution: Institution,
+  key: K,
   { loaders }: Context,
-): Promise<InstitutionDetails | null> {
-  return institution.details ?? (await loaders.institution.load(institution.name));
+  unknown: Detail<K> | null,
+): Detail<K> | null | Promise<Detail<K> | null> {
+  const given = institution[key];
+  if (given !== undefined) return given as Detail<K>;
+  return loaders.institution
+    .load(institution.name)
+    .then((loaded) => (loaded?.[key] ?? unknown) as Detail<K> | null);
 }
 
 @Resolver(() => Institution)
@@ -23,7 +30,7 @@ export class InstitutionResolver {
     description:
       "Belvo's institutions (GET /api/institutions/), every page; one that cannot be read is an error at its path.",
   })
-  async institutions(
+  institutions(
     @Arg("countryCode", () => String, { nullable: true, description: "ISO-3166 alpha-2, e.g. MX." })
     countryCode: string | null,
     @Ctx() { belvo }: Context,
@@ -31,23 +38,76 @@ export class InstitutionResolver {
     if (countryCode != null && !/^[A-Z]{2}$/.test(countryCode)) {
       throw new InputError("countryCode", "expected two upper-case letters, e.g. MX.");
     }
-    return (await belvo.institutions(countryCode)).map((details) =>
-      details instanceof Error ? details : toInstitution(details),
-    );
+    return belvo.institutions(countryCode);
   }
-}
 
-/**
- * Each detail field of an institution (INSTITUTION_DETAILS): served from the details, loaded when
- * not at hand; null, or an empty list, when Belvo knows no such institution.
- */
-for (const [name, field] of Object.entries(INSTITUTION_DETAILS)) {
-  const prototype = InstitutionResolver.prototype as unknown as Record<string, unknown>;
-  const empty = field.options.nullable ? null : [];
-  prototype[name] = async (root: Institution, context: Context) =>
-    (await details(root, context))?.[name as keyof InstitutionDetails] ?? empty;
-  Root()(prototype, name, 0);
-  Ctx()(prototype, name, 1);
-  const method = Object.getOwnPropertyDescriptor(prototype, name)!;
-  FieldResolver(field.type as () => typeof String, field.options)(prototype, name, method);
+  @FieldResolver()
+  id(@Root() institution: Institution, @Ctx() context: Context) {
+    return givenOrLoaded(institution, "id", context, null);
+  }
+
+  @FieldResolver()
+  displayName(@Root() institution: Institution, @Ctx() context: Context) {
+    return givenOrLoaded(institution, "displayName", context, null);
+  }
+
+  @FieldResolver()
+  type(@Root() institution: Institution, @Ctx() context: Context) {
+    return givenOrLoaded(institution, "type", context, null);
+  }
+
+  @FieldResolver()
+  website(@Root() institution: Institution, @Ctx() context: Context) {
+    return givenOrLoaded(institution, "website", context, null);
+  }
+
+  @FieldResolver()
+  countryCodes(@Root() institution: Institution, @Ctx() context: Context) {
+    return givenOrLoaded(institution, "countryCodes", context, []);
+  }
+
+  @FieldResolver()
+  primaryColor(@Root() institution: Institution, @Ctx() context: Context) {
+    return givenOrLoaded(institution, "primaryColor", context, null);
+  }
+
+  @FieldResolver()
+  logo(@Root() institution: Institution, @Ctx() context: Context) {
+    return givenOrLoaded(institution, "logo", context, null);
+  }
+
+  @FieldResolver()
+  iconLogo(@Root() institution: Institution, @Ctx() context: Context) {
+    return givenOrLoaded(institution, "iconLogo", context, null);
+  }
+
+  @FieldResolver()
+  textLogo(@Root() institution: Institution, @Ctx() context: Context) {
+    return givenOrLoaded(institution, "textLogo", context, null);
+  }
+
+  @FieldResolver()
+  formFields(@Root() institution: Institution, @Ctx() context: Context) {
+    return givenOrLoaded(institution, "formFields", context, []);
+  }
+
+  @FieldResolver()
+  features(@Root() institution: Institution, @Ctx() context: Context) {
+    return givenOrLoaded(institution, "features", context, []);
+  }
+
+  @FieldResolver()
+  resources(@Root() institution: Institution, @Ctx() context: Context) {
+    return givenOrLoaded(institution, "resources", context, []);
+  }
+
+  @FieldResolver()
+  integrationType(@Root() institution: Institution, @Ctx() context: Context) {
+    return givenOrLoaded(institution, "integrationType", context, null);
+  }
+
+  @FieldResolver()
+  status(@Root() institution: Institution, @Ctx() context: Context) {
+    return givenOrLoaded(institution, "status", context, null);
+  }
 }

@@ -10,12 +10,12 @@ import { resumable } from "./mfa-step.js";
 import { LINKS } from "../upstream/resources.js";
 
 @Resolver(() => Link)
-export class LinkResolver extends resumable(
-  LINKS,
-  { name: "Link", what: "a link" },
-  ResumeLinkInput,
-  ResumeLinkResult,
-) {
+export class LinkResolver extends resumable(LINKS, {
+  name: "resumeLink",
+  description: "Answers a link's MFA challenge (PATCH /api/links/).",
+  input: ResumeLinkInput,
+  result: ResumeLinkResult,
+}) {
   @Query(() => Link, {
     nullable: true,
     description: "One link (GET /api/links/{id}/); null when Belvo has none.",

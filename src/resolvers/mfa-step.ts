@@ -1,15 +1,15 @@
 /**
  * What every MFA step's resolver does, whatever the resource: check, send, cap failed resumes.
- * A resource's resolver extends `resumable` (links) or `retrievable` (data resources); its
- * mutations are named and described from the resource, so the five read alike by construction.
+ * A resource's resolver extends `resumable` (links) or `retrievable` (data resources), as in
+ * type-graphql's resolver-inheritance example, and writes out its own mutations' names,
+ * descriptions, inputs and unions.
  */
 import { Arg, Ctx, Mutation, Resolver, type ClassType } from "type-graphql";
 import type { Context } from "../context.js";
 import type { MfaChallenge } from "../types/mfa-challenge.type.js";
 import type { ResumeDataRequest } from "../upstream/belvo.js";
-import type { RetrievalTypes } from "../types/retrieval.type.js";
 import type { DataResource, MfaResource, RetrieveRequest } from "../upstream/resources.js";
-import { checkRetrieveBalancesInput, checkResumeInput, checkRetrieveInput } from "../validation.js";
+import { checkDatedRetrieveInput, checkResumeInput, checkRetrieveInput } from "../validation.js";
 import { withLinkStatus } from "./recovery.js";
 
 /**
@@ -36,7 +36,7 @@ export interface DatedInput {
 /** A dated retrieval's request: `dateTo` defaults to today on the gateway's clock; checked. */
 export function datedRequest(input: DatedInput, { now }: Context) {
   const request = { ...input, dateTo: input.dateTo ?? now().toISOString().slice(0, 10) };
-  checkRetrieveBalancesInput(request);
+  checkDatedRetrieveInput(request);
   return request;
 }
 
@@ -46,27 +46,28 @@ export function standardRequest<R extends RetrieveRequest>(input: R): R {
   return input;
 }
 
-/** How one resource appears in the schema: `resume${name}`, described as `what` (e.g. "a link"). */
-export interface StepNames {
+/**
+ * One MFA step of a resource as the schema shows it, written out by the resource's resolver: its
+ * mutation's name and description, its input class and its union (the success `T` or a challenge).
+ */
+export interface Step<I extends object, T> {
+  /** e.g. `resumeBalances`. */
   name: string;
-  what: string;
+  description: string;
+  input: ClassType<I>;
+  result: T | MfaChallenge;
 }
 
-/** `resume${name}`: answers the resource's MFA challenge (PATCH on its path). */
-export function resumable<T>(
+/** Answers the resource's MFA challenge (PATCH on its path). */
+export function resumable<T extends object, I extends ResumeDataRequest>(
   resource: MfaResource<T>,
-  { name, what }: StepNames,
-  ResumeInput: ClassType<ResumeDataRequest>,
-  resumed: object,
+  resume: Step<I, T>,
 ) {
   @Resolver()
   abstract class ResumableResolver {
-    @Mutation(() => resumed, {
-      name: `resume${name}`,
-      description: `Answers ${what}'s MFA challenge (PATCH ${resource.path}).`,
-    })
+    @Mutation(() => resume.result, { name: resume.name, description: resume.description })
     resume(
-      @Arg("input", () => ResumeInput) input: ResumeDataRequest,
+      @Arg("input", () => resume.input) input: I,
       @Ctx() context: Context,
     ): Promise<T | MfaChallenge> {
       return resumeStep(input, context, (request) => context.belvo.resume(resource, request));
@@ -75,26 +76,25 @@ export function resumable<T>(
   return ResumableResolver;
 }
 
-/** `retrieve${name}` (POST on its path, the input made a request by `toRequest`) and `resume${name}`. */
-export function retrievable<T, I extends object, R extends RetrieveRequest>(
-  resource: DataResource<T, R>,
-  types: RetrievalTypes<I>,
-  toRequest: (input: I, context: Context) => R,
-) {
-  const { RetrieveInput, retrieved } = types;
+/** A data resource's two steps; `toRequest` makes the retrieve input Belvo's request. */
+export interface RetrievalSteps<T, I extends object, J extends object, R> {
+  retrieve: Step<I, T>;
+  resume: Step<J, T>;
+  toRequest: (input: I, context: Context) => R;
+}
+
+/** Starts a retrieval (POST on the resource's path), and answers its MFA challenge (`resumable`). */
+export function retrievable<
+  T extends object,
+  R extends RetrieveRequest,
+  I extends object,
+  J extends ResumeDataRequest,
+>(resource: DataResource<T, R>, { retrieve, resume, toRequest }: RetrievalSteps<T, I, J, R>) {
   @Resolver()
-  abstract class RetrievableResolver extends resumable(
-    resource,
-    types,
-    types.ResumeInput,
-    types.resumed,
-  ) {
-    @Mutation(() => retrieved, {
-      name: `retrieve${types.name}`,
-      description: `Starts ${types.what} (POST ${resource.path}).`,
-    })
+  abstract class RetrievableResolver extends resumable(resource, resume) {
+    @Mutation(() => retrieve.result, { name: retrieve.name, description: retrieve.description })
     retrieve(
-      @Arg("input", () => RetrieveInput) input: I,
+      @Arg("input", () => retrieve.input) input: I,
       @Ctx() context: Context,
     ): Promise<T | MfaChallenge> {
       return context.belvo.retrieve(resource, toRequest(input, context));

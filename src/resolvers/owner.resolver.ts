@@ -1,8 +1,24 @@
 import { Resolver } from "type-graphql";
-import { OwnerList } from "../types/owner.type.js";
-import { OWNER_STEPS } from "../types/retrieval.type.js";
+import { ResumeOwnersResult, RetrieveOwnersResult } from "../types/results.type.js";
+import { ResumeOwnersInput } from "../types/resume.input.js";
+import { RetrieveOwnersInput } from "../types/retrieve.input.js";
 import { OWNERS } from "../upstream/resources.js";
 import { standardRequest, retrievable } from "./mfa-step.js";
 
-@Resolver(() => OwnerList)
-export class OwnerResolver extends retrievable(OWNERS, OWNER_STEPS, standardRequest) {}
+/** `retrieveOwners` and `resumeOwners`. */
+@Resolver()
+export class OwnerResolver extends retrievable(OWNERS, {
+  retrieve: {
+    name: "retrieveOwners",
+    description: "Starts an owners retrieval (POST /api/owners/).",
+    input: RetrieveOwnersInput,
+    result: RetrieveOwnersResult,
+  },
+  resume: {
+    name: "resumeOwners",
+    description: "Answers an owners retrieval's MFA challenge (PATCH /api/owners/).",
+    input: ResumeOwnersInput,
+    result: ResumeOwnersResult,
+  },
+  toRequest: standardRequest,
+}) {}

@@ -24,7 +24,7 @@ import {
   toOwner,
   toTransaction,
 } from "../upstream/data-mapping.js";
-import { toInstitution, toLink } from "../upstream/mapping.js";
+import { toLink } from "../upstream/mapping.js";
 import { MAX_PAGE_SIZE, type Page } from "../upstream/pages.js";
 import { checkUuid } from "../validation.js";
 
@@ -177,15 +177,14 @@ export class SavedDataResolver {
     description:
       "One institution by its code (GET /api/institutions/?name__in=…, batched with the operation's other institutions); null when Belvo knows none.",
   })
-  async institution(
+  institution(
     @Arg("name", () => String) name: string,
     @Ctx() { loaders }: Context,
   ): Promise<Institution | null> {
     if (!INSTITUTION_NAME.test(name)) {
       throw new InputError("name", "expected Belvo's institution code, e.g. erebor_mx_retail.");
     }
-    const details = await loaders.institution.load(name);
-    return details === null ? null : toInstitution(details);
+    return loaders.institution.load(name);
   }
 }
 

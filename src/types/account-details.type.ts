@@ -1,75 +1,143 @@
-import { decimal, dateTime, int, many, manyNullable, objectType, text } from "./fields.js";
+import { Field, Int, ObjectType } from "type-graphql";
+import { DateTimeScalar, DecimalScalar } from "./scalars.js";
 
 // Every field nullable: Belvo's API reference marks them so (or leaves them out of examples).
 
-export const CreditData = objectType(
-  "CreditData",
-  "A credit card's details (Belvo's `credit_data`).",
-  {
-    creditLimit: decimal(),
-    cuttingDate: text("Billing-period close date, as given."),
-    nextPaymentDate: text("YYYY-MM-DD, as given."),
-    minimumPayment: decimal(),
-    noInterestPayment: decimal("To pay to avoid interest."),
-    interestRate: decimal("Annualized."),
-    collectedAt: dateTime(),
-  },
-);
+@ObjectType({ description: "A credit card's details (Belvo's `credit_data`)." })
+export class CreditData {
+  @Field(() => DecimalScalar, { nullable: true })
+  creditLimit!: string | null;
 
-export const LoanInterestRate = objectType("LoanInterestRate", "One interest rate of a loan.", {
-  name: text(),
-  type: text("MONTHLY or YEARLY."),
-  value: decimal(),
-});
+  @Field(() => String, { nullable: true, description: "Billing-period close date, as given." })
+  cuttingDate!: string | null;
 
-export const LoanFee = objectType("LoanFee", "One fee of a loan.", {
-  type: text("OPERATION_FEE, INSURANCE_FEE or OTHERS."),
-  value: decimal(),
-});
+  @Field(() => String, { nullable: true, description: "YYYY-MM-DD, as given." })
+  nextPaymentDate!: string | null;
 
-export const LoanData = objectType("LoanData", "A loan's details (Belvo's `loan_data`).", {
-  contractAmount: decimal(),
-  contractStartDate: text(),
-  contractEndDate: text(),
-  contractNumber: text(),
-  principal: decimal(),
-  loanType: text(),
-  paymentDay: text("Day of the month, e.g. `27`."),
-  outstandingPrincipal: decimal(),
-  interestRates: many(LoanInterestRate),
-  outstandingBalance: decimal(),
-  fees: manyNullable(LoanFee, "An item is null where Belvo sends null (its spec allows it)."),
-  monthlyPayment: decimal(),
-  numberOfInstallmentsTotal: int(),
-  numberOfInstallmentsOutstanding: int(),
-  collectedAt: dateTime(),
-});
+  @Field(() => DecimalScalar, { nullable: true })
+  minimumPayment!: string | null;
 
-export const FundIdentification = objectType(
-  "FundIdentification",
-  "A public identification of a fund (e.g. CNPJ, SUSEP).",
-  { name: text(), value: text() },
-);
+  @Field(() => DecimalScalar, { nullable: true, description: "To pay to avoid interest." })
+  noInterestPayment!: string | null;
 
-export const FundsData = objectType(
-  "FundsData",
-  "One pension fund (an item of Belvo's `funds_data`).",
-  {
-    name: text(),
-    type: text("e.g. PGBL."),
-    publicIdentifications: many(FundIdentification),
-    balance: decimal(),
-    percentage: decimal("Share of the pension total."),
-  },
-);
+  @Field(() => DecimalScalar, { nullable: true, description: "Annualized." })
+  interestRate!: string | null;
 
-export const ReceivablesData = objectType(
-  "ReceivablesData",
-  "A receivables account's details (Belvo's `receivables_data`).",
-  {
-    current: decimal("available + anticipated."),
-    available: decimal(),
-    anticipated: decimal(),
-    collectedAt: dateTime(),
-  },
-);
+  @Field(() => DateTimeScalar, { nullable: true })
+  collectedAt!: string | null;
+}
+
+@ObjectType({ description: "One interest rate of a loan." })
+export class LoanInterestRate {
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @Field(() => String, { nullable: true, description: "MONTHLY or YEARLY." })
+  type!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  value!: string | null;
+}
+
+@ObjectType({ description: "One fee of a loan." })
+export class LoanFee {
+  @Field(() => String, { nullable: true, description: "OPERATION_FEE, INSURANCE_FEE or OTHERS." })
+  type!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  value!: string | null;
+}
+
+@ObjectType({ description: "A loan's details (Belvo's `loan_data`)." })
+export class LoanData {
+  @Field(() => DecimalScalar, { nullable: true })
+  contractAmount!: string | null;
+
+  @Field(() => String, { nullable: true })
+  contractStartDate!: string | null;
+
+  @Field(() => String, { nullable: true })
+  contractEndDate!: string | null;
+
+  @Field(() => String, { nullable: true })
+  contractNumber!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  principal!: string | null;
+
+  @Field(() => String, { nullable: true })
+  loanType!: string | null;
+
+  @Field(() => String, { nullable: true, description: "Day of the month, e.g. `27`." })
+  paymentDay!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  outstandingPrincipal!: string | null;
+
+  @Field(() => [LoanInterestRate], { nullable: true })
+  interestRates!: LoanInterestRate[] | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  outstandingBalance!: string | null;
+
+  /** A fee that cannot be read is an error at its path (upstream/read.ts `manyNullable`). */
+  @Field(() => [LoanFee], {
+    nullable: "itemsAndList",
+    description: "An item is null where Belvo sends null (its spec allows it).",
+  })
+  fees!: (LoanFee | null | Error)[] | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  monthlyPayment!: string | null;
+
+  @Field(() => Int, { nullable: true })
+  numberOfInstallmentsTotal!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  numberOfInstallmentsOutstanding!: number | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  collectedAt!: string | null;
+}
+
+@ObjectType({ description: "A public identification of a fund (e.g. CNPJ, SUSEP)." })
+export class FundIdentification {
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @Field(() => String, { nullable: true })
+  value!: string | null;
+}
+
+@ObjectType({ description: "One pension fund (an item of Belvo's `funds_data`)." })
+export class FundsData {
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @Field(() => String, { nullable: true, description: "e.g. PGBL." })
+  type!: string | null;
+
+  @Field(() => [FundIdentification], { nullable: true })
+  publicIdentifications!: FundIdentification[] | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  balance!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "Share of the pension total." })
+  percentage!: string | null;
+}
+
+@ObjectType({ description: "A receivables account's details (Belvo's `receivables_data`)." })
+export class ReceivablesData {
+  @Field(() => DecimalScalar, { nullable: true, description: "available + anticipated." })
+  current!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  available!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  anticipated!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  collectedAt!: string | null;
+}

@@ -1,24 +1,38 @@
+import { Field, ID, ObjectType } from "type-graphql";
 import { Account } from "./account.type.js";
-import { date, dateTime, decimal, given, id, listType, objectType, text } from "./fields.js";
+import { DateScalar, DateTimeScalar, DecimalScalar } from "./scalars.js";
 
-const UPSTREAM = { nullable: true, deprecationReason: "Deprecated upstream." };
+@ObjectType({ description: "The balance of one account on one date." })
+export class Balance {
+  @Field(() => ID)
+  id!: string;
 
-export const Balance = objectType("Balance", "The balance of one account on one date.", {
-  id: id(),
   /** Null when Belvo says so; an error (served at this path) when it could not be read. */
-  account: given<Account | null | Error>(() => Account, { nullable: true }),
-  valueDate: date(),
-  balance: decimal(),
-  currentBalance: decimal(UPSTREAM),
-  collectedAt: dateTime(UPSTREAM),
-  statement: text(UPSTREAM),
-});
-export type Balance = InstanceType<typeof Balance>;
+  @Field(() => Account, { nullable: true })
+  account!: Account | null | Error;
 
-export const BalanceList = listType(
-  "BalanceList",
-  Balance,
-  "balances",
-  "True when Belvo stored the balances (it answered 201).",
-);
-export type BalanceList = InstanceType<typeof BalanceList>;
+  @Field(() => DateScalar, { nullable: true })
+  valueDate!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  balance!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, deprecationReason: "Deprecated upstream." })
+  currentBalance!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, deprecationReason: "Deprecated upstream." })
+  collectedAt!: string | null;
+
+  @Field(() => String, { nullable: true, deprecationReason: "Deprecated upstream." })
+  statement!: string | null;
+}
+
+@ObjectType({ description: "The balances Belvo retrieved." })
+export class BalanceList {
+  /** A balance that cannot be read is an error at its path; the rest is served. */
+  @Field(() => [Balance], { nullable: "items" })
+  balances!: (Balance | Error)[];
+
+  @Field(() => Boolean, { description: "True when Belvo stored the balances (it answered 201)." })
+  saved!: boolean;
+}

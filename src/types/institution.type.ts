@@ -1,84 +1,113 @@
-import { Field, ObjectType } from "type-graphql";
-import {
-  many,
-  nullableId,
-  objectType,
-  record,
-  required,
-  strings,
-  text,
-  type Values,
-} from "./fields.js";
+import { Field, ID, ObjectType } from "type-graphql";
 
-/** What a login field and each of its options share. */
-const SHOWN = {
-  label: text(),
-  validationMessage: text(),
-  placeholder: text(),
-};
+@ObjectType({ description: "One option of a login field (e.g. a document type for usernameType)." })
+export class FormFieldValue {
+  @Field(() => String, { nullable: true, description: "The value to send, e.g. `001`." })
+  code!: string | null;
 
-export const FormFieldValue = objectType(
-  "FormFieldValue",
-  "One option of a login field (e.g. a document type for usernameType).",
-  {
-    code: text("The value to send, e.g. `001`."),
-    validation: text("A regular expression for the username."),
-    ...SHOWN,
-  },
-);
+  @Field(() => String, { nullable: true, description: "A regular expression for the username." })
+  validation!: string | null;
 
-export const FormField = objectType(
-  "FormField",
-  "One login input the institution needs. `name` is the registerLink input it fills: username, password, username2, username3, password2 or username_type (usernameType).",
-  {
-    name: text(),
-    type: text("An HTML input type, e.g. `text`."),
-    validation: text("A regular expression, e.g. `^.{1,}$`."),
-    values: many(FormFieldValue, "The options, for a selector."),
-    ...SHOWN,
-  },
-);
+  @Field(() => String, { nullable: true })
+  label!: string | null;
 
-export const InstitutionFeature = objectType(
-  "InstitutionFeature",
-  "Something the institution does, e.g. `token_required`.",
-  { name: text(), description: text() },
-);
+  @Field(() => String, { nullable: true })
+  validationMessage!: string | null;
+
+  @Field(() => String, { nullable: true })
+  placeholder!: string | null;
+}
+
+@ObjectType({
+  description:
+    "One login input the institution needs. `name` is the registerLink input it fills: username, password, username2, username3, password2 or username_type (usernameType).",
+})
+export class FormField {
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @Field(() => String, { nullable: true, description: "An HTML input type, e.g. `text`." })
+  type!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "A regular expression, e.g. `^.{1,}$`.",
+  })
+  validation!: string | null;
+
+  @Field(() => [FormFieldValue], { nullable: true, description: "The options, for a selector." })
+  values!: FormFieldValue[] | null;
+
+  @Field(() => String, { nullable: true })
+  label!: string | null;
+
+  @Field(() => String, { nullable: true })
+  validationMessage!: string | null;
+
+  @Field(() => String, { nullable: true })
+  placeholder!: string | null;
+}
+
+@ObjectType({ description: "Something the institution does, e.g. `token_required`." })
+export class InstitutionFeature {
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+}
 
 /**
- * What Belvo's institutions list says about one institution, beside its name: each an
- * `Institution` field that InstitutionResolver serves from the details, loaded when not at hand.
+ * Read by upstream/mapping.ts (`INSTITUTION_READERS`). Whole when it came from Belvo's
+ * institutions list; known by its name only when it came with a link or an account: each other
+ * property is then undefined, and InstitutionResolver loads it (one batched call per operation).
  */
-export const INSTITUTION_DETAILS = {
-  id: {
-    ...nullableId(),
-    options: { nullable: true, description: "Belvo's numeric id, e.g. `2`." },
-  },
-  displayName: text(),
-  type: text("bank, fiscal or employment."),
-  website: text(),
-  countryCodes: required(strings("ISO-3166 alpha-2 codes.")),
-  primaryColor: text(),
-  logo: text(),
-  iconLogo: text(),
-  textLogo: text(),
-  formFields: required(
-    many(FormField, "The login inputs to ask the user for, with labels and validation."),
-  ),
-  features: required(many(InstitutionFeature)),
-  resources: required(strings("e.g. ACCOUNTS, BALANCES, OWNERS, TRANSACTIONS.")),
-  integrationType: text("credentials or openbanking."),
-  status: text("healthy or down."),
-};
-
-export const InstitutionDetails = record(INSTITUTION_DETAILS);
-export type InstitutionDetails = Values<typeof INSTITUTION_DETAILS> & { name: string };
-
 @ObjectType({ description: "A bank or other institution Belvo connects to." })
 export class Institution {
   @Field(() => String, { description: "Belvo's institution code, e.g. `erebor_mx_retail`." })
   name!: string;
 
-  /** Known when the institution came from the institutions list; loaded on demand otherwise. */
-  details?: InstitutionDetails;
+  @Field(() => ID, { nullable: true, description: "Belvo's numeric id, e.g. `2`." })
+  id?: string | null;
+
+  @Field(() => String, { nullable: true })
+  displayName?: string | null;
+
+  @Field(() => String, { nullable: true, description: "bank, fiscal or employment." })
+  type?: string | null;
+
+  @Field(() => String, { nullable: true })
+  website?: string | null;
+
+  @Field(() => [String], { description: "ISO-3166 alpha-2 codes." })
+  countryCodes?: string[];
+
+  @Field(() => String, { nullable: true })
+  primaryColor?: string | null;
+
+  @Field(() => String, { nullable: true })
+  logo?: string | null;
+
+  @Field(() => String, { nullable: true })
+  iconLogo?: string | null;
+
+  @Field(() => String, { nullable: true })
+  textLogo?: string | null;
+
+  @Field(() => [FormField], {
+    description: "The login inputs to ask the user for, with labels and validation.",
+  })
+  formFields?: FormField[];
+
+  @Field(() => [InstitutionFeature])
+  features?: InstitutionFeature[];
+
+  @Field(() => [String], { description: "e.g. ACCOUNTS, BALANCES, OWNERS, TRANSACTIONS." })
+  resources?: string[];
+
+  @Field(() => String, { nullable: true, description: "credentials or openbanking." })
+  integrationType?: string | null;
+
+  @Field(() => String, { nullable: true, description: "healthy or down." })
+  status?: string | null;
 }

@@ -143,12 +143,10 @@ export const UpdateLinkResult = createUnionType({
   name: "UpdateLinkResult",
   description: "The updated link, or a challenge (answer it with resumeLink).",
   types: () => [Link, MfaChallenge] as const,
-  resolveType: (value) => (value instanceof MfaChallenge ? MfaChallenge : Link),
 });
 
 export const RefreshLinkResult = createUnionType({
   name: "RefreshLinkResult",
   description: "The refresh Belvo took, or a challenge when the bank asks for a second factor.",
   types: () => [RefreshAccepted, MfaChallenge] as const,
-  resolveType: (value) => (value instanceof MfaChallenge ? MfaChallenge : RefreshAccepted),
 });

@@ -1,36 +1,59 @@
+import { Field, ID, ObjectType } from "type-graphql";
 import { AccessMode, LinkStatus } from "./enums.js";
-import {
-  choice,
-  dateTime,
-  given,
-  id,
-  nullableId,
-  objectType,
-  required,
-  strings,
-  text,
-} from "./fields.js";
 import { Institution } from "./institution.type.js";
+import { DateTimeScalar } from "./scalars.js";
 
-export const Link = objectType(
-  "Link",
-  "A set of credentials Belvo uses to access one institution.",
-  {
-    id: id(),
-    institution: required(given<Institution>(() => Institution)),
-    accessMode: choice(AccessMode),
-    status: required(given<LinkStatus>(() => LinkStatus)),
-    lastAccessedAt: dateTime(),
-    createdAt: dateTime(),
-    createdBy: nullableId(),
-    externalId: text(),
-    refreshRate: text(
-      'How often Belvo refreshes the link: "6h", "12h", "24h", "7d", "30d", or null.',
-    ),
-    institutionUserId: text("Belvo's id for this user at this institution: spots duplicate links."),
-    credentialsStorage: text("e.g. `store`, `nostore`, `30d`."),
-    fetchResources: strings("Resources Belvo loads for the link in the background, e.g. ACCOUNTS."),
-    staleIn: text("How long Belvo keeps the data, e.g. `365d`."),
-  },
-);
-export type Link = InstanceType<typeof Link>;
+@ObjectType({ description: "A set of credentials Belvo uses to access one institution." })
+export class Link {
+  @Field(() => ID)
+  id!: string;
+
+  /** Known by its name only: InstitutionResolver loads the rest when asked. */
+  @Field(() => Institution)
+  institution!: Institution;
+
+  @Field(() => AccessMode, { nullable: true })
+  accessMode!: AccessMode | null;
+
+  @Field(() => LinkStatus)
+  status!: LinkStatus;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  lastAccessedAt!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  createdAt!: string | null;
+
+  @Field(() => ID, { nullable: true })
+  createdBy!: string | null;
+
+  @Field(() => String, { nullable: true })
+  externalId!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'How often Belvo refreshes the link: "6h", "12h", "24h", "7d", "30d", or null.',
+  })
+  refreshRate!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Belvo's id for this user at this institution: spots duplicate links.",
+  })
+  institutionUserId!: string | null;
+
+  @Field(() => String, { nullable: true, description: "e.g. `store`, `nostore`, `30d`." })
+  credentialsStorage!: string | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: "Resources Belvo loads for the link in the background, e.g. ACCOUNTS.",
+  })
+  fetchResources!: string[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "How long Belvo keeps the data, e.g. `365d`.",
+  })
+  staleIn!: string | null;
+}

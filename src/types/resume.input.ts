@@ -1,5 +1,4 @@
 import { Field, ID, InputType } from "type-graphql";
-import { saveDataOptions } from "./retrieve.input.js";
 
 @InputType({ description: "Answers an MFA challenge for a link being registered." })
 export class ResumeLinkInput {
@@ -16,13 +15,44 @@ export class ResumeLinkInput {
   link!: string;
 }
 
-/** Every data resource resumes with the same input: `{session, token?, link, saveData}`. */
-export function resumeDataInput(what: string) {
-  // Named per resource; not in the schema (type-graphql emits only the types resolvers use).
-  @InputType(`ResumeDataInputBase_${what}`)
-  abstract class ResumeDataInput extends ResumeLinkInput {
-    @Field(() => Boolean, saveDataOptions(what))
-    saveData?: boolean | null;
-  }
-  return ResumeDataInput;
+// A data resource resumes with the link's fields and its own `saveData` (sent as `save_data`).
+
+@InputType({ description: "Answers an MFA challenge for an accounts retrieval." })
+export class ResumeAccountsInput extends ResumeLinkInput {
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: true,
+    description: "Whether Belvo stores the accounts (sent as `save_data`); null means true.",
+  })
+  saveData?: boolean | null;
+}
+
+@InputType({ description: "Answers an MFA challenge for an owners retrieval." })
+export class ResumeOwnersInput extends ResumeLinkInput {
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: true,
+    description: "Whether Belvo stores the owners (sent as `save_data`); null means true.",
+  })
+  saveData?: boolean | null;
+}
+
+@InputType({ description: "Answers an MFA challenge for a balance retrieval." })
+export class ResumeBalancesInput extends ResumeLinkInput {
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: true,
+    description: "Whether Belvo stores the balances (sent as `save_data`); null means true.",
+  })
+  saveData?: boolean | null;
+}
+
+@InputType({ description: "Answers an MFA challenge for a transactions retrieval." })
+export class ResumeTransactionsInput extends ResumeLinkInput {
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: true,
+    description: "Whether Belvo stores the transactions (sent as `save_data`); null means true.",
+  })
+  saveData?: boolean | null;
 }

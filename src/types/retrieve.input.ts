@@ -1,41 +1,77 @@
 import { Field, ID, InputType } from "type-graphql";
 import { DateScalar } from "./scalars.js";
 
-/** `saveData`, as every data resource's retrieve and resume input carries it. */
-export function saveDataOptions(what: string) {
-  return {
+// Accounts and owners: Belvo's StandardRequest, `{link, save_data}`.
+
+@InputType({ description: "Starts an accounts retrieval for a link." })
+export class RetrieveAccountsInput {
+  @Field(() => ID)
+  link!: string;
+
+  @Field(() => Boolean, {
     nullable: true,
     defaultValue: true,
-    description: `Whether Belvo stores the ${what} (sent as \`save_data\`); null means true.`,
-  };
+    description: "Whether Belvo stores the accounts (sent as `save_data`); null means true.",
+  })
+  saveData?: boolean | null;
 }
 
-/** `{link, token?, saveData}`: Belvo's StandardRequest (accounts, owners). */
-export function retrieveInput(what: string) {
-  // Named per resource; not in the schema (type-graphql emits only the types resolvers use).
-  @InputType(`RetrieveInputBase_${what}`)
-  abstract class RetrieveInput {
-    @Field(() => ID)
-    link!: string;
+@InputType({ description: "Starts an owners retrieval for a link." })
+export class RetrieveOwnersInput {
+  @Field(() => ID)
+  link!: string;
 
-    @Field(() => Boolean, saveDataOptions(what))
-    saveData?: boolean | null;
-  }
-  return RetrieveInput;
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: true,
+    description: "Whether Belvo stores the owners (sent as `save_data`); null means true.",
+  })
+  saveData?: boolean | null;
 }
 
-/** Adds `dateFrom`, `dateTo`, `account` (balances, transactions). */
-export function retrieveDatedInput(what: string) {
-  @InputType(`RetrieveDatedInputBase_${what}`)
-  abstract class RetrieveDatedInput extends retrieveInput(what) {
-    @Field(() => DateScalar)
-    dateFrom!: string;
+// Balances and transactions: dated, `{link, date_from, date_to, account?, save_data}`.
+// Declared in the order a refusal names them (variable-errors.ts): link, saveData, then the rest.
 
-    @Field(() => DateScalar, { nullable: true, description: "Defaults to today (UTC)." })
-    dateTo?: string | null;
+@InputType({ description: "Starts a balance retrieval for a link." })
+export class RetrieveBalancesInput {
+  @Field(() => ID)
+  link!: string;
 
-    @Field(() => ID, { nullable: true, description: `Only this account's ${what}.` })
-    account?: string | null;
-  }
-  return RetrieveDatedInput;
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: true,
+    description: "Whether Belvo stores the balances (sent as `save_data`); null means true.",
+  })
+  saveData?: boolean | null;
+
+  @Field(() => DateScalar)
+  dateFrom!: string;
+
+  @Field(() => DateScalar, { nullable: true, description: "Defaults to today (UTC)." })
+  dateTo?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Only this account's balances." })
+  account?: string | null;
+}
+
+@InputType({ description: "Starts a transactions retrieval for a link." })
+export class RetrieveTransactionsInput {
+  @Field(() => ID)
+  link!: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: true,
+    description: "Whether Belvo stores the transactions (sent as `save_data`); null means true.",
+  })
+  saveData?: boolean | null;
+
+  @Field(() => DateScalar)
+  dateFrom!: string;
+
+  @Field(() => DateScalar, { nullable: true, description: "Defaults to today (UTC)." })
+  dateTo?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Only this account's transactions." })
+  account?: string | null;
 }

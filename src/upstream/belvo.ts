@@ -2,7 +2,7 @@
 import type { Account } from "../types/account.type.js";
 import type { Balance } from "../types/balance.type.js";
 import type { AccessMode } from "../types/enums.js";
-import type { InstitutionDetails } from "../types/institution.type.js";
+import type { Institution } from "../types/institution.type.js";
 import type { Link } from "../types/link.type.js";
 import { MfaChallenge } from "../types/mfa-challenge.type.js";
 import { UpstreamError, statusOnly } from "../errors.js";
@@ -27,7 +27,7 @@ import {
   toAccount,
   toBalance,
 } from "./data-mapping.js";
-import { toInstitutionDetails, toLink } from "./mapping.js";
+import { toInstitution, toLink } from "./mapping.js";
 import {
   foreignNextError,
   onHost,
@@ -40,6 +40,7 @@ import {
 import {
   LINKS,
   LINK_FIELDS,
+  LINK_RESUME_FIELDS,
   RESUME_FIELDS,
   withoutEmpty,
   type DataResource,
@@ -47,7 +48,7 @@ import {
   type RetrieveRequest,
 } from "./resources.js";
 
-export type { RetrieveBalancesRequest, RetrieveRequest } from "./resources.js";
+export type { DatedRetrieveRequest, RetrieveRequest } from "./resources.js";
 import { interpretAnswer, interpretMfaAnswer, type Answer, type Sent } from "./outcome.js";
 
 export interface ResumeRequest {
@@ -279,22 +280,20 @@ export class BelvoClient {
   }
 
   /** Every institution; one Belvo sent that cannot be read is an error in its place. */
-  async institutions(countryCode: string | null): Promise<(InstitutionDetails | Unreadable)[]> {
+  async institutions(countryCode: string | null): Promise<(Institution | Unreadable)[]> {
     const query = countryCode
       ? `?country_code=${encodeURIComponent(countryCode)}&page_size=1000`
       : "?page_size=1000";
-    const found = await this.list(`/api/institutions/${query}`, [], toInstitutionDetails);
+    const found = await this.list(`/api/institutions/${query}`, [], toInstitution);
     return found.map((item) => item.value);
   }
 
   /** One list call for all names; results in key order, null for a name Belvo does not know. */
-  async institutionsByName(
-    names: readonly string[],
-  ): Promise<(InstitutionDetails | Unreadable | null)[]> {
+  async institutionsByName(names: readonly string[]): Promise<(Institution | Unreadable | null)[]> {
     const found = await this.list(
       `/api/institutions/${inFilter("name__in", names)}`,
       [],
-      toInstitutionDetails,
+      toInstitution,
     );
     return inKeyOrder(names, found, "name", (institution) => institution.name);
   }
@@ -403,7 +402,7 @@ export class BelvoClient {
     const body = resource.saveData
       ? { ...resumeBody(request), save_data: request.saveData ?? true }
       : resumeBody(request);
-    const fields = resource.saveData ? RESUME_FIELDS : RESUME_FIELDS.slice(0, 3);
+    const fields = resource.saveData ? RESUME_FIELDS : LINK_RESUME_FIELDS;
     return this.send("PATCH", resource, body, this.sentWith([request.token], fields));
   }
 

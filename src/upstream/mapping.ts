@@ -1,6 +1,11 @@
 /** Belvo's links, institutions and MFA challenges as the schema's objects. */
-import { LinkStatus } from "../types/enums.js";
-import { Institution, InstitutionDetails } from "../types/institution.type.js";
+import { AccessMode, LinkStatus } from "../types/enums.js";
+import {
+  FormField,
+  FormFieldValue,
+  Institution,
+  InstitutionFeature,
+} from "../types/institution.type.js";
 import { Link } from "../types/link.type.js";
 import { MfaChallenge, TokenGenerationData } from "../types/mfa-challenge.type.js";
 import {
@@ -12,25 +17,95 @@ import {
   type Json,
   type JsonObject,
 } from "./json.js";
-import { enumValue, readFields } from "./read.js";
+import {
+  choice,
+  dateTime,
+  enumValue,
+  id,
+  many,
+  manyOrEmpty,
+  readObject,
+  reader,
+  requiredText,
+  stringList,
+  strings,
+  text,
+  type Readers,
+} from "./read.js";
 
-export function toLink(body: Json): Link {
-  const object = requiredObject(body, "the link");
+function linkStatus(object: JsonObject): LinkStatus {
   const status = enumValue(LinkStatus, requiredString(object, "status"));
   if (status === null) throw new UnexpectedBody(`"status" is not a known link status`);
-  const institution = Object.assign(new Institution(), {
-    name: requiredString(object, "institution"),
-  });
-  return readFields(Link, object, { status, institution });
+  return status;
 }
 
-export function toInstitutionDetails(body: Json): InstitutionDetails {
-  const object = requiredObject(body, "an institution");
-  return readFields(InstitutionDetails, object, { name: requiredString(object, "name") });
+/** A link names its institution only: InstitutionResolver loads the rest when asked. */
+const LINK_READERS = {
+  status: reader("status", linkStatus),
+  institution: reader("institution", (object) =>
+    Object.assign(new Institution(), { name: requiredString(object, "institution") }),
+  ),
+  id: id(),
+  accessMode: choice("access_mode", AccessMode),
+  lastAccessedAt: dateTime("last_accessed_at"),
+  createdAt: dateTime("created_at"),
+  createdBy: text("created_by"),
+  externalId: text("external_id"),
+  refreshRate: text("refresh_rate"),
+  institutionUserId: text("institution_user_id"),
+  credentialsStorage: text("credentials_storage"),
+  fetchResources: strings("fetch_resources"),
+  staleIn: text("stale_in"),
+} satisfies Readers<Link>;
+
+export function toLink(body: Json): Link {
+  return readObject(Link, LINK_READERS, requiredObject(body, "the link"));
 }
 
-export function toInstitution(details: InstitutionDetails): Institution {
-  return Object.assign(new Institution(), { name: details.name, details });
+const FORM_FIELD_VALUE_READERS = {
+  code: text("code"),
+  validation: text("validation"),
+  label: text("label"),
+  validationMessage: text("validation_message"),
+  placeholder: text("placeholder"),
+} satisfies Readers<FormFieldValue>;
+
+const FORM_FIELD_READERS = {
+  name: text("name"),
+  type: text("type"),
+  validation: text("validation"),
+  values: many("values", FormFieldValue, FORM_FIELD_VALUE_READERS),
+  label: text("label"),
+  validationMessage: text("validation_message"),
+  placeholder: text("placeholder"),
+} satisfies Readers<FormField>;
+
+const INSTITUTION_FEATURE_READERS = {
+  name: text("name"),
+  description: text("description"),
+} satisfies Readers<InstitutionFeature>;
+
+const INSTITUTION_READERS = {
+  name: requiredText("name"),
+  id: text("id"),
+  displayName: text("display_name"),
+  type: text("type"),
+  website: text("website"),
+  countryCodes: stringList("country_codes"),
+  primaryColor: text("primary_color"),
+  logo: text("logo"),
+  iconLogo: text("icon_logo"),
+  textLogo: text("text_logo"),
+  formFields: manyOrEmpty("form_fields", FormField, FORM_FIELD_READERS),
+  features: manyOrEmpty("features", InstitutionFeature, INSTITUTION_FEATURE_READERS),
+  resources: stringList("resources"),
+  integrationType: text("integration_type"),
+  status: text("status"),
+} satisfies Readers<Institution>;
+
+/** An institution as Belvo's institutions list gives it: whole. */
+export function toInstitution(body: Json): Institution {
+  return readObject(Institution, INSTITUTION_READERS, requiredObject(body, "an institution"));
 }
 
 function expirySeconds(object: JsonObject): number | null {
@@ -39,14 +114,21 @@ function expirySeconds(object: JsonObject): number | null {
   return Number(raw.trim());
 }
 
+const TOKEN_GENERATION_DATA_READERS = {
+  instructions: text("instructions"),
+  type: text("type"),
+  value: text("value"),
+  // The OpenAPI file spells it `expects_user_input`, Belvo's MFA guide `expect_user_input`.
+  expectsUserInput: reader("expects_user_input", (object) => {
+    const expects = object.expects_user_input ?? object.expect_user_input;
+    return typeof expects === "boolean" ? expects : true;
+  }),
+} satisfies Readers<TokenGenerationData>;
+
 function toTokenGenerationData(body: Json | undefined): TokenGenerationData | null {
   if (body === undefined || body === null) return null;
   const object = requiredObject(body, "token_generation_data");
-  // The OpenAPI file spells it `expects_user_input`, Belvo's MFA guide `expect_user_input`.
-  const expects = object.expects_user_input ?? object.expect_user_input;
-  return readFields(TokenGenerationData, object, {
-    expectsUserInput: typeof expects === "boolean" ? expects : true,
-  });
+  return readObject(TokenGenerationData, TOKEN_GENERATION_DATA_READERS, object);
 }
 
 /**
@@ -71,5 +153,5 @@ export function toChallenge(body: Json, receivedAt: Date): MfaChallenge | null {
     expiresAt:
       expiry === null ? null : new Date(receivedAt.getTime() + expiry * 1000).toISOString(),
     tokenGenerationData: toTokenGenerationData(entry.token_generation_data),
-  });
+  } satisfies MfaChallenge);
 }

@@ -1,4 +1,8 @@
-/** Readers for Belvo's fields: dates, exact amounts, enums, nested objects, items read one by one. */
+/**
+ * Readers for Belvo's fields: dates, exact amounts, enums, nested objects, items read one by one.
+ * An object type (a class of src/types/) is read through a table of readers, one per property,
+ * written `satisfies Readers<Link>` so that a field added on one side only does not compile.
+ */
 import { toDecimal } from "../decimal.js";
 import { UpstreamError, statusOnly } from "../errors.js";
 import { isCalendarDate, isDateTime } from "../types/scalars.js";
@@ -10,7 +14,6 @@ import {
   type Json,
   type JsonObject,
 } from "./json.js";
-import type { FieldSpec, Fields, ObjectTypeClass } from "../types/fields.js";
 
 export function enumValue<E extends Record<string, string>>(
   values: E,
@@ -22,7 +25,7 @@ export function enumValue<E extends Record<string, string>>(
 }
 
 /** Belvo's timestamps carry an offset; one without is taken as UTC, as Belvo's servers run. */
-export function dateTime(object: JsonObject, key: string): string | null {
+function readDateTime(object: JsonObject, key: string): string | null {
   const raw = optionalString(object, key);
   if (raw === null || isDateTime(raw)) return raw;
   if (isDateTime(`${raw}Z`)) return `${raw}Z`;
@@ -30,7 +33,7 @@ export function dateTime(object: JsonObject, key: string): string | null {
 }
 
 /** A date, or the date part of a date-time. */
-export function date(object: JsonObject, key: string): string | null {
+function readDate(object: JsonObject, key: string): string | null {
   const raw = optionalString(object, key);
   if (raw === null) return null;
   const day = raw.slice(0, 10);
@@ -41,7 +44,7 @@ export function date(object: JsonObject, key: string): string | null {
 }
 
 /** An exact decimal string (decimal.ts's rules: exponents expanded, never through a float). */
-export function decimal(object: JsonObject, key: string): string | null {
+function readDecimal(object: JsonObject, key: string): string | null {
   const raw = optionalString(object, key);
   if (raw === null) return null;
   const exact = toDecimal(raw);
@@ -58,10 +61,10 @@ export function presentDecimal(
   object: JsonObject | undefined,
   key: string,
 ): string | null | undefined {
-  return object === undefined || !(key in object) ? undefined : decimal(object, key);
+  return object === undefined || !(key in object) ? undefined : readDecimal(object, key);
 }
 
-export function optionalInt(object: JsonObject, key: string): number | null {
+function optionalInt(object: JsonObject, key: string): number | null {
   const raw = optionalString(object, key);
   if (raw === null) return null;
   if (!/^-?\d{1,9}$/.test(raw)) throw new UnexpectedBody(`"${key}" is not an integer`);
@@ -69,7 +72,7 @@ export function optionalInt(object: JsonObject, key: string): number | null {
 }
 
 /** A nested object: null when null; undefined when absent (so that it can be loaded). */
-export function presentObject<T>(
+function presentObject<T>(
   object: JsonObject,
   key: string,
   read: (value: JsonObject) => T,
@@ -79,26 +82,28 @@ export function presentObject<T>(
   return value === null ? null : read(requiredObject(value, `"${key}"`));
 }
 
-/**
- * A list of objects. With `status` (its items are nullable), a null item is null and one that
- * cannot be read is an Unreadable (an error at its path); without, any such item fails the list.
- */
-export function objectsOf<T>(
+/** A list of objects: any item that cannot be read fails the list. */
+function objectsOf<T>(
   value: Json | undefined,
   key: string,
   read: (item: JsonObject) => T,
-  status?: number,
+): T[] | null {
+  if (value === null || value === undefined) return null;
+  if (!Array.isArray(value)) throw new UnexpectedBody(`"${key}" is not a list`);
+  return value.map((item) => read(requiredObject(item, `an item of "${key}"`)));
+}
+
+/** A list of nullable objects: a null item is null, one that cannot be read an Unreadable. */
+function nullableObjectsOf<T>(
+  value: Json | undefined,
+  key: string,
+  read: (item: JsonObject) => T,
+  status: number,
 ): (T | null | Unreadable)[] | null {
   if (value === null || value === undefined) return null;
   if (!Array.isArray(value)) throw new UnexpectedBody(`"${key}" is not a list`);
   const readItem = (item: Json) => read(requiredObject(item, `an item of "${key}"`));
-  if (status === undefined) return value.map(readItem);
   return value.map((item) => (item === null ? null : readable(() => readItem(item), status)));
-}
-
-/** A date-time field, or undefined when the key is absent (so that it can be loaded). */
-export function presentDateTime(object: JsonObject, key: string): string | null | undefined {
-  return key in object ? dateTime(object, key) : undefined;
 }
 
 /**
@@ -131,89 +136,141 @@ export function itemsOf<T>(
   return body.map((item) => readable(() => toItem(item, status), status));
 }
 
-export function strings(value: Json | undefined): string[] {
+function stringsOf(value: Json | undefined): string[] {
   return Array.isArray(value)
     ? value.filter((item): item is string => typeof item === "string")
     : [];
 }
 
-/** `status`: the HTTP status of Belvo's answer the object came in (an Unreadable quotes it). */
-type Reader = (object: JsonObject, key: string, status: number) => unknown;
+/** How one property of an object type is read from Belvo's object. */
+export interface Reader<V> {
+  /** Belvo's key for it: in a partial read, a property whose key is absent stays undefined. */
+  readonly key: string;
+  /** False for an id: required even where absent properties may be loaded later. */
+  readonly loadable: boolean;
+  /** Belvo's keys, this one or inside it, whose numbers are amounts: parseJson keeps their digits. */
+  readonly decimalKeys: readonly string[];
+  /** `status`: the HTTP status of Belvo's answer the object came in (an Unreadable quotes it). */
+  readonly read: (object: JsonObject, status: number) => V;
+}
 
-/** One field of a table as read: its name, Belvo's key for it, its reader; null when `given`. */
-interface Step {
-  name: string;
-  /** Our name in snake_case: `documentId` is `document_id`. */
-  key: string;
-  /** False for `key` (an id is required even where absent fields may be loaded later). */
-  loadable: boolean;
-  read: Reader;
+/** A reader for each property of `T`, no more, no less (`satisfies Readers<Link>`). */
+export type Readers<T> = { readonly [K in keyof Required<T>]: Reader<T[K]> };
+
+/** A property read by `read` from under `key`; `decimalKeys`, as `Reader` says. */
+export function reader<V>(
+  key: string,
+  read: (object: JsonObject, status: number) => V,
+  decimalKeys: readonly string[] = [],
+): Reader<V> {
+  return { key, loadable: true, decimalKeys, read };
+}
+
+/** The non-null `id` every stored object has. */
+export const id = (): Reader<string> => ({
+  ...reader("id", (object) => requiredString(object, "id")),
+  loadable: false,
+});
+export const requiredText = (key: string): Reader<string> =>
+  reader(key, (object) => requiredString(object, key));
+export const text = (key: string): Reader<string | null> =>
+  reader(key, (object) => optionalString(object, key));
+/** A string in Belvo's spec that it may send as a number: quoted like an amount, digits kept. */
+export const digits = (key: string): Reader<string | null> =>
+  reader(key, (object) => optionalString(object, key), [key]);
+export const decimal = (key: string): Reader<string | null> =>
+  reader(key, (object) => readDecimal(object, key), [key]);
+export const date = (key: string): Reader<string | null> =>
+  reader(key, (object) => readDate(object, key));
+export const dateTime = (key: string): Reader<string | null> =>
+  reader(key, (object) => readDateTime(object, key));
+export const int = (key: string): Reader<number | null> =>
+  reader(key, (object) => optionalInt(object, key));
+export const strings = (key: string): Reader<string[] | null> =>
+  reader(key, (object) => (Array.isArray(object[key]) ? stringsOf(object[key]) : null));
+/** A non-null list: empty when Belvo left it out. */
+export const stringList = (key: string): Reader<string[]> =>
+  reader(key, (object) => stringsOf(object[key]));
+export const choice = <E extends Record<string, string>>(
+  key: string,
+  values: E,
+): Reader<E[keyof E] | null> =>
+  reader(key, (object) => enumValue(values, optionalString(object, key)));
+
+/** A nested object, read through its own readers. */
+export const one = <T extends object>(
+  key: string,
+  type: new () => T,
+  readers: Readers<T>,
+): Reader<T | null> =>
+  reader(
+    key,
+    (object, status) =>
+      presentObject(object, key, (value) => readObject(type, readers, value, { status })) ?? null,
+    decimalKeysOf(readers),
+  );
+
+/** A list of nested objects: one that cannot be read fails the whole. */
+export const many = <T extends object>(
+  key: string,
+  type: new () => T,
+  readers: Readers<T>,
+): Reader<T[] | null> =>
+  reader(
+    key,
+    (object, status) =>
+      objectsOf(object[key], key, (item) => readObject(type, readers, item, { status })),
+    decimalKeysOf(readers),
+  );
+
+/** A non-null list of nested objects: empty when Belvo left it out. */
+export const manyOrEmpty = <T extends object>(
+  key: string,
+  type: new () => T,
+  readers: Readers<T>,
+): Reader<T[]> => {
+  const list = many(key, type, readers);
+  return { ...list, read: (object, status) => list.read(object, status) ?? [] };
+};
+
+/**
+ * A list whose items Belvo's spec marks nullable (`[T]`): a null item is served null, one that
+ * cannot be read is an error at its path.
+ */
+export const manyNullable = <T extends object>(
+  key: string,
+  type: new () => T,
+  readers: Readers<T>,
+): Reader<(T | null | Unreadable)[] | null> =>
+  reader(
+    key,
+    (object, status) =>
+      nullableObjectsOf(
+        object[key],
+        key,
+        (item) => readObject(type, readers, item, { status }),
+        status,
+      ),
+    decimalKeysOf(readers),
+  );
+
+/** Every key under which `readers` read an amount (parseJson's `decimalKeys`). */
+export function decimalKeysOf<T>(readers: Readers<T>): readonly string[] {
+  const all = Object.values<Reader<unknown>>(readers).flatMap((read) => read.decimalKeys);
+  return [...new Set(all)];
 }
 
 /** Worked out once per table: a list of thousands of balances reads through it. */
-const PLANS = new WeakMap<Fields, readonly Step[]>();
+const ENTRIES = new WeakMap<object, readonly (readonly [string, Reader<unknown>])[]>();
 
-function plan(fields: Fields): readonly Step[] {
-  let steps = PLANS.get(fields);
-  if (steps === undefined) {
-    steps = Object.entries(fields)
-      .filter(([, field]) => field.kind !== "given")
-      .map(([name, field]) => ({
-        name,
-        key: name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
-        loadable: field.kind !== "key",
-        read: readerOf(field),
-      }));
-    PLANS.set(fields, steps);
+function entriesOf<T>(readers: Readers<T>): readonly (readonly [string, Reader<unknown>])[] {
+  let entries = ENTRIES.get(readers);
+  if (entries === undefined) {
+    entries = Object.entries<Reader<unknown>>(readers);
+    ENTRIES.set(readers, entries);
   }
-  return steps;
+  return entries;
 }
-
-/** How a field of this kind is read from Belvo's object. */
-function readerOf(field: FieldSpec): Reader {
-  const kind = field.kind;
-  // A non-null list Belvo left out is empty.
-  const empty = field.options.nullable ? null : [];
-  const nullableItems = field.options.nullable === "itemsAndList";
-  const nested = field.of as Readable;
-  switch (kind) {
-    case "text":
-      return optionalString;
-    case "key":
-      return requiredString;
-    case "decimal":
-      return decimal;
-    case "date":
-      return date;
-    case "dateTime":
-      return dateTime;
-    case "int":
-      return optionalInt;
-    case "strings":
-      return (object, key) => (Array.isArray(object[key]) ? strings(object[key]) : empty);
-    case "enum":
-      return (object, key) =>
-        enumValue(field.of as Record<string, string>, optionalString(object, key));
-    case "object":
-      return (object, key, status) =>
-        presentObject(object, key, (value) => readFields(nested, value, undefined, { status })) ??
-        null;
-    case "objects":
-      return (object, key, status) =>
-        objectsOf(
-          object[key],
-          key,
-          (item) => readFields(nested, item, undefined, { status }),
-          nullableItems ? status : undefined,
-        ) ?? empty;
-    case "given":
-      return () => undefined;
-    default:
-      throw new Error(`unknown field kind ${String(kind satisfies never)}`);
-  }
-}
-
-type Readable = ObjectTypeClass<Fields, object>;
 
 /** How an object is read: `partial`, a key Belvo left out stays undefined (so that it can be
  * loaded); `status`, the HTTP status of the answer it came in (200 unless said). */
@@ -222,20 +279,17 @@ export interface ReadOptions {
   status?: number;
 }
 
-/**
- * An object type read from Belvo's object through its field table (types/fields.ts): each field
- * from its snake_case key, by its kind; the `given` fields from the caller.
- */
-export function readFields<V extends object, G extends object = Partial<V>>(
-  type: ObjectTypeClass<Fields, V>,
+/** A `type` read from Belvo's object, each property by its reader, in the table's order. */
+export function readObject<T extends object>(
+  type: new () => T,
+  readers: Readers<T>,
   object: JsonObject,
-  given?: G,
   { partial = false, status = 200 }: ReadOptions = {},
-): V & G {
+): T {
   const values = new type() as Record<string, unknown>;
-  for (const step of plan(type.fields)) {
-    const absent = partial && step.loadable && !(step.key in object);
-    values[step.name] = absent ? undefined : step.read(object, step.key, status);
+  for (const [name, read] of entriesOf(readers)) {
+    const absent = partial && read.loadable && !(read.key in object);
+    values[name] = absent ? undefined : read.read(object, status);
   }
-  return (given === undefined ? values : Object.assign(values, given)) as V & G;
+  return values as T;
 }

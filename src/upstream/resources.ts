@@ -4,6 +4,7 @@ import type { Json } from "./json.js";
 import {
   ACCOUNT_DECIMAL_KEYS,
   BALANCE_DECIMAL_KEYS,
+  OWNER_DECIMAL_KEYS,
   TRANSACTION_DECIMAL_KEYS,
   toAccountList,
   toBalanceList,
@@ -34,7 +35,8 @@ export interface RetrieveRequest {
   saveData?: boolean | null;
 }
 
-export interface RetrieveBalancesRequest extends RetrieveRequest {
+/** A dated retrieval's request (balances, transactions). */
+export interface DatedRetrieveRequest extends RetrieveRequest {
   dateFrom: string;
   dateTo: string;
   account?: string | null;
@@ -65,8 +67,8 @@ function dated<T>(
   path: string,
   decimalKeys: readonly string[],
   toSuccess: MfaResource<T>["toSuccess"],
-): DataResource<T, RetrieveBalancesRequest> {
-  const body = (request: RetrieveBalancesRequest) =>
+): DataResource<T, DatedRetrieveRequest> {
+  const body = (request: DatedRetrieveRequest) =>
     withoutEmpty({
       link: request.link,
       date_from: request.dateFrom,
@@ -86,6 +88,8 @@ export function withoutEmpty(body: Record<string, unknown>): Record<string, unkn
 
 /** Belvo's names of each input's fields: a Belvo field error is repeated only for one of these. */
 export const RESUME_FIELDS = ["session", "token", "link", "save_data"] as const;
+/** A link's resume: RESUME_FIELDS without `save_data`. */
+export const LINK_RESUME_FIELDS = ["session", "token", "link"] as const;
 export const LINK_FIELDS = [
   "institution",
   "username",
@@ -112,4 +116,4 @@ export const TRANSACTIONS = dated(
   TRANSACTION_DECIMAL_KEYS,
   toTransactionList,
 );
-export const OWNERS = standard("/api/owners/", [], toOwnerList);
+export const OWNERS = standard("/api/owners/", OWNER_DECIMAL_KEYS, toOwnerList);
