@@ -39,6 +39,12 @@ export const ErrorCode = {
   MisdirectedRequest: "MISDIRECTED_REQUEST",
   ShuttingDown: "SHUTTING_DOWN",
   ExplorerNotBuilt: "EXPLORER_NOT_BUILT",
+  /** The event store (Redis) did not answer: a webhook is refused 503 (Belvo sends it again). */
+  EventsUnavailable: "EVENTS_UNAVAILABLE",
+  /** A subscriber fell more than SUBSCRIBER_BUFFER_EVENTS behind: its subscription ends. */
+  SubscriberTooSlow: "SUBSCRIBER_TOO_SLOW",
+  /** Past SUBSCRIPTIONS_PER_CONNECTION or SUBSCRIPTIONS_PER_CLIENT: the subscription is refused. */
+  TooManySubscriptions: "TOO_MANY_SUBSCRIPTIONS",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

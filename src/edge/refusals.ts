@@ -33,11 +33,15 @@ export const REFUSALS = {
   // Nothing of the request was read: its body may still be on the connection.
   [ErrorCode.MisdirectedRequest]: { status: 421, headers: { connection: "close" } },
   [ErrorCode.IdempotencyKeyReused]: { status: 422 },
+  // An SSE subscription past SUBSCRIPTIONS_PER_CLIENT (on a WebSocket: an error message).
+  [ErrorCode.TooManySubscriptions]: { status: 429 },
   [ErrorCode.InternalServerError]: { status: 500 },
   // Nothing was sent upstream: another replica can take the request at once.
   [ErrorCode.ShuttingDown]: { status: 503, headers: { connection: "close", "retry-after": "1" } },
   [ErrorCode.GuardUnavailable]: { status: 503 },
   [ErrorCode.ExplorerNotBuilt]: { status: 503 },
+  // A webhook not kept: Belvo sends it again.
+  [ErrorCode.EventsUnavailable]: { status: 503, headers: { "retry-after": "1" } },
 } as const satisfies Partial<Record<ErrorCode, RefusalKind>>;
 
 export type RefusalCode = keyof typeof REFUSALS;
