@@ -139,6 +139,7 @@ export class EventHub {
     try {
       await this.subscribed();
       const start = options.after ?? (await this.store.last(link));
+      this.logger.info({ subscribers: this.feeds.size }, "events: a subscriber is listening");
       void this.sequence(link, start, feed, inbox, (resolve) => (waiting.wake = resolve)).catch(
         (error: unknown) => this.unavailable(feed, error),
       );

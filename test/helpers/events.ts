@@ -69,3 +69,25 @@ export function linkEvent(
     ...more,
   };
 }
+
+/** Resolves once the gateway wrote a line containing `text` `count` times (polls its lines). */
+export async function logged(logs: string[], text: string, count = 1, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (logs.filter((line) => line.includes(text)).length < count) {
+    if (Date.now() > deadline) throw new Error(`no "${text}" (x${count}) in the gateway's log`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export const SUBSCRIBED = "events: a subscriber is listening";
+
+/** The next `count` results of an iterator (a subscription), then it is left open. */
+export async function take<T>(iterator: AsyncIterator<T>, count: number): Promise<T[]> {
+  const results: T[] = [];
+  while (results.length < count) {
+    const next = await iterator.next();
+    if (next.done) break;
+    results.push(next.value);
+  }
+  return results;
+}
