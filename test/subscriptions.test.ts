@@ -35,7 +35,7 @@ const READ = `query Read($link: ID!, $after: String, $first: Int) { linkEvents(l
 
 const clients: WsClient[] = [];
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.dispose()));
+  await Promise.all(clients.splice(0).map((client) => Promise.resolve(client.dispose())));
 });
 
 function wsClient(key: string | null = KEY, closes?: (code: number, reason: string) => void) {
@@ -315,7 +315,7 @@ describe("keep-alive", () => {
     expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
     const reader = response.body!.getReader();
     const { value } = await reader.read();
-    expect(Buffer.from(value!).toString()).toBe(":\n\n");
+    expect(Buffer.from(value).toString()).toBe(":\n\n");
     await reader.cancel();
   });
 });
