@@ -124,6 +124,8 @@ export class EventHub {
       wake();
     };
     const { subscriberBuffer } = this.settings;
+    // The pub/sub's Repeater queues what arrives in one turn of the event loop until this loop
+    // takes it (up to 1,024: a webhook is a request of its own, a Redis read holds far fewer).
     void (async () => {
       for await (const appended of live) {
         inbox.push(appended);

@@ -70,10 +70,13 @@ export function linkEvent(
   };
 }
 
-/** Resolves once the gateway wrote a line containing `text` `count` times (polls its lines). */
-export async function logged(logs: string[], text: string, count = 1, timeoutMs = 5_000) {
+/**
+ * Resolves once the gateway wrote a line containing `text` `count` times since line `from`
+ * (polls its lines).
+ */
+export async function logged(logs: string[], text: string, count = 1, from = 0, timeoutMs = 5_000) {
   const deadline = Date.now() + timeoutMs;
-  while (logs.filter((line) => line.includes(text)).length < count) {
+  while (logs.slice(from).filter((line) => line.includes(text)).length < count) {
     if (Date.now() > deadline) throw new Error(`no "${text}" (x${count}) in the gateway's log`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

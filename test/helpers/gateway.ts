@@ -54,6 +54,7 @@ export type GatewayOverrides = Partial<
     | "allowedHosts"
     | "storeKeySecret"
     | "redisUrl"
+    | "redisCommandTimeoutMs"
   >
 > &
   Partial<Pick<GatewayDeps, "guardStore" | "now" | "trustedDocuments" | "schema" | "tracing">> &
@@ -92,6 +93,7 @@ function testConfig(upstreamUrl: string, overrides: GatewayOverrides): GatewayCo
     idempotency: { ...base.idempotency, ...idempotency },
     events: { ...base.events, ...overrides.events },
     redisUrl: overrides.redisUrl ?? null,
+    redisCommandTimeoutMs: overrides.redisCommandTimeoutMs ?? base.redisCommandTimeoutMs,
   };
 }
 
