@@ -6,6 +6,7 @@
 import { Arg, Ctx, Mutation, Resolver, type ClassType } from "type-graphql";
 import type { Context } from "../context.js";
 import type { MfaChallenge } from "../types/mfa-challenge.type.js";
+import type { RetrievalAccepted } from "../types/retrieval-accepted.type.js";
 import type { ResumeDataRequest } from "../upstream/belvo.js";
 import type { RetrievalTypes } from "../types/retrieval.type.js";
 import type { DataResource, MfaResource, RetrieveRequest } from "../upstream/resources.js";
@@ -96,8 +97,13 @@ export function retrievable<T, I extends object, R extends RetrieveRequest>(
     retrieve(
       @Arg("input", () => RetrieveInput) input: I,
       @Ctx() context: Context,
-    ): Promise<T | MfaChallenge> {
-      return context.belvo.retrieve(resource, toRequest(input, context));
+    ): Promise<T | MfaChallenge | RetrievalAccepted> {
+      const request = toRequest(input, context);
+      // Only the transactions' input has `async` (types/retrieval.type.ts).
+      if ((input as { async?: boolean | null }).async === true) {
+        return context.belvo.retrieveAsync(resource, request);
+      }
+      return context.belvo.retrieve(resource, request);
     }
   }
   return RetrievableResolver;

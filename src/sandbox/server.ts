@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { SandboxError, checkAuth, readJson, sendError } from "./responses.js";
 import * as routes from "./routes.js";
 import { SandboxState, systemClock, type Clock, type DataFlow } from "./state.js";
+import { webhooksOf, type SandboxWebhooks } from "./webhooks.js";
 
 export interface SandboxOptions {
   clock?: Clock;
@@ -14,6 +15,8 @@ export interface SandboxOptions {
 export interface Sandbox {
   url: string;
   state: SandboxState;
+  /** Its webhooks: set `target` to the gateway beside it (src/sandbox/webhooks.ts). */
+  webhooks: SandboxWebhooks;
   server: Server;
   close(): Promise<void>;
 }
@@ -103,6 +106,7 @@ export async function startSandbox(
   return {
     url: `http://${address.address.includes(":") ? `[${address.address}]` : address.address}:${address.port}`,
     state,
+    webhooks: webhooksOf(state),
     server,
     close: () =>
       new Promise<void>((resolve) => {

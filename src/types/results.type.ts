@@ -8,14 +8,24 @@ export function orChallenge<T extends object>(
   name: string,
   what: string,
   fresh: boolean,
+  /** A third member (RetrievalAccepted, for an asynchronous retrieval), described by `also`. */
+  accepted?: { type: new () => object; also: string },
 ) {
   return createUnionType({
     name,
     description: fresh
       ? `${what}, or a fresh challenge when the institution asks for another factor.`
-      : `${what}, or a challenge when the institution asks for a second factor.`,
-    types: () => [success, MfaChallenge] as const,
-    resolveType: (value) => (value instanceof MfaChallenge ? MfaChallenge : success),
+      : `${what}, or a challenge when the institution asks for a second factor${accepted ? `; ${accepted.also}` : ""}.`,
+    types: () =>
+      accepted
+        ? ([success, MfaChallenge, accepted.type] as const)
+        : ([success, MfaChallenge] as const),
+    resolveType: (value) =>
+      value instanceof MfaChallenge
+        ? MfaChallenge
+        : accepted && value instanceof accepted.type
+          ? accepted.type
+          : success,
   });
 }
 

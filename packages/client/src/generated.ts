@@ -132,6 +132,8 @@ export type RetrieveOwnersInput = {
 export type RetrieveTransactionsInput = {
   /** Only this account's transactions. */
   account?: string | null | undefined;
+  /** Sends `X-Belvo-Request-Mode: async`: Belvo answers at once with RetrievalAccepted, and the data's arrival is a `linkEvents` event with the same `requestId`. Null means false. */
+  async?: boolean | null | undefined;
   dateFrom: string;
   /** Defaults to today (UTC). */
   dateTo?: string | null | undefined;
@@ -237,6 +239,7 @@ export type RetrieveTransactionsMutationVariables = Exact<{
 
 export type RetrieveTransactionsMutation = { retrieveTransactions:
     | { __typename: 'MfaChallenge', code: string, message: string | null, requestId: string | null, session: string, link: string, expiry: number | null, expiresAt: string | null, tokenGenerationData: { type: string | null, value: string | null, instructions: string | null, expectsUserInput: boolean } | null }
+    | { __typename: 'RetrievalAccepted' }
     | { __typename: 'TransactionList', saved: boolean, transactions: Array<{ id: string, accountingDate: string | null, valueDate: string | null, amount: string | null, balance: string | null, currency: string | null, type: TransactionType | null, status: TransactionStatus | null, category: string | null, subcategory: string | null, description: string | null, observations: string | null, reference: string | null, internalIdentification: string | null, collectedAt: string | null, createdAt: string | null, account: { id: string, name: string | null, category: string | null, currency: string | null, number: string | null } | null, merchant: { logo: string | null, merchantName: string | null, website: string | null } | null, creditCardData: { billAmount: string | null, billName: string | null, billStatus: string | null, collectedAt: string | null, previousBillTotal: string | null } | null } | null> }
    };
 

@@ -40,6 +40,7 @@
     ],
     "RetrieveTransactionsResult": [
       "MfaChallenge",
+      "RetrievalAccepted",
       "TransactionList"
     ]
   }
@@ -84,6 +85,7 @@
     ],
     "RetrieveTransactionsResult": [
       "MfaChallenge",
+      "RetrievalAccepted",
       "TransactionList"
     ]
   }
