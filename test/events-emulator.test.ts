@@ -8,7 +8,7 @@ import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { LINK_ID } from "./helpers/fixtures.js";
 import { WEBHOOK_SECRET, take } from "./helpers/events.js";
-import { useGateway } from "./helpers/kit.js";
+import { useGateway, type Kit } from "./helpers/kit.js";
 
 const REGISTER = `mutation R($input: RegisterLinkInput!) { registerLink(input: $input) { __typename ... on Link { id } } }`;
 const READ = `query E($link: ID!) { linkEvents(link: $link) { type code requestId processType data cursor } }`;
@@ -20,6 +20,22 @@ const RETRIEVE = `mutation T($input: RetrieveTransactionsInput!) {
   }
 }`;
 
+async function register(kit: Kit, username: string): Promise<string> {
+  const answer = await kit.post(REGISTER, {
+    input: { institution: "erebor_mx_retail", username, password: "pass_valid" },
+  });
+  const link = (answer.body.data as { registerLink: { id: string } }).registerLink.id;
+  await kit.sandbox.webhooks.settled();
+  return link;
+}
+
+async function events(kit: Kit, link: string) {
+  const answer = await kit.post(READ, { link });
+  return (answer.body.data as { linkEvents: Record<string, unknown>[] }).linkEvents.map(
+    ({ cursor: _cursor, ...event }) => event,
+  );
+}
+
 describe("with the emulator", () => {
   const kit = useGateway({ upstream: "emulator", events: { webhookSecret: WEBHOOK_SECRET } });
   beforeEach(() => {
@@ -27,25 +43,9 @@ describe("with the emulator", () => {
     kit.sandbox.webhooks.delayMs = 0;
   });
 
-  async function register(username: string): Promise<string> {
-    const answer = await kit.post(REGISTER, {
-      input: { institution: "erebor_mx_retail", username, password: "pass_valid" },
-    });
-    const link = (answer.body.data as { registerLink: { id: string } }).registerLink.id;
-    await kit.sandbox.webhooks.settled();
-    return link;
-  }
-
-  async function events(link: string) {
-    const answer = await kit.post(READ, { link });
-    return (answer.body.data as { linkEvents: Record<string, unknown>[] }).linkEvents.map(
-      ({ cursor: _cursor, ...event }) => event,
-    );
-  }
-
   it("sends historical updates once a link is created", async () => {
-    const link = await register("user_valid");
-    expect(await events(link)).toEqual([
+    const link = await register(kit, "user_valid");
+    expect(await events(kit, link)).toEqual([
       {
         type: "ACCOUNTS",
         code: "historical_update",
@@ -67,8 +67,8 @@ describe("with the emulator", () => {
     ["user_webhook_token_required", "token_required"],
     ["user_webhook_invalid_credentials", "invalid_credentials"],
   ])("sends a LINK webhook for %s", async (username, code) => {
-    const link = await register(username);
-    expect((await events(link)).at(-1)).toEqual({
+    const link = await register(kit, username);
+    expect((await events(kit, link)).at(-1)).toEqual({
       type: "LINK",
       code,
       requestId: null,
@@ -78,7 +78,7 @@ describe("with the emulator", () => {
   });
 
   it("answers an asynchronous retrieval with RetrievalAccepted, then the event with its requestId", async () => {
-    const link = await register("user_valid");
+    const link = await register(kit, "user_valid");
     const after = (
       (await kit.post(READ, { link })).body.data as { linkEvents: { cursor: string }[] }
     ).linkEvents.at(-1)!.cursor;
