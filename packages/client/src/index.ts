@@ -48,6 +48,7 @@ import {
   type RetrieveTransactionsMutation,
 } from "./generated.js";
 import fragmentMatcher from "./possible-types.js";
+import { subscribeLinkEvents, type LinkEvent, type SubscribeLinkEventsOptions } from "./events.js";
 import {
   neverConnected,
   newIdempotencyKey,
@@ -66,6 +67,7 @@ import {
 } from "./transport.js";
 
 export type * from "./generated.js";
+export { LinkEventsError, type LinkEvent, type SubscribeLinkEventsOptions } from "./events.js";
 export { newIdempotencyKey } from "./retry.js";
 
 /**
@@ -292,6 +294,7 @@ export class BelvoGatewayClient {
   private readonly client: GraphQLClient;
   private readonly url: URL;
   private readonly retry: RetryOptions | false;
+  private readonly options: ClientOptions;
 
   /** Throws a CONFIGURATION_ERROR GatewayClientError for a URL or key it cannot use. */
   constructor(endpoint: string, options: ClientOptions = {}) {
@@ -302,12 +305,28 @@ export class BelvoGatewayClient {
       throw error instanceof ConfigurationProblem ? configurationError(error) : error;
     }
     this.retry = options.retry ?? {};
+    this.options = options;
     this.client = new GraphQLClient(this.url.href, {
       headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
       fetch: sortingFetch(options.fetch),
       // Errors beside data are partial results, kept: send() decides what throws.
       errorPolicy: "all",
     });
+  }
+
+  /**
+   * The link's events as they arrive (Server-Sent Events at `<endpoint>/stream`), reconnecting
+   * with `after` (the last event's cursor) when the stream drops or the gateway drains. Returns the
+   * function that ends the subscription.
+   */
+  subscribeLinkEvents(
+    link: string,
+    onEvent: (event: LinkEvent) => void,
+    options: SubscribeLinkEventsOptions = {},
+  ): () => void {
+    const { apiKey, fetch } = this.options;
+    const url = `${this.url.href.replace(/\/$/, "")}/stream`;
+    return subscribeLinkEvents({ url, apiKey, fetch }, link, onEvent, options);
   }
 
   registerLink(input: RegisterLinkInput, options: WriteOptions = {}): Promise<RegisterLinkResult> {
