@@ -39,7 +39,11 @@ it("delivers events, and after a drain goes on from the last cursor on another g
   let target = kit.url;
   const client = new BelvoGatewayClient(`${kit.url}/graphql`, {
     apiKey: KEY,
-    fetch: (input, init) => fetch(String(input).replace(kit.url, target), init),
+    fetch: (input, init) =>
+      fetch(
+        (input instanceof Request ? input.url : input.toString()).replace(kit.url, target),
+        init,
+      ),
   });
   const events: LinkEvent[] = [];
   const stop = client.subscribeLinkEvents(link, (event) => events.push(event), {

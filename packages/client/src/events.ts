@@ -42,7 +42,8 @@ interface Connection {
 }
 
 function failure(error: unknown): { error: LinkEventsError; resumable: boolean } {
-  const status = error instanceof NetworkError ? (error.response?.status ?? null) : null;
+  const response = error instanceof NetworkError ? (error.response as { status?: unknown }) : null;
+  const status = typeof response?.status === "number" ? response.status : null;
   if (status === null) {
     const message = error instanceof Error ? error.message : String(error);
     return { error: new LinkEventsError(message, "NETWORK_ERROR", null), resumable: true };
@@ -98,7 +99,8 @@ export function subscribeLinkEvents(
         next: (result) => {
           const problem = result.errors?.[0];
           if (problem) {
-            const code = String(problem.extensions?.code ?? "UNKNOWN");
+            const raw = problem.extensions?.code;
+            const code = typeof raw === "string" ? raw : "UNKNOWN";
             const error = new LinkEventsError(problem.message, code, 200);
             return RESUMABLE.has(code) ? again(error) : stop(error);
           }
