@@ -9,6 +9,7 @@ import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import {
   BalancesDocument,
   InstitutionsDocument,
+  KeptLinkEventsDocument,
   LinkAccountsDocument,
   LinkDocument,
   RegisterLinkDocument,
@@ -24,6 +25,7 @@ import {
   type BalancesQuery,
   type BalancesQueryVariables,
   type InstitutionsQuery,
+  type KeptLinkEventsQuery,
   type LinkAccountsQuery,
   type LinkQuery,
   type RegisterLinkInput,
@@ -387,6 +389,15 @@ export class BelvoGatewayClient {
   /** `null` when Belvo has no such link. */
   link(id: string): Promise<LinkQueryResult> {
     return this.send(LinkDocument, { id }, "link");
+  }
+
+  /** The link's kept events after `after` (a cursor; null: from the oldest kept), `first` at most. */
+  keptLinkEvents(
+    link: string,
+    after: string | null = null,
+    first = 100,
+  ): Promise<MaybePartial<KeptLinkEventsQuery["linkEvents"]>> {
+    return this.send(KeptLinkEventsDocument, { link, after, first }, "linkEvents");
   }
 
   /** The link and the accounts Belvo stored for it; `null` when Belvo has no such link. */
