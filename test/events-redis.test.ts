@@ -8,7 +8,9 @@ import { createClient as createWsClient, type Client } from "graphql-ws";
 import { createClient as createSseClient } from "graphql-sse";
 import WebSocket from "ws";
 import { DEFAULT_EVENTS } from "../src/config.js";
+import { EventHub } from "../src/events/hub.js";
 import { RedisEventStore } from "../src/events/redis-store.js";
+import { createLogger } from "../src/logger.js";
 import { MemoryEventStore, type EventStore, type IncomingEvent } from "../src/events/store.js";
 import { LINK_ID, TEST_REQUEST_ID } from "./helpers/fixtures.js";
 import { NOW, type TestGateway } from "./helpers/gateway.js";
@@ -231,4 +233,31 @@ describeWithRedis("what a link keeps", () => {
       await long.close();
     },
   );
+});
+
+describeWithRedis("a Redis that goes away", () => {
+  it("leaves no command of the pub/sub unhandled (a rejection would end the process)", async () => {
+    const own = await startRedisServer();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const hub = await EventHub.redis(
+        own.url,
+        { ...DEFAULT_EVENTS, webhookSecret: null },
+        { commandTimeoutMs: 200, connectTimeoutMs: 200, onError: () => undefined },
+        createLogger("silent", false),
+      );
+      const feed = await hub.subscribe(LINK_ID, { after: null });
+      own.stop();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await feed.return();
+      await hub.close();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+      own.stop();
+    }
+  });
 });

@@ -37,6 +37,26 @@ export interface SubscribeOptions {
   slow?: () => boolean;
 }
 
+/**
+ * The two connections as the Redis event target uses them, its commands' failures reported
+ * instead of left unhandled (it does not wait for them): a Redis away, or closed at shutdown,
+ * must not end the process. A lost publish is a gap the subscribers fill from the store.
+ */
+function quietClients(store: RedisEventStore, onError: (error: Error) => void) {
+  const report = (promise: Promise<unknown>) => void promise.catch(onError);
+  const publishClient = {
+    publish: (channel: string, message: string) => report(store.redis.publish(channel, message)),
+  };
+  const subscribeClient = {
+    on: (event: "message", listener: (channel: string, message: string) => void) =>
+      store.subscriber.on(event, listener),
+    subscribe: (channel: string) => report(store.subscriber.subscribe(channel)),
+    unsubscribe: (channel: string) => report(store.subscriber.unsubscribe(channel)),
+  };
+  type Clients = Parameters<typeof createRedisEventTarget>[0];
+  return { publishClient, subscribeClient } as unknown as Clients;
+}
+
 export class EventHub {
   /** Feeds open in this process (for the bench and the drain). */
   private readonly feeds = new Set<Feed>();
@@ -72,10 +92,9 @@ export class EventHub {
   ): Promise<EventHub> {
     const store = new RedisEventStore(url, settings, options);
     await store.connect();
-    const eventTarget = createRedisEventTarget<PubSubEvent<Topics, string>>({
-      publishClient: store.redis,
-      subscribeClient: store.subscriber,
-    });
+    const eventTarget = createRedisEventTarget<PubSubEvent<Topics, string>>(
+      quietClients(store, options.onError),
+    );
     return new EventHub(
       store,
       createPubSub<Topics>({ eventTarget }),
