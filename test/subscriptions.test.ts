@@ -3,7 +3,11 @@
  * /graphql and graphql-sse (distinct connections) at /graphql/stream. Order, replay with `after`,
  * the keys (4401/4403, 401), subscriptions only, the caps, keep-alive, and the drain (1012).
  */
+import { fileURLToPath } from "node:url";
+import { KeptLinkEventsDocument, LinkEventsDocument } from "../packages/client/src/generated.js";
+import { print } from "graphql";
 import { createClient as createWsClient, type Client as WsClient } from "graphql-ws";
+import { TrustedDocuments } from "../src/guards/trusted-documents.js";
 import { createClient as createSseClient } from "graphql-sse";
 import WebSocket from "ws";
 import { LINK_ID } from "./helpers/fixtures.js";
@@ -284,6 +288,48 @@ describe("what is served", () => {
     ).toBe("TOO_MANY_SUBSCRIPTIONS");
     await one.return?.();
     await two.return?.();
+  });
+});
+
+describe("TRUSTED_DOCUMENTS", () => {
+  it("runs the typed client's subscription over WebSocket and SSE, and refuses any other", async () => {
+    const manifest = fileURLToPath(
+      new URL("../packages/client/src/trusted-documents.json", import.meta.url),
+    );
+    await kit.restart({ trustedDocuments: TrustedDocuments.fromFile(manifest) });
+    const message = "This gateway runs only its trusted documents (the typed client's operations).";
+    await expect(
+      take(wsClient().iterate({ query: SUBSCRIBE, variables: { link: LINK_ID } }), 1),
+    ).rejects.toEqual([{ message, extensions: { code: "PERSISTED_QUERY_NOT_ALLOWED" } }]);
+    const trusted = print(LinkEventsDocument);
+    await send("wh-1", "wh-2");
+    const kept = await kit.post(
+      print(KeptLinkEventsDocument),
+      { link: LINK_ID },
+      { authorization: `Bearer ${KEY}` },
+    );
+    const [first] = (kept.body.data as { linkEvents: { cursor: string }[] }).linkEvents;
+    const live = wsClient().iterate({
+      query: trusted,
+      variables: { link: LINK_ID, after: first!.cursor },
+    });
+    expect(((await take(live, 1))[0]!.data as { linkEvents: { id: string } }).linkEvents.id).toBe(
+      "wh-2",
+    );
+    await live.return?.();
+    const response = await fetch(`${kit.url}/graphql/stream`, {
+      method: "POST",
+      headers: {
+        accept: "text/event-stream",
+        "content-type": "application/json",
+        authorization: `Bearer ${KEY}`,
+      },
+      body: JSON.stringify({ query: SUBSCRIBE, variables: { link: LINK_ID } }),
+    });
+    expect({ status: response.status, body: await response.json() }).toEqual({
+      status: 400,
+      body: { errors: [{ message, extensions: { code: "PERSISTED_QUERY_NOT_ALLOWED" } }] },
+    });
   });
 });
 

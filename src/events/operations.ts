@@ -17,11 +17,13 @@ import {
   type ValidationRule,
 } from "graphql";
 import { ErrorCode, formatError } from "../errors.js";
+import type { TrustedDocuments } from "../guards/trusted-documents.js";
 
 export interface OperationRequest {
   query?: unknown;
   variables?: unknown;
   operationName?: unknown;
+  extensions?: unknown;
 }
 
 export interface OperationRules {
@@ -29,6 +31,16 @@ export interface OperationRules {
   maxTokens: number;
   maxDocumentBytes: number;
   validationRules: readonly ValidationRule[];
+  /** TRUSTED_DOCUMENTS: only the manifest's documents run, here as on POST /graphql. */
+  trustedDocuments?: TrustedDocuments;
+}
+
+/** The document's text: as sent, or the trusted one it names; null when not trusted. */
+function trustedText(rules: OperationRules, request: OperationRequest): unknown {
+  if (!rules.trustedDocuments) return request.query;
+  const body = { query: request.query, extensions: request.extensions };
+  const admitted = rules.trustedDocuments.admit("POST", body, "");
+  return admitted ? (admitted.body as { query?: unknown }).query : null;
 }
 
 function refused(message: string, code: string = ErrorCode.BadRequest): GraphQLError[] {
@@ -40,7 +52,14 @@ export function prepareSubscription(
   rules: OperationRules,
   request: OperationRequest,
 ): Omit<ExecutionArgs, "contextValue"> | GraphQLError[] {
-  const { query, variables, operationName } = request;
+  const { variables, operationName } = request;
+  const query = trustedText(rules, request);
+  if (query === null) {
+    return refused(
+      "This gateway runs only its trusted documents (the typed client's operations).",
+      ErrorCode.PersistedQueryNotAllowed,
+    );
+  }
   if (typeof query !== "string" || query.length === 0) return refused("Send a `query`.");
   if (query.length > rules.maxDocumentBytes) {
     return refused(`The document exceeds ${rules.maxDocumentBytes} characters.`);

@@ -13,6 +13,7 @@ import { hostCheck } from "../edge/hosts.js";
 import type { Lifecycle } from "../edge/lifecycle.js";
 import { corsMatcher } from "../guards/cors.js";
 import { documentGuards } from "../guards/document-rules.js";
+import type { TrustedDocuments } from "../guards/trusted-documents.js";
 import { EventHub } from "./hub.js";
 import { ClientSlots } from "./operations.js";
 import { serveStreams } from "./sse.js";
@@ -25,6 +26,7 @@ export interface EventsParts {
   admission: Admission;
   logger: Logger;
   now: () => Date;
+  trustedDocuments?: TrustedDocuments;
 }
 
 /** How long the drain waits for WebSockets to answer their close before cutting them. */
@@ -70,6 +72,7 @@ export async function serveEvents(config: GatewayConfig, parts: EventsParts) {
     maxTokens: limits.maxTokens,
     maxDocumentBytes: limits.maxDocumentBytes,
     validationRules: documentGuards(limits, config.production).rules,
+    trustedDocuments: parts.trustedDocuments,
   };
   const slots = new ClientSlots(events.perClient);
   const hold = lifecycle.hold.bind(lifecycle);
