@@ -253,6 +253,20 @@ describe("what is served", () => {
     });
   });
 
+  it("answers a subscription sent to POST /graphql with where subscriptions are served", async () => {
+    const answer = await kit.post(SUBSCRIBE, { link: LINK_ID }, { authorization: `Bearer ${KEY}` });
+    expect(answer.body).toEqual({
+      errors: [
+        {
+          message:
+            "Subscriptions are served over WebSocket at /graphql (graphql-transport-ws) and Server-Sent Events at /graphql/stream, not over a POST.",
+          extensions: { code: "BAD_REQUEST", requestId: expect.any(String) as unknown },
+        },
+      ],
+    });
+    expect(kit.logs.join("")).not.toContain('"level":50');
+  });
+
   it("caps subscriptions per WebSocket and per client (TOO_MANY_SUBSCRIPTIONS)", async () => {
     await kit.restart({
       events: { webhookSecret: WEBHOOK_SECRET, perConnection: 1, perClient: 2 },

@@ -11,6 +11,8 @@
  */
 import type { GatewayExecutor, GatewayInterface } from "@apollo/server-gateway-interface";
 import {
+  GraphQLError,
+  OperationTypeNode,
   execute,
   getVariableValues,
   printSchema,
@@ -19,6 +21,15 @@ import {
 } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 import { variableErrors } from "../variable-errors.js";
+
+const SUBSCRIPTION_ELSEWHERE = {
+  errors: [
+    new GraphQLError(
+      "Subscriptions are served over WebSocket at /graphql (graphql-transport-ws) and Server-Sent Events at /graphql/stream, not over a POST.",
+      { extensions: { code: "BAD_REQUEST" } },
+    ),
+  ],
+};
 
 /** graphql-js stops coercing variables after this many errors; so do we. */
 const MAX_VARIABLE_ERRORS = 50;
@@ -68,6 +79,8 @@ export function jitExecution(
         contextValue: context,
       });
     if (!operation) return byGraphqlJs();
+    // A subscription is served by graphql-ws and graphql-sse (src/events/), never over a POST.
+    if (operation.operation === OperationTypeNode.SUBSCRIPTION) return SUBSCRIPTION_ELSEWHERE;
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
       maxErrors: MAX_VARIABLE_ERRORS,
     });
