@@ -185,7 +185,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   );
   const lifecycle = new Lifecycle(config.http, logger);
   const admission = createAdmission({ ...config, ratePerMinute: limits.ratePerMinute }, guards);
-  const events = await serveEvents(config, { ...deps, schema, lifecycle, admission, now });
+  const events = await serveEvents(config, { ...deps, schema, lifecycle, admission, now, guards });
   const graphql = graphQLHandler({
     apollo,
     admission,

@@ -347,6 +347,25 @@ describe("TRUSTED_DOCUMENTS", () => {
   });
 });
 
+describe("RATE_LIMIT_PER_MINUTE", () => {
+  it("counts each WebSocket subscription as a request of its client", async () => {
+    await kit.restart({ limits: { ratePerMinute: 1 } });
+    const client = wsClient();
+    const one = client.iterate({ query: SUBSCRIBE, variables: { link: LINK_ID } });
+    void one.next();
+    await logged(kit.logs, SUBSCRIBED);
+    await expect(
+      take(client.iterate({ query: SUBSCRIBE, variables: { link: LINK_ID } }), 1),
+    ).rejects.toEqual([
+      {
+        message: "More than 1 requests in a minute; retry later.",
+        extensions: { code: "RATE_LIMITED", retryAfter: expect.any(Number) as unknown },
+      },
+    ]);
+    await one.return?.();
+  });
+});
+
 describe("keep-alive", () => {
   it("pings a WebSocket every SUBSCRIPTION_KEEP_ALIVE_MS", async () => {
     await kit.restart({ events: { webhookSecret: WEBHOOK_SECRET, keepAliveMs: 30 } });

@@ -13,6 +13,7 @@ import { hostCheck } from "../edge/hosts.js";
 import type { Lifecycle } from "../edge/lifecycle.js";
 import { corsMatcher } from "../guards/cors.js";
 import { documentGuards } from "../guards/document-rules.js";
+import type { Guards } from "../guards/guards.js";
 import type { TrustedDocuments } from "../guards/trusted-documents.js";
 import { EventHub } from "./hub.js";
 import { ClientSlots } from "./operations.js";
@@ -27,6 +28,7 @@ export interface EventsParts {
   logger: Logger;
   now: () => Date;
   trustedDocuments?: TrustedDocuments;
+  guards: Guards;
 }
 
 /** How long the drain waits for WebSockets to answer their close before cutting them. */
@@ -86,6 +88,7 @@ export async function serveEvents(config: GatewayConfig, parts: EventsParts) {
     production: config.production,
     refusal: upgradeRefusal(config, lifecycle),
     hold,
+    guards: parts.guards,
   });
   lifecycle.serveUpgrades((req, socket, head) => sockets.upgrade(req, socket, head));
   lifecycle.beforeClose(async () => {

@@ -9,10 +9,14 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
+import { GraphQLError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { EventsConfig } from "../config.js";
 import { bearerKeys, pathOf } from "../edge/http-io.js";
+import { ErrorCode } from "../errors.js";
+import { GUARD_RETRY_AFTER_S, GuardUnavailable } from "../guards/caps.js";
+import type { Guards } from "../guards/guards.js";
 import type { SubscriptionContext } from "../resolvers/link-event.resolver.js";
 import type { EventHub } from "./hub.js";
 import {
@@ -32,6 +36,8 @@ export interface WebSocketParts extends OperationRules {
   production: boolean;
   /** Checks of the upgrade request: a status and a reason to refuse it, or null. */
   refusal: (req: IncomingMessage) => { status: number; reason: string } | null;
+  /** The rate guard (RATE_LIMIT_PER_MINUTE), per client. */
+  guards: Guards;
   /** Keeps the socket from being taken for an idle one at the connection cap; returns a release. */
   hold: (socket: Duplex) => () => void;
 }
@@ -49,6 +55,22 @@ function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
   );
+}
+
+/** The refusal of a subscription past the client's request rate (or its guard unreachable). */
+async function rateRefusal(parts: WebSocketParts, client: string) {
+  let retryAfterMs: number | null;
+  try {
+    retryAfterMs = await parts.guards.overRate(client);
+  } catch (error) {
+    if (!(error instanceof GuardUnavailable)) throw error;
+    const extensions = { code: ErrorCode.GuardUnavailable, retryAfter: GUARD_RETRY_AFTER_S };
+    return [new GraphQLError(error.message, { extensions })];
+  }
+  if (retryAfterMs === null) return null;
+  const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  const message = `More than ${parts.guards.ratePerMinute} requests in a minute; retry later.`;
+  return [new GraphQLError(message, { extensions: { code: ErrorCode.RateLimited, retryAfter } })];
 }
 
 /** graphql-ws's options: the key in `connection_init`, the operation checked, the caps. */
@@ -76,9 +98,12 @@ function serverOptions(
       } else states.set(socket, { client: address, running: new Map() });
       return true;
     },
-    onSubscribe: (ctx, id, payload) => {
+    onSubscribe: async (ctx, id, payload) => {
       const socket = ctx.extra.socket;
       const state = states.get(socket)!;
+      // Each subscription counts against RATE_LIMIT_PER_MINUTE as a request does.
+      const overRate = await rateRefusal(parts, state.client);
+      if (overRate) return overRate;
       const prepared = prepareSubscription(parts, payload);
       if (Array.isArray(prepared)) return prepared;
       if (state.running.size >= events.perConnection) {
