@@ -60,6 +60,23 @@ function wsClient(key: string | null = KEY, closes?: (code: number, reason: stri
   return client;
 }
 
+/** The status a WebSocket upgrade at /graphql gets (101 when it opens). */
+function upgradeStatus(options: WebSocket.ClientOptions = {}) {
+  return new Promise<number>((resolve) => {
+    const socket = new WebSocket(
+      `${kit.url.replace("http", "ws")}/graphql`,
+      "graphql-transport-ws",
+      options,
+    );
+    socket.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+    socket.on("open", () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.on("error", () => resolve(0));
+  });
+}
+
 function sseClient(key: string | null = KEY) {
   return createSseClient({
     url: `${kit.url}/graphql/stream`,
@@ -216,18 +233,12 @@ describe("keys", () => {
   });
 
   it("refuses a WebSocket upgrade from an origin CORS_ORIGINS does not allow (403)", async () => {
-    const status = await new Promise<number>((resolve) => {
-      const socket = new WebSocket(
-        `${kit.url.replace("http", "ws")}/graphql`,
-        "graphql-transport-ws",
-        {
-          origin: "https://evil.example",
-        },
-      );
-      socket.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
-      socket.on("open", () => resolve(101));
-    });
-    expect(status).toBe(403);
+    expect(await upgradeStatus({ origin: "https://evil.example" })).toBe(403);
+    expect(await upgradeStatus({ origin: "http://localhost:3000" })).toBe(101);
+  });
+
+  it("refuses a WebSocket upgrade naming a Host that is not the gateway's (421)", async () => {
+    expect(await upgradeStatus({ headers: { host: "rebound.example" } })).toBe(421);
   });
 });
 
@@ -416,7 +427,16 @@ describe("the drain", () => {
       .post(`{ institutions { name } }`, {}, { authorization: `Bearer ${KEY}` })
       .then((answer) => order.push(`query answered ${answer.status}`));
     await kit.fake.received(1);
-    await kit.gateway.shutdown(5_000);
+    const stopping = kit.gateway.shutdown(5_000);
+    // While the query runs, the gateway still listens but takes no new subscription.
+    expect(await upgradeStatus()).toBe(503);
+    const refused = await fetch(`${kit.url}/graphql/stream`, {
+      method: "POST",
+      headers: { accept: "text/event-stream", authorization: `Bearer ${KEY}` },
+      body: JSON.stringify({ query: SUBSCRIBE, variables: { link: LINK_ID } }),
+    });
+    expect(refused.status).toBe(503);
+    await stopping;
     await slow;
     await wsDone;
     expect(await sseDone).toEqual({ done: true, value: undefined });
