@@ -4,7 +4,9 @@
  * fetched from anywhere but the gateway. The page passes its settings as JSON in
  * `<script id="explorer-config">` (src/explorer.ts).
  */
+import { createGraphiQLFetcher } from "@graphiql/toolkit";
 import { GraphiQL, type GraphiQLProps } from "graphiql";
+import { OperationTypeNode, getOperationAST } from "graphql";
 import { createElement } from "react";
 import { createRoot } from "react-dom/client";
 import "graphiql/style.css";
@@ -31,7 +33,7 @@ const WORKERS: Record<string, string> = { json: "json.worker.js", graphql: "grap
   },
 };
 
-const fetcher: GraphiQLProps["fetcher"] = async (params, options) => {
+const httpFetcher: GraphiQLProps["fetcher"] = async (params, options) => {
   const response = await fetch(config.endpoint, {
     method: "POST",
     headers: {
@@ -47,6 +49,26 @@ const fetcher: GraphiQLProps["fetcher"] = async (params, options) => {
   } catch {
     return { errors: [{ message: `HTTP ${response.status}: the answer is not JSON.` }] };
   }
+};
+
+/**
+ * Subscriptions (`linkEvents`) over WebSocket at the same /graphql (graphql-ws): the Headers
+ * editor's JSON becomes the `connection_init` payload, so `{"Authorization": "Bearer <key>"}` works
+ * there as it does for queries.
+ */
+const endpoint = new URL(config.endpoint, location.href);
+const subscriptionFetcher = createGraphiQLFetcher({
+  url: endpoint.href,
+  subscriptionUrl: endpoint.href.replace(/^http/, "ws"),
+});
+
+const fetcher: GraphiQLProps["fetcher"] = (params, options) => {
+  const operation = options?.documentAST
+    ? getOperationAST(options.documentAST, params.operationName ?? undefined)
+    : null;
+  return operation?.operation === OperationTypeNode.SUBSCRIPTION
+    ? subscriptionFetcher(params, options)
+    : httpFetcher(params, options);
 };
 
 createRoot(document.getElementById("graphiql")!).render(

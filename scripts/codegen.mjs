@@ -35,7 +35,13 @@ export async function generateClientFiles() {
     schema,
     documents: [{ location: operations, document: parse(readFileSync(operations, "utf8")) }],
     config: {
-      scalars: { DateTime: "string", Date: "string", Decimal: "string", ID: "string" },
+      scalars: {
+        DateTime: "string",
+        Date: "string",
+        Decimal: "string",
+        ID: "string",
+        JSONObject: "Record<string, unknown>",
+      },
       enumsAsTypes: true,
       useTypeImports: true,
       avoidOptionals: { field: true, inputValue: false },

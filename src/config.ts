@@ -123,7 +123,44 @@ export interface Config {
   idempotency: IdempotencyConfig;
   /** null: tracing off (no OTLP endpoint set). */
   tracing: TracingConfig | null;
+  /** Belvo's webhooks and the `linkEvents` subscriptions (src/events/, CONTRACT.md section 8). */
+  events: EventsConfig;
 }
+
+/** Belvo's webhooks, kept per link and streamed to subscribers (src/events/). */
+export interface EventsConfig {
+  /**
+   * BELVO_WEBHOOK_SECRET: `Authorization: Bearer <secret>` on `POST /webhooks/belvo`; null: the
+   * receiver answers 404. Never logged, never quoted back.
+   */
+  webhookSecret: string | null;
+  /** Events kept per link: at least this many, or all of the last `keepMs`, whichever is more. */
+  keepCount: number;
+  keepMs: number;
+  /** A bound on what one link keeps however many arrive in `keepMs` (memory). */
+  maxPerLink: number;
+  /** Subscriptions one WebSocket may hold at once. */
+  perConnection: number;
+  /** Subscriptions one client key (or, without keys, one address) may hold at once, all transports. */
+  perClient: number;
+  /** Events waiting for one slow subscriber before it is dropped (with SUBSCRIBER_TOO_SLOW). */
+  subscriberBuffer: number;
+  /** Bytes waiting in one subscriber's socket before it counts as slow. */
+  subscriberBufferBytes: number;
+  /** A WebSocket ping (and an SSE keep-alive comment) this often; a socket silent for two closes. */
+  keepAliveMs: number;
+}
+
+export const DEFAULT_EVENTS: Omit<EventsConfig, "webhookSecret"> = {
+  keepCount: 1_000,
+  keepMs: 86_400_000,
+  maxPerLink: 100_000,
+  perConnection: 20,
+  perClient: 100,
+  subscriberBuffer: 100,
+  subscriberBufferBytes: 1024 * 1024,
+  keepAliveMs: 15_000,
+};
 
 /** What the gateway runs on: the Config, its upstream resolved (the emulator started, if asked). */
 export type GatewayConfig = Omit<Config, "upstream"> & { upstream: BelvoUpstream };
@@ -519,6 +556,39 @@ function tracing(env: Env): TracingConfig | null {
   };
 }
 
+/** BELVO_WEBHOOK_SECRET: 16+ printable characters; a shorter one stops start-up. */
+function webhookSecret(env: Env): string | null {
+  const secret = read(env, "BELVO_WEBHOOK_SECRET") ?? null;
+  if (secret !== null && !/^[\x21-\x7e]{16,}$/.test(secret)) {
+    throw new ConfigError(
+      "BELVO_WEBHOOK_SECRET",
+      "must be at least 16 printable characters without spaces (e.g. openssl rand -hex 24).",
+    );
+  }
+  return secret;
+}
+
+function events(env: Env): EventsConfig {
+  const d = DEFAULT_EVENTS;
+  return {
+    webhookSecret: webhookSecret(env),
+    keepCount: integer(env, "EVENTS_KEEP_COUNT", d.keepCount, 1_000, 1_000_000),
+    keepMs: integer(env, "EVENTS_KEEP_MS", d.keepMs, 86_400_000, 30 * 86_400_000),
+    maxPerLink: integer(env, "EVENTS_MAX_PER_LINK", d.maxPerLink, 1_000, 10_000_000),
+    perConnection: integer(env, "SUBSCRIPTIONS_PER_CONNECTION", d.perConnection, 1, 1_000),
+    perClient: integer(env, "SUBSCRIPTIONS_PER_CLIENT", d.perClient, 1, 1_000_000),
+    subscriberBuffer: integer(env, "SUBSCRIBER_BUFFER_EVENTS", d.subscriberBuffer, 1, 100_000),
+    subscriberBufferBytes: integer(
+      env,
+      "SUBSCRIBER_BUFFER_BYTES",
+      d.subscriberBufferBytes,
+      65_536,
+      1024 * 1024 * 1024,
+    ),
+    keepAliveMs: integer(env, "SUBSCRIPTION_KEEP_ALIVE_MS", d.keepAliveMs, 1_000, 600_000),
+  };
+}
+
 function limits(env: Env): Limits {
   const rate = read(env, "RATE_LIMIT_PER_MINUTE");
   return {
@@ -672,6 +742,7 @@ function settings(env: Env): Omit<Config, "upstream"> {
       2 ** 40,
     ),
     tracing: tracing(env),
+    events: events(env),
     idempotency: {
       waitMs: integer(env, "IDEMPOTENCY_WAIT_MS", DEFAULT_IDEMPOTENCY.waitMs, 0, 600_000),
       ttlMs: integer(env, "IDEMPOTENCY_TTL_MS", DEFAULT_IDEMPOTENCY.ttlMs, 60_000, 30 * 86_400_000),

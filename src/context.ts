@@ -12,6 +12,7 @@ import type { PageCursors } from "./pages/cursors.js";
 import type { Log } from "./logger.js";
 import type { RequestTrace, TraceIds } from "./tracing/tracing.js";
 import type { BelvoClient } from "./upstream/belvo.js";
+import type { EventHub } from "./events/hub.js";
 
 /**
  * A request's ids: `requestId` is the gateway's own (unique per request) unless the proxy in
@@ -119,17 +120,19 @@ export interface Context {
   trace?: RequestTrace;
   /** The operation's estimated Belvo requests (src/guards/upstream-cost.ts), once resolved. */
   upstreamCost?: number;
+  /** Belvo's webhooks kept per link (src/events/hub.ts), for `Query.linkEvents`. */
+  events?: EventHub;
 }
 
 /** The context of one GraphQL request, built in this one place. */
 export function requestContext(
-  parts: Pick<Context, "belvo" | "clientGone" | "now" | "trace"> & {
+  parts: Pick<Context, "belvo" | "clientGone" | "now" | "trace" | "events"> & {
     ids: RequestIds;
     guards: Guards;
     logger: RequestLogger;
   },
 ): Context {
-  const { ids, belvo, guards, logger, clientGone, now, trace } = parts;
+  const { ids, belvo, guards, logger, clientGone, now, trace, events } = parts;
   return {
     attempts: guards.attempts(logger, trace),
     ...ids,
@@ -142,5 +145,6 @@ export function requestContext(
     trace,
     // Set once the operation is resolved; present from the start, so the object keeps one shape.
     upstreamCost: undefined,
+    events,
   } satisfies Context;
 }

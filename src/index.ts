@@ -165,13 +165,22 @@ async function main(): Promise<void> {
   const { guardStore, idempotencyStore } = redis
     ? await connectRedis(server, config, redis, logger)
     : { guardStore: MEMORY_STORE, idempotencyStore: undefined };
+  // The emulator signs its webhooks with a secret the gateway takes: one of their own making.
+  const events = sandbox
+    ? {
+        ...config.events,
+        webhookSecret: config.events.webhookSecret ?? randomBytes(24).toString("hex"),
+      }
+    : config.events;
   const gateway = await server.createGateway(
-    { ...config, upstream },
+    { ...config, upstream, events },
     { logger, guardStore, idempotencyStore, trustedDocuments, tracing: traced?.tracing },
   );
   const url = await gateway.listen(config.port, config.host).catch((error: unknown) => {
     throw listenProblem(error, config.port, config.host);
   });
+  if (sandbox)
+    sandbox.webhooks.target = { url: `${url}/webhooks/belvo`, secret: events.webhookSecret! };
   let stopping = false;
   // `on`, not `once`: with no listener left, a second signal would kill the process mid-drain
   // and every request in flight with it (single-use tokens already sent upstream).

@@ -12,6 +12,8 @@ import { OwnerResolver } from "./resolvers/owner.resolver.js";
 import { OwnerLinkResolver } from "./resolvers/owner-link.resolver.js";
 import { SavedDataResolver } from "./resolvers/saved-data.resolver.js";
 import { TransactionResolver } from "./resolvers/transaction.resolver.js";
+import { LinkEventResolver } from "./resolvers/link-event.resolver.js";
+import { createPubSub } from "@graphql-yoga/subscription";
 
 /** Built once per process; the committed schema.graphql is `printGatewaySchema()`'s output. */
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
@@ -27,7 +29,11 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       SavedDataResolver,
       OwnerLinkResolver,
       LinkLifeResolver,
+      LinkEventResolver,
     ],
+    // type-graphql asks for a pub/sub once a schema has subscriptions; `linkEvents` brings its own
+    // source (`subscribe`: the events hub of the gateway that serves it), so this one stays idle.
+    pubSub: createPubSub(),
     validate: false,
   };
   // The same options: a global middleware given to buildSchema keeps every field's wrapper.

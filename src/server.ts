@@ -31,6 +31,7 @@ import { landingPagePlugin } from "./landing.js";
 import { GatewayMetrics } from "./metrics.js";
 import { observabilityPlugin } from "./observability.js";
 import { buildGatewaySchema } from "./schema.js";
+import { serveEvents } from "./events/serve.js";
 import { jitExecution } from "./execution/jit.js";
 import { tracingPlugin } from "./tracing/plugin.js";
 import { tracedResolvers } from "./tracing/resolvers.js";
@@ -82,7 +83,7 @@ async function createApollo(
   const { production, limits } = config;
   const { tracing } = deps;
   const documents = documentGuards(limits, production);
-  const schema = deps.schema ?? (await buildGatewaySchema());
+  const schema = deps.schema!;
   const apollo = new ApolloServer<Context>({
     gateway: jitExecution(
       tracing?.resolverSpans ? tracedResolvers(schema, tracing) : schema,
@@ -130,19 +131,16 @@ function claimLeaseMs(timeoutMs: number, maxUpstreamCost: number, marginMs = 60_
   return Math.max(2, Math.ceil(maxUpstreamCost / READ_COST)) * timeoutMs + marginMs;
 }
 
-export async function createGateway(config: GatewayConfig, deps: GatewayDeps): Promise<Gateway> {
+/** The Belvo client of a gateway, from its settings. */
+function belvoClient(
+  config: GatewayConfig,
+  deps: GatewayDeps,
+  metrics: GatewayMetrics,
+  now: () => Date,
+): BelvoClient {
+  const { limits } = config;
   const { logger, tracing } = deps;
-  const { limits, production } = config;
-  const now = deps.now ?? (() => new Date());
-  const metrics = new GatewayMetrics();
-  const keySecret = storeKeySecret(config.storeKeySecret, config.upstream);
-  const guards = new Guards(
-    deps.guardStore ?? MEMORY_STORE,
-    limits,
-    keySecret,
-    tracing ? (request, cap, step, work) => tracing.guard(request, cap, step, work) : undefined,
-  );
-  const belvo = BelvoClient.create({
+  return BelvoClient.create({
     url: config.upstream.url,
     secretId: config.upstream.secretId,
     secretPassword: config.upstream.secretPassword,
@@ -157,7 +155,23 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     metrics,
     tracing,
   });
-  const apollo = await createApollo(config, deps, metrics);
+}
+
+export async function createGateway(config: GatewayConfig, deps: GatewayDeps): Promise<Gateway> {
+  const { logger, tracing } = deps;
+  const { limits, production } = config;
+  const now = deps.now ?? (() => new Date());
+  const metrics = new GatewayMetrics();
+  const keySecret = storeKeySecret(config.storeKeySecret, config.upstream);
+  const guards = new Guards(
+    deps.guardStore ?? MEMORY_STORE,
+    limits,
+    keySecret,
+    tracing ? (request, cap, step, work) => tracing.guard(request, cap, step, work) : undefined,
+  );
+  const belvo = belvoClient(config, deps, metrics, now);
+  const schema = deps.schema ?? (await buildGatewaySchema());
+  const apollo = await createApollo(config, { ...deps, schema }, metrics);
   const idempotencyStore = deps.idempotencyStore ?? new MemoryIdempotencyStore();
   const gate = new IdempotencyGate(
     idempotencyStore,
@@ -171,6 +185,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   );
   const lifecycle = new Lifecycle(config.http, logger);
   const admission = createAdmission({ ...config, ratePerMinute: limits.ratePerMinute }, guards);
+  const events = await serveEvents(config, { ...deps, schema, lifecycle, admission, now, guards });
   const graphql = graphQLHandler({
     apollo,
     admission,
@@ -183,9 +198,19 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     trustedDocuments: deps.trustedDocuments,
     landingPage: !production,
     now,
+    events: events.hub,
   });
   const explorer = production ? null : explorerHandler({ keyed: config.apiKeys !== null });
-  const route = createRouter({ graphql, explorer, lifecycle, guards, metrics, ...config });
+  const route = createRouter({
+    graphql,
+    explorer,
+    lifecycle,
+    guards,
+    metrics,
+    ...config,
+    webhook: events.webhook,
+    stream: events.stream,
+  });
   lifecycle.serve(
     requestHandler(route, { ...config, logger, tracing }, lifecycle, limits.maxBodyBytes),
   );
@@ -195,6 +220,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     await lifecycle.drain(graceMs);
     await apollo.stop();
     await belvo.close();
+    await events.close();
     if (!deps.idempotencyStore) await idempotencyStore.close();
   }
   function shutdown(graceMs: number): Promise<void> {

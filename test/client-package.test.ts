@@ -255,6 +255,8 @@ it("packs the built client and its sources, and nothing of the server", () => {
   expect(Object.keys(manifest.dependencies).sort()).toEqual([
     "@graphql-typed-document-node/core",
     "graphql-request",
+    // subscribeLinkEvents (Server-Sent Events); no dependency of its own.
+    "graphql-sse",
   ]);
   expect(existsSync(join(work, "app/node_modules/@apollo/server"))).toBe(false);
 });

@@ -62,6 +62,17 @@ it("defaults to the built-in emulator on 127.0.0.1:4000", () => {
     idempotencyRedisScopeBytes: 67_108_864,
     tracing: null,
     idempotency: { waitMs: 25_000, ttlMs: 86_400_000 },
+    events: {
+      webhookSecret: null,
+      keepCount: 1_000,
+      keepMs: 86_400_000,
+      maxPerLink: 100_000,
+      perConnection: 20,
+      perClient: 100,
+      subscriberBuffer: 100,
+      subscriberBufferBytes: 1_048_576,
+      keepAliveMs: 15_000,
+    },
   });
 });
 

@@ -19,12 +19,6 @@ import { freePort, installed } from "./helpers/system.js";
 const ROOT = new URL("../", import.meta.url).pathname;
 const text = (path: string) => readFileSync(join(ROOT, path), "utf8");
 
-/**
- * Settings another branch adds, set by the manifests already: BELVO_WEBHOOK_SECRET comes with the
- * events (issue 27). Once src/config.ts reads it, this list is not needed (a name read there passes).
- */
-const PENDING_SETTINGS = new Set(["BELVO_WEBHOOK_SECRET"]);
-
 /** The names src/config.ts reads: its string literals in the shape of an environment variable. */
 function settingsRead(): Set<string> {
   const source = text("src/config.ts");
@@ -194,7 +188,7 @@ describe("Kubernetes manifests (deploy/kubernetes, kustomize)", () => {
   it("every setting the Deployment gives is one src/config.ts reads; the secrets come from the Secret", () => {
     const read = settingsRead();
     const names = container.env.map(({ name }) => name);
-    expect(names.filter((name) => !read.has(name) && !PENDING_SETTINGS.has(name))).toEqual([]);
+    expect(names.filter((name) => !read.has(name))).toEqual([]);
     const fromSecret = container.env
       .filter((entry) => entry.valueFrom !== undefined)
       .map(({ name }) => name)
@@ -346,7 +340,7 @@ describe("compose.yaml and HAProxy", () => {
     const env = composeEnv();
     const read = settingsRead();
     expect(
-      Object.keys(env).filter((name) => !read.has(name) && !PENDING_SETTINGS.has(name)),
+      Object.keys(env).filter((name) => !read.has(name)),
     ).toEqual([]);
     const config = loadConfig(env);
     expect(config.production).toBe(true);

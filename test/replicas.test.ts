@@ -22,6 +22,8 @@ import {
   type Replica,
 } from "./helpers/replicas.js";
 import { installed } from "./helpers/system.js";
+import { postWebhook, webhook, WEBHOOK_SECRET } from "./helpers/events.js";
+import { createClient as createSseClient } from "graphql-sse";
 import { REDIS_CLIENT_NAME } from "../src/redis-connection.js";
 
 const why = "three replicas behind a load balancer (test/replicas.test.ts)";
@@ -58,6 +60,7 @@ function settings(): Record<string, string> {
     IDEMPOTENCY_WAIT_MS: "5000",
     REDIS_COMMAND_TIMEOUT_MS: "500",
     REDIS_CONNECT_TIMEOUT_MS: "2000",
+    BELVO_WEBHOOK_SECRET: WEBHOOK_SECRET,
   };
 }
 const onRedisUrl = () => ({ ...settings(), REDIS_URL: redis.primary.url });
@@ -386,9 +389,45 @@ describeWithTools("deadlines through Sentinel", () => {
 });
 
 describeWithTools("events across replicas", () => {
-  // Events (issue 27: webhooks, graphql-ws / graphql-sse subscriptions, Redis event streams) are
-  // built on another branch. Once merged, this check goes here, with what this file has: add
-  // BELVO_WEBHOOK_SECRET to settings(), subscribe on EVERY replica directly (`replicas[i].url`,
-  // not the balancer), POST one signed webhook to ONE replica, and expect the event on each.
-  it.todo("an event received by one replica reaches subscribers on every replica");
+  const SUBSCRIBE = `subscription ($link: ID!, $after: String) { linkEvents(link: $link, after: $after) { id link } }`;
+
+  /** The kept events of `link`, read on one replica (a cursor works on any). */
+  async function kept(replica: Replica, link: string): Promise<{ id: string; cursor: string }[]> {
+    const response = await fetch(`${replica.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
+      body: JSON.stringify({
+        query: `query ($link: ID!) { linkEvents(link: $link) { id cursor } }`,
+        variables: { link },
+      }),
+    });
+    const body = (await response.json()) as {
+      data: { linkEvents: { id: string; cursor: string }[] };
+    };
+    return body.data.linkEvents;
+  }
+
+  it("an event received by one replica reaches subscribers on every replica (on Sentinel, after the failover)", async () => {
+    const link = randomUUID();
+    const earlier = `wh-${randomUUID()}`;
+    expect((await postWebhook(replicas[0]!.url, webhook(earlier, link))).status).toBe(202);
+    // Each subscriber starts after the earlier event, by a cursor read on another replica: what
+    // follows it reaches every one, whether it arrives before or after its subscription is live.
+    const after = (await kept(replicas[1]!, link))[0]!.cursor;
+    const subscribers = replicas.map((replica) =>
+      createSseClient({
+        url: `${replica.url}/graphql/stream`,
+        headers: { authorization: `Bearer ${API_KEY}` },
+        retryAttempts: 0,
+      }).iterate({ query: SUBSCRIBE, variables: { link, after } }),
+    );
+    const firsts = subscribers.map((subscriber) => subscriber.next());
+    const id = `wh-${randomUUID()}`;
+    expect((await postWebhook(replicas[2]!.url, webhook(id, link))).status).toBe(202);
+    const received = await Promise.all(firsts);
+    expect(received.map((result) => result.value)).toEqual(
+      replicas.map(() => ({ data: { linkEvents: { id, link } } })),
+    );
+    for (const subscriber of subscribers) await subscriber.return?.();
+  });
 });

@@ -12,6 +12,8 @@ import { startWebDemo, type WebDemo } from "../src/demo/web.js";
 import { ManualClock } from "../src/sandbox/state.js";
 import { installed } from "./helpers/system.js";
 import { useGateway, type Kit } from "./helpers/kit.js";
+import { WEBHOOK_SECRET } from "./helpers/events.js";
+import { sendWebhook } from "../src/sandbox/webhooks.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 
@@ -59,6 +61,7 @@ function useDemoPage(): DemoPage {
   w.kit = useGateway({
     upstream: "emulator",
     now: () => new Date(),
+    events: { webhookSecret: WEBHOOK_SECRET },
     emulator: () => {
       w.clock = new ManualClock();
       return { clock: w.clock };
@@ -651,5 +654,48 @@ describeInBrowser("the reference page: a link's life", () => {
     await shoot(w, "widget");
     await w.page.click("[data-testid=widget-back]");
     expect(await w.page.isVisible("[data-testid=start]")).toBe(true);
+  });
+});
+
+describeInBrowser("the reference MFA page: the link's events", () => {
+  const w = useDemoPage();
+
+  it("a live timeline of the link's events; new data refreshes the balances", async () => {
+    const webhooks = w.kit.sandbox.webhooks;
+    webhooks.target = { url: `${w.kit.url}/webhooks/belvo`, secret: WEBHOOK_SECRET };
+    webhooks.delayMs = 0;
+    try {
+      await w.page.selectOption("select[name=institution]", "erebor_mx_retail");
+      await w.page.selectOption("select[name=username]", "user_valid");
+      await w.page.click("[data-testid=connect]");
+      await w.page.waitForSelector("[data-testid=result]:not([hidden])");
+      const timeline = () =>
+        w.page.$$eval("[data-testid=event]", (items) =>
+          items.map((item) => (item.textContent ?? "").replace(/^\S+ (AM |PM )?/, "")),
+        );
+      await w.page.waitForSelector("[data-testid=event]");
+      await webhooks.settled();
+      expect(await timeline()).toEqual([
+        "TRANSACTIONS historical_update",
+        "ACCOUNTS historical_update",
+      ]);
+      const before = upstreamCalls(w, "POST /api/balances/");
+      const linkId = w.kit.sandbox.state.allLinks().at(-1)!.id;
+      sendWebhook(w.kit.sandbox.state, {
+        webhook_type: "TRANSACTIONS",
+        webhook_code: "new_transactions_available",
+        link_id: linkId,
+        data: { new_transactions: 2 },
+      });
+      await w.page.waitForFunction("document.querySelectorAll('[data-testid=event]').length === 3");
+      expect((await timeline())[0]).toBe("TRANSACTIONS new_transactions_available");
+      // The balances are fetched again: the page's tables follow the data.
+      for (let tries = 0; upstreamCalls(w, "POST /api/balances/") === before; tries++) {
+        if (tries > 200) throw new Error("the balances were not fetched again");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    } finally {
+      webhooks.target = null;
+    }
   });
 });

@@ -17,6 +17,7 @@ import {
 import { balanceRows } from "./balances.js";
 import { TransactionsPanel } from "./transactions.js";
 import { widgetSnippet } from "./widget.js";
+import { followLink } from "./events.js";
 
 const PASSWORDS: Record<string, string> = {
   mfa_numeric: "numeric_code",
@@ -208,9 +209,21 @@ async function linked(link: Link) {
     if (retrieval === undefined) return;
     if (retrieval.__typename === "MfaChallenge") return askFor("balances", retrieval, false);
     showBalances(retrieval);
+    // The timeline of the link's events; new data refreshes the balances quietly.
+    void followLink(client, link.id, $("timeline"), () => void refreshBalances(link.id));
   } catch (error) {
     failed(error, { retry: () => void linked(link) });
   }
+}
+
+/** The balances again, after an event said new data arrived (a failure keeps the table as is). */
+async function refreshBalances(link: string) {
+  const today = new Date().toISOString().slice(0, 10);
+  const dateFrom = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
+  const retrieval = await client
+    .retrieveBalances({ link, dateFrom, dateTo: today })
+    .catch(() => undefined);
+  if (retrieval && retrieval.__typename !== "MfaChallenge") showBalances(retrieval);
 }
 
 function showBalances(list: Balances) {

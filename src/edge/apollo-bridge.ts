@@ -11,6 +11,7 @@ import type { TrustedDocuments } from "../guards/trusted-documents.js";
 import type { IdempotencyGate } from "../idempotency/gate.js";
 import { beginIdempotent, settle, settleFailure, watchClient } from "../idempotency/hook.js";
 import type { BelvoClient } from "../upstream/belvo.js";
+import type { EventHub } from "../events/hub.js";
 import type { Admission } from "./admission.js";
 import { crossSiteDecision } from "./cross-site.js";
 import { MEDIA_TYPES, acceptsGraphQLAnswer, readBody, withRequestIds } from "./http-io.js";
@@ -30,6 +31,8 @@ export interface BridgeParts {
   /** Apollo serves its landing page to a browser's GET (outside production). */
   landingPage: boolean;
   now: () => Date;
+  /** Belvo's webhooks kept per link, for `Query.linkEvents`. */
+  events?: EventHub;
 }
 
 export type GraphQLHandler = (
@@ -217,6 +220,7 @@ export function graphQLHandler(parts: BridgeParts): GraphQLHandler {
               clientGone,
               now,
               trace,
+              events: parts.events,
             }),
           );
         },

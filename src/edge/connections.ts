@@ -25,6 +25,8 @@ export class ConnectionCap {
   private readonly open = new Set<Socket>();
   /** Past the cap, for probes only; in the order they connected. */
   private readonly reserve = new Set<Socket>();
+  /** Connections serving a subscription (a WebSocket, an SSE stream): never taken as idle. */
+  private readonly held = new Set<Socket>();
   /** Responses not yet closed per connection (a pipelining client may have more than one). */
   private readonly executing = new Map<Socket, Set<ServerResponse>>();
 
@@ -50,6 +52,12 @@ export class ConnectionCap {
         this.executing.delete(socket);
       }
     };
+  }
+
+  /** Marks a connection as serving a subscription until the returned release is called. */
+  hold(socket: Socket): () => void {
+    this.held.add(socket);
+    return () => this.held.delete(socket);
   }
 
   /**
@@ -91,8 +99,12 @@ export class ConnectionCap {
 
   /** The oldest with no response open, else the oldest whose responses are all ended. */
   private oldestIdle(sockets: Set<Socket>): Socket | undefined {
-    for (const socket of sockets) if (!this.executing.has(socket)) return socket;
-    for (const socket of sockets) if (!this.isExecuting(socket)) return socket;
+    for (const socket of sockets) {
+      if (!this.executing.has(socket) && !this.held.has(socket)) return socket;
+    }
+    for (const socket of sockets) {
+      if (!this.isExecuting(socket) && !this.held.has(socket)) return socket;
+    }
     return undefined;
   }
 
@@ -106,5 +118,6 @@ export class ConnectionCap {
     this.open.delete(socket);
     this.reserve.delete(socket);
     this.executing.delete(socket);
+    this.held.delete(socket);
   }
 }

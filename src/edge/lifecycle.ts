@@ -1,6 +1,13 @@
 /** The HTTP server's life: listen, count requests in flight, drain, stop. */
-import { createServer, type RequestListener, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { HttpLimits } from "../config.js";
 import { ConnectionCap } from "./connections.js";
@@ -23,6 +30,8 @@ export class Lifecycle {
   draining = false;
   private inFlight = 0;
   private drained: (() => void) | null = null;
+  /** Run once the requests in flight ended, before the connections close (the subscriptions). */
+  private readonly closers: (() => Promise<void>)[] = [];
   private readonly server: Server;
   private readonly connections: ConnectionCap;
 
@@ -39,6 +48,21 @@ export class Lifecycle {
     this.server.on("request", (req, res) => {
       if (this.connections.admitsRequest(req, res)) handler(req, res);
     });
+  }
+
+  /** Every `upgrade` (a WebSocket) goes to `handler`. */
+  serveUpgrades(handler: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): void {
+    this.server.on("upgrade", handler);
+  }
+
+  /** Keeps a subscription's connection from being taken at the connection cap; returns a release. */
+  hold(socket: Duplex): () => void {
+    return this.connections.hold(socket as Socket);
+  }
+
+  /** `close` runs at the drain once the requests in flight ended, before the connections close. */
+  beforeClose(close: () => Promise<void>): void {
+    this.closers.push(close);
   }
 
   listen(port: number, host: string): Promise<string> {
@@ -87,6 +111,7 @@ export class Lifecycle {
         setTimeout(resolve, graceMs).unref();
       });
     }
+    await Promise.all(this.closers.map((close) => close()));
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     await closed;

@@ -16,6 +16,8 @@ import { BodyTooLarge, ClientGone, bearerKeys, pathOf, sendJson } from "./http-i
 import { hostCheck, type HostSettings } from "./hosts.js";
 import type { Lifecycle } from "./lifecycle.js";
 import { refuse } from "./refusals.js";
+import { STREAM_PATH } from "../events/sse.js";
+import { WEBHOOK_PATH } from "../events/webhook.js";
 
 export interface RouteParts {
   graphql: GraphQLHandler;
@@ -26,12 +28,22 @@ export interface RouteParts {
   metrics: GatewayMetrics;
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken: string | null;
+  /** `POST /webhooks/belvo` (events/webhook.ts); null without BELVO_WEBHOOK_SECRET (a 404). */
+  webhook: Route | null;
+  /** GraphQL over SSE at /graphql/stream (events/sse.ts); null when not served. */
+  stream: Route | null;
 }
 
 /** The paths that only answer reads (the explorer's too); another method there is METHOD_NOT_ALLOWED (405). */
 const READ_ONLY_PATHS: ReadonlySet<string> = new Set(["/health", "/ready", "/metrics"]);
 
-type Route = (req: IncomingMessage, res: ServerResponse, scope: RequestScope) => Promise<void>;
+const nothingAt = (path: string) => `Nothing at ${path}; GraphQL is served at /graphql.`;
+
+export type Route = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  scope: RequestScope,
+) => Promise<void>;
 
 export function createRouter(parts: RouteParts): Route {
   const { explorer, lifecycle, guards, metrics } = parts;
@@ -72,9 +84,16 @@ export function createRouter(parts: RouteParts): Route {
       case "/graphql":
         if (lifecycle.draining) return refuseDraining(res, ids);
         return parts.graphql(req, res, (req.url ?? "").slice(path.length), scope);
+      case WEBHOOK_PATH:
+      case STREAM_PATH: {
+        const handler = path === WEBHOOK_PATH ? parts.webhook : parts.stream;
+        if (!handler)
+          return refuse(res, { code: ErrorCode.NotFound, message: nothingAt(path) }, ids);
+        if (lifecycle.draining) return refuseDraining(res, ids);
+        return handler(req, res, scope);
+      }
       default: {
-        const message = `Nothing at ${path}; GraphQL is served at /graphql.`;
-        return refuse(res, { code: ErrorCode.NotFound, message }, ids);
+        return refuse(res, { code: ErrorCode.NotFound, message: nothingAt(path) }, ids);
       }
     }
   };

@@ -34,6 +34,9 @@ export const ErrorCode = {
   MisdirectedRequest: "MISDIRECTED_REQUEST",
   ShuttingDown: "SHUTTING_DOWN",
   ExplorerNotBuilt: "EXPLORER_NOT_BUILT",
+  EventsUnavailable: "EVENTS_UNAVAILABLE",
+  SubscriberTooSlow: "SUBSCRIBER_TOO_SLOW",
+  TooManySubscriptions: "TOO_MANY_SUBSCRIPTIONS",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -211,6 +214,28 @@ export const ERRORS = {
     status: 503,
     retryable: false,
     message: "The explorer is not bundled: run `npm run build`, then reload.",
+    edge: true,
+  },
+  // A webhook not kept: Belvo sends it again. In a subscription: its last message.
+  [ErrorCode.EventsUnavailable]: {
+    status: 503,
+    retryable: true,
+    message: "The event store does not answer right now; nothing was kept. Send it again.",
+    headers: { "retry-after": "1" },
+    edge: true,
+  },
+  // A subscription's last message: subscribe again with `after`, nothing is lost.
+  [ErrorCode.SubscriberTooSlow]: {
+    status: 200,
+    retryable: true,
+    message:
+      "This subscriber fell too far behind and its subscription ends; subscribe again with `after`.",
+  },
+  // An SSE subscription past SUBSCRIPTIONS_PER_CLIENT (on a WebSocket: an error message).
+  [ErrorCode.TooManySubscriptions]: {
+    status: 429,
+    retryable: false,
+    message: "Too many subscriptions; end one first.",
     edge: true,
   },
 } as const satisfies Record<ErrorCode, ErrorKind>;

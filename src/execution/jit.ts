@@ -10,9 +10,25 @@
  * own coercion reads differently) is executed by graphql-js, as Apollo would have.
  */
 import type { GatewayExecutor, GatewayInterface } from "@apollo/server-gateway-interface";
-import { execute, printSchema, type DocumentNode, type GraphQLSchema } from "graphql";
+import {
+  GraphQLError,
+  OperationTypeNode,
+  execute,
+  printSchema,
+  type DocumentNode,
+  type GraphQLSchema,
+} from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 import { variableErrors } from "../errors/input-values.js";
+
+const SUBSCRIPTION_ELSEWHERE = {
+  errors: [
+    new GraphQLError(
+      "Subscriptions are served over WebSocket at /graphql (graphql-transport-ws) and Server-Sent Events at /graphql/stream, not over a POST.",
+      { extensions: { code: "BAD_REQUEST" } },
+    ),
+  ],
+};
 
 /** graphql-js stops coercing variables after this many errors; so do we. */
 const MAX_VARIABLE_ERRORS = 50;
@@ -62,6 +78,8 @@ export function jitExecution(
         contextValue: context,
       });
     if (!operation) return byGraphqlJs();
+    // A subscription is served by graphql-ws and graphql-sse (src/events/), never over a POST.
+    if (operation.operation === OperationTypeNode.SUBSCRIPTION) return SUBSCRIPTION_ELSEWHERE;
     const max = MAX_VARIABLE_ERRORS;
     const refused = variableErrors(schema, operation, variables, { suggestions, max });
     if (refused) return { errors: refused };

@@ -7,6 +7,7 @@
 import { Arg, Ctx, Mutation, Resolver, type ClassType } from "type-graphql";
 import type { Context } from "../context.js";
 import type { MfaChallenge } from "../types/mfa-challenge.type.js";
+import type { RetrievalAccepted } from "../types/retrieval-accepted.type.js";
 import type { ResumeDataRequest } from "../upstream/belvo.js";
 import type { DataResource, MfaResource, RetrieveRequest } from "../upstream/resources.js";
 import { checkDatedRetrieveInput, checkResumeInput, checkRetrieveInput } from "../validation.js";
@@ -96,8 +97,13 @@ export function retrievable<
     retrieve(
       @Arg("input", () => retrieve.input) input: I,
       @Ctx() context: Context,
-    ): Promise<T | MfaChallenge> {
-      return context.belvo.retrieve(resource, toRequest(input, context));
+    ): Promise<T | MfaChallenge | RetrievalAccepted> {
+      const request = toRequest(input, context);
+      // Only the transactions' input has `async` (RetrieveTransactionsInput).
+      if ((input as { async?: boolean | null }).async === true) {
+        return context.belvo.retrieveAsync(resource, request);
+      }
+      return context.belvo.retrieve(resource, request);
     }
   }
   return RetrievableResolver;

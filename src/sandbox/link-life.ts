@@ -9,6 +9,7 @@ import { SandboxError, basicPair, fieldError, requestId, send } from "./response
 import { refuseUnusable, type Call } from "./routes.js";
 import type { SandboxLink } from "./data.js";
 import type { SandboxState } from "./state.js";
+import { sendHistoricalUpdates, sendWebhook } from "./webhooks.js";
 
 /** Belvo's `fetch_resources` names a refresh accepts. */
 const RESOURCES = new Set([
@@ -89,7 +90,7 @@ function fetchResources(body: Record<string, unknown>): string[] | null {
 
 /**
  * POST /api/links/{id}/refresh/: 202 `{request_id}`, then the refresh completes at once (the
- * `onRefreshComplete` hook is told); within the cooldown, 409. A LATER_LOGINS link turns at its
+ * `onRefreshComplete` hook is told, and the webhooks are sent); within the cooldown, 409. A LATER_LOGINS link turns at its
  * first refresh.
  */
 export function refreshLink({ state, body, res, id }: Call): void {
@@ -118,6 +119,20 @@ export function refreshLink({ state, body, res, id }: Call): void {
     status: link.status,
     externalId: link.external_id,
   });
+  // As Belvo: the refresh's data announced by historical updates carrying its request_id, or the
+  // link's new status by a LINK webhook.
+  if (later === null) sendHistoricalUpdates(state, link, request);
+  else {
+    const code = later === "token_required" ? "token_required" : "invalid_credentials";
+    sendWebhook(state, {
+      webhook_type: "LINK",
+      webhook_code: code,
+      link_id: link.id,
+      request_id: request,
+      external_id: link.external_id,
+      data: {},
+    });
+  }
 }
 
 /** DELETE /api/links/{id}/: 204 without a body, or 404. */

@@ -15,6 +15,7 @@ import { SandboxError, fieldError, filterValues, paginate, requestId, send } fro
 import { INSTITUTIONS, findInstitution, publicInstitution } from "./institutions.js";
 import { LATER_LOGINS } from "./link-lives.js";
 import { MFA_LOGINS, challengeBody, judgeToken } from "./mfa.js";
+import { WEBHOOK_LOGINS, sendHistoricalUpdates, sendLinkStatus, sendWebhook } from "./webhooks.js";
 import {
   EXAMPLE,
   type DataFlow,
@@ -60,15 +61,14 @@ function answerChallenge({ res }: Call, session: MfaSession): void {
   send(res, 428, challengeBody(session, requestId()));
 }
 
-/** A retrieval's answer: 201 and kept when `save_data` is true, 200 otherwise. */
-function answerData(
-  call: Call,
+/** A retrieval's data, kept when `save_data` is true. */
+function retrievedData(
+  state: SandboxState,
   flow: DataFlow,
   link: SandboxLink,
   request: DataRequest | null,
   saveData: boolean,
-): void {
-  const { state, res } = call;
+): unknown[] {
   const collectedAt = state.clock.now().toISOString();
   const accounts = state
     .accountsOf(link.id)
@@ -78,24 +78,61 @@ function answerData(
   let data: unknown[];
   switch (flow) {
     case "accounts":
-      data = accounts;
-      break;
+      return accounts;
     case "owners":
       data = ownersFor(link, collectedAt);
       if (saveData) state.save(flow, link.id, data as SandboxOwner[]);
-      break;
+      return data;
     case "balances":
       data = balancesFor(accounts, retrieval);
       if (saveData) state.save(flow, link.id, data as SandboxBalance[]);
-      break;
+      return data;
     case "transactions":
       data = transactionsFor(accounts, retrieval);
       if (saveData) state.save(flow, link.id, data as SandboxTransaction[]);
-      break;
+      return data;
     default:
       return unknownFlow(flow);
   }
-  send(res, saveData ? 201 : 200, data);
+}
+
+/** A retrieval's answer: 201 and kept when `save_data` is true, 200 otherwise. */
+function answerData(
+  call: Call,
+  flow: DataFlow,
+  link: SandboxLink,
+  request: DataRequest | null,
+  saveData: boolean,
+): void {
+  send(call.res, saveData ? 201 : 200, retrievedData(call.state, flow, link, request, saveData));
+}
+
+/**
+ * `X-Belvo-Request-Mode: async`: 202 `{request_id}` at once; the data is kept (with `save_data`)
+ * and announced by a `new_transactions_available` webhook (a `historical_update` for the other
+ * resources) with the same request id.
+ */
+function acceptAsync(
+  call: Call,
+  flow: DataFlow,
+  link: SandboxLink,
+  request: DataRequest | null,
+  saveData: boolean,
+): void {
+  const id = requestId();
+  send(call.res, 202, { request_id: id });
+  const { state } = call;
+  const data = retrievedData(state, flow, link, request, saveData);
+  const count = flow === "transactions" ? data.length : null;
+  sendWebhook(state, {
+    webhook_type: flow.toUpperCase(),
+    webhook_code: flow === "transactions" ? "new_transactions_available" : "historical_update",
+    link_id: link.id,
+    request_id: id,
+    external_id: link.external_id,
+    process_type: "single",
+    data: count === null ? {} : { new_transactions: count },
+  });
 }
 
 function unknownFlow(flow: never): never {
@@ -139,10 +176,12 @@ export function registerLink(call: Call): void {
     state.lives.registered(link.id, username, password);
     saveHistory(state, link);
     send(res, 201, link);
+    sendHistoricalUpdates(state, link);
     return;
   }
   const laterLogin = LATER_LOGINS[username!];
-  const valid = username === "user_valid" || laterLogin !== undefined;
+  const valid =
+    username === "user_valid" || laterLogin !== undefined || WEBHOOK_LOGINS[username!] !== undefined;
   if (!valid || password !== (laterLogin?.password ?? "pass_valid")) {
     throw new SandboxError(400, [
       { code: "login_error", message: "Invalid credentials provided to login to the institution" },
@@ -151,6 +190,8 @@ export function registerLink(call: Call): void {
   const link = state.addLink(request);
   state.lives.registered(link.id, username!, password);
   send(res, 201, link);
+  sendHistoricalUpdates(state, link);
+  sendLinkStatus(state, link, username!);
 }
 
 /** The dates and account of a balances or transactions request, checked as Belvo does. */
@@ -215,6 +256,9 @@ export function retrieve(flow: DataFlow) {
       answerChallenge(call, state.openSession(flow, link.id, mfa, request));
       return;
     }
+    if (call.req.headers["x-belvo-request-mode"] === "async") {
+      return acceptAsync(call, flow, link, request, saveData!);
+    }
     answerData(call, flow, link, request, saveData!);
   };
 }
@@ -260,8 +304,10 @@ export function resume(flow: Flow) {
     const link = requireLink(state, session.linkId);
     link.status = "valid";
     link.last_accessed_at = state.clock.now().toISOString();
-    if (flow === "link") send(res, 200, link);
-    else answerData(call, flow, link, session.request, saveData!);
+    if (flow === "link") {
+      send(res, 200, link);
+      sendHistoricalUpdates(state, link);
+    } else answerData(call, flow, link, session.request, saveData!);
   };
 }
 

@@ -6,6 +6,7 @@ import * as life from "./link-life.js";
 import type { RefreshCompleted } from "./link-lives.js";
 import * as routes from "./routes.js";
 import { SandboxState, systemClock, type Clock, type DataFlow } from "./state.js";
+import { webhooksOf, type SandboxWebhooks } from "./webhooks.js";
 
 export interface SandboxOptions {
   clock?: Clock;
@@ -20,6 +21,8 @@ export interface SandboxOptions {
 export interface Sandbox {
   url: string;
   state: SandboxState;
+  /** Its webhooks: set `target` to the gateway beside it (src/sandbox/webhooks.ts). */
+  webhooks: SandboxWebhooks;
   server: Server;
   close(): Promise<void>;
 }
@@ -123,6 +126,7 @@ export async function startSandbox(
   return {
     url: `http://${address.address.includes(":") ? `[${address.address}]` : address.address}:${address.port}`,
     state,
+    webhooks: webhooksOf(state),
     server,
     close: () =>
       new Promise<void>((resolve) => {

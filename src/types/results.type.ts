@@ -12,6 +12,7 @@ import { BalanceList } from "./balance.type.js";
 import { Link } from "./link.type.js";
 import { MfaChallenge } from "./mfa-challenge.type.js";
 import { OwnerList } from "./owner.type.js";
+import { RetrievalAccepted } from "./retrieval-accepted.type.js";
 import { TransactionList } from "./transaction.type.js";
 
 export const RegisterLinkResult = createUnionType({
@@ -64,8 +65,9 @@ export const ResumeBalancesResult = createUnionType({
 
 export const RetrieveTransactionsResult = createUnionType({
   name: "RetrieveTransactionsResult",
-  description: "The transactions, or a challenge when the institution asks for a second factor.",
-  types: () => [TransactionList, MfaChallenge] as const,
+  description:
+    "The transactions, or a challenge when the institution asks for a second factor; RetrievalAccepted for an asynchronous retrieval.",
+  types: () => [TransactionList, MfaChallenge, RetrievalAccepted] as const,
 });
 
 export const ResumeTransactionsResult = createUnionType({

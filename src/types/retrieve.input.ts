@@ -74,4 +74,12 @@ export class RetrieveTransactionsInput {
 
   @Field(() => ID, { nullable: true, description: "Only this account's transactions." })
   account?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description:
+      "Sends `X-Belvo-Request-Mode: async`: Belvo answers at once with RetrievalAccepted, and the data's arrival is a `linkEvents` event with the same `requestId`. Null means false.",
+  })
+  async?: boolean | null;
 }

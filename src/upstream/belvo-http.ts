@@ -113,10 +113,17 @@ export class BelvoHttp {
 
   /**
    * Sends a write exactly once: never retried, since an MFA token or a login is single-use. A
-   * DELETE has no body (`undefined`).
+   * DELETE has no body (`undefined`). `extraHeaders`: e.g. `x-belvo-request-mode: async` for an
+   * asynchronous retrieval.
    */
-  write(method: WriteMethod, path: string, body: unknown, caller: Caller): Promise<RawAnswer> {
-    return this.attempt(method, path, body, this.options.timeoutMs, caller);
+  write(
+    method: WriteMethod,
+    path: string,
+    body: unknown,
+    caller: Caller,
+    extraHeaders?: Record<string, string>,
+  ): Promise<RawAnswer> {
+    return this.attempt(method, path, body, this.options.timeoutMs, caller, 1, extraHeaders);
   }
 
   /**
@@ -170,9 +177,11 @@ export class BelvoHttp {
     timeoutMs: number,
     { observe, trace }: Caller,
     attempt = 1,
+    extraHeaders?: Record<string, string>,
   ): Promise<RawAnswer> {
     const started = performance.now();
-    const headers = body === undefined ? this.readHeaders : this.writeHeaders;
+    const base = body === undefined ? this.readHeaders : this.writeHeaders;
+    const headers = extraHeaders ? { ...base, ...extraHeaders } : base;
     const span = this.tracer?.start(trace, method, () => pathTemplate(path), attempt, headers);
     const report = (status: number | null, text: string | null, failure: string | null) => {
       if (span?.recording) span.end(status, text === null ? null : belvoRequestId(text), failure);

@@ -5,6 +5,7 @@ import type { AccessMode } from "../types/enums.js";
 import type { Institution } from "../types/institution.type.js";
 import type { Link } from "../types/link.type.js";
 import { MfaChallenge } from "../types/mfa-challenge.type.js";
+import { RetrievalAccepted } from "../types/retrieval-accepted.type.js";
 import { UpstreamError, statusOnly } from "../errors.js";
 import type { Log } from "../logger.js";
 import type { RequestTrace } from "../tracing/tracing.js";
@@ -252,6 +253,33 @@ export class BelvoClient {
     request: R,
   ): Promise<T | MfaChallenge> {
     return this.start(resource, resource.body(request), resource.fields, []);
+  }
+
+  /**
+   * POST with `X-Belvo-Request-Mode: async`: Belvo answers 202 `{request_id}` and announces the
+   * data by webhook (an event with the same request id). Any other answer reads as `retrieve`'s.
+   */
+  async retrieveAsync<T, R extends RetrieveRequest & { link: string }>(
+    resource: DataResource<T, R>,
+    request: R,
+  ): Promise<T | MfaChallenge | RetrievalAccepted> {
+    const path = this.shared.prefix + resource.path;
+    this.wrote = true;
+    let raw: RawAnswer;
+    try {
+      raw = await this.shared.http.write("POST", path, resource.body(request), this.caller, {
+        "x-belvo-request-mode": "async",
+      });
+    } catch (error) {
+      if (error instanceof UnsentCall) this.wrote = false;
+      throw error;
+    }
+    const answer = this.answer(raw, resource.decimalKeys);
+    const sent = this.sentWith([], resource.fields);
+    if (answer.status !== 202) {
+      return interpretMfaAnswer(answer, resource.toSuccess, this.shared.now(), sent);
+    }
+    return interpretAnswer(answer, (body) => acceptedRetrieval(body, request.link), sent);
   }
 
   /** GET /api/links/{id}/; null when Belvo answers 404. */
@@ -576,4 +604,13 @@ function inKeyOrder<T>(
 /** `{session, token?, link}`: the token key is left out, not null, when there is none. */
 function resumeBody({ session, link, token }: ResumeRequest): Record<string, unknown> {
   return token == null ? { session, link } : { session, token, link };
+}
+
+/** Belvo's 202 to an asynchronous retrieval: `{request_id}` (the gateway reads nothing else). */
+function acceptedRetrieval(body: Json, link: string): RetrievalAccepted {
+  const requestId = isObject(body) ? body.request_id : undefined;
+  if (typeof requestId !== "string" || requestId.length === 0 || requestId.length > 200) {
+    throw new UnexpectedBody("a 202 without a request_id");
+  }
+  return Object.assign(new RetrievalAccepted(), { link, requestId });
 }

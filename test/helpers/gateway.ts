@@ -2,6 +2,7 @@ import { Writable } from "node:stream";
 import type { GraphQLSchema } from "graphql";
 import {
   gatewayConfig,
+  type EventsConfig,
   type GatewayConfig,
   type HttpLimits,
   type IdempotencyConfig,
@@ -52,6 +53,8 @@ export type GatewayOverrides = Partial<
     | "host"
     | "allowedHosts"
     | "storeKeySecret"
+    | "redisUrl"
+    | "redisCommandTimeoutMs"
   >
 > &
   Partial<Pick<GatewayDeps, "guardStore" | "now" | "trustedDocuments" | "schema" | "tracing">> &
@@ -59,6 +62,7 @@ export type GatewayOverrides = Partial<
     limits?: Partial<Limits>;
     http?: Partial<HttpLimits>;
     idempotency?: Partial<IdempotencyConfig> & { store?: IdempotencyStore };
+    events?: Partial<EventsConfig>;
   };
 
 /** The config through the same parser as at start-up, then the test's overrides. */
@@ -87,6 +91,9 @@ function testConfig(upstreamUrl: string, overrides: GatewayOverrides): GatewayCo
     limits: { ...base.limits, ...overrides.limits },
     http: { ...base.http, ...overrides.http },
     idempotency: { ...base.idempotency, ...idempotency },
+    events: { ...base.events, ...overrides.events },
+    redisUrl: overrides.redisUrl ?? null,
+    redisCommandTimeoutMs: overrides.redisCommandTimeoutMs ?? base.redisCommandTimeoutMs,
   };
 }
 

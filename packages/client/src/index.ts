@@ -31,6 +31,7 @@ import {
   LinksDocument,
   OwnersDocument,
   TransactionsDocument,
+  KeptLinkEventsDocument,
   LinkAccountsDocument,
   LinkDocument,
   RegisterLinkDocument,
@@ -55,6 +56,7 @@ import {
   type TransactionsQuery,
   type TransactionsQueryVariables,
   type InstitutionsQuery,
+  type KeptLinkEventsQuery,
   type LinkAccountsQuery,
   type LinkQuery,
   type RegisterLinkInput,
@@ -80,6 +82,7 @@ import {
 } from "./generated.js";
 import fragmentMatcher from "./possible-types.js";
 import { GATEWAY_RETRYABLE_CODES } from "./retryable-codes.js";
+import { subscribeLinkEvents, type LinkEvent, type SubscribeLinkEventsOptions } from "./events.js";
 import {
   neverConnected,
   newIdempotencyKey,
@@ -98,6 +101,7 @@ import {
 } from "./transport.js";
 
 export type * from "./generated.js";
+export { LinkEventsError, type LinkEvent, type SubscribeLinkEventsOptions } from "./events.js";
 export { newIdempotencyKey } from "./retry.js";
 
 /**
@@ -341,6 +345,7 @@ export class BelvoGatewayClient {
   private readonly client: GraphQLClient;
   private readonly url: URL;
   private readonly retry: RetryOptions | false;
+  private readonly options: ClientOptions;
 
   /** Throws a CONFIGURATION_ERROR GatewayClientError for a URL or key it cannot use. */
   constructor(endpoint: string, options: ClientOptions = {}) {
@@ -351,12 +356,28 @@ export class BelvoGatewayClient {
       throw error instanceof ConfigurationProblem ? configurationError(error) : error;
     }
     this.retry = options.retry ?? {};
+    this.options = options;
     this.client = new GraphQLClient(this.url.href, {
       headers: options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {},
       fetch: sortingFetch(options.fetch),
       // Errors beside data are partial results, kept: send() decides what throws.
       errorPolicy: "all",
     });
+  }
+
+  /**
+   * The link's events as they arrive (Server-Sent Events at `<endpoint>/stream`), reconnecting
+   * with `after` (the last event's cursor) when the stream drops or the gateway drains. Returns the
+   * function that ends the subscription.
+   */
+  subscribeLinkEvents(
+    link: string,
+    onEvent: (event: LinkEvent) => void,
+    options: SubscribeLinkEventsOptions = {},
+  ): () => void {
+    const { apiKey, fetch } = this.options;
+    const url = `${this.url.href.replace(/\/$/, "")}/stream`;
+    return subscribeLinkEvents({ url, apiKey, fetch }, link, onEvent, options);
   }
 
   registerLink(input: RegisterLinkInput, options: WriteOptions = {}): Promise<RegisterLinkResult> {
@@ -447,6 +468,15 @@ export class BelvoGatewayClient {
   /** `null` when Belvo has no such link. */
   link(id: string): Promise<LinkQueryResult> {
     return this.send(LinkDocument, { id }, "link");
+  }
+
+  /** The link's kept events after `after` (a cursor; null: from the oldest kept), `first` at most. */
+  keptLinkEvents(
+    link: string,
+    after: string | null = null,
+    first = 100,
+  ): Promise<MaybePartial<KeptLinkEventsQuery["linkEvents"]>> {
+    return this.send(KeptLinkEventsDocument, { link, after, first }, "linkEvents");
   }
 
   /** The link and the accounts Belvo stored for it; `null` when Belvo has no such link. */

@@ -44,6 +44,7 @@
     ],
     "RetrieveTransactionsResult": [
       "MfaChallenge",
+      "RetrievalAccepted",
       "TransactionList"
     ],
     "UpdateLinkResult": [
@@ -96,6 +97,7 @@
     ],
     "RetrieveTransactionsResult": [
       "MfaChallenge",
+      "RetrievalAccepted",
       "TransactionList"
     ],
     "UpdateLinkResult": [
