@@ -339,9 +339,7 @@ describe("compose.yaml and HAProxy", () => {
   it("gives the gateway settings src/config.ts reads and accepts, Redis shared", () => {
     const env = composeEnv();
     const read = settingsRead();
-    expect(
-      Object.keys(env).filter((name) => !read.has(name)),
-    ).toEqual([]);
+    expect(Object.keys(env).filter((name) => !read.has(name))).toEqual([]);
     const config = loadConfig(env);
     expect(config.production).toBe(true);
     expect(config.redisUrl).toBe("redis://redis:6379");

@@ -181,7 +181,9 @@ export function registerLink(call: Call): void {
   }
   const laterLogin = LATER_LOGINS[username!];
   const valid =
-    username === "user_valid" || laterLogin !== undefined || WEBHOOK_LOGINS[username!] !== undefined;
+    username === "user_valid" ||
+    laterLogin !== undefined ||
+    WEBHOOK_LOGINS[username!] !== undefined;
   if (!valid || password !== (laterLogin?.password ?? "pass_valid")) {
     throw new SandboxError(400, [
       { code: "login_error", message: "Invalid credentials provided to login to the institution" },
