@@ -79,6 +79,9 @@ const KNOWN_COSTS = {
   Owners: 6,
   Links: 9,
   Institution: 6,
+  // Events are the gateway's own: reading them costs Belvo nothing.
+  KeptLinkEvents: 0,
+  LinkEvents: 0,
 };
 
 describe("the estimate", () => {

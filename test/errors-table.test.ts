@@ -38,6 +38,8 @@ it("generates the typed client's retryable codes from the table (npm run error-c
     "GUARD_UNAVAILABLE",
     "IDEMPOTENCY_IN_PROGRESS",
     "SHUTTING_DOWN",
+    "EVENTS_UNAVAILABLE",
+    "SUBSCRIBER_TOO_SLOW",
   ]);
 });
 

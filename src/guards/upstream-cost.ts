@@ -58,6 +58,9 @@ export const READ_COST = 3;
 /** A POST/PATCH: sent once, but a scrape of the user's bank, far heavier than any read. */
 const WRITE_COST = 10;
 
+/** Root query fields the gateway serves itself (its kept events): no Belvo call. */
+const GATEWAY_OWN = new Set(["linkEvents"]);
+
 /** Root query fields whose items come whole from their own call: nothing of theirs loads lazily. */
 const WHOLE_ITEMS = new Set(["Query.institutions"]);
 
@@ -108,7 +111,7 @@ function loadersOf(type: string, field: string, whole: boolean): readonly string
 /** What a root field costs itself: a read (or two), a write, or a write that may read its link after. */
 function rootCost(operation: OperationDefinitionNode["operation"], node: FieldNode): number {
   const field = node.name.value;
-  if (field.startsWith("__")) return 0;
+  if (field.startsWith("__") || GATEWAY_OWN.has(field)) return 0;
   if (operation === OperationTypeNode.QUERY) return READ_COST * readsOf(node);
   if (operation === OperationTypeNode.MUTATION)
     return field.startsWith("resume") ? WRITE_COST + READ_COST : WRITE_COST;
