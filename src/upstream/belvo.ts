@@ -151,6 +151,11 @@ export class BelvoClient {
   private longestExpiry: number | null = null;
   /** Requests this request's client sent Belvo (every attempt of a read counts). */
   private calls = 0;
+  /**
+   * Page and list reads started and not yet answered: each sends at least one request. Batches of
+   * a lazy field start together (DataLoader dispatches them in one turn), before any is counted.
+   */
+  private readsInFlight = 0;
 
   private constructor(
     private readonly shared: Shared,
@@ -377,10 +382,12 @@ export class BelvoClient {
       const query = new URLSearchParams(filters);
       query.set("page", String(number));
       query.set("page_size", String(size));
-      const raw = await this.shared.http.read(
-        `${this.shared.prefix}${path}?${query.toString()}`,
-        this.caller,
-        deadline,
+      const raw = await this.counted(
+        this.shared.http.read(
+          `${this.shared.prefix}${path}?${query.toString()}`,
+          this.caller,
+          deadline,
+        ),
       );
       // Belvo answers a page past the end 404 ("Invalid page."): the list ends before it.
       if (raw.status === 404 && number > 1) {
@@ -409,6 +416,16 @@ export class BelvoClient {
 
   close(): Promise<void> {
     return this.shared.http.close();
+  }
+
+  /** A read counted in flight until it is answered (see `readsInFlight`). */
+  private async counted(reading: Promise<RawAnswer>): Promise<RawAnswer> {
+    this.readsInFlight++;
+    try {
+      return await reading;
+    } finally {
+      this.readsInFlight--;
+    }
   }
 
   private answer(raw: RawAnswer, decimalKeys: readonly string[] = []): Answer {
@@ -509,7 +526,8 @@ export class BelvoClient {
   /**
    * Every page of a Belvo list, following `next` on Belvo's own host only: at most
    * `maxListPages` pages, never one already read, all within one deadline, none once the
-   * client has left, and no page past the first once the request has sent `maxUpstreamCalls`.
+   * client has left, and no page (a batch's first included: a lazy field under a page of 1,000
+   * items loads in ten batches of 100) once the request has sent, or started, `maxUpstreamCalls`.
    */
   private async list<T>(
     firstPath: string,
@@ -527,13 +545,13 @@ export class BelvoClient {
       if (read.size === maxListPages)
         throw listError(`went on past ${maxListPages} pages; the gateway stopped following it`);
       if (this.clientGone?.()) throw listError("was left unread: the client is gone");
-      if (read.size > 0 && this.calls >= maxUpstreamCalls) {
+      if (this.calls + this.readsInFlight >= maxUpstreamCalls) {
         throw listError(
           `went on past what one operation may cost (MAX_UPSTREAM_COST, ${maxUpstreamCalls} requests); the gateway stopped following it`,
         );
       }
       read.add(path);
-      const raw = await http.read(path, this.caller, deadline);
+      const raw = await this.counted(http.read(path, this.caller, deadline));
       const page = interpretAnswer(this.answer(raw, decimalKeys), toPage, readSent);
       for (const raw of page.results) {
         items.push({ raw, value: readable(() => toItem(raw), 200) });
