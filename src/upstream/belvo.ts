@@ -31,6 +31,7 @@ import {
 import { toInstitution, toLink } from "./mapping.js";
 import {
   foreignNextError,
+  stalledPageError,
   onHost,
   planPages,
   toRawPage,
@@ -406,11 +407,14 @@ export class BelvoClient {
       if (offset + last.results.length >= end) break;
     }
     const foreign = !beyond && last.next !== null && !onHost(last.next, this.shared.origin);
+    const more = beyond || (last.next !== null && !foreign);
+    // More, but no item to name a cursor by: a walk could only start over (`after: null`).
+    const stalled = more && items.length === 0;
     return {
       items,
       count: last.count,
-      hasNextPage: beyond || (last.next !== null && !foreign),
-      foreignNext: foreign ? foreignNextError() : null,
+      hasNextPage: more && !stalled,
+      foreignNext: foreign ? foreignNextError() : stalled ? stalledPageError() : null,
     };
   }
 
