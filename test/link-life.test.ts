@@ -288,6 +288,10 @@ describe("refreshLink within Belvo's cooldown (409)", () => {
     ["Please wait 1 minute", 60],
     ["Please wait 45 seconds", 45],
     ["Please wait a while", 600],
+    // Attacks: a number past a day is a day; digits are never taken from inside a larger number.
+    ["Please wait 999999 hours", 86_400],
+    ["Please wait 1234567 seconds", 600],
+    ["Please wait 1.5 minutes", 600],
   ])("Belvo says “%s”: RATE_LIMITED, retryAfter %i", async (wait, retryAfter) => {
     kit.fake.reply(
       cooldown(`The link has already been refreshed. ${wait} before refreshing it again.`),
