@@ -519,3 +519,31 @@ describe("secrets", () => {
     expect(JSON.stringify(kit.fake.requests)).toContain(PASSWORD2);
   });
 });
+
+describe("secrets: echoes no cut knows", () => {
+  it.each([
+    ["a prefix", SECRET_PASSWORD.slice(0, 14)],
+    ["HTML entities", [...SECRET_PASSWORD].map((char) => `&#${char.charCodeAt(0)};`).join("")],
+    [
+      "hex escapes",
+      [...SECRET_PASSWORD].map((char) => `\\x${char.charCodeAt(0).toString(16)}`).join(""),
+    ],
+  ])(
+    "attack: Belvo echoing the key pair's password to /api/token/ as %s is not quoted",
+    async (_, echo) => {
+      kit.fake.reply({
+        status: 400,
+        body: errorList("login_error", `Refused id/password: ${echo}`),
+      });
+      const token = MUTATIONS[4]!;
+      const { body } = await kit.post(token.document, { input: token.input });
+      expect(body).toEqual(
+        errorAnswer("createWidgetToken", "Belvo refused the request (HTTP 400 login_error)", {
+          code: "UPSTREAM_REJECTED",
+          upstream: { status: 400, code: "login_error", requestId: REQUEST_ID },
+          retryable: false,
+        }),
+      );
+    },
+  );
+});

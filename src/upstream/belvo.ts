@@ -486,8 +486,11 @@ export class BelvoClient {
     },
     read: (answer: Answer, sent: Sent, receivedAt: Date) => T,
   ): Promise<T> {
-    const sent = this.sentWith(what.secrets, what.fields);
     const [id, password] = this.shared.keys;
+    // In a body, the key pair is a value Belvo's validation may echo, in any spelling: it is
+    // then one of the secrets whose every trace keeps Belvo's text out (`clearOf`).
+    const secrets = what.keyPair ? [...what.secrets, id, password] : what.secrets;
+    const sent = this.sentWith(secrets, what.fields);
     const sentBody = what.keyPair ? { id, password, ...body } : body;
     return this.dispatch(method, this.shared.prefix + path, sentBody, [], (answer) =>
       read(answer, sent, this.shared.now()),
