@@ -433,4 +433,42 @@ describe("at run time", () => {
     });
     expect(kit.fake.requests).toHaveLength(30);
   });
+
+  it("stops a lazy field's batches of 100 once the operation has sent MAX_UPSTREAM_COST requests", async () => {
+    // `links(first: $first)` with 1,000 lists 1,000 distinct links, whose `accounts` load in ten batches of
+    // 100: five aliases are estimated at 30 (a page and a batch each) but would send 55 GETs.
+    const institutions = ["bank_0", "bank_1", "bank_2", "bank_3", "bank_4"];
+    const linkOf = (bank: number, i: number) =>
+      `683005d6-f45c-4adb-b289-${String(bank * 1000 + i).padStart(12, "0")}`;
+    kit.fake.route = (recorded) => {
+      const url = new URL(recorded.path, kit.fake.url);
+      if (url.pathname === "/api/accounts/") {
+        return { status: 200, body: { count: 0, next: null, previous: null, results: [] } };
+      }
+      const bank = institutions.indexOf(url.searchParams.get("institution") ?? "");
+      const results = Array.from({ length: 1000 }, (_, i) => ({
+        ...LINK_BODY,
+        id: linkOf(bank, i),
+      }));
+      return { status: 200, body: { count: 1000, next: null, previous: null, results } };
+    };
+    const aliases = institutions.map(
+      (bank, i) =>
+        `l${i}: links(first: $first, institution: "${bank}") { edges { node { id accounts { id } } } }`,
+    );
+    // `first` as a variable: MAX_COST multiplies a selection by a literal `first` only.
+    const answer = await kit.post(`query Many($first: Int) { ${aliases.join(" ")} }`, {
+      first: 1000,
+    });
+    expect(answer.status).toBe(200);
+    const errors = (answer.body.errors ?? []) as { message: string; path: unknown[] }[];
+    expect(new Set(errors.map((error) => error.message))).toEqual(
+      new Set([
+        "Belvo's list went on past what one operation may cost (MAX_UPSTREAM_COST, 30 requests); the gateway stopped following it.",
+      ]),
+    );
+    // Five pages and 25 batches were sent; the 2,500 links of the other 25 batches say why not.
+    expect(errors).toHaveLength(2_500);
+    expect(kit.fake.requests).toHaveLength(30);
+  });
 });

@@ -299,6 +299,10 @@ describe("refreshLink within Belvo's cooldown (409)", () => {
     ["Please wait 1 minute", 60],
     ["Please wait 45 seconds", 45],
     ["Please wait a while", 600],
+    // Attacks: a number past a day is a day; digits are never taken from inside a larger number.
+    ["Please wait 999999 hours", 86_400],
+    ["Please wait 1234567 seconds", 600],
+    ["Please wait 1.5 minutes", 600],
   ])("Belvo says “%s”: RATE_LIMITED, retryAfter %i", async (wait, retryAfter) => {
     kit.fake.reply(
       cooldown(`The link has already been refreshed. ${wait} before refreshing it again.`),
@@ -525,4 +529,32 @@ describe("secrets", () => {
     // The echo did carry them: Belvo received both passwords.
     expect(JSON.stringify(kit.fake.requests)).toContain(PASSWORD2);
   });
+});
+
+describe("secrets: echoes no cut knows", () => {
+  it.each([
+    ["a prefix", SECRET_PASSWORD.slice(0, 14)],
+    ["HTML entities", [...SECRET_PASSWORD].map((char) => `&#${char.charCodeAt(0)};`).join("")],
+    [
+      "hex escapes",
+      [...SECRET_PASSWORD].map((char) => `\\x${char.charCodeAt(0).toString(16)}`).join(""),
+    ],
+  ])(
+    "attack: Belvo echoing the key pair's password to /api/token/ as %s is not quoted",
+    async (_, echo) => {
+      kit.fake.reply({
+        status: 400,
+        body: errorList("login_error", `Refused id/password: ${echo}`),
+      });
+      const token = MUTATIONS[4]!;
+      const { body } = await kit.post(token.document, { input: token.input });
+      expect(body).toEqual(
+        errorAnswer("createWidgetToken", "Belvo refused the request (HTTP 400 login_error)", {
+          code: "UPSTREAM_REJECTED",
+          upstream: { status: 400, code: "login_error", requestId: REQUEST_ID },
+          retryable: false,
+        }),
+      );
+    },
+  );
 });

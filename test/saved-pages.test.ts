@@ -296,6 +296,43 @@ describe("what Belvo sends", () => {
   });
 });
 
+describe("attack: a garbled Belvo page", () => {
+  it("ends the walk with an error at pageInfo when a page holds no item yet Belvo says more follow", async () => {
+    // hasNextPage true with endCursor null: a Relay client asks again with `after: null` (the
+    // first page, for ever), the typed client stops as if the list had ended.
+    kit.fake.route = (request) => {
+      const url = new URL(request.path, kit.fake.url);
+      url.searchParams.set("page", "2");
+      const next = `${kit.fake.url}${url.pathname}${url.search}`;
+      return { status: 200, body: { count: 7, next, previous: null, results: [] } };
+    };
+    const answer = await kit.post(PAGE, { link: LINK_ID, first: 2 });
+    expect(answer.body).toEqual({
+      data: {
+        transactions: {
+          edges: [],
+          pageInfo: { hasNextPage: false, endCursor: null },
+          totalCount: 7,
+        },
+      },
+      errors: [
+        {
+          message:
+            "Belvo's page held none of the items asked for, yet said more follow; the walk cannot go on from here.",
+          path: ["transactions", "pageInfo", "endCursor"],
+          extensions: {
+            code: "UPSTREAM_ERROR",
+            upstream: { status: 200, code: null, requestId: null },
+            retryable: false,
+            requestId: TEST_REQUEST_ID,
+          },
+        },
+      ],
+    });
+    expect(kit.fake.requests).toHaveLength(1);
+  });
+});
+
 describe("what Belvo sends, item by item", () => {
   it("serves a garbled item as null with an error at its node, and the rest of the page", async () => {
     const garbled = [SAVED[0], { ...SAVED[1], value_date: "soon" }, SAVED[2]];

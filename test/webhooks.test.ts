@@ -180,3 +180,31 @@ describe("BELVO_WEBHOOK_SECRET", () => {
     expect(loadConfig({}).events.webhookSecret).toBeNull();
   });
 });
+
+describe("attack: a webhook that no JSON.stringify can write back", () => {
+  // 60 KB under the 64 KiB bound, 10,000 levels deep: JSON.parse takes it, but JSON.stringify
+  // (Redis's append, graphql-ws's send, the query's answer) overflows the stack at ~5,000 levels,
+  // so once kept it would poison every read of its link until it aged out.
+  const deep = (levels: number) => '{"a":'.repeat(levels) + "1" + "}".repeat(levels);
+
+  it("refuses data nested deeper than 32 levels with 400; the link's events stay readable", async () => {
+    const body = JSON.stringify(webhook("wh-deep", LINK_ID, { data: {} })).replace(
+      '"data":{}',
+      `"data":${deep(10_000)}`,
+    );
+    expect(Buffer.byteLength(body)).toBeLessThan(64 * 1024);
+    const answer = await postWebhook(kit.url, body);
+    expect({ status: answer.status, body: answer.body }).toEqual({
+      status: 400,
+      body: refusal("BAD_REQUEST", "`data` nests deeper than 32 levels."),
+    });
+    expect((await postWebhook(kit.url, webhook("wh-2", LINK_ID))).status).toBe(202);
+    expect(await kept()).toEqual([linkEvent("wh-2", LINK_ID, NOW.toISOString())]);
+  });
+
+  it("takes data nested exactly 32 levels", async () => {
+    const data = JSON.parse(deep(32)) as Record<string, unknown>;
+    expect((await postWebhook(kit.url, webhook("wh-32", LINK_ID, { data }))).status).toBe(202);
+    expect(await kept()).toEqual([linkEvent("wh-32", LINK_ID, NOW.toISOString(), { data })]);
+  });
+});

@@ -19,11 +19,24 @@ export const WEBHOOK_PATH = "/webhooks/belvo";
 export const WEBHOOK_MAX_BODY_BYTES = 64 * 1024;
 /** The longest id, type, code or other string field taken. */
 const MAX_FIELD_CHARS = 512;
+/**
+ * The deepest `data` taken (`data` itself is level 1). JSON.parse takes any depth, but
+ * JSON.stringify overflows the stack at a few thousand levels (64 KiB hold 30,000): such an event,
+ * once kept, could never be written to Redis, a subscriber or an answer again.
+ */
+export const WEBHOOK_MAX_DATA_DEPTH = 32;
 
 const REQUIRED = ["webhook_id", "webhook_type", "webhook_code", "link_id"] as const;
 const OPTIONAL = ["process_type", "request_id", "external_id"] as const;
 
 export class WebhookProblem extends Error {}
+
+/** True when `value` has objects or lists nested more than `levels` deep (stops past it). */
+function deeperThan(value: unknown, levels: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (levels === 0) return true;
+  return Object.values(value).some((child) => deeperThan(child, levels - 1));
+}
 
 function text(body: Record<string, unknown>, key: string, required: boolean): string | null {
   const value = body[key];
@@ -56,6 +69,9 @@ export function parseWebhook(raw: string, receivedAt: Date): IncomingEvent {
   const data = fields.data ?? null;
   if (data !== null && (typeof data !== "object" || Array.isArray(data))) {
     throw new WebhookProblem("`data` must be a JSON object.");
+  }
+  if (deeperThan(data, WEBHOOK_MAX_DATA_DEPTH)) {
+    throw new WebhookProblem(`\`data\` nests deeper than ${WEBHOOK_MAX_DATA_DEPTH} levels.`);
   }
   return {
     id: id!,

@@ -4,7 +4,8 @@
  * Origin against CORS_ORIGINS, not while draining); a browser cannot set headers on it, so the key
  * comes in `connection_init`'s payload, `{"Authorization": "Bearer <key>"}`: none closes the socket
  * 4401, a wrong one 4403. Pings every SUBSCRIPTION_KEEP_ALIVE_MS (a socket that does not answer
- * one in as long is closed). On the drain every socket closes 1012 (Service Restart).
+ * one in as long is closed). On the drain every socket closes 1012 (Service Restart). A socket
+ * holds its connection at MAX_CONNECTIONS only while a subscription runs on it.
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
@@ -47,6 +48,21 @@ interface SocketState {
   client: string;
   /** Subscription ids running, each with the release of its client slot. */
   running: Map<string, () => void>;
+  /** Set while a subscription runs: the release of the connection's hold at MAX_CONNECTIONS. */
+  unhold: (() => void) | null;
+}
+
+/**
+ * A socket holds its connection at MAX_CONNECTIONS only while it serves a subscription: one that
+ * never authenticates, or runs none, may be taken for an idle one (else sockets that never send
+ * `connection_init` could keep every other client out).
+ */
+function holdWhileRunning(parts: WebSocketParts, state: SocketState, socket: Duplex): void {
+  if (state.running.size > 0) state.unhold ??= parts.hold(socket);
+  else {
+    state.unhold?.();
+    state.unhold = null;
+  }
 }
 
 const SERVICE_RESTART = 1012;
@@ -94,8 +110,8 @@ function serverOptions(
         }
         const label = clientKey(header);
         if (label === null) return false;
-        states.set(socket, { client: label, running: new Map() });
-      } else states.set(socket, { client: address, running: new Map() });
+        states.set(socket, { client: label, running: new Map(), unhold: null });
+      } else states.set(socket, { client: address, running: new Map(), unhold: null });
       return true;
     },
     onSubscribe: async (ctx, id, payload) => {
@@ -112,6 +128,7 @@ function serverOptions(
       const release = slots.take(state.client);
       if (!release) return tooMany("for one client", slots.max);
       state.running.set(id, release);
+      holdWhileRunning(parts, state, ctx.extra.request.socket);
       const contextValue: SubscriptionContext = {
         events: hub,
         slow: () => socket.bufferedAmount > events.subscriberBufferBytes,
@@ -121,13 +138,17 @@ function serverOptions(
     onNext: (_ctx, _id, _payload, _args, result) => formatted(result),
     onComplete: (ctx, id) => {
       const state = states.get(ctx.extra.socket);
-      state?.running.get(id)?.();
-      state?.running.delete(id);
+      if (!state) return;
+      state.running.get(id)?.();
+      state.running.delete(id);
+      holdWhileRunning(parts, state, ctx.extra.request.socket);
     },
     onClose: (ctx) => {
       const state = states.get(ctx.extra.socket);
-      for (const release of state?.running.values() ?? []) release();
-      state?.running.clear();
+      if (!state) return;
+      for (const release of state.running.values()) release();
+      state.running.clear();
+      holdWhileRunning(parts, state, ctx.extra.request.socket);
     },
   };
 }
@@ -147,8 +168,6 @@ export function serveWebSockets(parts: WebSocketParts) {
       if (pathOf(req.url) !== "/graphql") return rejectUpgrade(socket, 404, "Not Found");
       const refusal = parts.refusal(req);
       if (refusal) return rejectUpgrade(socket, refusal.status, refusal.reason);
-      const release = parts.hold(socket);
-      socket.once("close", release);
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
     },
     /** Closes every socket 1012 and waits (up to `waitMs`) for them to close. */

@@ -31,6 +31,7 @@ import {
 import { toInstitution, toLink } from "./mapping.js";
 import {
   foreignNextError,
+  stalledPageError,
   onHost,
   planPages,
   toRawPage,
@@ -151,6 +152,11 @@ export class BelvoClient {
   private longestExpiry: number | null = null;
   /** Requests this request's client sent Belvo (every attempt of a read counts). */
   private calls = 0;
+  /**
+   * Page and list reads started and not yet answered: each sends at least one request. Batches of
+   * a lazy field start together (DataLoader dispatches them in one turn), before any is counted.
+   */
+  private readsInFlight = 0;
 
   private constructor(
     private readonly shared: Shared,
@@ -377,10 +383,12 @@ export class BelvoClient {
       const query = new URLSearchParams(filters);
       query.set("page", String(number));
       query.set("page_size", String(size));
-      const raw = await this.shared.http.read(
-        `${this.shared.prefix}${path}?${query.toString()}`,
-        this.caller,
-        deadline,
+      const raw = await this.counted(
+        this.shared.http.read(
+          `${this.shared.prefix}${path}?${query.toString()}`,
+          this.caller,
+          deadline,
+        ),
       );
       // Belvo answers a page past the end 404 ("Invalid page."): the list ends before it.
       if (raw.status === 404 && number > 1) {
@@ -399,16 +407,29 @@ export class BelvoClient {
       if (offset + last.results.length >= end) break;
     }
     const foreign = !beyond && last.next !== null && !onHost(last.next, this.shared.origin);
+    const more = beyond || (last.next !== null && !foreign);
+    // More, but no item to name a cursor by: a walk could only start over (`after: null`).
+    const stalled = more && items.length === 0;
     return {
       items,
       count: last.count,
-      hasNextPage: beyond || (last.next !== null && !foreign),
-      foreignNext: foreign ? foreignNextError() : null,
+      hasNextPage: more && !stalled,
+      foreignNext: foreign ? foreignNextError() : stalled ? stalledPageError() : null,
     };
   }
 
   close(): Promise<void> {
     return this.shared.http.close();
+  }
+
+  /** A read counted in flight until it is answered (see `readsInFlight`). */
+  private async counted(reading: Promise<RawAnswer>): Promise<RawAnswer> {
+    this.readsInFlight++;
+    try {
+      return await reading;
+    } finally {
+      this.readsInFlight--;
+    }
   }
 
   private answer(raw: RawAnswer, decimalKeys: readonly string[] = []): Answer {
@@ -465,8 +486,11 @@ export class BelvoClient {
     },
     read: (answer: Answer, sent: Sent, receivedAt: Date) => T,
   ): Promise<T> {
-    const sent = this.sentWith(what.secrets, what.fields);
     const [id, password] = this.shared.keys;
+    // In a body, the key pair is a value Belvo's validation may echo, in any spelling: it is
+    // then one of the secrets whose every trace keeps Belvo's text out (`clearOf`).
+    const secrets = what.keyPair ? [...what.secrets, id, password] : what.secrets;
+    const sent = this.sentWith(secrets, what.fields);
     const sentBody = what.keyPair ? { id, password, ...body } : body;
     return this.dispatch(method, this.shared.prefix + path, sentBody, [], (answer) =>
       read(answer, sent, this.shared.now()),
@@ -509,7 +533,8 @@ export class BelvoClient {
   /**
    * Every page of a Belvo list, following `next` on Belvo's own host only: at most
    * `maxListPages` pages, never one already read, all within one deadline, none once the
-   * client has left, and no page past the first once the request has sent `maxUpstreamCalls`.
+   * client has left, and no page (a batch's first included: a lazy field under a page of 1,000
+   * items loads in ten batches of 100) once the request has sent, or started, `maxUpstreamCalls`.
    */
   private async list<T>(
     firstPath: string,
@@ -527,13 +552,13 @@ export class BelvoClient {
       if (read.size === maxListPages)
         throw listError(`went on past ${maxListPages} pages; the gateway stopped following it`);
       if (this.clientGone?.()) throw listError("was left unread: the client is gone");
-      if (read.size > 0 && this.calls >= maxUpstreamCalls) {
+      if (this.calls + this.readsInFlight >= maxUpstreamCalls) {
         throw listError(
           `went on past what one operation may cost (MAX_UPSTREAM_COST, ${maxUpstreamCalls} requests); the gateway stopped following it`,
         );
       }
       read.add(path);
-      const raw = await http.read(path, this.caller, deadline);
+      const raw = await this.counted(http.read(path, this.caller, deadline));
       const page = interpretAnswer(this.answer(raw, decimalKeys), toPage, readSent);
       for (const raw of page.results) {
         items.push({ raw, value: readable(() => toItem(raw), 200) });

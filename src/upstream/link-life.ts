@@ -81,19 +81,23 @@ export class RefreshCooldown extends GatewayError {
 
 const UNIT_SECONDS: Record<string, number> = { second: 1, minute: 60, hour: 3600 };
 
+/** The longest wait taken from Belvo's message: a day (its cooldown is ten minutes). */
+export const REFRESH_WAIT_MAX_S = 86_400;
+
 /**
- * The wait Belvo's cooldown message names ("Please wait 7 minutes before…"), in seconds; the
- * cooldown's full length when it names none.
+ * The wait Belvo's cooldown message names ("Please wait 7 minutes before…"), in seconds, at most
+ * a day; the cooldown's full length when it names none (a whole number of up to 6 digits, never
+ * digits cut from a longer or decimal number).
  */
 export function cooldownSeconds(body: Answer["body"]): number {
   const entry = firstEntry(body);
   const text = isObject(entry)
     ? (safeString(entry, "message") ?? safeString(entry, "detail") ?? "")
     : "";
-  const wait = /(\d{1,6})\s*(second|minute|hour)s?\b/i.exec(text);
+  const wait = /(?<![\d.])(\d{1,6})\s*(second|minute|hour)s?\b/i.exec(text);
   if (!wait) return REFRESH_COOLDOWN_S;
   const seconds = Number(wait[1]) * UNIT_SECONDS[wait[2]!.toLowerCase()]!;
-  return seconds > 0 ? seconds : REFRESH_COOLDOWN_S;
+  return seconds > 0 ? Math.min(seconds, REFRESH_WAIT_MAX_S) : REFRESH_COOLDOWN_S;
 }
 
 /** The first entry of Belvo's error list, or a bare error object; undefined for anything else. */

@@ -71,13 +71,23 @@ export interface Page<T> {
   /** Belvo's `count` (of the last page read). */
   count: number;
   hasNextPage: boolean;
-  /** Set when Belvo's `next` pointed off its host: the walk ends, with this error at `endCursor`. */
+  /**
+   * Set when Belvo's `next` pointed off its host, or a page held no item of the window yet Belvo
+   * said more follow: the walk ends (`hasNextPage` false), with this error at `endCursor`.
+   */
   foreignNext: UpstreamError | null;
 }
 
 export function foreignNextError(): UpstreamError {
   return UpstreamError.unreadable(
     "Belvo's list pointed to another host for its next page; the gateway did not follow it, and the walk ends here.",
+    statusOnly(200),
+  );
+}
+
+export function stalledPageError(): UpstreamError {
+  return UpstreamError.unreadable(
+    "Belvo's page held none of the items asked for, yet said more follow; the walk cannot go on from here.",
     statusOnly(200),
   );
 }
