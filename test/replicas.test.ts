@@ -431,3 +431,36 @@ describeWithTools("events across replicas", () => {
     for (const subscriber of subscribers) await subscriber.return?.();
   });
 });
+
+describeWithTools("a replica that dies mid-request", () => {
+  /** The replica running an operation now (its gauge says so; METRICS_PUBLIC is on). */
+  async function busyReplica(): Promise<Replica | undefined> {
+    for (const replica of replicas) {
+      const metrics = await (await fetch(`${replica.url}/metrics`)).text();
+      if (/^gateway_operations_in_flight(?:\{[^}]*\})? [1-9]/m.test(metrics)) return replica;
+    }
+    return undefined;
+  }
+
+  it("a write without Idempotency-Key whose replica is killed while it is at Belvo is not sent again by HAProxy (Belvo saw it once)", async () => {
+    const link = randomUUID();
+    resumes.set(link, { status: 200, body: { ...LINK_BODY, id: link }, delayMs: 1_000 });
+    const answer = resume(link).then(
+      ({ status }) => status,
+      () => "cut",
+    );
+    await until("the resume at Belvo", () => sentFor(link) === 1);
+    const victim = await busyReplica();
+    expect(victim).toBeDefined();
+    victim!.process!.child.kill("SIGKILL");
+    await victim!.process!.exit;
+    victim!.process = null;
+    // HAProxy met an empty response: resent to another replica, the token would reach Belvo twice.
+    // It answers 502 or cuts the client's connection, as the replica cut its own.
+    expect([502, "cut"]).toContain(await answer);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(sentFor(link)).toBe(1);
+    await startReplica(victim!, onSentinel());
+    await servedAgainBy(victim!);
+  }, 30_000);
+});
