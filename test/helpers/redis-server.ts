@@ -1,17 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { connect } from "node:net";
-import { freePort } from "./system.js";
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
+import { accepts, freePort } from "./system.js";
 
 export interface RedisServer {
   url: string;

@@ -5,13 +5,12 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { runNode, waitForListening, type Started } from "./process.js";
 import { startRedisServer, type RedisServer } from "./redis-server.js";
-import { freePort } from "./system.js";
+import { accepts, freePort } from "./system.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 /** The primary's name the sentinel watches (REDIS_SENTINEL_NAME). */
@@ -32,17 +31,6 @@ export async function until(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 }
 
 /** A redis-server that replicates `primary`; the copy it receives goes to `dir` (a replica writes one). */

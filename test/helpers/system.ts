@@ -3,6 +3,18 @@ import { connect, createServer, type Socket } from "node:net";
 import { Worker } from "node:worker_threads";
 
 /** A loopback port nothing listens on (it was free a moment ago). */
+/** Whether something accepts a TCP connection on this loopback port. */
+export function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = createServer().listen(0, "127.0.0.1", () => {
