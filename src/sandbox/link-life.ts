@@ -9,7 +9,7 @@ import { SandboxError, basicPair, fieldError, requestId, send } from "./response
 import { refuseUnusable, type Call } from "./routes.js";
 import type { SandboxLink } from "./data.js";
 import type { SandboxState } from "./state.js";
-import { sendHistoricalUpdates, sendWebhook } from "./webhooks.js";
+import { sendHistoricalUpdates, sendLinkNeedsUser } from "./webhooks.js";
 
 /** Belvo's `fetch_resources` names a refresh accepts. */
 const RESOURCES = new Set([
@@ -122,17 +122,7 @@ export function refreshLink({ state, body, res, id }: Call): void {
   // As Belvo: the refresh's data announced by historical updates carrying its request_id, or the
   // link's new status by a LINK webhook.
   if (later === null) sendHistoricalUpdates(state, link, request);
-  else {
-    const code = later === "token_required" ? "token_required" : "invalid_credentials";
-    sendWebhook(state, {
-      webhook_type: "LINK",
-      webhook_code: code,
-      link_id: link.id,
-      request_id: request,
-      external_id: link.external_id,
-      data: {},
-    });
-  }
+  else sendLinkNeedsUser(state, link, request);
 }
 
 /** DELETE /api/links/{id}/: 204 without a body, or 404. */

@@ -107,10 +107,23 @@ export function sendLinkStatus(state: SandboxState, link: SandboxLink, username:
   const code = WEBHOOK_LOGINS[username];
   if (!code) return;
   link.status = code === "token_required" ? "token_required" : "invalid";
+  sendLinkNeedsUser(state, link);
+}
+
+/**
+ * The LINK webhook Belvo sends when a link needs its user again, by its status (`invalid`:
+ * `invalid_credentials`, `token_required`); `requestId`: the refresh that found it so.
+ */
+export function sendLinkNeedsUser(
+  state: SandboxState,
+  link: SandboxLink,
+  requestId?: string,
+): void {
   sendWebhook(state, {
     webhook_type: "LINK",
-    webhook_code: code,
+    webhook_code: link.status === "token_required" ? "token_required" : "invalid_credentials",
     link_id: link.id,
+    request_id: requestId,
     external_id: link.external_id,
     data: {},
   });
