@@ -16,8 +16,6 @@ import { BodyTooLarge, ClientGone, bearerKeys, pathOf, sendJson } from "./http-i
 import { hostCheck, type HostSettings } from "./hosts.js";
 import type { Lifecycle } from "./lifecycle.js";
 import { refuse } from "./refusals.js";
-import { STREAM_PATH } from "../events/sse.js";
-import { WEBHOOK_PATH } from "../events/webhook.js";
 
 export interface RouteParts {
   graphql: GraphQLHandler;
@@ -33,6 +31,11 @@ export interface RouteParts {
   /** GraphQL over SSE at /graphql/stream (events/sse.ts); null when not served. */
   stream: Route | null;
 }
+
+/** Belvo's webhooks (src/events/webhook.ts serves it). */
+export const WEBHOOK_PATH = "/webhooks/belvo";
+/** GraphQL subscriptions over Server-Sent Events (src/events/sse.ts serves it). */
+export const STREAM_PATH = "/graphql/stream";
 
 /** The paths that only answer reads (the explorer's too); another method there is METHOD_NOT_ALLOWED (405). */
 const READ_ONLY_PATHS: ReadonlySet<string> = new Set(["/health", "/ready", "/metrics"]);

@@ -14,8 +14,9 @@ import type { EventsConfig } from "../config.js";
 import type { RequestScope } from "../context.js";
 import { ErrorCode } from "../errors.js";
 import type { Admission } from "../edge/admission.js";
-import { BodyTooLarge, mediaTypeEssence } from "../edge/http-io.js";
+import { BodyTooLarge, mediaTypeEssence, readBody } from "../edge/http-io.js";
 import { refuse } from "../edge/refusals.js";
+import { STREAM_PATH } from "../edge/routes.js";
 import type { SubscriptionContext } from "../resolvers/link-event.resolver.js";
 import type { EventHub } from "./hub.js";
 import {
@@ -24,9 +25,6 @@ import {
   type ClientSlots,
   type OperationRules,
 } from "./operations.js";
-import { readBody } from "../edge/http-io.js";
-
-export const STREAM_PATH = "/graphql/stream";
 
 export interface StreamParts extends OperationRules {
   hub: EventHub;

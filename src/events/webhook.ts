@@ -11,10 +11,10 @@ import type { RequestScope } from "../context.js";
 import { ErrorCode } from "../errors.js";
 import { BodyTooLarge, bearerKeys, readBody, sendJson } from "../edge/http-io.js";
 import { refuse } from "../edge/refusals.js";
+import { WEBHOOK_PATH } from "../edge/routes.js";
 import type { EventHub } from "./hub.js";
 import type { IncomingEvent } from "./store.js";
 
-export const WEBHOOK_PATH = "/webhooks/belvo";
 /** CONTRACT.md section 8. */
 export const WEBHOOK_MAX_BODY_BYTES = 64 * 1024;
 /** The longest id, type, code or other string field taken. */

@@ -1,7 +1,7 @@
 /**
  * `Query.linkEvents` (the catch-up read) and `Subscription.linkEvents` (replay, then live), over
  * the events hub (src/events/hub.ts). Subscriptions run on graphql-js (`subscribe`), served by
- * graphql-ws and graphql-sse (src/events/transports.ts), never through Apollo.
+ * graphql-ws and graphql-sse (src/events/ws.ts, src/events/sse.ts), never through Apollo.
  */
 import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { Context } from "../context.js";
@@ -15,7 +15,7 @@ import { LinkEvent } from "../types/link-event.type.js";
 /** The most `first` may ask for. */
 export const MAX_EVENTS_PER_READ = 1_000;
 
-/** What a subscription's context holds (src/events/transports.ts builds it per subscription). */
+/** What a subscription's context holds (src/events/ws.ts and sse.ts build it per subscription). */
 export type SubscriptionContext = {
   events: EventHub;
   /** The subscriber's transport: too many bytes unsent (it is then dropped). */
