@@ -82,10 +82,15 @@ function useDemoPage(): DemoPage {
     w.upstream.length = 0;
     w.page = await w.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await w.page.goto(w.demo.url);
+    // goto resolves at the load event, before app.js has read config.json and set its handlers.
+    await pageReady(w.page);
   });
   afterEach(() => w.page.close());
   return w;
 }
+
+/** The page's script has set every handler: it enables the forms last (examples/web/app.ts). */
+const pageReady = (page: Page) => page.waitForSelector("[data-testid=connect]:enabled");
 
 /** Screenshots of the state on screen at a phone's width and a desktop's; no sideways scroll. */
 async function shoot({ page }: DemoPage, state: string) {
@@ -257,6 +262,31 @@ describeInBrowser("the reference MFA page", () => {
     await send(w);
     await w.page.waitForSelector("[data-testid=result]:not([hidden])");
     expect(await w.page.textContent("[data-testid=balances] tbody")).toContain("R$");
+  });
+
+  it("its forms are disabled until app.js has set their handlers: a click then sends nothing", async () => {
+    let release!: () => void;
+    const configHeld = new Promise<void>((resolve) => (release = resolve));
+    const page = await w.browser.newPage();
+    try {
+      await page.route("**/config.json", async (route) => {
+        await configHeld;
+        await route.continue();
+      });
+      await page.goto(w.demo.url);
+      expect(await page.isDisabled("[data-testid=connect]")).toBe(true);
+      expect(await page.isDisabled("input[name=password]")).toBe(true);
+      // An enabled form would be submitted by the browser itself: a GET of this page with the
+      // password in its URL.
+      await page.click("[data-testid=connect]", { force: true });
+      release();
+      await pageReady(page);
+      expect(new URL(page.url()).search).toBe("");
+      expect(await page.inputValue("input[name=password]")).toBe("numeric_code");
+    } finally {
+      release();
+      await page.close();
+    }
   });
 
   it("an expired session offers to start again", async () => {

@@ -484,3 +484,7 @@ $("use-widget").onclick = () => void useWidget(null);
 $("refresh").onclick = () => current && void refresh(current);
 $("disconnect").onclick = () => current && void disconnect(current);
 startForm.addEventListener("submit", () => ($("start-notice").hidden = true));
+
+// Ready: the forms come disabled in index.html until every handler above is set. Before, a click
+// on Connect was the browser's own submit, a GET that reloaded the page with the password in its URL.
+for (const fieldset of document.querySelectorAll("fieldset")) fieldset.disabled = false;
