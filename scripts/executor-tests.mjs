@@ -62,6 +62,12 @@ export const EXEMPT = {
     "the guards' counters on Redis across two gateways; a guard's refusal from a resolver is test/security.test.ts's",
   "test/webhooks.test.ts":
     "the webhook receiver (secret, bounds, repeats); its linkEvents reads are test/events-emulator.test.ts's",
+  "test/subscriptions.test.ts":
+    "subscriptions over graphql-ws and graphql-sse run on graphql-js's subscribe under either setting (src/events/, not src/execution/jit.ts), and a subscription POSTed is refused before it; its linkEvents reads are test/events-emulator.test.ts's",
+  "test/events-redis.test.ts":
+    "events kept on Redis across two gateways, read by subscriptions (graphql-js's subscribe under either setting); its linkEvents reads are test/events-emulator.test.ts's",
+  "test/client-events.test.ts":
+    "the typed client's subscribeLinkEvents only (graphql-js's subscribe under either setting); the events' GraphQL reads are test/events-emulator.test.ts's",
   "test/client-retry.test.ts":
     "the typed client's retries through a proxy that cuts connections; its resumeLink answers are test/client-operations.test.ts's",
 };
