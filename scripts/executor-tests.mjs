@@ -68,6 +68,10 @@ export const EXEMPT = {
     "events kept on Redis across two gateways, read by subscriptions (graphql-js's subscribe under either setting); its linkEvents reads are test/events-emulator.test.ts's",
   "test/client-events.test.ts":
     "the typed client's subscribeLinkEvents only (graphql-js's subscribe under either setting); the events' GraphQL reads are test/events-emulator.test.ts's",
+  "test/trusted-documents.test.ts":
+    "the document allowlist, checked before validation; the typed client's documents it lets run are test/client-operations.test.ts's",
+  "test/retries.test.ts":
+    "the upstream client's retries (src/upstream), under the resolvers; its reads' and writes' answers are test/belvo-answers.test.ts's and test/faults.test.ts's",
   "test/client-retry.test.ts":
     "the typed client's retries through a proxy that cuts connections; its resumeLink answers are test/client-operations.test.ts's",
 };
