@@ -198,6 +198,37 @@ async function problemShown({ page }: DemoPage) {
   return { text: await page.textContent("#problem-text"), buttons };
 }
 
+/**
+ * A fresh page whose config.json is held, so app.js has not set its handlers yet: what a click on
+ * Connect does then, and the page once config.json arrives.
+ */
+async function clickBeforeTheScript({ browser, demo }: DemoPage) {
+  let release!: () => void;
+  const configHeld = new Promise<void>((resolve) => (release = resolve));
+  const page = await browser.newPage();
+  try {
+    await page.route("**/config.json", async (route) => {
+      await configHeld;
+      await route.continue();
+    });
+    await page.goto(demo.url);
+    const disabled = [
+      await page.isDisabled("[data-testid=connect]"),
+      await page.isDisabled("input[name=password]"),
+    ];
+    // An enabled form would be submitted by the browser itself: a GET of this page with the
+    // password in its URL.
+    await page.click("[data-testid=connect]", { force: true });
+    release();
+    await pageReady(page);
+    const password = await page.inputValue("input[name=password]");
+    return { disabled, search: new URL(page.url()).search, password };
+  } finally {
+    release();
+    await page.close();
+  }
+}
+
 const EREBOR = { name: "erebor_mx_retail", displayName: "Erebor Mexico" };
 
 const upstreamCalls = ({ upstream }: DemoPage, call: string) =>
@@ -262,31 +293,6 @@ describeInBrowser("the reference MFA page", () => {
     await send(w);
     await w.page.waitForSelector("[data-testid=result]:not([hidden])");
     expect(await w.page.textContent("[data-testid=balances] tbody")).toContain("R$");
-  });
-
-  it("its forms are disabled until app.js has set their handlers: a click then sends nothing", async () => {
-    let release!: () => void;
-    const configHeld = new Promise<void>((resolve) => (release = resolve));
-    const page = await w.browser.newPage();
-    try {
-      await page.route("**/config.json", async (route) => {
-        await configHeld;
-        await route.continue();
-      });
-      await page.goto(w.demo.url);
-      expect(await page.isDisabled("[data-testid=connect]")).toBe(true);
-      expect(await page.isDisabled("input[name=password]")).toBe(true);
-      // An enabled form would be submitted by the browser itself: a GET of this page with the
-      // password in its URL.
-      await page.click("[data-testid=connect]", { force: true });
-      release();
-      await pageReady(page);
-      expect(new URL(page.url()).search).toBe("");
-      expect(await page.inputValue("input[name=password]")).toBe("numeric_code");
-    } finally {
-      release();
-      await page.close();
-    }
   });
 
   it("an expired session offers to start again", async () => {
@@ -510,6 +516,14 @@ const balance = (valueDate: string, amount: string, of: typeof CHECKING) => ({
 
 describeInBrowser("the reference MFA page: what a person reads", () => {
   const w = useDemoPage();
+
+  it("its forms are disabled until app.js has set their handlers: a click then sends nothing", async () => {
+    expect(await clickBeforeTheScript(w)).toEqual({
+      disabled: [true, true],
+      search: "",
+      password: "numeric_code",
+    });
+  });
 
   it("amounts keep every digit Belvo sent, in the account's currency", async () => {
     await answerWith(w, {
