@@ -485,6 +485,6 @@ $("refresh").onclick = () => current && void refresh(current);
 $("disconnect").onclick = () => current && void disconnect(current);
 startForm.addEventListener("submit", () => ($("start-notice").hidden = true));
 
-// Ready: the forms come disabled in index.html until every handler above is set. Before, a click
-// on Connect was the browser's own submit, a GET that reloaded the page with the password in its URL.
+// Ready: index.html serves the forms disabled until every handler above is set. An enabled form
+// clicked sooner is submitted by the browser itself: a GET of the page, the password in its URL.
 for (const fieldset of document.querySelectorAll("fieldset")) fieldset.disabled = false;
