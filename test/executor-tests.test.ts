@@ -1,6 +1,7 @@
 /**
  * CI's second run (GATEWAY_EXECUTOR=graphql-js) takes the files scripts/executor-tests.mjs names:
- * every file that starts the test gateway, except the named browser and child-process files.
+ * every file that starts the test gateway, except the named browser and child-process files and
+ * those around the executor (the edge, a store, the typed client) whose answers another file proves.
  */
 import { readFileSync } from "node:fs";
 import { EXEMPT, classify, executorTests, testFiles } from "../scripts/executor-tests.mjs";
@@ -30,13 +31,17 @@ it("leaves out files the executor cannot reach: no test gateway, or a type-only 
   expect(executorTests()).not.toContain("test/schema.test.ts");
 });
 
-it("exempts by name only files that drive a browser or a child process", () => {
-  for (const file of Object.keys(EXEMPT)) {
+it("exempts by name only files that drive a browser or a child process, or that name the file of the graphql-js run proving their answers", () => {
+  const runs = executorTests();
+  for (const [file, why] of Object.entries(EXEMPT)) {
     const source = readFileSync(file, "utf8");
     const outside = /from "(playwright-core|node:child_process|\.\/helpers\/process\.js)"/.test(
       source,
     );
-    expect([file, outside]).toEqual([file, true]);
+    const provenBy = why.match(/test\/[\w-]+\.test\.ts/g) ?? [];
+    expect([file, outside || provenBy.length > 0]).toEqual([file, true]);
+    for (const proof of provenBy)
+      expect([file, proof, runs.includes(proof)]).toEqual([file, proof, true]);
     expect(classify(file).runs).toBe(false);
   }
 });

@@ -82,10 +82,15 @@ function useDemoPage(): DemoPage {
     w.upstream.length = 0;
     w.page = await w.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await w.page.goto(w.demo.url);
+    // goto resolves at the load event, before app.js has read config.json and set its handlers.
+    await pageReady(w.page);
   });
   afterEach(() => w.page.close());
   return w;
 }
+
+/** The page's script has set every handler: it enables the forms last (examples/web/app.ts). */
+const pageReady = (page: Page) => page.waitForSelector("[data-testid=connect]:enabled");
 
 /** Screenshots of the state on screen at a phone's width and a desktop's; no sideways scroll. */
 async function shoot({ page }: DemoPage, state: string) {
@@ -191,6 +196,37 @@ async function problemShown({ page }: DemoPage) {
     found.map((button) => button.textContent?.trim()),
   );
   return { text: await page.textContent("#problem-text"), buttons };
+}
+
+/**
+ * A fresh page whose config.json is held, so app.js has not set its handlers yet: what a click on
+ * Connect does then, and the page once config.json arrives.
+ */
+async function clickBeforeTheScript({ browser, demo }: DemoPage) {
+  let release!: () => void;
+  const configHeld = new Promise<void>((resolve) => (release = resolve));
+  const page = await browser.newPage();
+  try {
+    await page.route("**/config.json", async (route) => {
+      await configHeld;
+      await route.continue();
+    });
+    await page.goto(demo.url);
+    const disabled = [
+      await page.isDisabled("[data-testid=connect]"),
+      await page.isDisabled("input[name=password]"),
+    ];
+    // An enabled form would be submitted by the browser itself: a GET of this page with the
+    // password in its URL.
+    await page.click("[data-testid=connect]", { force: true });
+    release();
+    await pageReady(page);
+    const password = await page.inputValue("input[name=password]");
+    return { disabled, search: new URL(page.url()).search, password };
+  } finally {
+    release();
+    await page.close();
+  }
 }
 
 const EREBOR = { name: "erebor_mx_retail", displayName: "Erebor Mexico" };
@@ -480,6 +516,14 @@ const balance = (valueDate: string, amount: string, of: typeof CHECKING) => ({
 
 describeInBrowser("the reference MFA page: what a person reads", () => {
   const w = useDemoPage();
+
+  it("its forms are disabled until app.js has set their handlers: a click then sends nothing", async () => {
+    expect(await clickBeforeTheScript(w)).toEqual({
+      disabled: [true, true],
+      search: "",
+      password: "numeric_code",
+    });
+  });
 
   it("amounts keep every digit Belvo sent, in the account's currency", async () => {
     await answerWith(w, {

@@ -484,3 +484,7 @@ $("use-widget").onclick = () => void useWidget(null);
 $("refresh").onclick = () => current && void refresh(current);
 $("disconnect").onclick = () => current && void disconnect(current);
 startForm.addEventListener("submit", () => ($("start-notice").hidden = true));
+
+// Ready: index.html serves the forms disabled until every handler above is set. An enabled form
+// clicked sooner is submitted by the browser itself: a GET of the page, the password in its URL.
+for (const fieldset of document.querySelectorAll("fieldset")) fieldset.disabled = false;

@@ -22,8 +22,14 @@ export interface WebDemo {
   close(): Promise<void>;
 }
 
-/** Bundles the page's script with the typed client and the QR encoder, so it works offline. */
-async function bundle(): Promise<string> {
+/**
+ * Bundles the page's script with the typed client and the QR encoder, so it works offline. Once
+ * a process: every demo a process starts (a test file starts several) serves the same bundle.
+ */
+let bundled: Promise<string> | undefined;
+const bundle = () => (bundled ??= bundlePage());
+
+async function bundlePage(): Promise<string> {
   const result = await build({
     entryPoints: [fileURLToPath(new URL("app.ts", PAGE))],
     bundle: true,
