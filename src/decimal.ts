@@ -34,6 +34,26 @@ export function toDecimal(text: string): string | null {
   return `${sign}${intPart}${fracPart ? `.${fracPart}` : ""}`;
 }
 
+/**
+ * A JSON number that a double may not give back as the same plain digits: 16 digits or more
+ * (beyond a double's 15), an exponent, a fraction ending in 0 (`1.50` reads back `1.5`), below
+ * 1e-6 (`0.0000005` reads back `5e-7`), or `-0`. Found where a number can start (after `:`, `,`
+ * or `[`); a match inside a string (`"12:00"` is none) only costs the quoting.
+ */
+const LOSSY =
+  /[:,[]\s*(?:-?(?:(?:\d\.?){15}\d|\d+(?:\.\d+)?[eE]|0\.0{6}|\d+\.\d*0(?=\s*[,}\]]))|-0(?=\s*[,}\]]))/;
+
+/**
+ * Whether every number in `json` reads back from JSON.parse, through `String()`, as its own
+ * digits: then an amount needs no quoting (`quoteDecimals`) to stay exact. A number of 15
+ * significant digits or fewer, without an exponent, between 1e-6 and 1e21, is the shortest
+ * decimal of its double, which is what `String()` writes; a trailing 0 of a fraction and `-0`
+ * are the only other digits `String()` would not give back.
+ */
+export function numbersSurviveParse(json: string): boolean {
+  return !LOSSY.test(json);
+}
+
 /** One pattern per key list (the lists are constants), built on first use. */
 const PATTERNS = new WeakMap<readonly string[], RegExp>();
 
