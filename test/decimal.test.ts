@@ -1,5 +1,6 @@
 /** The exact-decimal rules (src/decimal.ts), which Belvo's JSON, the mapping and the scalar share. */
-import { isDecimal, quoteDecimals, toDecimal } from "../src/decimal.js";
+import fc from "fast-check";
+import { isDecimal, numbersSurviveParse, quoteDecimals, toDecimal } from "../src/decimal.js";
 import { parseJson } from "../src/upstream/json.js";
 import { DecimalScalar } from "../src/types/scalars.js";
 
@@ -36,4 +37,77 @@ it("serves only the plain form through the Decimal scalar", () => {
   expect(DecimalScalar.serialize("-1.25")).toBe("-1.25");
   expect(() => DecimalScalar.serialize("1e3")).toThrow("Decimal must be");
   expect(isDecimal("1e3")).toBe(false);
+});
+
+describe("parseJson without quoting, when every number reads back as its digits", () => {
+  const KEYS = ["amount", "balance"];
+  /** Any JSON number's text: leading zeros of a fraction, trailing zeros, exponents, -0. */
+  const numberText = fc
+    .tuple(
+      fc.constantFrom("", "-"),
+      fc.oneof(fc.constant("0"), fc.stringMatching(/^[1-9]\d{0,20}$/)),
+      fc.option(fc.stringMatching(/^\d{1,20}$/)),
+      fc.option(fc.stringMatching(/^[eE][+-]?\d{1,3}$/)),
+    )
+    .map(([sign, whole, fraction, exponent]) =>
+      [sign, whole, fraction === null ? "" : `.${fraction}`, exponent ?? ""].join(""),
+    );
+  /** Strings that look like numbers after a colon, as times do. */
+  const textValue = fc.oneof(
+    fc.constantFrom("12:00", "T09:55:00.000Z", "a:1e5", "x,-0", "[0.0000001", "-0d3f"),
+    fc.string(),
+  );
+  const member = fc.tuple(
+    fc.constantFrom(...KEYS, "n", "note"),
+    fc.oneof(
+      numberText,
+      textValue.map((text) => JSON.stringify(text)),
+    ),
+  );
+  const documentText = fc
+    .array(member, { maxLength: 6 })
+    .map((members) => `{${members.map(([key, value]) => `"${key}": ${value}`).join(", ")}}`);
+
+  /** What a reader serves: an amount as decimal.ts's digits, whichever way it was parsed. */
+  const served = (body: unknown): unknown =>
+    Object.fromEntries(
+      Object.entries(body as Record<string, unknown>).map(([key, value]) => [
+        key,
+        KEYS.includes(key) && (typeof value === "number" || typeof value === "string")
+          ? (toDecimal(String(value)) ?? value)
+          : value,
+      ]),
+    );
+
+  it("serves every amount as the quoting did", () => {
+    fc.assert(
+      fc.property(documentText, (text) => {
+        const quoted = JSON.parse(quoteDecimals(text, KEYS)) as unknown;
+        expect(served(parseJson(text, KEYS))).toEqual(served(quoted));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it.each([
+    ["1.50", false],
+    ["9007199254740993", false],
+    ["1234567890.123456", false],
+    ["1e3", false],
+    ["0.0000005", true],
+    ["-0", false],
+    ["-0.0", false],
+    ["1099.5", true],
+    ["-0.5", true],
+    ["0.000001", true],
+    ["123456789012345", true],
+  ])("reads %s back as its digits: %s", (number, survives) => {
+    expect(numbersSurviveParse(`{"amount": ${number}, "at": "2026-01-15T12:00:00.000Z"}`)).toBe(
+      survives,
+    );
+  });
+
+  it("still reads an amount with a leading zero, as the quoting did", () => {
+    expect(parseJson('{"amount": 012.5}', KEYS)).toEqual({ amount: "012.5" });
+  });
 });

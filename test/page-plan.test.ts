@@ -3,6 +3,7 @@
  * (src/pages/cursors.ts), on their own: every window is covered, in one Belvo GET whenever
  * `first` stays the same, never more than two; a cursor opens only for its walk and its secret.
  */
+import { createHmac, hkdfSync } from "node:crypto";
 import fc from "fast-check";
 import { PageCursors, type Walk } from "../src/pages/cursors.js";
 import { MAX_PAGE_SIZE, planPages } from "../src/upstream/pages.js";
@@ -39,22 +40,37 @@ describe("planPages", () => {
   });
 });
 
-describe("PageCursors", () => {
-  const secret = Buffer.alloc(32, 1);
-  const walk: Walk = [
-    "transactions",
-    "683005d6-f45c-4adb-b289-f1a12f50f80c",
-    null,
-    "2026-01-01",
-    null,
-  ];
+const secret = Buffer.alloc(32, 1);
+const walk: Walk = [
+  "transactions",
+  "683005d6-f45c-4adb-b289-f1a12f50f80c",
+  null,
+  "2026-01-01",
+  null,
+];
 
+const refusal = expect.objectContaining({
+  extensions: { code: "BAD_USER_INPUT", field: "after" },
+});
+
+describe("PageCursors", () => {
   it("opens what it sealed, for the same walk, on every replica with the same secret", () => {
-    const seal = new PageCursors(secret).sealer(walk);
+    const seal = new PageCursors(secret).sealer(walk, 2_000, 2_999);
     const replica = new PageCursors(Buffer.from(secret));
-    for (const position of [0, 1, 99, 4_294_967_295]) {
+    for (const position of [2_000, 2_001, 2_099, 2_999]) {
       expect(replica.open(walk, seal(position))).toBe(position);
     }
+    expect(replica.open(walk, replica.seal(walk, 4_294_967_295))).toBe(4_294_967_295);
+  });
+
+  // Version 1 (one HMAC a cursor, before version 2): a walk under way across a rolling restart.
+  it("opens a cursor of the earlier version, for its walk only", () => {
+    const key = Buffer.from(hkdfSync("sha256", secret, "", "page cursors v1", 32));
+    const head = Buffer.from([1, 0, 0, 0, 42]);
+    const mac = createHmac("sha256", key).update(JSON.stringify(walk)).update(head).digest();
+    const v1 = Buffer.concat([head, mac.subarray(0, 16)]).toString("base64url");
+    expect(new PageCursors(secret).open(walk, v1)).toBe(42);
+    expect(() => new PageCursors(secret).open(["owners", walk[1]], v1)).toThrow(refusal);
   });
 
   it.each([
@@ -72,8 +88,51 @@ describe("PageCursors", () => {
     ["another query", new PageCursors(secret), ["owners", walk[1]] as Walk],
   ])("refuses a cursor under %s: BAD_USER_INPUT on after", (_, cursors, other) => {
     const cursor = new PageCursors(secret).seal(walk, 7);
-    expect(() => cursors.open(other, cursor)).toThrow(
-      expect.objectContaining({ extensions: { code: "BAD_USER_INPUT", field: "after" } }),
+    expect(() => cursors.open(other, cursor)).toThrow(refusal);
+  });
+});
+
+describe("PageCursors: a page's cursors share one MAC over its range, each adds its offset", () => {
+  it("seals no position off its page", () => {
+    const seal = new PageCursors(secret).sealer(walk, 10, 19);
+    expect(() => seal(9)).toThrow(RangeError);
+    expect(() => seal(20)).toThrow(RangeError);
+  });
+
+  it("opens an edited offset only as the cursor issued for that item of the page: past the page it is refused", () => {
+    const cursors = new PageCursors(secret);
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 100_000 }),
+        fc.nat({ max: 999 }),
+        fc.nat({ max: 0xffffff }),
+        (first, span, offset) => {
+          const seal = cursors.sealer(walk, first, first + span);
+          const issued = seal(first);
+          const edited =
+            issued.slice(0, 32) +
+            Buffer.from([offset >> 16, offset >> 8, offset]).toString("base64url");
+          if (offset <= span) {
+            expect(edited).toBe(seal(first + offset));
+            expect(cursors.open(walk, edited)).toBe(first + offset);
+          } else {
+            expect(() => cursors.open(walk, edited)).toThrow(refusal);
+          }
+        },
+      ),
+    );
+  });
+
+  it("refuses a cursor with any bit of its sealed head changed", () => {
+    const cursors = new PageCursors(secret);
+    const issued = Buffer.from(cursors.sealer(walk, 500, 999)(700), "base64url");
+    fc.assert(
+      fc.property(fc.nat({ max: 24 * 8 - 1 }), (bit) => {
+        const bytes = Buffer.from(issued);
+        bytes[bit >> 3]! ^= 1 << (bit & 7);
+        expect(() => cursors.open(walk, bytes.toString("base64url"))).toThrow(refusal);
+      }),
+      { numRuns: 24 * 8 },
     );
   });
 });

@@ -57,8 +57,11 @@ function windowOf(
 
 /** A page as a connection: each item with its cursor; an unreadable one an error at its node. */
 function connectionOf<T>(context: Context, walk: Walk, page: Page<T>) {
-  const seal = context.cursors.sealer(walk);
-  const edges = page.items.map(({ position, value }) => ({
+  const { items } = page;
+  // A page's items are contiguous: one seal covers them all (pages/cursors.ts).
+  const first = items[0]?.position ?? 0;
+  const seal = context.cursors.sealer(walk, first, items.at(-1)?.position ?? first);
+  const edges = items.map(({ position, value }) => ({
     cursor: seal(position),
     node: value,
   }));

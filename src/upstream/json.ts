@@ -1,5 +1,5 @@
 /** Reading Belvo's JSON without trusting its shape. */
-import { quoteDecimals } from "../decimal.js";
+import { numbersSurviveParse, quoteDecimals } from "../decimal.js";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -10,15 +10,27 @@ export class UnexpectedBody extends Error {}
 export const NOT_JSON: unique symbol = Symbol("not JSON");
 
 /**
- * Parses a body. Numbers under `decimalKeys` are kept as their exact digits, a string (the
- * rules are decimal.ts's).
+ * Parses a body. Numbers under `decimalKeys` keep their exact digits: when every number of the
+ * text reads back as its own digits (`numbersSurviveParse`), as numbers whose `String()` gives
+ * those digits back through `toDecimal`; otherwise quoted first, as strings (the rules are
+ * decimal.ts's). Readers take either through `optionalString`, then `toDecimal`.
  */
 export function parseJson(
   text: string,
   decimalKeys: readonly string[] = [],
 ): Json | typeof NOT_JSON {
+  // Quoting copies the whole text: on 1,000 transactions it cost as much as half the parse.
+  if (decimalKeys.length > 0 && numbersSurviveParse(text)) {
+    const body = parsedOrNot(text);
+    // Not JSON as it stands: quoted, it may be (a leading zero of an amount, as before).
+    if (body !== NOT_JSON) return body;
+  }
+  return parsedOrNot(quoteDecimals(text, decimalKeys));
+}
+
+function parsedOrNot(text: string): Json | typeof NOT_JSON {
   try {
-    return JSON.parse(quoteDecimals(text, decimalKeys)) as Json;
+    return JSON.parse(text) as Json;
   } catch {
     return NOT_JSON;
   }
