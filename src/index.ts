@@ -74,6 +74,7 @@ async function connectRedis(server: Server, config: Config, target: RedisTarget,
   const idempotencyStore = new RedisIdempotencyStore(target, {
     ...deadlines,
     scopeBytes: config.idempotencyRedisScopeBytes,
+    youngMs: config.idempotencyYoungMs,
     onError,
   });
   await answeringOrExit(checkStore(guardStore), target);
