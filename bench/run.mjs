@@ -248,7 +248,6 @@ async function compare(kind, plainUrl, otherUrl, pids) {
   return rows.every(({ cost }) => cost <= target);
 }
 
-
 /** One turn of load on one side: throughput, p99 and CPU µs per answer; wrong answers throw. */
 async function turn(side, scenario, seconds) {
   const verify = side.name === "floor" ? scenario.floor : scenario.gateway;

@@ -749,13 +749,7 @@ function settings(env: Env): Omit<Config, "upstream"> {
       65_536,
       2 ** 40,
     ),
-    idempotencyYoungMs: integer(
-      env,
-      "IDEMPOTENCY_YOUNG_MS",
-      DEFAULT_YOUNG_MS,
-      1_000,
-      86_400_000,
-    ),
+    idempotencyYoungMs: integer(env, "IDEMPOTENCY_YOUNG_MS", DEFAULT_YOUNG_MS, 1_000, 86_400_000),
     tracing: tracing(env),
     events: events(env),
     idempotency: {
