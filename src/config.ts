@@ -120,6 +120,11 @@ export interface Config {
   redisConnectTimeoutMs: number;
   /** With Redis: the answer bytes (as stored) one client key may keep there at most. */
   idempotencyRedisScopeBytes: number;
+  /**
+   * How long a kept idempotent answer is young: never set aside for room but for an answer no
+   * larger (in this process: never dropped; a client key whose share is all young is refused).
+   */
+  idempotencyYoungMs: number;
   idempotency: IdempotencyConfig;
   /** null: tracing off (no OTLP endpoint set). */
   tracing: TracingConfig | null;
@@ -223,6 +228,9 @@ export interface IdempotencyConfig {
 }
 
 export const DEFAULT_IDEMPOTENCY: IdempotencyConfig = { waitMs: 25_000, ttlMs: 86_400_000 };
+
+/** How long a kept idempotent answer is protected from making room (IDEMPOTENCY_YOUNG_MS). */
+export const DEFAULT_YOUNG_MS = 10 * 60_000;
 
 export class ConfigError extends Error {
   constructor(setting: string, problem: string) {
@@ -741,6 +749,7 @@ function settings(env: Env): Omit<Config, "upstream"> {
       65_536,
       2 ** 40,
     ),
+    idempotencyYoungMs: integer(env, "IDEMPOTENCY_YOUNG_MS", DEFAULT_YOUNG_MS, 1_000, 86_400_000),
     tracing: tracing(env),
     events: events(env),
     idempotency: {

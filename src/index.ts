@@ -36,17 +36,13 @@ function readConfig(): Config {
 }
 
 /**
- * The server's modules (Apollo, the schema, undici, ioredis…), loaded once the settings are
- * accepted: a refused start-up answers at once, without spending a second loading them.
+ * The server's modules (Apollo, the schema, undici…), loaded once the settings are accepted: a
+ * refused start-up answers at once, without spending a second loading them. What only a setting
+ * turns on (the emulator, the Redis stores, tracing) is loaded where that setting is read.
  */
 async function loadServer() {
-  const [store, sandbox, server, redis] = await Promise.all([
-    import("./guards/store.js"),
-    import("./sandbox/server.js"),
-    import("./server.js"),
-    import("./idempotency/redis.js"),
-  ]);
-  return { ...store, ...sandbox, ...server, ...redis };
+  const [store, server] = await Promise.all([import("./guards/store.js"), import("./server.js")]);
+  return { ...store, ...server };
 }
 type Server = Awaited<ReturnType<typeof loadServer>>;
 
@@ -64,7 +60,8 @@ async function answeringOrExit(check: Promise<void>, target: RedisTarget): Promi
 
 /** The guards' store and the idempotency store on Redis, each checked before the gateway listens. */
 async function connectRedis(server: Server, config: Config, target: RedisTarget, logger: Logger) {
-  const { redisStore, checkStore, RedisIdempotencyStore } = server;
+  const { redisStore, checkStore } = server;
+  const { RedisIdempotencyStore } = await import("./idempotency/redis.js");
   const onError = (error: Error) => logger.warn({ err: { message: error.message } }, "redis error");
   const deadlines = {
     commandTimeoutMs: config.redisCommandTimeoutMs,
@@ -74,6 +71,7 @@ async function connectRedis(server: Server, config: Config, target: RedisTarget,
   const idempotencyStore = new RedisIdempotencyStore(target, {
     ...deadlines,
     scopeBytes: config.idempotencyRedisScopeBytes,
+    youngMs: config.idempotencyYoungMs,
     onError,
   });
   await answeringOrExit(checkStore(guardStore), target);
@@ -83,11 +81,11 @@ async function connectRedis(server: Server, config: Config, target: RedisTarget,
 
 /** Belvo as configured, or the built-in emulator started for this process. */
 async function resolveUpstream(
-  server: Server,
   config: Config,
 ): Promise<{ upstream: BelvoUpstream; sandbox?: Sandbox }> {
   if (config.upstream.kind === "belvo") return { upstream: config.upstream };
-  const sandbox = await server.startSandbox(0, "127.0.0.1");
+  const { startSandbox } = await import("./sandbox/server.js");
+  const sandbox = await startSandbox(0, "127.0.0.1");
   // The emulator takes any key pair; a random one keeps the gateway's code path the real one.
   const secretPassword = randomBytes(12).toString("hex");
   return {
@@ -156,7 +154,7 @@ async function main(): Promise<void> {
     : undefined;
   const server = await loadServer();
   const { MEMORY_STORE, closeStore } = server;
-  const { upstream, sandbox } = await resolveUpstream(server, config);
+  const { upstream, sandbox } = await resolveUpstream(config);
   // Loaded only when on: without tracing the process never loads the OpenTelemetry SDK.
   const traced = config.tracing
     ? (await import("./tracing/start.js")).startTracing(config.tracing, logger)

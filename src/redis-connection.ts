@@ -7,8 +7,17 @@
  * The caller's deadlines stay: every command still fails past its `commandTimeout`, and asking a
  * sentinel has the same deadline.
  */
-import { Redis, type RedisOptions } from "ioredis";
+import { createRequire } from "node:module";
+import type { Redis, RedisOptions } from "ioredis";
 import type { RedisTarget } from "./config.js";
+
+/**
+ * ioredis, loaded by the first client made: a gateway without Redis never loads it (about 5 MB
+ * of resident memory: its commands table, its parser, its dependencies). It is CommonJS, so a
+ * synchronous require keeps `createRedis` synchronous for its callers.
+ */
+const load = createRequire(import.meta.url);
+let ioredis: typeof import("ioredis") | undefined;
 
 export type { RedisTarget };
 
@@ -17,6 +26,8 @@ export const REDIS_CLIENT_NAME = "belvo-graphql-gateway";
 
 /** A client of `target` with the caller's options (deadlines, queueing, retries). */
 export function createRedis(target: RedisTarget, options: RedisOptions): Redis {
+  ioredis ??= load("ioredis") as typeof import("ioredis");
+  const { Redis } = ioredis;
   const named = { connectionName: REDIS_CLIENT_NAME, ...options };
   if (typeof target === "string") return new Redis(target, named);
   return new Redis({

@@ -26,7 +26,11 @@ import { MEMORY_STORE, type GuardStore } from "./guards/store.js";
 import { storeKeySecret } from "./guards/store-keys.js";
 import type { TrustedDocuments } from "./guards/trusted-documents.js";
 import { IdempotencyGate } from "./idempotency/gate.js";
-import { MemoryIdempotencyStore, type IdempotencyStore } from "./idempotency/store.js";
+import {
+  DEFAULT_MEMORY_LIMITS,
+  MemoryIdempotencyStore,
+  type IdempotencyStore,
+} from "./idempotency/store.js";
 import { landingPagePlugin } from "./landing.js";
 import { GatewayMetrics } from "./metrics.js";
 import { observabilityPlugin } from "./observability.js";
@@ -172,7 +176,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const belvo = belvoClient(config, deps, metrics, now);
   const schema = deps.schema ?? (await buildGatewaySchema());
   const apollo = await createApollo(config, { ...deps, schema }, metrics);
-  const idempotencyStore = deps.idempotencyStore ?? new MemoryIdempotencyStore();
+  const idempotencyStore =
+    deps.idempotencyStore ??
+    new MemoryIdempotencyStore({ ...DEFAULT_MEMORY_LIMITS, youngMs: config.idempotencyYoungMs });
   const gate = new IdempotencyGate(
     idempotencyStore,
     {

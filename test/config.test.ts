@@ -60,6 +60,7 @@ it("defaults to the built-in emulator on 127.0.0.1:4000", () => {
     redisCommandTimeoutMs: 1_000,
     redisConnectTimeoutMs: 3_000,
     idempotencyRedisScopeBytes: 67_108_864,
+    idempotencyYoungMs: 600_000,
     tracing: null,
     idempotency: { waitMs: 25_000, ttlMs: 86_400_000 },
     events: {
@@ -169,6 +170,7 @@ it("reads the guard settings", () => {
     REDIS_COMMAND_TIMEOUT_MS: "250",
     REDIS_CONNECT_TIMEOUT_MS: "2000",
     IDEMPOTENCY_REDIS_SCOPE_BYTES: "1048576",
+    IDEMPOTENCY_YOUNG_MS: "1000",
   });
   expect(config.limits).toMatchObject({
     loginMaxFailures: 3,
@@ -179,6 +181,7 @@ it("reads the guard settings", () => {
     redisCommandTimeoutMs: 250,
     redisConnectTimeoutMs: 2_000,
     idempotencyRedisScopeBytes: 1_048_576,
+    idempotencyYoungMs: 1_000,
   });
 });
 

@@ -38,6 +38,27 @@ function clocked(limits: Partial<MemoryStoreLimits>) {
 const kept = (entry: Entry | null) => entry?.state === "done" && entry.box !== null;
 const outcomeOnly = (entry: Entry | null) => entry?.state === "done" && entry.box === null;
 
+it("at its bound sets aside the oldest answer still kept, past the outcomes set aside before", async () => {
+  const { store, entry, answer } = clocked({ maxBytes: 10_000, scopeShare: 1, youngMs: 0 });
+  for (let i = 0; i < 10; i++) expect(await answer(`a-${i}`, "key:A", 1_000)).toBe(true);
+  expect(await answer("n-0", "key:A", 1_000)).toBe(true);
+  expect(await answer("n-1", "key:A", 1_000)).toBe(true);
+  // Stored again (a lapsed claim taken over): the newest answer, behind every other.
+  expect(await store.complete("a-5", "f", "x".repeat(1_000), 600_000)).toBe(true);
+  for (let i = 2; i < 6; i++) expect(await answer(`n-${i}`, "key:A", 1_000)).toBe(true);
+  const states = await Promise.all(
+    ["a-0", "a-1", "a-2", "a-3", "a-4", "a-5", "a-6", "a-7"].map(async (index) =>
+      kept(await entry(index)) ? "kept" : outcomeOnly(await entry(index)) ? "outcome" : "none",
+    ),
+  );
+  expect(states).toEqual([
+    ...["outcome", "outcome", "outcome", "outcome", "outcome"],
+    ...["kept", "outcome", "kept"],
+  ]);
+  expect(store.keptBytes()).toBe(10_000);
+  await store.close();
+});
+
 describe("the in-process store's bounds", () => {
   it("keeps only the outcome of an answer over its scope's share; another client's stays", async () => {
     // The attack: V's small answer is stored; A's one answer is larger than A's whole share.

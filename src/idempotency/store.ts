@@ -1,4 +1,5 @@
 /** Where claims and stored answers live: this process (bounded) by default, Redis across replicas. */
+import { DEFAULT_YOUNG_MS } from "../config.js";
 
 /**
  * A stored answer: sealed (AES-256-GCM, `Buffer`) in a store whose data leaves the process and
@@ -76,6 +77,11 @@ interface Slot {
 /** One client's (scope's) entries, in the order they were claimed or answered, and their bytes. */
 interface Scope {
   indexes: Set<string>;
+  /**
+   * Those whose answer is kept whole, in the order they were stored: making byte room walks
+   * these alone, never the outcomes already set aside (at the bound, most of the scope).
+   */
+  answers: Set<string>;
   bytes: number;
 }
 
@@ -102,7 +108,7 @@ export const DEFAULT_MEMORY_LIMITS: MemoryStoreLimits = {
   maxEntries: 50_000,
   maxBytes: 64 * 1024 * 1024,
   scopeShare: 0.1,
-  youngMs: 10 * 60_000,
+  youngMs: DEFAULT_YOUNG_MS,
 };
 
 /** How often, at most, a store at its bounds looks for lapsed entries among all of them. */
@@ -165,7 +171,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   ): Promise<boolean> {
     const existing = this.slots.get(index);
     // Stored twice (a lapsed claim taken over, then both ends finishing): the last answer counts.
-    if (existing) this.setAside(existing);
+    if (existing) this.setAside(index);
     const scope = existing?.scope ?? claimedIn;
     const kept = box.length <= this.scopeBounds.bytes && this.makeByteRoom(scope, box.length);
     // The claim's slot, if it lapsed meanwhile a new one: a claim is never dropped for room.
@@ -180,6 +186,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     // To the end of its scope's order: the newest answer.
     own.indexes.delete(index);
     own.indexes.add(index);
+    if (kept) own.answers.add(index);
     this.wake(index);
     return Promise.resolve(kept);
   }
@@ -250,7 +257,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     };
     this.slots.set(index, slot);
     let own = this.scopes.get(scope);
-    if (!own) this.scopes.set(scope, (own = { indexes: new Set(), bytes: 0 }));
+    if (!own) this.scopes.set(scope, (own = { indexes: new Set(), answers: new Set(), bytes: 0 }));
     own.indexes.add(index);
     return slot;
   }
@@ -291,31 +298,33 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       this.bytes + bytes <= this.limits.maxBytes;
     if (fits()) return true;
     this.sweep();
-    const indexes = this.scopes.get(scope)?.indexes ?? new Set<string>();
-    for (const index of indexes) {
+    const answers = this.scopes.get(scope)?.answers ?? new Set<string>();
+    for (const index of answers) {
       if (fits()) return true;
-      const slot = this.slots.get(index)!;
-      if (slot.bytes === 0) continue;
-      if (this.isYoung(slot)) break;
-      this.setAside(slot);
+      if (this.isYoung(this.slots.get(index)!)) break;
+      this.setAside(index);
     }
     while (!fits()) {
-      let largest: Slot | undefined;
-      for (const index of indexes) {
+      let largest: { index: string; bytes: number } | undefined;
+      for (const index of answers) {
         const slot = this.slots.get(index)!;
-        if (slot.bytes >= bytes && slot.bytes > (largest?.bytes ?? 0)) largest = slot;
+        if (slot.bytes >= bytes && slot.bytes > (largest?.bytes ?? 0))
+          largest = { index, bytes: slot.bytes };
       }
       if (!largest) return false;
-      this.setAside(largest);
+      this.setAside(largest.index);
     }
     return true;
   }
 
   /** Drops the answer, keeps the outcome: a retry is refused, never run again. */
-  private setAside(slot: Slot): void {
+  private setAside(index: string): void {
+    const slot = this.slots.get(index)!;
     if (slot.entry.state !== "done") return;
     slot.entry = { state: "done", fingerprint: slot.entry.fingerprint, box: null };
-    this.scopes.get(slot.scope)!.bytes -= slot.bytes;
+    const own = this.scopes.get(slot.scope)!;
+    own.answers.delete(index);
+    own.bytes -= slot.bytes;
     this.bytes -= slot.bytes;
     slot.bytes = 0;
   }
@@ -336,6 +345,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     const own = this.scopes.get(slot.scope);
     if (own) {
       own.indexes.delete(index);
+      own.answers.delete(index);
       own.bytes -= slot.bytes;
       if (own.indexes.size === 0) this.scopes.delete(slot.scope);
     }
