@@ -3,7 +3,7 @@ import type { Log } from "../logger.js";
 import { UnsentCall } from "../upstream/belvo-http.js";
 import type { RequestTrace } from "../tracing/tracing.js";
 import { MfaChallenge } from "../types/mfa-challenge.type.js";
-import type { Cap } from "./caps.js";
+import type { Cap, StoreName } from "./caps.js";
 
 export class RateLimited extends GatewayError {
   constructor(message: string, retryAfterMs: number) {
@@ -133,28 +133,37 @@ export class AttemptGuard {
     send: () => Promise<T>,
     failed: (result: T) => boolean,
   ): Promise<T> {
-    const retryAfterMs = await cap.take(key, this.trace);
+    const name = cap.storeName(key);
+    // In this process the cap answers at once: no await for it (nor for its give-back).
+    const taken = cap.take(name, this.trace);
+    const retryAfterMs = taken instanceof Promise ? await taken : taken;
     if (retryAfterMs !== null) throw new RateLimited(refusal, retryAfterMs);
     let result: T;
     try {
       result = await send();
     } catch (error) {
-      if (!judged(error)) await this.giveBack(cap, key);
+      const back = judged(error) ? undefined : this.giveBack(cap, name);
+      if (back) await back;
       throw error;
     }
-    if (!failed(result)) await this.giveBack(cap, key);
+    const back = failed(result) ? undefined : this.giveBack(cap, name);
+    if (back) await back;
     return result;
   }
 
   /** Must not throw: Belvo has answered, and that answer reaches the client. */
-  private async giveBack(cap: Cap, key: string): Promise<void> {
-    try {
-      await cap.giveBack(key, this.trace);
-    } catch (error) {
+  private giveBack(cap: Cap, name: StoreName): Promise<void> | undefined {
+    const warn = (error: unknown) =>
       this.log.warn(
         { guard: cap.name, err: { message: error instanceof Error ? error.message : "unknown" } },
         "could not give a counted attempt back (store unreachable); the answer is delivered",
       );
+    try {
+      const given = cap.giveBack(name, this.trace);
+      return given instanceof Promise ? given.catch(warn) : undefined;
+    } catch (error) {
+      warn(error);
+      return undefined;
     }
   }
 }
