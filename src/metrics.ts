@@ -4,12 +4,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 export class GatewayMetrics {
   readonly registry = new Registry();
 
-  readonly operations = new Counter({
-    name: "gateway_operations_total",
-    help: "GraphQL operations by root fields and outcome (OK or the first error code).",
-    labelNames: ["operation", "outcome"] as const,
-    registers: [this.registry],
-  });
+  readonly operations: Counter<"operation" | "outcome">;
 
   readonly operationDuration = new Histogram({
     name: "gateway_operation_duration_seconds",
@@ -35,16 +30,42 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  readonly inFlight = new Gauge({
-    name: "gateway_operations_in_flight",
-    help: "GraphQL operations being executed now.",
-    registers: [this.registry],
-  });
+  /** GraphQL operations being executed now: counted here, read by prom-client when scraped. */
+  private running = 0;
+
+  readonly inFlight = {
+    inc: () => void this.running++,
+    dec: () => void this.running--,
+  };
+
+  private readonly inFlightGauge: Gauge;
 
   readonly idempotency: Counter<"outcome">;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    const running = () => this.running;
+    this.inFlightGauge = new Gauge({
+      name: "gateway_operations_in_flight",
+      help: "GraphQL operations being executed now.",
+      registers: [this.registry],
+      collect(this: Gauge) {
+        this.set(running());
+      },
+    });
+    const byOperation = this.byOperation;
+    this.operations = new Counter({
+      name: "gateway_operations_total",
+      help: "GraphQL operations by root fields and outcome (OK or the first error code).",
+      labelNames: ["operation", "outcome"] as const,
+      registers: [this.registry],
+      collect(this: Counter<"operation" | "outcome">) {
+        for (const [operation, { outcomes }] of byOperation) {
+          for (const [outcome, count] of outcomes) this.labels(operation, outcome).inc(count);
+          outcomes.clear();
+        }
+      },
+    });
     const counts = this.idempotencyCounts;
     this.idempotency = new Counter({
       name: "gateway_idempotency_total",
@@ -58,17 +79,36 @@ export class GatewayMetrics {
     });
   }
 
-  /** Label children, kept: prom-client would hash the labels on every sample otherwise. */
-  private readonly counters = new Map<string, { inc(): void }>();
+  /**
+   * Per root fields: the histograms' label children (prom-client's `labels()` checks the labels
+   * each time), and the operations answered by outcome, counted here and handed to prom-client
+   * when it is scraped (a label child of a counter hashes and checks its labels on every `inc`).
+   */
+  private readonly byOperation = new Map<
+    string,
+    {
+      duration: { observe(value: number): void };
+      calls: { observe(value: number): void };
+      outcomes: Map<string, number>;
+    }
+  >();
+
   private readonly timers = new Map<string, { observe(value: number): void }>();
 
   /** One operation answered; both labels come from small, schema-bound sets. */
   recordOperation(operation: string, outcome: string, seconds: number, upstreamCalls = 0): void {
-    this.count(`op\u0000${operation}\u0000${outcome}`, () =>
-      this.operations.labels(operation, outcome),
-    );
-    this.time(`op\u0000${operation}`, () => this.operationDuration.labels(operation), seconds);
-    this.time(`calls\u0000${operation}`, () => this.upstreamCalls.labels(operation), upstreamCalls);
+    let entry = this.byOperation.get(operation);
+    if (!entry) {
+      entry = {
+        duration: this.operationDuration.labels(operation),
+        calls: this.upstreamCalls.labels(operation),
+        outcomes: new Map(),
+      };
+      this.byOperation.set(operation, entry);
+    }
+    entry.duration.observe(seconds);
+    entry.calls.observe(upstreamCalls);
+    entry.outcomes.set(outcome, (entry.outcomes.get(outcome) ?? 0) + 1);
   }
 
   /** Counted here, handed to prom-client when it is scraped: a keyed request counts twice. */
@@ -85,12 +125,6 @@ export class GatewayMetrics {
       () => this.upstreamDuration.labels(endpoint, code),
       seconds,
     );
-  }
-
-  private count(key: string, make: () => { inc(): void }): void {
-    let counter = this.counters.get(key);
-    if (!counter) this.counters.set(key, (counter = make()));
-    counter.inc();
   }
 
   private time(key: string, make: () => { observe(value: number): void }, seconds: number): void {
