@@ -136,9 +136,17 @@ export class GatewayMetrics {
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
+/** Labels of paths with no id and no query string (most calls): their own text, kept once seen. */
+const PLAIN_LABELS = new Set<string>();
+
 /** `GET /api/links/{id}/`: ids and query strings are left out so the label set stays small. */
 export function endpointLabel(method: string, path: string): string {
-  return `${method} ${pathTemplate(path)}`;
+  const plain = `${method} ${path}`;
+  if (PLAIN_LABELS.has(plain)) return plain;
+  const label = `${method} ${pathTemplate(path)}`;
+  // Bounded: only paths the gateway itself writes without an id, a few dozen.
+  if (label === plain && PLAIN_LABELS.size < 1_000) PLAIN_LABELS.add(plain);
+  return label;
 }
 
 /** `/api/links/{id}/` for `/api/links/<uuid>/?page=2`. */

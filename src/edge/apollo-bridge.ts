@@ -42,9 +42,12 @@ export type GraphQLHandler = (
   scope: RequestScope,
 ) => Promise<void>;
 
+/** The request's headers as Apollo reads them (for…in: no array of entries per request). */
 function headerMap(req: IncomingMessage): HeaderMap {
   const headers = new HeaderMap();
-  for (const [key, value] of Object.entries(req.headers)) {
+  const given = req.headers;
+  for (const key in given) {
+    const value = given[key];
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
   }
   return headers;
