@@ -93,7 +93,8 @@ export class AttemptGuard {
     return this.attempt(
       this.caps.mfa,
       link.toLowerCase(),
-      `Too many failed MFA attempts for this link (${max} per ${minutes(windowMs)} minutes); retry later.`,
+      () =>
+        `Too many failed MFA attempts for this link (${max} per ${minutes(windowMs)} minutes); retry later.`,
       send,
       (result) => result instanceof MfaChallenge,
     );
@@ -105,7 +106,8 @@ export class AttemptGuard {
     return this.attempt(
       this.caps.logins,
       `${loginKeyPart(institution)}\n${loginKeyPart(username)}`,
-      `Too many failed logins for this username at this institution (${max} per ${minutes(windowMs)} minutes); retry later.`,
+      () =>
+        `Too many failed logins for this username at this institution (${max} per ${minutes(windowMs)} minutes); retry later.`,
       send,
       () => false,
     );
@@ -120,7 +122,8 @@ export class AttemptGuard {
     return this.attempt(
       this.caps.logins,
       `link\n${link.toLowerCase()}`,
-      `Too many failed credential updates for this link (${max} per ${minutes(windowMs)} minutes); retry later.`,
+      () =>
+        `Too many failed credential updates for this link (${max} per ${minutes(windowMs)} minutes); retry later.`,
       send,
       () => false,
     );
@@ -129,7 +132,8 @@ export class AttemptGuard {
   private async attempt<T>(
     cap: Cap,
     key: string,
-    refusal: string,
+    /** The refusal's message, written only when the cap refuses. */
+    refusal: () => string,
     send: () => Promise<T>,
     failed: (result: T) => boolean,
   ): Promise<T> {
@@ -137,7 +141,7 @@ export class AttemptGuard {
     // In this process the cap answers at once: no await for it (nor for its give-back).
     const taken = cap.take(name, this.trace);
     const retryAfterMs = taken instanceof Promise ? await taken : taken;
-    if (retryAfterMs !== null) throw new RateLimited(refusal, retryAfterMs);
+    if (retryAfterMs !== null) throw new RateLimited(refusal(), retryAfterMs);
     let result: T;
     try {
       result = await send();
