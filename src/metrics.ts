@@ -4,7 +4,20 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 export class GatewayMetrics {
   readonly registry = new Registry();
 
-  readonly operations: Counter<"operation" | "outcome">;
+  /** Counted here per root fields (`byOperation`), handed to prom-client when it is scraped. */
+  readonly operations: Counter<"operation" | "outcome"> = new Counter({
+    name: "gateway_operations_total",
+    help: "GraphQL operations by root fields and outcome (OK or the first error code).",
+    labelNames: ["operation", "outcome"] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const [operation, { outcomes }] of this.byOperation) {
+        for (const [outcome, count] of outcomes)
+          this.operations.labels(operation, outcome).inc(count);
+        outcomes.clear();
+      }
+    },
+  });
 
   readonly operationDuration = new Histogram({
     name: "gateway_operation_duration_seconds",
@@ -38,34 +51,19 @@ export class GatewayMetrics {
     dec: () => void this.running--,
   };
 
-  private readonly inFlightGauge: Gauge;
+  private readonly inFlightGauge: Gauge = new Gauge({
+    name: "gateway_operations_in_flight",
+    help: "GraphQL operations being executed now.",
+    registers: [this.registry],
+    collect: () => {
+      this.inFlightGauge.set(this.running);
+    },
+  });
 
   readonly idempotency: Counter<"outcome">;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
-    const running = () => this.running;
-    this.inFlightGauge = new Gauge({
-      name: "gateway_operations_in_flight",
-      help: "GraphQL operations being executed now.",
-      registers: [this.registry],
-      collect(this: Gauge) {
-        this.set(running());
-      },
-    });
-    const byOperation = this.byOperation;
-    this.operations = new Counter({
-      name: "gateway_operations_total",
-      help: "GraphQL operations by root fields and outcome (OK or the first error code).",
-      labelNames: ["operation", "outcome"] as const,
-      registers: [this.registry],
-      collect(this: Counter<"operation" | "outcome">) {
-        for (const [operation, { outcomes }] of byOperation) {
-          for (const [outcome, count] of outcomes) this.labels(operation, outcome).inc(count);
-          outcomes.clear();
-        }
-      },
-    });
     const counts = this.idempotencyCounts;
     this.idempotency = new Counter({
       name: "gateway_idempotency_total",
