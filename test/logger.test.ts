@@ -72,7 +72,7 @@ describe("production lines on standard output (buffered, synchronous writes)", (
       requestId: "r-quiet",
       msg: "one line, then nothing",
     });
-    destination.end();
+    destination.flush();
   });
 
   it("writes the lines still waiting when the process exits", async () => {
