@@ -16,31 +16,49 @@ export interface Loaders {
   accountsOfLink: DataLoader<string, (Account | Error)[]>;
 }
 
-/** Each loader is made on first use: most operations need none. */
+const OPTIONS = { maxBatchSize: MAX_KEYS_PER_LIST };
+
+/**
+ * Each loader is made on first use: most operations need none. A class, so that a request pays
+ * for one small object (an object literal of getters builds four accessors and closures each time).
+ */
+class RequestLoaders implements Loaders {
+  private institutionLoader: Loaders["institution"] | undefined;
+  private accountLoader: Loaders["account"] | undefined;
+  private linkLoader: Loaders["link"] | undefined;
+  private accountsOfLinkLoader: Loaders["accountsOfLink"] | undefined;
+
+  constructor(private readonly belvo: BelvoClient) {}
+
+  get institution(): Loaders["institution"] {
+    return (this.institutionLoader ??= new DataLoader<string, Institution | null>(
+      (names) => this.belvo.institutionsByName(names),
+      OPTIONS,
+    ));
+  }
+
+  get account(): Loaders["account"] {
+    return (this.accountLoader ??= new DataLoader<string, Account | null>(
+      (ids) => this.belvo.accountsById(ids),
+      OPTIONS,
+    ));
+  }
+
+  get link(): Loaders["link"] {
+    return (this.linkLoader ??= new DataLoader<string, Link | null>(
+      (ids) => this.belvo.linksById(ids),
+      OPTIONS,
+    ));
+  }
+
+  get accountsOfLink(): Loaders["accountsOfLink"] {
+    return (this.accountsOfLinkLoader ??= new DataLoader(
+      (ids) => this.belvo.accountsByLink(ids),
+      OPTIONS,
+    ));
+  }
+}
+
 export function createLoaders(belvo: BelvoClient): Loaders {
-  const options = { maxBatchSize: MAX_KEYS_PER_LIST };
-  let institution: Loaders["institution"] | undefined;
-  let account: Loaders["account"] | undefined;
-  let link: Loaders["link"] | undefined;
-  let accountsOfLink: Loaders["accountsOfLink"] | undefined;
-  return {
-    get institution() {
-      return (institution ??= new DataLoader<string, Institution | null>(
-        (names) => belvo.institutionsByName(names),
-        options,
-      ));
-    },
-    get account() {
-      return (account ??= new DataLoader<string, Account | null>(
-        (ids) => belvo.accountsById(ids),
-        options,
-      ));
-    },
-    get link() {
-      return (link ??= new DataLoader<string, Link | null>((ids) => belvo.linksById(ids), options));
-    },
-    get accountsOfLink() {
-      return (accountsOfLink ??= new DataLoader((ids) => belvo.accountsByLink(ids), options));
-    },
-  };
+  return new RequestLoaders(belvo);
 }

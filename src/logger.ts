@@ -56,6 +56,58 @@ export function scrub(value: unknown, depth = 0): unknown {
   return copy ?? value;
 }
 
+/** Lines are written once this many characters are waiting (a request writes two, ~600). */
+export const LOG_BUFFER_CHARS = 4096;
+/** No line waits longer than this to be written, however quiet the gateway. */
+export const LOG_FLUSH_MS = 100;
+
+/** What pino writes to: lines, and a flush (`logger.flush(callback)`). */
+interface LineSink extends DestinationStream {
+  flush(done?: () => void): void;
+}
+
+/**
+ * Standard output in production. Synchronous writes, pino's default: measured under load,
+ * cheaper than handing each line to libuv's thread pool, and a slow reader of stdout slows the
+ * gateway rather than growing its memory (sonic-boom waits out EAGAIN). Batched: one write
+ * syscall per LOG_BUFFER_CHARS rather than one per line (two a request, each a chance for the
+ * main thread to be descheduled on a loaded machine), so the memory held is that batch and no
+ * more; a line waits at most LOG_FLUSH_MS, and whatever waits is written as the process exits.
+ * The lines are kept in a list and joined once per write: sonic-boom's own `minLength` appends
+ * each line to one string and measures it again, copying the whole batch at every line.
+ */
+export function bufferedDestination(fd: number, flushMs = LOG_FLUSH_MS): LineSink {
+  const stream = fileDestination({ dest: fd, sync: true });
+  let lines: string[] = [];
+  let waiting = 0;
+  const flush = () => {
+    if (lines.length === 0) return;
+    const batch = lines.join("");
+    lines = [];
+    waiting = 0;
+    stream.write(batch);
+  };
+  setInterval(flush, flushMs).unref();
+  process.once("exit", () => {
+    try {
+      flush();
+    } catch {
+      // Closed already (pino turns its writes off on EPIPE): nothing can be written.
+    }
+  });
+  return {
+    write(line: string) {
+      lines.push(line);
+      waiting += line.length;
+      if (waiting >= LOG_BUFFER_CHARS) flush();
+    },
+    flush(done) {
+      flush();
+      done?.();
+    },
+  };
+}
+
 /** JSON lines in production; readable lines otherwise. `destination` overrides both (tests). */
 export function createLogger(
   level: LogLevel,
@@ -70,9 +122,7 @@ export function createLogger(
     },
   };
   if (destination) return pino(options, destination);
-  // Synchronous writes, pino's default: measured under load, cheaper than handing each line to
-  // libuv's thread pool (and a slow reader of stdout slows the gateway rather than its memory).
-  if (production) return pino(options, fileDestination({ dest: 1, sync: true }));
+  if (production) return pino(options, bufferedDestination(1));
   return pino(
     options,
     pretty({ colorize: process.stdout.isTTY, ignore: "pid,hostname", sync: true }),

@@ -4,11 +4,19 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 export class GatewayMetrics {
   readonly registry = new Registry();
 
-  readonly operations = new Counter({
+  /** Counted here per root fields (`byOperation`), handed to prom-client when it is scraped. */
+  readonly operations: Counter<"operation" | "outcome"> = new Counter({
     name: "gateway_operations_total",
     help: "GraphQL operations by root fields and outcome (OK or the first error code).",
     labelNames: ["operation", "outcome"] as const,
     registers: [this.registry],
+    collect: () => {
+      for (const [operation, { outcomes }] of this.byOperation) {
+        for (const [outcome, count] of outcomes)
+          this.operations.labels(operation, outcome).inc(count);
+        outcomes.clear();
+      }
+    },
   });
 
   readonly operationDuration = new Histogram({
@@ -35,10 +43,21 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  readonly inFlight = new Gauge({
+  /** GraphQL operations being executed now: counted here, read by prom-client when scraped. */
+  private running = 0;
+
+  readonly inFlight = {
+    inc: () => void this.running++,
+    dec: () => void this.running--,
+  };
+
+  private readonly inFlightGauge: Gauge = new Gauge({
     name: "gateway_operations_in_flight",
     help: "GraphQL operations being executed now.",
     registers: [this.registry],
+    collect: () => {
+      this.inFlightGauge.set(this.running);
+    },
   });
 
   readonly idempotency: Counter<"outcome">;
@@ -58,17 +77,36 @@ export class GatewayMetrics {
     });
   }
 
-  /** Label children, kept: prom-client would hash the labels on every sample otherwise. */
-  private readonly counters = new Map<string, { inc(): void }>();
+  /**
+   * Per root fields: the histograms' label children (prom-client's `labels()` checks the labels
+   * each time), and the operations answered by outcome, counted here and handed to prom-client
+   * when it is scraped (a label child of a counter hashes and checks its labels on every `inc`).
+   */
+  private readonly byOperation = new Map<
+    string,
+    {
+      duration: { observe(value: number): void };
+      calls: { observe(value: number): void };
+      outcomes: Map<string, number>;
+    }
+  >();
+
   private readonly timers = new Map<string, { observe(value: number): void }>();
 
   /** One operation answered; both labels come from small, schema-bound sets. */
   recordOperation(operation: string, outcome: string, seconds: number, upstreamCalls = 0): void {
-    this.count(`op\u0000${operation}\u0000${outcome}`, () =>
-      this.operations.labels(operation, outcome),
-    );
-    this.time(`op\u0000${operation}`, () => this.operationDuration.labels(operation), seconds);
-    this.time(`calls\u0000${operation}`, () => this.upstreamCalls.labels(operation), upstreamCalls);
+    let entry = this.byOperation.get(operation);
+    if (!entry) {
+      entry = {
+        duration: this.operationDuration.labels(operation),
+        calls: this.upstreamCalls.labels(operation),
+        outcomes: new Map(),
+      };
+      this.byOperation.set(operation, entry);
+    }
+    entry.duration.observe(seconds);
+    entry.calls.observe(upstreamCalls);
+    entry.outcomes.set(outcome, (entry.outcomes.get(outcome) ?? 0) + 1);
   }
 
   /** Counted here, handed to prom-client when it is scraped: a keyed request counts twice. */
@@ -87,12 +125,6 @@ export class GatewayMetrics {
     );
   }
 
-  private count(key: string, make: () => { inc(): void }): void {
-    let counter = this.counters.get(key);
-    if (!counter) this.counters.set(key, (counter = make()));
-    counter.inc();
-  }
-
   private time(key: string, make: () => { observe(value: number): void }, seconds: number): void {
     let timer = this.timers.get(key);
     if (!timer) this.timers.set(key, (timer = make()));
@@ -102,9 +134,17 @@ export class GatewayMetrics {
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
+/** Labels of paths with no id and no query string (most calls): their own text, kept once seen. */
+const PLAIN_LABELS = new Set<string>();
+
 /** `GET /api/links/{id}/`: ids and query strings are left out so the label set stays small. */
 export function endpointLabel(method: string, path: string): string {
-  return `${method} ${pathTemplate(path)}`;
+  const plain = `${method} ${path}`;
+  if (PLAIN_LABELS.has(plain)) return plain;
+  const label = `${method} ${pathTemplate(path)}`;
+  // Bounded: only paths the gateway itself writes without an id, a few dozen.
+  if (label === plain && PLAIN_LABELS.size < 1_000) PLAIN_LABELS.add(plain);
+  return label;
 }
 
 /** `/api/links/{id}/` for `/api/links/<uuid>/?page=2`. */

@@ -1,9 +1,9 @@
 /**
- * The in-process caps (RateLimiterMemory) keep a record, with its own timer, for every key they
- * hold until the window ends. An attempt given back leaves nothing to remember, so it must not
- * cost memory for the whole window: one distinct link per request would otherwise grow the heap
- * by about half a kilobyte a request for ten minutes.
+ * The in-process caps keep a count for every key they hold until the window ends. An attempt
+ * given back leaves nothing to remember, so it must not cost memory for the whole window: one
+ * distinct link per request would otherwise grow the heap for ten minutes.
  */
+import { jest } from "@jest/globals";
 import { Cap } from "../src/guards/caps.js";
 import { MEMORY_STORE } from "../src/guards/store.js";
 
@@ -25,8 +25,9 @@ it("forgets a key whose attempt was given back", async () => {
   const refused: string[] = [];
   for (let index = 0; index < keys; index++) {
     const link = `00000000-0000-4000-8000-${index.toString(16).padStart(12, "0")}`;
-    if ((await cap.take(link)) !== null) refused.push(link);
-    await cap.giveBack(link);
+    const name = cap.storeName(link);
+    if ((await cap.take(name)) !== null) refused.push(link);
+    await cap.giveBack(name);
   }
   expect(refused).toEqual([]);
   // Kept, each record would hold about 500 bytes: some 10 MB here.
@@ -35,18 +36,36 @@ it("forgets a key whose attempt was given back", async () => {
 
 it("still counts a take that lands while an attempt is given back", async () => {
   const cap = new Cap(MEMORY_STORE, "mfa-failures", WINDOW, SECRET);
-  expect(await cap.take("link")).toBeNull();
-  // The second take runs between the reward and the code that would forget the key.
-  const [, second] = await Promise.all([cap.giveBack("link"), cap.take("link")]);
+  const link = cap.storeName("link");
+  expect(await cap.take(link)).toBeNull();
+  // The give-back forgets the key; the take after it counts from zero again.
+  const [, second] = await Promise.all([cap.giveBack(link), cap.take(link)]);
   expect(second).toBeNull();
-  expect(await cap.take("link")).toBeGreaterThan(0);
+  expect(await cap.take(link)).toBeGreaterThan(0);
 });
 
 it("keeps a failed attempt counted for the window", async () => {
   const cap = new Cap(MEMORY_STORE, "mfa-failures", WINDOW, SECRET);
-  expect(await cap.take("link")).toBeNull();
-  expect(await cap.take("link")).toBeGreaterThan(0);
-  await cap.giveBack("link");
+  const link = cap.storeName("link");
+  expect(await cap.take(link)).toBeNull();
+  expect(await cap.take(link)).toBeGreaterThan(0);
+  await cap.giveBack(link);
   // Given back from 2 to 1: the first attempt still counts.
-  expect(await cap.take("link")).toBeGreaterThan(0);
+  expect(await cap.take(link)).toBeGreaterThan(0);
+});
+
+it("counts afresh once the window has ended, and refuses until then", async () => {
+  jest.useFakeTimers({ now: 1_000_000, doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
+  try {
+    const cap = new Cap(MEMORY_STORE, "mfa-failures", { max: 1, windowMs: 60_000 }, SECRET);
+    const link = cap.storeName("link");
+    expect(await cap.take(link)).toBeNull();
+    expect(await cap.take(link)).toBe(60_000);
+    jest.setSystemTime(1_000_000 + 59_000);
+    expect(await cap.take(link)).toBe(1_000);
+    jest.setSystemTime(1_000_000 + 60_000);
+    expect(await cap.take(link)).toBeNull();
+  } finally {
+    jest.useRealTimers();
+  }
 });

@@ -1,5 +1,9 @@
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
-import { createLogger } from "../src/logger.js";
+import { bufferedDestination, createLogger } from "../src/logger.js";
+import { buildOnce, runNode } from "./helpers/process.js";
 
 function capture() {
   const lines: string[] = [];
@@ -46,4 +50,45 @@ it("leaves an object with nothing to censor as it is", async () => {
   const { scrub } = await import("../src/logger.js");
   const clean = { a: { b: [1, { c: "d" }] } };
   expect(scrub(clean)).toBe(clean);
+});
+
+describe("production lines on standard output (buffered, synchronous writes)", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "gateway-log-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("writes a line within the flush interval, however quiet the gateway", async () => {
+    const file = join(dir, "quiet.log");
+    const destination = bufferedDestination(openSync(file, "w"), 20);
+    const logger = createLogger("info", true, destination);
+    logger.info({ requestId: "r-quiet" }, "one line, then nothing");
+    const deadline = Date.now() + 5_000;
+    while (!readFileSync(file, "utf8").includes("r-quiet") && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({
+      requestId: "r-quiet",
+      msg: "one line, then nothing",
+    });
+    destination.flush();
+  });
+
+  it("writes the lines still waiting when the process exits", async () => {
+    await buildOnce();
+    const script = join(dir, "exit.mjs");
+    const logger = new URL("../dist/logger.js", import.meta.url).href;
+    writeFileSync(
+      script,
+      `import { createLogger } from ${JSON.stringify(logger)};
+const logger = createLogger("info", true);
+for (let i = 0; i < 3; i++) logger.info({ line: i }, "before exit");
+process.exit(3);`,
+    );
+    const started = runNode(script);
+    expect(await started.exit).toBe(3);
+    const lines = started.stdout.join("").trim().split("\n");
+    expect(lines.map((line) => (JSON.parse(line) as { line: number }).line)).toEqual([0, 1, 2]);
+  }, 120_000);
 });

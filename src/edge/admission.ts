@@ -37,40 +37,48 @@ function isKeylessLandingPage(req: IncomingMessage, search: string, production: 
   );
 }
 
+/** An admission decided at once (no rate cap, or one in this process), or on its way (Redis). */
 export type Admission = (
   req: IncomingMessage,
   res: ServerResponse,
   search: string,
   scope: RequestScope,
-) => Promise<Admitted | null>;
+) => Admitted | null | Promise<Admitted | null>;
 
 /** Answers and returns null when the request goes no further. */
 export function createAdmission(settings: AdmissionSettings, guards: Guards): Admission {
   const corsAllowed = corsMatcher(settings.corsOrigins);
   /** Null when the gateway takes no keys (anyone may call it). */
   const clientKey = settings.apiKeys ? bearerKeys(settings.apiKeys) : null;
-  return async (req, res, search, { ids, logger: requestLogger, trace }) => {
+  /** Answers the rate cap's decision: the request goes on, or is refused RATE_LIMITED. */
+  const rated = (
+    retryAfterMs: number | null,
+    res: ServerResponse,
+    admitted: Admitted,
+    { ids, trace }: RequestScope,
+  ): Admitted | null => {
+    if (retryAfterMs === null) return admitted;
+    const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    const message = `More than ${settings.ratePerMinute} requests in a minute; retry later.`;
+    trace?.refused(ErrorCode.RateLimited);
+    refuse(res, { code: ErrorCode.RateLimited, message, extensions: { retryAfter } }, ids);
+    return null;
+  };
+  return (req, res, search, scope) => {
     if (applyCors(req, res, corsAllowed)) return null;
     const client = clientKey?.(req.headers.authorization) ?? null;
     const keyless = clientKey !== null && client === null;
     if (keyless && !isKeylessLandingPage(req, search, settings.production)) {
-      requestLogger.warn({ path: "/graphql" }, "refused: no valid client key");
+      scope.logger.warn({ path: "/graphql" }, "refused: no valid client key");
       const headers = { "www-authenticate": 'Bearer realm="belvo-graphql-gateway"' };
-      refuse(res, { code: ErrorCode.Unauthenticated, headers }, ids);
+      refuse(res, { code: ErrorCode.Unauthenticated, headers }, scope.ids);
       return null;
     }
+    const admitted = { keyless, client };
     // Per client key, or per address when the caller presents none.
-    const retryAfterMs = await guards.overRate(
-      client ?? `addr:${req.socket.remoteAddress ?? "?"}`,
-      trace,
-    );
-    if (retryAfterMs !== null) {
-      const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
-      const message = `More than ${settings.ratePerMinute} requests in a minute; retry later.`;
-      trace?.refused(ErrorCode.RateLimited);
-      refuse(res, { code: ErrorCode.RateLimited, message, extensions: { retryAfter } }, ids);
-      return null;
-    }
-    return { keyless, client };
+    const over = guards.overRate(client ?? `addr:${req.socket.remoteAddress ?? "?"}`, scope.trace);
+    return over instanceof Promise
+      ? over.then((retryAfterMs) => rated(retryAfterMs, res, admitted, scope))
+      : rated(over, res, admitted, scope);
   };
 }

@@ -42,9 +42,12 @@ export type GraphQLHandler = (
   scope: RequestScope,
 ) => Promise<void>;
 
+/** The request's headers as Apollo reads them (for…in: no array of entries per request). */
 function headerMap(req: IncomingMessage): HeaderMap {
   const headers = new HeaderMap();
-  for (const [key, value] of Object.entries(req.headers)) {
+  const given = req.headers;
+  for (const key in given) {
+    const value = given[key];
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
   }
   return headers;
@@ -139,15 +142,19 @@ export function refuseDraining(res: ServerResponse, ids: RequestIds): void {
   refuse(res, { code: ErrorCode.ShuttingDown }, ids);
 }
 
-/** Writes Apollo's answer as it is, streamed or whole. */
-async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+/** Writes Apollo's answer as it is: whole at once, or streamed (then a promise of its end). */
+function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> | void {
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === "complete") {
     res.end(response.body.string);
     return;
   }
-  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  return writeStream(res, response.body.asyncIterator);
+}
+
+async function writeStream(res: ServerResponse, chunks: AsyncIterableIterator<string>) {
+  for await (const chunk of chunks) res.write(chunk);
   res.end();
 }
 
@@ -174,7 +181,8 @@ export function graphQLHandler(parts: BridgeParts): GraphQLHandler {
   const { apollo, lifecycle, gate, belvo } = parts;
   return async (req, res, search, scope) => {
     const { ids, logger: requestLogger, trace } = scope;
-    const admitted = await parts.admission(req, res, search, scope);
+    const admission = parts.admission(req, res, search, scope);
+    const admitted = admission instanceof Promise ? await admission : admission;
     if (!admitted) return;
     const apolloSearch = admittedSearch(
       req,
@@ -191,12 +199,14 @@ export function graphQLHandler(parts: BridgeParts): GraphQLHandler {
     if (!request) return;
     if (lifecycle.draining) return refuseDraining(res, ids);
     const clientGone = lifecycle.beginExecution(res);
-    const claim = await beginIdempotent(gate, req, res, {
+    // Without an Idempotency-Key there is nothing to wait for.
+    const claiming = beginIdempotent(gate, req, res, {
       scope: admitted.client ?? "anonymous",
       body: request.body,
       ids,
       logger: requestLogger,
     });
+    const claim = claiming === null ? null : await claiming;
     if (claim === true) return;
     if (claim) {
       // The operation's own line names the key (its hash): no line of its own for a claim.
@@ -232,6 +242,6 @@ export function graphQLHandler(parts: BridgeParts): GraphQLHandler {
     response = answerInError(response, ids);
     // Stored as it is about to be sent, so a replay is the same bytes.
     if (claim) response = await settle(claim, response, upstream);
-    await writeResponse(res, response);
+    return writeResponse(res, response);
   };
 }

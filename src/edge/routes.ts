@@ -42,16 +42,28 @@ const READ_ONLY_PATHS: ReadonlySet<string> = new Set(["/health", "/ready", "/met
 
 const nothingAt = (path: string) => `Nothing at ${path}; GraphQL is served at /graphql.`;
 
+/** Answers at once (void), or by the end of a promise. */
 export type Route = (
   req: IncomingMessage,
   res: ServerResponse,
   scope: RequestScope,
-) => Promise<void>;
+) => Promise<void> | void;
 
+async function readiness(res: ServerResponse, guards: Guards): Promise<void> {
+  if (await guards.ready()) return sendJson(res, 200, { status: "ready" });
+  sendJson(res, 503, { status: "guard store unreachable" });
+}
+
+async function scrape(res: ServerResponse, metrics: GatewayMetrics): Promise<void> {
+  const text = await metrics.registry.metrics();
+  res.writeHead(200, { "content-type": metrics.registry.contentType }).end(text);
+}
+
+/** Not an async function: /graphql's promise is returned as it is, with no wrapper around it. */
 export function createRouter(parts: RouteParts): Route {
   const { explorer, lifecycle, guards, metrics } = parts;
   const metricsReader = parts.metricsToken ? bearerKeys([parts.metricsToken]) : null;
-  return async (req, res, scope) => {
+  return (req, res, scope) => {
     const { ids } = scope;
     const path = pathOf(req.url);
     // The offline explorer, outside production only (in production: the 404 below).
@@ -72,18 +84,13 @@ export function createRouter(parts: RouteParts): Route {
         return sendJson(res, 200, { status: "ok" });
       case "/ready":
         if (lifecycle.draining) return sendJson(res, 503, { status: "draining" });
-        return (await guards.ready())
-          ? sendJson(res, 200, { status: "ready" })
-          : sendJson(res, 503, { status: "guard store unreachable" });
+        return readiness(res, guards);
       case "/metrics":
         if (metricsReader && metricsReader(req.headers.authorization) === null) {
           const message = "Send METRICS_TOKEN as `Authorization: Bearer <token>`.";
           return refuse(res, { code: ErrorCode.Unauthenticated, message }, ids);
         }
-        res
-          .writeHead(200, { "content-type": metrics.registry.contentType })
-          .end(await metrics.registry.metrics());
-        return;
+        return scrape(res, metrics);
       case "/graphql":
         if (lifecycle.draining) return refuseDraining(res, ids);
         return parts.graphql(req, res, (req.url ?? "").slice(path.length), scope);
@@ -190,8 +197,12 @@ export function requestHandler(
     const requestLogger = new RequestLogger(logger, ids, trace?.sampled ? trace.ids : undefined);
     res.setHeader("x-request-id", ids.requestId);
     if (lifecycle.draining) res.setHeader("connection", "close");
-    route(req, res, { ids, logger: requestLogger, trace }).catch((error: unknown) =>
-      answerFailure(error, res, ids, requestLogger, maxBodyBytes),
-    );
+    const failed = (error: unknown) => answerFailure(error, res, ids, requestLogger, maxBodyBytes);
+    try {
+      const routed = route(req, res, { ids, logger: requestLogger, trace });
+      if (routed) routed.catch(failed);
+    } catch (error) {
+      failed(error);
+    }
   };
 }

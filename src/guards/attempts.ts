@@ -3,7 +3,7 @@ import type { Log } from "../logger.js";
 import { UnsentCall } from "../upstream/belvo-http.js";
 import type { RequestTrace } from "../tracing/tracing.js";
 import { MfaChallenge } from "../types/mfa-challenge.type.js";
-import type { Cap } from "./caps.js";
+import type { Cap, StoreName } from "./caps.js";
 
 export class RateLimited extends GatewayError {
   constructor(message: string, retryAfterMs: number) {
@@ -93,7 +93,8 @@ export class AttemptGuard {
     return this.attempt(
       this.caps.mfa,
       link.toLowerCase(),
-      `Too many failed MFA attempts for this link (${max} per ${minutes(windowMs)} minutes); retry later.`,
+      () =>
+        `Too many failed MFA attempts for this link (${max} per ${minutes(windowMs)} minutes); retry later.`,
       send,
       (result) => result instanceof MfaChallenge,
     );
@@ -105,7 +106,8 @@ export class AttemptGuard {
     return this.attempt(
       this.caps.logins,
       `${loginKeyPart(institution)}\n${loginKeyPart(username)}`,
-      `Too many failed logins for this username at this institution (${max} per ${minutes(windowMs)} minutes); retry later.`,
+      () =>
+        `Too many failed logins for this username at this institution (${max} per ${minutes(windowMs)} minutes); retry later.`,
       send,
       () => false,
     );
@@ -120,7 +122,8 @@ export class AttemptGuard {
     return this.attempt(
       this.caps.logins,
       `link\n${link.toLowerCase()}`,
-      `Too many failed credential updates for this link (${max} per ${minutes(windowMs)} minutes); retry later.`,
+      () =>
+        `Too many failed credential updates for this link (${max} per ${minutes(windowMs)} minutes); retry later.`,
       send,
       () => false,
     );
@@ -129,32 +132,42 @@ export class AttemptGuard {
   private async attempt<T>(
     cap: Cap,
     key: string,
-    refusal: string,
+    /** The refusal's message, written only when the cap refuses. */
+    refusal: () => string,
     send: () => Promise<T>,
     failed: (result: T) => boolean,
   ): Promise<T> {
-    const retryAfterMs = await cap.take(key, this.trace);
-    if (retryAfterMs !== null) throw new RateLimited(refusal, retryAfterMs);
+    const name = cap.storeName(key);
+    // In this process the cap answers at once: no await for it (nor for its give-back).
+    const taken = cap.take(name, this.trace);
+    const retryAfterMs = taken instanceof Promise ? await taken : taken;
+    if (retryAfterMs !== null) throw new RateLimited(refusal(), retryAfterMs);
     let result: T;
     try {
       result = await send();
     } catch (error) {
-      if (!judged(error)) await this.giveBack(cap, key);
+      const back = judged(error) ? undefined : this.giveBack(cap, name);
+      if (back) await back;
       throw error;
     }
-    if (!failed(result)) await this.giveBack(cap, key);
+    const back = failed(result) ? undefined : this.giveBack(cap, name);
+    if (back) await back;
     return result;
   }
 
   /** Must not throw: Belvo has answered, and that answer reaches the client. */
-  private async giveBack(cap: Cap, key: string): Promise<void> {
-    try {
-      await cap.giveBack(key, this.trace);
-    } catch (error) {
+  private giveBack(cap: Cap, name: StoreName): Promise<void> | undefined {
+    const warn = (error: unknown) =>
       this.log.warn(
         { guard: cap.name, err: { message: error instanceof Error ? error.message : "unknown" } },
         "could not give a counted attempt back (store unreachable); the answer is delivered",
       );
+    try {
+      const given = cap.giveBack(name, this.trace);
+      return given instanceof Promise ? given.catch(warn) : undefined;
+    } catch (error) {
+      warn(error);
+      return undefined;
     }
   }
 }

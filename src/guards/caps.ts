@@ -1,6 +1,6 @@
 /**
- * Fixed-window caps on rate-limiter-flexible: in this process (RateLimiterMemory) or in Redis
- * (RateLimiterRedis: one atomic Lua script a count, on the gateway's ioredis client).
+ * Fixed-window caps: in this process (a Map, synchronous) or in Redis (rate-limiter-flexible's
+ * RateLimiterRedis: one atomic Lua script a count, on the gateway's ioredis client).
  *
  * No insurance limiter: when Redis does not answer, a cap refuses with GUARD_UNAVAILABLE (fail
  * closed). An in-memory insurance would let each replica count alone, so N replicas would allow N
@@ -9,12 +9,7 @@
 import { createHmac } from "node:crypto";
 import { HeaderMap } from "@apollo/server";
 import type { RequestTrace } from "../tracing/tracing.js";
-import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from "rate-limiter-flexible";
+import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { ERRORS, ErrorCode, GatewayError } from "../errors.js";
 import type { GuardStore } from "./store.js";
 
@@ -63,18 +58,62 @@ if left <= 0 then redis.call('DEL', KEYS[1]) end
 return left
 `;
 
+/** A result that is already there (this process) or on its way (Redis). */
+export type Settled<T> = T | Promise<T>;
+
+/**
+ * In this process: a count per stored name for its fixed window, read and changed synchronously
+ * (no promise, no timer per key, unlike RateLimiterMemory: a resume takes and gives back on a new
+ * link each time). Counts past their window are swept once a window, as takes come.
+ */
+class MemoryWindows {
+  private readonly counts = new Map<string, { count: number; endsAt: number }>();
+  private sweepAt = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly durationMs: number,
+  ) {}
+
+  /** Counts one hit (a refused one too, as Redis does): null within the cap, else ms left. */
+  take(name: string): number | null {
+    const now = Date.now();
+    if (now >= this.sweepAt) this.sweep(now);
+    let entry = this.counts.get(name);
+    if (entry === undefined || entry.endsAt <= now) {
+      entry = { count: 0, endsAt: now + this.durationMs };
+      this.counts.set(name, entry);
+    }
+    entry.count++;
+    return entry.count > this.max ? Math.max(1, entry.endsAt - now) : null;
+  }
+
+  /** Takes one hit back; a name back at zero is forgotten (it would only hold memory). */
+  giveBack(name: string): void {
+    const entry = this.counts.get(name);
+    if (entry !== undefined && --entry.count <= 0) this.counts.delete(name);
+  }
+
+  private sweep(now: number): void {
+    for (const [name, entry] of this.counts) if (entry.endsAt <= now) this.counts.delete(name);
+    this.sweepAt = now + this.durationMs;
+  }
+}
+
 /**
  * One cap: `name` separates caps in the store, and keys are stored as HMAC-SHA256 under the
  * store-key secret (guards/store-keys.ts): a link id, a username or a client key never appears
- * in Redis, in clear or as a hash anyone could recompute.
+ * in Redis, in clear or as a hash anyone could recompute. In this process (MemoryWindows) its
+ * steps answer synchronously; in Redis (rate-limiter-flexible), each is a command.
  */
 export class Cap {
-  private readonly limiter: RateLimiterAbstract;
+  private readonly memory: MemoryWindows | null;
 
-  private readonly redis: (GuardStore & { kind: "redis" }) | null;
-
-  /** Takes begun on this cap: a give-back forgets a key only if none began meanwhile. */
-  private takes = 0;
+  private readonly redis: {
+    store: GuardStore & { kind: "redis" };
+    limiter: RateLimiterRedis;
+    tracer: StepTracer | undefined;
+  } | null;
 
   private readonly encoding: "hex" | "base64url";
 
@@ -86,90 +125,71 @@ export class Cap {
     private readonly secret: Buffer,
     tracer?: StepTracer,
   ) {
-    this.redis = store.kind === "redis" ? store : null;
-    // In this process each cap has its own limiter, so no prefix is needed, and a shorter key
+    // Whole seconds: Redis's SET EX takes no fraction (and this process counts alike).
+    const duration = Math.max(1, Math.ceil(window.windowMs / 1000));
+    // In this process each cap has its own counts, so no prefix is needed, and a shorter key
     // (base64url) is a smaller record kept for the whole window; Redis keys keep their names.
     this.encoding = store.kind === "memory" ? "base64url" : "hex";
-    const options = {
-      keyPrefix: store.kind === "memory" ? "" : `belvo-gateway:${name}`,
-      points: window.max,
-      // Whole seconds: Redis's SET EX takes no fraction.
-      duration: Math.max(1, Math.ceil(window.windowMs / 1000)),
-    };
-    this.limiter =
+    this.memory = store.kind === "memory" ? new MemoryWindows(window.max, duration * 1000) : null;
+    this.redis =
       store.kind === "memory"
-        ? new RateLimiterMemory(options)
-        : new RateLimiterRedis({
-            ...options,
-            storeClient: store.redis,
-            rejectIfRedisNotReady: true,
-          });
-    // Only a step that goes to Redis gets a span.
-    this.tracer = store.kind === "redis" ? tracer : undefined;
-  }
-
-  private readonly tracer: StepTracer | undefined;
-
-  /** `work` inside the tracer's span for this cap's `step`, when there is one. */
-  private traced<T>(
-    trace: RequestTrace | undefined,
-    step: string,
-    work: () => Promise<T>,
-  ): Promise<T> {
-    return this.tracer ? this.tracer(trace, this.name, step, work) : work();
+        ? null
+        : {
+            store,
+            limiter: new RateLimiterRedis({
+              keyPrefix: `belvo-gateway:${name}`,
+              points: window.max,
+              duration,
+              storeClient: store.redis,
+              rejectIfRedisNotReady: true,
+            }),
+            // Only a step that goes to Redis gets a span.
+            tracer,
+          };
   }
 
   /**
-   * Counts one hit on `key`: null within the cap, else the milliseconds until the window ends.
-   * Throws GuardUnavailable when the store does not answer (within its command deadline).
+   * The key's name in the store: an HMAC under the store-key secret (not a plain sha256: that
+   * name could be recomputed by anyone who reads Redis). Computed once per attempt: its take and
+   * its give-back both name it.
    */
-  take(key: string, trace?: RequestTrace): Promise<number | null> {
-    return this.traced(trace, "increment", () => this.consume(key));
-  }
-
-  private async consume(key: string): Promise<number | null> {
-    const hashed = this.hash(key);
-    this.takes++;
-    try {
-      await this.limiter.consume(hashed);
-      return null;
-    } catch (error) {
-      if (error instanceof RateLimiterRes) return Math.max(1, error.msBeforeNext);
-      throw new GuardUnavailable();
-    }
+  storeName(key: string): StoreName {
+    return createHmac("sha256", this.secret)
+      .update(`${this.name}\n${key}`)
+      .digest(this.encoding) as StoreName;
   }
 
   /**
-   * Takes one hit back (an attempt that turned out not to count). Throws when the store fails.
-   *
-   * A key back at zero is forgotten. In Redis, in one script (GIVE_BACK): a successful login
-   * leaves no trace there. In this process, RateLimiterMemory keeps a record and a timer per key
-   * for the whole window, and distinct links or usernames would otherwise hold memory for
-   * nothing. The count read is exact only if no take ran since the reward (takes run between the
-   * reward and this line's continuation); then RateLimiterMemory's delete acts at once.
+   * Counts one hit on a stored name: null within the cap, else the milliseconds until the window
+   * ends. In Redis, rejects with GuardUnavailable when the store does not answer (within its
+   * command deadline).
    */
-  giveBack(key: string, trace?: RequestTrace): Promise<void> {
-    return this.traced(trace, "decrement", () => this.reward(key));
-  }
-
-  private async reward(key: string): Promise<void> {
-    const hashed = this.hash(key);
-    if (this.redis) {
-      await this.redis.redis.eval(GIVE_BACK, 1, this.limiter.getKey(hashed));
-      return;
-    }
-    const takes = this.takes;
-    const left = await this.limiter.reward(hashed, 1);
-    if (left.consumedPoints <= 0 && takes === this.takes) {
-      await this.limiter.delete(hashed);
-    }
+  take(name: StoreName, trace?: RequestTrace): Settled<number | null> {
+    if (this.memory) return this.memory.take(name);
+    const { limiter, tracer } = this.redis!;
+    const consume = () =>
+      limiter.consume(name).then(
+        () => null,
+        (error: unknown) => {
+          if (error instanceof RateLimiterRes) return Math.max(1, error.msBeforeNext);
+          throw new GuardUnavailable();
+        },
+      );
+    return tracer ? tracer(trace, this.name, "increment", consume) : consume();
   }
 
   /**
-   * The key's name in the store: an HMAC under the store-key secret (not the one-shot sha256 the
-   * perf work measured: that name could be recomputed by anyone who reads Redis).
+   * Takes one hit back (an attempt that turned out not to count); a name back at zero is
+   * forgotten. In Redis, in one script (GIVE_BACK): a successful login leaves no trace there;
+   * rejects when the store fails.
    */
-  private hash(key: string): string {
-    return createHmac("sha256", this.secret).update(`${this.name}\n${key}`).digest(this.encoding);
+  giveBack(name: StoreName, trace?: RequestTrace): Settled<void> {
+    if (this.memory) return this.memory.giveBack(name);
+    const { store, limiter, tracer } = this.redis!;
+    const reward = () => store.redis.eval(GIVE_BACK, 1, limiter.getKey(name)).then(() => undefined);
+    return tracer ? tracer(trace, this.name, "decrement", reward) : reward();
   }
 }
+
+/** A key as a cap stores it (Cap.storeName): never the key itself. */
+export type StoreName = string & { readonly __storeName: true };

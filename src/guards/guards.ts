@@ -4,7 +4,7 @@ import type { Log } from "../logger.js";
 import type { RequestTrace } from "../tracing/tracing.js";
 import { PageCursors } from "../pages/cursors.js";
 import { AttemptGuard } from "./attempts.js";
-import { Cap, type StepTracer } from "./caps.js";
+import { Cap, type Settled, type StepTracer } from "./caps.js";
 import { storeAnswers, type GuardStore } from "./store.js";
 
 export class Guards {
@@ -58,10 +58,11 @@ export class Guards {
 
   /**
    * Counts one request for a client key (or address): null within RATE_LIMIT_PER_MINUTE (or
-   * when it is off), else the milliseconds until the window ends. Throws GuardUnavailable.
+   * when it is off), else the milliseconds until the window ends; at once unless the store is
+   * Redis. Rejects with GuardUnavailable.
    */
-  overRate(client: string, trace?: RequestTrace): Promise<number | null> {
-    return this.rate ? this.rate.take(client, trace) : Promise.resolve(null);
+  overRate(client: string, trace?: RequestTrace): Settled<number | null> {
+    return this.rate ? this.rate.take(this.rate.storeName(client), trace) : null;
   }
 
   get ratePerMinute(): number | null {

@@ -18,15 +18,24 @@ export interface UpstreamFacts {
 
 /**
  * Null when the request goes on without a claim; otherwise the claim, or true when the answer
- * (a replay, a 409, a 422, …) has been sent. Without a key nothing is awaited.
+ * (a replay, a 409, a 422, …) has been sent. Without a key: null at once, no promise.
  */
-export async function beginIdempotent(
+export function beginIdempotent(
+  gate: IdempotencyGate,
+  req: IncomingMessage,
+  res: ServerResponse,
+  facts: { scope: string; body: unknown; ids: RequestIds; logger: Log },
+): Promise<OwnedClaim | true | null> | null {
+  if (req.headers["idempotency-key"] === undefined) return null;
+  return claimed(gate, req, res, facts);
+}
+
+async function claimed(
   gate: IdempotencyGate,
   req: IncomingMessage,
   res: ServerResponse,
   facts: { scope: string; body: unknown; ids: RequestIds; logger: Log },
 ): Promise<OwnedClaim | true | null> {
-  if (req.headers["idempotency-key"] === undefined) return null;
   const decision = await gate.begin({
     ...facts,
     method: req.method ?? "GET",

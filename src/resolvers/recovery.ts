@@ -7,20 +7,19 @@ import { ErrorCode, UpstreamError } from "../errors.js";
 import type { LinkStatus } from "../types/enums.js";
 import type { BelvoClient } from "../upstream/belvo.js";
 
-export async function withLinkStatus<T>(
+/** A handler on the send's rejection alone: a success goes through without another await. */
+export function withLinkStatus<T>(
   belvo: BelvoClient,
   link: string,
   send: () => Promise<T>,
 ): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
+  return send().catch(async (error: unknown) => {
     if (error instanceof UpstreamError && error.extensions.code === ErrorCode.MfaSessionExpired) {
       const status = await linkStatus(belvo, link);
       if (status !== null) error.extensions.linkStatus = status;
     }
     throw error;
-  }
+  });
 }
 
 /**
