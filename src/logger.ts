@@ -62,10 +62,11 @@ export const LOG_BUFFER_CHARS = 4096;
 export const LOG_FLUSH_MS = 100;
 
 /**
- * Signals that end the process by default with no "exit" event, and that index.ts leaves alone
- * (it drains on SIGTERM and SIGINT, then exits): the batch waiting is written before they do.
+ * Signals that end the process by default with no "exit" event: the batch waiting is written
+ * before they do. SIGTERM and SIGINT too: index.ts drains on them (then exits, flushing), but
+ * only once it listens, and start-up may wait seconds for Redis before that.
  */
-const ENDING_SIGNALS = ["SIGHUP", "SIGUSR2"] as const;
+const ENDING_SIGNALS = ["SIGHUP", "SIGTERM", "SIGINT", "SIGUSR2"] as const;
 
 /** What pino writes to: lines, and a flush (`logger.flush(callback)`). */
 interface LineSink extends DestinationStream {

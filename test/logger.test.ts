@@ -92,10 +92,10 @@ process.exit(3);`,
     expect(lines.map((line) => (JSON.parse(line) as { line: number }).line)).toEqual([0, 1, 2]);
   }, 120_000);
 
-  // A signal the gateway does not handle (SIGHUP: the terminal closed, `kill -HUP`) ends the
-  // process without an "exit" event: the batch waiting would be lost, where unbatched lines
-  // were written at once. It is written, and the process still ends by that signal.
-  it.each(["SIGHUP", "SIGUSR2"])(
+  // A signal nothing handles (SIGHUP: the terminal closed; SIGTERM before index.ts listens)
+  // ends the process without an "exit" event: the batch waiting would be lost, where unbatched
+  // lines were written at once. It is written, and the process still ends by that signal.
+  it.each(["SIGHUP", "SIGTERM", "SIGINT", "SIGUSR2"])(
     "writes the lines still waiting when %s ends the process, which still dies of it",
     async (signal) => {
       await buildOnce();
