@@ -61,6 +61,13 @@ export const LOG_BUFFER_CHARS = 4096;
 /** No line waits longer than this to be written, however quiet the gateway. */
 export const LOG_FLUSH_MS = 100;
 
+/**
+ * Signals that end the process by default with no "exit" event: the batch waiting is written
+ * before they do. SIGTERM and SIGINT too: index.ts drains on them (then exits, flushing), but
+ * only once it listens, and start-up may wait seconds for Redis before that.
+ */
+const ENDING_SIGNALS = ["SIGHUP", "SIGTERM", "SIGINT", "SIGUSR2"] as const;
+
 /** What pino writes to: lines, and a flush (`logger.flush(callback)`). */
 interface LineSink extends DestinationStream {
   flush(done?: () => void): void;
@@ -87,14 +94,25 @@ export function bufferedDestination(fd: number, flushMs = LOG_FLUSH_MS): LineSin
     waiting = 0;
     stream.write(batch);
   };
-  setInterval(flush, flushMs).unref();
-  process.once("exit", () => {
+  const flushLast = () => {
     try {
       flush();
     } catch {
       // Closed already (pino turns its writes off on EPIPE): nothing can be written.
     }
-  });
+  };
+  setInterval(flush, flushMs).unref();
+  process.once("exit", flushLast);
+  for (const signal of ENDING_SIGNALS) {
+    const onSignal = () => {
+      flushLast();
+      process.removeListener(signal, onSignal);
+      // Handled elsewhere: that handler says what the signal does. Else it ends the process, as
+      // it would have without this listener (the default action, exit status 128 + n).
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
   return {
     write(line: string) {
       lines.push(line);

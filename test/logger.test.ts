@@ -91,4 +91,32 @@ process.exit(3);`,
     const lines = started.stdout.join("").trim().split("\n");
     expect(lines.map((line) => (JSON.parse(line) as { line: number }).line)).toEqual([0, 1, 2]);
   }, 120_000);
+
+  // A signal nothing handles (SIGHUP: the terminal closed; SIGTERM before index.ts listens)
+  // ends the process without an "exit" event: the batch waiting would be lost, where unbatched
+  // lines were written at once. It is written, and the process still ends by that signal.
+  it.each(["SIGHUP", "SIGTERM", "SIGINT", "SIGUSR2"])(
+    "writes the lines still waiting when %s ends the process, which still dies of it",
+    async (signal) => {
+      await buildOnce();
+      const script = join(dir, `${signal}.mjs`);
+      const logger = new URL("../dist/logger.js", import.meta.url).href;
+      writeFileSync(
+        script,
+        `import { createLogger } from ${JSON.stringify(logger)};
+const logger = createLogger("info", true);
+logger.info({ line: 0 }, "before the signal");
+setTimeout(() => {}, 10_000);
+process.kill(process.pid, ${JSON.stringify(signal)});`,
+      );
+      const started = runNode(script);
+      const signalled = new Promise((resolve) =>
+        started.child.on("exit", (_code, killedBy) => resolve(killedBy)),
+      );
+      await started.exit;
+      expect(await signalled).toBe(signal);
+      expect(JSON.parse(started.stdout.join(""))).toMatchObject({ line: 0 });
+    },
+    120_000,
+  );
 });
