@@ -30,10 +30,7 @@ export function operationStarted(metrics: GatewayMetrics): number {
 }
 
 /** One log line per unexpected error (Apollo's `didEncounterErrors`). */
-export function logUnexpectedErrors(
-  contextValue: Context,
-  errors: readonly GraphQLError[],
-): void {
+export function logUnexpectedErrors(contextValue: Context, errors: readonly GraphQLError[]): void {
   for (const error of errors) {
     if (isUnexpected(error)) {
       contextValue.logger.error(
@@ -53,7 +50,12 @@ export function logUnexpectedErrors(
 export function operationAnswered(
   metrics: GatewayMetrics,
   started: number,
-  { response, operationName, operation, contextValue }: GraphQLRequestContextWillSendResponse<Context>,
+  {
+    response,
+    operationName,
+    operation,
+    contextValue,
+  }: GraphQLRequestContextWillSendResponse<Context>,
 ): void {
   metrics.inFlight.dec();
   const seconds = (performance.now() - started) / 1000;

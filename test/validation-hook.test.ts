@@ -35,9 +35,7 @@ it("puts the field and a message without the value on the error itself", () => {
 
 it("names an enum's allowed values", () => {
   expect(
-    described(
-      'mutation { resumeLink(input: { session: "s", link: "l", accessMode: recurrent }) }',
-    ),
+    described('mutation { resumeLink(input: { session: "s", link: "l", accessMode: recurrent }) }'),
   ).toEqual([
     {
       message:

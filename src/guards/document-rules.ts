@@ -133,8 +133,7 @@ export interface DocumentGuards {
   checksFirst: (requestContext: GraphQLRequestContextValidationDidStart<BaseContext>) => void;
   /** Apollo's `willSendResponse` in production (null elsewhere): suggestions hidden. */
   hideSuggestions:
-    | ((requestContext: GraphQLRequestContextWillSendResponse<BaseContext>) => void)
-    | null;
+    ((requestContext: GraphQLRequestContextWillSendResponse<BaseContext>) => void) | null;
 }
 
 /** A stand-in document (empty) and what the checks found in the document it replaced. */
