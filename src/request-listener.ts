@@ -18,7 +18,6 @@
  */
 import type {
   ApolloServerPlugin,
-  GraphQLRequestContext,
   GraphQLRequestContextDidEncounterErrors,
   GraphQLRequestContextDidResolveOperation,
   GraphQLRequestContextValidationDidStart,
@@ -88,7 +87,6 @@ class RequestListener implements GraphQLRequestListener<Context> {
 /** The gateway's request listener as one Apollo plugin (see the module comment). */
 export function requestPlugin(parts: RequestParts): ApolloServerPlugin<Context> {
   return {
-    requestDidStart: (_: GraphQLRequestContext<Context>) =>
-      Promise.resolve(new RequestListener(parts)),
+    requestDidStart: () => Promise.resolve(new RequestListener(parts)),
   };
 }
