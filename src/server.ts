@@ -17,10 +17,9 @@ import { graphQLHandler } from "./edge/apollo-bridge.js";
 import { Lifecycle } from "./edge/lifecycle.js";
 import { createRouter, requestHandler } from "./edge/routes.js";
 import { formatError } from "./errors.js";
-import { validationErrorsPlugin } from "./errors/validation-hook.js";
 import { explorerHandler } from "./explorer.js";
 import { documentGuards } from "./guards/document-rules.js";
-import { READ_COST, upstreamCostPlugin } from "./guards/upstream-cost.js";
+import { READ_COST } from "./guards/upstream-cost.js";
 import { Guards } from "./guards/guards.js";
 import { MEMORY_STORE, type GuardStore } from "./guards/store.js";
 import { storeKeySecret } from "./guards/store-keys.js";
@@ -33,11 +32,10 @@ import {
 } from "./idempotency/store.js";
 import { landingPagePlugin } from "./landing.js";
 import { GatewayMetrics } from "./metrics.js";
-import { observabilityPlugin } from "./observability.js";
+import { requestPlugin } from "./request-listener.js";
 import { buildGatewaySchema } from "./schema.js";
 import { serveEvents } from "./events/serve.js";
 import { jitExecution } from "./execution/jit.js";
-import { tracingPlugin } from "./tracing/plugin.js";
 import { tracedResolvers } from "./tracing/resolvers.js";
 import type { Tracing } from "./tracing/tracing.js";
 import { BelvoClient } from "./upstream/belvo.js";
@@ -107,12 +105,17 @@ async function createApollo(
     stopOnTerminationSignals: false,
     logger: deps.logger,
     plugins: [
-      observabilityPlugin(metrics),
+      // Observability, the document checks, the cost check (after validation, before any
+      // execution: no Belvo call for a refused document), the validation errors' messages,
+      // suggestions hidden, tracing: one listener a request (src/request-listener.ts).
+      requestPlugin({
+        metrics,
+        documents,
+        maxUpstreamCost: limits.maxUpstreamCost,
+        validationErrors: { suggestions: !production },
+        tracing: tracing !== undefined,
+      }),
       ...documents.plugins,
-      // After validation, before any execution: no Belvo call for a refused document.
-      upstreamCostPlugin(limits.maxUpstreamCost),
-      validationErrorsPlugin({ suggestions: !production }),
-      ...(tracing ? [tracingPlugin()] : []),
       // No HTTP caching of mutations; its per-field hook would cost every field of every answer.
       ApolloServerPluginCacheControlDisabled(),
       // Apollo installs it everywhere, to act only in a federated subgraph, which this is not.

@@ -3,9 +3,8 @@
  * its answer's error from it (Apollo's ValidationError copies `message` and `extensions`): no map
  * on the side for formatError to look the description up in.
  */
-import type { GraphQLRequestContext, GraphQLRequestListener, BaseContext } from "@apollo/server";
 import { Kind, buildSchema, parse, validate, type DocumentNode } from "graphql";
-import { validationErrorsPlugin } from "../src/errors/validation-hook.js";
+import { describeErrorsOnValidationEnd } from "../src/errors/validation-hook.js";
 
 const schema = buildSchema(`
   enum AccessMode { SINGLE RECURRENT }
@@ -15,21 +14,17 @@ const schema = buildSchema(`
 `);
 
 /** `source`'s validation errors once the hook has run on them (on `hookDocument`, if given). */
-async function described(source: string, hookDocument?: DocumentNode) {
+function described(source: string, hookDocument?: DocumentNode) {
   const parsed = parse(source);
   const errors = validate(schema, parsed);
   const document = hookDocument ?? parsed;
-  const listener = (await validationErrorsPlugin({ suggestions: true }).requestDidStart!(
-    {} as GraphQLRequestContext<BaseContext>,
-  )) as GraphQLRequestListener<BaseContext>;
-  const end = await listener.validationDidStart!({ schema, document } as never);
-  await (end as (errors?: readonly Error[]) => Promise<void>)(errors);
+  describeErrorsOnValidationEnd({ suggestions: true }, { schema, document }, errors);
   return errors.map(({ message, extensions }) => ({ message, extensions }));
 }
 
-it("puts the field and a message without the value on the error itself", async () => {
+it("puts the field and a message without the value on the error itself", () => {
   expect(
-    await described('mutation { resumeLink(input: { session: "s", link: "l", token: 123456 }) }'),
+    described('mutation { resumeLink(input: { session: "s", link: "l", token: 123456 }) }'),
   ).toEqual([
     {
       message: "Invalid input.token: expected String; String cannot represent a non string value.",
@@ -38,11 +33,9 @@ it("puts the field and a message without the value on the error itself", async (
   ]);
 });
 
-it("names an enum's allowed values", async () => {
+it("names an enum's allowed values", () => {
   expect(
-    await described(
-      'mutation { resumeLink(input: { session: "s", link: "l", accessMode: recurrent }) }',
-    ),
+    described('mutation { resumeLink(input: { session: "s", link: "l", accessMode: recurrent }) }'),
   ).toEqual([
     {
       message:
@@ -52,8 +45,8 @@ it("names an enum's allowed values", async () => {
   ]);
 });
 
-it("tells the fix for a mutation sent as a query", async () => {
-  expect(await described('{ resumeLink(input: { session: "s", link: "l" }) }')).toEqual([
+it("tells the fix for a mutation sent as a query", () => {
+  expect(described('{ resumeLink(input: { session: "s", link: "l" }) }')).toEqual([
     {
       message:
         'Cannot query field "resumeLink" on type "Query". resumeLink is a mutation: send it as `mutation { resumeLink(…) { … } }`, not as a query (nor with no keyword, which means query).',
@@ -62,10 +55,10 @@ it("tells the fix for a mutation sent as a query", async () => {
   ]);
 });
 
-it("keeps only the type and the reason of a value it cannot place (a document the checks replaced)", async () => {
+it("keeps only the type and the reason of a value it cannot place (a document the checks replaced)", () => {
   const standIn: DocumentNode = { kind: Kind.DOCUMENT, definitions: [] };
   expect(
-    await described(
+    described(
       'mutation { resumeLink(input: { session: "s", link: "l", token: 123456 }) }',
       standIn,
     ),

@@ -6,7 +6,6 @@
  * error from the graphql-js error once this hook returns (its ValidationError copies `message`
  * and `extensions`), so the description travels on the error itself: nothing is kept aside.
  */
-import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from "@apollo/server";
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from "graphql";
 import { describeInlineValues } from "./inline-values.js";
 import type { Refusal, VariableErrorOptions } from "./input-values.js";
@@ -59,19 +58,15 @@ function describeValidationErrors(
   }
 }
 
-/** Describes every validation error of a request (see the module comment). */
-export function validationErrorsPlugin(options: VariableErrorOptions): ApolloServerPlugin {
-  // Stateless, so one listener serves every request.
-  const listener: GraphQLRequestListener<BaseContext> = {
-    validationDidStart: (requestContext) =>
-      Promise.resolve((errors?: readonly Error[]) => {
-        const graphQLErrors = (errors ?? []).filter((error) => error instanceof GraphQLError);
-        if (graphQLErrors.length > 0) {
-          const { schema, document } = requestContext;
-          describeValidationErrors(schema, document, graphQLErrors, options);
-        }
-        return Promise.resolve();
-      }),
-  };
-  return { requestDidStart: () => Promise.resolve(listener) };
+/**
+ * Describes every validation error of a request (see the module comment): the end of Apollo's
+ * `validationDidStart`, returned from it by src/request-listener.ts.
+ */
+export function describeErrorsOnValidationEnd(
+  options: VariableErrorOptions,
+  { schema, document }: { schema: GraphQLSchema; document: DocumentNode },
+  errors?: readonly Error[],
+): void {
+  const graphQLErrors = (errors ?? []).filter((error) => error instanceof GraphQLError);
+  if (graphQLErrors.length > 0) describeValidationErrors(schema, document, graphQLErrors, options);
 }

@@ -6,7 +6,12 @@
  * specific to Belvo, one token or set of credentials per operation, is the gateway's own, linear
  * as well. Introspection is bounded like any other selection.
  */
-import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from "@apollo/server";
+import type {
+  ApolloServerPlugin,
+  BaseContext,
+  GraphQLRequestContextValidationDidStart,
+  GraphQLRequestContextWillSendResponse,
+} from "@apollo/server";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { GraphQLArmorRejectCallback } from "@escape.tech/graphql-armor-types";
 import {
@@ -122,7 +127,13 @@ export interface DocumentGuards {
   rules: ValidationRule[];
   /** For Apollo's `validationRules`: reports what `checksFirst` refused. */
   validationRules: ValidationRule[];
+  /** graphql-armor's own Apollo plugins (none with the options below). */
   plugins: ApolloServerPlugin[];
+  /** Apollo's `validationDidStart`: runs `rules` before graphql's own (see `runChecksFirst`). */
+  checksFirst: (requestContext: GraphQLRequestContextValidationDidStart<BaseContext>) => void;
+  /** Apollo's `willSendResponse` in production (null elsewhere): suggestions hidden. */
+  hideSuggestions:
+    ((requestContext: GraphQLRequestContextWillSendResponse<BaseContext>) => void) | null;
 }
 
 /** A stand-in document (empty) and what the checks found in the document it replaced. */
@@ -145,43 +156,33 @@ const reportRefusals: ValidationRule = (context) => ({
  * fragments within MAX_COST took 75 s. So unused fragments and cycles are refused here first; a
  * document without either, within MAX_COST, gives such a walk at most MAX_COST selections.
  */
-function checksFirst(rules: ValidationRule[]): ApolloServerPlugin {
-  // Stateless, so one listener serves every request (the hook runs only for documents Apollo has
-  // not validated before).
-  const listener: GraphQLRequestListener<BaseContext> = {
-    validationDidStart: (requestContext) => {
-      const errors = validate(requestContext.schema, requestContext.document, rules);
-      if (errors.length > 0) {
-        const standIn: DocumentNode = { kind: Kind.DOCUMENT, definitions: [] };
-        refusals.set(standIn, errors);
-        // Apollo validates `requestContext.document` once this hook returns.
-        (requestContext as { document: DocumentNode }).document = standIn;
-      }
-      return Promise.resolve();
-    },
-  };
-  return { requestDidStart: () => Promise.resolve(listener) };
+function runChecksFirst(
+  rules: readonly ValidationRule[],
+  requestContext: GraphQLRequestContextValidationDidStart<BaseContext>,
+): void {
+  // Runs only for documents Apollo has not validated before (Apollo's `validationDidStart`).
+  const errors = validate(requestContext.schema, requestContext.document, rules);
+  if (errors.length > 0) {
+    const standIn: DocumentNode = { kind: Kind.DOCUMENT, definitions: [] };
+    refusals.set(standIn, errors);
+    // Apollo validates `requestContext.document` once this hook returns.
+    (requestContext as { document: DocumentNode }).document = standIn;
+  }
 }
 
 /**
  * Hides graphql's field suggestions ("Did you mean …", armor's mask) in the answer, building new
  * error objects: an error's own message may be read-only (graphql-jit's located errors).
  */
-const hideSuggestions: ApolloServerPlugin = {
-  requestDidStart: () =>
-    Promise.resolve({
-      willSendResponse: ({ response }) => {
-        const result = response.body.kind === "single" ? response.body.singleResult : undefined;
-        if (result?.errors) {
-          result.errors = result.errors.map((error) => ({
-            ...error,
-            message: error.message.replace(/Did you mean ".+"/g, "[Suggestion hidden]"),
-          }));
-        }
-        return Promise.resolve();
-      },
-    }),
-};
+function hideSuggestions({ response }: GraphQLRequestContextWillSendResponse<BaseContext>): void {
+  const result = response.body.kind === "single" ? response.body.singleResult : undefined;
+  if (result?.errors) {
+    result.errors = result.errors.map((error) => ({
+      ...error,
+      message: error.message.replace(/Did you mean ".+"/g, "[Suggestion hidden]"),
+    }));
+  }
+}
 
 export function documentGuards(limits: DocumentLimits, production: boolean): DocumentGuards {
   const armor = new ApolloArmor({
@@ -222,11 +223,9 @@ export function documentGuards(limits: DocumentLimits, production: boolean): Doc
     validationRules: [reportRefusals],
     // graphql-armor ships CommonJS and types against Apollo's CommonJS build, this project loads
     // the ESM build: the same plugin interface, declared twice.
-    plugins: [
-      checksFirst(rules),
-      ...(armor.plugins as unknown as ApolloServerPlugin[]),
-      // Outside production the schema is open to introspection anyway, and suggestions help.
-      ...(production ? [hideSuggestions] : []),
-    ],
+    plugins: armor.plugins as unknown as ApolloServerPlugin[],
+    checksFirst: (requestContext) => runChecksFirst(rules, requestContext),
+    // Outside production the schema is open to introspection anyway, and suggestions help.
+    hideSuggestions: production ? hideSuggestions : null,
   };
 }

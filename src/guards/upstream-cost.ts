@@ -33,7 +33,7 @@
  * agree wherever no batch is involved. The walk is linear in the document: each fragment is worked
  * out once and its count reused at each spread.
  */
-import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
+import type { GraphQLRequestContextDidResolveOperation } from "@apollo/server";
 import { HeaderMap } from "@apollo/server";
 import {
   Kind,
@@ -267,18 +267,15 @@ export class QueryTooCostly extends GatewayError {
 
 /**
  * Refuses an operation over the budget once Apollo has resolved it, before any execution
- * (graphql-jit or graphql-js alike), and notes the estimate for the operation's log line.
+ * (graphql-jit or graphql-js alike), and notes the estimate for the operation's log line: Apollo's
+ * `didResolveOperation`, from src/request-listener.ts. Returns the refusal, if any.
  */
-export function upstreamCostPlugin(limit: number): ApolloServerPlugin<Context> {
-  // Stateless, so one listener serves every request.
-  const listener: GraphQLRequestListener<Context> = {
-    didResolveOperation({ schema, document, operation, contextValue }) {
-      if (!operation) return Promise.resolve();
-      const cost = upstreamCost(schema, document, operation);
-      contextValue.upstreamCost = cost;
-      if (cost > limit) return Promise.reject(new QueryTooCostly(cost, limit));
-      return Promise.resolve();
-    },
-  };
-  return { requestDidStart: () => Promise.resolve(listener) };
+export function checkUpstreamCost(
+  limit: number,
+  { schema, document, operation, contextValue }: GraphQLRequestContextDidResolveOperation<Context>,
+): QueryTooCostly | undefined {
+  if (!operation) return undefined;
+  const cost = upstreamCost(schema, document, operation);
+  contextValue.upstreamCost = cost;
+  return cost > limit ? new QueryTooCostly(cost, limit) : undefined;
 }
