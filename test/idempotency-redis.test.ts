@@ -278,3 +278,28 @@ describeWithRedis("an answer Redis has no room for", () => {
     expect(await admin.pttl("full:idem:spent-index")).toBeGreaterThan(50_000);
   });
 });
+
+describeWithRedis("closing the store after Redis has gone", () => {
+  it("resolves once Redis has died (the shutdown goes on to its last steps)", async () => {
+    const redis = await startRedisServer();
+    const store = new RedisIdempotencyStore(redis.url, { prefix: "gone:" });
+    await store.connect();
+    expect(await store.claim("gone-key", "f", "owner", 300)).toEqual({ kind: "claimed" });
+    redis.server.kill("SIGKILL");
+    await new Promise((resolve) => redis.server.once("exit", resolve));
+    await expect(store.close()).resolves.toBeUndefined();
+  });
+
+  it("resolves when Redis is frozen (QUIT meets its deadline, the connection is dropped)", async () => {
+    const redis = await startRedisServer();
+    const store = new RedisIdempotencyStore(redis.url, { prefix: "frozen:" });
+    await store.connect();
+    redis.server.kill("SIGSTOP");
+    try {
+      await expect(store.close()).resolves.toBeUndefined();
+    } finally {
+      redis.server.kill("SIGCONT");
+      redis.stop();
+    }
+  });
+});

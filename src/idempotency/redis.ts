@@ -336,8 +336,11 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   async close(): Promise<void> {
     this.closed = true;
     for (const joins of this.joins.values()) for (const join of joins) join();
-    await this.subscriber?.quit().catch(() => undefined);
-    await this.redis.quit();
+    // QUIT has the commands' deadline: a frozen or dead Redis must not fail the shutdown that
+    // closes the store (the drain's last steps, its "stopped" line, exit 0), so the connection
+    // is dropped instead.
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
   /** Drops the connection without waiting for Redis (when it is unreachable). */
