@@ -11,7 +11,7 @@
  * - `didResolveOperation`: the upstream cost check (src/guards/upstream-cost.ts);
  * - `didEncounterErrors`: unexpected errors logged (src/observability.ts);
  * - `willSendResponse`: the operation's record (src/observability.ts), suggestions hidden in
- *   production (src/guards/document-rules.ts), the trace's outcome (src/tracing/plugin.ts).
+ *   production (src/guards/document-rules.ts), the trace's outcome (src/tracing/answered.ts).
  *
  * No other hook is defined: none of the parts needs one (Apollo still calls through the list of
  * listeners at each hook, now of one).
@@ -31,7 +31,7 @@ import type { DocumentGuards } from "./guards/document-rules.js";
 import { checkUpstreamCost } from "./guards/upstream-cost.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { logUnexpectedErrors, operationAnswered, operationStarted } from "./observability.js";
-import { traceAnswered } from "./tracing/plugin.js";
+import { traceAnswered } from "./tracing/answered.js";
 
 export interface RequestParts {
   metrics: GatewayMetrics;

@@ -87,7 +87,7 @@ export class RequestTrace {
     return this.propagation;
   }
 
-  /** Apollo's view of the operation, once it has answered (tracing/plugin.ts). */
+  /** Apollo's view of the operation, once it has answered (tracing/answered.ts). */
   answered(fields: string, type: string | undefined, name: string | null, outcome: string): void {
     this.resolved = true;
     this.span.updateName(fields);
