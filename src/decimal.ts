@@ -89,6 +89,29 @@ function skipSpace(json: string, at: number): number {
   return at;
 }
 
+/** A run of backslashes, then `u00` and two hex digits: a `\u` escape when the run is odd. */
+const UNICODE_ESCAPE = /(\\+)u00([0-9a-fA-F]{2})/g;
+
+/**
+ * The text with every `\u` escape of a letter, digit or `_` written as that character: the same
+ * JSON value (such a character means nothing else in a string), so a key spelled with escapes
+ * (`"\u0062alance"`) is matched by the quoting as `"balance"`. An escaped backslash (`\\u0062`, an
+ * even run) is left as it is, and so is any other escape (a quote, a control character).
+ */
+function unescapeWordCharacters(json: string): string {
+  return json.replace(UNICODE_ESCAPE, (escape: string, backslashes: string, hex: string) => {
+    const code = parseInt(hex, 16);
+    const word =
+      (code >= 0x30 && code <= 0x39) ||
+      (code >= 0x41 && code <= 0x5a) ||
+      (code >= 0x61 && code <= 0x7a) ||
+      code === 0x5f;
+    return backslashes.length % 2 === 1 && word
+      ? backslashes.slice(1) + String.fromCharCode(code)
+      : escape;
+  });
+}
+
 /** One pattern per key list (the lists are constants), built on first use. */
 const PATTERNS = new WeakMap<readonly string[], RegExp>();
 
@@ -99,6 +122,7 @@ const PATTERNS = new WeakMap<readonly string[], RegExp>();
  */
 export function quoteDecimals(json: string, keys: readonly string[]): string {
   if (keys.length === 0) return json;
+  if (json.includes("\\u")) json = unescapeWordCharacters(json);
   let pattern = PATTERNS.get(keys);
   if (!pattern) {
     pattern = new RegExp(`("(?:${keys.join("|")})"\\s*:\\s*)(${JSON_NUMBER})(?=\\s*[,}])`, "g");

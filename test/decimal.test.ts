@@ -111,3 +111,26 @@ describe("parseJson without quoting, when every number reads back as its digits"
     expect(parseJson('{"amount": 012.5}', KEYS)).toEqual({ amount: "012.5" });
   });
 });
+
+describe("amounts under keys Belvo spelled with \\u escapes", () => {
+  it("keeps the exact digits of a key written with escapes, on both parse paths", () => {
+    // 17 digits: a double would round it; the scan sends it to the quoting.
+    const body = '{"\\u0062alance": 12345678901234567, "\\u0063urrency": "MXN"}';
+    expect(parseJson(body, ["balance"])).toEqual({
+      balance: "12345678901234567",
+      currency: "MXN",
+    });
+    expect(parseJson('{"b\\u0061l\\u0061nce": 1.50}', ["balance"])).toEqual({ balance: "1.50" });
+  });
+
+  it("leaves an escaped backslash and any other escape as they were", () => {
+    // `\\u0062` is a backslash then the letters u0062; `\u0022` a quote inside the string.
+    const note = '{"note": "\\\\u0062alance: 12345678901234567,", "q": "\\u0022", "balance": 1.50}';
+    expect(parseJson(note, ["balance"])).toEqual({
+      note: "\\u0062alance: 12345678901234567,",
+      q: '"',
+      balance: "1.50",
+    });
+    expect(quoteDecimals('{"x": "\\\\\\u0062"}', ["balance"])).toBe('{"x": "\\\\b"}');
+  });
+});
