@@ -101,19 +101,60 @@ class MemoryWindows {
 }
 
 /**
+ * In Redis: rate-limiter-flexible's fixed windows (one atomic Lua script a count) and GIVE_BACK,
+ * each step a command, in a span of the request's trace when tracing is on. Rejects with
+ * GuardUnavailable when the store does not answer (within its command deadline).
+ */
+class RedisWindows {
+  private readonly limiter: RateLimiterRedis;
+
+  constructor(
+    private readonly store: GuardStore & { kind: "redis" },
+    private readonly capName: string,
+    max: number,
+    durationS: number,
+    private readonly tracer: StepTracer | undefined,
+  ) {
+    this.limiter = new RateLimiterRedis({
+      keyPrefix: `belvo-gateway:${capName}`,
+      points: max,
+      duration: durationS,
+      storeClient: store.redis,
+      rejectIfRedisNotReady: true,
+    });
+  }
+
+  take(name: string, trace?: RequestTrace): Promise<number | null> {
+    const consume = () =>
+      this.limiter.consume(name).then(
+        () => null,
+        (error: unknown) => {
+          if (error instanceof RateLimiterRes) return Math.max(1, error.msBeforeNext);
+          throw new GuardUnavailable();
+        },
+      );
+    return this.traced(trace, "increment", consume);
+  }
+
+  giveBack(name: string, trace?: RequestTrace): Promise<void> {
+    const key = this.limiter.getKey(name);
+    const reward = () => this.store.redis.eval(GIVE_BACK, 1, key).then(() => undefined);
+    return this.traced(trace, "decrement", reward);
+  }
+
+  private traced<T>(trace: RequestTrace | undefined, step: string, work: () => Promise<T>) {
+    return this.tracer ? this.tracer(trace, this.capName, step, work) : work();
+  }
+}
+
+/**
  * One cap: `name` separates caps in the store, and keys are stored as HMAC-SHA256 under the
  * store-key secret (guards/store-keys.ts): a link id, a username or a client key never appears
  * in Redis, in clear or as a hash anyone could recompute. In this process (MemoryWindows) its
- * steps answer synchronously; in Redis (rate-limiter-flexible), each is a command.
+ * steps answer synchronously; in Redis (RedisWindows), each is a command.
  */
 export class Cap {
-  private readonly memory: MemoryWindows | null;
-
-  private readonly redis: {
-    store: GuardStore & { kind: "redis" };
-    limiter: RateLimiterRedis;
-    tracer: StepTracer | undefined;
-  } | null;
+  private readonly windows: MemoryWindows | RedisWindows;
 
   private readonly encoding: "hex" | "base64url";
 
@@ -130,22 +171,11 @@ export class Cap {
     // In this process each cap has its own counts, so no prefix is needed, and a shorter key
     // (base64url) is a smaller record kept for the whole window; Redis keys keep their names.
     this.encoding = store.kind === "memory" ? "base64url" : "hex";
-    this.memory = store.kind === "memory" ? new MemoryWindows(window.max, duration * 1000) : null;
-    this.redis =
+    // Only a step that goes to Redis gets a span.
+    this.windows =
       store.kind === "memory"
-        ? null
-        : {
-            store,
-            limiter: new RateLimiterRedis({
-              keyPrefix: `belvo-gateway:${name}`,
-              points: window.max,
-              duration,
-              storeClient: store.redis,
-              rejectIfRedisNotReady: true,
-            }),
-            // Only a step that goes to Redis gets a span.
-            tracer,
-          };
+        ? new MemoryWindows(window.max, duration * 1000)
+        : new RedisWindows(store, name, window.max, duration, tracer);
   }
 
   /**
@@ -161,21 +191,10 @@ export class Cap {
 
   /**
    * Counts one hit on a stored name: null within the cap, else the milliseconds until the window
-   * ends. In Redis, rejects with GuardUnavailable when the store does not answer (within its
-   * command deadline).
+   * ends. In Redis, rejects with GuardUnavailable when the store does not answer.
    */
   take(name: StoreName, trace?: RequestTrace): Settled<number | null> {
-    if (this.memory) return this.memory.take(name);
-    const { limiter, tracer } = this.redis!;
-    const consume = () =>
-      limiter.consume(name).then(
-        () => null,
-        (error: unknown) => {
-          if (error instanceof RateLimiterRes) return Math.max(1, error.msBeforeNext);
-          throw new GuardUnavailable();
-        },
-      );
-    return tracer ? tracer(trace, this.name, "increment", consume) : consume();
+    return this.windows.take(name, trace);
   }
 
   /**
@@ -184,10 +203,7 @@ export class Cap {
    * rejects when the store fails.
    */
   giveBack(name: StoreName, trace?: RequestTrace): Settled<void> {
-    if (this.memory) return this.memory.giveBack(name);
-    const { store, limiter, tracer } = this.redis!;
-    const reward = () => store.redis.eval(GIVE_BACK, 1, limiter.getKey(name)).then(() => undefined);
-    return tracer ? tracer(trace, this.name, "decrement", reward) : reward();
+    return this.windows.giveBack(name, trace);
   }
 }
 
